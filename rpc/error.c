@@ -1,0 +1,121 @@
+#include "error.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static __thread struct error last;
+
+/* libvirt's texts for each code, as virsh prints them (facts taken from
+ * libvirt 9.0's observable messages). */
+static const struct {
+    int code;
+    const char *bare;
+    const char *detail;
+} templates[] = {
+    {ERR_INTERNAL_ERROR, "internal error", "internal error: %s"},
+    {ERR_NO_MEMORY, "out of memory", "out of memory: %s"},
+    {ERR_NO_SUPPORT, "this function is not supported by the connection driver",
+     "this function is not supported by the connection driver: %s"},
+    {ERR_NO_CONNECT, "no connection driver available",
+     "no connection driver available for %s"},
+    {ERR_INVALID_CONN, "invalid connection pointer in", "invalid connection pointer in %s"},
+    {ERR_INVALID_DOMAIN, "invalid domain pointer in", "invalid domain pointer in %s"},
+    {ERR_INVALID_ARG, "invalid argument", "invalid argument: %s"},
+    {ERR_OPERATION_FAILED, "operation failed", "operation failed: %s"},
+    {ERR_NO_SOURCE, "missing source information", "missing source information for %s"},
+    {ERR_NO_TARGET, "missing target information", "missing target information for %s"},
+    {ERR_NO_NAME, "missing name information", "missing name information for %s"},
+    {ERR_XML_ERROR, "XML description is invalid or not well formed",
+     "XML error: %s"},
+    {ERR_DOM_EXIST, "this domain exists already", "domain %s exists already"},
+    {ERR_OPERATION_DENIED, "operation forbidden", "operation forbidden: %s"},
+    {ERR_XML_DETAIL, "parser error", "%s"},
+    {ERR_SYSTEM_ERROR, "", "%s"},
+    {ERR_RPC, "RPC error", "%s"},
+    {ERR_AUTH_FAILED, "authentication failed", "authentication failed: %s"},
+    {ERR_NO_DOMAIN, "Domain not found", "Domain not found: %s"},
+    {ERR_OPERATION_INVALID, "Requested operation is not valid",
+     "Requested operation is not valid: %s"},
+    {ERR_CONFIG_UNSUPPORTED, "unsupported configuration",
+     "unsupported configuration: %s"},
+    {ERR_OPERATION_UNSUPPORTED, "Operation not supported", "Operation not supported: %s"},
+};
+
+const char *error_template(int code, int with_detail)
+{
+    for (size_t i = 0; i < sizeof(templates) / sizeof(templates[0]); i++)
+        if (templates[i].code == code)
+            return with_detail ? templates[i].detail : templates[i].bare;
+    return with_detail ? "unknown error: %s" : "unknown error";
+}
+
+void error_free_fields(struct error *err)
+{
+    free(err->message);
+    free(err->str1);
+    free(err->str2);
+    free(err->str3);
+    memset(err, 0, sizeof(*err));
+}
+
+static char *dup_or_null(const char *s)
+{
+    return s ? strdup(s) : NULL;
+}
+
+void error_set_message(int code, int domain, const char *message)
+{
+    error_free_fields(&last);
+    last.code = code;
+    last.domain = domain;
+    last.level = ERR_LEVEL_ERROR;
+    last.message = dup_or_null(message);
+}
+
+void error_report(int code, int domain, const char *fmt, ...)
+{
+    char detail[4096];
+    char *msg = NULL;
+
+    if (fmt) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(detail, sizeof(detail), fmt, ap);
+        va_end(ap);
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+        if (asprintf(&msg, error_template(code, 1), detail) < 0)
+            msg = NULL;
+#pragma GCC diagnostic pop
+    } else {
+        msg = strdup(error_template(code, 0));
+    }
+    error_free_fields(&last);
+    last.code = code;
+    last.domain = domain;
+    last.level = ERR_LEVEL_ERROR;
+    last.message = msg;
+}
+
+void error_set(const struct error *err)
+{
+    if (err == &last)
+        return;
+    error_free_fields(&last);
+    last = *err;
+    last.message = dup_or_null(err->message);
+    last.str1 = dup_or_null(err->str1);
+    last.str2 = dup_or_null(err->str2);
+    last.str3 = dup_or_null(err->str3);
+}
+
+const struct error *error_last(void)
+{
+    return last.code ? &last : NULL;
+}
+
+void error_clear(void)
+{
+    error_free_fields(&last);
+}

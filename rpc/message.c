@@ -1,0 +1,118 @@
+#include "message.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static uint32_t load_be32(const unsigned char *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static void store_be32(unsigned char *p, uint32_t v)
+{
+    p[0] = v >> 24;
+    p[1] = v >> 16;
+    p[2] = v >> 8;
+    p[3] = v;
+}
+
+void msgbuf_free(struct msgbuf *buf)
+{
+    free(buf->data);
+    buf->data = NULL;
+    buf->len = buf->cap = 0;
+}
+
+static int msgbuf_reserve(struct msgbuf *buf, size_t need)
+{
+    if (buf->cap >= need)
+        return 0;
+    size_t cap = buf->cap ? buf->cap : 256;
+    while (cap < need)
+        cap *= 2;
+    unsigned char *p = realloc(buf->data, cap);
+    if (!p)
+        return -1;
+    buf->data = p;
+    buf->cap = cap;
+    return 0;
+}
+
+long message_frame_length(const unsigned char word[MESSAGE_LEN_WORD])
+{
+    uint32_t len = load_be32(word);
+
+    if (len < MESSAGE_LEN_MIN || len > MESSAGE_LEN_MAX)
+        return -1;
+    return (long)len;
+}
+
+int message_decode_header(const unsigned char *frame, size_t len,
+                          struct message_header *hdr)
+{
+    if (len < MESSAGE_LEN_MIN)
+        return -1;
+    const unsigned char *p = frame + MESSAGE_LEN_WORD;
+    hdr->prog = load_be32(p);
+    hdr->vers = load_be32(p + 4);
+    hdr->proc = (int32_t)load_be32(p + 8);
+    hdr->type = (int32_t)load_be32(p + 12);
+    hdr->serial = load_be32(p + 16);
+    hdr->status = (int32_t)load_be32(p + 20);
+    return 0;
+}
+
+int message_decode_body(const unsigned char *frame, size_t len, xdrproc_t proc,
+                        void *obj)
+{
+    XDR xdr;
+    int ok;
+
+    if (len < MESSAGE_LEN_MIN)
+        return -1;
+    /* xdrmem never reads past the body, and the generated decoders check
+     * every string and array count against its maximum before allocating. */
+    xdrmem_create(&xdr, (char *)frame + MESSAGE_LEN_MIN, (u_int)(len - MESSAGE_LEN_MIN),
+                  XDR_DECODE);
+    ok = proc(&xdr, obj);
+    xdr_destroy(&xdr);
+    if (!ok) {
+        message_free_body(proc, obj);
+        return -1;
+    }
+    return 0;
+}
+
+void message_free_body(xdrproc_t proc, void *obj)
+{
+    xdr_free(proc, obj);
+}
+
+int message_encode(struct msgbuf *out, const struct message_header *hdr,
+                   xdrproc_t proc, const void *obj)
+{
+    unsigned long body = proc ? xdr_sizeof(proc, (void *)obj) : 0;
+    size_t total = MESSAGE_LEN_MIN + body;
+    XDR xdr;
+
+    if (total > MESSAGE_LEN_MAX)
+        return -1;
+    if (msgbuf_reserve(out, total) < 0)
+        return -1;
+    store_be32(out->data, (uint32_t)total);
+    store_be32(out->data + 4, hdr->prog);
+    store_be32(out->data + 8, hdr->vers);
+    store_be32(out->data + 12, (uint32_t)hdr->proc);
+    store_be32(out->data + 16, (uint32_t)hdr->type);
+    store_be32(out->data + 20, hdr->serial);
+    store_be32(out->data + 24, (uint32_t)hdr->status);
+    if (proc) {
+        xdrmem_create(&xdr, (char *)out->data + MESSAGE_LEN_MIN, (u_int)body, XDR_ENCODE);
+        int ok = proc(&xdr, (void *)obj);
+        xdr_destroy(&xdr);
+        if (!ok)
+            return -1;
+    }
+    out->len = total;
+    return 0;
+}
