@@ -1,0 +1,207 @@
+#include "session.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dispatch.h"
+#include "error.h"
+#include "log.h"
+#include "remote_protocol.h"
+
+#define KEEPALIVE_PROC_PING 1
+#define KEEPALIVE_PROC_PONG 2
+
+int session_send(struct session *s, const struct message_header *hdr, xdrproc_t proc,
+                 const void *body)
+{
+    if (message_encode(&s->out, hdr, proc, body) < 0) {
+        log_error("client %s: cannot encode reply to procedure %d", s->opt.peer, hdr->proc);
+        if (hdr->type != MESSAGE_REPLY || hdr->status != MESSAGE_OK)
+            return -1;
+        /* A reply too large for the wire becomes an error reply. */
+        error_set_message(ERR_RPC, FROM_RPC, "Unable to encode message payload");
+        return dispatch_send_error(s, hdr);
+    }
+    if (channel_write(s->ch, s->out.data, s->out.len) < 0) {
+        log_warn("client %s: write failed: %s", s->opt.peer, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+void session_event_sink(void *opaque, const struct drv_dom_id *dom, int event, int detail)
+{
+    struct session *s = opaque;
+
+    if (s->ncallbacks == 0)
+        return;
+    if (s->nevents >= SESSION_MAX_QUEUED_EVENTS) {
+        log_warn("client %s: event queue full, dropping an event", s->opt.peer);
+        return;
+    }
+    if (!s->events) {
+        s->events = calloc(SESSION_MAX_QUEUED_EVENTS, sizeof(*s->events));
+        if (!s->events)
+            return;
+    }
+    struct queued_event *ev = &s->events[s->nevents];
+    ev->dom.name = strdup(dom->name);
+    if (!ev->dom.name)
+        return;
+    memcpy(ev->dom.uuid, dom->uuid, DRV_UUID_LEN);
+    ev->dom.id = dom->id;
+    ev->event = event;
+    ev->detail = detail;
+    s->nevents++;
+}
+
+static int send_keepalive(struct session *s, int proc)
+{
+    struct message_header hdr = {
+        .prog = MESSAGE_PROGRAM_KEEPALIVE,
+        .vers = 1,
+        .proc = proc,
+        .type = MESSAGE_EVENT,
+        .serial = 0,
+        .status = MESSAGE_OK,
+    };
+    return session_send(s, &hdr, NULL, NULL);
+}
+
+static int reply_rpc_error(struct session *s, const struct message_header *hdr,
+                           const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static int reply_rpc_error(struct session *s, const struct message_header *hdr,
+                           const char *fmt, ...)
+{
+    char msg[256];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    log_warn("client %s: %s", s->opt.peer, msg);
+    error_set_message(ERR_RPC, FROM_RPC, msg);
+    return dispatch_send_error(s, hdr);
+}
+
+/* One whole frame from the client. Returns 0 to carry on, -1 to drop it. */
+static int session_handle_frame(struct session *s, const unsigned char *frame, size_t len)
+{
+    struct message_header hdr;
+
+    if (message_decode_header(frame, len, &hdr) < 0)
+        return -1;
+    s->pings_unanswered = 0;
+
+    if (hdr.prog == MESSAGE_PROGRAM_KEEPALIVE && hdr.vers == 1 && hdr.type == MESSAGE_EVENT) {
+        if (hdr.proc == KEEPALIVE_PROC_PING)
+            return send_keepalive(s, KEEPALIVE_PROC_PONG);
+        return 0; /* a pong, or an unknown keepalive message: nothing to answer */
+    }
+    if (hdr.type != MESSAGE_CALL) {
+        /* Replies, stream data and events from a client have nothing to
+         * answer; libvirtd ignores them too. */
+        log_warn("client %s: ignoring message of type %d for procedure %d", s->opt.peer,
+                 hdr.type, hdr.proc);
+        return 0;
+    }
+    if (hdr.prog != MESSAGE_PROGRAM_REMOTE || hdr.vers != REMOTE_PROTOCOL_VERSION)
+        return reply_rpc_error(s, &hdr, "Cannot find program %u version %u", hdr.prog,
+                               hdr.vers);
+    if (hdr.status != MESSAGE_OK)
+        return reply_rpc_error(s, &hdr, "Unexpected message status %d", hdr.status);
+    if (dispatch_call(s, &hdr, frame, len) < 0)
+        return -1;
+    return dispatch_flush_events(s);
+}
+
+static int session_poll_timeout(const struct session *s)
+{
+    if (!s->keepalive_enabled || s->opt.keepalive_interval <= 0)
+        return -1;
+    return s->opt.keepalive_interval * 1000;
+}
+
+/* Nothing came for a keepalive interval: ping, or give up on a silent peer. */
+static int session_idle(struct session *s)
+{
+    if (s->pings_unanswered >= s->opt.keepalive_count) {
+        log_warn("client %s: no answer to %d keepalive pings, closing", s->opt.peer,
+                 s->pings_unanswered);
+        return -1;
+    }
+    s->pings_unanswered++;
+    return send_keepalive(s, KEEPALIVE_PROC_PING);
+}
+
+static void session_cleanup(struct session *s)
+{
+    if (s->conn)
+        s->drv->close(s->conn);
+    for (size_t i = 0; i < s->nevents; i++)
+        drv_dom_id_clear(&s->events[i].dom);
+    free(s->events);
+    free(s->uri);
+    msgbuf_free(&s->out);
+    channel_free(s->ch);
+    error_clear();
+}
+
+int session_run(struct channel *ch, const struct session_options *opt)
+{
+    struct session s = {.ch = ch, .opt = *opt, .next_callback_id = 1};
+    int r = -1;
+
+    for (;;) {
+        const unsigned char *frame = NULL;
+        long flen;
+
+        while ((flen = channel_next_frame(ch, &frame)) > 0) {
+            if (session_handle_frame(&s, frame, (size_t)flen) < 0)
+                goto out;
+            channel_consume(ch, (size_t)flen);
+        }
+        if (flen < 0) {
+            log_warn("client %s: frame length outside %d..%d, closing", s.opt.peer,
+                     MESSAGE_LEN_MIN, MESSAGE_LEN_MAX);
+            goto out;
+        }
+
+        struct pollfd pfd = {.fd = channel_read_fd(ch), .events = POLLIN};
+        int n = poll(&pfd, 1, session_poll_timeout(&s));
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            log_error("poll: %s", strerror(errno));
+            goto out;
+        }
+        if (n == 0) {
+            if (session_idle(&s) < 0)
+                goto out;
+            continue;
+        }
+        ssize_t got = channel_fill(ch);
+        if (got < 0) {
+            if (errno == EAGAIN)
+                continue;
+            if (errno != ECONNRESET)
+                log_warn("client %s: read failed: %s", s.opt.peer, strerror(errno));
+            goto out;
+        }
+        if (got == 0) {
+            if (channel_pending(ch) > 0)
+                log_warn("client %s: hung up in the middle of a frame (%zu bytes)",
+                         s.opt.peer, channel_pending(ch));
+            r = 0;
+            goto out;
+        }
+    }
+out:
+    session_cleanup(&s);
+    return r;
+}
