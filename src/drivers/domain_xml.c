@@ -1,0 +1,1679 @@
+/* Domain XML for the test driver, matching libvirt 9.0's output for what it
+ * keeps. What is kept: name, uuid, title, description, memory,
+ * currentMemory, vcpu (placement, cpuset, current), os (type/arch/machine,
+ * kernel, initrd, cmdline, boot), the bare features acpi apic pae hap
+ * viridian privnet, clock (offset, adjustment, basis, timezone), on_*
+ * actions, and devices: emulator, disk (file/block/dir), controller,
+ * interface, serial, console, input, graphics (vnc/spice/sdl), video,
+ * memballoon. Everything else (metadata, cpu, numa, pm, timers, hostdev,
+ * channel, sound, rng, ...) is dropped on parse, so it does not round-trip.
+ * Device ordering, defaults, implicit controllers, console/serial pairing,
+ * interface names (testnetN) and MAC generation follow libvirt's observed
+ * behaviour. */
+#include "domain_xml.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include <libxml/parser.h>
+#include <libxml/xmlerror.h>
+
+#include "error.h"
+
+static const char *const feature_names[] = {"acpi", "apic",     "pae",
+                                            "hap",  "viridian", "privnet"};
+#define NFEATURES (sizeof(feature_names) / sizeof(feature_names[0]))
+
+enum {
+    DX_BUS_NONE,
+    DX_BUS_IDE,
+    DX_BUS_FDC,
+    DX_BUS_SCSI,
+    DX_BUS_VIRTIO,
+    DX_BUS_XEN,
+    DX_BUS_USB,
+    DX_BUS_UML,
+    DX_BUS_SATA,
+    DX_BUS_SD,
+    DX_BUS_LAST
+};
+static const char *const bus_names[] = {"none", "ide", "fdc", "scsi", "virtio",
+                                        "xen",  "usb", "uml", "sata", "sd"};
+
+enum {
+    DX_CTRL_IDE,
+    DX_CTRL_FDC,
+    DX_CTRL_SCSI,
+    DX_CTRL_SATA,
+    DX_CTRL_VIRTIO_SERIAL,
+    DX_CTRL_CCID,
+    DX_CTRL_USB,
+    DX_CTRL_PCI,
+    DX_CTRL_XENBUS,
+    DX_CTRL_ISA,
+    DX_CTRL_LAST
+};
+static const char *const ctrl_names[] = {"ide",  "fdc", "scsi", "sata",   "virtio-serial",
+                                         "ccid", "usb", "pci",  "xenbus", "isa"};
+
+static const char *const virt_types[] = {
+    "none",   "qemu",   "kqemu", "kvm",  "xen",       "lxc",   "uml", "openvz", "test",
+    "vmware", "hyperv", "vbox",  "phyp", "parallels", "bhyve", "vz",  NULL};
+static const char *const os_types[] = {"hvm", "xen", "linux", "exe", "uml", "xenpvh", NULL};
+static const char *const net_types[] = {
+    "user",     "ethernet", "vhostuser", "server", "client", "mcast", "network", "bridge",
+    "internal", "direct",   "hostdev",   "udp",    "vdpa",   "null",  "vds",     NULL};
+static const char *const lifecycle_actions[] = {"destroy", "restart", "rename-restart",
+                                                "preserve", NULL};
+static const char *const crash_actions[] = {"destroy",  "restart",          "rename-restart",
+                                            "preserve", "coredump-destroy", "coredump-restart",
+                                            NULL};
+
+static int in_list(const char *const *list, const char *s)
+{
+    for (size_t i = 0; list[i]; i++)
+        if (strcmp(list[i], s) == 0)
+            return 1;
+    return 0;
+}
+
+static int name_index(const char *const *names, size_t n, const char *s)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(names[i], s) == 0)
+            return (int)i;
+    return -1;
+}
+
+static char *xstrdup(const char *s)
+{
+    return s ? strdup(s) : NULL;
+}
+
+static void *grow(void *arr, size_t n, size_t size)
+{
+    void *p = realloc(arr, (n + 1) * size);
+    if (p)
+        memset((char *)p + n * size, 0, size);
+    return p;
+}
+
+/* ---- libxml2 helpers ---- */
+
+static char *prop(xmlNodePtr node, const char *name)
+{
+    xmlChar *v = xmlGetProp(node, (const xmlChar *)name);
+    char *s = v ? strdup((const char *)v) : NULL;
+    xmlFree(v);
+    return s;
+}
+
+static int is_elem(xmlNodePtr n, const char *name)
+{
+    return n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0;
+}
+
+static xmlNodePtr child(xmlNodePtr parent, const char *name)
+{
+    for (xmlNodePtr n = parent ? parent->children : NULL; n; n = n->next)
+        if (is_elem(n, name))
+            return n;
+    return NULL;
+}
+
+static char *text(xmlNodePtr node)
+{
+    if (!node)
+        return NULL;
+    xmlChar *v = xmlNodeGetContent(node);
+    char *s = v ? strdup((const char *)v) : NULL;
+    xmlFree(v);
+    return s;
+}
+
+static char *child_text(xmlNodePtr parent, const char *name)
+{
+    return text(child(parent, name));
+}
+
+static char *child_prop(xmlNodePtr parent, const char *name, const char *attr)
+{
+    xmlNodePtr c = child(parent, name);
+    return c ? prop(c, attr) : NULL;
+}
+
+/* ---- parse-error reporting in libvirt's shape ---- */
+
+static int xml_error_seen;
+
+static void on_xml_error(void *ctx, const char *msg, ...)
+{
+    xmlParserCtxtPtr ctxt = ctx;
+    (void)msg;
+    if (!ctxt || xml_error_seen || !ctxt->input || ctxt->lastError.level != XML_ERR_FATAL ||
+        !ctxt->lastError.message)
+        return;
+    xml_error_seen = 1;
+
+    const xmlChar *base = ctxt->input->base, *cur = ctxt->input->cur;
+    while (cur > base && (*cur == '\n' || *cur == '\r'))
+        cur--;
+    while (cur > base && *cur != '\n' && *cur != '\r')
+        cur--;
+    if (*cur == '\n' || *cur == '\r')
+        cur++;
+    size_t col = (size_t)(ctxt->input->cur - cur);
+    size_t len = 0;
+    while (cur[len] && cur[len] != '\n' && cur[len] != '\r')
+        len++;
+    char *line = strndup((const char *)cur, len);
+    char *ptr = malloc(len + 2);
+    if (!line || !ptr) {
+        free(line);
+        free(ptr);
+        error_report(ERR_NO_MEMORY, FROM_DOMAIN, NULL);
+        return;
+    }
+    size_t k = 0;
+    for (; k < col && line[k]; k++)
+        ptr[k] = line[k] == '\t' ? '\t' : '-';
+    ptr[k++] = '^';
+    ptr[k] = '\0';
+    /* libvirt prints an empty context line as "(null)". */
+    const char *ctxline = len ? line : "(null)";
+    if (ctxt->lastError.file)
+        error_report(ERR_XML_DETAIL, FROM_DOMAIN, "%s:%d: %s%s\n%s", ctxt->lastError.file,
+                     ctxt->lastError.line, ctxt->lastError.message, ctxline, ptr);
+    else
+        error_report(ERR_XML_DETAIL, FROM_DOMAIN, "at line %d: %s%s\n%s", ctxt->lastError.line,
+                     ctxt->lastError.message, ctxline, ptr);
+    free(line);
+    free(ptr);
+}
+
+static xmlDocPtr parse_doc(const char *xml, const char *url)
+{
+    xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
+    if (!ctxt) {
+        error_report(ERR_NO_MEMORY, FROM_DOMAIN, NULL);
+        return NULL;
+    }
+    ctxt->sax->error = on_xml_error;
+    xml_error_seen = 0;
+    error_clear();
+    xmlDocPtr doc = xmlCtxtReadMemory(ctxt, xml, (int)strlen(xml), url, NULL,
+                                      XML_PARSE_NONET | XML_PARSE_NOWARNING);
+    if (!doc || !xmlDocGetRootElement(doc)) {
+        if (!error_last())
+            error_report(ERR_XML_ERROR, FROM_DOMAIN, "failed to parse xml document '%s'", url);
+        if (doc)
+            xmlFreeDoc(doc);
+        doc = NULL;
+    }
+    xmlFreeParserCtxt(ctxt);
+    return doc;
+}
+
+/* ---- small value parsers ---- */
+
+int dx_uuid_parse(const char *s, unsigned char uuid[DRV_UUID_LEN])
+{
+    size_t n = 0;
+    while (*s == ' ' || *s == '\t' || *s == '\n')
+        s++;
+    for (; *s && n < 2 * DRV_UUID_LEN; s++) {
+        if (*s == '-')
+            continue;
+        int v;
+        if (*s >= '0' && *s <= '9')
+            v = *s - '0';
+        else if (*s >= 'a' && *s <= 'f')
+            v = *s - 'a' + 10;
+        else if (*s >= 'A' && *s <= 'F')
+            v = *s - 'A' + 10;
+        else
+            return -1;
+        if (n % 2 == 0)
+            uuid[n / 2] = (unsigned char)(v << 4);
+        else
+            uuid[n / 2] |= (unsigned char)v;
+        n++;
+    }
+    while (*s == ' ' || *s == '\t' || *s == '\n')
+        s++;
+    return n == 2 * DRV_UUID_LEN && *s == '\0' ? 0 : -1;
+}
+
+void dx_uuid_format(const unsigned char u[DRV_UUID_LEN], char out[37])
+{
+    snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+             u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11], u[12],
+             u[13], u[14], u[15]);
+}
+
+static void random_bytes(unsigned char *buf, size_t n)
+{
+    while (n > 0) {
+        ssize_t r = getrandom(buf, n, 0);
+        if (r <= 0) {
+            for (size_t i = 0; i < n; i++)
+                buf[i] = (unsigned char)rand();
+            return;
+        }
+        buf += r;
+        n -= (size_t)r;
+    }
+}
+
+static int parse_uint(const char *s, unsigned long long *out)
+{
+    char *end;
+    if (!s || !*s || *s == '-')
+        return -1;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || *end)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int parse_uint_any_base(const char *s, unsigned int *out)
+{
+    char *end;
+    if (!s || !*s || *s == '-')
+        return -1;
+    errno = 0;
+    unsigned long v = strtoul(s, &end, 0);
+    if (errno || *end || v > 0xffffffffUL)
+        return -1;
+    *out = (unsigned int)v;
+    return 0;
+}
+
+/* libvirt's unit suffixes: b/bytes, k/KiB (1024), KB (1000), ... up to e/EiB. */
+static int scale_unit(const char *unit, unsigned long long *scale)
+{
+    if (!unit || !*unit) {
+        *scale = 1024;
+        return 0;
+    }
+    if (strcasecmp(unit, "b") == 0 || strcasecmp(unit, "bytes") == 0) {
+        *scale = 1;
+        return 0;
+    }
+    const char *p = strchr("kmgtpe", (unit[0] | 0x20));
+    if (!p || unit[0] == '\0') {
+        error_report(ERR_INVALID_ARG, FROM_NONE, "unknown suffix '%s'", unit);
+        return -1;
+    }
+    unsigned long long base;
+    if (unit[1] == '\0' || strcasecmp(unit + 1, "ib") == 0)
+        base = 1024;
+    else if (strcasecmp(unit + 1, "b") == 0)
+        base = 1000;
+    else {
+        error_report(ERR_INVALID_ARG, FROM_NONE, "unknown suffix '%s'", unit);
+        return -1;
+    }
+    unsigned long long s = 1;
+    for (int i = 0; i <= (int)(p - "kmgtpe"); i++)
+        s *= base;
+    *scale = s;
+    return 0;
+}
+
+/* Parses <name unit=''> as libvirt does and returns KiB (rounded up);
+ * absent element gives 0. */
+static int parse_memory(xmlNodePtr parent, const char *name, uint64_t *kib)
+{
+    xmlNodePtr n = child(parent, name);
+    *kib = 0;
+    if (!n)
+        return 0;
+    char *val = text(n), *unit = prop(n, "unit");
+    unsigned long long v, scale;
+    int ret = -1;
+    if (parse_uint(val, &v) < 0) {
+        error_report(ERR_XML_ERROR, FROM_XML,
+                     "Invalid value '%s' for element or attribute './%s[1]'", val ? val : "",
+                     name);
+        goto out;
+    }
+    if (scale_unit(unit, &scale) < 0)
+        goto out;
+    if (v && scale > ~0ULL / v) {
+        error_report(ERR_INVALID_ARG, FROM_NONE, "value too large: %s%s", val,
+                     unit ? unit : "");
+        goto out;
+    }
+    *kib = (v * scale + 1023) / 1024;
+    ret = 0;
+out:
+    free(val);
+    free(unit);
+    return ret;
+}
+
+static int parse_mac(const char *s, unsigned char mac[6])
+{
+    for (int i = 0; i < 6; i++) {
+        char *end;
+        if (!((s[0] >= '0' && s[0] <= '9') || ((s[0] | 0x20) >= 'a' && (s[0] | 0x20) <= 'f')))
+            return -1;
+        unsigned long v = strtoul(s, &end, 16);
+        if (end - s > 2 || v > 0xff)
+            return -1;
+        mac[i] = (unsigned char)v;
+        s = end;
+        if (i < 5) {
+            if (*s != ':')
+                return -1;
+            s++;
+        }
+    }
+    return *s ? -1 : 0;
+}
+
+/* libvirt's disk-name index: "vda" 0, "hdc" 2, "sdaa" 26; -1 if not a disk name. */
+static int disk_name_index(const char *name)
+{
+    static const char *const prefixes[] = {"fd", "hd", "vd", "sd", "xvd", "ubd"};
+    const char *p = NULL;
+    for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+        if (strncmp(name, prefixes[i], strlen(prefixes[i])) == 0) {
+            p = name + strlen(prefixes[i]);
+            break;
+        }
+    if (!p)
+        return -1;
+    int idx = 0, i;
+    for (i = 0; *p && i < 6; i++, p++) {
+        if (*p < 'a' || *p > 'z')
+            break;
+        idx = (idx + (i < 1 ? 0 : 1)) * 26;
+        idx += *p - 'a';
+    }
+    if (i == 0)
+        return -1;
+    p += strspn(p, "0123456789");
+    return *p ? -1 : idx;
+}
+
+static int parse_addr(xmlNodePtr parent, struct dx_addr *addr)
+{
+    xmlNodePtr n = child(parent, "address");
+    memset(addr, 0, sizeof(*addr));
+    if (!n)
+        return 0;
+    char *type = prop(n, "type");
+    int ret = 0;
+    struct {
+        const char *attr;
+        unsigned int *dst;
+    } pci[] = {{"domain", &addr->domain},
+               {"bus", &addr->bus},
+               {"slot", &addr->slot},
+               {"function", &addr->function}},
+      drv[] = {{"controller", &addr->controller},
+               {"bus", &addr->dbus},
+               {"target", &addr->target},
+               {"unit", &addr->unit}};
+    typeof(pci[0]) *list = NULL;
+    if (type && strcmp(type, "pci") == 0) {
+        addr->type = DX_ADDR_PCI;
+        list = pci;
+    } else if (type && strcmp(type, "drive") == 0) {
+        addr->type = DX_ADDR_DRIVE;
+        list = drv;
+    }
+    for (size_t i = 0; list && i < 4; i++) {
+        char *v = prop(n, list[i].attr);
+        if (v && parse_uint_any_base(v, list[i].dst) < 0) {
+            error_report(ERR_XML_ERROR, FROM_DOMAIN, "Cannot parse <address> '%s' attribute",
+                         list[i].attr);
+            ret = -1;
+        }
+        free(v);
+        if (ret < 0)
+            break;
+    }
+    free(type);
+    return ret;
+}
+
+static unsigned int parse_boot_order(xmlNodePtr parent)
+{
+    char *v = child_prop(parent, "boot", "order");
+    unsigned long long o = 0;
+    if (v && parse_uint(v, &o) < 0)
+        o = 0;
+    free(v);
+    return (unsigned int)o;
+}
+
+/* ---- freeing ---- */
+
+static void disk_clear(struct dx_disk *d)
+{
+    free(d->type);
+    free(d->device);
+    free(d->drv_name);
+    free(d->drv_type);
+    free(d->drv_cache);
+    free(d->drv_io);
+    free(d->drv_discard);
+    free(d->src);
+    free(d->dst);
+    free(d->serial);
+}
+
+static void chr_clear(struct dx_chr *c)
+{
+    free(c->type);
+    free(c->path);
+    free(c->target_type);
+}
+
+void dx_def_free(struct dx_def *def)
+{
+    if (!def)
+        return;
+    free(def->virt_type);
+    free(def->name);
+    free(def->title);
+    free(def->description);
+    free(def->cpuset);
+    free(def->os_type);
+    free(def->arch);
+    free(def->machine);
+    free(def->kernel);
+    free(def->initrd);
+    free(def->cmdline);
+    for (size_t i = 0; i < def->nboot; i++)
+        free(def->boot[i]);
+    free(def->boot);
+    free(def->clock_offset);
+    free(def->clock_adjustment);
+    free(def->clock_basis);
+    free(def->clock_timezone);
+    free(def->on_poweroff);
+    free(def->on_reboot);
+    free(def->on_crash);
+    free(def->emulator);
+    for (size_t i = 0; i < def->ndisks; i++)
+        disk_clear(&def->disks[i]);
+    free(def->disks);
+    for (size_t i = 0; i < def->nctrls; i++)
+        free(def->ctrls[i].model);
+    free(def->ctrls);
+    for (size_t i = 0; i < def->nnets; i++) {
+        struct dx_net *n = &def->nets[i];
+        free(n->type);
+        free(n->src);
+        free(n->src_mode);
+        free(n->ifname);
+        free(n->model);
+    }
+    free(def->nets);
+    for (size_t i = 0; i < def->nserials; i++)
+        chr_clear(&def->serials[i]);
+    free(def->serials);
+    for (size_t i = 0; i < def->nconsoles; i++)
+        chr_clear(&def->consoles[i]);
+    free(def->consoles);
+    for (size_t i = 0; i < def->ninputs; i++) {
+        free(def->inputs[i].type);
+        free(def->inputs[i].bus);
+    }
+    free(def->inputs);
+    for (size_t i = 0; i < def->ngraphics; i++) {
+        free(def->graphics[i].type);
+        free(def->graphics[i].listen);
+    }
+    free(def->graphics);
+    for (size_t i = 0; i < def->nvideos; i++)
+        free(def->videos[i].model);
+    free(def->videos);
+    free(def->balloon_model);
+    free(def);
+}
+
+/* ---- devices ---- */
+
+/* libvirt inserts each parsed disk after the last one on the same bus with
+ * a lower index (the bus as written; defaults are filled in later), which is
+ * why <disk> order can change on output. */
+static void disk_insert(struct dx_def *def, struct dx_disk *disk)
+{
+    int at = -1;
+    int idx = disk_name_index(disk->dst);
+    for (int i = (int)def->ndisks - 1; i >= 0; i--) {
+        if (def->disks[i].bus != disk->bus)
+            continue;
+        if (disk_name_index(def->disks[i].dst) > idx)
+            at = i;
+        else if (at == -1)
+            at = i + 1;
+    }
+    if (at == -1)
+        at = (int)def->ndisks;
+    memmove(&def->disks[at + 1], &def->disks[at],
+            (def->ndisks - (size_t)at) * sizeof(*def->disks));
+    def->disks[at] = *disk;
+    def->ndisks++;
+}
+
+static int parse_disk(struct dx_def *def, xmlNodePtr n)
+{
+    struct dx_disk d;
+    memset(&d, 0, sizeof(d));
+    d.type = prop(n, "type");
+    if (!d.type)
+        d.type = strdup("file");
+    d.device = prop(n, "device");
+    if (!d.device)
+        d.device = strdup("disk");
+    xmlNodePtr drv = child(n, "driver");
+    if (drv) {
+        d.drv_name = prop(drv, "name");
+        d.drv_type = prop(drv, "type");
+        d.drv_cache = prop(drv, "cache");
+        d.drv_io = prop(drv, "io");
+        d.drv_discard = prop(drv, "discard");
+    }
+    xmlNodePtr src = child(n, "source");
+    if (src) {
+        const char *attr = strcmp(d.type, "block") == 0 ? "dev"
+                           : strcmp(d.type, "dir") == 0 ? "dir"
+                                                        : "file";
+        d.src = prop(src, attr);
+    }
+    xmlNodePtr tgt = child(n, "target");
+    d.dst = tgt ? prop(tgt, "dev") : NULL;
+    char *bus = tgt ? prop(tgt, "bus") : NULL;
+    if (!d.dst) {
+        error_report(ERR_NO_TARGET, FROM_DOMAIN, "device %s", d.src ? d.src : "(null)");
+        goto out;
+    }
+    if (bus) {
+        d.bus = name_index(bus_names, DX_BUS_LAST, bus);
+        if (d.bus <= 0) {
+            error_report(ERR_CONFIG_UNSUPPORTED, FROM_DOMAIN, "unknown disk bus type '%s'",
+                         bus);
+            goto out;
+        }
+    }
+    if (!d.src && strcmp(d.device, "cdrom") != 0 && strcmp(d.device, "floppy") != 0) {
+        error_report(ERR_NO_SOURCE, FROM_DOMAIN, "device %s", d.dst);
+        goto out;
+    }
+    d.readonly = child(n, "readonly") != NULL;
+    d.shareable = child(n, "shareable") != NULL;
+    d.serial = child_text(n, "serial");
+    d.boot_order = parse_boot_order(n);
+    if (parse_addr(n, &d.addr) < 0)
+        goto out;
+    if (d.addr.type == DX_ADDR_NONE && disk_name_index(d.dst) < 0) {
+        error_report(ERR_XML_ERROR, FROM_DOMAIN,
+                     "Unknown disk name '%s' and no address specified", d.dst);
+        goto out;
+    }
+    void *p = grow(def->disks, def->ndisks, sizeof(*def->disks));
+    if (!p)
+        goto out;
+    def->disks = p;
+    disk_insert(def, &d);
+    free(bus);
+    return 0;
+out:
+    free(bus);
+    disk_clear(&d);
+    return -1;
+}
+
+static int parse_ctrl_type(const char *s)
+{
+    return s ? name_index(ctrl_names, DX_CTRL_LAST, s) : -1;
+}
+
+/* New controller types go last; within a type, controllers stay sorted by
+ * index (libvirt's insertion rule). */
+static int ctrl_insert(struct dx_def *def, int type, int index, char *model,
+                       const struct dx_addr *addr)
+{
+    void *p = grow(def->ctrls, def->nctrls, sizeof(*def->ctrls));
+    if (!p) {
+        free(model);
+        return -1;
+    }
+    def->ctrls = p;
+    int at = -1, last_same = -1;
+    for (int i = (int)def->nctrls - 1; i >= 0; i--) {
+        if (def->ctrls[i].type != type)
+            continue;
+        if (def->ctrls[i].index > index)
+            at = i;
+        if (last_same == -1)
+            last_same = i;
+    }
+    if (at == -1)
+        at = last_same != -1 ? last_same + 1 : (int)def->nctrls;
+    memmove(&def->ctrls[at + 1], &def->ctrls[at],
+            (def->nctrls - (size_t)at) * sizeof(*def->ctrls));
+    def->ctrls[at].type = type;
+    def->ctrls[at].index = index;
+    def->ctrls[at].model = model;
+    if (addr)
+        def->ctrls[at].addr = *addr;
+    else
+        memset(&def->ctrls[at].addr, 0, sizeof(struct dx_addr));
+    def->nctrls++;
+    return 0;
+}
+
+static int parse_controller(struct dx_def *def, xmlNodePtr n)
+{
+    char *type = prop(n, "type"), *index = prop(n, "index");
+    int t = parse_ctrl_type(type ? type : "ide");
+    unsigned long long idx = 0;
+    int ret = -1;
+    struct dx_addr addr;
+    if (t < 0) {
+        error_report(ERR_XML_ERROR, FROM_DOMAIN, "Unknown controller type '%s'", type);
+        goto out;
+    }
+    if (index && parse_uint(index, &idx) < 0) {
+        error_report(ERR_XML_ERROR, FROM_DOMAIN, "Cannot parse controller index %s", index);
+        goto out;
+    }
+    if (parse_addr(n, &addr) < 0)
+        goto out;
+    ret = ctrl_insert(def, t, (int)idx, prop(n, "model"), &addr);
+out:
+    free(type);
+    free(index);
+    return ret;
+}
+
+static int parse_net(struct dx_def *def, xmlNodePtr n)
+{
+    struct dx_net net;
+    memset(&net, 0, sizeof(net));
+    net.type = prop(n, "type");
+    int ret = -1;
+    if (!net.type && !(net.type = strdup("user")))
+        goto out;
+    if (!in_list(net_types, net.type)) {
+        error_report(ERR_XML_ERROR, FROM_XML,
+                     "Invalid value for attribute 'type' in element 'interface': '%s'.",
+                     net.type);
+        goto out;
+    }
+    char *mac = child_prop(n, "mac", "address");
+    if (mac) {
+        int r = parse_mac(mac, net.mac);
+        if (r < 0)
+            error_report(ERR_XML_ERROR, FROM_DOMAIN, "unable to parse mac address '%s'", mac);
+        free(mac);
+        if (r < 0)
+            goto out;
+    } else {
+        net.mac[0] = 0x52;
+        net.mac[1] = 0x54;
+        net.mac[2] = 0x00;
+        random_bytes(net.mac + 3, 3);
+    }
+    xmlNodePtr src = child(n, "source");
+    if (src) {
+        if (strcmp(net.type, "network") == 0)
+            net.src = prop(src, "network");
+        else if (strcmp(net.type, "bridge") == 0)
+            net.src = prop(src, "bridge");
+        else if (strcmp(net.type, "direct") == 0) {
+            net.src = prop(src, "dev");
+            net.src_mode = prop(src, "mode");
+        }
+    }
+    net.ifname = child_prop(n, "target", "dev");
+    /* Names libvirt generates itself are not kept from user input. */
+    if (net.ifname &&
+        (strncmp(net.ifname, "vnet", 4) == 0 || strncmp(net.ifname, "macvtap", 7) == 0 ||
+         strncmp(net.ifname, "macvlan", 7) == 0)) {
+        free(net.ifname);
+        net.ifname = NULL;
+    }
+    net.model = child_prop(n, "model", "type");
+    net.boot_order = parse_boot_order(n);
+    if (parse_addr(n, &net.addr) < 0)
+        goto out;
+    void *p = grow(def->nets, def->nnets, sizeof(*def->nets));
+    if (!p)
+        goto out;
+    def->nets = p;
+    def->nets[def->nnets++] = net;
+    return 0;
+out:
+    free(net.type);
+    free(net.src);
+    free(net.src_mode);
+    free(net.ifname);
+    free(net.model);
+    return ret;
+}
+
+static int parse_chr(struct dx_chr **arr, size_t *n, xmlNodePtr node)
+{
+    void *p = grow(*arr, *n, sizeof(**arr));
+    if (!p)
+        return -1;
+    *arr = p;
+    struct dx_chr *c = &(*arr)[(*n)++];
+    c->type = prop(node, "type");
+    if (!c->type)
+        c->type = strdup("pty");
+    c->path = child_prop(node, "source", "path");
+    c->target_type = child_prop(node, "target", "type");
+    char *port = child_prop(node, "target", "port");
+    unsigned long long v;
+    c->port = port && parse_uint(port, &v) == 0 ? (int)v : -1;
+    free(port);
+    return 0;
+}
+
+static int parse_input(struct dx_def *def, xmlNodePtr n)
+{
+    void *p = grow(def->inputs, def->ninputs, sizeof(*def->inputs));
+    if (!p)
+        return -1;
+    def->inputs = p;
+    struct dx_input *in = &def->inputs[def->ninputs++];
+    in->type = prop(n, "type");
+    in->bus = prop(n, "bus");
+    if (!in->type) {
+        error_report(ERR_XML_ERROR, FROM_DOMAIN, "missing input device type");
+        return -1;
+    }
+    int hvm = strcmp(def->os_type, "hvm") == 0;
+    if (!in->bus) {
+        if (strcmp(in->type, "tablet") == 0)
+            in->bus = strdup("usb");
+        else
+            in->bus = strdup(hvm ? "ps2" : "xen");
+    } else if (!hvm && strcmp(in->bus, "ps2") == 0) {
+        error_report(ERR_INTERNAL_ERROR, FROM_DOMAIN, "unsupported input bus %s", in->bus);
+        return -1;
+    }
+    return 0;
+}
+
+static int parse_graphics(struct dx_def *def, xmlNodePtr n)
+{
+    void *p = grow(def->graphics, def->ngraphics, sizeof(*def->graphics));
+    if (!p)
+        return -1;
+    def->graphics = p;
+    struct dx_graphics *g = &def->graphics[def->ngraphics++];
+    g->type = prop(n, "type");
+    if (!g->type) {
+        error_report(ERR_INTERNAL_ERROR, FROM_DOMAIN, "missing graphics device type");
+        return -1;
+    }
+    char *port = prop(n, "port"), *autoport = prop(n, "autoport");
+    g->listen = prop(n, "listen");
+    if (!g->listen)
+        g->listen = child_prop(n, "listen", "address");
+    if (port) {
+        g->port = atoi(port);
+        g->has_port = 1;
+    }
+    g->autoport = autoport && strcmp(autoport, "yes") == 0;
+    if (strcmp(g->type, "vnc") == 0 && (!port || g->port == -1)) {
+        g->port = -1;
+        g->has_port = 1;
+        g->autoport = 1;
+    }
+    free(port);
+    free(autoport);
+    return 0;
+}
+
+static unsigned int video_default_vram(const char *model, int hvm)
+{
+    if (strcmp(model, "vga") == 0 || strcmp(model, "cirrus") == 0 ||
+        strcmp(model, "vmvga") == 0)
+        return 16384;
+    if (strcmp(model, "xen") == 0)
+        return hvm ? 16384 : 4096;
+    if (strcmp(model, "qxl") == 0)
+        return 65536;
+    return 0;
+}
+
+static int add_video(struct dx_def *def, const char *model, const char *vram, const char *ram,
+                     const char *heads, const char *primary)
+{
+    void *p = grow(def->videos, def->nvideos, sizeof(*def->videos));
+    if (!p)
+        return -1;
+    def->videos = p;
+    struct dx_video *v = &def->videos[def->nvideos++];
+    int hvm = strcmp(def->os_type, "hvm") == 0;
+    unsigned long long x;
+    v->model = strdup(model);
+    v->vram =
+        vram && parse_uint(vram, &x) == 0 ? (unsigned int)x : video_default_vram(model, hvm);
+    v->ram = ram && parse_uint(ram, &x) == 0 ? (unsigned int)x
+             : strcmp(model, "qxl") == 0     ? 65536
+                                             : 0;
+    v->heads = heads && parse_uint(heads, &x) == 0 ? (unsigned int)x : 1;
+    v->primary = primary && strcmp(primary, "yes") == 0;
+    return 0;
+}
+
+static int parse_video(struct dx_def *def, xmlNodePtr n)
+{
+    xmlNodePtr m = child(n, "model");
+    char *type = m ? prop(m, "type") : NULL, *vram = m ? prop(m, "vram") : NULL,
+         *ram = m ? prop(m, "ram") : NULL, *heads = m ? prop(m, "heads") : NULL,
+         *primary = m ? prop(m, "primary") : NULL;
+    int hvm = strcmp(def->os_type, "hvm") == 0;
+    int ret = add_video(def, type ? type : hvm ? "cirrus" : "xen", vram, ram, heads, primary);
+    free(type);
+    free(vram);
+    free(ram);
+    free(heads);
+    free(primary);
+    return ret;
+}
+
+static int parse_devices(struct dx_def *def, xmlNodePtr devs)
+{
+    if (!devs)
+        return 0;
+    def->emulator = child_text(devs, "emulator");
+    for (xmlNodePtr n = devs->children; n; n = n->next) {
+        if (n->type != XML_ELEMENT_NODE)
+            continue;
+        int r = 0;
+        if (is_elem(n, "disk"))
+            r = parse_disk(def, n);
+        else if (is_elem(n, "controller"))
+            r = parse_controller(def, n);
+        else if (is_elem(n, "interface"))
+            r = parse_net(def, n);
+        else if (is_elem(n, "serial"))
+            r = parse_chr(&def->serials, &def->nserials, n);
+        else if (is_elem(n, "console"))
+            r = parse_chr(&def->consoles, &def->nconsoles, n);
+        else if (is_elem(n, "input"))
+            r = parse_input(def, n);
+        else if (is_elem(n, "graphics"))
+            r = parse_graphics(def, n);
+        else if (is_elem(n, "video"))
+            r = parse_video(def, n);
+        else if (is_elem(n, "memballoon")) {
+            free(def->balloon_model);
+            def->balloon_model = prop(n, "model");
+            if (!def->balloon_model)
+                def->balloon_model = strdup("virtio");
+            r = parse_addr(n, &def->balloon_addr);
+        }
+        if (r < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* ---- post-parse: the defaults libvirt fills in ---- */
+
+static int disk_default_bus(const struct dx_def *def, const struct dx_disk *d)
+{
+    if (strcmp(d->device, "floppy") == 0)
+        return DX_BUS_FDC;
+    if (strncmp(d->dst, "hd", 2) == 0)
+        return DX_BUS_IDE;
+    if (strncmp(d->dst, "sd", 2) == 0)
+        return DX_BUS_SCSI;
+    if (strncmp(d->dst, "vd", 2) == 0)
+        return DX_BUS_VIRTIO;
+    if (strncmp(d->dst, "xvd", 3) == 0)
+        return DX_BUS_XEN;
+    if (strncmp(d->dst, "ubd", 3) == 0)
+        return DX_BUS_UML;
+    if (strncmp(d->dst, "fd", 2) == 0)
+        return DX_BUS_FDC;
+    return strcmp(def->os_type, "hvm") == 0 ? DX_BUS_IDE : DX_BUS_XEN;
+}
+
+static int post_disks(struct dx_def *def)
+{
+    for (size_t i = 0; i < def->ndisks; i++) {
+        struct dx_disk *d = &def->disks[i];
+        if (d->bus == DX_BUS_NONE)
+            d->bus = disk_default_bus(def, d);
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(def->disks[j].dst, d->dst) == 0) {
+                error_report(ERR_XML_ERROR, FROM_DOMAIN,
+                             "target '%s' duplicated for disk sources '%s' and '%s'", d->dst,
+                             def->disks[j].src ? def->disks[j].src : "(null)",
+                             d->src ? d->src : "(null)");
+                return -1;
+            }
+        if (d->addr.type != DX_ADDR_NONE)
+            continue;
+        int idx = disk_name_index(d->dst);
+        unsigned int ui = (unsigned int)idx;
+        switch (d->bus) {
+        case DX_BUS_IDE:
+            d->addr.controller = ui / 4;
+            d->addr.dbus = (ui % 4) / 2;
+            d->addr.unit = ui % 2;
+            break;
+        case DX_BUS_FDC:
+            d->addr.controller = ui / 2;
+            d->addr.unit = ui % 2;
+            break;
+        case DX_BUS_SCSI:
+            d->addr.controller = ui / 7;
+            d->addr.unit = ui % 7;
+            break;
+        case DX_BUS_SATA:
+            d->addr.controller = ui / 6;
+            d->addr.unit = ui % 6;
+            break;
+        default:
+            continue;
+        }
+        d->addr.type = DX_ADDR_DRIVE;
+    }
+    /* Implicit disk controllers, in libvirt's order: scsi, fdc, ide, sata. */
+    static const int order[][2] = {{DX_CTRL_SCSI, DX_BUS_SCSI},
+                                   {DX_CTRL_FDC, DX_BUS_FDC},
+                                   {DX_CTRL_IDE, DX_BUS_IDE},
+                                   {DX_CTRL_SATA, DX_BUS_SATA}};
+    for (size_t k = 0; k < 4; k++) {
+        int max = -1;
+        for (size_t i = 0; i < def->ndisks; i++)
+            if (def->disks[i].bus == order[k][1] && def->disks[i].addr.type == DX_ADDR_DRIVE &&
+                (int)def->disks[i].addr.controller > max)
+                max = (int)def->disks[i].addr.controller;
+        for (int c = 0; c <= max; c++) {
+            int found = 0;
+            for (size_t i = 0; i < def->nctrls; i++)
+                if (def->ctrls[i].type == order[k][0] && def->ctrls[i].index == c)
+                    found = 1;
+            if (!found && ctrl_insert(def, order[k][0], c, NULL, NULL) < 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+static int copy_chr(struct dx_chr *dst, const struct dx_chr *src)
+{
+    free(dst->type);
+    free(dst->path);
+    dst->type = xstrdup(src->type);
+    dst->path = xstrdup(src->path);
+    return dst->type ? 0 : -1;
+}
+
+static int post_chardevs(struct dx_def *def)
+{
+    int hvm = strcmp(def->os_type, "hvm") == 0;
+    int next = 0;
+    for (size_t i = 0; i < def->nserials; i++) {
+        struct dx_chr *s = &def->serials[i];
+        if (s->port < 0)
+            s->port = next;
+        if (s->port + 1 > next)
+            next = s->port + 1;
+    }
+    int need_vserial = 0;
+    for (size_t i = 0; i < def->nconsoles; i++) {
+        struct dx_chr *c = &def->consoles[i];
+        /* libvirt numbers these by position, before the serial console is
+         * prepended, so a copy of a definition can renumber them. */
+        if (c->target_type && strcmp(c->target_type, "serial") != 0) {
+            c->port = (int)i;
+            if (strcmp(c->target_type, "virtio") == 0)
+                need_vserial = 1;
+        }
+    }
+    int first_serial =
+        def->nconsoles > 0 &&
+        (!def->consoles[0].target_type || strcmp(def->consoles[0].target_type, "serial") == 0);
+    if (!hvm) {
+        if (first_serial) {
+            struct dx_chr *c = &def->consoles[0];
+            free(c->target_type);
+            c->target_type = strdup("serial");
+            if (c->port < 0)
+                c->port = 0;
+        }
+    } else if (first_serial) {
+        struct dx_chr *c = &def->consoles[0];
+        if (def->nserials == 0) {
+            void *p = grow(def->serials, 0, sizeof(*def->serials));
+            if (!p)
+                return -1;
+            def->serials = p;
+            def->nserials = 1;
+            if (copy_chr(&def->serials[0], c) < 0)
+                return -1;
+            def->serials[0].port = c->port < 0 ? 0 : c->port;
+        } else if (copy_chr(c, &def->serials[0]) < 0) {
+            return -1;
+        }
+        free(c->target_type);
+        c->target_type = strdup("serial");
+        c->port = def->serials[0].port;
+    } else if (def->nserials > 0) {
+        void *p = grow(def->consoles, def->nconsoles, sizeof(*def->consoles));
+        if (!p)
+            return -1;
+        def->consoles = p;
+        memmove(&def->consoles[1], &def->consoles[0], def->nconsoles * sizeof(*def->consoles));
+        memset(&def->consoles[0], 0, sizeof(*def->consoles));
+        def->nconsoles++;
+        if (copy_chr(&def->consoles[0], &def->serials[0]) < 0)
+            return -1;
+        def->consoles[0].target_type = strdup("serial");
+        def->consoles[0].port = def->serials[0].port;
+    }
+    if (need_vserial) {
+        int found = 0;
+        for (size_t i = 0; i < def->nctrls; i++)
+            if (def->ctrls[i].type == DX_CTRL_VIRTIO_SERIAL)
+                found = 1;
+        if (!found && ctrl_insert(def, DX_CTRL_VIRTIO_SERIAL, 0, NULL, NULL) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int post_nets(struct dx_def *def)
+{
+    for (size_t i = 0; i < def->nnets; i++) {
+        if (def->nets[i].ifname)
+            continue;
+        for (int ctr = 0; ctr < 1024; ctr++) {
+            char name[32];
+            int used = 0;
+            snprintf(name, sizeof(name), "testnet%d", ctr);
+            for (size_t j = 0; j < def->nnets; j++)
+                if (def->nets[j].ifname && strcmp(def->nets[j].ifname, name) == 0)
+                    used = 1;
+            if (!used) {
+                def->nets[i].ifname = strdup(name);
+                break;
+            }
+        }
+        if (!def->nets[i].ifname) {
+            error_report(ERR_INTERNAL_ERROR, FROM_TEST, "Exceeded max iface limit %d", 1024);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int post_video(struct dx_def *def)
+{
+    if (def->nvideos == 0 && def->ngraphics > 0) {
+        int hvm = strcmp(def->os_type, "hvm") == 0;
+        if (add_video(def, hvm ? "cirrus" : "xen", NULL, NULL, NULL, NULL) < 0)
+            return -1;
+    }
+    int any_primary = 0;
+    for (size_t i = 0; i < def->nvideos; i++)
+        any_primary |= def->videos[i].primary;
+    if (!any_primary && def->nvideos > 0)
+        def->videos[0].primary = 1;
+    return 0;
+}
+
+/* ---- top level ---- */
+
+static int parse_os(struct dx_def *def, xmlNodePtr os)
+{
+    xmlNodePtr type = child(os, "type");
+    def->os_type = text(type);
+    if (!def->os_type || !*def->os_type) {
+        error_report(ERR_XML_ERROR, FROM_DOMAIN, "an os <type> must be specified");
+        return -1;
+    }
+    if (!in_list(os_types, def->os_type)) {
+        error_report(ERR_CONFIG_UNSUPPORTED, FROM_DOMAIN, "unknown OS type '%s'", def->os_type);
+        return -1;
+    }
+    def->arch = prop(type, "arch");
+    if (!def->arch)
+        def->arch = strdup("i686");
+    def->machine = prop(type, "machine");
+    def->kernel = child_text(os, "kernel");
+    def->initrd = child_text(os, "initrd");
+    def->cmdline = child_text(os, "cmdline");
+    for (xmlNodePtr n = os->children; n; n = n->next) {
+        if (!is_elem(n, "boot"))
+            continue;
+        char *dev = prop(n, "dev");
+        if (!dev)
+            continue;
+        void *p = grow(def->boot, def->nboot, sizeof(*def->boot));
+        if (!p) {
+            free(dev);
+            return -1;
+        }
+        def->boot = p;
+        def->boot[def->nboot++] = dev;
+    }
+    return 0;
+}
+
+static int parse_lifecycle(xmlNodePtr root, const char *name, const char *const *allowed,
+                           char **out)
+{
+    *out = child_text(root, name);
+    if (!*out) {
+        *out = strdup(strcmp(name, "on_reboot") == 0 ? "restart" : "destroy");
+        return 0;
+    }
+    if (!in_list(allowed, *out)) {
+        error_report(ERR_CONFIG_UNSUPPORTED, FROM_DOMAIN, "unknown %s action: %s", name, *out);
+        return -1;
+    }
+    return 0;
+}
+
+static int parse_vcpu(struct dx_def *def, xmlNodePtr root)
+{
+    xmlNodePtr n = child(root, "vcpu");
+    unsigned long long v;
+    def->vcpus_max = def->vcpus = 1;
+    if (!n)
+        return 0;
+    char *t = text(n), *cur = prop(n, "current");
+    int ret = -1;
+    if (parse_uint(t, &v) < 0) {
+        error_report(ERR_XML_ERROR, FROM_DOMAIN, "maximum vcpus count must be an integer");
+        goto out;
+    }
+    def->vcpus_max = def->vcpus = (unsigned int)v;
+    if (cur) {
+        if (parse_uint(cur, &v) < 0) {
+            error_report(ERR_XML_ERROR, FROM_DOMAIN, "current vcpus count must be an integer");
+            goto out;
+        }
+        if (v > def->vcpus_max) {
+            error_report(ERR_CONFIG_UNSUPPORTED, FROM_DOMAIN,
+                         "maximum vCPU count must not be less than current vCPU count");
+            goto out;
+        }
+        def->vcpus = (unsigned int)v;
+    }
+    if (def->vcpus_max == 0) {
+        error_report(ERR_INTERNAL_ERROR, FROM_DOMAIN,
+                     "CPU IDs in <numa> exceed the <vcpu> count");
+        goto out;
+    }
+    def->cpuset = prop(n, "cpuset");
+    ret = 0;
+out:
+    free(t);
+    free(cur);
+    return ret;
+}
+
+static struct dx_def *parse_root(xmlNodePtr root)
+{
+    struct dx_def *def = calloc(1, sizeof(*def));
+    if (!def) {
+        error_report(ERR_NO_MEMORY, FROM_DOMAIN, NULL);
+        return NULL;
+    }
+    def->virt_type = prop(root, "type");
+    if (!def->virt_type) {
+        error_report(ERR_INTERNAL_ERROR, FROM_DOMAIN, "missing domain type attribute");
+        goto fail;
+    }
+    if (!in_list(virt_types, def->virt_type)) {
+        error_report(ERR_CONFIG_UNSUPPORTED, FROM_DOMAIN, "invalid domain type %s",
+                     def->virt_type);
+        goto fail;
+    }
+    def->name = child_text(root, "name");
+    if (!def->name || !*def->name) {
+        error_report(ERR_NO_NAME, FROM_DOMAIN, NULL);
+        goto fail;
+    }
+    char *uuid = child_text(root, "uuid");
+    if (uuid) {
+        int r = dx_uuid_parse(uuid, def->uuid);
+        free(uuid);
+        if (r < 0) {
+            error_report(ERR_INTERNAL_ERROR, FROM_DOMAIN, "malformed uuid element");
+            goto fail;
+        }
+    } else {
+        random_bytes(def->uuid, DRV_UUID_LEN);
+        def->uuid[6] = (unsigned char)((def->uuid[6] & 0x0f) | 0x40);
+        def->uuid[8] = (unsigned char)((def->uuid[8] & 0x3f) | 0x80);
+    }
+    def->title = child_text(root, "title");
+    def->description = child_text(root, "description");
+    if (parse_memory(root, "memory", &def->max_kib) < 0 ||
+        parse_memory(root, "currentMemory", &def->cur_kib) < 0 || parse_vcpu(def, root) < 0)
+        goto fail;
+    xmlNodePtr os = child(root, "os");
+    if (!os) {
+        error_report(ERR_XML_ERROR, FROM_DOMAIN, "an os <type> must be specified");
+        goto fail;
+    }
+    if (parse_os(def, os) < 0)
+        goto fail;
+    xmlNodePtr feats = child(root, "features");
+    for (xmlNodePtr n = feats ? feats->children : NULL; n; n = n->next)
+        for (size_t i = 0; i < NFEATURES; i++)
+            if (is_elem(n, feature_names[i]))
+                def->features |= 1u << i;
+    xmlNodePtr clock = child(root, "clock");
+    if (clock) {
+        def->clock_offset = prop(clock, "offset");
+        def->clock_adjustment = prop(clock, "adjustment");
+        def->clock_basis = prop(clock, "basis");
+        def->clock_timezone = prop(clock, "timezone");
+    }
+    if (!def->clock_offset)
+        def->clock_offset = strdup("utc");
+    if (parse_lifecycle(root, "on_poweroff", lifecycle_actions, &def->on_poweroff) < 0 ||
+        parse_lifecycle(root, "on_reboot", lifecycle_actions, &def->on_reboot) < 0 ||
+        parse_lifecycle(root, "on_crash", crash_actions, &def->on_crash) < 0)
+        goto fail;
+    if (parse_devices(def, child(root, "devices")) < 0)
+        goto fail;
+
+    if (def->max_kib == 0) {
+        error_report(ERR_XML_ERROR, FROM_DOMAIN,
+                     "Memory size must be specified via <memory> or in the <numa> "
+                     "configuration");
+        goto fail;
+    }
+    if (def->cur_kib == 0 || def->cur_kib > def->max_kib)
+        def->cur_kib = def->max_kib;
+    if (strchr(def->name, '/')) {
+        error_report(ERR_XML_ERROR, FROM_DOMAIN, "name %s cannot contain '/'", def->name);
+        goto fail;
+    }
+    if (post_disks(def) < 0 || post_chardevs(def) < 0 || post_nets(def) < 0 ||
+        post_video(def) < 0)
+        goto fail;
+    return def;
+fail:
+    if (!error_last())
+        error_report(ERR_NO_MEMORY, FROM_DOMAIN, NULL);
+    dx_def_free(def);
+    return NULL;
+}
+
+struct dx_def *dx_def_parse_node(xmlDocPtr doc, xmlNodePtr root)
+{
+    (void)doc;
+    if (!root || strcmp((const char *)root->name, "domain") != 0) {
+        error_report(ERR_XML_ERROR, FROM_XML, "expecting root element of 'domain', not '%s'",
+                     root ? (const char *)root->name : "");
+        return NULL;
+    }
+    return parse_root(root);
+}
+
+struct dx_def *dx_def_parse_string(const char *xml)
+{
+    xmlDocPtr doc = parse_doc(xml, "(domain_definition)");
+    if (!doc)
+        return NULL;
+    struct dx_def *def = dx_def_parse_node(doc, xmlDocGetRootElement(doc));
+    xmlFreeDoc(doc);
+    return def;
+}
+
+/* ---- formatting ---- */
+
+struct buf {
+    char *s;
+    size_t len, cap;
+    int failed;
+};
+
+__attribute__((format(printf, 2, 3))) static void bprintf(struct buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    if (b->failed)
+        return;
+    for (;;) {
+        va_start(ap, fmt);
+        int n = vsnprintf(b->s ? b->s + b->len : NULL, b->s ? b->cap - b->len : 0, fmt, ap);
+        va_end(ap);
+        if (n < 0) {
+            b->failed = 1;
+            return;
+        }
+        if (b->s && b->len + (size_t)n < b->cap) {
+            b->len += (size_t)n;
+            return;
+        }
+        size_t cap = (b->cap ? b->cap * 2 : 1024) + (size_t)n;
+        char *p = realloc(b->s, cap);
+        if (!p) {
+            b->failed = 1;
+            return;
+        }
+        b->s = p;
+        b->cap = cap;
+    }
+}
+
+/* Escapes the five XML specials the way libvirt does, in text and attributes. */
+static void besc(struct buf *b, const char *s)
+{
+    for (; s && *s; s++) {
+        switch (*s) {
+        case '<':
+            bprintf(b, "&lt;");
+            break;
+        case '>':
+            bprintf(b, "&gt;");
+            break;
+        case '&':
+            bprintf(b, "&amp;");
+            break;
+        case '\'':
+            bprintf(b, "&apos;");
+            break;
+        case '"':
+            bprintf(b, "&quot;");
+            break;
+        default:
+            bprintf(b, "%c", *s);
+        }
+    }
+}
+
+/* Prints ` name='value'` when value is set. */
+static void battr(struct buf *b, const char *name, const char *value)
+{
+    if (!value)
+        return;
+    bprintf(b, " %s='", name);
+    besc(b, value);
+    bprintf(b, "'");
+}
+
+static void belem(struct buf *b, const char *indent, const char *name, const char *value)
+{
+    if (!value)
+        return;
+    bprintf(b, "%s<%s>", indent, name);
+    besc(b, value);
+    bprintf(b, "</%s>\n", name);
+}
+
+static void format_addr(struct buf *b, const struct dx_addr *a)
+{
+    if (a->type == DX_ADDR_PCI)
+        bprintf(b,
+                "      <address type='pci' domain='0x%04x' bus='0x%02x' slot='0x%02x' "
+                "function='0x%x'/>\n",
+                a->domain, a->bus, a->slot, a->function);
+    else if (a->type == DX_ADDR_DRIVE)
+        bprintf(b,
+                "      <address type='drive' controller='%u' bus='%u' target='%u' "
+                "unit='%u'/>\n",
+                a->controller, a->dbus, a->target, a->unit);
+}
+
+static void format_disk(struct buf *b, const struct dx_disk *d)
+{
+    bprintf(b, "    <disk");
+    battr(b, "type", d->type);
+    battr(b, "device", d->device);
+    bprintf(b, ">\n");
+    if (d->drv_name || d->drv_type || d->drv_cache || d->drv_io || d->drv_discard) {
+        bprintf(b, "      <driver");
+        battr(b, "name", d->drv_name);
+        battr(b, "type", d->drv_type);
+        battr(b, "cache", d->drv_cache);
+        battr(b, "io", d->drv_io);
+        battr(b, "discard", d->drv_discard);
+        bprintf(b, "/>\n");
+    }
+    if (d->src) {
+        const char *attr = strcmp(d->type, "block") == 0 ? "dev"
+                           : strcmp(d->type, "dir") == 0 ? "dir"
+                                                         : "file";
+        bprintf(b, "      <source");
+        battr(b, attr, d->src);
+        bprintf(b, "/>\n");
+    }
+    bprintf(b, "      <target");
+    battr(b, "dev", d->dst);
+    battr(b, "bus", bus_names[d->bus]);
+    bprintf(b, "/>\n");
+    if (d->readonly)
+        bprintf(b, "      <readonly/>\n");
+    if (d->shareable)
+        bprintf(b, "      <shareable/>\n");
+    belem(b, "      ", "serial", d->serial);
+    if (d->boot_order)
+        bprintf(b, "      <boot order='%u'/>\n", d->boot_order);
+    format_addr(b, &d->addr);
+    bprintf(b, "    </disk>\n");
+}
+
+static void format_net(struct buf *b, const struct dx_net *n)
+{
+    bprintf(b, "    <interface");
+    battr(b, "type", n->type);
+    bprintf(b, ">\n");
+    bprintf(b, "      <mac address='%02x:%02x:%02x:%02x:%02x:%02x'/>\n", n->mac[0], n->mac[1],
+            n->mac[2], n->mac[3], n->mac[4], n->mac[5]);
+    if (n->src) {
+        const char *attr = strcmp(n->type, "network") == 0  ? "network"
+                           : strcmp(n->type, "bridge") == 0 ? "bridge"
+                                                            : "dev";
+        bprintf(b, "      <source");
+        battr(b, attr, n->src);
+        battr(b, "mode", n->src_mode);
+        bprintf(b, "/>\n");
+    }
+    if (n->ifname) {
+        bprintf(b, "      <target");
+        battr(b, "dev", n->ifname);
+        bprintf(b, "/>\n");
+    }
+    if (n->model) {
+        bprintf(b, "      <model");
+        battr(b, "type", n->model);
+        bprintf(b, "/>\n");
+    }
+    if (n->boot_order)
+        bprintf(b, "      <boot order='%u'/>\n", n->boot_order);
+    format_addr(b, &n->addr);
+    bprintf(b, "    </interface>\n");
+}
+
+static void format_chr(struct buf *b, const char *elem, const struct dx_chr *c, int console)
+{
+    bprintf(b, "    <%s", elem);
+    battr(b, "type", c->type);
+    bprintf(b, ">\n");
+    if (c->path) {
+        bprintf(b, "      <source");
+        battr(b, "path", c->path);
+        bprintf(b, "/>\n");
+    }
+    bprintf(b, "      <target");
+    if (console)
+        battr(b, "type", c->target_type);
+    bprintf(b, " port='%d'/>\n", c->port < 0 ? 0 : c->port);
+    bprintf(b, "    </%s>\n", elem);
+}
+
+static void format_graphics(struct buf *b, const struct dx_graphics *g)
+{
+    bprintf(b, "    <graphics");
+    battr(b, "type", g->type);
+    int vnc = strcmp(g->type, "vnc") == 0, spice = strcmp(g->type, "spice") == 0;
+    if (vnc || spice) {
+        if (g->has_port)
+            bprintf(b, " port='%d'", g->port);
+        if (vnc || g->autoport)
+            bprintf(b, " autoport='%s'", g->autoport ? "yes" : "no");
+        battr(b, "listen", g->listen);
+        bprintf(b, ">\n      <listen type='address'");
+        battr(b, "address", g->listen);
+        bprintf(b, "/>\n    </graphics>\n");
+    } else {
+        bprintf(b, "/>\n");
+    }
+}
+
+char *dx_def_format(const struct dx_def *def, int id)
+{
+    struct buf b = {0};
+    char uuid[37];
+    dx_uuid_format(def->uuid, uuid);
+    bprintf(&b, "<domain");
+    battr(&b, "type", def->virt_type);
+    if (id >= 0)
+        bprintf(&b, " id='%d'", id);
+    bprintf(&b, ">\n");
+    belem(&b, "  ", "name", def->name);
+    bprintf(&b, "  <uuid>%s</uuid>\n", uuid);
+    belem(&b, "  ", "title", def->title);
+    belem(&b, "  ", "description", def->description);
+    bprintf(&b, "  <memory unit='KiB'>%llu</memory>\n", (unsigned long long)def->max_kib);
+    bprintf(&b, "  <currentMemory unit='KiB'>%llu</currentMemory>\n",
+            (unsigned long long)def->cur_kib);
+    bprintf(&b, "  <vcpu placement='static'");
+    battr(&b, "cpuset", def->cpuset);
+    if (def->vcpus != def->vcpus_max)
+        bprintf(&b, " current='%u'", def->vcpus);
+    bprintf(&b, ">%u</vcpu>\n", def->vcpus_max);
+
+    bprintf(&b, "  <os>\n    <type");
+    battr(&b, "arch", def->arch);
+    battr(&b, "machine", def->machine);
+    bprintf(&b, ">");
+    besc(&b, def->os_type);
+    bprintf(&b, "</type>\n");
+    belem(&b, "    ", "kernel", def->kernel);
+    belem(&b, "    ", "initrd", def->initrd);
+    belem(&b, "    ", "cmdline", def->cmdline);
+    int dev_boot = 0;
+    for (size_t i = 0; i < def->ndisks; i++)
+        dev_boot |= def->disks[i].boot_order != 0;
+    for (size_t i = 0; i < def->nnets; i++)
+        dev_boot |= def->nets[i].boot_order != 0;
+    if (def->nboot > 0) {
+        for (size_t i = 0; i < def->nboot; i++) {
+            bprintf(&b, "    <boot");
+            battr(&b, "dev", def->boot[i]);
+            bprintf(&b, "/>\n");
+        }
+    } else if (!dev_boot && strcmp(def->os_type, "hvm") == 0) {
+        bprintf(&b, "    <boot dev='hd'/>\n");
+    }
+    bprintf(&b, "  </os>\n");
+
+    if (def->features) {
+        bprintf(&b, "  <features>\n");
+        for (size_t i = 0; i < NFEATURES; i++)
+            if (def->features & (1u << i))
+                bprintf(&b, "    <%s/>\n", feature_names[i]);
+        bprintf(&b, "  </features>\n");
+    }
+    bprintf(&b, "  <clock");
+    battr(&b, "offset", def->clock_offset);
+    battr(&b, "adjustment", def->clock_adjustment);
+    battr(&b, "basis", def->clock_basis);
+    battr(&b, "timezone", def->clock_timezone);
+    bprintf(&b, "/>\n");
+    belem(&b, "  ", "on_poweroff", def->on_poweroff);
+    belem(&b, "  ", "on_reboot", def->on_reboot);
+    belem(&b, "  ", "on_crash", def->on_crash);
+
+    bprintf(&b, "  <devices>\n");
+    belem(&b, "    ", "emulator", def->emulator);
+    for (size_t i = 0; i < def->ndisks; i++)
+        format_disk(&b, &def->disks[i]);
+    for (size_t i = 0; i < def->nctrls; i++) {
+        const struct dx_controller *c = &def->ctrls[i];
+        bprintf(&b, "    <controller type='%s' index='%d'", ctrl_names[c->type], c->index);
+        battr(&b, "model", c->model);
+        if (c->addr.type != DX_ADDR_NONE) {
+            bprintf(&b, ">\n");
+            format_addr(&b, &c->addr);
+            bprintf(&b, "    </controller>\n");
+        } else {
+            bprintf(&b, "/>\n");
+        }
+    }
+    for (size_t i = 0; i < def->nnets; i++)
+        format_net(&b, &def->nets[i]);
+    for (size_t i = 0; i < def->nserials; i++)
+        format_chr(&b, "serial", &def->serials[i], 0);
+    for (size_t i = 0; i < def->nconsoles; i++)
+        format_chr(&b, "console", &def->consoles[i], 1);
+    for (size_t i = 0; i < def->ninputs; i++) {
+        bprintf(&b, "    <input");
+        battr(&b, "type", def->inputs[i].type);
+        battr(&b, "bus", def->inputs[i].bus);
+        bprintf(&b, "/>\n");
+    }
+    for (size_t i = 0; i < def->ngraphics; i++)
+        format_graphics(&b, &def->graphics[i]);
+    for (size_t i = 0; i < def->nvideos; i++) {
+        const struct dx_video *v = &def->videos[i];
+        bprintf(&b, "    <video>\n      <model");
+        battr(&b, "type", v->model);
+        if (v->ram)
+            bprintf(&b, " ram='%u'", v->ram);
+        if (v->vram)
+            bprintf(&b, " vram='%u'", v->vram);
+        bprintf(&b, " heads='%u'%s/>\n    </video>\n", v->heads,
+                v->primary ? " primary='yes'" : "");
+    }
+    if (def->balloon_model) {
+        bprintf(&b, "    <memballoon");
+        battr(&b, "model", def->balloon_model);
+        if (def->balloon_addr.type != DX_ADDR_NONE) {
+            bprintf(&b, ">\n");
+            format_addr(&b, &def->balloon_addr);
+            bprintf(&b, "    </memballoon>\n");
+        } else {
+            bprintf(&b, "/>\n");
+        }
+    }
+    bprintf(&b, "  </devices>\n</domain>\n");
+    if (b.failed) {
+        free(b.s);
+        error_report(ERR_NO_MEMORY, FROM_DOMAIN, NULL);
+        return NULL;
+    }
+    return b.s;
+}
+
+struct dx_def *dx_def_copy(const struct dx_def *def)
+{
+    char *xml = dx_def_format(def, -1);
+    if (!xml)
+        return NULL;
+    struct dx_def *copy = dx_def_parse_string(xml);
+    free(xml);
+    return copy;
+}

@@ -1,0 +1,133 @@
+/* domain_xml: the parts of libvirt's domain XML the test driver keeps, parsed
+ * with libxml2 and written back the way libvirt 9.0's test driver writes
+ * them (canonical element order, defaults filled in, unknown elements
+ * dropped). See domain_xml.c for what is not kept. */
+#ifndef SRC_DRIVERS_DOMAIN_XML_H
+#define SRC_DRIVERS_DOMAIN_XML_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <libxml/tree.h>
+
+#include "driver.h"
+
+enum { DX_ADDR_NONE, DX_ADDR_PCI, DX_ADDR_DRIVE };
+
+struct dx_addr {
+    int type;
+    unsigned int domain, bus, slot, function;    /* pci */
+    unsigned int controller, dbus, target, unit; /* drive */
+};
+
+struct dx_disk {
+    char *type, *device;
+    char *drv_name, *drv_type, *drv_cache, *drv_io, *drv_discard;
+    char *src; /* file, dev or dir depending on type */
+    char *dst;
+    int bus; /* DX_BUS_* */
+    int readonly, shareable;
+    char *serial;
+    unsigned int boot_order;
+    struct dx_addr addr;
+};
+
+struct dx_controller {
+    int type; /* DX_CTRL_* */
+    int index;
+    char *model;
+    struct dx_addr addr;
+};
+
+struct dx_net {
+    char *type;
+    unsigned char mac[6];
+    char *src;      /* network, bridge or dev */
+    char *src_mode; /* direct */
+    char *ifname;
+    char *model;
+    unsigned int boot_order;
+    struct dx_addr addr;
+};
+
+struct dx_chr {
+    char *type;
+    char *path;        /* <source path=> */
+    char *target_type; /* consoles */
+    int port;
+};
+
+struct dx_input {
+    char *type, *bus;
+};
+
+struct dx_graphics {
+    char *type;
+    int port, autoport, has_port;
+    char *listen;
+};
+
+struct dx_video {
+    char *model;
+    unsigned int vram, ram, heads;
+    int primary;
+};
+
+struct dx_def {
+    char *virt_type;
+    char *name;
+    unsigned char uuid[DRV_UUID_LEN];
+    char *title, *description;
+    uint64_t max_kib, cur_kib;
+    unsigned int vcpus_max, vcpus;
+    char *cpuset;
+    char *os_type, *arch, *machine;
+    char *kernel, *initrd, *cmdline;
+    char **boot;
+    size_t nboot;
+    unsigned int features; /* bit per entry of domain_xml.c's feature list */
+    char *clock_offset, *clock_adjustment, *clock_basis, *clock_timezone;
+    char *on_poweroff, *on_reboot, *on_crash;
+    char *emulator;
+    struct dx_disk *disks;
+    size_t ndisks;
+    struct dx_controller *ctrls;
+    size_t nctrls;
+    struct dx_net *nets;
+    size_t nnets;
+    struct dx_chr *serials;
+    size_t nserials;
+    struct dx_chr *consoles;
+    size_t nconsoles;
+    struct dx_input *inputs;
+    size_t ninputs;
+    struct dx_graphics *graphics;
+    size_t ngraphics;
+    struct dx_video *videos;
+    size_t nvideos;
+    char *balloon_model;
+    struct dx_addr balloon_addr;
+};
+
+/* Parses a domain document given as text. Returns the definition (caller
+ * frees with dx_def_free) or NULL with an error recorded exactly as libvirt
+ * reports it. */
+struct dx_def *dx_def_parse_string(const char *xml);
+
+/* Same, from an element of an already parsed document (node files). */
+struct dx_def *dx_def_parse_node(xmlDocPtr doc, xmlNodePtr root);
+
+/* Formats `def` as libvirt does; id >= 0 adds id='N'. `secure` includes
+ * secrets (none kept today). Returns a malloc'd string or NULL. */
+char *dx_def_format(const struct dx_def *def, int id);
+
+/* Deep copy, or NULL with an error recorded. */
+struct dx_def *dx_def_copy(const struct dx_def *def);
+
+void dx_def_free(struct dx_def *def);
+
+/* Parses libvirt's uuid text (32 hex digits, dashes anywhere). 0 or -1. */
+int dx_uuid_parse(const char *s, unsigned char uuid[DRV_UUID_LEN]);
+void dx_uuid_format(const unsigned char uuid[DRV_UUID_LEN], char out[37]);
+
+#endif

@@ -1,0 +1,1444 @@
+/* The test driver: libvirt's "test" hypervisor, in memory, for one
+ * connection. test:///default starts in the state real libvirt 9.0 starts
+ * in; test:///ABSOLUTE/PATH.xml loads a <node> file. Semantics, messages,
+ * states, reasons and events follow libvirt 9.0's test driver as observed.
+ *
+ * Differences from real libvirt worth knowing:
+ * - list_all_domains and the list_* calls return domains in definition
+ *   order; real libvirt's order comes from a hash table with a random seed
+ *   and so differs from run to run anyway.
+ * - node files: <cpu>, <memory> and <domain> (inline or file=) are read;
+ *   NUMA cells, networks, pools, interfaces, devices and the test-driver
+ *   runstate metadata in a node file are ignored. */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <libxml/parser.h>
+
+#include "domain_xml.h"
+#include "driver.h"
+#include "error.h"
+#include "test.h"
+
+enum { ST_NOSTATE, ST_RUNNING, ST_BLOCKED, ST_PAUSED, ST_SHUTDOWN, ST_SHUTOFF, ST_CRASHED };
+enum { RUNNING_UNKNOWN = 0, RUNNING_BOOTED = 1, RUNNING_UNPAUSED = 5 };
+enum { PAUSED_USER = 1 };
+enum { SHUTDOWN_USER = 1 };
+enum { SHUTOFF_UNKNOWN = 0, SHUTOFF_SHUTDOWN = 1, SHUTOFF_DESTROYED = 2 };
+
+enum { EV_DEFINED, EV_UNDEFINED, EV_STARTED, EV_SUSPENDED, EV_RESUMED, EV_STOPPED };
+enum { EV_DEFINED_ADDED = 0, EV_DEFINED_UPDATED = 1 };
+enum { EV_STOPPED_SHUTDOWN = 0, EV_STOPPED_DESTROYED = 1 };
+
+enum { AFFECT_LIVE = 1, AFFECT_CONFIG = 2, MEM_MAXIMUM = 4, VCPU_MAXIMUM = 4 };
+
+#define NBUCKETS 4096
+
+struct tdom {
+    struct dx_def *def;    /* the running definition, or the only one */
+    struct dx_def *newdef; /* the persistent config while running */
+    int id, state, reason, persistent, autostart;
+    struct tdom *prev, *next;
+    struct tdom *name_next, *uuid_next, *id_next;
+};
+
+struct drv_conn {
+    struct drv_node_info info;
+    int default_node;
+    struct tdom *head, *tail;
+    struct tdom *by_name[NBUCKETS], *by_uuid[NBUCKETS], *by_id[NBUCKETS];
+    int next_id;
+    drv_event_fn event_fn;
+    void *event_opaque;
+};
+
+static const char caps_head[] = "<capabilities>\n"
+                                "\n"
+                                "  <host>\n"
+                                "    <cpu>\n"
+                                "      <arch>i686</arch>\n"
+                                "      <features>\n"
+                                "        <pae/>\n"
+                                "        <nonpae/>\n"
+                                "      </features>\n"
+                                "      <pages unit='KiB' size='4'/>\n"
+                                "      <pages unit='KiB' size='8'/>\n"
+                                "      <pages unit='KiB' size='2048'/>\n"
+                                "      <pages unit='KiB' size='1048576'/>\n"
+                                "    </cpu>\n"
+                                "    <power_management/>\n"
+                                "    <iommu support='no'/>\n"
+                                "    <topology>\n";
+static const char caps_default_cells[] =
+    "      <cells num='2'>\n"
+    "        <cell id='0'>\n"
+    "          <memory unit='KiB'>2097152</memory>\n"
+    "          <pages unit='KiB' size='4'>524288</pages>\n"
+    "          <pages unit='KiB' size='2048'>0</pages>\n"
+    "          <pages unit='KiB' size='1048576'>0</pages>\n"
+    "          <cpus num='8'>\n"
+    "            <cpu id='0' socket_id='0' die_id='0' core_id='0' siblings='0'/>\n"
+    "            <cpu id='1' socket_id='0' die_id='0' core_id='1' siblings='1'/>\n"
+    "            <cpu id='2' socket_id='0' die_id='0' core_id='2' siblings='2'/>\n"
+    "            <cpu id='3' socket_id='0' die_id='0' core_id='3' siblings='3'/>\n"
+    "            <cpu id='4' socket_id='0' die_id='0' core_id='4' siblings='4'/>\n"
+    "            <cpu id='5' socket_id='0' die_id='0' core_id='5' siblings='5'/>\n"
+    "            <cpu id='6' socket_id='0' die_id='0' core_id='6' siblings='6'/>\n"
+    "            <cpu id='7' socket_id='0' die_id='0' core_id='7' siblings='7'/>\n"
+    "          </cpus>\n"
+    "        </cell>\n"
+    "        <cell id='1'>\n"
+    "          <memory unit='KiB'>4194304</memory>\n"
+    "          <pages unit='KiB' size='8'>524288</pages>\n"
+    "          <pages unit='KiB' size='2048'>0</pages>\n"
+    "          <pages unit='KiB' size='1048576'>0</pages>\n"
+    "          <cpus num='8'>\n"
+    "            <cpu id='8' socket_id='1' die_id='0' core_id='0' siblings='8'/>\n"
+    "            <cpu id='9' socket_id='1' die_id='0' core_id='1' siblings='9'/>\n"
+    "            <cpu id='10' socket_id='1' die_id='0' core_id='2' siblings='10'/>\n"
+    "            <cpu id='11' socket_id='1' die_id='0' core_id='3' siblings='11'/>\n"
+    "            <cpu id='12' socket_id='1' die_id='0' core_id='4' siblings='12'/>\n"
+    "            <cpu id='13' socket_id='1' die_id='0' core_id='5' siblings='13'/>\n"
+    "            <cpu id='14' socket_id='1' die_id='0' core_id='6' siblings='14'/>\n"
+    "            <cpu id='15' socket_id='1' die_id='0' core_id='7' siblings='15'/>\n"
+    "          </cpus>\n"
+    "        </cell>\n"
+    "      </cells>\n";
+static const char caps_tail[] = "    </topology>\n"
+                                "    <secmodel>\n"
+                                "      <model>testSecurity</model>\n"
+                                "      <doi></doi>\n"
+                                "    </secmodel>\n"
+                                "  </host>\n"
+                                "\n"
+                                "  <guest>\n"
+                                "    <os_type>hvm</os_type>\n"
+                                "    <arch name='i686'>\n"
+                                "      <wordsize>32</wordsize>\n"
+                                "      <emulator>/usr/bin/test-hv</emulator>\n"
+                                "      <domain type='test'/>\n"
+                                "    </arch>\n"
+                                "    <features>\n"
+                                "      <pae/>\n"
+                                "      <nonpae/>\n"
+                                "    </features>\n"
+                                "  </guest>\n"
+                                "\n"
+                                "  <guest>\n"
+                                "    <os_type>xen</os_type>\n"
+                                "    <arch name='i686'>\n"
+                                "      <wordsize>32</wordsize>\n"
+                                "      <emulator>/usr/bin/test-hv</emulator>\n"
+                                "      <domain type='test'/>\n"
+                                "    </arch>\n"
+                                "    <features>\n"
+                                "      <pae/>\n"
+                                "      <nonpae/>\n"
+                                "    </features>\n"
+                                "  </guest>\n"
+                                "\n"
+                                "</capabilities>\n";
+
+static const char sysinfo_xml[] = "<sysinfo type='smbios'>\n"
+                                  "  <bios>\n"
+                                  "    <entry name='vendor'>LENOVO</entry>\n"
+                                  "    <entry name='version'>G4ETA1WW (2.61 )</entry>\n"
+                                  "    <entry name='date'>05/07/2014</entry>\n"
+                                  "    <entry name='release'>2.61</entry>\n"
+                                  "  </bios>\n"
+                                  "</sysinfo>\n";
+
+static const char default_domain_xml[] =
+    "<domain type='test'>\n"
+    "  <name>test</name>\n"
+    "  <uuid>6695eb01-f6a4-8304-79aa-97f2502e193f</uuid>\n"
+    "  <memory>8388608</memory>\n"
+    "  <currentMemory>2097152</currentMemory>\n"
+    "  <vcpu>2</vcpu>\n"
+    "  <os><type>hvm</type></os>\n"
+    "  <devices>\n"
+    "    <disk type='file' device='disk'>\n"
+    "      <source file='/guest/diskimage1'/>\n"
+    "      <target dev='vda' bus='virtio'/>\n"
+    "      <address type='pci' domain='0x0000' bus='0x01' slot='0x00' function='0x0'/>\n"
+    "    </disk>\n"
+    "    <interface type='network'>\n"
+    "      <mac address='aa:bb:cc:dd:ee:ff'/>\n"
+    "      <source network='default'/>\n"
+    "      <target dev='testnet0'/>\n"
+    "      <address type='pci' domain='0x0000' bus='0x00' slot='0x01' function='0x0'/>\n"
+    "    </interface>\n"
+    "    <memballoon model='virtio'>\n"
+    "      <address type='pci' domain='0x0000' bus='0x00' slot='0x02' function='0x0'/>\n"
+    "    </memballoon>\n"
+    "  </devices>\n"
+    "</domain>\n";
+
+static const struct drv_node_info default_node_info = {
+    .model = "i686",
+    .memory_kib = 3145728,
+    .cpus = 16,
+    .mhz = 1400,
+    .nodes = 2,
+    .sockets = 2,
+    .cores = 2,
+    .threads = 2,
+};
+
+/* ---- errors with libvirt's exact texts ---- */
+
+static int check_flags(unsigned int flags, unsigned int supported, const char *func)
+{
+    if (flags & ~supported) {
+        char msg[160];
+        snprintf(msg, sizeof(msg), "unsupported flags (0x%x) in function %s",
+                 flags & ~supported, func);
+        error_set_message(ERR_INVALID_ARG, FROM_TEST, msg);
+        return -1;
+    }
+    return 0;
+}
+
+static void no_memory(void)
+{
+    error_report(ERR_NO_MEMORY, FROM_TEST, NULL);
+}
+
+static void not_running(void)
+{
+    error_report(ERR_OPERATION_INVALID, FROM_DOMAIN, "domain is not running");
+}
+
+/* ---- the domain table ---- */
+
+static unsigned int hash_str(const char *s)
+{
+    unsigned int h = 2166136261u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h % NBUCKETS;
+}
+
+static unsigned int hash_uuid(const unsigned char *u)
+{
+    unsigned int h = 2166136261u;
+    for (int i = 0; i < DRV_UUID_LEN; i++)
+        h = (h ^ u[i]) * 16777619u;
+    return h % NBUCKETS;
+}
+
+static unsigned int hash_id(int id)
+{
+    return (unsigned int)id % NBUCKETS;
+}
+
+static struct tdom *find_name(struct drv_conn *c, const char *name)
+{
+    for (struct tdom *d = c->by_name[hash_str(name)]; d; d = d->name_next)
+        if (strcmp(d->def->name, name) == 0)
+            return d;
+    return NULL;
+}
+
+static struct tdom *find_uuid(struct drv_conn *c, const unsigned char *uuid)
+{
+    for (struct tdom *d = c->by_uuid[hash_uuid(uuid)]; d; d = d->uuid_next)
+        if (memcmp(d->def->uuid, uuid, DRV_UUID_LEN) == 0)
+            return d;
+    return NULL;
+}
+
+static struct tdom *find_id(struct drv_conn *c, int id)
+{
+    if (id < 0)
+        return NULL;
+    for (struct tdom *d = c->by_id[hash_id(id)]; d; d = d->id_next)
+        if (d->id == id)
+            return d;
+    return NULL;
+}
+
+static void unlink_chain(struct tdom **head, struct tdom *d, size_t link_off)
+{
+    for (struct tdom **pp = head; *pp; pp = (struct tdom **)((char *)*pp + link_off)) {
+        if (*pp == d) {
+            *pp = *(struct tdom **)((char *)d + link_off);
+            return;
+        }
+    }
+}
+
+static void id_unhash(struct drv_conn *c, struct tdom *d)
+{
+    if (d->id >= 0)
+        unlink_chain(&c->by_id[hash_id(d->id)], d, offsetof(struct tdom, id_next));
+}
+
+static void set_id(struct drv_conn *c, struct tdom *d, int id)
+{
+    id_unhash(c, d);
+    d->id = id;
+    if (id >= 0) {
+        d->id_next = c->by_id[hash_id(id)];
+        c->by_id[hash_id(id)] = d;
+    }
+}
+
+static struct tdom *dom_add(struct drv_conn *c, struct dx_def *def)
+{
+    struct tdom *d = calloc(1, sizeof(*d));
+    if (!d) {
+        no_memory();
+        return NULL;
+    }
+    d->def = def;
+    d->id = -1;
+    d->state = ST_SHUTOFF;
+    d->reason = SHUTOFF_UNKNOWN;
+    unsigned int hn = hash_str(def->name), hu = hash_uuid(def->uuid);
+    d->name_next = c->by_name[hn];
+    c->by_name[hn] = d;
+    d->uuid_next = c->by_uuid[hu];
+    c->by_uuid[hu] = d;
+    d->prev = c->tail;
+    if (c->tail)
+        c->tail->next = d;
+    else
+        c->head = d;
+    c->tail = d;
+    return d;
+}
+
+static void dom_remove(struct drv_conn *c, struct tdom *d)
+{
+    unlink_chain(&c->by_name[hash_str(d->def->name)], d, offsetof(struct tdom, name_next));
+    unlink_chain(&c->by_uuid[hash_uuid(d->def->uuid)], d, offsetof(struct tdom, uuid_next));
+    id_unhash(c, d);
+    if (d->prev)
+        d->prev->next = d->next;
+    else
+        c->head = d->next;
+    if (d->next)
+        d->next->prev = d->prev;
+    else
+        c->tail = d->prev;
+    dx_def_free(d->def);
+    dx_def_free(d->newdef);
+    free(d);
+}
+
+static int is_active(const struct tdom *d)
+{
+    return d->id >= 0;
+}
+
+static void emit(struct drv_conn *c, struct tdom *d, int event, int detail)
+{
+    if (!c->event_fn)
+        return;
+    struct drv_dom_id id = {.name = d->def->name, .id = d->id};
+    memcpy(id.uuid, d->def->uuid, DRV_UUID_LEN);
+    c->event_fn(c->event_opaque, &id, event, detail);
+}
+
+static int fill_id(const struct tdom *d, struct drv_dom_id *out)
+{
+    out->name = strdup(d->def->name);
+    if (!out->name) {
+        no_memory();
+        return -1;
+    }
+    memcpy(out->uuid, d->def->uuid, DRV_UUID_LEN);
+    out->id = d->id;
+    return 0;
+}
+
+/* Finds the domain the client names, by uuid as libvirt does. */
+static struct tdom *get_dom(struct drv_conn *c, const struct drv_dom_id *dom)
+{
+    struct tdom *d = find_uuid(c, dom->uuid);
+    if (!d) {
+        char uuid[37];
+        dx_uuid_format(dom->uuid, uuid);
+        error_report(ERR_NO_DOMAIN, FROM_TEST, "no domain with matching uuid '%s' (%s)", uuid,
+                     dom->name ? dom->name : "");
+    }
+    return d;
+}
+
+/* The persistent definition: newdef while running, else def. */
+static struct dx_def *persistent_def(struct tdom *d)
+{
+    return d->newdef ? d->newdef : d->def;
+}
+
+static int start_domain(struct drv_conn *c, struct tdom *d, int reason)
+{
+    if (d->persistent && !d->newdef) {
+        d->newdef = dx_def_copy(d->def);
+        if (!d->newdef)
+            return -1;
+    }
+    set_id(c, d, c->next_id++);
+    d->state = ST_RUNNING;
+    d->reason = reason;
+    return 0;
+}
+
+/* Stops `d`, emits STOPPED/detail and drops it when transient. The event
+ * carries the old id unless a persistent config replaced the running
+ * definition (libvirt's config copy has no id). */
+static void stop_domain(struct drv_conn *c, struct tdom *d, int reason, int detail)
+{
+    int old_id = d->id;
+    d->state = ST_SHUTOFF;
+    d->reason = reason;
+    if (d->newdef) {
+        dx_def_free(d->def);
+        d->def = d->newdef;
+        d->newdef = NULL;
+        old_id = -1;
+    }
+    set_id(c, d, -1);
+    if (c->event_fn) {
+        struct drv_dom_id id = {.name = d->def->name, .id = old_id};
+        memcpy(id.uuid, d->def->uuid, DRV_UUID_LEN);
+        c->event_fn(c->event_opaque, &id, EV_STOPPED, detail);
+    }
+    if (!d->persistent)
+        dom_remove(c, d);
+}
+
+/* libvirt's duplicate rules: same uuid with another name, or same name with
+ * another uuid, are refused; `live` also refuses an active match. Sets
+ * *existing to the same-name-same-uuid domain if any. */
+static int check_duplicate(struct drv_conn *c, const struct dx_def *def, int live,
+                           struct tdom **existing)
+{
+    char uuid[37];
+    struct tdom *d = find_uuid(c, def->uuid);
+    *existing = NULL;
+    if (d) {
+        if (strcmp(d->def->name, def->name) != 0) {
+            dx_uuid_format(d->def->uuid, uuid);
+            error_report(ERR_OPERATION_FAILED, FROM_DOMAIN,
+                         "domain '%s' is already defined with uuid %s", d->def->name, uuid);
+            return -1;
+        }
+        if (live && is_active(d)) {
+            error_report(ERR_OPERATION_INVALID, FROM_DOMAIN, "domain '%s' is already active",
+                         d->def->name);
+            return -1;
+        }
+        *existing = d;
+        return 0;
+    }
+    d = find_name(c, def->name);
+    if (d) {
+        dx_uuid_format(d->def->uuid, uuid);
+        error_report(ERR_OPERATION_FAILED, FROM_DOMAIN,
+                     "domain '%s' already exists with uuid %s", def->name, uuid);
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- connection ---- */
+
+static struct drv_conn *conn_new(void)
+{
+    struct drv_conn *c = calloc(1, sizeof(*c));
+    if (!c) {
+        no_memory();
+        return NULL;
+    }
+    c->info = default_node_info;
+    c->next_id = 1;
+    return c;
+}
+
+static void test_close(struct drv_conn *c)
+{
+    if (!c)
+        return;
+    while (c->head)
+        dom_remove(c, c->head);
+    free(c);
+}
+
+/* Adds a parsed node-file or default domain, running and persistent. */
+static int add_initial_domain(struct drv_conn *c, struct dx_def *def)
+{
+    struct tdom *existing;
+    if (check_duplicate(c, def, 0, &existing) < 0 || existing) {
+        if (existing)
+            error_report(ERR_OPERATION_FAILED, FROM_DOMAIN, "domain '%s' already exists",
+                         def->name);
+        dx_def_free(def);
+        return -1;
+    }
+    struct tdom *d = dom_add(c, def);
+    if (!d) {
+        dx_def_free(def);
+        return -1;
+    }
+    d->persistent = 1;
+    return start_domain(c, d, RUNNING_UNKNOWN);
+}
+
+static int open_default(struct drv_conn *c)
+{
+    c->default_node = 1;
+    struct dx_def *def = dx_def_parse_string(default_domain_xml);
+    return def ? add_initial_domain(c, def) : -1;
+}
+
+static char *read_file(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    char *buf = NULL;
+    size_t len = 0, cap = 0;
+    for (;;) {
+        if (len + 4096 + 1 > cap) {
+            cap = cap ? cap * 2 : 65536;
+            char *p = realloc(buf, cap);
+            if (!p) {
+                free(buf);
+                fclose(f);
+                return NULL;
+            }
+            buf = p;
+        }
+        size_t n = fread(buf + len, 1, cap - len - 1, f);
+        len += n;
+        if (n == 0)
+            break;
+    }
+    fclose(f);
+    buf[len] = '\0';
+    return buf;
+}
+
+static xmlNodePtr first_child(xmlNodePtr parent, const char *name)
+{
+    for (xmlNodePtr n = parent->children; n; n = n->next)
+        if (n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0)
+            return n;
+    return NULL;
+}
+
+/* Reads an unsigned value of <node><cpu><name>; 0 when absent, -1 on error. */
+static int node_uint(xmlNodePtr parent, const char *name, long *out)
+{
+    xmlNodePtr n = parent ? first_child(parent, name) : NULL;
+    if (!n)
+        return 0;
+    xmlChar *t = xmlNodeGetContent(n);
+    char *end;
+    long v = strtol((const char *)t, &end, 10);
+    int bad = !*(const char *)t || *end || v < 0;
+    xmlFree(t);
+    if (bad) {
+        error_report(ERR_XML_ERROR, FROM_TEST, "invalid node %s value", name);
+        return -1;
+    }
+    *out = v;
+    return 1;
+}
+
+static int parse_node_cpu(struct drv_conn *c, xmlNodePtr root)
+{
+    xmlNodePtr cpu = first_child(root, "cpu");
+    long v;
+    int r;
+    struct {
+        const char *name;
+        int *dst;
+    } fields[] = {{"nodes", &c->info.nodes},
+                  {"sockets", &c->info.sockets},
+                  {"cores", &c->info.cores},
+                  {"threads", &c->info.threads}};
+    for (size_t i = 0; i < 4; i++) {
+        if ((r = node_uint(cpu, fields[i].name, &v)) < 0)
+            return -1;
+        if (r)
+            *fields[i].dst = (int)v;
+    }
+    c->info.cpus = c->info.nodes * c->info.sockets * c->info.cores * c->info.threads;
+    if ((r = node_uint(cpu, "active", &v)) < 0)
+        return -1;
+    if (r && v < c->info.cpus)
+        c->info.cpus = (int)v;
+    if ((r = node_uint(cpu, "mhz", &v)) < 0)
+        return -1;
+    if (r)
+        c->info.mhz = (int)v;
+    xmlNodePtr model = cpu ? first_child(cpu, "model") : NULL;
+    if (model) {
+        xmlChar *t = xmlNodeGetContent(model);
+        snprintf(c->info.model, sizeof(c->info.model), "%s", (const char *)t);
+        xmlFree(t);
+    }
+    if ((r = node_uint(root, "memory", &v)) < 0)
+        return -1;
+    if (r)
+        c->info.memory_kib = (uint64_t)v;
+    return 0;
+}
+
+static xmlDocPtr load_xml_file(const char *path)
+{
+    char *text = read_file(path);
+    if (!text) {
+        error_report(ERR_XML_ERROR, FROM_TEST, "failed to parse xml document '%s'", path);
+        return NULL;
+    }
+    xmlDocPtr doc = xmlReadMemory(text, (int)strlen(text), path, NULL,
+                                  XML_PARSE_NONET | XML_PARSE_NOWARNING | XML_PARSE_NOERROR);
+    free(text);
+    if (!doc || !xmlDocGetRootElement(doc)) {
+        error_report(ERR_XML_ERROR, FROM_TEST, "failed to parse xml document '%s'", path);
+        if (doc)
+            xmlFreeDoc(doc);
+        return NULL;
+    }
+    return doc;
+}
+
+static int parse_node_domain(struct drv_conn *c, const char *dir, xmlDocPtr doc, xmlNodePtr n)
+{
+    xmlChar *file = xmlGetProp(n, (const xmlChar *)"file");
+    struct dx_def *def;
+    if (file) {
+        char *path;
+        int r = file[0] == '/' ? asprintf(&path, "%s", (const char *)file)
+                               : asprintf(&path, "%s/%s", dir, (const char *)file);
+        xmlFree(file);
+        if (r < 0) {
+            no_memory();
+            return -1;
+        }
+        xmlDocPtr sub = load_xml_file(path);
+        free(path);
+        if (!sub)
+            return -1;
+        def = dx_def_parse_node(sub, xmlDocGetRootElement(sub));
+        xmlFreeDoc(sub);
+    } else {
+        def = dx_def_parse_node(doc, n);
+    }
+    return def ? add_initial_domain(c, def) : -1;
+}
+
+static int open_node_file(struct drv_conn *c, const char *path)
+{
+    xmlDocPtr doc = load_xml_file(path);
+    if (!doc)
+        return -1;
+    int ret = -1;
+    char *dir = strdup(path);
+    xmlNodePtr root = xmlDocGetRootElement(doc);
+    if (!dir) {
+        no_memory();
+        goto out;
+    }
+    *strrchr(dir, '/') = '\0';
+    if (strcmp((const char *)root->name, "node") != 0) {
+        error_report(ERR_XML_ERROR, FROM_XML, "expecting root element of 'node', not '%s'",
+                     (const char *)root->name);
+        goto out;
+    }
+    if (parse_node_cpu(c, root) < 0)
+        goto out;
+    for (xmlNodePtr n = root->children; n; n = n->next)
+        if (n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, "domain") == 0 &&
+            parse_node_domain(c, dir, doc, n) < 0)
+            goto out;
+    ret = 0;
+out:
+    free(dir);
+    xmlFreeDoc(doc);
+    return ret;
+}
+
+/* Splits test:[//authority]/path[?query] and returns the path (malloc'd),
+ * "" when there is none, or NULL when the URI is not ours. */
+static char *uri_path(const char *uri)
+{
+    if (strncmp(uri, "test:", 5) != 0 && strncmp(uri, "test+", 5) != 0)
+        return NULL;
+    const char *p = strchr(uri, ':') + 1;
+    if (strncmp(p, "//", 2) == 0) {
+        p += 2;
+        p += strcspn(p, "/?#");
+    }
+    return strndup(p, strcspn(p, "?#"));
+}
+
+static int test_open(const char *uri, unsigned int flags, struct drv_conn **out)
+{
+    char *path = uri ? uri_path(uri) : NULL;
+    if (!path)
+        return 0;
+    int ret = -1;
+    struct drv_conn *c = NULL;
+    if (path[0] == '\0' || strcmp(path, "/") == 0) {
+        error_report(ERR_INVALID_ARG, FROM_TEST,
+                     "testOpen: supply a path or use test:///default");
+        goto out;
+    }
+    c = conn_new();
+    if (!c)
+        goto out;
+    if (strcmp(path, "/default") == 0 ? open_default(c) < 0
+        : path[0] != '/'              ? (error_report(ERR_XML_ERROR, FROM_TEST,
+                                                      "failed to parse xml document '%s'", path),
+                            1)
+                                      : open_node_file(c, path) < 0)
+        goto out;
+    *out = c;
+    c = NULL;
+    ret = 1;
+out:
+    test_close(c);
+    free(path);
+    return ret;
+}
+
+static void test_set_event_sink(struct drv_conn *c, drv_event_fn fn, void *opaque)
+{
+    c->event_fn = fn;
+    c->event_opaque = opaque;
+}
+
+static const char *test_get_type(struct drv_conn *c)
+{
+    return "TEST";
+}
+
+static int test_get_version(struct drv_conn *c, uint64_t *version)
+{
+    *version = 2;
+    return 0;
+}
+
+static int test_get_hostname(struct drv_conn *c, char **hostname)
+{
+    char buf[HOST_NAME_MAX + 1];
+    if (gethostname(buf, sizeof(buf)) < 0) {
+        error_report(ERR_SYSTEM_ERROR, FROM_TEST, "failed to determine host name");
+        return -1;
+    }
+    buf[sizeof(buf) - 1] = '\0';
+    *hostname = strdup(buf);
+    if (!*hostname) {
+        no_memory();
+        return -1;
+    }
+    return 0;
+}
+
+static int test_node_get_info(struct drv_conn *c, struct drv_node_info *info)
+{
+    *info = c->info;
+    return 0;
+}
+
+static int test_get_capabilities(struct drv_conn *c, char **xml)
+{
+    const char *cells =
+        c->default_node ? caps_default_cells : "      <cells num='0'>\n      </cells>\n";
+    if (asprintf(xml, "%s%s%s", caps_head, cells, caps_tail) < 0) {
+        no_memory();
+        return -1;
+    }
+    return 0;
+}
+
+static int test_get_sysinfo(struct drv_conn *c, unsigned int flags, char **xml)
+{
+    if (check_flags(flags, 0, "testConnectGetSysinfo") < 0)
+        return -1;
+    *xml = strdup(sysinfo_xml);
+    if (!*xml) {
+        no_memory();
+        return -1;
+    }
+    return 0;
+}
+
+static int test_node_get_security_model(struct drv_conn *c, struct drv_sec_model *model)
+{
+    model->model = strdup("testSecurity");
+    model->doi = strdup("");
+    if (!model->model || !model->doi) {
+        free(model->model);
+        free(model->doi);
+        no_memory();
+        return -1;
+    }
+    return 0;
+}
+
+static int test_get_max_vcpus(struct drv_conn *c, const char *type)
+{
+    return 32;
+}
+
+/* ---- listing ---- */
+
+static int matches(const struct tdom *d, unsigned int f)
+{
+    int active = is_active(d);
+    if ((f & 3) && !((f & 1 && active) || (f & 2 && !active)))
+        return 0;
+    if ((f & 12) && !((f & 4 && d->persistent) || (f & 8 && !d->persistent)))
+        return 0;
+    if (f & 0xf0) {
+        int bit = d->state == ST_RUNNING   ? 0x10
+                  : d->state == ST_PAUSED  ? 0x20
+                  : d->state == ST_SHUTOFF ? 0x40
+                                           : 0x80;
+        if (!(f & bit))
+            return 0;
+    }
+    if ((f & 0x300) && !(f & 0x200)) /* no managed save images exist */
+        return 0;
+    if ((f & 0xc00) && !((f & 0x400 && d->autostart) || (f & 0x800 && !d->autostart)))
+        return 0;
+    if ((f & 0x3000) && !(f & 0x2000)) /* no snapshots */
+        return 0;
+    if ((f & 0xc000) && !(f & 0x8000)) /* no checkpoints */
+        return 0;
+    return 1;
+}
+
+static int test_list_all_domains(struct drv_conn *c, unsigned int flags,
+                                 struct drv_dom_id **doms, size_t *n)
+{
+    if (check_flags(flags, 0xffff, "testConnectListAllDomains") < 0)
+        return -1;
+    size_t count = 0;
+    for (struct tdom *d = c->head; d; d = d->next)
+        count++;
+    struct drv_dom_id *arr = calloc(count ? count : 1, sizeof(*arr));
+    if (!arr) {
+        no_memory();
+        return -1;
+    }
+    size_t k = 0;
+    for (struct tdom *d = c->head; d; d = d->next) {
+        if (!matches(d, flags))
+            continue;
+        if (fill_id(d, &arr[k]) < 0) {
+            for (size_t i = 0; i < k; i++)
+                drv_dom_id_clear(&arr[i]);
+            free(arr);
+            return -1;
+        }
+        k++;
+    }
+    *doms = arr;
+    *n = k;
+    return (int)k;
+}
+
+static int test_num_of_domains(struct drv_conn *c)
+{
+    int n = 0;
+    for (struct tdom *d = c->head; d; d = d->next)
+        n += is_active(d);
+    return n;
+}
+
+static int test_list_domains(struct drv_conn *c, int *ids, int max)
+{
+    int n = 0;
+    for (struct tdom *d = c->head; d && n < max; d = d->next)
+        if (is_active(d))
+            ids[n++] = d->id;
+    return n;
+}
+
+static int test_num_of_defined_domains(struct drv_conn *c)
+{
+    int n = 0;
+    for (struct tdom *d = c->head; d; d = d->next)
+        n += !is_active(d);
+    return n;
+}
+
+static int test_list_defined_domains(struct drv_conn *c, char **names, int max)
+{
+    int n = 0;
+    for (struct tdom *d = c->head; d && n < max; d = d->next) {
+        if (is_active(d))
+            continue;
+        names[n] = strdup(d->def->name);
+        if (!names[n]) {
+            while (n > 0)
+                free(names[--n]);
+            no_memory();
+            return -1;
+        }
+        n++;
+    }
+    return n;
+}
+
+/* ---- lookups ---- */
+
+static int lookup_result(struct tdom *d, struct drv_dom_id *dom)
+{
+    if (!d) {
+        error_report(ERR_NO_DOMAIN, FROM_TEST, NULL);
+        return -1;
+    }
+    return fill_id(d, dom);
+}
+
+static int test_lookup_by_id(struct drv_conn *c, int id, struct drv_dom_id *dom)
+{
+    if (id < 0) {
+        error_set_message(ERR_INVALID_ARG, FROM_DOMAIN,
+                          "id in virDomainLookupByID must be zero or greater");
+        return -1;
+    }
+    return lookup_result(find_id(c, id), dom);
+}
+
+static int test_lookup_by_name(struct drv_conn *c, const char *name, struct drv_dom_id *dom)
+{
+    return lookup_result(find_name(c, name), dom);
+}
+
+static int test_lookup_by_uuid(struct drv_conn *c, const unsigned char *uuid,
+                               struct drv_dom_id *dom)
+{
+    return lookup_result(find_uuid(c, uuid), dom);
+}
+
+/* ---- creating and defining ---- */
+
+static int test_domain_create_xml(struct drv_conn *c, const char *xml, unsigned int flags,
+                                  struct drv_dom_id *dom)
+{
+    if (check_flags(flags, 0x10, "testDomainCreateXML") < 0)
+        return -1;
+    struct dx_def *def = dx_def_parse_string(xml);
+    struct tdom *d;
+    if (!def)
+        return -1;
+    if (check_duplicate(c, def, 1, &d) < 0) {
+        dx_def_free(def);
+        return -1;
+    }
+    if (d) {
+        /* An inactive persistent domain keeps its config and runs `def`. */
+        d->newdef = d->def;
+        d->def = def;
+    } else if (!(d = dom_add(c, def))) {
+        dx_def_free(def);
+        return -1;
+    }
+    if (start_domain(c, d, RUNNING_BOOTED) < 0) {
+        if (!d->persistent)
+            dom_remove(c, d);
+        return -1;
+    }
+    emit(c, d, EV_STARTED, 0);
+    return fill_id(d, dom);
+}
+
+static int test_domain_define_xml(struct drv_conn *c, const char *xml, unsigned int flags,
+                                  struct drv_dom_id *dom)
+{
+    if (check_flags(flags, 0x1, "testDomainDefineXMLFlags") < 0)
+        return -1;
+    struct dx_def *def = dx_def_parse_string(xml);
+    struct tdom *d;
+    if (!def)
+        return -1;
+    if (check_duplicate(c, def, 0, &d) < 0) {
+        dx_def_free(def);
+        return -1;
+    }
+    int detail = EV_DEFINED_ADDED;
+    if (d) {
+        /* UPDATED when a config is replaced; a running domain that never
+         * had one (created from XML) gets ADDED. */
+        detail = !is_active(d) || d->newdef ? EV_DEFINED_UPDATED : EV_DEFINED_ADDED;
+        if (is_active(d)) {
+            dx_def_free(d->newdef);
+            d->newdef = def;
+        } else {
+            dx_def_free(d->def);
+            d->def = def;
+        }
+    } else if (!(d = dom_add(c, def))) {
+        dx_def_free(def);
+        return -1;
+    }
+    d->persistent = 1;
+    emit(c, d, EV_DEFINED, detail);
+    return fill_id(d, dom);
+}
+
+/* ---- one domain ---- */
+
+static int test_domain_create(struct drv_conn *c, struct drv_dom_id *dom, unsigned int flags)
+{
+    if (check_flags(flags, 0, "testDomainCreateWithFlags") < 0)
+        return -1;
+    struct tdom *d = get_dom(c, dom);
+    if (!d)
+        return -1;
+    if (is_active(d)) {
+        error_report(ERR_INTERNAL_ERROR, FROM_TEST, "Domain '%s' is already running",
+                     d->def->name);
+        return -1;
+    }
+    if (start_domain(c, d, RUNNING_BOOTED) < 0)
+        return -1;
+    emit(c, d, EV_STARTED, 0);
+    dom->id = d->id;
+    return 0;
+}
+
+static int test_domain_undefine(struct drv_conn *c, const struct drv_dom_id *dom,
+                                unsigned int flags)
+{
+    if (check_flags(flags, 0x3, "testDomainUndefineFlags") < 0)
+        return -1;
+    struct tdom *d = get_dom(c, dom);
+    if (!d)
+        return -1;
+    emit(c, d, EV_UNDEFINED, 0);
+    /* As in libvirt, a running domain keeps its config copy, which comes
+     * back as the definition when it stops (and is then dropped). */
+    if (is_active(d)) {
+        d->persistent = 0;
+    } else {
+        dom_remove(c, d);
+    }
+    return 0;
+}
+
+static struct tdom *get_active(struct drv_conn *c, const struct drv_dom_id *dom)
+{
+    struct tdom *d = get_dom(c, dom);
+    if (d && !is_active(d)) {
+        not_running();
+        return NULL;
+    }
+    return d;
+}
+
+static int test_domain_destroy(struct drv_conn *c, const struct drv_dom_id *dom,
+                               unsigned int flags)
+{
+    if (check_flags(flags, 0x1, "testDomainDestroyFlags") < 0)
+        return -1;
+    struct tdom *d = get_active(c, dom);
+    if (!d)
+        return -1;
+    stop_domain(c, d, SHUTOFF_DESTROYED, EV_STOPPED_DESTROYED);
+    return 0;
+}
+
+static int test_domain_suspend(struct drv_conn *c, const struct drv_dom_id *dom)
+{
+    struct tdom *d = get_dom(c, dom);
+    if (!d)
+        return -1;
+    if (!is_active(d) || d->state == ST_PAUSED) {
+        error_report(ERR_INTERNAL_ERROR, FROM_TEST, "domain '%s' not running", d->def->name);
+        return -1;
+    }
+    d->state = ST_PAUSED;
+    d->reason = PAUSED_USER;
+    emit(c, d, EV_SUSPENDED, 0);
+    return 0;
+}
+
+static int test_domain_resume(struct drv_conn *c, const struct drv_dom_id *dom)
+{
+    struct tdom *d = get_dom(c, dom);
+    if (!d)
+        return -1;
+    if (d->state != ST_PAUSED) {
+        error_report(ERR_INTERNAL_ERROR, FROM_TEST, "domain '%s' not paused", d->def->name);
+        return -1;
+    }
+    d->state = ST_RUNNING;
+    d->reason = RUNNING_UNPAUSED;
+    emit(c, d, EV_RESUMED, 0);
+    return 0;
+}
+
+static int test_domain_shutdown(struct drv_conn *c, const struct drv_dom_id *dom,
+                                unsigned int flags)
+{
+    if (check_flags(flags, 0, "testDomainShutdownFlags") < 0)
+        return -1;
+    struct tdom *d = get_dom(c, dom);
+    if (!d)
+        return -1;
+    if (!is_active(d)) {
+        error_report(ERR_INTERNAL_ERROR, FROM_TEST, "domain '%s' not running", d->def->name);
+        return -1;
+    }
+    stop_domain(c, d, SHUTOFF_SHUTDOWN, EV_STOPPED_SHUTDOWN);
+    return 0;
+}
+
+/* The test driver reboots instantly, following <on_reboot>. */
+static int test_domain_reboot(struct drv_conn *c, const struct drv_dom_id *dom,
+                              unsigned int flags)
+{
+    if (check_flags(flags, 0x1f, "testDomainReboot") < 0)
+        return -1;
+    struct tdom *d = get_active(c, dom);
+    if (!d)
+        return -1;
+    const char *action = d->def->on_reboot;
+    if (strcmp(action, "destroy") == 0) {
+        stop_domain(c, d, SHUTOFF_SHUTDOWN, EV_STOPPED_SHUTDOWN);
+    } else if (strcmp(action, "preserve") == 0) {
+        d->state = ST_SHUTDOWN;
+        d->reason = SHUTDOWN_USER;
+    } else {
+        d->state = ST_RUNNING;
+        d->reason = RUNNING_BOOTED;
+    }
+    return 0;
+}
+
+static uint64_t now_ns(void)
+{
+    struct timeval tv;
+    gettimeofday(&tv, NULL);
+    return (uint64_t)tv.tv_sec * 1000000000ull + (uint64_t)tv.tv_usec * 1000ull;
+}
+
+static int test_domain_get_info(struct drv_conn *c, const struct drv_dom_id *dom,
+                                struct drv_dom_info *info)
+{
+    struct tdom *d = get_dom(c, dom);
+    if (!d)
+        return -1;
+    info->state = d->state;
+    info->max_mem_kib = d->def->max_kib;
+    info->memory_kib = d->def->cur_kib;
+    info->nr_vcpus = (int)d->def->vcpus;
+    /* libvirt's test driver reports the wall clock as cpu time. */
+    info->cpu_time_ns = now_ns();
+    return 0;
+}
+
+static int test_domain_get_state(struct drv_conn *c, const struct drv_dom_id *dom,
+                                 unsigned int flags, int *state, int *reason)
+{
+    if (check_flags(flags, 0, "testDomainGetState") < 0)
+        return -1;
+    struct tdom *d = get_dom(c, dom);
+    if (!d)
+        return -1;
+    *state = d->state;
+    *reason = d->reason;
+    return 0;
+}
+
+static int test_domain_get_xml_desc(struct drv_conn *c, const struct drv_dom_id *dom,
+                                    unsigned int flags, char **xml)
+{
+    if (check_flags(flags, 0xb, "testDomainGetXMLDesc") < 0)
+        return -1;
+    struct tdom *d = get_dom(c, dom);
+    if (!d)
+        return -1;
+    int inactive = (flags & 2) != 0;
+    const struct dx_def *def = inactive && d->newdef ? d->newdef : d->def;
+    *xml = dx_def_format(def, is_active(d) && !inactive ? d->id : -1);
+    return *xml ? 0 : -1;
+}
+
+static int test_domain_get_os_type(struct drv_conn *c, const struct drv_dom_id *dom,
+                                   char **type)
+{
+    if (!get_dom(c, dom))
+        return -1;
+    /* libvirt's test driver answers "linux" whatever the <os><type>. */
+    *type = strdup("linux");
+    if (!*type) {
+        no_memory();
+        return -1;
+    }
+    return 0;
+}
+
+static int test_domain_get_max_memory(struct drv_conn *c, const struct drv_dom_id *dom,
+                                      uint64_t *kib)
+{
+    struct tdom *d = get_dom(c, dom);
+    if (!d)
+        return -1;
+    *kib = d->def->max_kib;
+    return 0;
+}
+
+/* libvirt's virDomainObjGetDefs: resolves CURRENT and checks LIVE/CONFIG
+ * against the domain's state. */
+static int get_defs(struct tdom *d, unsigned int flags, struct dx_def **live,
+                    struct dx_def **config)
+{
+    *live = *config = NULL;
+    if (!(flags & (AFFECT_LIVE | AFFECT_CONFIG)))
+        flags |= is_active(d) ? AFFECT_LIVE : AFFECT_CONFIG;
+    if ((flags & AFFECT_LIVE) && !is_active(d)) {
+        not_running();
+        return -1;
+    }
+    if ((flags & AFFECT_CONFIG) && !d->persistent) {
+        error_report(ERR_OPERATION_INVALID, FROM_DOMAIN,
+                     "transient domains do not have any persistent config");
+        return -1;
+    }
+    if (flags & AFFECT_LIVE)
+        *live = d->def;
+    if (flags & AFFECT_CONFIG)
+        *config = persistent_def(d);
+    return 0;
+}
+
+static int set_memory(struct drv_conn *c, const struct drv_dom_id *dom, uint64_t kib,
+                      unsigned int flags, const char *api)
+{
+    if (kib == 0) {
+        char msg[128];
+        snprintf(msg, sizeof(msg), "memory in %s must not be zero", api);
+        error_set_message(ERR_INVALID_ARG, FROM_DOMAIN, msg);
+        return -1;
+    }
+    if (check_flags(flags, AFFECT_LIVE | AFFECT_CONFIG | MEM_MAXIMUM,
+                    "testDomainSetMemoryFlags") < 0)
+        return -1;
+    struct tdom *d = get_dom(c, dom);
+    struct dx_def *live, *config;
+    if (!d || get_defs(d, flags, &live, &config) < 0)
+        return -1;
+    if (flags & MEM_MAXIMUM) {
+        if (live) {
+            error_report(ERR_OPERATION_INVALID, FROM_TEST,
+                         "cannot resize the maximum memory on an active domain");
+            return -1;
+        }
+        config->max_kib = kib;
+        if (config->cur_kib > kib)
+            config->cur_kib = kib;
+        return 0;
+    }
+    if ((live && kib > live->max_kib) || (config && kib > config->max_kib)) {
+        error_report(ERR_INVALID_ARG, FROM_TEST, "cannot set memory higher than max memory");
+        return -1;
+    }
+    if (live)
+        live->cur_kib = kib;
+    if (config)
+        config->cur_kib = kib;
+    return 0;
+}
+
+static int test_domain_set_max_memory(struct drv_conn *c, const struct drv_dom_id *dom,
+                                      uint64_t kib)
+{
+    return set_memory(c, dom, kib, MEM_MAXIMUM, "virDomainSetMaxMemory");
+}
+
+static int test_domain_set_memory_flags(struct drv_conn *c, const struct drv_dom_id *dom,
+                                        uint64_t kib, unsigned int flags)
+{
+    return set_memory(c, dom, kib, flags, "virDomainSetMemoryFlags");
+}
+
+static int test_domain_get_vcpus_flags(struct drv_conn *c, const struct drv_dom_id *dom,
+                                       unsigned int flags)
+{
+    if ((flags & AFFECT_LIVE) && (flags & AFFECT_CONFIG)) {
+        error_set_message(ERR_INVALID_ARG, FROM_DOMAIN,
+                          "Flags 'VIR_DOMAIN_AFFECT_LIVE' and 'VIR_DOMAIN_AFFECT_CONFIG' are "
+                          "mutually exclusive");
+        return -1;
+    }
+    if (check_flags(flags, AFFECT_LIVE | AFFECT_CONFIG | VCPU_MAXIMUM,
+                    "testDomainGetVcpusFlags") < 0)
+        return -1;
+    struct tdom *d = get_dom(c, dom);
+    struct dx_def *live, *config;
+    if (!d || get_defs(d, flags, &live, &config) < 0)
+        return -1;
+    const struct dx_def *def = live ? live : config;
+    return (int)(flags & VCPU_MAXIMUM ? def->vcpus_max : def->vcpus);
+}
+
+static int test_domain_set_vcpus_flags(struct drv_conn *c, const struct drv_dom_id *dom,
+                                       unsigned int nvcpus, unsigned int flags)
+{
+    if (nvcpus == 0) {
+        error_set_message(ERR_INVALID_ARG, FROM_DOMAIN,
+                          "nvcpus in virDomainSetVcpusFlags must not be zero");
+        return -1;
+    }
+    if ((flags & VCPU_MAXIMUM) && !(flags & AFFECT_CONFIG)) {
+        error_set_message(ERR_INVALID_ARG, FROM_DOMAIN,
+                          "Flag 'VIR_DOMAIN_AFFECT_CONFIG' is required by flag "
+                          "'VIR_DOMAIN_VCPU_MAXIMUM'");
+        return -1;
+    }
+    if (check_flags(flags, AFFECT_LIVE | AFFECT_CONFIG | VCPU_MAXIMUM,
+                    "testDomainSetVcpusFlags") < 0)
+        return -1;
+    struct tdom *d = get_dom(c, dom);
+    struct dx_def *live, *config;
+    if (!d || get_defs(d, flags, &live, &config) < 0)
+        return -1;
+    if (flags & VCPU_MAXIMUM) {
+        config->vcpus_max = nvcpus;
+        if (config->vcpus > nvcpus)
+            config->vcpus = nvcpus;
+        return 0;
+    }
+    struct dx_def *defs[2] = {live, config};
+    for (int i = 0; i < 2; i++)
+        if (defs[i] && nvcpus > defs[i]->vcpus_max) {
+            error_report(ERR_INVALID_ARG, FROM_TEST,
+                         "requested cpu amount exceeds maximum (%u > %u)", nvcpus,
+                         defs[i]->vcpus_max);
+            return -1;
+        }
+    for (int i = 0; i < 2; i++)
+        if (defs[i])
+            defs[i]->vcpus = nvcpus;
+    return 0;
+}
+
+static int test_domain_get_autostart(struct drv_conn *c, const struct drv_dom_id *dom,
+                                     int *autostart)
+{
+    struct tdom *d = get_dom(c, dom);
+    if (!d)
+        return -1;
+    *autostart = d->autostart;
+    return 0;
+}
+
+static int test_domain_set_autostart(struct drv_conn *c, const struct drv_dom_id *dom,
+                                     int autostart)
+{
+    struct tdom *d = get_dom(c, dom);
+    if (!d)
+        return -1;
+    d->autostart = autostart != 0;
+    return 0;
+}
+
+static int test_domain_is_active(struct drv_conn *c, const struct drv_dom_id *dom)
+{
+    struct tdom *d = get_dom(c, dom);
+    return d ? is_active(d) : -1;
+}
+
+static int test_domain_is_persistent(struct drv_conn *c, const struct drv_dom_id *dom)
+{
+    struct tdom *d = get_dom(c, dom);
+    return d ? d->persistent : -1;
+}
+
+static int test_domain_has_managed_save(struct drv_conn *c, const struct drv_dom_id *dom,
+                                        unsigned int flags)
+{
+    if (check_flags(flags, 0, "testDomainHasManagedSaveImage") < 0)
+        return -1;
+    return get_dom(c, dom) ? 0 : -1;
+}
+
+static int test_domain_get_security_label(struct drv_conn *c, const struct drv_dom_id *dom,
+                                          struct drv_sec_label *label)
+{
+    struct tdom *d = get_dom(c, dom);
+    if (!d)
+        return -1;
+    label->enforcing = is_active(d);
+    label->label = strdup(is_active(d) ? "libvirt-test" : "");
+    if (!label->label) {
+        no_memory();
+        return -1;
+    }
+    return 0;
+}
+
+static int test_domain_get_messages(struct drv_conn *c, const struct drv_dom_id *dom,
+                                    unsigned int flags, char ***msgs, size_t *n)
+{
+    if (check_flags(flags, 0x3, "testDomainGetMessages") < 0)
+        return -1;
+    if (!get_dom(c, dom))
+        return -1;
+    *msgs = NULL;
+    *n = 0;
+    return 0;
+}
+
+const struct driver test_driver = {
+    .name = "Test",
+    .open = test_open,
+    .close = test_close,
+    .set_event_sink = test_set_event_sink,
+    .get_type = test_get_type,
+    .get_version = test_get_version,
+    .get_hostname = test_get_hostname,
+    .node_get_info = test_node_get_info,
+    .get_capabilities = test_get_capabilities,
+    .get_sysinfo = test_get_sysinfo,
+    .node_get_security_model = test_node_get_security_model,
+    .get_max_vcpus = test_get_max_vcpus,
+    .list_all_domains = test_list_all_domains,
+    .num_of_domains = test_num_of_domains,
+    .list_domains = test_list_domains,
+    .num_of_defined_domains = test_num_of_defined_domains,
+    .list_defined_domains = test_list_defined_domains,
+    .lookup_by_id = test_lookup_by_id,
+    .lookup_by_name = test_lookup_by_name,
+    .lookup_by_uuid = test_lookup_by_uuid,
+    .domain_create_xml = test_domain_create_xml,
+    .domain_define_xml = test_domain_define_xml,
+    .domain_create = test_domain_create,
+    .domain_undefine = test_domain_undefine,
+    .domain_destroy = test_domain_destroy,
+    .domain_suspend = test_domain_suspend,
+    .domain_resume = test_domain_resume,
+    .domain_shutdown = test_domain_shutdown,
+    .domain_reboot = test_domain_reboot,
+    .domain_get_info = test_domain_get_info,
+    .domain_get_state = test_domain_get_state,
+    .domain_get_xml_desc = test_domain_get_xml_desc,
+    .domain_get_os_type = test_domain_get_os_type,
+    .domain_get_max_memory = test_domain_get_max_memory,
+    .domain_set_max_memory = test_domain_set_max_memory,
+    .domain_set_memory_flags = test_domain_set_memory_flags,
+    .domain_get_vcpus_flags = test_domain_get_vcpus_flags,
+    .domain_set_vcpus_flags = test_domain_set_vcpus_flags,
+    .domain_get_autostart = test_domain_get_autostart,
+    .domain_set_autostart = test_domain_set_autostart,
+    .domain_is_active = test_domain_is_active,
+    .domain_is_persistent = test_domain_is_persistent,
+    .domain_has_managed_save = test_domain_has_managed_save,
+    .domain_get_security_label = test_domain_get_security_label,
+    .domain_get_messages = test_domain_get_messages,
+};

@@ -1,0 +1,374 @@
+/* Unit test of the in-memory test driver, through the driver interface.
+ * Expected values come from libvirt 9.0's own test driver. Usage:
+ * test-testdriver [DATADIR] (default: tests/data/testdriver). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "driver.h"
+#include "drivers/test.h"
+#include "error.h"
+
+static int failures;
+static const struct driver *drv = &test_driver;
+static const char *datadir = "tests/data/testdriver";
+
+#define FAIL(...)                                                                              \
+    do {                                                                                       \
+        fprintf(stderr, "FAIL %s:%d: ", __func__, __LINE__);                                   \
+        fprintf(stderr, __VA_ARGS__);                                                          \
+        fputc('\n', stderr);                                                                   \
+        failures++;                                                                            \
+    } while (0)
+
+#define EXPECT_INT(what, expected, got)                                                        \
+    do {                                                                                       \
+        long long e_ = (long long)(expected), g_ = (long long)(got);                           \
+        if (e_ != g_)                                                                          \
+            FAIL("%s: expected %lld, got %lld", what, e_, g_);                                 \
+    } while (0)
+
+#define EXPECT_STR(what, expected, got)                                                        \
+    do {                                                                                       \
+        const char *e_ = (expected), *g_ = (got);                                              \
+        if (!g_ || strcmp(e_, g_) != 0)                                                        \
+            FAIL("%s: expected \"%s\", got \"%s\"", what, e_, g_ ? g_ : "(null)");             \
+    } while (0)
+
+static void expect_error(const char *what, int code, int domain, const char *message)
+{
+    const struct error *e = error_last();
+    if (!e) {
+        FAIL("%s: expected error %d/%d \"%s\", got none", what, code, domain, message);
+        return;
+    }
+    EXPECT_INT(what, code, e->code);
+    EXPECT_INT(what, domain, e->domain);
+    if (message)
+        EXPECT_STR(what, message, e->message);
+}
+
+#define MAXEV 32
+static struct {
+    char name[64];
+    int id, event, detail;
+} events[MAXEV];
+static int nevents;
+
+static void on_event(void *opaque, const struct drv_dom_id *dom, int event, int detail)
+{
+    if (nevents < MAXEV) {
+        snprintf(events[nevents].name, sizeof(events[0].name), "%s", dom->name);
+        events[nevents].id = dom->id;
+        events[nevents].event = event;
+        events[nevents].detail = detail;
+    }
+    nevents++;
+}
+
+/* Checks that exactly the given (event, detail) pairs were emitted. */
+static void expect_events(const char *what, int n, const int *pairs)
+{
+    EXPECT_INT(what, n, nevents);
+    for (int i = 0; i < n && i < nevents; i++) {
+        EXPECT_INT(what, pairs[2 * i], events[i].event);
+        EXPECT_INT(what, pairs[2 * i + 1], events[i].detail);
+    }
+    nevents = 0;
+}
+
+static char *slurp(const char *name)
+{
+    char path[1024];
+    snprintf(path, sizeof(path), "%s/%s", datadir, name);
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        FAIL("cannot open %s", path);
+        return NULL;
+    }
+    char *buf = calloc(1, 1 << 16);
+    size_t n = fread(buf, 1, (1 << 16) - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    return buf;
+}
+
+static struct drv_conn *open_uri(const char *uri)
+{
+    struct drv_conn *c = NULL;
+    int r = drv->open(uri, 0, &c);
+    EXPECT_INT(uri, 1, r);
+    if (c)
+        drv->set_event_sink(c, on_event, NULL);
+    nevents = 0;
+    return c;
+}
+
+static void default_state_matches_libvirt(void)
+{
+    struct drv_conn *c = open_uri("test:///default");
+    if (!c)
+        return;
+    uint64_t ver = 0;
+    struct drv_node_info info;
+    EXPECT_STR("type", "TEST", drv->get_type(c));
+    drv->get_version(c, &ver);
+    EXPECT_INT("version", 2, ver);
+    drv->node_get_info(c, &info);
+    EXPECT_STR("model", "i686", info.model);
+    EXPECT_INT("memory", 3145728, info.memory_kib);
+    EXPECT_INT("cpus", 16, info.cpus);
+    EXPECT_INT("mhz", 1400, info.mhz);
+    EXPECT_INT("threads", 2, info.threads);
+    EXPECT_INT("max vcpus", 32, drv->get_max_vcpus(c, NULL));
+
+    char *caps = NULL, *want = slurp("default-caps.xml");
+    drv->get_capabilities(c, &caps);
+    if (want)
+        EXPECT_STR("capabilities", want, caps);
+    free(caps);
+    free(want);
+
+    struct drv_dom_id dom = {0};
+    EXPECT_INT("lookup test", 0, drv->lookup_by_name(c, "test", &dom));
+    EXPECT_INT("test id", 1, dom.id);
+    char *xml = NULL;
+    want = slurp("default-test.xml");
+    drv->domain_get_xml_desc(c, &dom, 0, &xml);
+    if (want)
+        EXPECT_STR("dumpxml test", want, xml);
+    free(xml);
+    free(want);
+
+    int state = -1, reason = -1;
+    drv->domain_get_state(c, &dom, 0, &state, &reason);
+    EXPECT_INT("test state", 1, state);
+    EXPECT_INT("test reason", 0, reason);
+    struct drv_sec_label label = {0};
+    drv->domain_get_security_label(c, &dom, &label);
+    EXPECT_STR("seclabel", "libvirt-test", label.label);
+    EXPECT_INT("enforcing", 1, label.enforcing);
+    free(label.label);
+    drv_dom_id_clear(&dom);
+    drv->close(c);
+}
+
+static void missing_domains_report_libvirt_errors(void)
+{
+    struct drv_conn *c = open_uri("test:///default");
+    if (!c)
+        return;
+    struct drv_dom_id dom = {0};
+    EXPECT_INT("lookup nope", -1, drv->lookup_by_name(c, "nope", &dom));
+    expect_error("lookup nope", ERR_NO_DOMAIN, FROM_TEST, "Domain not found");
+    EXPECT_INT("lookup id 99", -1, drv->lookup_by_id(c, 99, &dom));
+    expect_error("lookup id 99", ERR_NO_DOMAIN, FROM_TEST, "Domain not found");
+    EXPECT_INT("lookup id -1", -1, drv->lookup_by_id(c, -1, &dom));
+    expect_error("lookup id -1", ERR_INVALID_ARG, FROM_DOMAIN,
+                 "id in virDomainLookupByID must be zero or greater");
+
+    struct drv_dom_id gone = {.name = "ghost", .id = -1};
+    memset(gone.uuid, 0x11, sizeof(gone.uuid));
+    EXPECT_INT("destroy ghost", -1, drv->domain_destroy(c, &gone, 0));
+    expect_error("destroy ghost", ERR_NO_DOMAIN, FROM_TEST,
+                 "Domain not found: no domain with matching uuid "
+                 "'11111111-1111-1111-1111-111111111111' (ghost)");
+    drv->close(c);
+}
+
+static void bad_xml_is_refused_and_changes_nothing(void)
+{
+    struct drv_conn *c = open_uri("test:///default");
+    if (!c)
+        return;
+    struct drv_dom_id dom = {0};
+    static const struct {
+        const char *xml;
+        int code, domain;
+        const char *message;
+    } cases[] = {
+        {"<domain", ERR_XML_DETAIL, FROM_DOMAIN,
+         "(domain_definition):1: Couldn't find end of Start Tag domain line 1\n<domain\n"
+         "-------^"},
+        {"<foo/>", ERR_XML_ERROR, FROM_XML,
+         "XML error: expecting root element of 'domain', not 'foo'"},
+        {"<domain type='test'><memory>1024</memory><os><type>hvm</type></os></domain>",
+         ERR_NO_NAME, FROM_DOMAIN, "missing name information"},
+        {"<domain type='test'><name>test</name><memory>1</memory><os><type>hvm</type></os>"
+         "</domain>",
+         ERR_OPERATION_FAILED, FROM_DOMAIN,
+         "operation failed: domain 'test' already exists with uuid "
+         "6695eb01-f6a4-8304-79aa-97f2502e193f"},
+        {"<domain type='test'><name>x</name><uuid>6695eb01-f6a4-8304-79aa-97f2502e193f</uuid>"
+         "<memory>1</memory><os><type>hvm</type></os></domain>",
+         ERR_OPERATION_FAILED, FROM_DOMAIN,
+         "operation failed: domain 'test' is already defined with uuid "
+         "6695eb01-f6a4-8304-79aa-97f2502e193f"},
+        {"<domain type='foo'><name>x</name><memory>1</memory><os><type>hvm</type></os>"
+         "</domain>",
+         ERR_CONFIG_UNSUPPORTED, FROM_DOMAIN,
+         "unsupported configuration: invalid domain type foo"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        EXPECT_INT(cases[i].xml, -1, drv->domain_define_xml(c, cases[i].xml, 0, &dom));
+        expect_error(cases[i].xml, cases[i].code, cases[i].domain, cases[i].message);
+    }
+    EXPECT_INT("domains after bad xml", 0, drv->num_of_defined_domains(c));
+    EXPECT_INT("running after bad xml", 1, drv->num_of_domains(c));
+    expect_events("no events for bad xml", 0, NULL);
+    drv->close(c);
+}
+
+static void lifecycle_follows_libvirt(void)
+{
+    struct drv_conn *c = open_uri("test:///default");
+    if (!c)
+        return;
+    const char *xml = "<domain type='test'><name>a</name><memory unit='MiB'>1</memory>"
+                      "<os><type>hvm</type></os><devices><interface type='network'>"
+                      "<source network='default'/></interface></devices></domain>";
+    struct drv_dom_id dom = {0};
+    int state, reason;
+    EXPECT_INT("define", 0, drv->domain_define_xml(c, xml, 0, &dom));
+    expect_events("define", 1, (int[]){0, 0});
+    drv->domain_get_state(c, &dom, 0, &state, &reason);
+    EXPECT_INT("defined state", 5, state);
+    EXPECT_INT("defined reason", 0, reason);
+
+    EXPECT_INT("suspend inactive", -1, drv->domain_suspend(c, &dom));
+    expect_error("suspend inactive", ERR_INTERNAL_ERROR, FROM_TEST,
+                 "internal error: domain 'a' not running");
+    EXPECT_INT("destroy inactive", -1, drv->domain_destroy(c, &dom, 0));
+    expect_error("destroy inactive", ERR_OPERATION_INVALID, FROM_DOMAIN,
+                 "Requested operation is not valid: domain is not running");
+
+    EXPECT_INT("start", 0, drv->domain_create(c, &dom, 0));
+    EXPECT_INT("first new id", 2, dom.id);
+    expect_events("start", 1, (int[]){2, 0});
+    EXPECT_INT("start again", -1, drv->domain_create(c, &dom, 0));
+    expect_error("start again", ERR_INTERNAL_ERROR, FROM_TEST,
+                 "internal error: Domain 'a' is already running");
+
+    EXPECT_INT("suspend", 0, drv->domain_suspend(c, &dom));
+    drv->domain_get_state(c, &dom, 0, &state, &reason);
+    EXPECT_INT("paused", 3, state);
+    EXPECT_INT("paused/user", 1, reason);
+    EXPECT_INT("resume", 0, drv->domain_resume(c, &dom));
+    drv->domain_get_state(c, &dom, 0, &state, &reason);
+    EXPECT_INT("running/unpaused", 5, reason);
+    expect_events("suspend+resume", 2, (int[]){3, 0, 4, 0});
+
+    EXPECT_INT("setmem too high", -1, drv->domain_set_memory_flags(c, &dom, 4096, 0));
+    expect_error("setmem too high", ERR_INVALID_ARG, FROM_TEST,
+                 "invalid argument: cannot set memory higher than max memory");
+
+    EXPECT_INT("destroy", 0, drv->domain_destroy(c, &dom, 0));
+    expect_events("destroy", 1, (int[]){5, 1});
+    drv->domain_get_state(c, &dom, 0, &state, &reason);
+    EXPECT_INT("shutoff/destroyed", 2, reason);
+
+    EXPECT_INT("start 2", 0, drv->domain_create(c, &dom, 0));
+    EXPECT_INT("second new id", 3, dom.id);
+    EXPECT_INT("undefine running", 0, drv->domain_undefine(c, &dom, 0));
+    EXPECT_INT("now transient", 0, drv->domain_is_persistent(c, &dom));
+    EXPECT_INT("shutdown", 0, drv->domain_shutdown(c, &dom, 0));
+    expect_events("start, undefine, shutdown", 3, (int[]){2, 0, 1, 0, 5, 0});
+    EXPECT_INT("gone", -1, drv->domain_get_state(c, &dom, 0, &state, &reason));
+    expect_error("gone", ERR_NO_DOMAIN, FROM_TEST, NULL);
+    drv_dom_id_clear(&dom);
+
+    EXPECT_INT("create transient", 0, drv->domain_create_xml(c, xml, 0, &dom));
+    EXPECT_INT("transient id", 4, dom.id);
+    char *out = NULL;
+    drv->domain_get_xml_desc(c, &dom, 0, &out);
+    if (!out || !strstr(out, "<target dev='testnet0'/>") || !strstr(out, "52:54:00:") ||
+        !strstr(out, "<memory unit='KiB'>1024</memory>"))
+        FAIL("transient xml: expected testnet0, a 52:54:00 MAC and 1024 KiB, got %s", out);
+    free(out);
+    EXPECT_INT("destroy transient", 0, drv->domain_destroy(c, &dom, 0));
+    expect_events("create+destroy transient", 2, (int[]){2, 0, 5, 1});
+    EXPECT_INT("transient gone", -1, drv->lookup_by_name(c, "a", &dom));
+    drv_dom_id_clear(&dom);
+    drv->close(c);
+}
+
+static void listing_filters_like_libvirt(void)
+{
+    struct drv_conn *c = open_uri("test:///default");
+    if (!c)
+        return;
+    struct drv_dom_id dom = {0}, *doms = NULL;
+    size_t n = 0;
+    drv->domain_define_xml(c,
+                           "<domain type='test'><name>b</name><memory>1024</memory>"
+                           "<os><type>hvm</type></os></domain>",
+                           0, &dom);
+    drv_dom_id_clear(&dom);
+    static const struct {
+        unsigned int flags;
+        int count;
+    } cases[] = {{0, 2},  {1, 1},   {2, 1},   {4, 2},    {8, 0},   {16, 1},
+                 {64, 1}, {512, 2}, {256, 0}, {1024, 0}, {2048, 2}};
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char what[64];
+        snprintf(what, sizeof(what), "list_all_domains(0x%x)", cases[i].flags);
+        EXPECT_INT(what, cases[i].count, drv->list_all_domains(c, cases[i].flags, &doms, &n));
+        for (size_t k = 0; k < n; k++)
+            drv_dom_id_clear(&doms[k]);
+        free(doms);
+    }
+    EXPECT_INT("bad flag", -1, drv->list_all_domains(c, 0x10000, &doms, &n));
+    expect_error("bad flag", ERR_INVALID_ARG, FROM_TEST,
+                 "unsupported flags (0x10000) in function testConnectListAllDomains");
+    drv->close(c);
+}
+
+static void node_file_loads_running_domains(void)
+{
+    char uri[1200], abs[1024];
+    if (!realpath(datadir, abs)) {
+        FAIL("realpath %s failed", datadir);
+        return;
+    }
+    snprintf(uri, sizeof(uri), "test://%s/node.xml", abs);
+    struct drv_conn *c = open_uri(uri);
+    if (!c)
+        return;
+    struct drv_node_info info;
+    drv->node_get_info(c, &info);
+    EXPECT_STR("node model", "i986", info.model);
+    EXPECT_INT("node cpus", 50, info.cpus);
+    EXPECT_INT("node memory", 8192000, info.memory_kib);
+    struct drv_dom_id dom = {0};
+    EXPECT_INT("lookup fc4", 0, drv->lookup_by_name(c, "fc4", &dom));
+    EXPECT_INT("fc4 id", 2, dom.id);
+    EXPECT_INT("fc4 uuid byte", 0xef, dom.uuid[0]);
+    drv_dom_id_clear(&dom);
+    EXPECT_INT("no test domain", -1, drv->lookup_by_name(c, "test", &dom));
+    EXPECT_INT("running", 2, drv->num_of_domains(c));
+    drv->close(c);
+
+    struct drv_conn *bad = NULL;
+    EXPECT_INT("open missing file", -1, drv->open("test:///nonexistent/x.xml", 0, &bad));
+    expect_error("open missing file", ERR_XML_ERROR, FROM_TEST,
+                 "XML error: failed to parse xml document '/nonexistent/x.xml'");
+    EXPECT_INT("open other scheme", 0, drv->open("qemu:///system", 0, &bad));
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1)
+        datadir = argv[1];
+    default_state_matches_libvirt();
+    missing_domains_report_libvirt_errors();
+    bad_xml_is_refused_and_changes_nothing();
+    lifecycle_follows_libvirt();
+    listing_filters_like_libvirt();
+    node_file_loads_running_domains();
+    if (failures) {
+        fprintf(stderr, "%d failure(s)\n", failures);
+        return 1;
+    }
+    printf("all test-driver checks passed\n");
+    return 0;
+}
