@@ -908,7 +908,7 @@ static int send_event(struct session *s, const struct event_callback *cb,
         .vers = REMOTE_PROTOCOL_VERSION,
         .proc = cb->proc,
         .type = MESSAGE_EVENT,
-        .serial = 0,
+        .serial = 1, /* what libvirtd 9.0 puts in every event */
         .status = MESSAGE_OK,
     };
     remote_nonnull_domain dom = {.name = ev->dom.name, .id = ev->dom.id};

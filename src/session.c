@@ -154,7 +154,7 @@ static void session_cleanup(struct session *s)
 
 int session_run(struct channel *ch, const struct session_options *opt)
 {
-    struct session s = {.ch = ch, .opt = *opt, .next_callback_id = 1};
+    struct session s = {.ch = ch, .opt = *opt};
     int r = -1;
 
     for (;;) {

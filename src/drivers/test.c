@@ -37,6 +37,8 @@ enum { EV_STOPPED_SHUTDOWN = 0, EV_STOPPED_DESTROYED = 1 };
 enum { AFFECT_LIVE = 1, AFFECT_CONFIG = 2, MEM_MAXIMUM = 4, VCPU_MAXIMUM = 4 };
 
 #define NBUCKETS 4096
+/* What the test hypervisor reports as its vCPU limit (virConnectGetMaxVcpus). */
+#define TEST_MAX_VCPUS 32
 
 struct tdom {
     struct dx_def *def;    /* the running definition, or the only one */
@@ -788,7 +790,7 @@ static int test_node_get_security_model(struct drv_conn *c, struct drv_sec_model
 
 static int test_get_max_vcpus(struct drv_conn *c, const char *type)
 {
-    return 32;
+    return TEST_MAX_VCPUS;
 }
 
 /* ---- listing ---- */
@@ -1308,6 +1310,13 @@ static int test_domain_set_vcpus_flags(struct drv_conn *c, const struct drv_dom_
     struct dx_def *live, *config;
     if (!d || get_defs(d, flags, &live, &config) < 0)
         return -1;
+    /* The hypervisor's limit is checked before the domain's own. */
+    if (nvcpus > TEST_MAX_VCPUS) {
+        error_report(ERR_INVALID_ARG, FROM_TEST,
+                     "requested cpu amount exceeds maximum supported amount (%u > %d)", nvcpus,
+                     TEST_MAX_VCPUS);
+        return -1;
+    }
     if (flags & VCPU_MAXIMUM) {
         config->vcpus_max = nvcpus;
         if (config->vcpus > nvcpus)

@@ -1,0 +1,32 @@
+#!/bin/bash
+# Installs what building and testing need on Debian 12 (run as root, or with
+# sudo available). Does nothing when everything is already installed.
+set -eu
+
+PACKAGES=(
+    # build
+    meson ninja-build pkg-config gcc libc6-dev rpcsvc-proto
+    libtirpc-dev libgnutls28-dev libsystemd-dev libxml2-dev
+    # run: systemd-socket-activate
+    systemd
+    # the interop tests: real libvirt 9.0 as the oracle
+    libvirt-daemon libvirt-clients python3 python3-libvirt perl
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+        missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+SUDO=
+if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || { echo "install-deps: run as root" >&2; exit 1; }
+    SUDO=sudo
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update
+# No recommends: libvirt-daemon would otherwise pull in QEMU and friends;
+# the tests use only its built-in test driver.
+$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"

@@ -1,0 +1,169 @@
+# Shell helpers for the integration tests. Source it from bash:
+#
+#   . "$(dirname "$0")/lib.sh"
+#   it_setup                      # temp dir in $IT_DIR, removed (and every
+#                                 # process started here stopped) on exit
+#   real_start real               # private real libvirtd 9.0: $REAL_SOCK, $REAL_SOCK_RO
+#   ours_start ours               # our libvirtd behind systemd-socket-activate: $OURS_SOCK
+#   ours_start ours-ro --read-only            # ... on a read-only socket
+#   uri_for "$SOCK"               # test+unix:///default?socket=SOCK
+#
+# $LIBVIRTD is the daemon under test. LIBVIRTD=real makes "ours" a second
+# private real libvirtd, so a test can be checked against real on both sides.
+#
+# Exit status 77 means "skipped" to meson.
+
+IT_PIDS=()
+IT_DIR=
+
+it_log() { printf '%s\n' "$*" >&2; }
+
+it_skip() {
+    it_log "SKIP: $*"
+    exit 77
+}
+
+it_cleanup() {
+    local pid i
+    for pid in "${IT_PIDS[@]}"; do
+        kill "$pid" 2>/dev/null
+    done
+    for pid in "${IT_PIDS[@]}"; do
+        for ((i = 0; i < 50; i++)); do
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 0.1
+        done
+        kill -9 "$pid" 2>/dev/null
+        wait "$pid" 2>/dev/null
+    done
+    IT_PIDS=()
+    if [ -n "$IT_DIR" ] && [ -z "${IT_KEEP:-}" ]; then
+        rm -rf "$IT_DIR"
+    fi
+}
+
+it_setup() {
+    IT_DIR=$(mktemp -d "${TMPDIR:-/tmp}/lvit.XXXXXX") || exit 1
+    # Unix socket paths are limited to 108 bytes; mktemp under /tmp is short.
+    trap 'it_cleanup' EXIT
+    trap 'exit 130' INT TERM HUP
+}
+
+# Skips the test (exit 77) unless real libvirt 9.0's tools are here.
+it_need_real_libvirt() {
+    local v
+    command -v virsh >/dev/null 2>&1 || it_skip "virsh not installed"
+    [ -x /usr/sbin/libvirtd ] || it_skip "/usr/sbin/libvirtd not installed"
+    v=$(virsh --version 2>/dev/null)
+    case "$v" in
+        9.0.*) ;;
+        *) it_skip "virsh is '$v', the interop tests need libvirt 9.0" ;;
+    esac
+}
+
+it_need_socket_activate() {
+    command -v systemd-socket-activate >/dev/null 2>&1 ||
+        it_skip "systemd-socket-activate not installed"
+}
+
+# Waits (bounded, about 10 s) until path $1 exists as a socket; fails if
+# process $2 died first.
+it_wait_socket() {
+    local path=$1 pid=$2 i
+    for ((i = 0; i < 100; i++)); do
+        [ -S "$path" ] && return 0
+        if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; then
+            it_log "process $pid exited before $path appeared"
+            return 1
+        fi
+        sleep 0.1
+    done
+    it_log "timed out waiting for $path"
+    return 1
+}
+
+# real_start NAME [TCP_PORT]: starts a private real libvirtd serving the test
+# driver only (LIBVIRT_DRIVER_DIR is an empty directory) with its own conf,
+# pid file and socket dir under $IT_DIR/NAME. Sets REAL_SOCK, REAL_SOCK_RO,
+# REAL_PID. With TCP_PORT it also listens on 127.0.0.1:TCP_PORT, auth none.
+real_start() {
+    local name=$1 port=${2:-} d
+    d=$IT_DIR/$name
+    mkdir -p "$d/sock" "$d/drv" "$d/run" "$d/cfg" "$d/cache" || return 1
+    {
+        echo "unix_sock_dir = \"$d/sock\""
+        echo 'listen_tls = 0'
+        if [ -n "$port" ]; then
+            echo 'listen_tcp = 1'
+            echo "tcp_port = \"$port\""
+            echo 'listen_addr = "127.0.0.1"'
+            echo 'auth_tcp = "none"'
+        else
+            echo 'listen_tcp = 0'
+        fi
+        echo 'auth_unix_ro = "none"'
+        echo 'auth_unix_rw = "none"'
+        echo 'log_outputs = "3:stderr"'
+    } >"$d/libvirtd.conf"
+    LIBVIRT_DRIVER_DIR=$d/drv XDG_RUNTIME_DIR=$d/run XDG_CONFIG_HOME=$d/cfg \
+        XDG_CACHE_HOME=$d/cache \
+        /usr/sbin/libvirtd ${port:+--listen} -f "$d/libvirtd.conf" -p "$d/pid" \
+        </dev/null >"$d/log" 2>&1 &
+    REAL_PID=$!
+    IT_PIDS+=("$REAL_PID")
+    REAL_SOCK=$d/sock/libvirt-sock
+    REAL_SOCK_RO=$d/sock/libvirt-sock-ro
+    if ! it_wait_socket "$REAL_SOCK" "$REAL_PID" ||
+        ! it_wait_socket "$REAL_SOCK_RO" "$REAL_PID"; then
+        it_log "real libvirtd failed to start; its log:"
+        cat "$d/log" >&2
+        return 1
+    fi
+}
+
+# ours_start NAME [--read-only]: starts $LIBVIRTD behind
+# `systemd-socket-activate --accept` on $IT_DIR/NAME/sock (one daemon process
+# per connection). Sets OURS_SOCK and OURS_PID; the daemons' stderr goes to
+# $IT_DIR/NAME/log. With LIBVIRTD=real, starts a second real libvirtd instead
+# (its read-write or read-only socket, as asked).
+ours_start() {
+    local name=$1 ro=${2:-} d
+    d=$IT_DIR/$name
+    if [ "${LIBVIRTD:-}" = real ]; then
+        local save_pid=${REAL_PID:-} save_sock=${REAL_SOCK:-} save_ro=${REAL_SOCK_RO:-} rc=0
+        real_start "$name" || rc=1
+        OURS_PID=$REAL_PID
+        if [ -n "$ro" ]; then OURS_SOCK=$REAL_SOCK_RO; else OURS_SOCK=$REAL_SOCK; fi
+        REAL_PID=$save_pid REAL_SOCK=$save_sock REAL_SOCK_RO=$save_ro
+        return $rc
+    fi
+    [ -x "${LIBVIRTD:-}" ] || {
+        it_log "LIBVIRTD='${LIBVIRTD:-}' is not an executable"
+        return 1
+    }
+    mkdir -p "$d" || return 1
+    OURS_SOCK=$d/sock
+    systemd-socket-activate --accept -l "$OURS_SOCK" "$LIBVIRTD" $ro \
+        </dev/null >"$d/log" 2>&1 &
+    OURS_PID=$!
+    IT_PIDS+=("$OURS_PID")
+    it_wait_socket "$OURS_SOCK" "$OURS_PID" || {
+        cat "$d/log" >&2
+        return 1
+    }
+}
+
+# it_stop PID: stops one process this script started.
+it_stop() {
+    local pid=$1 i
+    kill "$pid" 2>/dev/null
+    for ((i = 0; i < 50; i++)); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    kill -9 "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+    return 0
+}
+
+uri_for() { printf 'test+unix:///default?socket=%s' "$1"; }

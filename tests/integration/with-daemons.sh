@@ -1,0 +1,34 @@
+#!/bin/bash
+# Starts a private real libvirtd 9.0 and our libvirtd (read-write and
+# read-only sockets, behind systemd-socket-activate --accept), runs the
+# given command with REAL_SOCK, REAL_SOCK_RO, OURS_SOCK, OURS_SOCK_RO,
+# OURS_LOG and TEST_DATA in its environment, then stops them all.
+#
+# Usage: LIBVIRTD=build/src/libvirtd tests/integration/with-daemons.sh CMD [ARGS...]
+
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+
+[ $# -ge 1 ] || { echo "usage: $0 CMD [ARGS...]" >&2; exit 2; }
+
+it_need_real_libvirt
+it_need_socket_activate
+/usr/bin/python3 -c 'import libvirt' 2>/dev/null || it_skip "python3-libvirt not installed"
+it_setup
+
+real_start real || exit 1
+ours_start ours || exit 1
+ours_rw=$OURS_SOCK ours_log=$IT_DIR/ours/log
+ours_start ours-ro --read-only || exit 1
+
+export REAL_SOCK REAL_SOCK_RO
+export OURS_SOCK=$ours_rw OURS_SOCK_RO=$OURS_SOCK OURS_LOG=$ours_log
+TEST_DATA=$(cd "$here/../data" && pwd)
+export TEST_DATA
+
+"$@"
+rc=$?
+for pid in "$REAL_PID" "$OURS_PID"; do
+    kill -0 "$pid" 2>/dev/null || { echo "process $pid died during the run"; rc=1; }
+done
+exit $rc
