@@ -1,0 +1,1011 @@
+/* api: the public host and domain functions. Each checks its arguments as
+ * libvirt does, makes one RPC through conn_call and converts the answer. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conn.h"
+#include "error.h"
+#include "wire.h"
+
+void conn_domain_unref(virConnectPtr conn);
+
+#define CHECK_CONN(conn, fail)                                                           \
+    do {                                                                                 \
+        api_enter();                                                                     \
+        if (!(conn)) {                                                                   \
+            api_invalid_conn(__func__);                                                  \
+            api_fail(NULL);                                                              \
+            return fail;                                                                 \
+        }                                                                                \
+    } while (0)
+
+#define CHECK_DOM(dom, fail)                                                             \
+    do {                                                                                 \
+        api_enter();                                                                     \
+        if (!(dom) || !(dom)->conn) {                                                    \
+            api_invalid_domain(__func__);                                                \
+            api_fail(NULL);                                                              \
+            return fail;                                                                 \
+        }                                                                                \
+    } while (0)
+
+#define CHECK_ARG(conn, arg, fail)                                                       \
+    do {                                                                                 \
+        if (!(arg)) {                                                                    \
+            api_invalid_arg(__func__, #arg);                                             \
+            api_fail(conn);                                                              \
+            return fail;                                                                 \
+        }                                                                                \
+    } while (0)
+
+#define CHECK_WRITE(conn, fail)                                                          \
+    do {                                                                                 \
+        if ((conn)->flags & VIR_CONNECT_RO) {                                            \
+            error_report(ERR_OPERATION_DENIED, VIR_FROM_DOMAIN,                          \
+                         "read only access prevents %s", __func__);                      \
+            api_fail(conn);                                                              \
+            return fail;                                                                 \
+        }                                                                                \
+    } while (0)
+
+/* One RPC; on failure publishes the error and returns -1. */
+static int rpc(virConnectPtr conn, int proc, xdrproc_t af, const void *a, xdrproc_t rf, void *r)
+{
+    if (conn_call(conn, proc, af, a, rf, r) < 0) {
+        api_fail(conn);
+        return -1;
+    }
+    return 0;
+}
+
+#define XA(t) (xdrproc_t) xdr_##t
+
+static remote_nonnull_domain wire_dom(virDomainPtr dom)
+{
+    remote_nonnull_domain d;
+
+    d.name = dom->name;
+    memcpy(d.uuid, dom->uuid, VIR_UUID_BUFLEN);
+    d.id = dom->id;
+    return d;
+}
+
+/* Turns a reply's domain into a handle; frees the reply. */
+static virDomainPtr dom_from_ret(virConnectPtr conn, remote_domain_ret *r)
+{
+    virDomainPtr dom = conn_domain_new(conn, r->dom.name, (unsigned char *)r->dom.uuid,
+                                       r->dom.id);
+
+    xdr_free(XA(remote_domain_ret), (char *)r);
+    if (!dom)
+        api_fail(conn);
+    return dom;
+}
+
+/* Procedures that take just a domain (or a domain and flags) and return
+ * nothing. */
+static int dom_simple(virDomainPtr dom, int proc)
+{
+    remote_domain_args a = {wire_dom(dom)};
+
+    return rpc(dom->conn, proc, XA(remote_domain_args), &a, NULL, NULL);
+}
+
+static int dom_flags(virDomainPtr dom, int proc, unsigned int flags)
+{
+    remote_domain_flags_args a = {wire_dom(dom), flags};
+
+    return rpc(dom->conn, proc, XA(remote_domain_flags_args), &a, NULL, NULL);
+}
+
+/* Host */
+
+int virGetVersion(unsigned long *libVer, const char *type, unsigned long *typeVer)
+{
+    (void)type;
+    api_enter();
+    if (libVer)
+        *libVer = LIBVIR_VERSION_NUMBER;
+    if (typeVer)
+        *typeVer = LIBVIR_VERSION_NUMBER;
+    return 0;
+}
+
+const char *virConnectGetType(virConnectPtr conn)
+{
+    remote_connect_get_type_ret r = {0};
+    char *t;
+
+    CHECK_CONN(conn, NULL);
+    pthread_mutex_lock(&conn->lock);
+    t = conn->type;
+    pthread_mutex_unlock(&conn->lock);
+    if (t)
+        return t;
+    if (rpc(conn, REMOTE_PROC_CONNECT_GET_TYPE, NULL, NULL, XA(remote_connect_get_type_ret), &r) < 0)
+        return NULL;
+    pthread_mutex_lock(&conn->lock);
+    if (!conn->type) {
+        conn->type = r.type;
+        r.type = NULL;
+    }
+    t = conn->type;
+    pthread_mutex_unlock(&conn->lock);
+    free(r.type);
+    return t;
+}
+
+int virConnectGetVersion(virConnectPtr conn, unsigned long *hvVer)
+{
+    remote_connect_get_version_ret r = {0};
+
+    CHECK_CONN(conn, -1);
+    CHECK_ARG(conn, hvVer, -1);
+    if (rpc(conn, REMOTE_PROC_CONNECT_GET_VERSION, NULL, NULL, XA(remote_connect_get_version_ret),
+            &r) < 0)
+        return -1;
+    *hvVer = (unsigned long)r.hv_ver;
+    return 0;
+}
+
+int virConnectGetLibVersion(virConnectPtr conn, unsigned long *libVer)
+{
+    remote_connect_get_lib_version_ret r = {0};
+
+    CHECK_CONN(conn, -1);
+    CHECK_ARG(conn, libVer, -1);
+    if (rpc(conn, REMOTE_PROC_CONNECT_GET_LIB_VERSION, NULL, NULL,
+            XA(remote_connect_get_lib_version_ret), &r) < 0)
+        return -1;
+    *libVer = (unsigned long)r.lib_ver;
+    return 0;
+}
+
+/* The string answers: the reply's string becomes the caller's. */
+static char *string_call(virConnectPtr conn, int proc, xdrproc_t af, const void *a, xdrproc_t rf)
+{
+    char *s = NULL;
+
+    if (rpc(conn, proc, af, a, rf, &s) < 0)
+        return NULL;
+    return s;
+}
+
+char *virConnectGetHostname(virConnectPtr conn)
+{
+    CHECK_CONN(conn, NULL);
+    return string_call(conn, REMOTE_PROC_CONNECT_GET_HOSTNAME, NULL, NULL,
+                       XA(remote_connect_get_hostname_ret));
+}
+
+char *virConnectGetURI(virConnectPtr conn)
+{
+    char *s;
+
+    CHECK_CONN(conn, NULL);
+    s = strdup(conn->uri_str ? conn->uri_str : "");
+    if (!s) {
+        error_report(ERR_NO_MEMORY, VIR_FROM_REMOTE, NULL);
+        api_fail(conn);
+    }
+    return s;
+}
+
+char *virConnectGetCapabilities(virConnectPtr conn)
+{
+    CHECK_CONN(conn, NULL);
+    return string_call(conn, REMOTE_PROC_CONNECT_GET_CAPABILITIES, NULL, NULL,
+                       XA(remote_connect_get_capabilities_ret));
+}
+
+char *virConnectGetSysinfo(virConnectPtr conn, unsigned int flags)
+{
+    remote_connect_get_sysinfo_args a = {flags};
+
+    CHECK_CONN(conn, NULL);
+    return string_call(conn, REMOTE_PROC_CONNECT_GET_SYSINFO, XA(remote_connect_get_sysinfo_args),
+                       &a, XA(remote_connect_get_sysinfo_ret));
+}
+
+int virConnectGetMaxVcpus(virConnectPtr conn, const char *type)
+{
+    remote_connect_get_max_vcpus_args a;
+    remote_connect_get_max_vcpus_ret r = {0};
+    char *t = (char *)type;
+
+    CHECK_CONN(conn, -1);
+    a.type = type ? &t : NULL;
+    if (rpc(conn, REMOTE_PROC_CONNECT_GET_MAX_VCPUS, XA(remote_connect_get_max_vcpus_args), &a,
+            XA(remote_connect_get_max_vcpus_ret), &r) < 0)
+        return -1;
+    return r.max_vcpus;
+}
+
+int virConnectIsEncrypted(virConnectPtr conn)
+{
+    CHECK_CONN(conn, -1);
+    /* Only TLS would encrypt, and this library has no TLS yet. */
+    return 0;
+}
+
+int virConnectIsSecure(virConnectPtr conn)
+{
+    remote_connect_is_secure_ret r = {0};
+
+    CHECK_CONN(conn, -1);
+    if (rpc(conn, REMOTE_PROC_CONNECT_IS_SECURE, NULL, NULL, XA(remote_connect_is_secure_ret),
+            &r) < 0)
+        return -1;
+    return r.secure && conn->tr.secure ? 1 : 0;
+}
+
+int virNodeGetInfo(virConnectPtr conn, virNodeInfoPtr info)
+{
+    remote_node_get_info_ret r;
+
+    CHECK_CONN(conn, -1);
+    CHECK_ARG(conn, info, -1);
+    memset(&r, 0, sizeof(r));
+    if (rpc(conn, REMOTE_PROC_NODE_GET_INFO, NULL, NULL, XA(remote_node_get_info_ret), &r) < 0)
+        return -1;
+    memset(info, 0, sizeof(*info));
+    memcpy(info->model, r.model, sizeof(info->model));
+    info->model[sizeof(info->model) - 1] = '\0';
+    info->memory = (unsigned long)r.memory;
+    info->cpus = (unsigned)r.cpus;
+    info->mhz = (unsigned)r.mhz;
+    info->nodes = (unsigned)r.nodes;
+    info->sockets = (unsigned)r.sockets;
+    info->cores = (unsigned)r.cores;
+    info->threads = (unsigned)r.threads;
+    return 0;
+}
+
+/* Copies a counted char array into a NUL-terminated buffer of `size`. */
+static int copy_counted(char *dst, size_t size, const char *src, u_int len)
+{
+    if (len >= size)
+        return -1;
+    memcpy(dst, src, len);
+    dst[len] = '\0';
+    return 0;
+}
+
+int virNodeGetSecurityModel(virConnectPtr conn, virSecurityModelPtr secmodel)
+{
+    remote_node_get_security_model_ret r;
+    int rc = 0;
+
+    CHECK_CONN(conn, -1);
+    CHECK_ARG(conn, secmodel, -1);
+    memset(&r, 0, sizeof(r));
+    if (rpc(conn, REMOTE_PROC_NODE_GET_SECURITY_MODEL, NULL, NULL,
+            XA(remote_node_get_security_model_ret), &r) < 0)
+        return -1;
+    memset(secmodel, 0, sizeof(*secmodel));
+    if (r.model.model_len > 0 &&
+        copy_counted(secmodel->model, sizeof(secmodel->model), r.model.model_val,
+                     r.model.model_len) < 0)
+        rc = -1;
+    if (r.doi.doi_len > 0 &&
+        copy_counted(secmodel->doi, sizeof(secmodel->doi), r.doi.doi_val, r.doi.doi_len) < 0)
+        rc = -1;
+    xdr_free(XA(remote_node_get_security_model_ret), (char *)&r);
+    if (rc < 0) {
+        error_report(ERR_RPC, VIR_FROM_REMOTE, "%s", "security model exceeds maximum");
+        api_fail(conn);
+    }
+    return rc;
+}
+
+/* Domain lists */
+
+int virConnectNumOfDomains(virConnectPtr conn)
+{
+    remote_connect_num_of_domains_ret r = {0};
+
+    CHECK_CONN(conn, -1);
+    if (rpc(conn, REMOTE_PROC_CONNECT_NUM_OF_DOMAINS, NULL, NULL,
+            XA(remote_connect_num_of_domains_ret), &r) < 0)
+        return -1;
+    return r.num;
+}
+
+int virConnectNumOfDefinedDomains(virConnectPtr conn)
+{
+    remote_connect_num_of_defined_domains_ret r = {0};
+
+    CHECK_CONN(conn, -1);
+    if (rpc(conn, REMOTE_PROC_CONNECT_NUM_OF_DEFINED_DOMAINS, NULL, NULL,
+            XA(remote_connect_num_of_defined_domains_ret), &r) < 0)
+        return -1;
+    return r.num;
+}
+
+int virConnectListDomains(virConnectPtr conn, int *ids, int maxids)
+{
+    remote_connect_list_domains_args a = {maxids};
+    remote_connect_list_domains_ret r;
+    int n;
+
+    CHECK_CONN(conn, -1);
+    if (maxids < 0 || (maxids > 0 && !ids)) {
+        error_report(ERR_INVALID_ARG, VIR_FROM_DOMAIN, "%s", "maxids");
+        api_fail(conn);
+        return -1;
+    }
+    memset(&r, 0, sizeof(r));
+    if (rpc(conn, REMOTE_PROC_CONNECT_LIST_DOMAINS, XA(remote_connect_list_domains_args), &a,
+            XA(remote_connect_list_domains_ret), &r) < 0)
+        return -1;
+    if (r.ids.ids_len > (u_int)maxids) {
+        xdr_free(XA(remote_connect_list_domains_ret), (char *)&r);
+        error_report(ERR_RPC, VIR_FROM_REMOTE, "Too many domains '%d' for limit '%d'",
+                     (int)r.ids.ids_len, maxids);
+        api_fail(conn);
+        return -1;
+    }
+    n = (int)r.ids.ids_len;
+    if (n > 0)
+        memcpy(ids, r.ids.ids_val, (size_t)n * sizeof(int));
+    xdr_free(XA(remote_connect_list_domains_ret), (char *)&r);
+    return n;
+}
+
+int virConnectListDefinedDomains(virConnectPtr conn, char **const names, int maxnames)
+{
+    remote_connect_list_defined_domains_args a = {maxnames};
+    remote_connect_list_defined_domains_ret r;
+    int n;
+
+    CHECK_CONN(conn, -1);
+    if (maxnames < 0 || (maxnames > 0 && !names)) {
+        error_report(ERR_INVALID_ARG, VIR_FROM_DOMAIN, "%s", "maxnames");
+        api_fail(conn);
+        return -1;
+    }
+    memset(&r, 0, sizeof(r));
+    if (rpc(conn, REMOTE_PROC_CONNECT_LIST_DEFINED_DOMAINS,
+            XA(remote_connect_list_defined_domains_args), &a,
+            XA(remote_connect_list_defined_domains_ret), &r) < 0)
+        return -1;
+    if (r.names.names_len > (u_int)maxnames) {
+        xdr_free(XA(remote_connect_list_defined_domains_ret), (char *)&r);
+        error_report(ERR_RPC, VIR_FROM_REMOTE, "Too many domain names '%d' for limit '%d'",
+                     (int)r.names.names_len, maxnames);
+        api_fail(conn);
+        return -1;
+    }
+    n = (int)r.names.names_len;
+    for (int i = 0; i < n; i++) {
+        names[i] = r.names.names_val[i];
+        r.names.names_val[i] = NULL;
+    }
+    r.names.names_len = 0;
+    xdr_free(XA(remote_connect_list_defined_domains_ret), (char *)&r);
+    return n;
+}
+
+int virConnectListAllDomains(virConnectPtr conn, virDomainPtr **domains, unsigned int flags)
+{
+    remote_connect_list_all_domains_args a = {domains ? 1 : 0, flags};
+    remote_connect_list_all_domains_ret r;
+    virDomainPtr *list = NULL;
+    int n;
+
+    CHECK_CONN(conn, -1);
+    if (domains)
+        *domains = NULL;
+    memset(&r, 0, sizeof(r));
+    if (rpc(conn, REMOTE_PROC_CONNECT_LIST_ALL_DOMAINS, XA(remote_connect_list_all_domains_args),
+            &a, XA(remote_connect_list_all_domains_ret), &r) < 0)
+        return -1;
+    n = (int)r.ret;
+    if (domains) {
+        list = calloc(r.domains.domains_len + 1, sizeof(*list));
+        if (!list)
+            goto oom;
+        for (u_int i = 0; i < r.domains.domains_len; i++) {
+            remote_nonnull_domain *d = &r.domains.domains_val[i];
+            list[i] = conn_domain_new(conn, d->name, (unsigned char *)d->uuid, d->id);
+            if (!list[i]) {
+                for (u_int k = 0; k < i; k++)
+                    virDomainFree(list[k]);
+                free(list);
+                goto oom;
+            }
+        }
+        *domains = list;
+        n = (int)r.domains.domains_len;
+    }
+    xdr_free(XA(remote_connect_list_all_domains_ret), (char *)&r);
+    return n;
+oom:
+    xdr_free(XA(remote_connect_list_all_domains_ret), (char *)&r);
+    error_report(ERR_NO_MEMORY, VIR_FROM_DOMAIN, NULL);
+    api_fail(conn);
+    return -1;
+}
+
+/* Lookups and creation */
+
+virDomainPtr virDomainLookupByID(virConnectPtr conn, int id)
+{
+    remote_domain_lookup_by_id_args a = {id};
+    remote_domain_ret r;
+
+    CHECK_CONN(conn, NULL);
+    if (id < 0) {
+        error_report(ERR_INVALID_ARG, VIR_FROM_DOMAIN, "id in %s must be non-negative", __func__);
+        api_fail(conn);
+        return NULL;
+    }
+    memset(&r, 0, sizeof(r));
+    if (rpc(conn, REMOTE_PROC_DOMAIN_LOOKUP_BY_ID, XA(remote_domain_lookup_by_id_args), &a,
+            XA(remote_domain_ret), &r) < 0)
+        return NULL;
+    return dom_from_ret(conn, &r);
+}
+
+virDomainPtr virDomainLookupByName(virConnectPtr conn, const char *name)
+{
+    remote_domain_lookup_by_name_args a;
+    remote_domain_ret r;
+
+    CHECK_CONN(conn, NULL);
+    CHECK_ARG(conn, name, NULL);
+    a.name = (char *)name;
+    memset(&r, 0, sizeof(r));
+    if (rpc(conn, REMOTE_PROC_DOMAIN_LOOKUP_BY_NAME, XA(remote_domain_lookup_by_name_args), &a,
+            XA(remote_domain_ret), &r) < 0)
+        return NULL;
+    return dom_from_ret(conn, &r);
+}
+
+virDomainPtr virDomainLookupByUUID(virConnectPtr conn, const unsigned char *uuid)
+{
+    remote_domain_lookup_by_uuid_args a;
+    remote_domain_ret r;
+
+    CHECK_CONN(conn, NULL);
+    CHECK_ARG(conn, uuid, NULL);
+    memcpy(a.uuid, uuid, VIR_UUID_BUFLEN);
+    memset(&r, 0, sizeof(r));
+    if (rpc(conn, REMOTE_PROC_DOMAIN_LOOKUP_BY_UUID, XA(remote_domain_lookup_by_uuid_args), &a,
+            XA(remote_domain_ret), &r) < 0)
+        return NULL;
+    return dom_from_ret(conn, &r);
+}
+
+/* libvirt's UUID syntax: 32 hex digits, '-' allowed between bytes,
+ * surrounding blanks ignored. */
+static int parse_uuid(const char *s, unsigned char uuid[VIR_UUID_BUFLEN])
+{
+    int n = 0;
+
+    while (isspace((unsigned char)*s))
+        s++;
+    while (n < VIR_UUID_BUFLEN) {
+        if (*s == '-') {
+            s++;
+            continue;
+        }
+        if (!isxdigit((unsigned char)s[0]) || !isxdigit((unsigned char)s[1]))
+            return -1;
+        char hex[3] = {s[0], s[1], 0};
+        uuid[n++] = (unsigned char)strtoul(hex, NULL, 16);
+        s += 2;
+    }
+    while (isspace((unsigned char)*s))
+        s++;
+    return *s ? -1 : 0;
+}
+
+virDomainPtr virDomainLookupByUUIDString(virConnectPtr conn, const char *uuidstr)
+{
+    unsigned char uuid[VIR_UUID_BUFLEN];
+    virDomainPtr dom;
+
+    CHECK_CONN(conn, NULL);
+    CHECK_ARG(conn, uuidstr, NULL);
+    if (parse_uuid(uuidstr, uuid) < 0) {
+        /* libvirt 9.0 reports exactly this, without the usual prefix. */
+        error_set_message(ERR_INVALID_ARG, VIR_FROM_DOMAIN, "Invalid UUID");
+        api_fail(conn);
+        return NULL;
+    }
+    dom = virDomainLookupByUUID(conn, uuid);
+    return dom;
+}
+
+virDomainPtr virDomainCreateXML(virConnectPtr conn, const char *xmlDesc, unsigned int flags)
+{
+    remote_domain_create_xml_args a;
+    remote_domain_ret r;
+
+    CHECK_CONN(conn, NULL);
+    CHECK_ARG(conn, xmlDesc, NULL);
+    CHECK_WRITE(conn, NULL);
+    a.xml_desc = (char *)xmlDesc;
+    a.flags = flags;
+    memset(&r, 0, sizeof(r));
+    if (rpc(conn, REMOTE_PROC_DOMAIN_CREATE_XML, XA(remote_domain_create_xml_args), &a,
+            XA(remote_domain_ret), &r) < 0)
+        return NULL;
+    return dom_from_ret(conn, &r);
+}
+
+virDomainPtr virDomainCreateLinux(virConnectPtr conn, const char *xmlDesc, unsigned int flags)
+{
+    return virDomainCreateXML(conn, xmlDesc, flags);
+}
+
+virDomainPtr virDomainDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags)
+{
+    remote_domain_define_xml_flags_args a;
+    remote_domain_ret r;
+
+    CHECK_CONN(conn, NULL);
+    CHECK_ARG(conn, xml, NULL);
+    CHECK_WRITE(conn, NULL);
+    a.xml = (char *)xml;
+    a.flags = flags;
+    memset(&r, 0, sizeof(r));
+    if (rpc(conn, REMOTE_PROC_DOMAIN_DEFINE_XML_FLAGS, XA(remote_domain_define_xml_flags_args),
+            &a, XA(remote_domain_ret), &r) < 0)
+        return NULL;
+    return dom_from_ret(conn, &r);
+}
+
+virDomainPtr virDomainDefineXML(virConnectPtr conn, const char *xml)
+{
+    remote_domain_define_xml_args a;
+    remote_domain_ret r;
+
+    CHECK_CONN(conn, NULL);
+    CHECK_ARG(conn, xml, NULL);
+    CHECK_WRITE(conn, NULL);
+    a.xml = (char *)xml;
+    memset(&r, 0, sizeof(r));
+    if (rpc(conn, REMOTE_PROC_DOMAIN_DEFINE_XML, XA(remote_domain_define_xml_args), &a,
+            XA(remote_domain_ret), &r) < 0)
+        return NULL;
+    return dom_from_ret(conn, &r);
+}
+
+/* Lifecycle */
+
+#define DOM_WRITE_SIMPLE(fn, proc)                                                       \
+    int fn(virDomainPtr domain)                                                          \
+    {                                                                                    \
+        CHECK_DOM(domain, -1);                                                           \
+        CHECK_WRITE(domain->conn, -1);                                                   \
+        return dom_simple(domain, proc);                                                 \
+    }
+
+#define DOM_WRITE_FLAGS(fn, proc)                                                        \
+    int fn(virDomainPtr domain, unsigned int flags)                                      \
+    {                                                                                    \
+        CHECK_DOM(domain, -1);                                                           \
+        CHECK_WRITE(domain->conn, -1);                                                   \
+        return dom_flags(domain, proc, flags);                                           \
+    }
+
+DOM_WRITE_SIMPLE(virDomainUndefine, REMOTE_PROC_DOMAIN_UNDEFINE)
+DOM_WRITE_FLAGS(virDomainUndefineFlags, REMOTE_PROC_DOMAIN_UNDEFINE_FLAGS)
+DOM_WRITE_SIMPLE(virDomainSuspend, REMOTE_PROC_DOMAIN_SUSPEND)
+DOM_WRITE_SIMPLE(virDomainResume, REMOTE_PROC_DOMAIN_RESUME)
+DOM_WRITE_SIMPLE(virDomainShutdown, REMOTE_PROC_DOMAIN_SHUTDOWN)
+DOM_WRITE_FLAGS(virDomainShutdownFlags, REMOTE_PROC_DOMAIN_SHUTDOWN_FLAGS)
+DOM_WRITE_FLAGS(virDomainReboot, REMOTE_PROC_DOMAIN_REBOOT)
+DOM_WRITE_FLAGS(virDomainDestroyFlags, REMOTE_PROC_DOMAIN_DESTROY_FLAGS)
+
+int virDomainDestroy(virDomainPtr domain)
+{
+    CHECK_DOM(domain, -1);
+    CHECK_WRITE(domain->conn, -1);
+    if (dom_simple(domain, REMOTE_PROC_DOMAIN_DESTROY) < 0)
+        return -1;
+    /* As in libvirt: a destroyed domain has no id any more. */
+    domain->id = -1;
+    return 0;
+}
+
+int virDomainCreateWithFlags(virDomainPtr domain, unsigned int flags)
+{
+    remote_domain_flags_args a;
+    remote_domain_ret r;
+
+    CHECK_DOM(domain, -1);
+    CHECK_WRITE(domain->conn, -1);
+    a.dom = wire_dom(domain);
+    a.flags = flags;
+    memset(&r, 0, sizeof(r));
+    if (rpc(domain->conn, REMOTE_PROC_DOMAIN_CREATE_WITH_FLAGS, XA(remote_domain_flags_args), &a,
+            XA(remote_domain_ret), &r) < 0)
+        return -1;
+    domain->id = r.dom.id;
+    xdr_free(XA(remote_domain_ret), (char *)&r);
+    return 0;
+}
+
+int virDomainCreate(virDomainPtr domain)
+{
+    remote_domain_lookup_by_uuid_args la;
+    remote_domain_ret r;
+
+    CHECK_DOM(domain, -1);
+    CHECK_WRITE(domain->conn, -1);
+    if (dom_simple(domain, REMOTE_PROC_DOMAIN_CREATE) < 0)
+        return -1;
+    /* DOMAIN_CREATE does not return the new id; libvirt looks it up. */
+    memcpy(la.uuid, domain->uuid, VIR_UUID_BUFLEN);
+    memset(&r, 0, sizeof(r));
+    if (rpc(domain->conn, REMOTE_PROC_DOMAIN_LOOKUP_BY_UUID, XA(remote_domain_lookup_by_uuid_args),
+            &la, XA(remote_domain_ret), &r) < 0)
+        return -1;
+    domain->id = r.dom.id;
+    xdr_free(XA(remote_domain_ret), (char *)&r);
+    return 0;
+}
+
+/* Handles */
+
+int virDomainRef(virDomainPtr domain)
+{
+    CHECK_DOM(domain, -1);
+    __atomic_add_fetch(&domain->refs, 1, __ATOMIC_SEQ_CST);
+    return 0;
+}
+
+int virDomainFree(virDomainPtr domain)
+{
+    CHECK_DOM(domain, -1);
+    if (__atomic_sub_fetch(&domain->refs, 1, __ATOMIC_SEQ_CST) == 0) {
+        virConnectPtr conn = domain->conn;
+        free(domain->name);
+        free(domain);
+        conn_domain_unref(conn);
+    }
+    return 0;
+}
+
+virConnectPtr virDomainGetConnect(virDomainPtr dom)
+{
+    CHECK_DOM(dom, NULL);
+    return dom->conn;
+}
+
+const char *virDomainGetName(virDomainPtr domain)
+{
+    CHECK_DOM(domain, NULL);
+    return domain->name;
+}
+
+unsigned int virDomainGetID(virDomainPtr domain)
+{
+    CHECK_DOM(domain, (unsigned int)-1);
+    return (unsigned int)domain->id;
+}
+
+int virDomainGetUUID(virDomainPtr domain, unsigned char *uuid)
+{
+    CHECK_DOM(domain, -1);
+    CHECK_ARG(domain->conn, uuid, -1);
+    memcpy(uuid, domain->uuid, VIR_UUID_BUFLEN);
+    return 0;
+}
+
+int virDomainGetUUIDString(virDomainPtr domain, char *buf)
+{
+    const unsigned char *u;
+
+    CHECK_DOM(domain, -1);
+    CHECK_ARG(domain->conn, buf, -1);
+    u = domain->uuid;
+    snprintf(buf, VIR_UUID_STRING_BUFLEN,
+             "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", u[0], u[1],
+             u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11], u[12], u[13], u[14],
+             u[15]);
+    return 0;
+}
+
+/* Queries */
+
+char *virDomainGetOSType(virDomainPtr domain)
+{
+    remote_domain_args a;
+
+    CHECK_DOM(domain, NULL);
+    a.dom = wire_dom(domain);
+    return string_call(domain->conn, REMOTE_PROC_DOMAIN_GET_OS_TYPE, XA(remote_domain_args), &a,
+                       XA(remote_domain_get_os_type_ret));
+}
+
+char *virDomainGetXMLDesc(virDomainPtr domain, unsigned int flags)
+{
+    remote_domain_flags_args a;
+
+    CHECK_DOM(domain, NULL);
+    if ((domain->conn->flags & VIR_CONNECT_RO) && (flags & VIR_DOMAIN_XML_SECURE)) {
+        error_report(ERR_OPERATION_DENIED, VIR_FROM_DOMAIN, "%s",
+                     "virDomainGetXMLDesc with secure flag");
+        api_fail(domain->conn);
+        return NULL;
+    }
+    a.dom = wire_dom(domain);
+    a.flags = flags;
+    return string_call(domain->conn, REMOTE_PROC_DOMAIN_GET_XML_DESC, XA(remote_domain_flags_args),
+                       &a, XA(remote_domain_get_xml_desc_ret));
+}
+
+int virDomainGetInfo(virDomainPtr domain, virDomainInfoPtr info)
+{
+    remote_domain_args a;
+    remote_domain_get_info_ret r;
+
+    CHECK_DOM(domain, -1);
+    CHECK_ARG(domain->conn, info, -1);
+    a.dom = wire_dom(domain);
+    memset(&r, 0, sizeof(r));
+    if (rpc(domain->conn, REMOTE_PROC_DOMAIN_GET_INFO, XA(remote_domain_args), &a,
+            XA(remote_domain_get_info_ret), &r) < 0)
+        return -1;
+    memset(info, 0, sizeof(*info));
+    info->state = r.state;
+    info->maxMem = (unsigned long)r.max_mem;
+    info->memory = (unsigned long)r.memory;
+    info->nrVirtCpu = r.nr_virt_cpu;
+    info->cpuTime = r.cpu_time;
+    return 0;
+}
+
+int virDomainGetState(virDomainPtr domain, int *state, int *reason, unsigned int flags)
+{
+    remote_domain_flags_args a;
+    remote_domain_get_state_ret r = {0};
+
+    CHECK_DOM(domain, -1);
+    CHECK_ARG(domain->conn, state, -1);
+    a.dom = wire_dom(domain);
+    a.flags = flags;
+    if (rpc(domain->conn, REMOTE_PROC_DOMAIN_GET_STATE, XA(remote_domain_flags_args), &a,
+            XA(remote_domain_get_state_ret), &r) < 0)
+        return -1;
+    *state = r.state;
+    if (reason)
+        *reason = r.reason;
+    return 0;
+}
+
+unsigned long virDomainGetMaxMemory(virDomainPtr domain)
+{
+    remote_domain_args a;
+    remote_domain_get_max_memory_ret r = {0};
+
+    CHECK_DOM(domain, 0);
+    a.dom = wire_dom(domain);
+    if (rpc(domain->conn, REMOTE_PROC_DOMAIN_GET_MAX_MEMORY, XA(remote_domain_args), &a,
+            XA(remote_domain_get_max_memory_ret), &r) < 0)
+        return 0;
+    return (unsigned long)r.memory;
+}
+
+static int set_memory(virDomainPtr domain, int proc, unsigned long memory)
+{
+    remote_domain_memory_args a;
+
+    if (memory == 0) {
+        error_report(ERR_INVALID_ARG, VIR_FROM_DOMAIN, "%s",
+                     "memory in virDomainSetMemory must not be zero");
+        api_fail(domain->conn);
+        return -1;
+    }
+    a.dom = wire_dom(domain);
+    a.memory = memory;
+    return rpc(domain->conn, proc, XA(remote_domain_memory_args), &a, NULL, NULL);
+}
+
+int virDomainSetMaxMemory(virDomainPtr domain, unsigned long memory)
+{
+    CHECK_DOM(domain, -1);
+    CHECK_WRITE(domain->conn, -1);
+    return set_memory(domain, REMOTE_PROC_DOMAIN_SET_MAX_MEMORY, memory);
+}
+
+int virDomainSetMemory(virDomainPtr domain, unsigned long memory)
+{
+    CHECK_DOM(domain, -1);
+    CHECK_WRITE(domain->conn, -1);
+    return set_memory(domain, REMOTE_PROC_DOMAIN_SET_MEMORY, memory);
+}
+
+int virDomainSetMemoryFlags(virDomainPtr domain, unsigned long memory, unsigned int flags)
+{
+    remote_domain_set_memory_flags_args a;
+
+    CHECK_DOM(domain, -1);
+    CHECK_WRITE(domain->conn, -1);
+    a.dom = wire_dom(domain);
+    a.memory = memory;
+    a.flags = flags;
+    return rpc(domain->conn, REMOTE_PROC_DOMAIN_SET_MEMORY_FLAGS,
+               XA(remote_domain_set_memory_flags_args), &a, NULL, NULL);
+}
+
+int virDomainSetVcpus(virDomainPtr domain, unsigned int nvcpus)
+{
+    remote_domain_set_vcpus_args a;
+
+    CHECK_DOM(domain, -1);
+    CHECK_WRITE(domain->conn, -1);
+    if (nvcpus < 1) {
+        error_report(ERR_INVALID_ARG, VIR_FROM_DOMAIN, "nvcpus in %s must be positive", __func__);
+        api_fail(domain->conn);
+        return -1;
+    }
+    a.dom = wire_dom(domain);
+    a.nvcpus = nvcpus;
+    return rpc(domain->conn, REMOTE_PROC_DOMAIN_SET_VCPUS, XA(remote_domain_set_vcpus_args), &a,
+               NULL, NULL);
+}
+
+int virDomainSetVcpusFlags(virDomainPtr domain, unsigned int nvcpus, unsigned int flags)
+{
+    remote_domain_set_vcpus_flags_args a;
+
+    CHECK_DOM(domain, -1);
+    CHECK_WRITE(domain->conn, -1);
+    a.dom = wire_dom(domain);
+    a.nvcpus = nvcpus;
+    a.flags = flags;
+    return rpc(domain->conn, REMOTE_PROC_DOMAIN_SET_VCPUS_FLAGS,
+               XA(remote_domain_set_vcpus_flags_args), &a, NULL, NULL);
+}
+
+int virDomainGetVcpusFlags(virDomainPtr domain, unsigned int flags)
+{
+    remote_domain_flags_args a;
+    remote_domain_get_vcpus_flags_ret r = {0};
+
+    CHECK_DOM(domain, -1);
+    a.dom = wire_dom(domain);
+    a.flags = flags;
+    if (rpc(domain->conn, REMOTE_PROC_DOMAIN_GET_VCPUS_FLAGS, XA(remote_domain_flags_args), &a,
+            XA(remote_domain_get_vcpus_flags_ret), &r) < 0)
+        return -1;
+    return r.num;
+}
+
+int virDomainGetMaxVcpus(virDomainPtr domain)
+{
+    return virDomainGetVcpusFlags(domain, VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_VCPU_MAXIMUM);
+}
+
+int virDomainGetAutostart(virDomainPtr domain, int *autostart)
+{
+    remote_domain_args a;
+    remote_domain_get_autostart_ret r = {0};
+
+    CHECK_DOM(domain, -1);
+    CHECK_ARG(domain->conn, autostart, -1);
+    a.dom = wire_dom(domain);
+    if (rpc(domain->conn, REMOTE_PROC_DOMAIN_GET_AUTOSTART, XA(remote_domain_args), &a,
+            XA(remote_domain_get_autostart_ret), &r) < 0)
+        return -1;
+    *autostart = r.autostart;
+    return 0;
+}
+
+int virDomainSetAutostart(virDomainPtr domain, int autostart)
+{
+    remote_domain_set_autostart_args a;
+
+    CHECK_DOM(domain, -1);
+    CHECK_WRITE(domain->conn, -1);
+    a.dom = wire_dom(domain);
+    a.autostart = autostart;
+    return rpc(domain->conn, REMOTE_PROC_DOMAIN_SET_AUTOSTART, XA(remote_domain_set_autostart_args),
+               &a, NULL, NULL);
+}
+
+static int dom_int_query(virDomainPtr domain, int proc, xdrproc_t rf)
+{
+    remote_domain_args a;
+    int r = 0;
+
+    a.dom = wire_dom(domain);
+    if (rpc(domain->conn, proc, XA(remote_domain_args), &a, rf, &r) < 0)
+        return -1;
+    return r ? 1 : 0;
+}
+
+int virDomainIsActive(virDomainPtr dom)
+{
+    CHECK_DOM(dom, -1);
+    return dom_int_query(dom, REMOTE_PROC_DOMAIN_IS_ACTIVE, XA(remote_domain_is_active_ret));
+}
+
+int virDomainIsPersistent(virDomainPtr dom)
+{
+    CHECK_DOM(dom, -1);
+    return dom_int_query(dom, REMOTE_PROC_DOMAIN_IS_PERSISTENT,
+                         XA(remote_domain_is_persistent_ret));
+}
+
+int virDomainHasManagedSaveImage(virDomainPtr dom, unsigned int flags)
+{
+    remote_domain_flags_args a;
+    remote_domain_has_managed_save_image_ret r = {0};
+
+    CHECK_DOM(dom, -1);
+    a.dom = wire_dom(dom);
+    a.flags = flags;
+    if (rpc(dom->conn, REMOTE_PROC_DOMAIN_HAS_MANAGED_SAVE_IMAGE, XA(remote_domain_flags_args), &a,
+            XA(remote_domain_has_managed_save_image_ret), &r) < 0)
+        return -1;
+    return r.result;
+}
+
+int virDomainGetSecurityLabel(virDomainPtr domain, virSecurityLabelPtr seclabel)
+{
+    remote_domain_args a;
+    remote_domain_get_security_label_ret r;
+    int rc = 0;
+
+    CHECK_DOM(domain, -1);
+    CHECK_ARG(domain->conn, seclabel, -1);
+    a.dom = wire_dom(domain);
+    memset(&r, 0, sizeof(r));
+    if (rpc(domain->conn, REMOTE_PROC_DOMAIN_GET_SECURITY_LABEL, XA(remote_domain_args), &a,
+            XA(remote_domain_get_security_label_ret), &r) < 0)
+        return -1;
+    memset(seclabel, 0, sizeof(*seclabel));
+    if (r.label.label_len > 0 &&
+        copy_counted(seclabel->label, sizeof(seclabel->label), r.label.label_val,
+                     r.label.label_len) < 0)
+        rc = -1;
+    seclabel->enforcing = r.enforcing;
+    xdr_free(XA(remote_domain_get_security_label_ret), (char *)&r);
+    if (rc < 0) {
+        error_report(ERR_RPC, VIR_FROM_REMOTE, "%s", "security label exceeds maximum");
+        api_fail(domain->conn);
+    }
+    return rc;
+}
+
+int virDomainGetMessages(virDomainPtr domain, char ***msgs, unsigned int flags)
+{
+    remote_domain_flags_args a;
+    remote_domain_get_messages_ret r;
+    char **list;
+    int n;
+
+    CHECK_DOM(domain, -1);
+    CHECK_ARG(domain->conn, msgs, -1);
+    *msgs = NULL;
+    a.dom = wire_dom(domain);
+    a.flags = flags;
+    memset(&r, 0, sizeof(r));
+    if (rpc(domain->conn, REMOTE_PROC_DOMAIN_GET_MESSAGES, XA(remote_domain_flags_args), &a,
+            XA(remote_domain_get_messages_ret), &r) < 0)
+        return -1;
+    n = (int)r.msgs.msgs_len;
+    list = calloc((size_t)n + 1, sizeof(*list));
+    if (!list) {
+        xdr_free(XA(remote_domain_get_messages_ret), (char *)&r);
+        error_report(ERR_NO_MEMORY, VIR_FROM_DOMAIN, NULL);
+        api_fail(domain->conn);
+        return -1;
+    }
+    for (int i = 0; i < n; i++) {
+        list[i] = r.msgs.msgs_val[i];
+        r.msgs.msgs_val[i] = NULL;
+    }
+    r.msgs.msgs_len = 0;
+    xdr_free(XA(remote_domain_get_messages_ret), (char *)&r);
+    *msgs = list;
+    return n;
+}

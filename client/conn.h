@@ -1,0 +1,127 @@
+/* conn: what libvirt.so keeps for one open connection and one domain
+ * handle, and the RPC call that every API function goes through. Internal
+ * to libvirt.so. */
+#ifndef CLIENT_CONN_H
+#define CLIENT_CONN_H
+
+#include <pthread.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include <rpc/rpc.h>
+
+#include "libvirt/libvirt.h"
+#include "libvirt/virterror.h"
+#include "transport.h"
+#include "uri.h"
+
+struct channel;
+
+/* One registration of an application callback for domain events. */
+struct conn_event_cb {
+    int local_id;  /* what virConnectDomainEventRegisterAny returned */
+    int remote_id; /* the server's callbackID */
+    int event_id;  /* VIR_DOMAIN_EVENT_ID_* */
+    int legacy;    /* registered with virConnectDomainEventRegister */
+    virConnectDomainEventGenericCallback cb;
+    void *opaque;
+    virFreeCallback freecb;
+    struct conn_event_cb *next;
+};
+
+/* One event received but not yet handed to the application. */
+struct conn_event {
+    int proc;     /* REMOTE_PROC_DOMAIN_EVENT_CALLBACK_* */
+    int remote_id;
+    char *dom_name;
+    unsigned char dom_uuid[VIR_UUID_BUFLEN];
+    int dom_id;
+    int event, detail;
+    struct conn_event *next;
+};
+
+struct _virConnect {
+    int refs; /* atomic */
+
+    /* Held for a whole call (request written, reply read) and whenever the
+     * channel is read outside a call. Calls on one connection from several
+     * threads are therefore serialized. */
+    pthread_mutex_t lock;
+    struct transport tr;
+    struct channel *ch;
+    unsigned int serial;
+    int dead;        /* the stream ended or failed; every call fails */
+    int closed;      /* the application closed it */
+    int close_reason;
+
+    struct uri *uri;
+    char *uri_str;   /* what virConnectGetURI returns */
+    char *type;      /* cached virConnectGetType answer */
+    unsigned int flags; /* VIR_CONNECT_RO */
+    int srv_keepalive;  /* server supports the keepalive program */
+    int srv_close_cb;   /* server supports REGISTER_CLOSE_CALLBACK */
+    int srv_event_cb;   /* server supports the callback event procedures */
+
+    /* Events, guarded by `lock`. */
+    struct conn_event_cb *callbacks;
+    int next_local_id;
+    struct conn_event *queue, **queue_tail;
+    int watch;       /* event loop handle for the fd, -1 when none */
+    int dispatch_timer; /* fires to hand queued events over, -1 when none */
+
+    /* Keepalive (client side), guarded by `lock`. */
+    int ka_interval;
+    unsigned int ka_count;
+    unsigned int ka_missed;
+    int ka_timer;
+    time_t last_rx;
+
+    /* Close callback, guarded by `lock`. */
+    virConnectCloseFunc close_cb;
+    void *close_opaque;
+    virFreeCallback close_freecb;
+    int close_notified;
+
+    /* Last error of an API call on this connection. */
+    pthread_mutex_t err_lock;
+    virError err;
+};
+
+struct _virDomain {
+    int refs; /* atomic */
+    virConnectPtr conn;
+    char *name;
+    unsigned char uuid[VIR_UUID_BUFLEN];
+    int id;
+};
+
+/* Sends procedure `proc` with args (args_fn NULL for none), waits for its
+ * reply and decodes it into *ret (ret_fn NULL for none; caller frees *ret
+ * with xdr_free(ret_fn, ret)). Returns 0, or -1 with the error recorded
+ * (the server's error for an error reply). */
+int conn_call(virConnectPtr conn, int proc, xdrproc_t args_fn, const void *args,
+              xdrproc_t ret_fn, void *ret);
+
+/* A new domain handle (refs 1, holding a reference on conn); NULL with an
+ * error recorded on no memory. */
+virDomainPtr conn_domain_new(virConnectPtr conn, const char *name, const unsigned char *uuid,
+                             int id);
+
+/* API entry and failure bookkeeping (errors.c): every public function
+ * calls api_enter first and api_fail(conn or NULL) before returning an
+ * error, which publishes the recorded error as virGetLastError's and calls
+ * the error handler. */
+void api_enter(void);
+void api_fail(virConnectPtr conn);
+
+/* Sets the error record for an invalid argument or handle. */
+void api_invalid_conn(const char *func);
+void api_invalid_domain(const char *func);
+void api_invalid_arg(const char *func, const char *what);
+
+/* The default event loop (event.c): 1 when virEventRegisterDefaultImpl
+ * was called. */
+int event_impl_registered(void);
+
+#endif

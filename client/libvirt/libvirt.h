@@ -1,0 +1,625 @@
+/* libvirt.h: the subset of libvirt's public C API that this project's
+ * libvirt.so implements (the remote driver only). Names, types, values and
+ * signatures are libvirt 9.0's, so programs written for libvirt compile
+ * unchanged against this header as long as they use only these calls. */
+#ifndef LIBVIRT_H
+#define LIBVIRT_H
+
+#include <sys/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#ifndef VIR_DEPRECATED
+#define VIR_DEPRECATED __attribute__((__deprecated__))
+#endif
+#define VIR_EXPORT_VAR extern
+
+/* The libvirt API level this library provides (major * 1000000 + minor *
+ * 1000 + micro). */
+#define LIBVIR_VERSION_NUMBER 9000000
+#define LIBVIR_CHECK_VERSION(major, minor, micro) \
+    ((major) * 1000000 + (minor) * 1000 + (micro) <= LIBVIR_VERSION_NUMBER)
+
+typedef void (*virFreeCallback)(void *opaque);
+
+/* Connections */
+
+typedef struct _virConnect virConnect;
+typedef virConnect *virConnectPtr;
+
+typedef struct _virDomain virDomain;
+typedef virDomain *virDomainPtr;
+
+/* Declared so that virError's layout matches; this library has no network
+ * API. */
+typedef struct _virNetwork virNetwork;
+typedef virNetwork *virNetworkPtr;
+
+typedef enum {
+    VIR_CONNECT_CLOSE_REASON_ERROR = 0,
+    VIR_CONNECT_CLOSE_REASON_EOF = 1,
+    VIR_CONNECT_CLOSE_REASON_KEEPALIVE = 2,
+    VIR_CONNECT_CLOSE_REASON_CLIENT = 3,
+#ifdef VIR_ENUM_SENTINELS
+    VIR_CONNECT_CLOSE_REASON_LAST = 4,
+#endif
+} virConnectCloseReason;
+
+typedef enum {
+    VIR_CONNECT_RO = 1 << 0,
+    VIR_CONNECT_NO_ALIASES = 1 << 1,
+} virConnectFlags;
+
+typedef enum {
+    VIR_CRED_USERNAME = 1,
+    VIR_CRED_AUTHNAME = 2,
+    VIR_CRED_LANGUAGE = 3,
+    VIR_CRED_CNONCE = 4,
+    VIR_CRED_PASSPHRASE = 5,
+    VIR_CRED_ECHOPROMPT = 6,
+    VIR_CRED_NOECHOPROMPT = 7,
+    VIR_CRED_REALM = 8,
+    VIR_CRED_EXTERNAL = 9,
+#ifdef VIR_ENUM_SENTINELS
+    VIR_CRED_LAST = 10,
+#endif
+} virConnectCredentialType;
+
+
+#define VIR_UUID_BUFLEN (16)
+#define VIR_UUID_STRING_BUFLEN (36 + 1)
+
+#define VIR_SECURITY_LABEL_BUFLEN (4096 + 1)
+#define VIR_SECURITY_MODEL_BUFLEN (256 + 1)
+#define VIR_SECURITY_DOI_BUFLEN (256 + 1)
+
+typedef struct _virSecurityLabel virSecurityLabel;
+struct _virSecurityLabel {
+    char label[VIR_SECURITY_LABEL_BUFLEN];
+    int enforcing;
+};
+typedef virSecurityLabel *virSecurityLabelPtr;
+
+typedef struct _virSecurityModel virSecurityModel;
+struct _virSecurityModel {
+    char model[VIR_SECURITY_MODEL_BUFLEN];
+    char doi[VIR_SECURITY_DOI_BUFLEN];
+};
+typedef virSecurityModel *virSecurityModelPtr;
+
+typedef struct _virNodeInfo virNodeInfo;
+struct _virNodeInfo {
+    char model[32];       /* CPU model */
+    unsigned long memory; /* KiB */
+    unsigned int cpus;
+    unsigned int mhz;
+    unsigned int nodes;
+    unsigned int sockets; /* per node */
+    unsigned int cores;   /* per socket */
+    unsigned int threads; /* per core */
+};
+typedef virNodeInfo *virNodeInfoPtr;
+
+#define VIR_NODEINFO_MAXCPUS(nodeinfo) \
+    ((nodeinfo).nodes * (nodeinfo).sockets * (nodeinfo).cores * (nodeinfo).threads)
+
+typedef struct _virConnectCredential virConnectCredential;
+struct _virConnectCredential {
+    int type; /* virConnectCredentialType */
+    const char *prompt;
+    const char *challenge;
+    const char *defresult;
+    char *result; /* filled by the callback, freed by the library */
+    unsigned int resultlen;
+};
+typedef virConnectCredential *virConnectCredentialPtr;
+
+typedef int (*virConnectAuthCallbackPtr)(virConnectCredentialPtr cred, unsigned int ncred,
+                                         void *cbdata);
+
+typedef struct _virConnectAuth virConnectAuth;
+struct _virConnectAuth {
+    int *credtype;
+    unsigned int ncredtype;
+    virConnectAuthCallbackPtr cb;
+    void *cbdata;
+};
+typedef virConnectAuth *virConnectAuthPtr;
+
+VIR_EXPORT_VAR virConnectAuthPtr virConnectAuthPtrDefault;
+
+typedef void (*virConnectCloseFunc)(virConnectPtr conn, int reason, void *opaque);
+
+int virInitialize(void);
+int virGetVersion(unsigned long *libVer, const char *type, unsigned long *typeVer);
+
+virConnectPtr virConnectOpen(const char *name);
+virConnectPtr virConnectOpenReadOnly(const char *name);
+virConnectPtr virConnectOpenAuth(const char *name, virConnectAuthPtr auth, unsigned int flags);
+int virConnectRef(virConnectPtr conn);
+int virConnectClose(virConnectPtr conn);
+
+const char *virConnectGetType(virConnectPtr conn);
+int virConnectGetVersion(virConnectPtr conn, unsigned long *hvVer);
+int virConnectGetLibVersion(virConnectPtr conn, unsigned long *libVer);
+char *virConnectGetHostname(virConnectPtr conn);
+char *virConnectGetURI(virConnectPtr conn);
+char *virConnectGetSysinfo(virConnectPtr conn, unsigned int flags);
+char *virConnectGetCapabilities(virConnectPtr conn);
+int virConnectGetMaxVcpus(virConnectPtr conn, const char *type);
+
+int virConnectIsEncrypted(virConnectPtr conn);
+int virConnectIsSecure(virConnectPtr conn);
+int virConnectIsAlive(virConnectPtr conn);
+int virConnectSetKeepAlive(virConnectPtr conn, int interval, unsigned int count);
+
+int virConnectRegisterCloseCallback(virConnectPtr conn, virConnectCloseFunc cb, void *opaque,
+                                    virFreeCallback freecb);
+int virConnectUnregisterCloseCallback(virConnectPtr conn, virConnectCloseFunc cb);
+
+int virNodeGetInfo(virConnectPtr conn, virNodeInfoPtr info);
+int virNodeGetSecurityModel(virConnectPtr conn, virSecurityModelPtr secmodel);
+
+/* Domains */
+
+typedef enum {
+    VIR_DOMAIN_NOSTATE = 0,
+    VIR_DOMAIN_RUNNING = 1,
+    VIR_DOMAIN_BLOCKED = 2,
+    VIR_DOMAIN_PAUSED = 3,
+    VIR_DOMAIN_SHUTDOWN = 4,
+    VIR_DOMAIN_SHUTOFF = 5,
+    VIR_DOMAIN_CRASHED = 6,
+    VIR_DOMAIN_PMSUSPENDED = 7,
+#ifdef VIR_ENUM_SENTINELS
+    VIR_DOMAIN_LAST = 8,
+#endif
+} virDomainState;
+
+typedef enum {
+    VIR_DOMAIN_NOSTATE_UNKNOWN = 0,
+#ifdef VIR_ENUM_SENTINELS
+    VIR_DOMAIN_NOSTATE_LAST = 1,
+#endif
+} virDomainNostateReason;
+
+typedef enum {
+    VIR_DOMAIN_RUNNING_UNKNOWN = 0,
+    VIR_DOMAIN_RUNNING_BOOTED = 1,
+    VIR_DOMAIN_RUNNING_MIGRATED = 2,
+    VIR_DOMAIN_RUNNING_RESTORED = 3,
+    VIR_DOMAIN_RUNNING_FROM_SNAPSHOT = 4,
+    VIR_DOMAIN_RUNNING_UNPAUSED = 5,
+    VIR_DOMAIN_RUNNING_MIGRATION_CANCELED = 6,
+    VIR_DOMAIN_RUNNING_SAVE_CANCELED = 7,
+    VIR_DOMAIN_RUNNING_WAKEUP = 8,
+    VIR_DOMAIN_RUNNING_CRASHED = 9,
+    VIR_DOMAIN_RUNNING_POSTCOPY = 10,
+    VIR_DOMAIN_RUNNING_POSTCOPY_FAILED = 11,
+#ifdef VIR_ENUM_SENTINELS
+    VIR_DOMAIN_RUNNING_LAST = 12,
+#endif
+} virDomainRunningReason;
+
+typedef enum {
+    VIR_DOMAIN_BLOCKED_UNKNOWN = 0,
+#ifdef VIR_ENUM_SENTINELS
+    VIR_DOMAIN_BLOCKED_LAST = 1,
+#endif
+} virDomainBlockedReason;
+
+typedef enum {
+    VIR_DOMAIN_PAUSED_UNKNOWN = 0,
+    VIR_DOMAIN_PAUSED_USER = 1,
+    VIR_DOMAIN_PAUSED_MIGRATION = 2,
+    VIR_DOMAIN_PAUSED_SAVE = 3,
+    VIR_DOMAIN_PAUSED_DUMP = 4,
+    VIR_DOMAIN_PAUSED_IOERROR = 5,
+    VIR_DOMAIN_PAUSED_WATCHDOG = 6,
+    VIR_DOMAIN_PAUSED_FROM_SNAPSHOT = 7,
+    VIR_DOMAIN_PAUSED_SHUTTING_DOWN = 8,
+    VIR_DOMAIN_PAUSED_SNAPSHOT = 9,
+    VIR_DOMAIN_PAUSED_CRASHED = 10,
+    VIR_DOMAIN_PAUSED_STARTING_UP = 11,
+    VIR_DOMAIN_PAUSED_POSTCOPY = 12,
+    VIR_DOMAIN_PAUSED_POSTCOPY_FAILED = 13,
+#ifdef VIR_ENUM_SENTINELS
+    VIR_DOMAIN_PAUSED_LAST = 14,
+#endif
+} virDomainPausedReason;
+
+typedef enum {
+    VIR_DOMAIN_SHUTDOWN_UNKNOWN = 0,
+    VIR_DOMAIN_SHUTDOWN_USER = 1,
+#ifdef VIR_ENUM_SENTINELS
+    VIR_DOMAIN_SHUTDOWN_LAST = 2,
+#endif
+} virDomainShutdownReason;
+
+typedef enum {
+    VIR_DOMAIN_SHUTOFF_UNKNOWN = 0,
+    VIR_DOMAIN_SHUTOFF_SHUTDOWN = 1,
+    VIR_DOMAIN_SHUTOFF_DESTROYED = 2,
+    VIR_DOMAIN_SHUTOFF_CRASHED = 3,
+    VIR_DOMAIN_SHUTOFF_MIGRATED = 4,
+    VIR_DOMAIN_SHUTOFF_SAVED = 5,
+    VIR_DOMAIN_SHUTOFF_FAILED = 6,
+    VIR_DOMAIN_SHUTOFF_FROM_SNAPSHOT = 7,
+    VIR_DOMAIN_SHUTOFF_DAEMON = 8,
+#ifdef VIR_ENUM_SENTINELS
+    VIR_DOMAIN_SHUTOFF_LAST = 9,
+#endif
+} virDomainShutoffReason;
+
+typedef enum {
+    VIR_DOMAIN_CRASHED_UNKNOWN = 0,
+    VIR_DOMAIN_CRASHED_PANICKED = 1,
+#ifdef VIR_ENUM_SENTINELS
+    VIR_DOMAIN_CRASHED_LAST = 2,
+#endif
+} virDomainCrashedReason;
+
+typedef enum {
+    VIR_DOMAIN_PMSUSPENDED_UNKNOWN = 0,
+#ifdef VIR_ENUM_SENTINELS
+    VIR_DOMAIN_PMSUSPENDED_LAST = 1,
+#endif
+} virDomainPMSuspendedReason;
+
+typedef enum {
+    VIR_DOMAIN_AFFECT_CURRENT = 0,
+    VIR_DOMAIN_AFFECT_LIVE = 1,
+    VIR_DOMAIN_AFFECT_CONFIG = 2,
+} virDomainModificationImpact;
+
+typedef enum {
+    VIR_DOMAIN_NONE = 0,
+    VIR_DOMAIN_START_PAUSED = 1 << 0,
+    VIR_DOMAIN_START_AUTODESTROY = 1 << 1,
+    VIR_DOMAIN_START_BYPASS_CACHE = 1 << 2,
+    VIR_DOMAIN_START_FORCE_BOOT = 1 << 3,
+    VIR_DOMAIN_START_VALIDATE = 1 << 4,
+    VIR_DOMAIN_START_RESET_NVRAM = 1 << 5,
+} virDomainCreateFlags;
+
+typedef enum {
+    VIR_DOMAIN_SHUTDOWN_DEFAULT = 0,
+    VIR_DOMAIN_SHUTDOWN_ACPI_POWER_BTN = 1 << 0,
+    VIR_DOMAIN_SHUTDOWN_GUEST_AGENT = 1 << 1,
+    VIR_DOMAIN_SHUTDOWN_INITCTL = 1 << 2,
+    VIR_DOMAIN_SHUTDOWN_SIGNAL = 1 << 3,
+    VIR_DOMAIN_SHUTDOWN_PARAVIRT = 1 << 4,
+} virDomainShutdownFlagValues;
+
+typedef enum {
+    VIR_DOMAIN_REBOOT_DEFAULT = 0,
+    VIR_DOMAIN_REBOOT_ACPI_POWER_BTN = 1 << 0,
+    VIR_DOMAIN_REBOOT_GUEST_AGENT = 1 << 1,
+    VIR_DOMAIN_REBOOT_INITCTL = 1 << 2,
+    VIR_DOMAIN_REBOOT_SIGNAL = 1 << 3,
+    VIR_DOMAIN_REBOOT_PARAVIRT = 1 << 4,
+} virDomainRebootFlagValues;
+
+typedef enum {
+    VIR_DOMAIN_DESTROY_DEFAULT = 0,
+    VIR_DOMAIN_DESTROY_GRACEFUL = 1 << 0,
+    VIR_DOMAIN_DESTROY_REMOVE_LOGS = 1 << 1,
+} virDomainDestroyFlagsValues;
+
+typedef enum {
+    VIR_DOMAIN_MEM_MAXIMUM = 1 << 2,
+    VIR_DOMAIN_MEM_CONFIG = VIR_DOMAIN_AFFECT_CONFIG,
+    VIR_DOMAIN_MEM_CURRENT = VIR_DOMAIN_AFFECT_CURRENT,
+    VIR_DOMAIN_MEM_LIVE = VIR_DOMAIN_AFFECT_LIVE,
+} virDomainMemoryModFlags;
+
+typedef enum {
+    VIR_DOMAIN_XML_SECURE = 1 << 0,
+    VIR_DOMAIN_XML_INACTIVE = 1 << 1,
+    VIR_DOMAIN_XML_UPDATE_CPU = 1 << 2,
+    VIR_DOMAIN_XML_MIGRATABLE = 1 << 3,
+} virDomainXMLFlags;
+
+typedef enum {
+    VIR_DOMAIN_DEFINE_VALIDATE = 1 << 0,
+} virDomainDefineFlags;
+
+typedef enum {
+    VIR_DOMAIN_UNDEFINE_MANAGED_SAVE = 1 << 0,
+    VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA = 1 << 1,
+    VIR_DOMAIN_UNDEFINE_NVRAM = 1 << 2,
+    VIR_DOMAIN_UNDEFINE_KEEP_NVRAM = 1 << 3,
+    VIR_DOMAIN_UNDEFINE_CHECKPOINTS_METADATA = 1 << 4,
+    VIR_DOMAIN_UNDEFINE_TPM = 1 << 5,
+    VIR_DOMAIN_UNDEFINE_KEEP_TPM = 1 << 6,
+} virDomainUndefineFlagsValues;
+
+typedef enum {
+    VIR_CONNECT_LIST_DOMAINS_ACTIVE = 1 << 0,
+    VIR_CONNECT_LIST_DOMAINS_INACTIVE = 1 << 1,
+    VIR_CONNECT_LIST_DOMAINS_PERSISTENT = 1 << 2,
+    VIR_CONNECT_LIST_DOMAINS_TRANSIENT = 1 << 3,
+    VIR_CONNECT_LIST_DOMAINS_RUNNING = 1 << 4,
+    VIR_CONNECT_LIST_DOMAINS_PAUSED = 1 << 5,
+    VIR_CONNECT_LIST_DOMAINS_SHUTOFF = 1 << 6,
+    VIR_CONNECT_LIST_DOMAINS_OTHER = 1 << 7,
+    VIR_CONNECT_LIST_DOMAINS_MANAGEDSAVE = 1 << 8,
+    VIR_CONNECT_LIST_DOMAINS_NO_MANAGEDSAVE = 1 << 9,
+    VIR_CONNECT_LIST_DOMAINS_AUTOSTART = 1 << 10,
+    VIR_CONNECT_LIST_DOMAINS_NO_AUTOSTART = 1 << 11,
+    VIR_CONNECT_LIST_DOMAINS_HAS_SNAPSHOT = 1 << 12,
+    VIR_CONNECT_LIST_DOMAINS_NO_SNAPSHOT = 1 << 13,
+    VIR_CONNECT_LIST_DOMAINS_HAS_CHECKPOINT = 1 << 14,
+    VIR_CONNECT_LIST_DOMAINS_NO_CHECKPOINT = 1 << 15,
+} virConnectListAllDomainsFlags;
+
+typedef enum {
+    VIR_DOMAIN_VCPU_MAXIMUM = 1 << 2,
+    VIR_DOMAIN_VCPU_GUEST = 1 << 3,
+    VIR_DOMAIN_VCPU_HOTPLUGGABLE = 1 << 4,
+    VIR_DOMAIN_VCPU_CONFIG = VIR_DOMAIN_AFFECT_CONFIG,
+    VIR_DOMAIN_VCPU_CURRENT = VIR_DOMAIN_AFFECT_CURRENT,
+    VIR_DOMAIN_VCPU_LIVE = VIR_DOMAIN_AFFECT_LIVE,
+} virDomainVcpuFlags;
+
+typedef enum {
+    VIR_DOMAIN_EVENT_ID_LIFECYCLE = 0,
+    VIR_DOMAIN_EVENT_ID_REBOOT = 1,
+    VIR_DOMAIN_EVENT_ID_RTC_CHANGE = 2,
+    VIR_DOMAIN_EVENT_ID_WATCHDOG = 3,
+    VIR_DOMAIN_EVENT_ID_IO_ERROR = 4,
+    VIR_DOMAIN_EVENT_ID_GRAPHICS = 5,
+    VIR_DOMAIN_EVENT_ID_IO_ERROR_REASON = 6,
+    VIR_DOMAIN_EVENT_ID_CONTROL_ERROR = 7,
+    VIR_DOMAIN_EVENT_ID_BLOCK_JOB = 8,
+    VIR_DOMAIN_EVENT_ID_DISK_CHANGE = 9,
+    VIR_DOMAIN_EVENT_ID_TRAY_CHANGE = 10,
+    VIR_DOMAIN_EVENT_ID_PMWAKEUP = 11,
+    VIR_DOMAIN_EVENT_ID_PMSUSPEND = 12,
+    VIR_DOMAIN_EVENT_ID_BALLOON_CHANGE = 13,
+    VIR_DOMAIN_EVENT_ID_PMSUSPEND_DISK = 14,
+    VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED = 15,
+    VIR_DOMAIN_EVENT_ID_BLOCK_JOB_2 = 16,
+    VIR_DOMAIN_EVENT_ID_TUNABLE = 17,
+    VIR_DOMAIN_EVENT_ID_AGENT_LIFECYCLE = 18,
+    VIR_DOMAIN_EVENT_ID_DEVICE_ADDED = 19,
+    VIR_DOMAIN_EVENT_ID_MIGRATION_ITERATION = 20,
+    VIR_DOMAIN_EVENT_ID_JOB_COMPLETED = 21,
+    VIR_DOMAIN_EVENT_ID_DEVICE_REMOVAL_FAILED = 22,
+    VIR_DOMAIN_EVENT_ID_METADATA_CHANGE = 23,
+    VIR_DOMAIN_EVENT_ID_BLOCK_THRESHOLD = 24,
+    VIR_DOMAIN_EVENT_ID_MEMORY_FAILURE = 25,
+    VIR_DOMAIN_EVENT_ID_MEMORY_DEVICE_SIZE_CHANGE = 26,
+#ifdef VIR_ENUM_SENTINELS
+    VIR_DOMAIN_EVENT_ID_LAST = 27,
+#endif
+} virDomainEventID;
+
+typedef enum {
+    VIR_DOMAIN_EVENT_DEFINED = 0,
+    VIR_DOMAIN_EVENT_UNDEFINED = 1,
+    VIR_DOMAIN_EVENT_STARTED = 2,
+    VIR_DOMAIN_EVENT_SUSPENDED = 3,
+    VIR_DOMAIN_EVENT_RESUMED = 4,
+    VIR_DOMAIN_EVENT_STOPPED = 5,
+    VIR_DOMAIN_EVENT_SHUTDOWN = 6,
+    VIR_DOMAIN_EVENT_PMSUSPENDED = 7,
+    VIR_DOMAIN_EVENT_CRASHED = 8,
+#ifdef VIR_ENUM_SENTINELS
+    VIR_DOMAIN_EVENT_LAST = 9,
+#endif
+} virDomainEventType;
+
+typedef enum {
+    VIR_DOMAIN_EVENT_DEFINED_ADDED = 0,
+    VIR_DOMAIN_EVENT_DEFINED_UPDATED = 1,
+    VIR_DOMAIN_EVENT_DEFINED_RENAMED = 2,
+    VIR_DOMAIN_EVENT_DEFINED_FROM_SNAPSHOT = 3,
+#ifdef VIR_ENUM_SENTINELS
+    VIR_DOMAIN_EVENT_DEFINED_LAST = 4,
+#endif
+} virDomainEventDefinedDetailType;
+
+typedef enum {
+    VIR_DOMAIN_EVENT_UNDEFINED_REMOVED = 0,
+    VIR_DOMAIN_EVENT_UNDEFINED_RENAMED = 1,
+#ifdef VIR_ENUM_SENTINELS
+    VIR_DOMAIN_EVENT_UNDEFINED_LAST = 2,
+#endif
+} virDomainEventUndefinedDetailType;
+
+typedef enum {
+    VIR_DOMAIN_EVENT_STARTED_BOOTED = 0,
+    VIR_DOMAIN_EVENT_STARTED_MIGRATED = 1,
+    VIR_DOMAIN_EVENT_STARTED_RESTORED = 2,
+    VIR_DOMAIN_EVENT_STARTED_FROM_SNAPSHOT = 3,
+    VIR_DOMAIN_EVENT_STARTED_WAKEUP = 4,
+#ifdef VIR_ENUM_SENTINELS
+    VIR_DOMAIN_EVENT_STARTED_LAST = 5,
+#endif
+} virDomainEventStartedDetailType;
+
+typedef enum {
+    VIR_DOMAIN_EVENT_SUSPENDED_PAUSED = 0,
+    VIR_DOMAIN_EVENT_SUSPENDED_MIGRATED = 1,
+    VIR_DOMAIN_EVENT_SUSPENDED_IOERROR = 2,
+    VIR_DOMAIN_EVENT_SUSPENDED_WATCHDOG = 3,
+    VIR_DOMAIN_EVENT_SUSPENDED_RESTORED = 4,
+    VIR_DOMAIN_EVENT_SUSPENDED_FROM_SNAPSHOT = 5,
+    VIR_DOMAIN_EVENT_SUSPENDED_API_ERROR = 6,
+    VIR_DOMAIN_EVENT_SUSPENDED_POSTCOPY = 7,
+    VIR_DOMAIN_EVENT_SUSPENDED_POSTCOPY_FAILED = 8,
+#ifdef VIR_ENUM_SENTINELS
+    VIR_DOMAIN_EVENT_SUSPENDED_LAST = 9,
+#endif
+} virDomainEventSuspendedDetailType;
+
+typedef enum {
+    VIR_DOMAIN_EVENT_RESUMED_UNPAUSED = 0,
+    VIR_DOMAIN_EVENT_RESUMED_MIGRATED = 1,
+    VIR_DOMAIN_EVENT_RESUMED_FROM_SNAPSHOT = 2,
+    VIR_DOMAIN_EVENT_RESUMED_POSTCOPY = 3,
+    VIR_DOMAIN_EVENT_RESUMED_POSTCOPY_FAILED = 4,
+#ifdef VIR_ENUM_SENTINELS
+    VIR_DOMAIN_EVENT_RESUMED_LAST = 5,
+#endif
+} virDomainEventResumedDetailType;
+
+typedef enum {
+    VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN = 0,
+    VIR_DOMAIN_EVENT_STOPPED_DESTROYED = 1,
+    VIR_DOMAIN_EVENT_STOPPED_CRASHED = 2,
+    VIR_DOMAIN_EVENT_STOPPED_MIGRATED = 3,
+    VIR_DOMAIN_EVENT_STOPPED_SAVED = 4,
+    VIR_DOMAIN_EVENT_STOPPED_FAILED = 5,
+    VIR_DOMAIN_EVENT_STOPPED_FROM_SNAPSHOT = 6,
+#ifdef VIR_ENUM_SENTINELS
+    VIR_DOMAIN_EVENT_STOPPED_LAST = 7,
+#endif
+} virDomainEventStoppedDetailType;
+
+typedef enum {
+    VIR_DOMAIN_EVENT_SHUTDOWN_FINISHED = 0,
+    VIR_DOMAIN_EVENT_SHUTDOWN_GUEST = 1,
+    VIR_DOMAIN_EVENT_SHUTDOWN_HOST = 2,
+#ifdef VIR_ENUM_SENTINELS
+    VIR_DOMAIN_EVENT_SHUTDOWN_LAST = 3,
+#endif
+} virDomainEventShutdownDetailType;
+
+typedef enum {
+    VIR_DOMAIN_EVENT_PMSUSPENDED_MEMORY = 0,
+    VIR_DOMAIN_EVENT_PMSUSPENDED_DISK = 1,
+#ifdef VIR_ENUM_SENTINELS
+    VIR_DOMAIN_EVENT_PMSUSPENDED_LAST = 2,
+#endif
+} virDomainEventPMSuspendedDetailType;
+
+typedef enum {
+    VIR_DOMAIN_EVENT_CRASHED_PANICKED = 0,
+    VIR_DOMAIN_EVENT_CRASHED_CRASHLOADED = 1,
+#ifdef VIR_ENUM_SENTINELS
+    VIR_DOMAIN_EVENT_CRASHED_LAST = 2,
+#endif
+} virDomainEventCrashedDetailType;
+
+
+typedef struct _virDomainInfo virDomainInfo;
+struct _virDomainInfo {
+    unsigned char state;      /* virDomainState */
+    unsigned long maxMem;     /* KiB */
+    unsigned long memory;     /* KiB */
+    unsigned short nrVirtCpu;
+    unsigned long long cpuTime; /* nanoseconds */
+};
+typedef virDomainInfo *virDomainInfoPtr;
+
+int virConnectNumOfDomains(virConnectPtr conn);
+int virConnectListDomains(virConnectPtr conn, int *ids, int maxids);
+int virConnectNumOfDefinedDomains(virConnectPtr conn);
+int virConnectListDefinedDomains(virConnectPtr conn, char **const names, int maxnames);
+int virConnectListAllDomains(virConnectPtr conn, virDomainPtr **domains, unsigned int flags);
+
+virDomainPtr virDomainLookupByID(virConnectPtr conn, int id);
+virDomainPtr virDomainLookupByName(virConnectPtr conn, const char *name);
+virDomainPtr virDomainLookupByUUID(virConnectPtr conn, const unsigned char *uuid);
+virDomainPtr virDomainLookupByUUIDString(virConnectPtr conn, const char *uuidstr);
+
+virDomainPtr virDomainCreateXML(virConnectPtr conn, const char *xmlDesc, unsigned int flags);
+virDomainPtr virDomainCreateLinux(virConnectPtr conn, const char *xmlDesc, unsigned int flags);
+virDomainPtr virDomainDefineXML(virConnectPtr conn, const char *xml);
+virDomainPtr virDomainDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags);
+int virDomainUndefine(virDomainPtr domain);
+int virDomainUndefineFlags(virDomainPtr domain, unsigned int flags);
+
+int virDomainCreate(virDomainPtr domain);
+int virDomainCreateWithFlags(virDomainPtr domain, unsigned int flags);
+int virDomainSuspend(virDomainPtr domain);
+int virDomainResume(virDomainPtr domain);
+int virDomainShutdown(virDomainPtr domain);
+int virDomainShutdownFlags(virDomainPtr domain, unsigned int flags);
+int virDomainReboot(virDomainPtr domain, unsigned int flags);
+int virDomainDestroy(virDomainPtr domain);
+int virDomainDestroyFlags(virDomainPtr domain, unsigned int flags);
+
+int virDomainRef(virDomainPtr domain);
+int virDomainFree(virDomainPtr domain);
+virConnectPtr virDomainGetConnect(virDomainPtr dom);
+
+const char *virDomainGetName(virDomainPtr domain);
+unsigned int virDomainGetID(virDomainPtr domain);
+int virDomainGetUUID(virDomainPtr domain, unsigned char *uuid);
+int virDomainGetUUIDString(virDomainPtr domain, char *buf);
+char *virDomainGetOSType(virDomainPtr domain);
+int virDomainGetInfo(virDomainPtr domain, virDomainInfoPtr info);
+int virDomainGetState(virDomainPtr domain, int *state, int *reason, unsigned int flags);
+char *virDomainGetXMLDesc(virDomainPtr domain, unsigned int flags);
+unsigned long virDomainGetMaxMemory(virDomainPtr domain);
+int virDomainSetMaxMemory(virDomainPtr domain, unsigned long memory);
+int virDomainSetMemory(virDomainPtr domain, unsigned long memory);
+int virDomainSetMemoryFlags(virDomainPtr domain, unsigned long memory, unsigned int flags);
+int virDomainSetVcpus(virDomainPtr domain, unsigned int nvcpus);
+int virDomainSetVcpusFlags(virDomainPtr domain, unsigned int nvcpus, unsigned int flags);
+int virDomainGetVcpusFlags(virDomainPtr domain, unsigned int flags);
+int virDomainGetMaxVcpus(virDomainPtr domain);
+int virDomainGetAutostart(virDomainPtr domain, int *autostart);
+int virDomainSetAutostart(virDomainPtr domain, int autostart);
+int virDomainIsActive(virDomainPtr dom);
+int virDomainIsPersistent(virDomainPtr dom);
+int virDomainHasManagedSaveImage(virDomainPtr dom, unsigned int flags);
+int virDomainGetSecurityLabel(virDomainPtr domain, virSecurityLabelPtr seclabel);
+int virDomainGetMessages(virDomainPtr domain, char ***msgs, unsigned int flags);
+
+/* Domain events */
+
+typedef void (*virConnectDomainEventGenericCallback)(virConnectPtr conn, virDomainPtr dom,
+                                                     void *opaque);
+/* Through void (*)(void) so that -Wcast-function-type stays quiet. */
+#define VIR_DOMAIN_EVENT_CALLBACK(cb) \
+    ((virConnectDomainEventGenericCallback)(void (*)(void))(cb))
+
+/* For VIR_DOMAIN_EVENT_ID_LIFECYCLE (and virConnectDomainEventRegister). */
+typedef int (*virConnectDomainEventCallback)(virConnectPtr conn, virDomainPtr dom, int event,
+                                             int detail, void *opaque);
+
+int virConnectDomainEventRegister(virConnectPtr conn, virConnectDomainEventCallback cb,
+                                  void *opaque, virFreeCallback freecb);
+int virConnectDomainEventDeregister(virConnectPtr conn, virConnectDomainEventCallback cb);
+int virConnectDomainEventRegisterAny(virConnectPtr conn, virDomainPtr dom, int eventID,
+                                     virConnectDomainEventGenericCallback cb, void *opaque,
+                                     virFreeCallback freecb);
+int virConnectDomainEventDeregisterAny(virConnectPtr conn, int callbackID);
+
+/* The event loop */
+
+typedef enum {
+    VIR_EVENT_HANDLE_READABLE = 1,
+    VIR_EVENT_HANDLE_WRITABLE = 2,
+    VIR_EVENT_HANDLE_ERROR = 4,
+    VIR_EVENT_HANDLE_HANGUP = 8,
+} virEventHandleType;
+
+
+typedef void (*virEventHandleCallback)(int watch, int fd, int events, void *opaque);
+typedef void (*virEventTimeoutCallback)(int timer, void *opaque);
+
+int virEventRegisterDefaultImpl(void);
+int virEventRunDefaultImpl(void);
+int virEventAddHandle(int fd, int events, virEventHandleCallback cb, void *opaque,
+                      virFreeCallback ff);
+void virEventUpdateHandle(int watch, int events);
+int virEventRemoveHandle(int watch);
+int virEventAddTimeout(int timeout, virEventTimeoutCallback cb, void *opaque,
+                       virFreeCallback ff);
+void virEventUpdateTimeout(int timer, int timeout);
+int virEventRemoveTimeout(int timer);
+
+#ifdef __cplusplus
+}
+#endif
+
+#include <libvirt/virterror.h>
+
+#endif

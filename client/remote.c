@@ -1,0 +1,1086 @@
+/* remote: one connection to a libvirtd. Opening (transport, handshake),
+ * the call machinery (serials, reply matching, error replies, keepalive
+ * answers, events queued on the way), event and close-callback delivery,
+ * and closing. The API functions in api.c are thin wrappers over
+ * conn_call. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "channel.h"
+#include "conn.h"
+#include "error.h"
+#include "keepalive_protocol.h"
+#include "message.h"
+#include "wire.h"
+
+/* virConnectSupportsFeature numbers probed at open (libvirt's
+ * VIR_DRV_FEATURE_*). */
+enum {
+    FEATURE_PROGRAM_KEEPALIVE = 10,
+    FEATURE_REMOTE_EVENT_CALLBACK = 14,
+    FEATURE_REMOTE_CLOSE_CALLBACK = 15,
+};
+
+static int conn_default_auth_cb(virConnectCredentialPtr cred, unsigned int ncred, void *cbdata)
+{
+    (void)cred;
+    (void)ncred;
+    (void)cbdata;
+    /* Only auth type "none" is spoken here; nothing is ever asked. */
+    return -1;
+}
+
+static int default_credtypes[] = {VIR_CRED_AUTHNAME, VIR_CRED_PASSPHRASE};
+static virConnectAuth default_auth = {default_credtypes, 2, conn_default_auth_cb, NULL};
+virConnectAuthPtr virConnectAuthPtrDefault = &default_auth;
+
+/* Memory of a connection lives while anything references it: `refs`
+ * counts the application's references, one per domain handle and one per
+ * registration in the event loop (fd handle, timers). The connection is
+ * shut down (CONNECT_CLOSE sent, registrations removed) when only the
+ * event loop's references are left; the memory goes with the last one. */
+static void conn_free(virConnectPtr conn)
+{
+    struct conn_event_cb *cb, *ncb;
+    struct conn_event *ev, *nev;
+
+    if (conn->ch)
+        channel_free(conn->ch);
+    transport_close(&conn->tr);
+    for (cb = conn->callbacks; cb; cb = ncb) {
+        ncb = cb->next;
+        if (cb->freecb)
+            cb->freecb(cb->opaque);
+        free(cb);
+    }
+    for (ev = conn->queue; ev; ev = nev) {
+        nev = ev->next;
+        free(ev->dom_name);
+        free(ev);
+    }
+    if (conn->close_freecb)
+        conn->close_freecb(conn->close_opaque);
+    uri_free(conn->uri);
+    free(conn->uri_str);
+    free(conn->type);
+    virResetError(&conn->err);
+    pthread_mutex_destroy(&conn->lock);
+    pthread_mutex_destroy(&conn->err_lock);
+    free(conn);
+}
+
+/* The event loop's references: one per registered handle or timer. */
+static int conn_internal_refs_dec(virConnectPtr conn);
+
+static void conn_loop_unref(void *opaque)
+{
+    conn_internal_refs_dec(opaque);
+}
+
+static int conn_internal_refs_dec(virConnectPtr conn)
+{
+    int left = __atomic_sub_fetch(&conn->refs, 1, __ATOMIC_SEQ_CST);
+
+    if (left == 0)
+        conn_free(conn);
+    return left;
+}
+
+static void conn_internal_ref(virConnectPtr conn)
+{
+    __atomic_add_fetch(&conn->refs, 1, __ATOMIC_SEQ_CST);
+}
+
+/* Writes all of buf; MSG_NOSIGNAL so a vanished peer is an error, not a
+ * SIGPIPE that kills the application. */
+static int send_all(int fd, const unsigned char *buf, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = send(fd, buf, len, MSG_NOSIGNAL);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            if (errno == EAGAIN) {
+                struct pollfd pfd = {.fd = fd, .events = POLLOUT};
+                if (poll(&pfd, 1, -1) < 0 && errno != EINTR)
+                    return -1;
+                continue;
+            }
+            return -1;
+        }
+        buf += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+/* Marks the stream dead and records why, with the child's stderr when it
+ * has something to say (ssh's "Connection refused", nc's "not found"). */
+static void conn_mark_dead(virConnectPtr conn, int reason, const char *what, int err)
+{
+    char *child = transport_child_stderr(&conn->tr);
+
+    conn->dead = 1;
+    conn->close_reason = reason;
+    if (child)
+        error_report(ERR_SYSTEM_ERROR, VIR_FROM_RPC, "%s: %s", what, child);
+    else if (err)
+        error_report(ERR_SYSTEM_ERROR, VIR_FROM_RPC, "%s: %s", what, strerror(err));
+    else
+        error_report(ERR_SYSTEM_ERROR, VIR_FROM_RPC, "%s: %s", what, "Input/output error");
+    free(child);
+}
+
+static void conn_dead_error(virConnectPtr conn)
+{
+    error_report(ERR_INTERNAL_ERROR, VIR_FROM_RPC, "%s", "client socket is closed");
+}
+
+static int send_message(virConnectPtr conn, unsigned prog, int proc, int type,
+                        unsigned serial, xdrproc_t fn, const void *obj)
+{
+    struct message_header hdr = {prog, 1, proc, type, serial, MESSAGE_OK};
+    struct msgbuf buf = {0};
+    int rc = 0;
+
+    if (message_encode(&buf, &hdr, fn, obj) < 0) {
+        error_report(ERR_RPC, VIR_FROM_RPC, "%s", "Unable to encode message payload");
+        rc = -1;
+    } else if (send_all(channel_read_fd(conn->ch), buf.data, buf.len) < 0) {
+        conn_mark_dead(conn, VIR_CONNECT_CLOSE_REASON_ERROR, "Cannot write data", errno);
+        rc = -1;
+    }
+    msgbuf_free(&buf);
+    return rc;
+}
+
+/* Queues one event message for delivery to the application. */
+static void queue_event(virConnectPtr conn, const unsigned char *frame, size_t len, int proc)
+{
+    struct conn_event *ev = calloc(1, sizeof(*ev));
+    const remote_nonnull_domain *d = NULL;
+    remote_domain_event_callback_lifecycle_msg lc;
+    remote_domain_event_callback_reboot_msg rb;
+
+    if (!ev)
+        return;
+    memset(&lc, 0, sizeof(lc));
+    memset(&rb, 0, sizeof(rb));
+    ev->proc = proc;
+    if (proc == REMOTE_PROC_DOMAIN_EVENT_CALLBACK_LIFECYCLE) {
+        if (message_decode_body(frame, len, (xdrproc_t)xdr_remote_domain_event_callback_lifecycle_msg,
+                                &lc) < 0)
+            goto drop;
+        ev->remote_id = lc.callbackID;
+        ev->event = lc.msg.event;
+        ev->detail = lc.msg.detail;
+        d = &lc.msg.dom;
+    } else if (proc == REMOTE_PROC_DOMAIN_EVENT_CALLBACK_REBOOT) {
+        if (message_decode_body(frame, len, (xdrproc_t)xdr_remote_domain_event_callback_reboot_msg,
+                                &rb) < 0)
+            goto drop;
+        ev->remote_id = rb.callbackID;
+        d = &rb.msg.dom;
+    } else {
+        goto drop; /* an event we never registered for */
+    }
+    ev->dom_name = strdup(d->name);
+    memcpy(ev->dom_uuid, d->uuid, VIR_UUID_BUFLEN);
+    ev->dom_id = d->id;
+    if (proc == REMOTE_PROC_DOMAIN_EVENT_CALLBACK_LIFECYCLE)
+        message_free_body((xdrproc_t)xdr_remote_domain_event_callback_lifecycle_msg, &lc);
+    else
+        message_free_body((xdrproc_t)xdr_remote_domain_event_callback_reboot_msg, &rb);
+    if (!ev->dom_name)
+        goto drop;
+    *conn->queue_tail = ev;
+    conn->queue_tail = &ev->next;
+    return;
+drop:
+    free(ev);
+}
+
+/* Handles every whole frame buffered. When `serial` >= 0, stops at the
+ * reply to that call and decodes it (status into *done: 1 ok, -1 error
+ * recorded). Returns 0, or -1 when the stream is unusable. */
+static int process_frames(virConnectPtr conn, long serial, int proc, xdrproc_t ret_fn, void *ret,
+                          int *done)
+{
+    const unsigned char *frame;
+    long len;
+
+    while ((len = channel_next_frame(conn->ch, &frame)) > 0) {
+        struct message_header hdr;
+
+        message_decode_header(frame, (size_t)len, &hdr);
+        conn->last_rx = time(NULL);
+        conn->ka_missed = 0;
+        if (hdr.prog == MESSAGE_PROGRAM_KEEPALIVE) {
+            if (hdr.proc == KEEPALIVE_PROC_PING) {
+                channel_consume(conn->ch, (size_t)len);
+                if (send_message(conn, MESSAGE_PROGRAM_KEEPALIVE, KEEPALIVE_PROC_PONG,
+                                 MESSAGE_EVENT, 0, NULL, NULL) < 0)
+                    return -1;
+                continue;
+            }
+        } else if (hdr.prog == MESSAGE_PROGRAM_REMOTE && hdr.type == MESSAGE_EVENT) {
+            queue_event(conn, frame, (size_t)len, hdr.proc);
+        } else if (hdr.prog == MESSAGE_PROGRAM_REMOTE && hdr.type == MESSAGE_REPLY &&
+                   serial >= 0 && hdr.serial == (unsigned)serial && hdr.proc == proc) {
+            if (hdr.status == MESSAGE_OK) {
+                if (ret_fn && message_decode_body(frame, (size_t)len, ret_fn, ret) < 0) {
+                    error_report(ERR_RPC, VIR_FROM_RPC, "%s", "Unable to decode message payload");
+                    *done = -1;
+                } else {
+                    *done = 1;
+                }
+            } else {
+                remote_error e;
+                memset(&e, 0, sizeof(e));
+                if (message_decode_body(frame, (size_t)len, (xdrproc_t)xdr_remote_error, &e) < 0) {
+                    error_report(ERR_RPC, VIR_FROM_RPC, "%s", "Unable to decode message payload");
+                } else {
+                    struct error rec = {
+                        .code = e.code,
+                        .domain = e.domain,
+                        .level = e.level,
+                        .message = e.message ? *e.message : NULL,
+                        .str1 = e.str1 ? *e.str1 : NULL,
+                        .str2 = e.str2 ? *e.str2 : NULL,
+                        .str3 = e.str3 ? *e.str3 : NULL,
+                        .int1 = e.int1,
+                        .int2 = e.int2,
+                    };
+                    if (!rec.code)
+                        rec.code = ERR_INTERNAL_ERROR;
+                    error_set(&rec);
+                    message_free_body((xdrproc_t)xdr_remote_error, &e);
+                }
+                *done = -1;
+            }
+            channel_consume(conn->ch, (size_t)len);
+            return 0;
+        }
+        /* Anything else (a stray reply, an unknown program) is skipped. */
+        channel_consume(conn->ch, (size_t)len);
+    }
+    if (len < 0) {
+        conn->dead = 1;
+        conn->close_reason = VIR_CONNECT_CLOSE_REASON_ERROR;
+        error_report(ERR_RPC, VIR_FROM_RPC, "%s", "packet received from server too large");
+        return -1;
+    }
+    return 0;
+}
+
+/* Reads what is there, waiting up to timeout_ms (-1: forever). Returns 1
+ * when bytes came, 0 on timeout, -1 when the stream ended (recorded). */
+static int read_some(virConnectPtr conn, int timeout_ms)
+{
+    struct pollfd pfd = {.fd = channel_read_fd(conn->ch), .events = POLLIN};
+    int rc;
+
+    do
+        rc = poll(&pfd, 1, timeout_ms);
+    while (rc < 0 && errno == EINTR);
+    if (rc == 0)
+        return 0;
+    ssize_t n = channel_fill(conn->ch);
+    if (n > 0)
+        return 1;
+    if (n < 0 && (errno == EAGAIN || errno == EINTR))
+        return 0;
+    if (n == 0)
+        conn_mark_dead(conn, VIR_CONNECT_CLOSE_REASON_EOF, "End of file while reading data", 0);
+    else
+        conn_mark_dead(conn, VIR_CONNECT_CLOSE_REASON_ERROR, "Cannot recv data", errno);
+    return -1;
+}
+
+static void deliver(virConnectPtr conn);
+static void notify_close(virConnectPtr conn);
+
+/* After the lock is dropped: hands queued events to the event loop, or
+ * reports a dead stream to the close callback. */
+static void after_io(virConnectPtr conn)
+{
+    int timer, have_events, dead;
+
+    pthread_mutex_lock(&conn->lock);
+    timer = conn->dispatch_timer;
+    have_events = conn->queue != NULL;
+    dead = conn->dead;
+    pthread_mutex_unlock(&conn->lock);
+    if (have_events && timer >= 0)
+        virEventUpdateTimeout(timer, 0);
+    if (dead)
+        notify_close(conn);
+}
+
+int conn_call(virConnectPtr conn, int proc, xdrproc_t args_fn, const void *args,
+              xdrproc_t ret_fn, void *ret)
+{
+    unsigned serial;
+    int done = 0;
+
+    pthread_mutex_lock(&conn->lock);
+    if (conn->dead) {
+        conn_dead_error(conn);
+        pthread_mutex_unlock(&conn->lock);
+        return -1;
+    }
+    serial = conn->serial++;
+    if (send_message(conn, MESSAGE_PROGRAM_REMOTE, proc, MESSAGE_CALL, serial, args_fn, args) < 0) {
+        pthread_mutex_unlock(&conn->lock);
+        after_io(conn);
+        return -1;
+    }
+    while (!done) {
+        if (process_frames(conn, serial, proc, ret_fn, ret, &done) < 0)
+            break;
+        if (done)
+            break;
+        if (read_some(conn, -1) < 0)
+            break;
+    }
+    pthread_mutex_unlock(&conn->lock);
+    after_io(conn);
+    return done == 1 ? 0 : -1;
+}
+
+/* The event loop saw the fd readable (or hung up): read what is there
+ * without blocking and queue what it brings. */
+static void conn_io_cb(int watch, int fd, int events, void *opaque)
+{
+    virConnectPtr conn = opaque;
+    int dummy = 0;
+
+    pthread_mutex_lock(&conn->lock);
+    if (!conn->dead && conn->ch) {
+        if (read_some(conn, 0) >= 0)
+            process_frames(conn, -1, 0, NULL, NULL, &dummy);
+        if (conn->dead && conn->watch >= 0) {
+            virEventRemoveHandle(conn->watch);
+            conn->watch = -1;
+        }
+    }
+    pthread_mutex_unlock(&conn->lock);
+    error_clear();
+    after_io(conn);
+    deliver(conn);
+}
+
+static void conn_dispatch_cb(int timer, void *opaque)
+{
+    virConnectPtr conn = opaque;
+
+    virEventUpdateTimeout(timer, -1);
+    deliver(conn);
+}
+
+/* Client-side keepalive: ping when the server has been quiet for an
+ * interval; give up after `count` unanswered pings. */
+static void conn_keepalive_cb(int timer, void *opaque)
+{
+    virConnectPtr conn = opaque;
+    int dead_now = 0;
+
+    pthread_mutex_lock(&conn->lock);
+    if (!conn->dead && conn->ka_interval > 0 &&
+        time(NULL) - conn->last_rx >= conn->ka_interval) {
+        if (conn->ka_missed >= conn->ka_count) {
+            conn->dead = 1;
+            conn->close_reason = VIR_CONNECT_CLOSE_REASON_KEEPALIVE;
+            dead_now = 1;
+        } else {
+            conn->ka_missed++;
+            send_message(conn, MESSAGE_PROGRAM_KEEPALIVE, KEEPALIVE_PROC_PING, MESSAGE_EVENT, 0,
+                         NULL, NULL);
+        }
+    }
+    pthread_mutex_unlock(&conn->lock);
+    error_clear();
+    if (dead_now)
+        notify_close(conn);
+}
+
+/* Runs the application's callbacks for queued events, without the lock. */
+static void deliver(virConnectPtr conn)
+{
+    for (;;) {
+        struct conn_event *ev;
+        struct conn_event_cb *cb;
+        virConnectDomainEventGenericCallback fn = NULL;
+        void *opaque = NULL;
+
+        pthread_mutex_lock(&conn->lock);
+        ev = conn->queue;
+        if (!ev || conn->closed) {
+            pthread_mutex_unlock(&conn->lock);
+            return;
+        }
+        conn->queue = ev->next;
+        if (!conn->queue)
+            conn->queue_tail = &conn->queue;
+        for (cb = conn->callbacks; cb; cb = cb->next)
+            if (cb->remote_id == ev->remote_id) {
+                fn = cb->cb;
+                opaque = cb->opaque;
+                break;
+            }
+        pthread_mutex_unlock(&conn->lock);
+
+        if (fn) {
+            virDomainPtr dom = conn_domain_new(conn, ev->dom_name, ev->dom_uuid, ev->dom_id);
+            if (dom) {
+                if (ev->proc == REMOTE_PROC_DOMAIN_EVENT_CALLBACK_LIFECYCLE)
+                    ((virConnectDomainEventCallback)(void (*)(void))fn)(conn, dom, ev->event,
+                                                                       ev->detail, opaque);
+                else
+                    fn(conn, dom, opaque);
+                virDomainFree(dom);
+            }
+        }
+        free(ev->dom_name);
+        free(ev);
+    }
+}
+
+static void notify_close(virConnectPtr conn)
+{
+    virConnectCloseFunc cb;
+    void *opaque;
+    int reason;
+
+    pthread_mutex_lock(&conn->lock);
+    cb = conn->close_notified ? NULL : conn->close_cb;
+    opaque = conn->close_opaque;
+    reason = conn->close_reason;
+    if (conn->dead)
+        conn->close_notified = 1;
+    pthread_mutex_unlock(&conn->lock);
+    if (cb)
+        cb(conn, reason, opaque);
+}
+
+static int feature_supported(virConnectPtr conn, int feature)
+{
+    remote_connect_supports_feature_args a = {feature};
+    remote_connect_supports_feature_ret r = {0};
+
+    if (conn_call(conn, REMOTE_PROC_CONNECT_SUPPORTS_FEATURE,
+                  (xdrproc_t)xdr_remote_connect_supports_feature_args, &a,
+                  (xdrproc_t)xdr_remote_connect_supports_feature_ret, &r) < 0)
+        return -1;
+    return r.supported ? 1 : 0;
+}
+
+/* AUTH_LIST: we speak auth "none" only. */
+static int authenticate(virConnectPtr conn)
+{
+    remote_auth_list_ret r;
+    int ok = 0;
+
+    memset(&r, 0, sizeof(r));
+    if (conn_call(conn, REMOTE_PROC_AUTH_LIST, NULL, NULL, (xdrproc_t)xdr_remote_auth_list_ret,
+                  &r) < 0)
+        return -1;
+    if (r.types.types_len == 0)
+        ok = 1;
+    for (u_int i = 0; i < r.types.types_len; i++)
+        if (r.types.types_val[i] == REMOTE_AUTH_NONE)
+            ok = 1;
+    if (!ok)
+        error_report(ERR_AUTH_FAILED, VIR_FROM_REMOTE, "unsupported authentication type %d",
+                     (int)r.types.types_val[0]);
+    xdr_free((xdrproc_t)xdr_remote_auth_list_ret, (char *)&r);
+    return ok ? 0 : -1;
+}
+
+/* Registers the fd and a dispatch timer with the default event loop, once,
+ * when one is registered. Called with the lock not held. */
+int conn_attach_event_loop(virConnectPtr conn);
+
+int conn_attach_event_loop(virConnectPtr conn)
+{
+    int fd, watch, timer;
+
+    if (!event_impl_registered())
+        return -1;
+    pthread_mutex_lock(&conn->lock);
+    if (conn->watch >= 0 || conn->dead) {
+        pthread_mutex_unlock(&conn->lock);
+        return conn->dead ? -1 : 0;
+    }
+    fd = channel_read_fd(conn->ch);
+    pthread_mutex_unlock(&conn->lock);
+
+    conn_internal_ref(conn);
+    watch = virEventAddHandle(fd, VIR_EVENT_HANDLE_READABLE, conn_io_cb, conn, conn_loop_unref);
+    if (watch < 0) {
+        conn_internal_refs_dec(conn);
+        return -1;
+    }
+    conn_internal_ref(conn);
+    timer = virEventAddTimeout(-1, conn_dispatch_cb, conn, conn_loop_unref);
+    if (timer < 0)
+        conn_internal_refs_dec(conn);
+    pthread_mutex_lock(&conn->lock);
+    conn->watch = watch;
+    conn->dispatch_timer = timer;
+    pthread_mutex_unlock(&conn->lock);
+    return 0;
+}
+
+static virConnectPtr conn_open(const char *name, unsigned int flags)
+{
+    virConnectPtr conn = calloc(1, sizeof(*conn));
+    remote_connect_open_args oa;
+    char *rn;
+    int r;
+
+    if (!conn) {
+        error_report(ERR_NO_MEMORY, VIR_FROM_REMOTE, NULL);
+        return NULL;
+    }
+    conn->refs = 1; /* the memory reference held by the open handle */
+    pthread_mutex_init(&conn->lock, NULL);
+    pthread_mutex_init(&conn->err_lock, NULL);
+    conn->tr.fd = -1;
+    conn->tr.err_fd = -1;
+    conn->watch = -1;
+    conn->dispatch_timer = -1;
+    conn->ka_timer = -1;
+    conn->queue_tail = &conn->queue;
+    conn->flags = flags & VIR_CONNECT_RO;
+    conn->last_rx = time(NULL);
+
+    if (!name || !*name)
+        name = getenv("LIBVIRT_DEFAULT_URI");
+    if (name && !*name)
+        name = NULL;
+    if (uri_parse(name, stderr, &conn->uri) < 0)
+        goto fail;
+    if (name && !(conn->uri_str = strdup(name))) {
+        error_report(ERR_NO_MEMORY, VIR_FROM_REMOTE, NULL);
+        goto fail;
+    }
+    if (transport_open(conn->uri, conn->flags & VIR_CONNECT_RO, &conn->tr) < 0)
+        goto fail;
+    conn->ch = channel_new(conn->tr.fd, conn->tr.fd);
+    if (!conn->ch) {
+        close(conn->tr.fd);
+        error_report(ERR_NO_MEMORY, VIR_FROM_REMOTE, NULL);
+        goto fail;
+    }
+    fcntl(conn->tr.fd, F_SETFL, fcntl(conn->tr.fd, F_GETFL) | O_NONBLOCK);
+
+    if (authenticate(conn) < 0)
+        goto fail;
+    r = feature_supported(conn, FEATURE_PROGRAM_KEEPALIVE);
+    if (r < 0)
+        goto fail;
+    conn->srv_keepalive = r;
+
+    memset(&oa, 0, sizeof(oa));
+    rn = conn->uri->remote_name;
+    oa.name = rn ? &rn : NULL;
+    oa.flags = conn->flags;
+    if (conn_call(conn, REMOTE_PROC_CONNECT_OPEN, (xdrproc_t)xdr_remote_connect_open_args, &oa,
+                  NULL, NULL) < 0)
+        goto fail;
+
+    r = feature_supported(conn, FEATURE_REMOTE_EVENT_CALLBACK);
+    if (r < 0)
+        goto fail;
+    conn->srv_event_cb = r;
+    r = feature_supported(conn, FEATURE_REMOTE_CLOSE_CALLBACK);
+    if (r < 0)
+        goto fail;
+    conn->srv_close_cb = r;
+
+    /* Without a URI the server chose the driver; ask it which. */
+    if (!conn->uri_str) {
+        remote_connect_get_uri_ret u;
+        memset(&u, 0, sizeof(u));
+        if (conn_call(conn, REMOTE_PROC_CONNECT_GET_URI, NULL, NULL,
+                      (xdrproc_t)xdr_remote_connect_get_uri_ret, &u) < 0)
+            goto fail;
+        conn->uri_str = strdup(u.uri);
+        xdr_free((xdrproc_t)xdr_remote_connect_get_uri_ret, (char *)&u);
+        if (!conn->uri_str) {
+            error_report(ERR_NO_MEMORY, VIR_FROM_REMOTE, NULL);
+            goto fail;
+        }
+    }
+    conn_attach_event_loop(conn);
+    error_clear();
+    return conn;
+
+fail:
+    {
+        /* Keep the error across the cleanup. */
+        struct error saved = {0};
+        const struct error *e = error_last();
+        if (e) {
+            saved = *e;
+            saved.message = e->message ? strdup(e->message) : NULL;
+            saved.str1 = saved.str2 = saved.str3 = NULL;
+        }
+        conn_free(conn);
+        if (e) {
+            error_set(&saved);
+            free(saved.message);
+        }
+    }
+    return NULL;
+}
+
+virConnectPtr virConnectOpenAuth(const char *name, virConnectAuthPtr auth, unsigned int flags)
+{
+    virConnectPtr conn;
+
+    (void)auth;
+    api_enter();
+    conn = conn_open(name, flags);
+    if (!conn) {
+        api_fail(NULL);
+        return NULL;
+    }
+    return conn;
+}
+
+virConnectPtr virConnectOpen(const char *name)
+{
+    return virConnectOpenAuth(name, NULL, 0);
+}
+
+virConnectPtr virConnectOpenReadOnly(const char *name)
+{
+    return virConnectOpenAuth(name, NULL, VIR_CONNECT_RO);
+}
+
+int virInitialize(void)
+{
+    return 0;
+}
+
+static int pub_refs_dec(virConnectPtr conn);
+
+int virConnectRef(virConnectPtr conn)
+{
+    api_enter();
+    if (!conn) {
+        api_invalid_conn(__func__);
+        api_fail(NULL);
+        return -1;
+    }
+    __atomic_add_fetch(&conn->refs, 1, __ATOMIC_SEQ_CST);
+    return 0;
+}
+
+/* Number of references the event loop holds (handle and timers). */
+static int loop_refs(virConnectPtr conn)
+{
+    int n = 0;
+
+    pthread_mutex_lock(&conn->lock);
+    n += conn->watch >= 0;
+    n += conn->dispatch_timer >= 0;
+    n += conn->ka_timer >= 0;
+    pthread_mutex_unlock(&conn->lock);
+    return n;
+}
+
+static void conn_shutdown(virConnectPtr conn)
+{
+    int watch, timer, ka;
+
+    pthread_mutex_lock(&conn->lock);
+    int alive = !conn->dead;
+    pthread_mutex_unlock(&conn->lock);
+    if (alive) {
+        if (conn->close_cb && conn->srv_close_cb)
+            conn_call(conn, REMOTE_PROC_CONNECT_UNREGISTER_CLOSE_CALLBACK, NULL, NULL, NULL, NULL);
+        conn_call(conn, REMOTE_PROC_CONNECT_CLOSE, NULL, NULL, NULL, NULL);
+    }
+    pthread_mutex_lock(&conn->lock);
+    conn->dead = 1;
+    conn->closed = 1;
+    conn->close_notified = 1; /* closing on purpose is not reported */
+    watch = conn->watch;
+    timer = conn->dispatch_timer;
+    ka = conn->ka_timer;
+    conn->watch = conn->dispatch_timer = conn->ka_timer = -1;
+    pthread_mutex_unlock(&conn->lock);
+    /* Each removal drops the event loop's reference when the loop purges
+     * it; the memory goes with the last one. */
+    if (watch >= 0)
+        virEventRemoveHandle(watch);
+    if (timer >= 0)
+        virEventRemoveTimeout(timer);
+    if (ka >= 0)
+        virEventRemoveTimeout(ka);
+    error_clear();
+}
+
+static int pub_refs_dec(virConnectPtr conn)
+{
+    int loop = loop_refs(conn);
+    int left = __atomic_sub_fetch(&conn->refs, 1, __ATOMIC_SEQ_CST);
+
+    if (left == loop) {
+        /* Only the event loop holds it now: the application is done. */
+        __atomic_add_fetch(&conn->refs, 1, __ATOMIC_SEQ_CST);
+        conn_shutdown(conn);
+        conn_internal_refs_dec(conn);
+        return 0;
+    }
+    return left - loop;
+}
+
+int virConnectClose(virConnectPtr conn)
+{
+    api_enter();
+    if (!conn) {
+        api_invalid_conn(__func__);
+        api_fail(NULL);
+        return -1;
+    }
+    return pub_refs_dec(conn);
+}
+
+/* Used by virDomainFree for the reference a domain holds. */
+void conn_domain_unref(virConnectPtr conn);
+
+void conn_domain_unref(virConnectPtr conn)
+{
+    pub_refs_dec(conn);
+}
+
+virDomainPtr conn_domain_new(virConnectPtr conn, const char *name, const unsigned char *uuid,
+                             int id)
+{
+    virDomainPtr dom = calloc(1, sizeof(*dom));
+
+    if (!dom || !(dom->name = strdup(name))) {
+        free(dom);
+        error_report(ERR_NO_MEMORY, VIR_FROM_DOM, NULL);
+        return NULL;
+    }
+    dom->refs = 1;
+    dom->conn = conn;
+    memcpy(dom->uuid, uuid, VIR_UUID_BUFLEN);
+    dom->id = id;
+    __atomic_add_fetch(&conn->refs, 1, __ATOMIC_SEQ_CST);
+    return dom;
+}
+
+int virConnectIsAlive(virConnectPtr conn)
+{
+    int alive;
+
+    api_enter();
+    if (!conn) {
+        api_invalid_conn(__func__);
+        api_fail(NULL);
+        return -1;
+    }
+    pthread_mutex_lock(&conn->lock);
+    alive = !conn->dead;
+    pthread_mutex_unlock(&conn->lock);
+    return alive;
+}
+
+int virConnectSetKeepAlive(virConnectPtr conn, int interval, unsigned int count)
+{
+    int timer = -1, old;
+
+    api_enter();
+    if (!conn) {
+        api_invalid_conn(__func__);
+        api_fail(NULL);
+        return -1;
+    }
+    if (!event_impl_registered()) {
+        error_report(ERR_INTERNAL_ERROR, VIR_FROM_RPC, "%s",
+                     "keepalive requires an event loop (virEventRegisterDefaultImpl)");
+        api_fail(conn);
+        return -1;
+    }
+    if (!conn->srv_keepalive)
+        return 1;
+    if (interval > 0) {
+        conn_internal_ref(conn);
+        timer = virEventAddTimeout(interval * 1000, conn_keepalive_cb, conn, conn_loop_unref);
+        if (timer < 0)
+            conn_internal_refs_dec(conn);
+    }
+    pthread_mutex_lock(&conn->lock);
+    old = conn->ka_timer;
+    conn->ka_timer = timer;
+    conn->ka_interval = interval;
+    conn->ka_count = count;
+    conn->ka_missed = 0;
+    pthread_mutex_unlock(&conn->lock);
+    if (old >= 0)
+        virEventRemoveTimeout(old);
+    return 0;
+}
+
+int virConnectRegisterCloseCallback(virConnectPtr conn, virConnectCloseFunc cb, void *opaque,
+                                    virFreeCallback freecb)
+{
+    api_enter();
+    if (!conn) {
+        api_invalid_conn(__func__);
+        api_fail(NULL);
+        return -1;
+    }
+    if (!cb) {
+        api_invalid_arg(__func__, "cb");
+        api_fail(conn);
+        return -1;
+    }
+    pthread_mutex_lock(&conn->lock);
+    if (conn->close_cb) {
+        pthread_mutex_unlock(&conn->lock);
+        error_report(ERR_OPERATION_INVALID, VIR_FROM_REMOTE, "%s",
+                     "A close callback is already registered");
+        api_fail(conn);
+        return -1;
+    }
+    conn->close_cb = cb;
+    conn->close_opaque = opaque;
+    conn->close_freecb = freecb;
+    pthread_mutex_unlock(&conn->lock);
+    if (conn->srv_close_cb &&
+        conn_call(conn, REMOTE_PROC_CONNECT_REGISTER_CLOSE_CALLBACK, NULL, NULL, NULL, NULL) < 0) {
+        pthread_mutex_lock(&conn->lock);
+        conn->close_cb = NULL;
+        conn->close_freecb = NULL;
+        pthread_mutex_unlock(&conn->lock);
+        api_fail(conn);
+        return -1;
+    }
+    return 0;
+}
+
+int virConnectUnregisterCloseCallback(virConnectPtr conn, virConnectCloseFunc cb)
+{
+    virFreeCallback freecb;
+    void *opaque;
+
+    api_enter();
+    if (!conn) {
+        api_invalid_conn(__func__);
+        api_fail(NULL);
+        return -1;
+    }
+    pthread_mutex_lock(&conn->lock);
+    if (conn->close_cb != cb) {
+        pthread_mutex_unlock(&conn->lock);
+        error_report(ERR_OPERATION_INVALID, VIR_FROM_REMOTE, "%s",
+                     "A different callback was requested");
+        api_fail(conn);
+        return -1;
+    }
+    pthread_mutex_unlock(&conn->lock);
+    if (conn->srv_close_cb &&
+        conn_call(conn, REMOTE_PROC_CONNECT_UNREGISTER_CLOSE_CALLBACK, NULL, NULL, NULL, NULL) < 0) {
+        api_fail(conn);
+        return -1;
+    }
+    pthread_mutex_lock(&conn->lock);
+    freecb = conn->close_freecb;
+    opaque = conn->close_opaque;
+    conn->close_cb = NULL;
+    conn->close_freecb = NULL;
+    conn->close_opaque = NULL;
+    pthread_mutex_unlock(&conn->lock);
+    if (freecb)
+        freecb(opaque);
+    return 0;
+}
+
+/* Events */
+
+static int register_event(virConnectPtr conn, virDomainPtr dom, int event_id,
+                          virConnectDomainEventGenericCallback cb, void *opaque,
+                          virFreeCallback freecb, int legacy)
+{
+    remote_connect_domain_event_callback_register_any_args a;
+    remote_connect_domain_event_callback_register_any_ret r = {0};
+    remote_nonnull_domain rd;
+    struct conn_event_cb *e;
+
+    if (event_id != VIR_DOMAIN_EVENT_ID_LIFECYCLE && event_id != VIR_DOMAIN_EVENT_ID_REBOOT) {
+        error_report(ERR_NO_SUPPORT, VIR_FROM_REMOTE, "domain event %d", event_id);
+        return -1;
+    }
+    if (!conn->srv_event_cb) {
+        error_report(ERR_NO_SUPPORT, VIR_FROM_REMOTE, "%s",
+                     "the server does not support event callbacks");
+        return -1;
+    }
+    if (conn_attach_event_loop(conn) < 0) {
+        error_report(ERR_INTERNAL_ERROR, VIR_FROM_REMOTE, "%s",
+                     "could not initialize domain event timer");
+        return -1;
+    }
+    memset(&a, 0, sizeof(a));
+    a.eventID = event_id;
+    if (dom) {
+        rd.name = dom->name;
+        memcpy(rd.uuid, dom->uuid, VIR_UUID_BUFLEN);
+        rd.id = dom->id;
+        a.dom = &rd;
+    }
+    e = calloc(1, sizeof(*e));
+    if (!e) {
+        error_report(ERR_NO_MEMORY, VIR_FROM_REMOTE, NULL);
+        return -1;
+    }
+    if (conn_call(conn, REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY,
+                  (xdrproc_t)xdr_remote_connect_domain_event_callback_register_any_args, &a,
+                  (xdrproc_t)xdr_remote_connect_domain_event_callback_register_any_ret, &r) < 0) {
+        free(e);
+        return -1;
+    }
+    pthread_mutex_lock(&conn->lock);
+    e->local_id = conn->next_local_id++;
+    e->remote_id = r.callbackID;
+    e->event_id = event_id;
+    e->legacy = legacy;
+    e->cb = cb;
+    e->opaque = opaque;
+    e->freecb = freecb;
+    e->next = conn->callbacks;
+    conn->callbacks = e;
+    pthread_mutex_unlock(&conn->lock);
+    return e->local_id;
+}
+
+/* Removes the registration matching local_id (or, for legacy ones, cb). */
+static int deregister_event(virConnectPtr conn, int local_id, virConnectDomainEventCallback legacy_cb)
+{
+    struct conn_event_cb **pp, *e = NULL;
+    remote_connect_domain_event_callback_deregister_any_args a;
+
+    pthread_mutex_lock(&conn->lock);
+    for (pp = &conn->callbacks; *pp; pp = &(*pp)->next) {
+        struct conn_event_cb *c = *pp;
+        if (legacy_cb ? (c->legacy &&
+                         c->cb == (virConnectDomainEventGenericCallback)(void (*)(void))legacy_cb)
+                      : (!c->legacy && c->local_id == local_id)) {
+            e = c;
+            *pp = c->next;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&conn->lock);
+    if (!e) {
+        if (legacy_cb)
+            error_report(ERR_INVALID_ARG, VIR_FROM_REMOTE, "%s",
+                         "could not find event callback for deregistration");
+        else
+            error_report(ERR_INVALID_ARG, VIR_FROM_REMOTE,
+                         "could not find event callback %d for deregistration", local_id);
+        return -1;
+    }
+    a.callbackID = e->remote_id;
+    int rc = conn_call(conn, REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY,
+                       (xdrproc_t)xdr_remote_connect_domain_event_callback_deregister_any_args, &a,
+                       NULL, NULL);
+    if (e->freecb)
+        e->freecb(e->opaque);
+    free(e);
+    return rc;
+}
+
+int virConnectDomainEventRegisterAny(virConnectPtr conn, virDomainPtr dom, int eventID,
+                                     virConnectDomainEventGenericCallback cb, void *opaque,
+                                     virFreeCallback freecb)
+{
+    int id;
+
+    api_enter();
+    if (!conn) {
+        api_invalid_conn(__func__);
+        api_fail(NULL);
+        return -1;
+    }
+    if (!cb) {
+        api_invalid_arg(__func__, "cb");
+        api_fail(conn);
+        return -1;
+    }
+    if (eventID < 0 || eventID >= 27) {
+        error_report(ERR_INVALID_ARG, VIR_FROM_DOMAIN, "eventID in %s must be less than %d",
+                     __func__, 27);
+        api_fail(conn);
+        return -1;
+    }
+    id = register_event(conn, dom, eventID, cb, opaque, freecb, 0);
+    if (id < 0)
+        api_fail(conn);
+    return id;
+}
+
+int virConnectDomainEventDeregisterAny(virConnectPtr conn, int callbackID)
+{
+    api_enter();
+    if (!conn) {
+        api_invalid_conn(__func__);
+        api_fail(NULL);
+        return -1;
+    }
+    if (deregister_event(conn, callbackID, NULL) < 0) {
+        api_fail(conn);
+        return -1;
+    }
+    return 0;
+}
+
+int virConnectDomainEventRegister(virConnectPtr conn, virConnectDomainEventCallback cb,
+                                  void *opaque, virFreeCallback freecb)
+{
+    api_enter();
+    if (!conn) {
+        api_invalid_conn(__func__);
+        api_fail(NULL);
+        return -1;
+    }
+    if (!cb) {
+        api_invalid_arg(__func__, "cb");
+        api_fail(conn);
+        return -1;
+    }
+    if (register_event(conn, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+                       (virConnectDomainEventGenericCallback)(void (*)(void))cb, opaque, freecb,
+                       1) < 0) {
+        api_fail(conn);
+        return -1;
+    }
+    return 0;
+}
+
+int virConnectDomainEventDeregister(virConnectPtr conn, virConnectDomainEventCallback cb)
+{
+    api_enter();
+    if (!conn) {
+        api_invalid_conn(__func__);
+        api_fail(NULL);
+        return -1;
+    }
+    if (deregister_event(conn, -1, cb) < 0) {
+        api_fail(conn);
+        return -1;
+    }
+    return 0;
+}

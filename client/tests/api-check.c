@@ -1,0 +1,159 @@
+/* Uses only the public libvirt API and prints what it learns, in a form
+ * that does not depend on the library: built against this project's
+ * libvirt.so and against Debian's libvirt-dev, run against either daemon,
+ * the output must be identical. Usage: api-check URI */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+
+static int lifecycle_events;
+
+static int on_lifecycle(virConnectPtr conn, virDomainPtr dom, int event, int detail, void *opaque)
+{
+    (void)conn;
+    (void)opaque;
+    printf("event lifecycle %s %d %d\n", virDomainGetName(dom), event, detail);
+    lifecycle_events++;
+    return 0;
+}
+
+static void print_error(const char *what)
+{
+    virErrorPtr e = virGetLastError();
+
+    printf("%s failed: code=%d domain=%d level=%d message=%s\n", what, e ? e->code : -1,
+           e ? e->domain : -1, e ? (int)e->level : -1,
+           e && e->message ? e->message : "(none)");
+}
+
+static void quiet(void *data, virErrorPtr err)
+{
+    (void)data;
+    (void)err;
+}
+
+static void show_domain(virDomainPtr dom)
+{
+    virDomainInfo info;
+    char uuid[VIR_UUID_STRING_BUFLEN];
+    int state, reason, autostart = -1;
+    char *os;
+
+    virDomainGetUUIDString(dom, uuid);
+    printf("domain %s id=%d uuid=%s", virDomainGetName(dom), (int)virDomainGetID(dom), uuid);
+    if (virDomainGetInfo(dom, &info) == 0)
+        printf(" state=%d maxmem=%lu mem=%lu vcpus=%d", info.state, info.maxMem, info.memory,
+               info.nrVirtCpu);
+    if (virDomainGetState(dom, &state, &reason, 0) == 0)
+        printf(" getstate=%d/%d", state, reason);
+    os = virDomainGetOSType(dom);
+    printf(" os=%s", os ? os : "?");
+    free(os);
+    virDomainGetAutostart(dom, &autostart);
+    printf(" active=%d persistent=%d autostart=%d maxmem2=%lu\n", virDomainIsActive(dom),
+           virDomainIsPersistent(dom), autostart, virDomainGetMaxMemory(dom));
+}
+
+int main(int argc, char **argv)
+{
+    const char *uri = argc > 1 ? argv[1] : "test:///default";
+    virConnectPtr conn;
+    virDomainPtr dom, *doms = NULL;
+    virNodeInfo ni;
+    unsigned long ver;
+    char *s;
+    int n, ids[16], cb;
+    char *names[16];
+    static const char xml[] =
+        "<domain type='test'><name>apicheck</name>"
+        "<uuid>3b5b4f2e-1c1a-4e3e-9a52-0a1b2c3d4e5f</uuid><memory>65536</memory>"
+        "<os><type>hvm</type></os></domain>";
+
+    virSetErrorFunc(NULL, quiet);
+    if (virEventRegisterDefaultImpl() < 0)
+        print_error("virEventRegisterDefaultImpl");
+    conn = virConnectOpen(uri);
+    if (!conn) {
+        print_error("virConnectOpen");
+        return 1;
+    }
+    printf("type %s\n", virConnectGetType(conn));
+    if (virConnectGetVersion(conn, &ver) == 0)
+        printf("hv version %lu\n", ver);
+    s = virConnectGetURI(conn);
+    printf("uri %s\n", s);
+    free(s);
+    printf("alive %d secure %d encrypted %d\n", virConnectIsAlive(conn), virConnectIsSecure(conn),
+           virConnectIsEncrypted(conn));
+    if (virNodeGetInfo(conn, &ni) == 0)
+        printf("node %s mem=%lu cpus=%u mhz=%u %u/%u/%u/%u\n", ni.model, ni.memory, ni.cpus, ni.mhz,
+               ni.nodes, ni.sockets, ni.cores, ni.threads);
+    s = virConnectGetCapabilities(conn);
+    printf("capabilities %zu bytes\n", s ? strlen(s) : 0);
+    free(s);
+
+    printf("active %d defined %d\n", virConnectNumOfDomains(conn),
+           virConnectNumOfDefinedDomains(conn));
+    n = virConnectListDomains(conn, ids, 16);
+    for (int i = 0; i < n; i++)
+        printf("id %d\n", ids[i]);
+    n = virConnectListAllDomains(conn, &doms, 0);
+    for (int i = 0; i < n; i++) {
+        show_domain(doms[i]);
+        virDomainFree(doms[i]);
+    }
+    free(doms);
+
+    cb = virConnectDomainEventRegisterAny(conn, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+                                          VIR_DOMAIN_EVENT_CALLBACK(on_lifecycle), NULL, NULL);
+    if (cb < 0)
+        print_error("virConnectDomainEventRegisterAny");
+
+    if (!virDomainLookupByName(conn, "nosuch"))
+        print_error("virDomainLookupByName");
+    if (!virDomainLookupByUUIDString(conn, "not-a-uuid"))
+        print_error("virDomainLookupByUUIDString");
+
+    dom = virDomainDefineXML(conn, xml);
+    if (!dom) {
+        print_error("virDomainDefineXML");
+    } else {
+        show_domain(dom);
+        n = virConnectListDefinedDomains(conn, names, 16);
+        for (int i = 0; i < n; i++) {
+            printf("defined %s\n", names[i]);
+            free(names[i]);
+        }
+        if (virDomainCreate(dom) < 0)
+            print_error("virDomainCreate");
+        show_domain(dom);
+        if (virDomainSuspend(dom) < 0)
+            print_error("virDomainSuspend");
+        if (virDomainSuspend(dom) < 0)
+            print_error("virDomainSuspend again");
+        if (virDomainResume(dom) < 0)
+            print_error("virDomainResume");
+        if (virDomainSetMemory(dom, 32768) < 0)
+            print_error("virDomainSetMemory");
+        if (virDomainSetAutostart(dom, 1) < 0)
+            print_error("virDomainSetAutostart");
+        show_domain(dom);
+        if (virDomainDestroy(dom) < 0)
+            print_error("virDomainDestroy");
+        show_domain(dom);
+        if (virDomainUndefine(dom) < 0)
+            print_error("virDomainUndefine");
+        virDomainFree(dom);
+    }
+    /* Let the events arrive. */
+    for (int i = 0; i < 50 && lifecycle_events < 5; i++) {
+        virEventRunDefaultImpl();
+    }
+    if (cb >= 0 && virConnectDomainEventDeregisterAny(conn, cb) < 0)
+        print_error("virConnectDomainEventDeregisterAny");
+    printf("close %d\n", virConnectClose(conn));
+    return 0;
+}

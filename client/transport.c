@@ -1,0 +1,372 @@
+#include "transport.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "error.h"
+
+extern char **environ;
+
+#define FROM_RPC_DOMAIN 7
+
+const char *transport_socket_dir(void)
+{
+    const char *dir = getenv("LIBVIRT_REMOTE_SOCKET_DIR");
+
+    return dir && *dir ? dir : RUNSTATEDIR "/libvirt";
+}
+
+static int connect_unix(const char *path, int *fdp)
+{
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    int fd;
+
+    if (strlen(path) >= sizeof(sa.sun_path)) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    strcpy(sa.sun_path, path);
+    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -1;
+    if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+        int e = errno;
+        close(fd);
+        errno = e;
+        return -1;
+    }
+    *fdp = fd;
+    return 0;
+}
+
+static int open_unix(const char *path, struct transport *tr)
+{
+    if (connect_unix(path, &tr->fd) < 0) {
+        error_report(ERR_SYSTEM_ERROR, FROM_RPC_DOMAIN, "Failed to connect socket to '%s': %s",
+                     path, strerror(errno));
+        return -1;
+    }
+    tr->secure = 1;
+    return 0;
+}
+
+static int open_tcp(const char *host, const char *service, struct transport *tr)
+{
+    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
+                             .ai_flags = AI_ADDRCONFIG};
+    struct addrinfo *res = NULL, *ai;
+    int rc, saved = ECONNREFUSED;
+
+    rc = getaddrinfo(host, service, &hints, &res);
+    if (rc != 0) {
+        error_report(ERR_SYSTEM_ERROR, FROM_RPC_DOMAIN, "Unable to resolve address '%s' service '%s': %s",
+                     host, service, gai_strerror(rc));
+        return -1;
+    }
+    for (ai = res; ai; ai = ai->ai_next) {
+        int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
+        if (fd < 0) {
+            saved = errno;
+            continue;
+        }
+        if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) {
+            int one = 1;
+            setsockopt(fd, IPPROTO_TCP, 1 /* TCP_NODELAY */, &one, sizeof(one));
+            tr->fd = fd;
+            freeaddrinfo(res);
+            return 0;
+        }
+        saved = errno;
+        close(fd);
+    }
+    freeaddrinfo(res);
+    error_report(ERR_SYSTEM_ERROR, FROM_RPC_DOMAIN, "unable to connect to server at '%s:%s': %s",
+                 host, service, strerror(saved));
+    return -1;
+}
+
+/* Starts argv[0] (searched in PATH) with one end of a socket pair as its
+ * stdin and stdout and a pipe as its stderr. */
+static int spawn_child(char *const argv[], struct transport *tr)
+{
+    int sv[2] = {-1, -1}, ep[2] = {-1, -1};
+    posix_spawn_file_actions_t fa;
+    pid_t pid;
+    int rc;
+
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0 ||
+        pipe2(ep, O_CLOEXEC) < 0) {
+        rc = errno;
+        goto fail;
+    }
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, sv[1], 0);
+    posix_spawn_file_actions_adddup2(&fa, sv[1], 1);
+    posix_spawn_file_actions_adddup2(&fa, ep[1], 2);
+    rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    if (rc != 0)
+        goto fail;
+    close(sv[1]);
+    close(ep[1]);
+    fcntl(ep[0], F_SETFL, O_NONBLOCK);
+    tr->fd = sv[0];
+    tr->pid = pid;
+    tr->err_fd = ep[0];
+    tr->secure = 1;
+    return 0;
+fail:
+    for (int i = 0; i < 2; i++) {
+        if (sv[i] >= 0)
+            close(sv[i]);
+        if (ep[i] >= 0)
+            close(ep[i]);
+    }
+    error_report(ERR_SYSTEM_ERROR, FROM_RPC_DOMAIN, "Cannot run '%s': %s", argv[0],
+                 strerror(rc));
+    return -1;
+}
+
+/* Wraps s in single quotes for a POSIX shell. */
+static char *shell_quote(const char *s)
+{
+    size_t n = 2;
+    char *out, *p;
+
+    for (const char *c = s; *c; c++)
+        n += *c == '\'' ? 4 : 1;
+    out = malloc(n + 1);
+    if (!out)
+        return NULL;
+    p = out;
+    *p++ = '\'';
+    for (const char *c = s; *c; c++) {
+        if (*c == '\'') {
+            memcpy(p, "'\\''", 4);
+            p += 4;
+        } else {
+            *p++ = *c;
+        }
+    }
+    *p++ = '\'';
+    *p = '\0';
+    return out;
+}
+
+/* The command the remote shell runs to reach its libvirtd. */
+static char *ssh_remote_command(const struct uri *uri, int readonly)
+{
+    const char *sock = uri->socket ? uri->socket
+                       : readonly  ? RUNSTATEDIR "/libvirt/libvirt-sock-ro"
+                                   : RUNSTATEDIR "/libvirt/libvirt-sock";
+    const char *daemon = getenv("LIBVIRT_REMOTE_LIBVIRTD");
+    char *qnc = shell_quote(uri->netcat ? uri->netcat : "nc");
+    char *qsock = shell_quote(sock);
+    char *qd = shell_quote(daemon && *daemon ? daemon : "libvirtd");
+    char *cmd = NULL;
+    int rc = -1;
+
+    if (!qnc || !qsock || !qd)
+        goto out;
+    switch (uri->proxy) {
+    case URI_PROXY_NETCAT:
+        rc = asprintf(&cmd, "%s -U %s", qnc, qsock);
+        break;
+    case URI_PROXY_NATIVE:
+        rc = asprintf(&cmd, "%s --stdio%s", qd, readonly ? " --read-only" : "");
+        break;
+    case URI_PROXY_AUTO:
+        rc = asprintf(&cmd,
+                      "if %s --help 2>/dev/null | grep -q -e --stdio; then exec %s --stdio%s; "
+                      "else exec %s -U %s; fi",
+                      qd, qd, readonly ? " --read-only" : "", qnc, qsock);
+        break;
+    }
+out:
+    free(qnc);
+    free(qsock);
+    free(qd);
+    return rc < 0 ? NULL : cmd;
+}
+
+static int open_ssh(const struct uri *uri, int readonly, struct transport *tr)
+{
+    char *argv[24];
+    int n = 0, rc;
+    char *remote = ssh_remote_command(uri, readonly);
+    char port[16];
+
+    if (!remote) {
+        error_report(ERR_NO_MEMORY, FROM_RPC_DOMAIN, NULL);
+        return -1;
+    }
+    argv[n++] = uri->command ? uri->command : (char *)"ssh";
+    if (uri->port > 0) {
+        snprintf(port, sizeof(port), "%d", uri->port);
+        argv[n++] = (char *)"-p";
+        argv[n++] = port;
+    }
+    if (uri->user) {
+        argv[n++] = (char *)"-l";
+        argv[n++] = uri->user;
+    }
+    if (uri->keyfile) {
+        argv[n++] = (char *)"-i";
+        argv[n++] = uri->keyfile;
+    }
+    argv[n++] = (char *)"-T";
+    argv[n++] = (char *)"-e";
+    argv[n++] = (char *)"none";
+    if (uri->no_tty) {
+        argv[n++] = (char *)"-o";
+        argv[n++] = (char *)"BatchMode=yes";
+    }
+    if (uri->no_verify) {
+        argv[n++] = (char *)"-o";
+        argv[n++] = (char *)"StrictHostKeyChecking=no";
+    }
+    argv[n++] = (char *)"--";
+    argv[n++] = uri->server ? uri->server : (char *)"localhost";
+    argv[n++] = remote;
+    argv[n] = NULL;
+    rc = spawn_child(argv, tr);
+    tr->secure = 1;
+    free(remote);
+    return rc;
+}
+
+static const char *libvirtd_path(void)
+{
+    const char *p = getenv("LIBVIRTD_PATH");
+
+    return p && *p ? p : SBINDIR "/libvirtd";
+}
+
+/* A local URI: the daemon's socket when one listens, else a private
+ * libvirtd --stdio for this connection. */
+static int open_local(const struct uri *uri, int readonly, struct transport *tr)
+{
+    char path[4096];
+    const char *autostart = getenv("LIBVIRT_AUTOSTART");
+
+    snprintf(path, sizeof(path), "%s/%s", transport_socket_dir(),
+             readonly ? "libvirt-sock-ro" : "libvirt-sock");
+    if (connect_unix(path, &tr->fd) == 0) {
+        tr->secure = 1;
+        return 0;
+    }
+    if ((errno != ENOENT && errno != ECONNREFUSED) || (autostart && strcmp(autostart, "0") == 0)) {
+        error_report(ERR_SYSTEM_ERROR, FROM_RPC_DOMAIN, "Failed to connect socket to '%s': %s",
+                     path, strerror(errno));
+        return -1;
+    }
+    char *argv[] = {(char *)libvirtd_path(), (char *)"--stdio",
+                    readonly ? (char *)"--read-only" : NULL, NULL};
+    if (spawn_child(argv, tr) < 0)
+        return -1;
+    tr->spawned = 1;
+    return 0;
+}
+
+int transport_open(const struct uri *uri, int readonly, struct transport *tr)
+{
+    char *argv[2];
+
+    memset(tr, 0, sizeof(*tr));
+    tr->fd = -1;
+    tr->err_fd = -1;
+    if (uri->local && !uri->socket)
+        return open_local(uri, readonly, tr);
+    switch (uri->transport) {
+    case URI_TRANSPORT_UNIX:
+        if (uri->socket)
+            return open_unix(uri->socket, tr);
+        {
+            char path[4096];
+            snprintf(path, sizeof(path), "%s/%s", transport_socket_dir(),
+                     readonly ? "libvirt-sock-ro" : "libvirt-sock");
+            return open_unix(path, tr);
+        }
+    case URI_TRANSPORT_TCP:
+        return open_tcp(uri->server ? uri->server : "localhost", uri->service, tr);
+    case URI_TRANSPORT_SSH:
+        return open_ssh(uri, readonly, tr);
+    case URI_TRANSPORT_EXT:
+        argv[0] = uri->command;
+        argv[1] = NULL;
+        return spawn_child(argv, tr);
+    case URI_TRANSPORT_TLS:
+        error_report(ERR_NO_SUPPORT, FROM_RPC_DOMAIN,
+                     "transport 'tls' (this libvirt.so does not implement TLS yet)");
+        return -1;
+    case URI_TRANSPORT_LIBSSH:
+    case URI_TRANSPORT_LIBSSH2:
+        error_report(ERR_NO_SUPPORT, FROM_RPC_DOMAIN, "transport '%s' (use 'ssh')",
+                     uri_transport_name(uri->transport));
+        return -1;
+    }
+    return -1;
+}
+
+char *transport_child_stderr(struct transport *tr)
+{
+    char buf[4096];
+    size_t len = 0;
+
+    if (tr->err_fd < 0)
+        return NULL;
+    /* Give a dying child a moment to finish its message. */
+    for (int tries = 0; tries < 20 && len < sizeof(buf) - 1; tries++) {
+        struct pollfd pfd = {.fd = tr->err_fd, .events = POLLIN};
+        if (poll(&pfd, 1, 50) <= 0)
+            break;
+        ssize_t n = read(tr->err_fd, buf + len, sizeof(buf) - 1 - len);
+        if (n <= 0)
+            break;
+        len += (size_t)n;
+    }
+    while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r' || buf[len - 1] == ' '))
+        len--;
+    if (len == 0)
+        return NULL;
+    buf[len] = '\0';
+    return strdup(buf);
+}
+
+void transport_close(struct transport *tr)
+{
+    if (tr->err_fd >= 0) {
+        close(tr->err_fd);
+        tr->err_fd = -1;
+    }
+    if (tr->pid > 0) {
+        int status;
+        /* The child sees end of file and exits; a stuck one is ended. */
+        for (int i = 0; i < 40; i++) {
+            pid_t r = waitpid(tr->pid, &status, WNOHANG);
+            if (r == tr->pid || (r < 0 && errno != EINTR)) {
+                tr->pid = 0;
+                return;
+            }
+            struct timespec ts = {0, 25 * 1000 * 1000};
+            nanosleep(&ts, NULL);
+        }
+        kill(tr->pid, SIGTERM);
+        while (waitpid(tr->pid, &status, 0) < 0 && errno == EINTR)
+            ;
+        tr->pid = 0;
+    }
+}

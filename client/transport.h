@@ -1,0 +1,37 @@
+/* transport: turns a parsed URI into a connected byte stream to a libvirtd:
+ * a unix or tcp socket, or one end of a socket pair whose other end is the
+ * stdin/stdout of a child (ssh, the ext command, or a libvirtd --stdio this
+ * client started because no local daemon listens). */
+#ifndef CLIENT_TRANSPORT_H
+#define CLIENT_TRANSPORT_H
+
+#include <sys/types.h>
+
+#include "uri.h"
+
+struct transport {
+    int fd;       /* the stream; passed on to a channel, which closes it */
+    pid_t pid;    /* the child at the other end, 0 when none */
+    int err_fd;   /* read end of the child's stderr, -1 when none */
+    int secure;   /* a local socket or a child: nobody in between */
+    int spawned;  /* we started libvirtd for a local URI */
+};
+
+/* Connects as `uri` says; `readonly` picks the read-only unix socket and
+ * starts a spawned daemon with --read-only. Returns 0 with *tr filled, or
+ * -1 with an error recorded (libvirt's texts: "Failed to connect socket to
+ * '...': ...", "unable to connect to server at 'h:p': ..."). */
+int transport_open(const struct uri *uri, int readonly, struct transport *tr);
+
+/* What the child wrote on stderr so far (trimmed), or NULL. Caller frees. */
+char *transport_child_stderr(struct transport *tr);
+
+/* Closes err_fd and reaps the child (terminating it if it lingers). Does
+ * not close tr->fd. */
+void transport_close(struct transport *tr);
+
+/* The directory holding libvirt-sock and libvirt-sock-ro for local URIs:
+ * $LIBVIRT_REMOTE_SOCKET_DIR, or RUNSTATEDIR/libvirt. */
+const char *transport_socket_dir(void);
+
+#endif
