@@ -11,6 +11,9 @@ PACKAGES=(
     systemd
     # the interop tests: real libvirt 9.0 as the oracle
     libvirt-daemon libvirt-clients python3 python3-libvirt perl
+    # the deployment tests: a real xinetd and sshd on loopback, netcat for
+    # ssh's default remote side
+    xinetd openssh-server openssh-client netcat-openbsd
 )
 
 missing=()

@@ -1,0 +1,155 @@
+/* libvirtd-generator: a systemd generator that keeps libvirtd.conf the one
+ * place for ports, addresses and socket permissions. systemd runs it at
+ * boot and on every daemon-reload as
+ *
+ *   libvirtd-generator NORMAL_DIR EARLY_DIR LATE_DIR
+ *
+ * and it writes, in NORMAL_DIR, a drop-in for each of our socket units
+ * (libvirtd.socket.d/50-libvirtd-conf.conf, ...) that replaces the unit's
+ * ListenStream= and sets SocketMode=, SocketGroup=, MaxConnections= and,
+ * on tcp and tls, FreeBind=. It reads SYSCONFDIR/libvirt/libvirtd.conf, or
+ * the file named by $LIBVIRTD_CONFIG (for tests). A missing file means
+ * libvirt's defaults. A bad file writes nothing, so the units keep their
+ * shipped settings, and the error goes to the journal. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+
+#include "config.h"
+#include "daemon-paths.h"
+
+#define DROPIN "50-libvirtd-conf.conf"
+
+static const char *config_path;
+
+static void warn_config(void *opaque, const char *msg)
+{
+    (void)opaque;
+    fprintf(stderr, "libvirtd-generator: warning: %s\n", msg);
+}
+
+/* Opens DIR/UNIT.d/DROPIN for writing, with the header every drop-in has. */
+static FILE *open_dropin(const char *dir, const char *unit)
+{
+    char path[4096];
+    FILE *f;
+
+    snprintf(path, sizeof(path), "%s/%s.d", dir, unit);
+    if (mkdir(path, 0755) < 0 && errno != EEXIST) {
+        fprintf(stderr, "libvirtd-generator: cannot create %s: %s\n", path, strerror(errno));
+        return NULL;
+    }
+    snprintf(path, sizeof(path), "%s/%s.d/" DROPIN, dir, unit);
+    f = fopen(path, "we");
+    if (!f) {
+        fprintf(stderr, "libvirtd-generator: cannot write %s: %s\n", path, strerror(errno));
+        return NULL;
+    }
+    fprintf(f,
+            "# Written by libvirtd-generator from %s.\n"
+            "# Edit that file and run 'systemctl daemon-reload', not this one.\n"
+            "[Socket]\n",
+            config_path);
+    return f;
+}
+
+static int close_dropin(FILE *f)
+{
+    int bad = ferror(f);
+
+    if (fclose(f) != 0 || bad) {
+        fprintf(stderr, "libvirtd-generator: write error: %s\n", strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+static int write_unix(const char *dir, const struct config *cfg, const char *unit,
+                      const char *sock, unsigned perms)
+{
+    char path[108];
+    FILE *f;
+
+    if (config_sock_path(cfg, sock, path, sizeof(path)) < 0) {
+        fprintf(stderr, "libvirtd-generator: %s: unix_sock_dir %s is too long for a socket\n",
+                config_path, cfg->unix_sock_dir);
+        return -1;
+    }
+    f = open_dropin(dir, unit);
+    if (!f)
+        return -1;
+    fprintf(f, "ListenStream=\nListenStream=%s\nSocketMode=%04o\n", path, perms);
+    if (cfg->unix_sock_group)
+        fprintf(f, "SocketGroup=%s\n", cfg->unix_sock_group);
+    fprintf(f, "MaxConnections=%d\nBacklog=%d\n", cfg->max_clients, cfg->max_queued_clients);
+    return close_dropin(f);
+}
+
+static int write_inet(const char *dir, const struct config *cfg, const char *unit, int port)
+{
+    const char *addr = cfg->listen_addr;
+    unsigned char buf[sizeof(struct in6_addr)];
+    FILE *f = open_dropin(dir, unit);
+
+    if (!f)
+        return -1;
+    fprintf(f, "ListenStream=\n");
+    if (!addr || !*addr) {
+        fprintf(f, "ListenStream=%d\n", port);
+    } else if (inet_pton(AF_INET, addr, buf) == 1) {
+        fprintf(f, "ListenStream=%s:%d\n", addr, port);
+    } else if (inet_pton(AF_INET6, addr, buf) == 1) {
+        fprintf(f, "ListenStream=[%s]:%d\n", addr, port);
+    } else {
+        /* A name cannot be looked up at boot. Listening everywhere instead
+         * would widen what the admin asked for: leave the socket without an
+         * address, so it fails to start and says why. */
+        fprintf(f, "# listen_addr = \"%s\" is not a numeric address: not listening.\n", addr);
+        fprintf(stderr,
+                "libvirtd-generator: %s: listen_addr \"%s\" is not a numeric IP address; "
+                "%s will not start until it is\n",
+                config_path, addr, unit);
+    }
+    fprintf(f, "FreeBind=yes\nMaxConnections=%d\nBacklog=%d\n", cfg->max_clients,
+            cfg->max_queued_clients);
+    return close_dropin(f);
+}
+
+int main(int argc, char **argv)
+{
+    struct config cfg;
+    char err[768];
+    const char *dir;
+    int r = 0;
+
+    if (argc != 2 && argc != 4) {
+        fprintf(stderr, "usage: libvirtd-generator NORMAL_DIR [EARLY_DIR LATE_DIR]\n");
+        return 2;
+    }
+    dir = argv[1];
+    config_path = getenv("LIBVIRTD_CONFIG");
+    if (!config_path || !*config_path)
+        config_path = SYSCONFDIR "/libvirt/libvirtd.conf";
+
+    config_init(&cfg);
+    if (config_load(&cfg, config_path, false, warn_config, NULL, err, sizeof(err)) < 0) {
+        fprintf(stderr,
+                "libvirtd-generator: %s; the libvirtd socket units keep their own "
+                "settings\n",
+                err);
+        config_free(&cfg);
+        return 1;
+    }
+    if (write_unix(dir, &cfg, "libvirtd.socket", CONFIG_SOCK_RW, cfg.unix_sock_rw_perms) < 0 ||
+        write_unix(dir, &cfg, "libvirtd-ro.socket", CONFIG_SOCK_RO, cfg.unix_sock_ro_perms) <
+            0 ||
+        write_inet(dir, &cfg, "libvirtd-tcp.socket", cfg.tcp_port) < 0 ||
+        write_inet(dir, &cfg, "libvirtd-tls.socket", cfg.tls_port) < 0)
+        r = 1;
+    config_free(&cfg);
+    return r;
+}

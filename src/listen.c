@@ -1,0 +1,433 @@
+#include "listen.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+
+#include "log.h"
+
+static const char *const kind_names[] = {"unix-rw", "unix-ro", "tcp", "tls"};
+
+const char *listen_kind_name(enum listen_kind kind)
+{
+    return (unsigned)kind < 4 ? kind_names[kind] : "?";
+}
+
+int listen_kind_parse(const char *name, enum listen_kind *kind)
+{
+    for (int i = 0; i < 4; i++) {
+        if (strcmp(name, kind_names[i]) == 0) {
+            *kind = (enum listen_kind)i;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+static int mkdir_p(const char *dir, mode_t mode)
+{
+    char buf[4096];
+    size_t len = strlen(dir);
+
+    if (len >= sizeof(buf)) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    memcpy(buf, dir, len + 1);
+    for (char *p = buf + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(buf, mode) < 0 && errno != EEXIST)
+            return -1;
+        *p = '/';
+    }
+    if (mkdir(buf, mode) < 0 && errno != EEXIST)
+        return -1;
+    return 0;
+}
+
+/* Removes a socket file left by a daemon that died, but never one that
+ * something still listens on. Returns 0, or -1 with err set. */
+static int remove_stale(const char *path, char *err, size_t errlen)
+{
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    struct stat st;
+    int fd, r;
+
+    if (lstat(path, &st) < 0)
+        return 0;
+    if (!S_ISSOCK(st.st_mode)) {
+        snprintf(err, errlen, "%s exists and is not a socket", path);
+        return -1;
+    }
+    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        snprintf(err, errlen, "socket: %s", strerror(errno));
+        return -1;
+    }
+    snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+    r = connect(fd, (struct sockaddr *)&sa, sizeof(sa));
+    close(fd);
+    if (r == 0) {
+        snprintf(err, errlen, "%s is in use by another daemon", path);
+        return -1;
+    }
+    unlink(path);
+    return 0;
+}
+
+static int bind_unix(struct listen_set *set, const struct config *cfg, enum listen_kind kind,
+                     int backlog, char *err, size_t errlen)
+{
+    struct listener *l = &set->l[set->n];
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    unsigned perms = kind == LISTEN_UNIX_RO ? cfg->unix_sock_ro_perms : cfg->unix_sock_rw_perms;
+    mode_t old;
+    int fd, r;
+
+    if (config_sock_path(cfg, kind == LISTEN_UNIX_RO ? CONFIG_SOCK_RO : CONFIG_SOCK_RW, l->path,
+                         sizeof(l->path)) < 0) {
+        snprintf(err, errlen, "unix_sock_dir %s is too long for a socket path",
+                 cfg->unix_sock_dir);
+        return -1;
+    }
+    if (mkdir_p(cfg->unix_sock_dir, 0755) < 0) {
+        snprintf(err, errlen, "cannot create %s: %s", cfg->unix_sock_dir, strerror(errno));
+        return -1;
+    }
+    if (remove_stale(l->path, err, errlen) < 0)
+        return -1;
+    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (fd < 0) {
+        snprintf(err, errlen, "socket: %s", strerror(errno));
+        return -1;
+    }
+    snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", l->path);
+    /* Nobody may connect before the final mode is set. */
+    old = umask(0077);
+    r = bind(fd, (struct sockaddr *)&sa, sizeof(sa));
+    umask(old);
+    if (r < 0) {
+        snprintf(err, errlen, "cannot bind %s: %s", l->path, strerror(errno));
+        close(fd);
+        return -1;
+    }
+    if (cfg->unix_sock_group) {
+        struct group *gr = getgrnam(cfg->unix_sock_group);
+        if (!gr) {
+            snprintf(err, errlen, "unix_sock_group: no group named '%s'", cfg->unix_sock_group);
+            goto fail;
+        }
+        if (chown(l->path, (uid_t)-1, gr->gr_gid) < 0) {
+            snprintf(err, errlen, "cannot give %s to group %s: %s", l->path,
+                     cfg->unix_sock_group, strerror(errno));
+            goto fail;
+        }
+    }
+    if (chmod(l->path, perms) < 0) {
+        snprintf(err, errlen, "cannot chmod %s: %s", l->path, strerror(errno));
+        goto fail;
+    }
+    if (listen(fd, backlog) < 0) {
+        snprintf(err, errlen, "cannot listen on %s: %s", l->path, strerror(errno));
+        goto fail;
+    }
+    l->fd = fd;
+    l->kind = kind;
+    snprintf(l->desc, sizeof(l->desc), "%s %s", listen_kind_name(kind), sa.sun_path);
+    set->n++;
+    return 0;
+fail:
+    unlink(l->path);
+    close(fd);
+    return -1;
+}
+
+static void describe_addr(const struct sockaddr *sa, char *buf, size_t len)
+{
+    char host[INET6_ADDRSTRLEN] = "?";
+
+    if (sa->sa_family == AF_INET6) {
+        const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
+        inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof(host));
+        snprintf(buf, len, "[%s]:%d", host, ntohs(in6->sin6_port));
+    } else {
+        const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
+        inet_ntop(AF_INET, &in->sin_addr, host, sizeof(host));
+        snprintf(buf, len, "%s:%d", host, ntohs(in->sin_port));
+    }
+}
+
+static int bind_inet(struct listen_set *set, const char *addr, int port, enum listen_kind kind,
+                     int backlog, char *err, size_t errlen)
+{
+    struct addrinfo hints = {.ai_flags = AI_PASSIVE | AI_ADDRCONFIG,
+                             .ai_socktype = SOCK_STREAM};
+    struct addrinfo *res = NULL, *ai;
+    char service[16], where[128];
+    int r, bound = 0, last_errno = 0;
+
+    snprintf(service, sizeof(service), "%d", port);
+    r = getaddrinfo(addr, service, &hints, &res);
+    if (r == EAI_ADDRFAMILY || r == EAI_NONAME || r == EAI_NODATA) {
+        /* AI_ADDRCONFIG hides loopback-only hosts' addresses; ask again. */
+        hints.ai_flags = AI_PASSIVE;
+        r = getaddrinfo(addr, service, &hints, &res);
+    }
+    if (r != 0) {
+        snprintf(err, errlen, "cannot resolve listen_addr '%s': %s", addr ? addr : "",
+                 gai_strerror(r));
+        return -1;
+    }
+    for (ai = res; ai; ai = ai->ai_next) {
+        struct listener *l = &set->l[set->n];
+        int fd, one = 1;
+
+        if (set->n == LISTEN_MAX)
+            break;
+        fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK,
+                    ai->ai_protocol);
+        if (fd < 0) {
+            last_errno = errno;
+            continue;
+        }
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+        /* Separate sockets for v4 and v6, as libvirt binds them. */
+        if (ai->ai_family == AF_INET6)
+            setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+        describe_addr(ai->ai_addr, where, sizeof(where));
+        if (bind(fd, ai->ai_addr, ai->ai_addrlen) < 0 || listen(fd, backlog) < 0) {
+            last_errno = errno;
+            close(fd);
+            /* A host without IPv6 still serves IPv4. */
+            if (ai->ai_family == AF_INET6 &&
+                (last_errno == EADDRNOTAVAIL || last_errno == EAFNOSUPPORT))
+                continue;
+            snprintf(err, errlen, "cannot listen on %s %s: %s", listen_kind_name(kind), where,
+                     strerror(last_errno));
+            freeaddrinfo(res);
+            return -1;
+        }
+        l->fd = fd;
+        l->kind = kind;
+        l->path[0] = '\0';
+        snprintf(l->desc, sizeof(l->desc), "%s %s", listen_kind_name(kind), where);
+        set->n++;
+        bound++;
+    }
+    freeaddrinfo(res);
+    if (bound == 0) {
+        snprintf(err, errlen, "cannot listen on %s port %d: %s", listen_kind_name(kind), port,
+                 strerror(last_errno ? last_errno : EADDRNOTAVAIL));
+        return -1;
+    }
+    return 0;
+}
+
+int listen_open(struct listen_set *set, const struct config *cfg, char *err, size_t errlen)
+{
+    int backlog = cfg->max_queued_clients;
+
+    memset(set, 0, sizeof(*set));
+    err[0] = '\0';
+    if (bind_unix(set, cfg, LISTEN_UNIX_RW, backlog, err, errlen) < 0 ||
+        bind_unix(set, cfg, LISTEN_UNIX_RO, backlog, err, errlen) < 0)
+        goto fail;
+    if (cfg->listen_tcp &&
+        bind_inet(set, cfg->listen_addr, cfg->tcp_port, LISTEN_TCP, backlog, err, errlen) < 0)
+        goto fail;
+    if (cfg->listen_tls &&
+        bind_inet(set, cfg->listen_addr, cfg->tls_port, LISTEN_TLS, backlog, err, errlen) < 0)
+        goto fail;
+    return 0;
+fail:
+    listen_close(set);
+    return -1;
+}
+
+void listen_close(struct listen_set *set)
+{
+    for (size_t i = 0; i < set->n; i++) {
+        if (set->l[i].fd >= 0)
+            close(set->l[i].fd);
+        if (set->l[i].path[0])
+            unlink(set->l[i].path);
+        set->l[i].fd = -1;
+        set->l[i].path[0] = '\0';
+    }
+    set->n = 0;
+}
+
+/* The children being served, so that a second SIGTERM can reach them. */
+struct children {
+    pid_t *pids;
+    int n, max;
+};
+
+static void children_add(struct children *c, pid_t pid)
+{
+    c->pids[c->n++] = pid;
+}
+
+static void children_reap(struct children *c)
+{
+    pid_t pid;
+    int status;
+
+    while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+        for (int i = 0; i < c->n; i++) {
+            if (c->pids[i] == pid) {
+                c->pids[i] = c->pids[--c->n];
+                break;
+            }
+        }
+        if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+            log_debug("connection process %ld exited", (long)pid);
+        else if (WIFEXITED(status))
+            log_info("connection process %ld exited with status %d", (long)pid,
+                     WEXITSTATUS(status));
+        else if (WIFSIGNALED(status))
+            log_warn("connection process %ld was killed by signal %d", (long)pid,
+                     WTERMSIG(status));
+    }
+}
+
+/* In the child: drop everything that belongs to the listener. */
+static void child_setup(struct listen_set *set, int sigfd, const sigset_t *oldmask)
+{
+    for (size_t i = 0; i < set->n; i++) {
+        close(set->l[i].fd);
+        set->l[i].fd = -1;
+        set->l[i].path[0] = '\0'; /* the child must never remove them */
+    }
+    close(sigfd);
+    signal(SIGTERM, SIG_DFL);
+    signal(SIGINT, SIG_DFL);
+    signal(SIGHUP, SIG_DFL);
+    sigprocmask(SIG_SETMASK, oldmask, NULL);
+}
+
+static void accept_one(struct listen_set *set, struct listener *l, struct children *c,
+                       int sigfd, const sigset_t *oldmask, listen_serve_fn serve, void *opaque)
+{
+    int fd = accept4(l->fd, NULL, NULL, SOCK_CLOEXEC);
+    pid_t pid;
+
+    if (fd < 0) {
+        if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
+            log_warn("accept on %s: %s", l->desc, strerror(errno));
+        return;
+    }
+    pid = fork();
+    if (pid < 0) {
+        log_error("cannot fork for a connection on %s: %s", l->desc, strerror(errno));
+        close(fd);
+        return;
+    }
+    if (pid == 0) {
+        enum listen_kind kind = l->kind;
+        child_setup(set, sigfd, oldmask);
+        _exit(serve(fd, kind, opaque));
+    }
+    close(fd);
+    children_add(c, pid);
+}
+
+int listen_run(struct listen_set *set, int max_clients, listen_serve_fn serve, void *opaque)
+{
+    struct children c = {.max = max_clients > 0 ? max_clients : 1};
+    struct pollfd pfd[LISTEN_MAX + 1];
+    sigset_t mask, oldmask;
+    bool stopping = false, full_logged = false;
+    int sigfd, ret = 0;
+
+    c.pids = calloc((size_t)c.max, sizeof(*c.pids));
+    if (!c.pids) {
+        log_error("out of memory");
+        return -1;
+    }
+    sigemptyset(&mask);
+    sigaddset(&mask, SIGCHLD);
+    sigaddset(&mask, SIGTERM);
+    sigaddset(&mask, SIGINT);
+    sigaddset(&mask, SIGHUP);
+    sigprocmask(SIG_BLOCK, &mask, &oldmask);
+    sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+    if (sigfd < 0) {
+        log_error("signalfd: %s", strerror(errno));
+        free(c.pids);
+        sigprocmask(SIG_SETMASK, &oldmask, NULL);
+        return -1;
+    }
+    for (size_t i = 0; i < set->n; i++)
+        log_info("listening on %s", set->l[i].desc);
+
+    while (!stopping || c.n > 0) {
+        bool accepting = !stopping && c.n < c.max;
+        nfds_t n = 0;
+
+        pfd[n++] = (struct pollfd){.fd = sigfd, .events = POLLIN};
+        if (accepting)
+            for (size_t i = 0; i < set->n; i++)
+                pfd[n++] = (struct pollfd){.fd = set->l[i].fd, .events = POLLIN};
+        if (!stopping && !accepting && !full_logged) {
+            log_warn("max_clients (%d) connections open; new ones wait until one ends", c.max);
+            full_logged = true;
+        }
+        if (accepting)
+            full_logged = false;
+
+        if (poll(pfd, n, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            log_error("poll: %s", strerror(errno));
+            ret = -1;
+            break;
+        }
+        if (pfd[0].revents & POLLIN) {
+            struct signalfd_siginfo si;
+            while (read(sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+                if (si.ssi_signo == SIGCHLD)
+                    continue;
+                if (si.ssi_signo == SIGHUP) {
+                    log_warn(
+                        "SIGHUP: reloading is not supported; restart to apply libvirtd.conf");
+                } else if (!stopping) {
+                    stopping = true;
+                    log_notice("stopping: no new connections; waiting for %d open ones", c.n);
+                    listen_close(set);
+                } else {
+                    log_warn("second stop request: ending %d open connections", c.n);
+                    for (int i = 0; i < c.n; i++)
+                        kill(c.pids[i], SIGTERM);
+                }
+            }
+            children_reap(&c);
+            continue;
+        }
+        for (nfds_t i = 1; i < n; i++) {
+            if (!(pfd[i].revents & POLLIN) || c.n >= c.max)
+                continue;
+            accept_one(set, &set->l[i - 1], &c, sigfd, &oldmask, serve, opaque);
+        }
+    }
+    close(sigfd);
+    sigprocmask(SIG_SETMASK, &oldmask, NULL);
+    free(c.pids);
+    return ret;
+}

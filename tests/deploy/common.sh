@@ -1,0 +1,113 @@
+# Helpers shared by the deployment tests, on top of tests/integration/lib.sh
+# (it_setup, it_skip, it_wait_socket, it_stop, IT_PIDS, IT_DIR).
+#
+# Environment: LIBVIRTD (the daemon under test); the tests find the other
+# built programs and files beside it or through BUILD_ROOT / SOURCE_ROOT.
+
+deploy_here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+. "$deploy_here/../integration/lib.sh"
+
+# meson points LD_LIBRARY_PATH at our libvirt.so when a test depends on
+# our virsh; real virsh must keep the real one (ours finds its own by rpath).
+unset LD_LIBRARY_PATH
+
+SOURCE_ROOT=${SOURCE_ROOT:-$(cd "$deploy_here/../.." && pwd)}
+
+deploy_need_libvirtd() {
+    [ -x "${LIBVIRTD:-}" ] || {
+        echo "LIBVIRTD='${LIBVIRTD:-}' is not an executable" >&2
+        exit 1
+    }
+    LIBVIRTD=$(cd "$(dirname "$LIBVIRTD")" && pwd)/$(basename "$LIBVIRTD")
+    BUILD_ROOT=${BUILD_ROOT:-$(cd "$(dirname "$LIBVIRTD")/.." && pwd)}
+}
+
+deploy_need_virsh() {
+    command -v virsh >/dev/null 2>&1 || it_skip "virsh not installed"
+}
+
+# A TCP port on 127.0.0.1 that nothing listens on right now.
+free_port() {
+    python3 -c 'import socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])'
+}
+
+# Waits (about 10 s) until something accepts on 127.0.0.1:$1.
+wait_port() {
+    local i
+    for ((i = 0; i < 100; i++)); do
+        (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+        sleep 0.1
+    done
+    echo "nothing listens on 127.0.0.1:$1" >&2
+    return 1
+}
+
+# The clients every way of starting is checked with: real virsh, and ours
+# when OUR_VIRSH names it (meson passes it once client/virsh is built).
+CLIENTS=(virsh)
+[ -n "${OUR_VIRSH:-}" ] && [ -x "$OUR_VIRSH" ] && CLIENTS+=("$OUR_VIRSH")
+VIRSH=virsh
+
+# vsh URI COMMANDS...: $VIRSH, bounded, isolated from the user's config.
+vsh() {
+    local uri=$1
+    shift
+    mkdir -p "$IT_DIR/home"
+    HOME=$IT_DIR/home XDG_CONFIG_HOME=$IT_DIR/home/.config XDG_CACHE_HOME=$IT_DIR/home/.cache \
+        LC_ALL=C timeout 30 "$VIRSH" -c "$uri" "$@" </dev/null
+}
+
+# vsh_ro URI COMMANDS...: the same, read-only (virsh -r).
+vsh_ro() {
+    local uri=$1
+    shift
+    mkdir -p "$IT_DIR/home"
+    HOME=$IT_DIR/home XDG_CONFIG_HOME=$IT_DIR/home/.config XDG_CACHE_HOME=$IT_DIR/home/.cache \
+        LC_ALL=C timeout 30 "$VIRSH" -r -c "$uri" "$@" </dev/null
+}
+
+# client_name: "real virsh" or "our virsh", for check names.
+client_name() {
+    if [ "$VIRSH" = virsh ]; then echo "real virsh"; else echo "our virsh"; fi
+}
+
+T_TOTAL=0
+T_GOOD=0
+
+# check NAME COMMAND...: runs COMMAND, counts it, prints ok/FAIL.
+check() {
+    local name=$1
+    shift
+    T_TOTAL=$((T_TOTAL + 1))
+    if "$@"; then
+        T_GOOD=$((T_GOOD + 1))
+        echo "ok   $name"
+    else
+        echo "FAIL $name"
+    fi
+}
+
+# expect_output NAME WANT COMMAND...: COMMAND's stdout+stderr must contain WANT.
+expect_output() {
+    local name=$1 want=$2 out
+    shift 2
+    T_TOTAL=$((T_TOTAL + 1))
+    out=$("$@" 2>&1)
+    if [[ "$out" == *"$want"* ]]; then
+        T_GOOD=$((T_GOOD + 1))
+        echo "ok   $name"
+    else
+        echo "FAIL $name: expected output containing '$want', got:"
+        printf '%s\n' "$out" | sed 's/^/    /'
+    fi
+}
+
+# Prints the tally and exits 0 only when every check passed.
+finish() {
+    echo "$(basename "$0" .sh): $T_GOOD/$T_TOTAL as expected"
+    [ "$T_GOOD" -eq "$T_TOTAL" ]
+    exit $?
+}

@@ -1,0 +1,158 @@
+#!/bin/bash
+# libvirtd --listen, in the foreground and with --daemon: it binds what
+# libvirtd.conf enables with the configured permissions, serves each
+# connection in its own process (virsh over unix rw, unix ro and tcp),
+# holds connections beyond max_clients back until one ends, stops
+# accepting on SIGTERM while open connections finish, writes and removes
+# its pid file, and starts nothing when the configuration is wrong.
+#
+# Usage: LIBVIRTD=build/src/libvirtd tests/deploy/listen.sh
+
+. "$(dirname "$0")/common.sh"
+deploy_need_libvirtd
+deploy_need_virsh
+it_setup
+
+PORT=$(free_port)
+RUN=$IT_DIR/run
+CONF=$IT_DIR/libvirtd.conf
+cat >"$CONF" <<CONF
+# as a user would write it
+unix_sock_dir = "$RUN"
+listen_tls = 0
+listen_tcp = 1
+listen_addr = "127.0.0.1"
+tcp_port = "$PORT"
+auth_tcp = "none"
+max_clients = 2
+log_level = 2
+CONF
+RW="test+unix:///default?socket=$RUN/libvirt-sock"
+RO="test+unix:///default?socket=$RUN/libvirt-sock-ro"
+TCP="test+tcp://127.0.0.1:$PORT/default"
+
+"$LIBVIRTD" --listen -f "$CONF" </dev/null >"$IT_DIR/fg.log" 2>&1 &
+FG=$!
+IT_PIDS+=("$FG")
+it_wait_socket "$RUN/libvirt-sock-ro" "$FG" || { cat "$IT_DIR/fg.log"; exit 1; }
+wait_port "$PORT" || exit 1
+
+check "rw socket has unix_sock_rw_perms 0700" bash -c "[ \$(stat -c %a '$RUN/libvirt-sock') = 700 ]"
+check "ro socket has unix_sock_ro_perms 0777" bash -c "[ \$(stat -c %a '$RUN/libvirt-sock-ro') = 777 ]"
+
+for VIRSH in "${CLIENTS[@]}"; do
+    c=$(client_name)
+    expect_output "--listen serves $c on the rw socket" "Domain 'test' destroyed" \
+        vsh "$RW" 'destroy test'
+    expect_output "each connection is its own process with its own state ($c)" "running" \
+        vsh "$RW" 'domstate test'
+    expect_output "--listen serves $c read-only on the ro socket" "read only access prevents" \
+        vsh "$RO" 'destroy test'
+    expect_output "--listen serves $c over tcp" "Domain 'test' destroyed" vsh "$TCP" 'destroy test'
+done
+check "connections are logged with their peers" \
+    bash -c "grep -q 'client unix pid=[0-9]* uid=[0-9]* gid=[0-9]* connected on unix-rw' '$IT_DIR/fg.log' &&
+             grep -q 'client 127.0.0.1:[0-9]* connected on tcp' '$IT_DIR/fg.log'"
+check "each connection was served by a different process" \
+    bash -c "[ \$(grep 'connected on' '$IT_DIR/fg.log' | sed 's/^libvirtd\[\([0-9]*\)\].*/\1/' | sort -u | wc -l) -ge 3 ]"
+
+# max_clients = 2: a third connection waits until one of two ends.
+VIRSH=virsh
+hold() { vsh "$1" "event --all --loop --timeout $2" >/dev/null 2>&1; }
+hold "$RW" 3 &
+H1=$!
+hold "$RO" 3 &
+H2=$!
+sleep 1
+vsh "$RW" 'domstate test' >"$IT_DIR/third.out" 2>&1 &
+THIRD=$!
+sleep 1
+check "beyond max_clients a connection waits" kill -0 "$THIRD"
+wait "$H1" "$H2"
+wait "$THIRD"
+check "and is served once a slot frees" grep -q running "$IT_DIR/third.out"
+expect_output "reaching max_clients is logged" "max_clients (2) connections open" cat "$IT_DIR/fg.log"
+
+# SIGTERM: stop accepting, let the open connection finish, then exit 0.
+hold "$RW" 3 &
+H1=$!
+sleep 1
+kill -TERM "$FG"
+sleep 0.5
+check "after SIGTERM the sockets are gone" bash -c "[ ! -e '$RUN/libvirt-sock' ] && [ ! -e '$RUN/libvirt-sock-ro' ]"
+check "after SIGTERM tcp refuses" bash -c "! (exec 3<>/dev/tcp/127.0.0.1/$PORT) 2>/dev/null"
+check "an open connection keeps the daemon running" kill -0 "$FG"
+wait "$H1"
+for ((i = 0; i < 50; i++)); do kill -0 "$FG" 2>/dev/null || break; sleep 0.1; done
+wait "$FG"
+rc=$?
+check "once it ends the daemon exits 0 (got $rc)" test "$rc" -eq 0
+
+# --daemon with --pid-file.
+PIDF=$IT_DIR/libvirtd.pid
+"$LIBVIRTD" --listen --daemon --pid-file "$PIDF" --config "$CONF" </dev/null >"$IT_DIR/bg.out" 2>&1
+rc=$?
+check "--daemon returns 0 once ready (got $rc)" test "$rc" -eq 0
+DPID=$(cat "$PIDF" 2>/dev/null)
+[ -n "$DPID" ] && IT_PIDS+=("$DPID")
+check "the pid file names the running daemon" bash -c "[ -n '$DPID' ] && kill -0 '$DPID'"
+check "the daemon is in its own session" bash -c "[ \$(ps -o sid= -p '$DPID') -eq '$DPID' ] 2>/dev/null || [ \$(ps -o sid= -p '$DPID') != \$(ps -o sid= -p $$) ]"
+for VIRSH in "${CLIENTS[@]}"; do
+    expect_output "--daemon serves $(client_name)" " test " vsh "$RW" 'list --all'
+    expect_output "--daemon serves $(client_name) over tcp" " test " vsh "$TCP" 'list --all'
+done
+VIRSH=virsh
+"$LIBVIRTD" --listen --daemon --pid-file "$PIDF" --config "$CONF" >"$IT_DIR/second.out" 2>&1
+rc=$?
+check "a second daemon on the same sockets refuses (got $rc)" test "$rc" -ne 0
+expect_output "and says why" "in use by another daemon" cat "$IT_DIR/second.out"
+kill -TERM "$DPID"
+for ((i = 0; i < 50; i++)); do kill -0 "$DPID" 2>/dev/null || break; sleep 0.1; done
+check "SIGTERM stops the daemon" bash -c "! kill -0 '$DPID' 2>/dev/null"
+check "and removes its pid file and sockets" bash -c "[ ! -e '$PIDF' ] && [ ! -e '$RUN/libvirt-sock' ]"
+
+# A daemon killed outright leaves its sockets; the next one replaces them.
+"$LIBVIRTD" --listen -f "$CONF" </dev/null >"$IT_DIR/k.log" 2>&1 &
+K=$!
+IT_PIDS+=("$K")
+it_wait_socket "$RUN/libvirt-sock-ro" "$K"
+sleep 0.2
+kill -9 "$K"
+wait "$K" 2>/dev/null
+"$LIBVIRTD" --listen -f "$CONF" </dev/null >"$IT_DIR/k2.log" 2>&1 &
+K2=$!
+IT_PIDS+=("$K2")
+sleep 0.5
+expect_output "stale sockets are replaced" " test " vsh "$RW" 'list --all'
+it_stop "$K2"
+
+# Nothing starts on a bad configuration.
+bad() {
+    local name=$1 text=$2 want=$3 out rc
+    printf '%b' "$text" >"$IT_DIR/$name.conf"
+    rm -rf "$IT_DIR/badrun"
+    out=$(timeout 10 "$LIBVIRTD" --listen -f "$IT_DIR/$name.conf" 2>&1 </dev/null)
+    rc=$?
+    T_TOTAL=$((T_TOTAL + 1))
+    if [ $rc -eq 4 ] && [[ "$out" == *"$want"* ]] && [ ! -e "$IT_DIR/badrun" ]; then
+        T_GOOD=$((T_GOOD + 1))
+        echo "ok   $name: refused with '$want'"
+    else
+        echo "FAIL $name: expected exit 4 and '$want', got $rc: $out"
+    fi
+}
+bad bad-type "unix_sock_dir = \"$IT_DIR/badrun\"\nlisten_tls = 0\nmax_clients = \"many\"\n" \
+    "$IT_DIR/bad-type.conf:3: max_clients must be a number"
+bad bad-value "unix_sock_dir = \"$IT_DIR/badrun\"\nlisten_tls = 0\n\nunix_sock_rw_perms = \"rw\"\n" \
+    "$IT_DIR/bad-value.conf:4: unix_sock_rw_perms must be an octal mode"
+bad tls-not-built "unix_sock_dir = \"$IT_DIR/badrun\"\n" "TLS is not built yet"
+bad tcp-needs-auth-none "unix_sock_dir = \"$IT_DIR/badrun\"\nlisten_tls = 0\nlisten_tcp = 1\n" \
+    'auth_tcp = "sasl" is not supported'
+out=$("$LIBVIRTD" --listen -f "$IT_DIR/missing-file.conf" 2>&1)
+rc=$?
+check "an explicit config file that does not exist is an error (got $rc)" test "$rc" -eq 4
+expect_output "and the error names it" "$IT_DIR/missing-file.conf: cannot open" echo "$out"
+expect_output "unknown keys are warned about with file:line" "$CONF.2:2: unknown key frobnicate" \
+    bash -c "printf 'unix_sock_dir = \"$IT_DIR/badrun\"\nfrobnicate = 1\nlisten_tls = 2\n' >'$CONF.2'; '$LIBVIRTD' --listen -f '$CONF.2' 2>&1"
+
+finish

@@ -1,0 +1,83 @@
+#!/bin/bash
+# xinetd: the shipped service files (conf/xinetd.d), with only the port,
+# address and paths changed, run by a real xinetd on loopback; each
+# connection starts one `libvirtd --inetd` that serves virsh and exits.
+#
+# Usage: LIBVIRTD=build/src/libvirtd [XINETD_DIR=build/conf] tests/deploy/xinetd.sh
+
+. "$(dirname "$0")/common.sh"
+deploy_need_libvirtd
+deploy_need_virsh
+XINETD=$(command -v xinetd || echo /usr/sbin/xinetd)
+[ -x "$XINETD" ] || it_skip "xinetd not installed (apt-get install xinetd)"
+it_setup
+
+D=$IT_DIR/xinetd.d
+mkdir -p "$D"
+PORT_TCP=$(free_port)
+PORT_TLS=$(free_port)
+CONF=$IT_DIR/libvirtd.conf
+cat >"$CONF" <<CONF
+auth_tcp = "none"
+log_outputs = "2:file:$IT_DIR/libvirtd.log"
+CONF
+
+# The service file as shipped, made to run here.
+service() {
+    local name=$1 port=$2 src
+    if [ -n "${XINETD_DIR:-}" ] && [ -f "$XINETD_DIR/$name" ]; then
+        src=$XINETD_DIR/$name
+    else
+        src=$SOURCE_ROOT/conf/xinetd.d/$name.in
+    fi
+    sed -e "s|^\(\s*port\s*=\).*|\1 $port|" \
+        -e "s|^\(\s*disable\s*=\).*|\1 no|" \
+        -e "s|^\(\s*server\s*=\).*|\1 $LIBVIRTD|" \
+        -e "s|^\(\s*\)# bind\(\s*=\).*|\1bind\2 127.0.0.1|" \
+        -e "s|^}|\tenv\t\t= LIBVIRTD_CONFIG=$CONF\n}|" \
+        "$src" >"$D/$name"
+}
+service libvirtd-tcp "$PORT_TCP"
+service libvirtd-tls "$PORT_TLS"
+check "the tcp service runs libvirtd --inetd with wait = no" \
+    bash -c "grep -Eq 'server_args\s*=\s*--inetd --socket-kind=tcp' '$D/libvirtd-tcp' && grep -Eq 'wait\s*=\s*no' '$D/libvirtd-tcp'"
+check "the tls service runs libvirtd --inetd --socket-kind=tls" \
+    grep -Eq 'server_args\s*=\s*--inetd --socket-kind=tls' "$D/libvirtd-tls"
+
+cat >"$IT_DIR/xinetd.conf" <<XCONF
+defaults
+{
+	log_type	= FILE $IT_DIR/xinetd.log
+	instances	= 10
+}
+includedir $D
+XCONF
+
+"$XINETD" -f "$IT_DIR/xinetd.conf" -pidfile "$IT_DIR/xinetd.pid" -dontfork -stayalive \
+    </dev/null >"$IT_DIR/xinetd.out" 2>&1 &
+XPID=$!
+IT_PIDS+=("$XPID")
+wait_port "$PORT_TCP" || { cat "$IT_DIR/xinetd.out" "$IT_DIR/xinetd.log" 2>/dev/null; exit 1; }
+
+TCP="test+tcp://127.0.0.1:$PORT_TCP/default"
+for VIRSH in "${CLIENTS[@]}"; do
+    c=$(client_name)
+    expect_output "xinetd serves $c over tcp" "Domain 'test' destroyed" \
+        vsh "$TCP" 'list --all; destroy test'
+    expect_output "each xinetd connection is a fresh process ($c)" "running" vsh "$TCP" 'domstate test'
+done
+sleep 0.5
+check "xinetd connections are logged with the peer address" \
+    grep -q "client 127.0.0.1:[0-9]* connected on tcp" "$IT_DIR/libvirtd.log"
+check "and at close" grep -q "client 127.0.0.1:[0-9]* disconnected" "$IT_DIR/libvirtd.log"
+check "every libvirtd started by xinetd exited 0" \
+    bash -c "grep -q 'EXIT: libvirtd-tcp status=0' '$IT_DIR/xinetd.log' && ! grep -q 'EXIT: libvirtd-tcp status=[1-9]' '$IT_DIR/xinetd.log' || { cat '$IT_DIR/xinetd.log'; false; }"
+
+# TLS: until the TLS layer exists the connection is refused, saying why.
+VIRSH=virsh
+vsh "test+tcp://127.0.0.1:$PORT_TLS/default" 'uri' >/dev/null 2>&1
+sleep 0.5
+check "the tls service refuses clearly while TLS is not built" \
+    grep -q "TLS is not built yet" "$IT_DIR/libvirtd.log"
+
+finish
