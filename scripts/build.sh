@@ -5,4 +5,4 @@ cd "$(dirname "$0")/.."
 if [ ! -f build/build.ninja ]; then
     meson setup build
 fi
-ninja -C build
+ninja -C build -j2
