@@ -9,8 +9,6 @@
 #include "error.h"
 #include "wire.h"
 
-void conn_domain_unref(virConnectPtr conn);
-
 #define CHECK_CONN(conn, fail)                                                           \
     do {                                                                                 \
         api_enter();                                                                     \
@@ -226,8 +224,7 @@ int virConnectGetMaxVcpus(virConnectPtr conn, const char *type)
 int virConnectIsEncrypted(virConnectPtr conn)
 {
     CHECK_CONN(conn, -1);
-    /* Only TLS would encrypt, and this library has no TLS yet. */
-    return 0;
+    return conn->tr.tls ? 1 : 0;
 }
 
 int virConnectIsSecure(virConnectPtr conn)

@@ -108,6 +108,15 @@ int conn_call(virConnectPtr conn, int proc, xdrproc_t args_fn, const void *args,
 virDomainPtr conn_domain_new(virConnectPtr conn, const char *name, const unsigned char *uuid,
                              int id);
 
+/* Drops the connection reference a domain handle held (virDomainFree). */
+void conn_domain_unref(virConnectPtr conn);
+
+/* Registers the connection's fd and a dispatch timer with the default
+ * event loop, once, if one is registered (events need it). Returns 0, or
+ * -1 when there is no event loop or the connection is dead. Call without
+ * the connection's lock. */
+int conn_attach_event_loop(virConnectPtr conn);
+
 /* API entry and failure bookkeeping (errors.c): every public function
  * calls api_enter first and api_fail(conn or NULL) before returning an
  * error, which publishes the recorded error as virGetLastError's and calls

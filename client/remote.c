@@ -127,7 +127,11 @@ static void conn_mark_dead(virConnectPtr conn, int reason, const char *what, int
 
     conn->dead = 1;
     conn->close_reason = reason;
-    if (child)
+    if (conn->tr.pid > 0)
+        /* As libvirt: what the child said, then the socket error. */
+        error_report(ERR_SYSTEM_ERROR, VIR_FROM_RPC, "Cannot recv data: %s: %s",
+                     child ? child : "", "Connection reset by peer");
+    else if (child)
         error_report(ERR_SYSTEM_ERROR, VIR_FROM_RPC, "%s: %s", what, child);
     else if (err)
         error_report(ERR_SYSTEM_ERROR, VIR_FROM_RPC, "%s: %s", what, strerror(err));
@@ -136,7 +140,7 @@ static void conn_mark_dead(virConnectPtr conn, int reason, const char *what, int
     free(child);
 }
 
-static void conn_dead_error(virConnectPtr conn)
+static void conn_dead_error(void)
 {
     error_report(ERR_INTERNAL_ERROR, VIR_FROM_RPC, "%s", "client socket is closed");
 }
@@ -231,8 +235,12 @@ static int process_frames(virConnectPtr conn, long serial, int proc, xdrproc_t r
         } else if (hdr.prog == MESSAGE_PROGRAM_REMOTE && hdr.type == MESSAGE_EVENT) {
             queue_event(conn, frame, (size_t)len, hdr.proc);
         } else if (hdr.prog == MESSAGE_PROGRAM_REMOTE && hdr.type == MESSAGE_REPLY &&
-                   serial >= 0 && hdr.serial == (unsigned)serial && hdr.proc == proc) {
-            if (hdr.status == MESSAGE_OK) {
+                   serial >= 0 && hdr.serial == (unsigned)serial) {
+            if (hdr.proc != proc) {
+                error_report(ERR_RPC, VIR_FROM_RPC, "Unexpected procedure %d in reply to %d",
+                             hdr.proc, proc);
+                *done = -1;
+            } else if (hdr.status == MESSAGE_OK) {
                 if (ret_fn && message_decode_body(frame, (size_t)len, ret_fn, ret) < 0) {
                     error_report(ERR_RPC, VIR_FROM_RPC, "%s", "Unable to decode message payload");
                     *done = -1;
@@ -285,6 +293,7 @@ static int read_some(virConnectPtr conn, int timeout_ms)
     struct pollfd pfd = {.fd = channel_read_fd(conn->ch), .events = POLLIN};
     int rc;
 
+    transport_drain_stderr(&conn->tr);
     do
         rc = poll(&pfd, 1, timeout_ms);
     while (rc < 0 && errno == EINTR);
@@ -330,7 +339,7 @@ int conn_call(virConnectPtr conn, int proc, xdrproc_t args_fn, const void *args,
 
     pthread_mutex_lock(&conn->lock);
     if (conn->dead) {
-        conn_dead_error(conn);
+        conn_dead_error();
         pthread_mutex_unlock(&conn->lock);
         return -1;
     }
@@ -343,8 +352,13 @@ int conn_call(virConnectPtr conn, int proc, xdrproc_t args_fn, const void *args,
     while (!done) {
         if (process_frames(conn, serial, proc, ret_fn, ret, &done) < 0)
             break;
-        if (done)
+        if (done) {
+            /* Frames that came in the same read as the reply (events,
+             * pings) would otherwise wait for the next read. */
+            int ignored = 0;
+            process_frames(conn, -1, 0, NULL, NULL, &ignored);
             break;
+        }
         if (read_some(conn, -1) < 0)
             break;
     }
@@ -501,10 +515,6 @@ static int authenticate(virConnectPtr conn)
     xdr_free((xdrproc_t)xdr_remote_auth_list_ret, (char *)&r);
     return ok ? 0 : -1;
 }
-
-/* Registers the fd and a dispatch timer with the default event loop, once,
- * when one is registered. Called with the lock not held. */
-int conn_attach_event_loop(virConnectPtr conn);
 
 int conn_attach_event_loop(virConnectPtr conn)
 {
@@ -717,6 +727,14 @@ static void conn_shutdown(virConnectPtr conn)
     timer = conn->dispatch_timer;
     ka = conn->ka_timer;
     conn->watch = conn->dispatch_timer = conn->ka_timer = -1;
+    /* The stream goes now, not when the event loop lets go of the memory
+     * (an application may never run the loop again): the peer sees the
+     * end at once and a child we started is reaped. */
+    if (conn->ch) {
+        channel_free(conn->ch);
+        conn->ch = NULL;
+    }
+    transport_close(&conn->tr);
     pthread_mutex_unlock(&conn->lock);
     /* Each removal drops the event loop's reference when the loop purges
      * it; the memory goes with the last one. */
@@ -754,9 +772,6 @@ int virConnectClose(virConnectPtr conn)
     }
     return pub_refs_dec(conn);
 }
-
-/* Used by virDomainFree for the reference a domain holds. */
-void conn_domain_unref(virConnectPtr conn);
 
 void conn_domain_unref(virConnectPtr conn)
 {

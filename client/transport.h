@@ -7,14 +7,18 @@
 
 #include <sys/types.h>
 
+#include "tls.h"
 #include "uri.h"
 
 struct transport {
     int fd;       /* the stream; passed on to a channel, which closes it */
     pid_t pid;    /* the child at the other end, 0 when none */
     int err_fd;   /* read end of the child's stderr, -1 when none */
-    int secure;   /* a local socket or a child: nobody in between */
+    int secure;   /* unix socket, ssh, or a daemon we spawned (not tcp, not ext) */
     int spawned;  /* we started libvirtd for a local URI */
+    struct tls_relay *tls; /* the TLS session's relay, or NULL */
+    char errbuf[4096]; /* the tail of what the child wrote on stderr */
+    size_t errlen;
 };
 
 /* Connects as `uri` says; `readonly` picks the read-only unix socket and
@@ -23,11 +27,16 @@ struct transport {
  * '...': ...", "unable to connect to server at 'h:p': ..."). */
 int transport_open(const struct uri *uri, int readonly, struct transport *tr);
 
+/* Reads what the child wrote on stderr since the last call, without
+ * blocking, keeping the last sizeof(errbuf) bytes: a chatty child never
+ * blocks on a full pipe while the connection is in use. */
+void transport_drain_stderr(struct transport *tr);
+
 /* What the child wrote on stderr so far (trimmed), or NULL. Caller frees. */
 char *transport_child_stderr(struct transport *tr);
 
-/* Closes err_fd and reaps the child (terminating it if it lingers). Does
- * not close tr->fd. */
+/* Closes err_fd, reaps the child (terminating it if it lingers) and waits
+ * for the TLS relay. Does not close tr->fd; close it first. */
 void transport_close(struct transport *tr);
 
 /* The directory holding libvirt-sock and libvirt-sock-ro for local URIs:

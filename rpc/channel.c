@@ -1,6 +1,8 @@
 #include "channel.h"
 
 #include <errno.h>
+#include <gnutls/gnutls.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +18,9 @@ struct channel {
     size_t start; /* first unconsumed byte */
     size_t end;   /* one past the last received byte */
     size_t cap;
+    gnutls_session_t tls; /* NULL: plain */
+    void (*tls_release)(void *);
+    void *tls_release_opaque;
 };
 
 struct channel *channel_new(int rfd, int wfd)
@@ -33,6 +38,10 @@ void channel_free(struct channel *ch)
 {
     if (!ch)
         return;
+    if (ch->tls)
+        gnutls_deinit(ch->tls);
+    if (ch->tls_release)
+        ch->tls_release(ch->tls_release_opaque);
     if (ch->wfd >= 0 && ch->wfd != ch->rfd)
         close(ch->wfd);
     if (ch->rfd >= 0)
@@ -44,6 +53,11 @@ void channel_free(struct channel *ch)
 int channel_read_fd(const struct channel *ch)
 {
     return ch->rfd;
+}
+
+int channel_write_fd(const struct channel *ch)
+{
+    return ch->wfd;
 }
 
 size_t channel_pending(const struct channel *ch)
@@ -70,6 +84,47 @@ static int channel_reserve(struct channel *ch, size_t need)
     return 0;
 }
 
+/* Reads application data into the buffer, then whatever gnutls still holds
+ * decrypted: the session loop polls the fd, and a record already read from
+ * it would otherwise wait for the next byte from the peer. */
+static ssize_t channel_fill_tls(struct channel *ch)
+{
+    ssize_t n, total = 0;
+
+    for (;;) {
+        do
+            n = gnutls_record_recv(ch->tls, ch->in + ch->end, ch->cap - ch->end);
+        while (n == GNUTLS_E_INTERRUPTED);
+        if (n < 0) {
+            if (total > 0)
+                break; /* report it on the next call */
+            if (n == GNUTLS_E_AGAIN) {
+                errno = EAGAIN;
+                return -1;
+            }
+            /* A peer that closes its socket without close_notify has hung
+             * up as surely as one that sends it; frames carry their own
+             * length, so a cut-off frame is still noticed by the caller. */
+            if (n == GNUTLS_E_PREMATURE_TERMINATION)
+                return 0;
+            errno = EIO;
+            return -1;
+        }
+        if (n == 0)
+            return total;
+        ch->end += (size_t)n;
+        total += n;
+        size_t more = gnutls_record_check_pending(ch->tls);
+        if (more == 0)
+            break;
+        if (ch->cap - ch->end < more && channel_reserve(ch, ch->end - ch->start + more) < 0) {
+            errno = ENOMEM;
+            return -1;
+        }
+    }
+    return total;
+}
+
 ssize_t channel_fill(struct channel *ch)
 {
     size_t want = CHANNEL_READ_CHUNK;
@@ -88,6 +143,8 @@ ssize_t channel_fill(struct channel *ch)
             return -1;
         }
     }
+    if (ch->tls)
+        return channel_fill_tls(ch);
     ssize_t n;
     do
         n = read(ch->rfd, ch->in + ch->end, ch->cap - ch->end);
@@ -126,9 +183,45 @@ void channel_consume(struct channel *ch, size_t len)
     }
 }
 
+static int channel_wait(int fd, short events)
+{
+    struct pollfd pfd = {.fd = fd, .events = events};
+
+    if (poll(&pfd, 1, -1) < 0 && errno != EINTR)
+        return -1;
+    return 0;
+}
+
+static int channel_write_tls(struct channel *ch, const unsigned char *p, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = gnutls_record_send(ch->tls, p, len);
+        if (n == GNUTLS_E_INTERRUPTED)
+            continue;
+        if (n == GNUTLS_E_AGAIN) {
+            /* gnutls keeps the record it began; the retry repeats the same
+             * arguments, as its manual asks. */
+            int dir = gnutls_record_get_direction(ch->tls);
+            if (channel_wait(dir ? ch->wfd : ch->rfd, dir ? POLLOUT : POLLIN) < 0)
+                return -1;
+            continue;
+        }
+        if (n < 0) {
+            errno = EIO;
+            return -1;
+        }
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
 int channel_write(struct channel *ch, const void *buf, size_t len)
 {
     const unsigned char *p = buf;
+
+    if (ch->tls)
+        return channel_write_tls(ch, p, len);
 
     while (len > 0) {
         ssize_t n = write(ch->wfd, p, len);
@@ -136,8 +229,7 @@ int channel_write(struct channel *ch, const void *buf, size_t len)
             if (errno == EINTR)
                 continue;
             if (errno == EAGAIN) {
-                struct pollfd pfd = {.fd = ch->wfd, .events = POLLOUT};
-                if (poll(&pfd, 1, -1) < 0 && errno != EINTR)
+                if (channel_wait(ch->wfd, POLLOUT) < 0)
                     return -1;
                 continue;
             }
@@ -147,4 +239,66 @@ int channel_write(struct channel *ch, const void *buf, size_t len)
         len -= (size_t)n;
     }
     return 0;
+}
+
+/* gnutls's transport: the channel's own fds with read(2) and write(2), so a
+ * TLS session runs over a pipe pair (--stdio, inetd) as over a socket. */
+static ssize_t channel_tls_pull(gnutls_transport_ptr_t opaque, void *buf, size_t len)
+{
+    struct channel *ch = opaque;
+    ssize_t n;
+
+    do
+        n = read(ch->rfd, buf, len);
+    while (n < 0 && errno == EINTR);
+    if (n < 0)
+        gnutls_transport_set_errno(ch->tls, errno);
+    return n;
+}
+
+static ssize_t channel_tls_push(gnutls_transport_ptr_t opaque, const void *buf, size_t len)
+{
+    struct channel *ch = opaque;
+    ssize_t n;
+
+    do
+        n = write(ch->wfd, buf, len);
+    while (n < 0 && errno == EINTR);
+    if (n < 0)
+        gnutls_transport_set_errno(ch->tls, errno);
+    return n;
+}
+
+/* Waits up to ms milliseconds (GNUTLS_INDEFINITE_TIMEOUT: forever) for
+ * input: > 0 readable, 0 timed out, -1 error. */
+static int channel_tls_pull_timeout(gnutls_transport_ptr_t opaque, unsigned int ms)
+{
+    struct channel *ch = opaque;
+    struct pollfd pfd = {.fd = ch->rfd, .events = POLLIN};
+    int timeout = ms == GNUTLS_INDEFINITE_TIMEOUT ? -1 : ms > INT_MAX ? INT_MAX : (int)ms;
+    int n;
+
+    do
+        n = poll(&pfd, 1, timeout);
+    while (n < 0 && errno == EINTR);
+    if (n < 0)
+        gnutls_transport_set_errno(ch->tls, errno);
+    return n;
+}
+
+void channel_attach_tls(struct channel *ch, struct gnutls_session_int *tls,
+                        void (*release)(void *), void *opaque)
+{
+    ch->tls = tls;
+    ch->tls_release = release;
+    ch->tls_release_opaque = opaque;
+    gnutls_transport_set_ptr(tls, ch);
+    gnutls_transport_set_pull_function(tls, channel_tls_pull);
+    gnutls_transport_set_push_function(tls, channel_tls_push);
+    gnutls_transport_set_pull_timeout_function(tls, channel_tls_pull_timeout);
+}
+
+struct gnutls_session_int *channel_tls(const struct channel *ch)
+{
+    return ch->tls;
 }

@@ -20,6 +20,13 @@ static int on_lifecycle(virConnectPtr conn, virDomainPtr dom, int event, int det
     return 0;
 }
 
+/* Bounds each virEventRunDefaultImpl round to 100 ms. */
+static void on_tick(int timer, void *opaque)
+{
+    (void)timer;
+    (void)opaque;
+}
+
 static void print_error(const char *what)
 {
     virErrorPtr e = virGetLastError();
@@ -65,7 +72,7 @@ int main(int argc, char **argv)
     virNodeInfo ni;
     unsigned long ver;
     char *s;
-    int n, ids[16], cb;
+    int n, ids[16], cb, tick;
     char *names[16];
     static const char xml[] =
         "<domain type='test'><name>apicheck</name>"
@@ -148,10 +155,12 @@ int main(int argc, char **argv)
             print_error("virDomainUndefine");
         virDomainFree(dom);
     }
-    /* Let the events arrive. */
-    for (int i = 0; i < 50 && lifecycle_events < 5; i++) {
+    /* Let the five lifecycle events arrive (defined, started, suspended,
+     * resumed, stopped, undefined: six with undefine); wait up to 5 s. */
+    tick = virEventAddTimeout(100, on_tick, NULL, NULL);
+    for (int i = 0; i < 50 && lifecycle_events < 6; i++)
         virEventRunDefaultImpl();
-    }
+    virEventRemoveTimeout(tick);
     if (cb >= 0 && virConnectDomainEventDeregisterAny(conn, cb) < 0)
         print_error("virConnectDomainEventDeregisterAny");
     printf("close %d\n", virConnectClose(conn));

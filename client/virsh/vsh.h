@@ -1,0 +1,124 @@
+/* vsh: the command engine of our virsh. Commands are data (name, options,
+ * handler); a command line is parsed against them with real virsh's rules
+ * (any non-boolean option may be given positionally, in declaration order;
+ * required ones are checked; errors worded as virsh words them) and run
+ * with a connection that is opened on first need. */
+#ifndef VIRSH_VSH_H
+#define VIRSH_VSH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+
+enum vsh_opt_type {
+    VSH_OT_BOOL,   /* --flag */
+    VSH_OT_STRING, /* --name value */
+    VSH_OT_INT,    /* --name number */
+    VSH_OT_DATA,   /* a string usually given positionally */
+};
+
+enum {
+    VSH_OFLAG_REQ = 1 << 0, /* must be given */
+};
+
+struct vsh_opt_def {
+    const char *name;
+    enum vsh_opt_type type;
+    unsigned int flags;
+};
+
+#define VSH_MAX_OPTS 32
+
+struct vsh_ctl;
+struct vsh_cmd;
+
+typedef bool (*vsh_handler)(struct vsh_ctl *ctl, const struct vsh_cmd *cmd);
+
+struct vsh_cmd_def {
+    const char *name;
+    vsh_handler handler;
+    const struct vsh_opt_def *opts; /* terminated by a NULL name */
+    const char *help;
+    bool no_connect; /* runs without a connection */
+};
+
+/* A parsed command: which options were given and their values. */
+struct vsh_cmd {
+    const struct vsh_cmd_def *def;
+    bool seen[VSH_MAX_OPTS];
+    const char *value[VSH_MAX_OPTS];
+    struct vsh_cmd *next;
+};
+
+struct vsh_ctl {
+    char *connname;      /* URI to connect to, NULL for the default */
+    virConnectPtr conn;
+    bool readonly;
+    bool quiet;
+    bool interactive;
+    bool timing;
+    int keepalive_interval; /* -1: library default */
+    int keepalive_count;
+    char escape_char;
+    virErrorPtr last_error; /* saved by the error handler */
+};
+
+/* Output: vsh_print always, vsh_print_extra unless -q; vsh_error writes
+ * "error: ..." to stderr. */
+void vsh_print(struct vsh_ctl *ctl, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void vsh_print_extra(struct vsh_ctl *ctl, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void vsh_error(struct vsh_ctl *ctl, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Prints and forgets the library's last error ("error: <message>"). */
+void vsh_report_error(struct vsh_ctl *ctl);
+void vsh_reset_libvirt_error(struct vsh_ctl *ctl);
+
+/* Option access. */
+bool vsh_opt_bool(const struct vsh_cmd *cmd, const char *name);
+/* The string value, or NULL when not given. */
+const char *vsh_opt_string(const struct vsh_cmd *cmd, const char *name);
+/* 0 not given, 1 parsed into *value, -1 malformed (error printed). */
+int vsh_opt_int(struct vsh_ctl *ctl, const struct vsh_cmd *cmd, const char *name, int *value);
+/* A size with an optional unit suffix, in units of `scale` bytes by
+ * default; *value in bytes. Same returns as vsh_opt_int. */
+int vsh_opt_scaled(struct vsh_ctl *ctl, const struct vsh_cmd *cmd, const char *name,
+                   unsigned long long *value, unsigned long long scale,
+                   unsigned long long max);
+
+/* Connection helpers. */
+bool vsh_connect(struct vsh_ctl *ctl, const char *uri, bool readonly);
+void vsh_disconnect(struct vsh_ctl *ctl);
+
+/* Domain lookup the way virsh does it: by id, uuid, name as `by` allows.
+ * Prints "failed to get domain '...'" on failure. */
+enum { VSH_BYID = 1, VSH_BYUUID = 2, VSH_BYNAME = 4, VSH_BYALL = 7 };
+virDomainPtr vsh_lookup_domain(struct vsh_ctl *ctl, const char *n, unsigned int by);
+/* Looks up the command's "domain" option; *name gets its text. */
+virDomainPtr vsh_command_domain(struct vsh_ctl *ctl, const struct vsh_cmd *cmd,
+                                unsigned int by, const char **name);
+
+/* Reads a whole file; NULL with an error printed. */
+char *vsh_read_file(struct vsh_ctl *ctl, const char *path);
+
+/* The command tables. */
+extern const struct vsh_cmd_def vsh_host_cmds[];
+extern const struct vsh_cmd_def vsh_domain_cmds[];
+
+/* Event waiting for the "event" command: started before registering,
+ * returns how the wait ended. */
+enum vsh_event_end { VSH_EVENT_DONE, VSH_EVENT_TIMEOUT, VSH_EVENT_INTERRUPT };
+void vsh_event_start(struct vsh_ctl *ctl, int timeout_ms);
+void vsh_event_done(struct vsh_ctl *ctl);
+enum vsh_event_end vsh_event_wait(struct vsh_ctl *ctl);
+
+/* A table printed like virsh's vshTable. */
+struct vsh_table;
+struct vsh_table *vsh_table_new(const char *first, ...);
+void vsh_table_row(struct vsh_table *t, const char *first, ...);
+void vsh_table_print(struct vsh_ctl *ctl, struct vsh_table *t);
+void vsh_table_free(struct vsh_table *t);
+
+#endif

@@ -1,0 +1,219 @@
+#!/bin/bash
+# The TLS matrix of issue 4: every certificate case, on the end that checks
+# it, with each pairing of real libvirt 9.0 and ours:
+#   real virsh -> real libvirtd   (the oracle: what users see today)
+#   real virsh -> ours            (tests/tls/tls-server: rpc/tls + session_run)
+#   our client -> real libvirtd   (tests/tls/tls-client: rpc/tls's client end)
+#   our client -> ours
+# Each refusal is asserted on both ends: the client's message, and the
+# reason in the server's log. Needs $TLS_SERVER and $TLS_CLIENT (meson sets
+# them); exits 77 when real libvirt 9.0 or certtool is missing.
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../integration/lib.sh"
+. "$here/tls-lib.sh"
+
+it_need_real_libvirt
+it_need_socket_activate
+for v in TLS_SERVER TLS_CLIENT; do
+    [ -x "${!v:-}" ] || {
+        it_log "$v='${!v:-}' is not an executable"
+        exit 1
+    }
+done
+tls_setup
+export PKI TLS_CLIENT
+
+FAILS=0
+PASSES=0
+
+pass() {
+    PASSES=$((PASSES + 1))
+    printf 'PASS %s\n' "$1"
+}
+
+fail() {
+    FAILS=$((FAILS + 1))
+    printf 'FAIL %s\n' "$1"
+    shift
+    printf '     %s\n' "$@"
+}
+
+# expect NAME OK|REFUSED PATTERN CMD...: runs CMD (bounded), checks that it
+# succeeded or failed as told and that its output contains PATTERN.
+expect() {
+    local name=$1 want=$2 pattern=$3 out rc
+    shift 3
+    if [ "$(type -t "$1")" = function ]; then
+        # timeout(1) runs programs: give it a shell that knows the function.
+        out=$(timeout 30 bash -c "$(declare -f "$1")"'; "$@"' _ "$@" 2>&1)
+    else
+        out=$(timeout 30 "$@" 2>&1)
+    fi
+    rc=$?
+    if [ "$want" = OK ] && [ $rc -ne 0 ]; then
+        fail "$name" "expected success, got status $rc:" "$out"
+    elif [ "$want" = REFUSED ] && [ $rc -eq 0 ]; then
+        fail "$name" "expected a refusal, it connected:" "$out"
+    elif [ $rc -eq 124 ]; then
+        fail "$name" "timed out"
+    elif ! grep -qF -- "$pattern" <<<"$out"; then
+        fail "$name" "expected output containing: $pattern" "got: $out"
+    else
+        pass "$name"
+        printf '     -> %s\n' "$(grep -F -- "$pattern" <<<"$out" | head -1)"
+    fi
+}
+
+# log_mark FILE / log_expect NAME FILE PATTERN: the server's log since the
+# mark must contain PATTERN (waits up to 2 s for the line to be written).
+log_mark() { LOG_MARK=$(stat -c %s "$1" 2>/dev/null || echo 0); }
+
+log_expect() {
+    local name=$1 file=$2 pattern=$3 i
+    for ((i = 0; i < 20; i++)); do
+        if tail -c +"$((LOG_MARK + 1))" "$file" | grep -qF -- "$pattern"; then
+            pass "$name (server log)"
+            printf '     -> %s\n' "$(tail -c +"$((LOG_MARK + 1))" "$file" | grep -F -- "$pattern" | head -1 | cut -c1-300)"
+            return
+        fi
+        sleep 0.1
+    done
+    fail "$name (server log)" "expected a line containing: $pattern" \
+        "got: $(tail -c +"$((LOG_MARK + 1))" "$file")"
+}
+
+virsh_to() { virsh -c "test+tls://127.0.0.1:$1/default?pkipath=$PKI/$2${3:-}" version; }
+virsh_to_host() { virsh -c "test+tls://$1:$2/default?pkipath=$PKI/$3${4:-}" version; }
+ours_to() { "$TLS_CLIENT" --pki "$PKI/$2" --host 127.0.0.1 --port "$1" "${@:3}"; }
+
+REFUSED_REAL_CLIENT='Unable to read TLS confirmation: Input/output error'
+REFUSED_OUR_CLIENT='server verification (of our certificate or IP address) failed'
+
+# ---- the server checks the client -------------------------------------
+REAL_PORT=$(tls_port)
+real_tls_start real "$REAL_PORT" server-ok || exit 1
+REAL_LOG=$IT_DIR/real/log
+OURS_PORT=$(tls_port)
+ours_tls_start ours "$OURS_PORT" server-ok || exit 1
+OURS_LOG=$IT_DIR/ours/log
+
+for server in real ours; do
+    if [ $server = real ]; then port=$REAL_PORT log=$REAL_LOG; else port=$OURS_PORT log=$OURS_LOG; fi
+
+    expect "valid: real virsh -> $server" OK "Running hypervisor: TEST" virsh_to $port client-ok
+    expect "valid: our client -> $server" OK "version" ours_to $port client-ok
+    expect "valid, host by name: real virsh -> $server" OK "Running hypervisor" \
+        virsh_to_host localhost $port client-ok
+    expect "valid, host by name: our client -> $server" OK "version" \
+        "$TLS_CLIENT" --pki "$PKI/client-ok" --host localhost --port $port
+
+    # A client checks its own certificate before it connects (next
+    # section), and real virsh does so even with no_verify=1; our test
+    # client has --no-sanity to skip that, so that the server gets to see
+    # (and refuse) these. A gnutls client offers only a certificate issued
+    # by a CA the server names in its request, so a certificate from
+    # another CA arrives as no certificate at all.
+    for case in "wrongca|" "expired|Certificate failed validation" \
+        "future|Certificate failed validation" "revoked|has been revoked" \
+        "dn|not on the list of allowed clients" "nocert|"; do
+        role=client-${case%%|*}
+        reason=${case#*|}
+        case $server/$role in
+        real/client-wrongca | real/client-nocert) reason='No certificate was found' ;;
+        ours/client-wrongca | ours/client-nocert) reason='the client sent no certificate' ;;
+        ours/client-expired) reason='The certificate has expired.' ;;
+        ours/client-future) reason='The certificate is not yet active.' ;;
+        esac
+        case $role in
+        client-wrongca | client-expired | client-future) ;;
+        *)
+            log_mark "$log"
+            expect "$role refused: real virsh -> $server" REFUSED "$REFUSED_REAL_CLIENT" \
+                virsh_to $port $role
+            log_expect "$role refused: real virsh -> $server" "$log" "$reason"
+            ;;
+        esac
+        log_mark "$log"
+        expect "$role refused: our client -> $server" REFUSED "$REFUSED_OUR_CLIENT" \
+            ours_to $port $role --no-sanity
+        log_expect "$role refused: our client -> $server" "$log" "$reason"
+    done
+done
+
+# A client refuses to use its own bad certificate before connecting.
+# no_verify=1 does not change that, in libvirt 9.0 as in ours.
+for case in "wrongca|failed validation against" "expired|has expired" "future|is not yet active"; do
+    role=client-${case%%|*}
+    expect "own $role refused locally: real virsh" REFUSED "${case#*|}" virsh_to $REAL_PORT $role
+    expect "own $role refused locally: our client" REFUSED "${case#*|}" ours_to $REAL_PORT $role
+    expect "own $role refused locally, no_verify=1: real virsh" REFUSED "${case#*|}" \
+        virsh_to $REAL_PORT $role '&no_verify=1'
+    expect "own $role refused locally, no_verify=1: our client" REFUSED "${case#*|}" \
+        ours_to $REAL_PORT $role --no-verify
+done
+
+# Our server options with no libvirt counterpart to compare: the seed's
+# address check, and tls_no_verify_certificate.
+P=$(tls_port)
+ours_tls_start ours-addr "$P" server-ok --check-address || exit 1
+expect "address check, SAN IP matches: real virsh -> ours" OK "Running hypervisor" virsh_to $P client-ok
+expect "address check, SAN IP matches: our client -> ours" OK "version" ours_to $P client-ok
+log_mark "$IT_DIR/ours-addr/log"
+expect "address check, no address in cert: real virsh -> ours" REFUSED "$REFUSED_REAL_CLIENT" \
+    virsh_to $P client-noaddr
+log_expect "address check, no address in cert: real virsh -> ours" "$IT_DIR/ours-addr/log" \
+    'does not name the address 127.0.0.1'
+expect "address check, no address in cert: our client -> ours" REFUSED "$REFUSED_OUR_CLIENT" \
+    ours_to $P client-noaddr
+
+P=$(tls_port)
+real_tls_start real-noverify "$P" server-ok 'tls_no_verify_certificate = 1' || exit 1
+expect "tls_no_verify_certificate, DN not allowed: real virsh -> real" OK "Running hypervisor" \
+    virsh_to $P client-dn
+P=$(tls_port)
+ours_tls_start ours-noverify "$P" server-ok --no-verify || exit 1
+log_mark "$IT_DIR/ours-noverify/log"
+expect "tls_no_verify_certificate, DN not allowed: real virsh -> ours" OK "Running hypervisor" \
+    virsh_to $P client-dn
+log_expect "tls_no_verify_certificate, DN not allowed: real virsh -> ours" \
+    "$IT_DIR/ours-noverify/log" 'warning: Certificate check failed'
+
+# ---- the client checks the server -------------------------------------
+# Servers with a bad certificate of their own only start when told not to
+# check it (tls_no_sanity_certificate); that refusal is checked last.
+for case in "wrongca|hasn't got a known issuer" "expired|has expired" \
+    "future|is not yet active" "revoked|has been revoked" \
+    "mismatch|owner does not match the hostname 127.0.0.1"; do
+    role=server-${case%%|*}
+    reason=${case#*|}
+    P=$(tls_port)
+    real_tls_start "real-$role" "$P" $role 'tls_no_sanity_certificate = 1' || exit 1
+    Q=$(tls_port)
+    ours_tls_start "ours-$role" "$Q" $role --no-sanity || exit 1
+    for server in real ours; do
+        if [ $server = real ]; then port=$P; else port=$Q; fi
+        expect "$role refused: real virsh -> $server" REFUSED \
+            "authentication failed: Failed to verify peer's certificate" virsh_to $port client-ok
+        expect "$role refused: our client -> $server" REFUSED "$reason" ours_to $port client-ok
+        expect "$role, no_verify=1 warns and connects: real virsh -> $server" OK \
+            "Certificate check failed" virsh_to $port client-ok '&no_verify=1'
+        expect "$role, no_verify=1 warns and connects: our client -> $server" OK \
+            "warning: Certificate check failed" ours_to $port client-ok --no-verify
+    done
+done
+
+# A server refuses to start with its own expired certificate.
+P=$(tls_port)
+if real_tls_start real-sanity "$P" server-expired 2>/dev/null; then
+    fail "own expired server certificate: real libvirtd" "it started"
+elif grep -qF 'has expired' "$IT_DIR/real-sanity/log"; then
+    pass "own expired server certificate: real libvirtd"
+    printf '     -> %s\n' "$(grep -F 'has expired' "$IT_DIR/real-sanity/log")"
+else
+    fail "own expired server certificate: real libvirtd" "$(cat "$IT_DIR/real-sanity/log")"
+fi
+expect "own expired server certificate: ours" REFUSED "The server certificate" \
+    "$TLS_SERVER" --pki "$PKI/server-expired" --port "$(tls_port)"
+
+printf '\n%d passed, %d failed\n' "$PASSES" "$FAILS"
+[ "$FAILS" -eq 0 ]
