@@ -33,6 +33,10 @@ struct config {
     /* unix sockets */
     char *unix_sock_dir;
     char *unix_sock_group; /* NULL: the daemon's group */
+    /* Our own: who may use the unix sockets, checked against the peer's
+     * SO_PEERCRED; names or numbers. Both NULL: anyone the socket's
+     * permissions let in. */
+    char **unix_sock_allowed_users, **unix_sock_allowed_groups;
     unsigned unix_sock_ro_perms, unix_sock_rw_perms, unix_sock_admin_perms;
 
     /* authentication */
@@ -44,6 +48,7 @@ struct config {
     bool tls_no_verify_certificate, tls_no_sanity_certificate;
     char **tls_allowed_dn_list; /* NULL-terminated, or NULL: any valid certificate */
     char *tls_priority;         /* NULL: gnutls's default */
+    bool tls_check_client_address; /* ours: the certificate must name the peer's IP */
 
     /* limits */
     int max_clients;

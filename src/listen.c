@@ -6,10 +6,12 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -273,15 +275,35 @@ void listen_close(struct listen_set *set)
     set->n = 0;
 }
 
-/* The children being served, so that a second SIGTERM can reach them. */
+/* Idle children kept ready. Each one costs a fork the client no longer
+ * waits for; a few cover the bursts a single host produces. */
+#define LISTEN_POOL 4
+
+enum child_state { CHILD_IDLE, CHILD_BUSY };
+
+/* The children: idle ones waiting in accept(), busy ones serving their
+ * connection; a second SIGTERM reaches the busy ones. */
 struct children {
     pid_t *pids;
-    int n, max;
+    enum child_state *state;
+    int n, max, idle;
 };
 
-static void children_add(struct children *c, pid_t pid)
+static int children_find(const struct children *c, pid_t pid)
 {
-    c->pids[c->n++] = pid;
+    for (int i = 0; i < c->n; i++)
+        if (c->pids[i] == pid)
+            return i;
+    return -1;
+}
+
+static void children_remove(struct children *c, int i)
+{
+    if (c->state[i] == CHILD_IDLE)
+        c->idle--;
+    c->n--;
+    c->pids[i] = c->pids[c->n];
+    c->state[i] = c->state[c->n];
 }
 
 static void children_reap(struct children *c)
@@ -290,13 +312,14 @@ static void children_reap(struct children *c)
     int status;
 
     while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-        for (int i = 0; i < c->n; i++) {
-            if (c->pids[i] == pid) {
-                c->pids[i] = c->pids[--c->n];
-                break;
-            }
-        }
-        if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        int i = children_find(c, pid);
+        bool idle = i >= 0 && c->state[i] == CHILD_IDLE;
+
+        if (i >= 0)
+            children_remove(c, i);
+        if (idle)
+            log_debug("idle connection process %ld ended", (long)pid);
+        else if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
             log_debug("connection process %ld exited", (long)pid);
         else if (WIFEXITED(status))
             log_info("connection process %ld exited with status %d", (long)pid,
@@ -307,60 +330,137 @@ static void children_reap(struct children *c)
     }
 }
 
-/* In the child: drop everything that belongs to the listener. */
-static void child_setup(struct listen_set *set, int sigfd, const sigset_t *oldmask)
+/* A child announced on the pipe that it took a connection. */
+static void children_mark_busy(struct children *c, pid_t pid)
 {
-    for (size_t i = 0; i < set->n; i++) {
-        close(set->l[i].fd);
-        set->l[i].fd = -1;
-        set->l[i].path[0] = '\0'; /* the child must never remove them */
+    int i = children_find(c, pid);
+
+    if (i >= 0 && c->state[i] == CHILD_IDLE) {
+        c->state[i] = CHILD_BUSY;
+        c->idle--;
     }
+}
+
+/* The pipe children announce taken connections on: pids, one write each
+ * (atomic, being smaller than PIPE_BUF). */
+static void drain_taken(struct children *c, int taken_fd)
+{
+    pid_t pid;
+
+    while (read(taken_fd, &pid, sizeof(pid)) == (ssize_t)sizeof(pid))
+        children_mark_busy(c, pid);
+}
+
+/* An idle child: wait for a connection on any listener, take it, tell the
+ * parent (which forks a replacement), serve it and exit. The listeners
+ * are non-blocking: when another idle child wins the race for a
+ * connection, accept() says EAGAIN and we wait again. */
+static void child_run(struct listen_set *set, int sigfd, int taken_fd, pid_t parent,
+                      const sigset_t *oldmask, listen_serve_fn serve, void *opaque)
+{
+    struct pollfd pfd[LISTEN_MAX];
+    pid_t self = getpid();
+
     close(sigfd);
     signal(SIGTERM, SIG_DFL);
     signal(SIGINT, SIG_DFL);
     signal(SIGHUP, SIG_DFL);
     sigprocmask(SIG_SETMASK, oldmask, NULL);
+    /* An idle child must not outlive the daemon: it holds the sockets. */
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (getppid() != parent)
+        _exit(0);
+    for (size_t i = 0; i < set->n; i++)
+        pfd[i] = (struct pollfd){.fd = set->l[i].fd, .events = POLLIN};
+    for (;;) {
+        if (poll(pfd, (nfds_t)set->n, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            _exit(3);
+        }
+        for (size_t i = 0; i < set->n; i++) {
+            if (!(pfd[i].revents & POLLIN))
+                continue;
+            int fd = accept4(set->l[i].fd, NULL, NULL, SOCK_CLOEXEC);
+            if (fd < 0) {
+                if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
+                    log_warn("accept on %s: %s", set->l[i].desc, strerror(errno));
+                continue;
+            }
+            enum listen_kind kind = set->l[i].kind;
+            (void)!write(taken_fd, &self, sizeof(self));
+            close(taken_fd);
+            /* From here on we are a connection, which outlives the daemon. */
+            prctl(PR_SET_PDEATHSIG, 0);
+            for (size_t j = 0; j < set->n; j++) {
+                close(set->l[j].fd);
+                set->l[j].fd = -1;
+                set->l[j].path[0] = '\0'; /* the child must never remove them */
+            }
+            _exit(serve(fd, kind, opaque));
+        }
+    }
 }
 
-static void accept_one(struct listen_set *set, struct listener *l, struct children *c,
-                       int sigfd, const sigset_t *oldmask, listen_serve_fn serve, void *opaque)
+/* Forks idle children until LISTEN_POOL wait or max_clients are reached.
+ * Returns 0, or -1 when fork failed (the caller tries again later). */
+static int pool_fill(struct listen_set *set, struct children *c, int sigfd, int taken_fd,
+                     const sigset_t *oldmask, listen_serve_fn serve, void *opaque)
 {
-    int fd = accept4(l->fd, NULL, NULL, SOCK_CLOEXEC);
-    pid_t pid;
+    pid_t parent = getpid();
 
-    if (fd < 0) {
-        if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
-            log_warn("accept on %s: %s", l->desc, strerror(errno));
-        return;
+    while (c->idle < LISTEN_POOL && c->n < c->max) {
+        pid_t pid = fork();
+        if (pid < 0) {
+            log_error("cannot fork a connection process: %s", strerror(errno));
+            return -1;
+        }
+        if (pid == 0)
+            child_run(set, sigfd, taken_fd, parent, oldmask, serve, opaque);
+        c->pids[c->n] = pid;
+        c->state[c->n] = CHILD_IDLE;
+        c->n++;
+        c->idle++;
     }
-    pid = fork();
-    if (pid < 0) {
-        log_error("cannot fork for a connection on %s: %s", l->desc, strerror(errno));
-        close(fd);
-        return;
+    return 0;
+}
+
+/* Stopping: the idle children hold the listening sockets, so they end
+ * now, and the sockets with them, before we return to waiting. */
+static void pool_stop(struct children *c, int taken_fd)
+{
+    drain_taken(c, taken_fd);
+    for (int i = 0; i < c->n; i++)
+        if (c->state[i] == CHILD_IDLE)
+            kill(c->pids[i], SIGTERM);
+    for (int i = 0; i < c->n;) {
+        if (c->state[i] != CHILD_IDLE) {
+            i++;
+            continue;
+        }
+        while (waitpid(c->pids[i], NULL, 0) < 0 && errno == EINTR)
+            ;
+        children_remove(c, i);
     }
-    if (pid == 0) {
-        enum listen_kind kind = l->kind;
-        child_setup(set, sigfd, oldmask);
-        _exit(serve(fd, kind, opaque));
-    }
-    close(fd);
-    children_add(c, pid);
 }
 
 int listen_run(struct listen_set *set, int max_clients, listen_serve_fn serve, void *opaque)
 {
     struct children c = {.max = max_clients > 0 ? max_clients : 1};
-    struct pollfd pfd[LISTEN_MAX + 1];
+    struct pollfd pfd[2];
     sigset_t mask, oldmask;
     bool stopping = false, full_logged = false;
-    int sigfd, ret = 0;
+    int sigfd, taken[2] = {-1, -1}, ret = 0;
 
     c.pids = calloc((size_t)c.max, sizeof(*c.pids));
-    if (!c.pids) {
-        log_error("out of memory");
+    c.state = calloc((size_t)c.max, sizeof(*c.state));
+    if (!c.pids || !c.state || pipe2(taken, O_CLOEXEC) < 0) {
+        log_error("cannot set up the connection pool: %s", strerror(errno));
+        free(c.pids);
+        free(c.state);
         return -1;
     }
+    fcntl(taken[0], F_SETFL, O_NONBLOCK);
     sigemptyset(&mask);
     sigaddset(&mask, SIGCHLD);
     sigaddset(&mask, SIGTERM);
@@ -370,35 +470,37 @@ int listen_run(struct listen_set *set, int max_clients, listen_serve_fn serve, v
     sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
     if (sigfd < 0) {
         log_error("signalfd: %s", strerror(errno));
-        free(c.pids);
-        sigprocmask(SIG_SETMASK, &oldmask, NULL);
-        return -1;
+        ret = -1;
+        goto out;
     }
     for (size_t i = 0; i < set->n; i++)
         log_info("listening on %s", set->l[i].desc);
 
     while (!stopping || c.n > 0) {
-        bool accepting = !stopping && c.n < c.max;
-        nfds_t n = 0;
+        int timeout = -1;
 
-        pfd[n++] = (struct pollfd){.fd = sigfd, .events = POLLIN};
-        if (accepting)
-            for (size_t i = 0; i < set->n; i++)
-                pfd[n++] = (struct pollfd){.fd = set->l[i].fd, .events = POLLIN};
-        if (!stopping && !accepting && !full_logged) {
-            log_warn("max_clients (%d) connections open; new ones wait until one ends", c.max);
-            full_logged = true;
+        if (!stopping) {
+            if (pool_fill(set, &c, sigfd, taken[1], &oldmask, serve, opaque) < 0)
+                timeout = 1000;
+            if (c.idle == 0 && c.n >= c.max && !full_logged) {
+                log_warn("max_clients (%d) connections open; new ones wait until one ends",
+                         c.max);
+                full_logged = true;
+            }
+            if (c.idle > 0)
+                full_logged = false;
         }
-        if (accepting)
-            full_logged = false;
-
-        if (poll(pfd, n, -1) < 0) {
+        pfd[0] = (struct pollfd){.fd = sigfd, .events = POLLIN};
+        pfd[1] = (struct pollfd){.fd = taken[0], .events = POLLIN};
+        if (poll(pfd, 2, timeout) < 0) {
             if (errno == EINTR)
                 continue;
             log_error("poll: %s", strerror(errno));
             ret = -1;
             break;
         }
+        if (pfd[1].revents & POLLIN)
+            drain_taken(&c, taken[0]);
         if (pfd[0].revents & POLLIN) {
             struct signalfd_siginfo si;
             while (read(sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
@@ -409,8 +511,9 @@ int listen_run(struct listen_set *set, int max_clients, listen_serve_fn serve, v
                         "SIGHUP: reloading is not supported; restart to apply libvirtd.conf");
                 } else if (!stopping) {
                     stopping = true;
-                    log_notice("stopping: no new connections; waiting for %d open ones", c.n);
                     listen_close(set);
+                    pool_stop(&c, taken[0]);
+                    log_notice("stopping: no new connections; waiting for %d open ones", c.n);
                 } else {
                     log_warn("second stop request: ending %d open connections", c.n);
                     for (int i = 0; i < c.n; i++)
@@ -418,16 +521,15 @@ int listen_run(struct listen_set *set, int max_clients, listen_serve_fn serve, v
                 }
             }
             children_reap(&c);
-            continue;
-        }
-        for (nfds_t i = 1; i < n; i++) {
-            if (!(pfd[i].revents & POLLIN) || c.n >= c.max)
-                continue;
-            accept_one(set, &set->l[i - 1], &c, sigfd, &oldmask, serve, opaque);
         }
     }
-    close(sigfd);
+out:
+    if (sigfd >= 0)
+        close(sigfd);
+    close(taken[0]);
+    close(taken[1]);
     sigprocmask(SIG_SETMASK, &oldmask, NULL);
     free(c.pids);
+    free(c.state);
     return ret;
 }

@@ -4,11 +4,11 @@
  * the same per-connection code as every other way of starting, handed to
  * it as a callback, and exits when its client hangs up.
  *
- * The parent never touches a connection's bytes: it accepts, forks, closes
- * its copy and counts children. A pool of pre-forked children (each
- * blocking in accept() on the shared listening sockets and replaced by
- * the parent when it takes a connection) fits behind the same
- * listen_run() contract: only how a child gets its connection changes. */
+ * The parent never touches a connection: it keeps a small pool of forked
+ * children waiting in accept() on the shared listening sockets. The child
+ * that takes a connection tells the parent, which forks a replacement, and
+ * serves that one connection, then exits; a client never waits for a
+ * fork (docs/performance.md). */
 #ifndef SRC_LISTEN_H
 #define SRC_LISTEN_H
 
@@ -56,8 +56,9 @@ int listen_open(struct listen_set *set, const struct config *cfg, char *err, siz
  * the child's exit status. */
 typedef int (*listen_serve_fn)(int fd, enum listen_kind kind, void *opaque);
 
-/* The accept loop. At most max_clients connections are served at once;
- * beyond that new ones wait in the kernel's backlog. SIGTERM or SIGINT
+/* The pool loop. At most max_clients processes exist at once, idle ones
+ * included, so at most max_clients connections are served at once and,
+ * with every process busy, new ones wait in the kernel's backlog. SIGTERM or SIGINT
  * stops accepting (the sockets are closed and unix ones removed) and
  * returns once every open connection has finished; a second one passes
  * SIGTERM on to the children. Returns 0, or -1 on a system error. */

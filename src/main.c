@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <grp.h>
+#include <pwd.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -18,13 +19,15 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 
-#include <systemd/sd-daemon.h>
-
 #include "config.h"
 #include "daemon-paths.h"
+#include "error.h"
 #include "listen.h"
 #include "log.h"
 #include "session.h"
+#include "tls.h"
+
+#define SD_LISTEN_FDS_START 3
 
 /* Exit codes: what went wrong, for whoever started us. */
 enum {
@@ -52,6 +55,44 @@ struct daemon_opts {
     const char *pid_file;
     const char *config_file; /* NULL: the default, which may be missing */
 };
+
+#ifdef LIBVIRTD_STATIC
+/* The static libvirtd (src/meson.build) has no gnutls: TLS connections and
+ * --listen are served by libvirtd-full, the same program linked
+ * dynamically, installed beside it. */
+static char **saved_argv;
+
+/* Replaces this process with libvirtd-full and the same arguments; the
+ * connection's fds and LISTEN_* variables go across. Returns only on
+ * failure, having logged it. */
+static void exec_full(const char *why)
+{
+    char path[4096];
+    ssize_t n = readlink("/proc/self/exe", path, sizeof(path) - sizeof("/libvirtd-full"));
+    char *slash;
+
+    if (n > 0) {
+        path[n] = '\0';
+        slash = strrchr(path, '/');
+        if (slash) {
+            strcpy(slash, "/libvirtd-full");
+            execv(path, saved_argv);
+        }
+    }
+    snprintf(path, sizeof(path), "%s/libvirtd-full", SBINDIR);
+    execv(path, saved_argv);
+    log_error("%s needs %s: %s", why, path, strerror(errno));
+}
+
+/* Called by the gnutls stand-ins (lean-stubs.c): never reached unless a
+ * TLS path was missed above. */
+void lean_no_tls(const char *name) __attribute__((noreturn));
+void lean_no_tls(const char *name)
+{
+    log_error("internal error: %s called in the static libvirtd", name);
+    _exit(3);
+}
+#endif
 
 static struct config cfg;
 static const char *config_name; /* the file cfg came from, for messages */
@@ -123,9 +164,84 @@ static void describe_stdio_peer(char *buf, size_t len)
         snprintf(buf, len, "stdio uid=%ld", (long)getuid());
 }
 
+/* sd_is_socket(3) without libsystemd (loading it cost every connection
+ * process about 0.4 ms): 1 when fd is a stream socket of `family`
+ * (AF_UNSPEC: any) that is listening (1), connected (0) or either (-1). */
+static int is_stream_socket(int fd, int family, int listening)
+{
+    struct stat st;
+    struct sockaddr_storage ss;
+    socklen_t sl = sizeof(ss);
+    int type = 0, accepting = 0;
+    socklen_t l = sizeof(type);
+
+    if (fstat(fd, &st) < 0)
+        return -errno;
+    if (!S_ISSOCK(st.st_mode))
+        return 0;
+    if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &l) < 0)
+        return -errno;
+    if (type != SOCK_STREAM)
+        return 0;
+    if (listening >= 0) {
+        l = sizeof(accepting);
+        if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &accepting, &l) < 0)
+            return -errno;
+        if (!accepting != !listening)
+            return 0;
+    }
+    if (family != AF_UNSPEC) {
+        if (getsockname(fd, (struct sockaddr *)&ss, &sl) < 0)
+            return -errno;
+        if (sl < sizeof(sa_family_t) || ss.ss_family != family)
+            return 0;
+    }
+    return 1;
+}
+
+/* sd_listen_fds(1) without libsystemd: the number of fds passed from
+ * SD_LISTEN_FDS_START on, 0 when LISTEN_FDS is not for us, or -errno.
+ * The variables are removed and the fds made close-on-exec, as there. */
+static int listen_fds(void)
+{
+    const char *pid_s = getenv("LISTEN_PID"), *fds_s = getenv("LISTEN_FDS");
+    char *end;
+    long pid, n;
+    int r = 0;
+
+    if (!pid_s || !fds_s)
+        goto out;
+    errno = 0;
+    pid = strtol(pid_s, &end, 10);
+    if (errno || *end || pid <= 0) {
+        r = -EINVAL;
+        goto out;
+    }
+    if (pid != (long)getpid())
+        goto out;
+    n = strtol(fds_s, &end, 10);
+    if (errno || *end || n < 0 || n > 1024) {
+        r = -EINVAL;
+        goto out;
+    }
+    for (int fd = SD_LISTEN_FDS_START; fd < SD_LISTEN_FDS_START + (int)n; fd++) {
+        int flags = fcntl(fd, F_GETFD);
+        if (flags < 0 || fcntl(fd, F_SETFD, flags | FD_CLOEXEC) < 0) {
+            r = -errno;
+            goto out;
+        }
+    }
+    r = (int)n;
+out:
+    unsetenv("LISTEN_PID");
+    unsetenv("LISTEN_FDS");
+    unsetenv("LISTEN_FDNAMES");
+    return r;
+}
+
 static enum listen_kind kind_of_socket(int fd, bool read_only)
 {
-    if (sd_is_socket(fd, AF_UNIX, SOCK_STREAM, -1) > 0)
+    if (is_stream_socket(fd, AF_UNIX, -1) > 0)
         return read_only ? LISTEN_UNIX_RO : LISTEN_UNIX_RW;
     return LISTEN_TCP;
 }
@@ -133,7 +249,7 @@ static enum listen_kind kind_of_socket(int fd, bool read_only)
 /* The socket-activation handover: exactly one connected stream socket. */
 static int activated_fd(void)
 {
-    int n = sd_listen_fds(1);
+    int n = listen_fds();
     int fd = SD_LISTEN_FDS_START;
 
     if (n < 0) {
@@ -149,7 +265,7 @@ static int activated_fd(void)
         log_error("expected one connected socket, got %d fds", n);
         return -1;
     }
-    if (sd_is_socket(fd, AF_UNSPEC, SOCK_STREAM, 0) <= 0) {
+    if (is_stream_socket(fd, AF_UNSPEC, 0) <= 0) {
         log_error("fd %d is not a connected stream socket (use Accept=yes)", fd);
         return -1;
     }
@@ -216,9 +332,14 @@ static const char *cannot_serve(enum listen_kind kind)
 
     switch (kind) {
     case LISTEN_TLS:
-        /* The hook for issue 4: the TLS handshake runs here, before the session. */
-        return "TLS is not built yet: this libvirtd cannot serve the tls socket (set "
-               "listen_tls = 0, or do not enable the tls socket unit)";
+        if (cfg.auth_tls != CONFIG_AUTH_NONE) {
+            snprintf(msg, sizeof(msg),
+                     "auth_tls = \"%s\" is not supported; tls is served with "
+                     "auth_tls = \"none\" (the client certificate is the credential)",
+                     config_auth_name(cfg.auth_tls));
+            return msg;
+        }
+        return NULL;
     case LISTEN_TCP:
         if (cfg.auth_tcp != CONFIG_AUTH_NONE) {
             snprintf(msg, sizeof(msg),
@@ -242,6 +363,92 @@ static const char *cannot_serve(enum listen_kind kind)
     return NULL;
 }
 
+static struct tls_context *tls_ctx;
+
+/* The server's TLS credentials from libvirtd.conf, loaded once (in --listen
+ * before any fork, so that bad certificates stop the start as they stop
+ * libvirtd's). Returns 0 or -1, logged. */
+static int tls_setup(void)
+{
+    struct tls_options o = {
+        .ca_file = cfg.ca_file,
+        .crl_file = cfg.crl_file,
+        .cert_file = cfg.cert_file,
+        .key_file = cfg.key_file,
+        .priority = cfg.tls_priority,
+        .no_verify = cfg.tls_no_verify_certificate,
+        .no_sanity = cfg.tls_no_sanity_certificate,
+        .allowed_dn = (const char *const *)cfg.tls_allowed_dn_list,
+        .check_address = cfg.tls_check_client_address,
+    };
+
+    if (tls_ctx)
+        return 0;
+    tls_ctx = tls_context_new(true, &o);
+    if (!tls_ctx) {
+        const struct error *e = error_last();
+        log_error("%s: %s", config_name, e && e->message ? e->message : "TLS setup failed");
+        return -1;
+    }
+    return 0;
+}
+
+/* Whether `list` (names or numbers) names `id`; lookup turns a name into
+ * an id (getpwnam or getgrnam). */
+static bool list_names_id(char **list, unsigned long id, bool users)
+{
+    for (size_t i = 0; list && list[i]; i++) {
+        char *end;
+        unsigned long n = strtoul(list[i], &end, 10);
+        if (*list[i] && !*end && n == id)
+            return true;
+        if (users) {
+            struct passwd *pw = getpwnam(list[i]);
+            if (pw && pw->pw_uid == id)
+                return true;
+        } else {
+            struct group *gr = getgrnam(list[i]);
+            if (gr && gr->gr_gid == id)
+                return true;
+        }
+    }
+    return false;
+}
+
+/* unix_sock_allowed_users / _groups against the peer's credentials: NULL
+ * when the peer may use the socket, otherwise why not (static buffer). */
+static const char *unix_peer_refused(int fd)
+{
+    static char why[256];
+    struct ucred cred;
+    socklen_t cl = sizeof(cred);
+
+    if (!cfg.unix_sock_allowed_users && !cfg.unix_sock_allowed_groups)
+        return NULL;
+    if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &cl) < 0) {
+        snprintf(why, sizeof(why), "access denied: the peer's credentials are unknown");
+        return why;
+    }
+    if (list_names_id(cfg.unix_sock_allowed_users, cred.uid, true) ||
+        list_names_id(cfg.unix_sock_allowed_groups, cred.gid, false))
+        return NULL;
+    /* Supplementary groups of the peer's user count too. */
+    struct passwd *pw = getpwuid(cred.uid);
+    if (pw && cfg.unix_sock_allowed_groups) {
+        gid_t groups[256];
+        int n = 256;
+        if (getgrouplist(pw->pw_name, cred.gid, groups, &n) >= 0)
+            for (int i = 0; i < n; i++)
+                if (list_names_id(cfg.unix_sock_allowed_groups, groups[i], false))
+                    return NULL;
+    }
+    snprintf(why, sizeof(why),
+             "access denied: uid %ld gid %ld is not in unix_sock_allowed_users or "
+             "unix_sock_allowed_groups",
+             (long)cred.uid, (long)cred.gid);
+    return why;
+}
+
 /* Serves one connection to the end. The same code for every way of starting. */
 static int serve(int rfd, int wfd, enum listen_kind kind, bool read_only, const char *peer)
 {
@@ -262,10 +469,34 @@ static int serve(int rfd, int wfd, enum listen_kind kind, bool read_only, const 
     }
     log_notice("client %s connected on %s%s", peer, listen_kind_name(kind),
                opt.read_only ? " (read-only)" : "");
+    if (kind == LISTEN_UNIX_RW || kind == LISTEN_UNIX_RO) {
+        opt.deny = unix_peer_refused(rfd);
+        if (opt.deny)
+            log_warn("refusing client %s: %s", peer, opt.deny);
+    }
     ch = channel_new(rfd, wfd);
     if (!ch) {
         log_error("out of memory");
         return EXIT_SYSTEM;
+    }
+    if (kind == LISTEN_TLS) {
+        struct tls_peer tp = {0};
+        if (tls_setup() < 0 || tls_server_accept(tls_ctx, ch, &tp) < 0) {
+            const struct error *e = error_last();
+            /* Refused: close without a word, as libvirtd does; the
+             * reason is in our log. */
+            log_warn("refusing tls client %s (%s): %s", peer,
+                     tp.dn ? tp.dn : "no certificate",
+                     e && e->message ? e->message : "handshake failed");
+            tls_peer_clear(&tp);
+            channel_free(ch);
+            return EXIT_PEER;
+        }
+        if (tp.warning)
+            log_warn("tls client %s: %s (let in: tls_no_verify_certificate = 1)", peer,
+                     tp.warning);
+        log_notice("client %s presented certificate '%s'", peer, tp.dn ? tp.dn : "(none)");
+        tls_peer_clear(&tp);
     }
     r = session_run(ch, &opt);
     log_notice("client %s disconnected%s", peer, r == 0 ? "" : " (protocol error)");
@@ -401,6 +632,8 @@ static int run_listen(const struct daemon_opts *o)
         log_error("%s: listen_tls = 1, but %s", config_name, cannot_serve(LISTEN_TLS));
         return EXIT_CONFIG;
     }
+    if (cfg.listen_tls && tls_setup() < 0)
+        return EXIT_CONFIG;
     if (cfg.listen_tcp && cannot_serve(LISTEN_TCP)) {
         log_error("%s: listen_tcp = 1, but %s", config_name, cannot_serve(LISTEN_TCP));
         return EXIT_CONFIG;
@@ -446,7 +679,7 @@ static int run_one(const struct daemon_opts *o)
             return EXIT_SYSTEM;
         break;
     case MODE_INETD:
-        if (sd_is_socket(STDIN_FILENO, AF_UNSPEC, SOCK_STREAM, 0) <= 0) {
+        if (is_stream_socket(STDIN_FILENO, AF_UNSPEC, 0) <= 0) {
             log_error("--inetd: stdin is not a connected stream socket");
             return EXIT_SYSTEM;
         }
@@ -501,6 +734,9 @@ int main(int argc, char **argv)
     struct daemon_opts o = {.mode = MODE_ACTIVATED};
     int c, r;
 
+#ifdef LIBVIRTD_STATIC
+    saved_argv = argv;
+#endif
     while ((c = getopt_long(argc, argv, "lf:dp:vhV", longopts, NULL)) != -1) {
         switch (c) {
         case OPT_INETD:
@@ -564,6 +800,12 @@ int main(int argc, char **argv)
 
     /* Until the configuration is read, messages go to the default output. */
     log_init(default_output(&o), o.verbose ? LOG_LEVEL_INFO : LOG_LEVEL_WARN, NULL, NULL);
+#ifdef LIBVIRTD_STATIC
+    if (o.mode == MODE_LISTEN || (o.kind_given && o.kind == LISTEN_TLS)) {
+        exec_full(o.mode == MODE_LISTEN ? "--listen" : "a TLS connection");
+        return EXIT_SYSTEM;
+    }
+#endif
     signal(SIGPIPE, SIG_IGN);
     if (load_config(&o) < 0) {
         log_error("nothing started: fix the configuration file");

@@ -115,6 +115,13 @@ static int session_handle_frame(struct session *s, const unsigned char *frame, s
                                hdr.vers);
     if (hdr.status != MESSAGE_OK)
         return reply_rpc_error(s, &hdr, "Unexpected message status %d", hdr.status);
+    if (s->opt.deny) {
+        /* A peer the configuration refuses learns why from its first
+         * call's reply, then the connection ends. */
+        error_report(ERR_AUTH_FAILED, FROM_RPC, "%s", s->opt.deny);
+        dispatch_send_error(s, &hdr);
+        return -1;
+    }
     if (dispatch_call(s, &hdr, frame, len) < 0)
         return -1;
     return dispatch_flush_events(s);

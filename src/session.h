@@ -19,6 +19,7 @@ struct session_options {
     int keepalive_count;    /* unanswered pings before we give up */
     bool secure;            /* the transport is encrypted or local */
     const char *peer;       /* description of the peer for log lines */
+    const char *deny;       /* set: answer the first call with this refusal, then close */
 };
 
 struct event_callback {
