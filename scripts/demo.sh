@@ -1,7 +1,8 @@
 #!/bin/bash
 # Installs what is needed, builds, starts our libvirtd socket-activated on a
 # unix socket (one process per connection, as systemd Accept=yes does) and
-# shows real virsh using test:///default through it. Then stops it.
+# shows our virsh (build/client/virsh/virsh), then real virsh 9.0, using
+# test:///default through it. Then stops it.
 #
 #   sudo bash scripts/demo.sh
 set -eu
@@ -27,8 +28,11 @@ done
 [ -S "$sock" ] || { cat "$dir/log" >&2; exit 1; }
 
 uri="test+unix:///default?socket=$sock"
+ours=$PWD/build/client/virsh/virsh
+echo "\$ build/client/virsh/virsh -c '$uri' 'version; list --all; define tests/data/domain-web.xml; start web; list --all; dominfo web'"
+"$ours" -c "$uri" "version; list --all; define tests/data/domain-web.xml; start web; list --all; dominfo web"
 for cmd in version 'list --all' 'dominfo test'; do
-    echo "\$ virsh -c '$uri' $cmd"
+    echo "\$ virsh -c '$uri' $cmd   # real virsh 9.0"
     virsh -c "$uri" $cmd
 done
 echo "(the activator's log: each connection got its own libvirtd process)"

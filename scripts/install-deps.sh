@@ -14,6 +14,10 @@ PACKAGES=(
     # the deployment tests: a real xinetd and sshd on loopback, netcat for
     # ssh's default remote side
     xinetd openssh-server openssh-client netcat-openbsd
+    # the TLS tests: certtool makes their PKI
+    gnutls-bin
+    # the fuzz run: clang with libFuzzer and the sanitizer runtimes
+    clang libclang-rt-14-dev
 )
 
 missing=()
