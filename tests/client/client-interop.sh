@@ -44,8 +44,11 @@ compare_cmd() {
     eval "\"\$VIRSH_OURS\" -c \"\$uri\" $line" >"$d/o.out" 2>"$d/o.err" </dev/null
     ro=$?
     checks=$((checks + 1))
-    if [ "$rr" != "$ro" ] || ! diff <(scrub "$d/r.out") <(scrub "$d/o.out") >"$d/diff" ||
-        ! diff "$d/r.err" "$d/o.err" >>"$d/diff"; then
+    local same_out=0 same_err=0
+    diff <(scrub "$d/r.out") <(scrub "$d/o.out") >"$d/diff" && same_out=1
+    echo "-- stderr:" >>"$d/diff"
+    diff "$d/r.err" "$d/o.err" >>"$d/diff" && same_err=1
+    if [ "$rr" != "$ro" ] || [ $same_out = 0 ] || [ $same_err = 0 ]; then
         echo "FAIL virsh $line on $uri: expected exit $rr, got $ro; diff real ours:"
         cat "$d/diff"
         failures=$((failures + 1))
