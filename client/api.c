@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "channel.h"
 #include "conn.h"
 #include "error.h"
 #include "wire.h"
@@ -223,8 +224,13 @@ int virConnectGetMaxVcpus(virConnectPtr conn, const char *type)
 
 int virConnectIsEncrypted(virConnectPtr conn)
 {
+    int tls;
+
     CHECK_CONN(conn, -1);
-    return conn->tr.tls ? 1 : 0;
+    pthread_mutex_lock(&conn->lock);
+    tls = conn->ch && channel_tls(conn->ch);
+    pthread_mutex_unlock(&conn->lock);
+    return tls;
 }
 
 int virConnectIsSecure(virConnectPtr conn)

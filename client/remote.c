@@ -96,29 +96,6 @@ static void conn_internal_ref(virConnectPtr conn)
     __atomic_add_fetch(&conn->refs, 1, __ATOMIC_SEQ_CST);
 }
 
-/* Writes all of buf; MSG_NOSIGNAL so a vanished peer is an error, not a
- * SIGPIPE that kills the application. */
-static int send_all(int fd, const unsigned char *buf, size_t len)
-{
-    while (len > 0) {
-        ssize_t n = send(fd, buf, len, MSG_NOSIGNAL);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            if (errno == EAGAIN) {
-                struct pollfd pfd = {.fd = fd, .events = POLLOUT};
-                if (poll(&pfd, 1, -1) < 0 && errno != EINTR)
-                    return -1;
-                continue;
-            }
-            return -1;
-        }
-        buf += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
-
 /* Marks the stream dead and records why, with the child's stderr when it
  * has something to say (ssh's "Connection refused", nc's "not found"). */
 static void conn_mark_dead(virConnectPtr conn, int reason, const char *what, int err)
@@ -155,7 +132,7 @@ static int send_message(virConnectPtr conn, unsigned prog, int proc, int type,
     if (message_encode(&buf, &hdr, fn, obj) < 0) {
         error_report(ERR_RPC, VIR_FROM_RPC, "%s", "Unable to encode message payload");
         rc = -1;
-    } else if (send_all(channel_read_fd(conn->ch), buf.data, buf.len) < 0) {
+    } else if (channel_write(conn->ch, buf.data, buf.len) < 0) {
         conn_mark_dead(conn, VIR_CONNECT_CLOSE_REASON_ERROR, "Cannot write data", errno);
         rc = -1;
     }
@@ -582,13 +559,14 @@ static virConnectPtr conn_open(const char *name, unsigned int flags)
     }
     if (transport_open(conn->uri, conn->flags & VIR_CONNECT_RO, &conn->tr) < 0)
         goto fail;
-    conn->ch = channel_new(conn->tr.fd, conn->tr.fd);
-    if (!conn->ch) {
-        close(conn->tr.fd);
-        error_report(ERR_NO_MEMORY, VIR_FROM_REMOTE, NULL);
-        goto fail;
+    /* The connection is ours now; channel_write waits out a full socket and
+     * never raises SIGPIPE. */
+    conn->ch = conn->tr.ch;
+    conn->tr.ch = NULL;
+    {
+        int fd = channel_read_fd(conn->ch);
+        fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
     }
-    fcntl(conn->tr.fd, F_SETFL, fcntl(conn->tr.fd, F_GETFL) | O_NONBLOCK);
 
     if (authenticate(conn) < 0)
         goto fail;

@@ -16,8 +16,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "channel.h"
 #include "config.h"
 #include "error.h"
+#include "tls.h"
 
 extern char **environ;
 
@@ -336,13 +338,50 @@ static int open_local(const struct uri *uri, int readonly, struct transport *tr)
     return 0;
 }
 
-int transport_open(const struct uri *uri, int readonly, struct transport *tr)
+/* tls: tcp, then rpc/tls's client end on a channel over the socket. */
+static int open_tls(const struct uri *uri, struct transport *tr)
+{
+    const char *host = uri->server ? uri->server : "localhost";
+    struct tls_options opt = {
+        .pkipath = uri->pkipath,
+        .priority = uri->tls_priority,
+        .no_verify = uri->no_verify != 0,
+    };
+    struct tls_peer peer = {0};
+    struct tls_context *ctx;
+    int rc;
+
+    /* The credentials first: a client whose own files are bad never
+     * connects, as in libvirt. */
+    if (!(ctx = tls_context_new(false, &opt)))
+        return -1;
+    if (open_tcp(host, uri->service, tr) < 0) {
+        tls_context_free(ctx);
+        return -1;
+    }
+    if (!(tr->ch = channel_new(tr->fd, tr->fd))) {
+        close(tr->fd);
+        tr->fd = -1;
+        tls_context_free(ctx);
+        error_report(ERR_NO_MEMORY, FROM_RPC_DOMAIN, NULL);
+        return -1;
+    }
+    rc = tls_client_connect(ctx, tr->ch, host, &peer);
+    /* The channel holds the context as long as it needs it. */
+    tls_context_free(ctx);
+    if (peer.warning)
+        fprintf(stderr, "libvirt: warning : %s\n", peer.warning);
+    tls_peer_clear(&peer);
+    if (rc < 0)
+        return -1;
+    tr->secure = 1;
+    return 0;
+}
+
+static int connect_any(const struct uri *uri, int readonly, struct transport *tr)
 {
     char *argv[2];
 
-    memset(tr, 0, sizeof(*tr));
-    tr->fd = -1;
-    tr->err_fd = -1;
     if (uri->local && !uri->socket)
         return open_local(uri, readonly, tr);
     switch (uri->transport) {
@@ -367,18 +406,8 @@ int transport_open(const struct uri *uri, int readonly, struct transport *tr)
         /* libvirt cannot know what the command does with the bytes. */
         tr->secure = 0;
         return 0;
-    case URI_TRANSPORT_TLS: {
-        const char *host = uri->server ? uri->server : "localhost";
-        int sock;
-        if (open_tcp(host, uri->service, tr) < 0)
-            return -1;
-        sock = tr->fd;
-        tr->fd = -1;
-        if (tls_client_start(sock, uri, host, &tr->fd, &tr->tls) < 0)
-            return -1;
-        tr->secure = 1;
-        return 0;
-    }
+    case URI_TRANSPORT_TLS:
+        return open_tls(uri, tr);
     case URI_TRANSPORT_LIBSSH:
     case URI_TRANSPORT_LIBSSH2:
         error_report(ERR_NO_SUPPORT, FROM_RPC_DOMAIN, "transport '%s' (use 'ssh')",
@@ -386,6 +415,30 @@ int transport_open(const struct uri *uri, int readonly, struct transport *tr)
         return -1;
     }
     return -1;
+}
+
+int transport_open(const struct uri *uri, int readonly, struct transport *tr)
+{
+    memset(tr, 0, sizeof(*tr));
+    tr->fd = -1;
+    tr->err_fd = -1;
+    if (connect_any(uri, readonly, tr) < 0) {
+        /* What a failed connect left behind: a channel (tls) or an fd. */
+        if (tr->ch)
+            channel_free(tr->ch);
+        else if (tr->fd >= 0)
+            close(tr->fd);
+        tr->ch = NULL;
+        tr->fd = -1;
+        return -1;
+    }
+    if (!tr->ch && !(tr->ch = channel_new(tr->fd, tr->fd))) {
+        close(tr->fd);
+        tr->fd = -1;
+        error_report(ERR_NO_MEMORY, FROM_RPC_DOMAIN, NULL);
+        return -1;
+    }
+    return 0;
 }
 
 void transport_drain_stderr(struct transport *tr)
@@ -441,9 +494,10 @@ char *transport_child_stderr(struct transport *tr)
 
 void transport_close(struct transport *tr)
 {
-    if (tr->tls) {
-        tls_relay_stop(tr->tls);
-        tr->tls = NULL;
+    if (tr->ch) {
+        channel_free(tr->ch);
+        tr->ch = NULL;
+        tr->fd = -1;
     }
     if (tr->err_fd >= 0) {
         close(tr->err_fd);

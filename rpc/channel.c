@@ -6,6 +6,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "message.h"
@@ -18,6 +19,7 @@ struct channel {
     size_t start; /* first unconsumed byte */
     size_t end;   /* one past the last received byte */
     size_t cap;
+    int wfd_plain;        /* wfd is not a socket: write(2), not send(2) */
     gnutls_session_t tls; /* NULL: plain */
     void (*tls_release)(void *);
     void *tls_release_opaque;
@@ -183,6 +185,20 @@ void channel_consume(struct channel *ch, size_t len)
     }
 }
 
+/* One write to the peer. On a socket it is send(MSG_NOSIGNAL): a peer that
+ * hung up is EPIPE, not a SIGPIPE that kills the process (libvirt.so runs
+ * inside applications that keep SIGPIPE's default). Pipes get write(2). */
+static ssize_t channel_send(struct channel *ch, const void *buf, size_t len)
+{
+    if (!ch->wfd_plain) {
+        ssize_t n = send(ch->wfd, buf, len, MSG_NOSIGNAL);
+        if (n >= 0 || errno != ENOTSOCK)
+            return n;
+        ch->wfd_plain = 1;
+    }
+    return write(ch->wfd, buf, len);
+}
+
 static int channel_wait(int fd, short events)
 {
     struct pollfd pfd = {.fd = fd, .events = events};
@@ -224,7 +240,7 @@ int channel_write(struct channel *ch, const void *buf, size_t len)
         return channel_write_tls(ch, p, len);
 
     while (len > 0) {
-        ssize_t n = write(ch->wfd, p, len);
+        ssize_t n = channel_send(ch, p, len);
         if (n < 0) {
             if (errno == EINTR)
                 continue;
@@ -241,8 +257,9 @@ int channel_write(struct channel *ch, const void *buf, size_t len)
     return 0;
 }
 
-/* gnutls's transport: the channel's own fds with read(2) and write(2), so a
- * TLS session runs over a pipe pair (--stdio, inetd) as over a socket. */
+/* gnutls's transport: the channel's own fds with read(2) and write(2) (send(2)
+ * on a socket, see channel_send), so a TLS session runs over a pipe pair
+ * (--stdio, inetd) as over a socket. */
 static ssize_t channel_tls_pull(gnutls_transport_ptr_t opaque, void *buf, size_t len)
 {
     struct channel *ch = opaque;
@@ -262,7 +279,7 @@ static ssize_t channel_tls_push(gnutls_transport_ptr_t opaque, const void *buf, 
     ssize_t n;
 
     do
-        n = write(ch->wfd, buf, len);
+        n = channel_send(ch, buf, len);
     while (n < 0 && errno == EINTR);
     if (n < 0)
         gnutls_transport_set_errno(ch->tls, errno);

@@ -45,7 +45,9 @@ long channel_next_frame(struct channel *ch, const unsigned char **frame);
 /* Drops the first `len` buffered bytes (the frame just handled). */
 void channel_consume(struct channel *ch, size_t len);
 
-/* Writes all of buf, waiting for the fd to drain when it is non-blocking.
+/* Writes all of buf, waiting for the fd to drain when it is non-blocking;
+ * a socket is written with MSG_NOSIGNAL, so a closed peer is EPIPE, never
+ * SIGPIPE.
  * Returns 0, or -1 on error (errno set). */
 int channel_write(struct channel *ch, const void *buf, size_t len);
 

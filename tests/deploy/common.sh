@@ -74,6 +74,33 @@ client_name() {
     if [ "$VIRSH" = virsh ]; then echo "real virsh"; else echo "our virsh"; fi
 }
 
+# deploy_pki: a throwaway PKI in $PKI (tests/tls/make-pki.sh); returns 1
+# when certtool is missing, so a test can skip its TLS checks.
+deploy_pki() {
+    PKI=$IT_DIR/pki
+    command -v certtool >/dev/null 2>&1 || return 1
+    "$SOURCE_ROOT/tests/tls/make-pki.sh" "$PKI" >"$IT_DIR/make-pki.log" 2>&1 || {
+        cat "$IT_DIR/make-pki.log" >&2
+        return 1
+    }
+}
+
+# tls_conf_lines: libvirtd.conf lines for the server-ok credentials of $PKI.
+tls_conf_lines() {
+    cat <<TLSCONF
+ca_file = "$PKI/server-ok/cacert.pem"
+crl_file = "$PKI/server-ok/cacrl.pem"
+cert_file = "$PKI/server-ok/servercert.pem"
+key_file = "$PKI/server-ok/private/serverkey.pem"
+TLSCONF
+}
+
+# tls_uri PORT [ROLE]: a test+tls URI to 127.0.0.1:PORT with $PKI/ROLE
+# (client-ok when not given) as pkipath.
+tls_uri() {
+    printf 'test+tls://127.0.0.1:%s/default?pkipath=%s' "$1" "$PKI/${2:-client-ok}"
+}
+
 T_TOTAL=0
 T_GOOD=0
 

@@ -126,6 +126,41 @@ sleep 0.5
 expect_output "stale sockets are replaced" " test " vsh "$RW" 'list --all'
 it_stop "$K2"
 
+# listen_tls = 1: the TLS port, each connection's handshake and checks in
+# its own process, for real virsh and ours.
+if deploy_pki; then
+    TPORT=$(free_port)
+    TCONF=$IT_DIR/tls.conf
+    {
+        echo "unix_sock_dir = \"$IT_DIR/tlsrun\""
+        echo 'listen_tls = 1'
+        echo 'listen_addr = "127.0.0.1"'
+        echo "tls_port = \"$TPORT\""
+        echo 'tls_allowed_dn_list = ["C=GB,O=Libvirt Test,CN=client*"]'
+        tls_conf_lines
+    } >"$TCONF"
+    "$LIBVIRTD" --listen -f "$TCONF" </dev/null >"$IT_DIR/tls.log" 2>&1 &
+    T=$!
+    IT_PIDS+=("$T")
+    it_wait_socket "$IT_DIR/tlsrun/libvirt-sock-ro" "$T" || { cat "$IT_DIR/tls.log"; exit 1; }
+    wait_port "$TPORT" || exit 1
+    for VIRSH in "${CLIENTS[@]}"; do
+        c=$(client_name)
+        expect_output "--listen serves $c over tls" "Domain 'test' destroyed" \
+            vsh "$(tls_uri "$TPORT")" 'list --all; destroy test'
+    done
+    VIRSH=virsh
+    expect_output "--listen refuses a DN not in tls_allowed_dn_list (real virsh)" \
+        "Unable to read TLS confirmation" vsh "$(tls_uri "$TPORT" client-dn)" 'uri'
+    sleep 0.3
+    expect_output "and logs the DN" "its DN is 'C=GB,O=Intruders Ltd" cat "$IT_DIR/tls.log"
+    check "tls connections are logged with the address" \
+        grep -q "client 127.0.0.1:[0-9]* connected on tls" "$IT_DIR/tls.log"
+    it_stop "$T"
+else
+    echo "note: certtool missing, listen_tls not tested"
+fi
+
 # Nothing starts on a bad configuration.
 bad() {
     local name=$1 text=$2 want=$3 out rc
@@ -145,7 +180,8 @@ bad bad-type "unix_sock_dir = \"$IT_DIR/badrun\"\nlisten_tls = 0\nmax_clients = 
     "$IT_DIR/bad-type.conf:3: max_clients must be a number"
 bad bad-value "unix_sock_dir = \"$IT_DIR/badrun\"\nlisten_tls = 0\n\nunix_sock_rw_perms = \"rw\"\n" \
     "$IT_DIR/bad-value.conf:4: unix_sock_rw_perms must be an octal mode"
-bad tls-not-built "unix_sock_dir = \"$IT_DIR/badrun\"\n" "TLS is not built yet"
+bad tls-missing-ca "unix_sock_dir = \"$IT_DIR/badrun\"\nlisten_tls = 1\nca_file = \"$IT_DIR/no-such/cacert.pem\"\n" \
+    "Cannot read CA certificate '$IT_DIR/no-such/cacert.pem'"
 bad tcp-needs-auth-none "unix_sock_dir = \"$IT_DIR/badrun\"\nlisten_tls = 0\nlisten_tcp = 1\n" \
     'auth_tcp = "sasl" is not supported'
 out=$("$LIBVIRTD" --listen -f "$IT_DIR/missing-file.conf" 2>&1)

@@ -21,6 +21,13 @@ cat >"$CONF" <<CONF
 auth_tcp = "none"
 log_outputs = "2:file:$IT_DIR/libvirtd.log"
 CONF
+HAVE_PKI=0
+if deploy_pki; then
+    HAVE_PKI=1
+    tls_conf_lines >>"$CONF"
+else
+    echo "note: certtool missing, the libvirtd-tls service not tested"
+fi
 
 # The service file as shipped, made to run here.
 service() {
@@ -73,11 +80,23 @@ check "and at close" grep -q "client 127.0.0.1:[0-9]* disconnected" "$IT_DIR/lib
 check "every libvirtd started by xinetd exited 0" \
     bash -c "grep -q 'EXIT: libvirtd-tcp status=0' '$IT_DIR/xinetd.log' && ! grep -q 'EXIT: libvirtd-tcp status=[1-9]' '$IT_DIR/xinetd.log' || { cat '$IT_DIR/xinetd.log'; false; }"
 
-# TLS: until the TLS layer exists the connection is refused, saying why.
-VIRSH=virsh
-vsh "test+tcp://127.0.0.1:$PORT_TLS/default" 'uri' >/dev/null 2>&1
-sleep 0.5
-check "the tls service refuses clearly while TLS is not built" \
-    grep -q "TLS is not built yet" "$IT_DIR/libvirtd.log"
+# TLS: libvirtd --inetd --socket-kind=tls does the handshake and the checks
+# on stdin/stdout, then serves the session.
+if [ $HAVE_PKI = 1 ]; then
+    wait_port "$PORT_TLS" || exit 1
+    TLS=$(tls_uri "$PORT_TLS")
+    for VIRSH in "${CLIENTS[@]}"; do
+        c=$(client_name)
+        expect_output "xinetd's libvirtd-tls serves $c" "Domain 'test' destroyed" \
+            vsh "$TLS" 'list --all; destroy test'
+    done
+    VIRSH=virsh
+    expect_output "xinetd's libvirtd-tls refuses a client without a certificate" \
+        "Unable to read TLS confirmation" vsh "$(tls_uri "$PORT_TLS" client-nocert)" 'uri'
+    sleep 0.5
+    check "the refusal is logged with its reason" grep -q "sent no certificate" "$IT_DIR/libvirtd.log"
+    check "every TLS connection that was let in exited 0" \
+        bash -c "grep -q 'EXIT: libvirtd-tls status=0' '$IT_DIR/xinetd.log' || { cat '$IT_DIR/xinetd.log'; false; }"
+fi
 
 finish

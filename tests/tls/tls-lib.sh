@@ -8,6 +8,13 @@
 #   ours_tls_start NAME PORT ROLE [tls-server options...]
 #                                tests/tls/tls-server behind
 #                                systemd-socket-activate --accept
+#   daemon_tls_start NAME PORT ROLE [CONF-LINE...]
+#                                $LIBVIRTD --listen with listen_tls = 1 on
+#                                127.0.0.1:PORT and $PKI/ROLE's credentials
+#   daemon_tls_activate NAME PORT ROLE [CONF-LINE...]
+#                                $LIBVIRTD --socket-kind=tls behind
+#                                systemd-socket-activate --accept (as the
+#                                libvirtd-tls socket unit runs it)
 #   tls_uri PORT ROLE [EXTRA]    test+tls://127.0.0.1:PORT/default?pkipath=...
 
 # The allowed DN list every server in these tests is given: client-ok and
@@ -104,6 +111,57 @@ ours_tls_start() {
     OURS_PID=$!
     IT_PIDS+=("$OURS_PID")
     tls_wait_port "$port" "$OURS_PID" || {
+        cat "$d/log" >&2
+        return 1
+    }
+}
+
+# daemon_tls_conf DIR PORT ROLE [CONF-LINE...]: our libvirtd.conf for a TLS
+# server with $PKI/ROLE's credentials, written to DIR/libvirtd.conf.
+daemon_tls_conf() {
+    local d=$1 port=$2 role=$3 line
+    shift 3
+    mkdir -p "$d/sock" || return 1
+    {
+        echo "unix_sock_dir = \"$d/sock\""
+        echo 'listen_tls = 1'
+        echo 'listen_addr = "127.0.0.1"'
+        echo "tls_port = \"$port\""
+        echo "key_file = \"$PKI/$role/private/serverkey.pem\""
+        echo "cert_file = \"$PKI/$role/servercert.pem\""
+        echo "ca_file = \"$PKI/$role/cacert.pem\""
+        echo "crl_file = \"$PKI/$role/cacrl.pem\""
+        echo "tls_allowed_dn_list = [\"$ALLOWED_DN\"]"
+        for line in "$@"; do
+            echo "$line"
+        done
+    } >"$d/libvirtd.conf"
+}
+
+daemon_tls_start() {
+    local name=$1 port=$2 role=$3 d
+    shift 3
+    d=$IT_DIR/$name
+    daemon_tls_conf "$d" "$port" "$role" "$@" || return 1
+    "$LIBVIRTD" --listen -f "$d/libvirtd.conf" </dev/null >"$d/log" 2>&1 &
+    DAEMON_PID=$!
+    IT_PIDS+=("$DAEMON_PID")
+    tls_wait_port "$port" "$DAEMON_PID" || {
+        cat "$d/log" >&2
+        return 1
+    }
+}
+
+daemon_tls_activate() {
+    local name=$1 port=$2 role=$3 d
+    shift 3
+    d=$IT_DIR/$name
+    daemon_tls_conf "$d" "$port" "$role" "$@" || return 1
+    systemd-socket-activate --accept -l "127.0.0.1:$port" -E LIBVIRTD_CONFIG="$d/libvirtd.conf" \
+        "$LIBVIRTD" --socket-kind=tls </dev/null >"$d/log" 2>&1 &
+    DAEMON_PID=$!
+    IT_PIDS+=("$DAEMON_PID")
+    tls_wait_port "$port" "$DAEMON_PID" || {
         cat "$d/log" >&2
         return 1
     }

@@ -5,23 +5,34 @@
 #   real virsh -> ours            (tests/tls/tls-server: rpc/tls + session_run)
 #   our client -> real libvirtd   (tests/tls/tls-client: rpc/tls's client end)
 #   our client -> ours
+# where "our client" is both tests/tls/tls-client (rpc/tls's client end,
+# able to show a server a certificate our library would refuse to send) and
+# our virsh (libvirt.so's tls transport), and "ours" is tests/tls/tls-server
+# plus the real daemon binary: libvirtd --listen with listen_tls = 1
+# ("daemon"), and libvirtd --socket-kind=tls behind systemd-socket-activate
+# --accept ("daemon-act", as libvirtd-tls.socket runs it).
 # Each refusal is asserted on both ends: the client's message, and the
-# reason in the server's log. Needs $TLS_SERVER and $TLS_CLIENT (meson sets
-# them); exits 77 when real libvirt 9.0 or certtool is missing.
+# reason in the server's log. Needs $TLS_SERVER, $TLS_CLIENT, $LIBVIRTD and
+# $OUR_VIRSH (meson sets them); exits 77 when real libvirt 9.0 or certtool
+# is missing.
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../integration/lib.sh"
 . "$here/tls-lib.sh"
 
+# meson points LD_LIBRARY_PATH at our libvirt.so (the matrix depends on
+# our virsh); real virsh must load real libvirt.so, ours finds its own by
+# rpath.
+unset LD_LIBRARY_PATH
 it_need_real_libvirt
 it_need_socket_activate
-for v in TLS_SERVER TLS_CLIENT; do
+for v in TLS_SERVER TLS_CLIENT LIBVIRTD OUR_VIRSH; do
     [ -x "${!v:-}" ] || {
         it_log "$v='${!v:-}' is not an executable"
         exit 1
     }
 done
 tls_setup
-export PKI TLS_CLIENT
+export PKI TLS_CLIENT OUR_VIRSH
 
 FAILS=0
 PASSES=0
@@ -84,6 +95,7 @@ log_expect() {
 
 virsh_to() { virsh -c "test+tls://127.0.0.1:$1/default?pkipath=$PKI/$2${3:-}" version; }
 virsh_to_host() { virsh -c "test+tls://$1:$2/default?pkipath=$PKI/$3${4:-}" version; }
+ourvirsh_to() { "$OUR_VIRSH" -c "test+tls://127.0.0.1:$1/default?pkipath=$PKI/$2${3:-}" version; }
 ours_to() { "$TLS_CLIENT" --pki "$PKI/$2" --host 127.0.0.1 --port "$1" "${@:3}"; }
 
 REFUSED_REAL_CLIENT='Unable to read TLS confirmation: Input/output error'
@@ -96,12 +108,22 @@ REAL_LOG=$IT_DIR/real/log
 OURS_PORT=$(tls_port)
 ours_tls_start ours "$OURS_PORT" server-ok || exit 1
 OURS_LOG=$IT_DIR/ours/log
+DAEMON_PORT=$(tls_port)
+daemon_tls_start daemon "$DAEMON_PORT" server-ok || exit 1
+ACT_PORT=$(tls_port)
+daemon_tls_activate daemon-act "$ACT_PORT" server-ok || exit 1
 
-for server in real ours; do
-    if [ $server = real ]; then port=$REAL_PORT log=$REAL_LOG; else port=$OURS_PORT log=$OURS_LOG; fi
+for server in real ours daemon daemon-act; do
+    case $server in
+    real) port=$REAL_PORT log=$REAL_LOG ;;
+    ours) port=$OURS_PORT log=$OURS_LOG ;;
+    daemon) port=$DAEMON_PORT log=$IT_DIR/daemon/log ;;
+    daemon-act) port=$ACT_PORT log=$IT_DIR/daemon-act/log ;;
+    esac
 
     expect "valid: real virsh -> $server" OK "Running hypervisor: TEST" virsh_to $port client-ok
     expect "valid: our client -> $server" OK "version" ours_to $port client-ok
+    expect "valid: our virsh -> $server" OK "Running hypervisor: TEST" ourvirsh_to $port client-ok
     expect "valid, host by name: real virsh -> $server" OK "Running hypervisor" \
         virsh_to_host localhost $port client-ok
     expect "valid, host by name: our client -> $server" OK "version" \
@@ -120,9 +142,10 @@ for server in real ours; do
         reason=${case#*|}
         case $server/$role in
         real/client-wrongca | real/client-nocert) reason='No certificate was found' ;;
-        ours/client-wrongca | ours/client-nocert) reason='the client sent no certificate' ;;
-        ours/client-expired) reason='The certificate has expired.' ;;
-        ours/client-future) reason='The certificate is not yet active.' ;;
+        real/*) ;;
+        */client-wrongca | */client-nocert) reason='the client sent no certificate' ;;
+        */client-expired) reason='The certificate has expired.' ;;
+        */client-future) reason='The certificate is not yet active.' ;;
         esac
         case $role in
         client-wrongca | client-expired | client-future) ;;
@@ -131,6 +154,10 @@ for server in real ours; do
             expect "$role refused: real virsh -> $server" REFUSED "$REFUSED_REAL_CLIENT" \
                 virsh_to $port $role
             log_expect "$role refused: real virsh -> $server" "$log" "$reason"
+            log_mark "$log"
+            expect "$role refused: our virsh -> $server" REFUSED "$REFUSED_OUR_CLIENT" \
+                ourvirsh_to $port $role
+            log_expect "$role refused: our virsh -> $server" "$log" "$reason"
             ;;
         esac
         log_mark "$log"
@@ -150,6 +177,39 @@ for case in "wrongca|failed validation against" "expired|has expired" "future|is
         virsh_to $REAL_PORT $role '&no_verify=1'
     expect "own $role refused locally, no_verify=1: our client" REFUSED "${case#*|}" \
         ours_to $REAL_PORT $role --no-verify
+    expect "own $role refused locally: our virsh" REFUSED "${case#*|}" ourvirsh_to $REAL_PORT $role
+    expect "own $role refused locally, no_verify=1: our virsh" REFUSED "${case#*|}" \
+        ourvirsh_to $REAL_PORT $role '&no_verify=1'
+done
+
+# tls_priority= on the client, against real libvirtd ("+" written %2B:
+# ours decodes a "+" in a URI value as a space, the seed's rule).
+expect "tls_priority TLS 1.2 only: real virsh -> real" OK "Running hypervisor" \
+    virsh_to $REAL_PORT client-ok '&tls_priority=NORMAL:-VERS-ALL:%2BVERS-TLS1.2'
+expect "tls_priority TLS 1.2 only: our virsh -> real" OK "Running hypervisor" \
+    ourvirsh_to $REAL_PORT client-ok '&tls_priority=NORMAL:-VERS-ALL:%2BVERS-TLS1.2'
+expect "bad tls_priority refused: our virsh" REFUSED "Failed to set TLS session priority to BOGUS" \
+    ourvirsh_to $REAL_PORT client-ok '&tls_priority=BOGUS'
+
+# The address check as the daemon's tls_check_client_address, on both ways
+# of starting it.
+P=$(tls_port)
+daemon_tls_start daemon-addr "$P" server-ok 'tls_check_client_address = 1' || exit 1
+Q=$(tls_port)
+daemon_tls_activate daemon-act-addr "$Q" server-ok 'tls_check_client_address = 1' || exit 1
+for server in daemon-addr daemon-act-addr; do
+    if [ $server = daemon-addr ]; then port=$P; else port=$Q; fi
+    expect "tls_check_client_address, SAN IP matches: real virsh -> $server" OK \
+        "Running hypervisor" virsh_to $port client-ok
+    expect "tls_check_client_address, SAN IP matches: our virsh -> $server" OK \
+        "Running hypervisor" ourvirsh_to $port client-ok
+    log_mark "$IT_DIR/$server/log"
+    expect "tls_check_client_address, no address in cert: real virsh -> $server" REFUSED \
+        "$REFUSED_REAL_CLIENT" virsh_to $port client-noaddr
+    log_expect "tls_check_client_address, no address in cert: real virsh -> $server" \
+        "$IT_DIR/$server/log" 'does not name the address 127.0.0.1'
+    expect "tls_check_client_address, no address in cert: our virsh -> $server" REFUSED \
+        "$REFUSED_OUR_CLIENT" ourvirsh_to $port client-noaddr
 done
 
 # Our server options with no libvirt counterpart to compare: the seed's
@@ -199,6 +259,9 @@ for case in "wrongca|hasn't got a known issuer" "expired|has expired" \
             "Certificate check failed" virsh_to $port client-ok '&no_verify=1'
         expect "$role, no_verify=1 warns and connects: our client -> $server" OK \
             "warning: Certificate check failed" ours_to $port client-ok --no-verify
+        expect "$role refused: our virsh -> $server" REFUSED "$reason" ourvirsh_to $port client-ok
+        expect "$role, no_verify=1 warns and connects: our virsh -> $server" OK \
+            "libvirt: warning : Certificate check failed" ourvirsh_to $port client-ok '&no_verify=1'
     done
 done
 
@@ -214,6 +277,14 @@ else
 fi
 expect "own expired server certificate: ours" REFUSED "The server certificate" \
     "$TLS_SERVER" --pki "$PKI/server-expired" --port "$(tls_port)"
+d=$IT_DIR/daemon-sanity
+daemon_tls_conf "$d" "$(tls_port)" server-expired
+expect "own expired server certificate: libvirtd --listen starts nothing" REFUSED \
+    "The server certificate $PKI/server-expired/servercert.pem has expired" \
+    "$LIBVIRTD" --listen -f "$d/libvirtd.conf"
+check_nothing_started() { [ ! -e "$1/sock/libvirt-sock" ]; }
+if check_nothing_started "$d"; then pass "own expired server certificate: no socket left"; else
+    fail "own expired server certificate: no socket left" "$d/sock/libvirt-sock exists"; fi
 
 printf '\n%d passed, %d failed\n' "$PASSES" "$FAILS"
 [ "$FAILS" -eq 0 ]

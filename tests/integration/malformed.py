@@ -1,0 +1,357 @@
+#!/usr/bin/python3
+"""The malformed-input suite: hostile byte streams sent over a real socket to
+our libvirtd, handed over exactly as socket activation hands it (fd 3,
+LISTEN_FDS=1, LISTEN_PID), one process per case, so that the test sees each
+process's peak memory and exit status.
+
+For every case: an error reply or a clean close as designed, the process
+exits by itself (never a crash: no signal, no sanitizer exit), its peak
+memory stays bounded, and where the connection survives, the domain list is
+unchanged and a following call is answered. Prints one line per class with
+the number of inputs tried, then "malformed: N/N cases as expected".
+
+Usage: LIBVIRTD=build/src/libvirtd /usr/bin/python3 malformed.py
+"""
+
+import os
+import signal
+import socket
+import struct
+import sys
+import time
+
+LIBVIRTD = os.environ["LIBVIRTD"]
+PROG = 0x20008086
+CALL, REPLY, MESSAGE = 0, 1, 2
+MAX_LEN = 4 + 33554432
+# Peak memory of one connection's process: a few maximal frames' worth;
+# sanitizer builds carry shadow memory and get more room.
+PEAK_LIMIT_KIB = (512 if os.environ.get("ASAN_OPTIONS") else 96) * 1024
+TEST_UUID = bytes.fromhex("6695eb01f6a4830479aa97f2502e193f")
+
+PROC_OPEN, PROC_GET_VERSION, PROC_LOOKUP_BY_NAME = 1, 4, 23
+PROC_CREATE_XML, PROC_LIST_ALL, PROC_DEFINE_XML_FLAGS = 10, 273, 350
+
+
+def xdr_bytes(b):
+    return struct.pack(">I", len(b)) + b + b"\0" * ((4 - len(b) % 4) % 4)
+
+
+def frame(proc, body=b"", serial=1, prog=PROG, vers=1, typ=CALL, status=0):
+    hdr = struct.pack(">IIiiIi", prog, vers, proc, typ, serial, status)
+    return struct.pack(">I", 4 + len(hdr) + len(body)) + hdr + body
+
+
+OPEN = frame(PROC_OPEN, struct.pack(">I", 1) + xdr_bytes(b"test:///default") +
+             struct.pack(">I", 0), serial=0)
+
+
+class Daemon:
+    """One activated libvirtd on one end of a socketpair."""
+
+    def __init__(self):
+        self.sock, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.settimeout(10)
+        pid = os.fork()
+        if pid == 0:
+            try:
+                os.dup2(theirs.fileno(), 3)
+                os.closerange(4, 1024)
+                null = os.open("/dev/null", os.O_RDWR)
+                os.dup2(null, 0)
+                os.dup2(null, 1)
+                if not os.environ.get("MALFORMED_VERBOSE"):
+                    os.dup2(null, 2)
+                env = dict(os.environ, LISTEN_FDS="1", LISTEN_PID=str(os.getpid()))
+                os.execve(LIBVIRTD, [LIBVIRTD], env)
+            finally:
+                os._exit(127)
+        theirs.close()
+        self.pid = pid
+        self.peak = 0
+        self.status = None
+
+    def sample(self):
+        try:
+            with open("/proc/%d/status" % self.pid) as f:
+                for line in f:
+                    if line.startswith("VmHWM:"):
+                        self.peak = max(self.peak, int(line.split()[1]))
+        except OSError:
+            pass
+
+    def send(self, data):
+        self.sock.sendall(data)
+
+    def recv_frame(self, timeout=10.0):
+        """A reply as (header tuple, body), 'EOF' or 'TIMEOUT'."""
+        self.sock.settimeout(timeout)
+        try:
+            word = self._read(4)
+            if word is None:
+                return "EOF"
+            n = struct.unpack(">I", word)[0]
+            rest = self._read(n - 4)
+            if rest is None:
+                return "EOF"
+            return struct.unpack(">IIiiIi", rest[:24]), rest[24:]
+        except socket.timeout:
+            return "TIMEOUT"
+        except ConnectionResetError:
+            return "EOF"
+
+    def _read(self, n):
+        buf = b""
+        while len(buf) < n:
+            chunk = self.sock.recv(n - len(buf))
+            if not chunk:
+                return None
+            buf += chunk
+        return buf
+
+    def call(self, proc, body=b"", serial=7):
+        self.send(frame(proc, body, serial=serial))
+        return self.recv_frame()
+
+    def finish(self, timeout=10.0):
+        """Hangs up and waits for the process; returns its wait status."""
+        self.sample()
+        try:
+            self.sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        self.sock.close()
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                self.status = status
+                return status
+            self.sample()
+            time.sleep(0.02)
+        os.kill(self.pid, signal.SIGKILL)
+        os.waitpid(self.pid, 0)
+        self.status = "hung"
+        return "hung"
+
+
+def error_of(reply):
+    if not isinstance(reply, tuple):
+        return None
+    hdr, body = reply
+    if hdr[5] != 1:
+        return None
+    code, domain = struct.unpack(">ii", body[:8])
+    return code
+
+
+def ok_reply(reply):
+    return isinstance(reply, tuple) and reply[0][5] == 0
+
+
+def domain_names(d):
+    reply = d.call(PROC_LIST_ALL, struct.pack(">iI", 1, 0), serial=900)
+    if not ok_reply(reply):
+        return None
+    body = reply[1]
+    n = struct.unpack(">I", body[:4])[0]
+    names, off = [], 4
+    for _ in range(n):
+        ln = struct.unpack(">I", body[off:off + 4])[0]
+        names.append(body[off + 4:off + 4 + ln].decode())
+        off += 4 + ln + (4 - ln % 4) % 4 + 16 + 4
+    return sorted(names)
+
+
+results = []  # (class, name, ok, detail)
+
+
+def check(cls, name, fn, opened=True):
+    d = Daemon()
+    detail = ""
+    try:
+        if opened and not ok_reply(d.call(PROC_OPEN, OPEN[28:], serial=0)):
+            raise AssertionError("open failed")
+        detail = fn(d) or ""
+        ok = True
+    except AssertionError as e:
+        ok, detail = False, str(e)
+    except OSError as e:
+        ok, detail = False, "socket error: %r" % e
+    status = d.finish()
+    if status == "hung":
+        ok, detail = False, detail + "; process still running 10 s after hang-up"
+    elif os.WIFSIGNALED(status):
+        ok, detail = False, detail + "; killed by signal %d" % os.WTERMSIG(status)
+    elif os.WEXITSTATUS(status) not in (0, 1):
+        ok, detail = False, detail + "; exit status %d" % os.WEXITSTATUS(status)
+    if d.peak > PEAK_LIMIT_KIB:
+        ok, detail = False, detail + "; peak memory %d KiB" % d.peak
+    results.append((cls, name, ok, detail))
+
+
+def expect_close(d, data):
+    d.send(data)
+    r = d.recv_frame(timeout=5)
+    assert r == "EOF", "expected a close, got %r" % (r,)
+
+
+def expect_error_then_alive(d, data, code=None, before=None):
+    d.send(data)
+    r = d.recv_frame()
+    got = error_of(r)
+    assert got is not None, "expected an error reply, got %r" % (r,)
+    assert code is None or got == code, "expected error code %d, got %d" % (code, got)
+    assert ok_reply(d.call(PROC_GET_VERSION, serial=901)), "no answer after the error"
+    if before is not None:
+        assert domain_names(d) == before, "the domain list changed"
+
+
+DEFAULT = ["test"]
+
+# Length words that are not a frame: every value below the minimum, just
+# over the maximum, and 4 GiB - 1. Each ends the connection at once.
+for n in list(range(0, 28)) + [MAX_LEN + 1, 0xFFFFFFFF]:
+    check("length", "length %d" % n,
+          lambda d, n=n: expect_close(d, struct.pack(">I", n) + b"\0" * 24))
+
+# Frames cut short, then a hang-up: the process ends cleanly.
+def cut(data):
+    def run(d):
+        d.send(data)
+        d.sock.shutdown(socket.SHUT_WR)
+        r = d.recv_frame(timeout=5)
+        assert r == "EOF", "expected a close, got %r" % (r,)
+    return run
+
+whole = frame(PROC_LOOKUP_BY_NAME, xdr_bytes(b"test"))
+for k in (1, 3, 4, 10, 27, 28, len(whole) - 1):
+    check("truncated", "first %d of %d bytes" % (k, len(whole)), cut(whole[:k]))
+
+# Header fields out of range: an error reply and the connection lives.
+check("header", "wrong program",
+      lambda d: expect_error_then_alive(d, frame(4, prog=0x12345678), 39, DEFAULT))
+check("header", "wrong version",
+      lambda d: expect_error_then_alive(d, frame(4, vers=2), 39, DEFAULT))
+for st in (1, 2, 3, -1):
+    check("header", "status %d" % st,
+          lambda d, st=st: expect_error_then_alive(d, frame(4, status=st), 39, DEFAULT))
+for proc in (0, 444, -2147483648, 2147483647, -1):
+    check("procedure", "procedure %d" % proc,
+          lambda d, proc=proc: expect_error_then_alive(d, frame(proc), None, DEFAULT))
+
+# A reply (or event) sent by the client: nothing to answer, the call after
+# it still works.
+def ignored(typ):
+    def run(d):
+        d.send(frame(PROC_GET_VERSION, typ=typ, serial=3))
+        r = d.call(PROC_GET_VERSION, serial=4)
+        assert ok_reply(r) and r[0][4] == 4, "expected only the reply to serial 4, got %r" % (r,)
+    return run
+for typ in (REPLY, MESSAGE, 3, 5, 6, 99):
+    check("type", "type %d sent as a call" % typ, ignored(typ))
+
+# Strings and counts beyond their maxima, negative counts: refused before
+# anything is allocated for them.
+for claimed in (4194305, 0x7FFFFFFF, 0xFFFFFFFF, 0x80000000):
+    check("counts", "name length %#x" % claimed,
+          lambda d, c=claimed: expect_error_then_alive(
+              d, frame(PROC_LOOKUP_BY_NAME, struct.pack(">I", c) + b"abcd"), 39, DEFAULT))
+check("counts", "list_all need_results -1",
+      lambda d: (d.call(PROC_LIST_ALL, struct.pack(">iI", -1, 0)), None)[1])
+check("counts", "list_domains maxids -1",
+      lambda d: expect_error_then_alive(d, frame(37, struct.pack(">i", -1)), 39, DEFAULT))
+check("counts", "list_domains maxids 2^31-1",
+      lambda d: expect_error_then_alive(d, frame(37, struct.pack(">i", 0x7FFFFFFF)), 39,
+                                        DEFAULT))
+check("counts", "one 4 MiB string (the maximum) of garbage XML",
+      lambda d: expect_error_then_alive(
+          d, frame(PROC_DEFINE_XML_FLAGS, xdr_bytes(b"<" * 4194304) + struct.pack(">I", 0)),
+          None, DEFAULT))
+
+# Names and documents no domain should come from.
+for name in (b"\xff\xfe", b"te\x00st", b"\xc3\x28", b"a" * 70000):
+    check("names", "lookup of %r" % name[:12],
+          lambda d, n=name: expect_error_then_alive(d, frame(PROC_LOOKUP_BY_NAME, xdr_bytes(n)),
+                                                    None, DEFAULT))
+def define(xml):
+    return frame(PROC_DEFINE_XML_FLAGS, xdr_bytes(xml) + struct.pack(">I", 0))
+check("xml", "invalid UTF-8 in <name>",
+      lambda d: expect_error_then_alive(d, define(
+          b"<domain type='test'><name>\xff\xfe</name><memory>1024</memory>"
+          b"<os><type>hvm</type></os></domain>"), None, DEFAULT))
+check("xml", "nesting 100000 deep",
+      lambda d: expect_error_then_alive(d, define(
+          b"<domain type='test'>" + b"<a>" * 100000 + b"</a>" * 100000 + b"</domain>"),
+          None, DEFAULT))
+check("xml", "billion laughs",
+      lambda d: expect_error_then_alive(d, define(
+          b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaaaaaaaa">'
+          + b"".join(b'<!ENTITY %c "%s">' % (ord("b") + i, (b"&" + bytes([ord("a") + i]) + b";") * 10)
+                     for i in range(9))
+          + b']><domain type="test"><name>&j;</name></domain>'), None, DEFAULT))
+check("xml", "external entity",
+      lambda d: expect_error_then_alive(d, define(
+          b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+          b'<domain type="test"><name>&x;</name><memory>1024</memory>'
+          b'<os><type>hvm</type></os></domain>'), None, DEFAULT))
+# 20000 attributes on one element: libxml2's duplicate-attribute check is
+# quadratic (about 0.3 s here, 8 s for 100000), so a client can spend its
+# own connection process's CPU this way; docs/security.md says so.
+check("xml", "20000 attributes on one element",
+      lambda d: expect_error_then_alive(d, define(
+          b"<domain type='test' " + b" ".join(b"a%d='x'" % i for i in range(20000)) +
+          b"/>"), None, DEFAULT))
+
+# Many calls sent without reading a reply: the daemon stops reading while
+# its replies wait (memory stays bounded), then answers every one in order.
+def pipelined(d):
+    n = 20000
+    calls = b"".join(frame(PROC_GET_VERSION, serial=1000 + i) for i in range(n))
+    d.sock.settimeout(30)
+    sent = 0
+    d.sock.setblocking(False)
+    got = 0
+    pending = b""
+    end = time.monotonic() + 60
+    while got < n and time.monotonic() < end:
+        if sent < len(calls):
+            try:
+                sent += d.sock.send(calls[sent:sent + 65536])
+            except BlockingIOError:
+                pass
+        d.sample()
+        try:
+            chunk = d.sock.recv(65536)
+            if not chunk:
+                break
+            pending += chunk
+        except BlockingIOError:
+            if sent >= len(calls):
+                time.sleep(0.001)
+            continue
+        while len(pending) >= 4:
+            ln = struct.unpack(">I", pending[:4])[0]
+            if len(pending) < ln:
+                break
+            serial = struct.unpack(">I", pending[20:24])[0]
+            assert serial == 1000 + got, "reply %d has serial %d" % (got, serial)
+            pending = pending[ln:]
+            got += 1
+    d.sock.setblocking(True)
+    assert got == n, "%d of %d replies" % (got, n)
+    return "%d replies in order" % n
+check("pipelined", "20000 calls without reading", pipelined)
+
+by_class = {}
+for cls, name, ok, detail in results:
+    by_class.setdefault(cls, [0, 0])
+    by_class[cls][0] += 1
+    by_class[cls][1] += ok
+    if not ok:
+        print("FAIL [%s] %s: %s" % (cls, name, detail))
+for cls, (n, good) in by_class.items():
+    print("%-10s %3d inputs, %3d as expected" % (cls, n, good))
+good = sum(1 for r in results if r[2])
+print("malformed: %d/%d cases as expected" % (good, len(results)))
+sys.exit(0 if good == len(results) else 1)
