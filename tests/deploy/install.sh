@@ -51,6 +51,7 @@ installed() { [ -e "$DEST$1" ] || { echo "  missing: $1"; return 1; }; }
 executable() { [ -x "$DEST$1" ] && [ -f "$DEST$1" ] || { echo "  not an executable: $1"; return 1; }; }
 
 check "libvirtd in sbindir ($SBINDIR)" executable "$SBINDIR/libvirtd"
+check "libvirtd-full (TLS, --listen) in sbindir" executable "$SBINDIR/libvirtd-full"
 check "virt-ssh-helper in bindir ($BINDIR)" executable "$BINDIR/virt-ssh-helper"
 check "the generator in systemd's generator dir ($GENDIR)" executable "$GENDIR/libvirtd-generator"
 for u in libvirtd libvirtd-ro libvirtd-tcp libvirtd-tls; do
@@ -72,10 +73,12 @@ done
 check "the installed sockets name the runtime directory" \
     grep -q "^ListenStream=$(opt runstatedir)/libvirt/libvirt-sock$" "$DEST$UNITDIR/libvirtd.socket"
 
-# The client's parts: reported, not failed here.
-for f in "$LIBDIR/libvirt.so.0" "$INCLUDEDIR/libvirt/libvirt.h" "$LIBDIR/pkgconfig/libvirt.pc"; do
-    if [ -e "$DEST$f" ]; then echo "ok   (client) $f"; else echo "NOTE (client) not installed: $f"; fi
+# The client's parts: the library, its headers, pkg-config and virsh.
+for f in "$LIBDIR/libvirt.so.0" "$INCLUDEDIR/libvirt/libvirt.h" \
+    "$INCLUDEDIR/libvirt/virterror.h" "$LIBDIR/pkgconfig/libvirt.pc"; do
+    check "client: $f" installed "$f"
 done
+check "virsh in bindir ($BINDIR)" executable "$BINDIR/virsh"
 
 echo "installed files:"
 (cd "$DEST" && find . -type f -o -type l | sort | sed 's/^\./    /')
