@@ -51,7 +51,10 @@ installed() { [ -e "$DEST$1" ] || { echo "  missing: $1"; return 1; }; }
 executable() { [ -x "$DEST$1" ] && [ -f "$DEST$1" ] || { echo "  not an executable: $1"; return 1; }; }
 
 check "libvirtd in sbindir ($SBINDIR)" executable "$SBINDIR/libvirtd"
-check "libvirtd-full (TLS, --listen) in sbindir" executable "$SBINDIR/libvirtd-full"
+# The static libvirtd's dynamic twin (not built with sanitizers or fuzzing).
+if [ -e "$BUILD_ROOT/src/libvirtd-full" ]; then
+    check "libvirtd-full (TLS, --listen) in sbindir" executable "$SBINDIR/libvirtd-full"
+fi
 check "virt-ssh-helper in bindir ($BINDIR)" executable "$BINDIR/virt-ssh-helper"
 check "the generator in systemd's generator dir ($GENDIR)" executable "$GENDIR/libvirtd-generator"
 for u in libvirtd libvirtd-ro libvirtd-tcp libvirtd-tls; do
