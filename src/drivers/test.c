@@ -675,7 +675,10 @@ static char *uri_path(const char *uri)
 {
     if (strncmp(uri, "test:", 5) != 0 && strncmp(uri, "test+", 5) != 0)
         return NULL;
-    const char *p = strchr(uri, ':') + 1;
+    const char *colon = strchr(uri, ':');
+    if (!colon) /* "test+something" with no scheme end (found by fuzzing) */
+        return NULL;
+    const char *p = colon + 1;
     if (strncmp(p, "//", 2) == 0) {
         p += 2;
         p += strcspn(p, "/?#");
