@@ -10,35 +10,6 @@
 #include "error.h"
 #include "wire.h"
 
-#define CHECK_CONN(conn, fail)                                                           \
-    do {                                                                                 \
-        api_enter();                                                                     \
-        if (!(conn)) {                                                                   \
-            api_invalid_conn(__func__);                                                  \
-            api_fail(NULL);                                                              \
-            return fail;                                                                 \
-        }                                                                                \
-    } while (0)
-
-#define CHECK_DOM(dom, fail)                                                             \
-    do {                                                                                 \
-        api_enter();                                                                     \
-        if (!(dom) || !(dom)->conn) {                                                    \
-            api_invalid_domain(__func__);                                                \
-            api_fail(NULL);                                                              \
-            return fail;                                                                 \
-        }                                                                                \
-    } while (0)
-
-#define CHECK_ARG(conn, arg, fail)                                                       \
-    do {                                                                                 \
-        if (!(arg)) {                                                                    \
-            api_invalid_arg(__func__, #arg);                                             \
-            api_fail(conn);                                                              \
-            return fail;                                                                 \
-        }                                                                                \
-    } while (0)
-
 #define CHECK_WRITE(conn, fail)                                                          \
     do {                                                                                 \
         if ((conn)->flags & VIR_CONNECT_RO) {                                            \

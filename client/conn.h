@@ -129,6 +129,38 @@ void api_invalid_conn(const char *func);
 void api_invalid_domain(const char *func);
 void api_invalid_arg(const char *func, const char *what);
 
+/* The checks at the top of a public function: each records libvirt's error,
+ * publishes it and returns `fail` from the caller when the handle or
+ * argument is missing. CHECK_CONN and CHECK_DOM also call api_enter. */
+#define CHECK_CONN(conn, fail)                                                           \
+    do {                                                                                 \
+        api_enter();                                                                     \
+        if (!(conn)) {                                                                   \
+            api_invalid_conn(__func__);                                                  \
+            api_fail(NULL);                                                              \
+            return fail;                                                                 \
+        }                                                                                \
+    } while (0)
+
+#define CHECK_DOM(dom, fail)                                                             \
+    do {                                                                                 \
+        api_enter();                                                                     \
+        if (!(dom) || !(dom)->conn) {                                                    \
+            api_invalid_domain(__func__);                                                \
+            api_fail(NULL);                                                              \
+            return fail;                                                                 \
+        }                                                                                \
+    } while (0)
+
+#define CHECK_ARG(conn, arg, fail)                                                       \
+    do {                                                                                 \
+        if (!(arg)) {                                                                    \
+            api_invalid_arg(__func__, #arg);                                             \
+            api_fail(conn);                                                              \
+            return fail;                                                                 \
+        }                                                                                \
+    } while (0)
+
 /* The default event loop (event.c): 1 when virEventRegisterDefaultImpl
  * was called. */
 int event_impl_registered(void);

@@ -662,12 +662,7 @@ static int pub_refs_dec(virConnectPtr conn);
 
 int virConnectRef(virConnectPtr conn)
 {
-    api_enter();
-    if (!conn) {
-        api_invalid_conn(__func__);
-        api_fail(NULL);
-        return -1;
-    }
+    CHECK_CONN(conn, -1);
     __atomic_add_fetch(&conn->refs, 1, __ATOMIC_SEQ_CST);
     return 0;
 }
@@ -742,12 +737,7 @@ static int pub_refs_dec(virConnectPtr conn)
 
 int virConnectClose(virConnectPtr conn)
 {
-    api_enter();
-    if (!conn) {
-        api_invalid_conn(__func__);
-        api_fail(NULL);
-        return -1;
-    }
+    CHECK_CONN(conn, -1);
     return pub_refs_dec(conn);
 }
 
@@ -778,12 +768,7 @@ int virConnectIsAlive(virConnectPtr conn)
 {
     int alive;
 
-    api_enter();
-    if (!conn) {
-        api_invalid_conn(__func__);
-        api_fail(NULL);
-        return -1;
-    }
+    CHECK_CONN(conn, -1);
     pthread_mutex_lock(&conn->lock);
     alive = !conn->dead;
     pthread_mutex_unlock(&conn->lock);
@@ -794,12 +779,7 @@ int virConnectSetKeepAlive(virConnectPtr conn, int interval, unsigned int count)
 {
     int timer = -1, old;
 
-    api_enter();
-    if (!conn) {
-        api_invalid_conn(__func__);
-        api_fail(NULL);
-        return -1;
-    }
+    CHECK_CONN(conn, -1);
     if (!event_impl_registered()) {
         error_report(ERR_INTERNAL_ERROR, VIR_FROM_RPC, "%s",
                      "keepalive requires an event loop (virEventRegisterDefaultImpl)");
@@ -829,17 +809,8 @@ int virConnectSetKeepAlive(virConnectPtr conn, int interval, unsigned int count)
 int virConnectRegisterCloseCallback(virConnectPtr conn, virConnectCloseFunc cb, void *opaque,
                                     virFreeCallback freecb)
 {
-    api_enter();
-    if (!conn) {
-        api_invalid_conn(__func__);
-        api_fail(NULL);
-        return -1;
-    }
-    if (!cb) {
-        api_invalid_arg(__func__, "cb");
-        api_fail(conn);
-        return -1;
-    }
+    CHECK_CONN(conn, -1);
+    CHECK_ARG(conn, cb, -1);
     pthread_mutex_lock(&conn->lock);
     if (conn->close_cb) {
         pthread_mutex_unlock(&conn->lock);
@@ -869,12 +840,7 @@ int virConnectUnregisterCloseCallback(virConnectPtr conn, virConnectCloseFunc cb
     virFreeCallback freecb;
     void *opaque;
 
-    api_enter();
-    if (!conn) {
-        api_invalid_conn(__func__);
-        api_fail(NULL);
-        return -1;
-    }
+    CHECK_CONN(conn, -1);
     pthread_mutex_lock(&conn->lock);
     if (conn->close_cb != cb) {
         pthread_mutex_unlock(&conn->lock);
@@ -1002,17 +968,8 @@ int virConnectDomainEventRegisterAny(virConnectPtr conn, virDomainPtr dom, int e
 {
     int id;
 
-    api_enter();
-    if (!conn) {
-        api_invalid_conn(__func__);
-        api_fail(NULL);
-        return -1;
-    }
-    if (!cb) {
-        api_invalid_arg(__func__, "cb");
-        api_fail(conn);
-        return -1;
-    }
+    CHECK_CONN(conn, -1);
+    CHECK_ARG(conn, cb, -1);
     if (eventID < 0 || eventID >= 27) {
         error_report(ERR_INVALID_ARG, VIR_FROM_DOMAIN, "eventID in %s must be less than %d",
                      __func__, 27);
@@ -1027,12 +984,7 @@ int virConnectDomainEventRegisterAny(virConnectPtr conn, virDomainPtr dom, int e
 
 int virConnectDomainEventDeregisterAny(virConnectPtr conn, int callbackID)
 {
-    api_enter();
-    if (!conn) {
-        api_invalid_conn(__func__);
-        api_fail(NULL);
-        return -1;
-    }
+    CHECK_CONN(conn, -1);
     if (deregister_event(conn, callbackID, NULL) < 0) {
         api_fail(conn);
         return -1;
@@ -1043,17 +995,8 @@ int virConnectDomainEventDeregisterAny(virConnectPtr conn, int callbackID)
 int virConnectDomainEventRegister(virConnectPtr conn, virConnectDomainEventCallback cb,
                                   void *opaque, virFreeCallback freecb)
 {
-    api_enter();
-    if (!conn) {
-        api_invalid_conn(__func__);
-        api_fail(NULL);
-        return -1;
-    }
-    if (!cb) {
-        api_invalid_arg(__func__, "cb");
-        api_fail(conn);
-        return -1;
-    }
+    CHECK_CONN(conn, -1);
+    CHECK_ARG(conn, cb, -1);
     if (register_event(conn, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
                        (virConnectDomainEventGenericCallback)(void (*)(void))cb, opaque, freecb,
                        1) < 0) {
@@ -1065,12 +1008,7 @@ int virConnectDomainEventRegister(virConnectPtr conn, virConnectDomainEventCallb
 
 int virConnectDomainEventDeregister(virConnectPtr conn, virConnectDomainEventCallback cb)
 {
-    api_enter();
-    if (!conn) {
-        api_invalid_conn(__func__);
-        api_fail(NULL);
-        return -1;
-    }
+    CHECK_CONN(conn, -1);
     if (deregister_event(conn, -1, cb) < 0) {
         api_fail(conn);
         return -1;
