@@ -931,19 +931,32 @@ static int test_lookup_by_uuid(struct drv_conn *c, const unsigned char *uuid,
 
 /* ---- creating and defining ---- */
 
+/* Parses `xml` and checks it against the domains there are (for a
+ * transient start or a definition); *existing is the domain it replaces, if
+ * any. Returns the new definition, or NULL with the error recorded. */
+static struct dx_def *parse_new_def(struct drv_conn *c, const char *xml, int transient,
+                                    struct tdom **existing)
+{
+    struct dx_def *def = dx_def_parse_string(xml);
+
+    if (!def)
+        return NULL;
+    if (check_duplicate(c, def, transient, existing) < 0) {
+        dx_def_free(def);
+        return NULL;
+    }
+    return def;
+}
+
 static int test_domain_create_xml(struct drv_conn *c, const char *xml, unsigned int flags,
                                   struct drv_dom_id *dom)
 {
-    if (check_flags(flags, 0x10, "testDomainCreateXML") < 0)
-        return -1;
-    struct dx_def *def = dx_def_parse_string(xml);
     struct tdom *d;
-    if (!def)
+    struct dx_def *def;
+
+    if (check_flags(flags, 0x10, "testDomainCreateXML") < 0 ||
+        !(def = parse_new_def(c, xml, 1, &d)))
         return -1;
-    if (check_duplicate(c, def, 1, &d) < 0) {
-        dx_def_free(def);
-        return -1;
-    }
     if (d) {
         /* An inactive persistent domain keeps its config and runs `def`. */
         d->newdef = d->def;
@@ -964,16 +977,12 @@ static int test_domain_create_xml(struct drv_conn *c, const char *xml, unsigned 
 static int test_domain_define_xml(struct drv_conn *c, const char *xml, unsigned int flags,
                                   struct drv_dom_id *dom)
 {
-    if (check_flags(flags, 0x1, "testDomainDefineXMLFlags") < 0)
-        return -1;
-    struct dx_def *def = dx_def_parse_string(xml);
     struct tdom *d;
-    if (!def)
+    struct dx_def *def;
+
+    if (check_flags(flags, 0x1, "testDomainDefineXMLFlags") < 0 ||
+        !(def = parse_new_def(c, xml, 0, &d)))
         return -1;
-    if (check_duplicate(c, def, 0, &d) < 0) {
-        dx_def_free(def);
-        return -1;
-    }
     int detail = EV_DEFINED_ADDED;
     if (d) {
         /* UPDATED when a config is replaced; a running domain that never
