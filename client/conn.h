@@ -24,6 +24,9 @@ struct conn_event_cb {
     int remote_id; /* the server's callbackID */
     int event_id;  /* VIR_DOMAIN_EVENT_ID_* */
     int legacy;    /* registered with virConnectDomainEventRegister */
+    char *dom_name; /* the domain it is limited to (NULL: all), kept to */
+    unsigned char dom_uuid[VIR_UUID_BUFLEN]; /* register it again after */
+    int dom_id;                              /* a reconnect */
     virConnectDomainEventGenericCallback cb;
     void *opaque;
     virFreeCallback freecb;
@@ -33,7 +36,7 @@ struct conn_event_cb {
 /* One event received but not yet handed to the application. */
 struct conn_event {
     int proc;     /* REMOTE_PROC_DOMAIN_EVENT_CALLBACK_* */
-    int remote_id;
+    int local_id; /* the registration it is for */
     char *dom_name;
     unsigned char dom_uuid[VIR_UUID_BUFLEN];
     int dom_id;
@@ -51,7 +54,8 @@ struct _virConnect {
     struct transport tr;
     struct channel *ch;
     unsigned int serial;
-    int dead;        /* the stream ended or failed; every call fails */
+    int dead;        /* the stream ended or failed; every call fails (or,
+                        with reconnect, first opens a new one) */
     int closed;      /* the application closed it */
     int close_reason;
 
@@ -59,6 +63,9 @@ struct _virConnect {
     char *uri_str;   /* what virConnectGetURI returns */
     char *type;      /* cached virConnectGetType answer */
     unsigned int flags; /* VIR_CONNECT_RO */
+    int reconnect;      /* URI variable reconnect: reopen a lost stream */
+    int gave_up;        /* the last reconnect failed: report the loss */
+    long long gave_up_at; /* when (monotonic ms) */
     int srv_keepalive;  /* server supports the keepalive program */
     int srv_close_cb;   /* server supports REGISTER_CLOSE_CALLBACK */
     int srv_event_cb;   /* server supports the callback event procedures */
@@ -75,7 +82,8 @@ struct _virConnect {
     unsigned int ka_count;
     unsigned int ka_missed;
     int ka_timer;
-    time_t last_rx;
+    long long last_rx;      /* ms on the monotonic clock */
+    long long ka_last_ping; /* ditto */
 
     /* Close callback, guarded by `lock`. */
     virConnectCloseFunc close_cb;

@@ -16,6 +16,7 @@
 #include "error.h"
 #include "keepalive_protocol.h"
 #include "message.h"
+#include "procedures.h"
 #include "wire.h"
 
 /* virConnectSupportsFeature numbers probed at open (libvirt's
@@ -56,6 +57,7 @@ static void conn_free(virConnectPtr conn)
         ncb = cb->next;
         if (cb->freecb)
             cb->freecb(cb->opaque);
+        free(cb->dom_name);
         free(cb);
     }
     for (ev = conn->queue; ev; ev = nev) {
@@ -117,6 +119,23 @@ static void conn_mark_dead(virConnectPtr conn, int reason, const char *what, int
     free(child);
 }
 
+/* Milliseconds on the monotonic clock. */
+static long long mono_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Reopen attempts after a loss, 50 ms apart and doubling up to 1 s:
+ * about five seconds in all. */
+#define RECONNECT_ATTEMPTS 10
+/* After a failed round, calls fail at once for this long. */
+#define RECONNECT_QUIET_MS 5000
+
+static int reconnect_locked(virConnectPtr conn);
+
 static void conn_dead_error(void)
 {
     error_report(ERR_INTERNAL_ERROR, VIR_FROM_RPC, "%s", "client socket is closed");
@@ -147,6 +166,8 @@ static void queue_event(virConnectPtr conn, const unsigned char *frame, size_t l
     const remote_nonnull_domain *d = NULL;
     remote_domain_event_callback_lifecycle_msg lc;
     remote_domain_event_callback_reboot_msg rb;
+    struct conn_event_cb *cb;
+    int remote_id = -1;
 
     if (!ev)
         return;
@@ -157,7 +178,7 @@ static void queue_event(virConnectPtr conn, const unsigned char *frame, size_t l
         if (message_decode_body(frame, len, (xdrproc_t)xdr_remote_domain_event_callback_lifecycle_msg,
                                 &lc) < 0)
             goto drop;
-        ev->remote_id = lc.callbackID;
+        remote_id = lc.callbackID;
         ev->event = lc.msg.event;
         ev->detail = lc.msg.detail;
         d = &lc.msg.dom;
@@ -165,7 +186,7 @@ static void queue_event(virConnectPtr conn, const unsigned char *frame, size_t l
         if (message_decode_body(frame, len, (xdrproc_t)xdr_remote_domain_event_callback_reboot_msg,
                                 &rb) < 0)
             goto drop;
-        ev->remote_id = rb.callbackID;
+        remote_id = rb.callbackID;
         d = &rb.msg.dom;
     } else {
         goto drop; /* an event we never registered for */
@@ -179,6 +200,15 @@ static void queue_event(virConnectPtr conn, const unsigned char *frame, size_t l
         message_free_body((xdrproc_t)xdr_remote_domain_event_callback_reboot_msg, &rb);
     if (!ev->dom_name)
         goto drop;
+    /* Named by our own id: the server's ids change when we reconnect. */
+    for (cb = conn->callbacks; cb; cb = cb->next)
+        if (cb->remote_id == remote_id)
+            break;
+    if (!cb) {
+        free(ev->dom_name);
+        goto drop;
+    }
+    ev->local_id = cb->local_id;
     *conn->queue_tail = ev;
     conn->queue_tail = &ev->next;
     return;
@@ -199,7 +229,7 @@ static int process_frames(virConnectPtr conn, long serial, int proc, xdrproc_t r
         struct message_header hdr;
 
         message_decode_header(frame, (size_t)len, &hdr);
-        conn->last_rx = time(NULL);
+        conn->last_rx = mono_ms();
         conn->ka_missed = 0;
         if (hdr.prog == MESSAGE_PROGRAM_KEEPALIVE) {
             if (hdr.proc == KEEPALIVE_PROC_PING) {
@@ -284,12 +314,54 @@ static int read_some(virConnectPtr conn, int timeout_ms)
     if (n == 0)
         conn_mark_dead(conn, VIR_CONNECT_CLOSE_REASON_EOF, "End of file while reading data", 0);
     else
-        conn_mark_dead(conn, VIR_CONNECT_CLOSE_REASON_ERROR, "Cannot recv data", errno);
+        /* A reset is the peer going away, as libvirt reports it. */
+        conn_mark_dead(conn,
+                       errno == ECONNRESET ? VIR_CONNECT_CLOSE_REASON_EOF
+                                           : VIR_CONNECT_CLOSE_REASON_ERROR,
+                       "Cannot recv data", errno);
     return -1;
 }
 
 static void deliver(virConnectPtr conn);
 static void notify_close(virConnectPtr conn);
+
+/* Milliseconds until keepalive has something to do (ping, or give up),
+ * or -1 when it is off. Lock held. */
+static int keepalive_wait_ms(virConnectPtr conn)
+{
+    long long due, now;
+
+    if (conn->dead || conn->ka_interval <= 0)
+        return -1;
+    due = (conn->last_rx > conn->ka_last_ping ? conn->last_rx : conn->ka_last_ping) +
+          conn->ka_interval * 1000LL;
+    now = mono_ms();
+    return due <= now ? 0 : (int)(due - now);
+}
+
+/* Keepalive, with the lock held: once the server has been quiet for an
+ * interval since it last spoke or was pinged, ping it, and declare it
+ * dead when `count` pings went unanswered. The event loop's timer calls
+ * it between calls; a call waiting for its reply calls it itself, since
+ * the timer cannot take the lock the call holds. Returns 1 when the
+ * connection has just died of it. */
+static int keepalive_tick(virConnectPtr conn)
+{
+    if (keepalive_wait_ms(conn) != 0)
+        return 0;
+    if (conn->ka_missed >= conn->ka_count) {
+        conn->dead = 1;
+        conn->close_reason = VIR_CONNECT_CLOSE_REASON_KEEPALIVE;
+        /* The server is gone as far as we are concerned: let it see that. */
+        shutdown(channel_read_fd(conn->ch), SHUT_RDWR);
+        return 1;
+    }
+    conn->ka_missed++;
+    conn->ka_last_ping = mono_ms();
+    send_message(conn, MESSAGE_PROGRAM_KEEPALIVE, KEEPALIVE_PROC_PING, MESSAGE_EVENT, 0, NULL,
+                 NULL);
+    return 0;
+}
 
 /* After the lock is dropped: hands queued events to the event loop, or
  * reports a dead stream to the close callback. */
@@ -298,34 +370,48 @@ static void after_io(virConnectPtr conn)
     int timer, have_events, dead;
 
     pthread_mutex_lock(&conn->lock);
+    if (conn->dead && conn->reconnect && !conn->closed && !conn->gave_up) {
+        /* Lost between calls (or by a call that must not be repeated):
+         * reopen now, so that events keep coming. */
+        struct error saved;
+        error_save(&saved);
+        reconnect_locked(conn);
+        error_restore(&saved);
+    }
     timer = conn->dispatch_timer;
     have_events = conn->queue != NULL;
     dead = conn->dead;
     pthread_mutex_unlock(&conn->lock);
     if (have_events && timer >= 0)
         virEventUpdateTimeout(timer, 0);
-    if (dead)
+    if (dead) {
+        /* The close callback may call the API, which resets this thread's
+         * error; the failing call must still return its own. */
+        struct error saved;
+        error_save(&saved);
         notify_close(conn);
+        error_restore(&saved);
+    }
 }
 
-int conn_call(virConnectPtr conn, int proc, xdrproc_t args_fn, const void *args,
-              xdrproc_t ret_fn, void *ret)
+/* One call on the current stream, lock held. *sent tells whether the
+ * request went out whole (so that the server may have acted on it).
+ * Returns 0, or -1 with the error recorded. */
+static int call_locked(virConnectPtr conn, int proc, xdrproc_t args_fn, const void *args,
+                       xdrproc_t ret_fn, void *ret, int *sent)
 {
     unsigned serial;
     int done = 0;
 
-    pthread_mutex_lock(&conn->lock);
+    *sent = 0;
     if (conn->dead) {
         conn_dead_error();
-        pthread_mutex_unlock(&conn->lock);
         return -1;
     }
     serial = conn->serial++;
-    if (send_message(conn, MESSAGE_PROGRAM_REMOTE, proc, MESSAGE_CALL, serial, args_fn, args) < 0) {
-        pthread_mutex_unlock(&conn->lock);
-        after_io(conn);
+    if (send_message(conn, MESSAGE_PROGRAM_REMOTE, proc, MESSAGE_CALL, serial, args_fn, args) < 0)
         return -1;
-    }
+    *sent = 1;
     while (!done) {
         if (process_frames(conn, serial, proc, ret_fn, ret, &done) < 0)
             break;
@@ -336,12 +422,66 @@ int conn_call(virConnectPtr conn, int proc, xdrproc_t args_fn, const void *args,
             process_frames(conn, -1, 0, NULL, NULL, &ignored);
             break;
         }
-        if (read_some(conn, -1) < 0)
+        int got = read_some(conn, keepalive_wait_ms(conn));
+        if (got < 0)
             break;
+        if (got == 0 && keepalive_tick(conn)) {
+            error_report(ERR_INTERNAL_ERROR, VIR_FROM_RPC, "%s",
+                         "connection closed due to keepalive timeout");
+            break;
+        }
+    }
+    return done == 1 ? 0 : -1;
+}
+
+/* Whether repeating a call is harmless: the procedures that only read
+ * (libvirt names them GET, LIST, LOOKUP, NUM_OF, IS, HAS...). Only these
+ * are sent again when the connection is lost while they wait. */
+static int proc_is_read(int proc)
+{
+    static const char *const read_words[] = {"_GET_", "_LIST_", "_LOOKUP_", "_NUM_OF_",
+                                             "_IS_", "_HAS_", "SUPPORTS_FEATURE",
+                                             "AUTH_LIST"};
+    const struct procedure_info *p = procedure_lookup(proc);
+
+    if (!p)
+        return 0;
+    for (size_t i = 0; i < sizeof(read_words) / sizeof(read_words[0]); i++)
+        if (strstr(p->name, read_words[i]))
+            return 1;
+    return 0;
+}
+
+int conn_call(virConnectPtr conn, int proc, xdrproc_t args_fn, const void *args,
+              xdrproc_t ret_fn, void *ret)
+{
+    int rc = -1, sent = 0;
+
+    pthread_mutex_lock(&conn->lock);
+    for (int attempt = 0; attempt < 3; attempt++) {
+        /* A request never sent is safe to send on a new stream; but right
+         * after a round of attempts failed, fail at once. */
+        if (conn->dead && conn->reconnect && !conn->closed &&
+            (!conn->gave_up || mono_ms() - conn->gave_up_at >= RECONNECT_QUIET_MS) &&
+            reconnect_locked(conn) < 0)
+            break;
+        rc = call_locked(conn, proc, args_fn, args, ret_fn, ret, &sent);
+        if (rc == 0 || !conn->dead || !conn->reconnect || conn->closed)
+            break;
+        if (sent && !proc_is_read(proc)) {
+            /* The server may or may not have acted on it: say so, and
+             * never send it again. The next call gets a new stream. */
+            const struct procedure_info *p = procedure_lookup(proc);
+            error_report(ERR_OPERATION_FAILED, VIR_FROM_RPC,
+                         "the connection was lost while %s was in progress: it may or "
+                         "may not have taken effect",
+                         p && p->api ? p->api : "a call");
+            break;
+        }
     }
     pthread_mutex_unlock(&conn->lock);
     after_io(conn);
-    return done == 1 ? 0 : -1;
+    return rc;
 }
 
 /* The event loop saw the fd readable (or hung up): read what is there
@@ -352,13 +492,12 @@ static void conn_io_cb(int watch, int fd, int events, void *opaque)
     int dummy = 0;
 
     pthread_mutex_lock(&conn->lock);
-    if (!conn->dead && conn->ch) {
-        if (read_some(conn, 0) >= 0)
-            process_frames(conn, -1, 0, NULL, NULL, &dummy);
-        if (conn->dead && conn->watch >= 0) {
-            virEventRemoveHandle(conn->watch);
-            conn->watch = -1;
-        }
+    if (!conn->dead && conn->ch && read_some(conn, 0) >= 0)
+        process_frames(conn, -1, 0, NULL, NULL, &dummy);
+    if (conn->dead && conn->watch >= 0) {
+        /* A dead stream stays readable (end of file) for ever. */
+        virEventRemoveHandle(conn->watch);
+        conn->watch = -1;
     }
     pthread_mutex_unlock(&conn->lock);
     error_clear();
@@ -379,21 +518,11 @@ static void conn_dispatch_cb(int timer, void *opaque)
 static void conn_keepalive_cb(int timer, void *opaque)
 {
     virConnectPtr conn = opaque;
-    int dead_now = 0;
+    int dead_now;
 
+    (void)timer;
     pthread_mutex_lock(&conn->lock);
-    if (!conn->dead && conn->ka_interval > 0 &&
-        time(NULL) - conn->last_rx >= conn->ka_interval) {
-        if (conn->ka_missed >= conn->ka_count) {
-            conn->dead = 1;
-            conn->close_reason = VIR_CONNECT_CLOSE_REASON_KEEPALIVE;
-            dead_now = 1;
-        } else {
-            conn->ka_missed++;
-            send_message(conn, MESSAGE_PROGRAM_KEEPALIVE, KEEPALIVE_PROC_PING, MESSAGE_EVENT, 0,
-                         NULL, NULL);
-        }
-    }
+    dead_now = keepalive_tick(conn);
     pthread_mutex_unlock(&conn->lock);
     error_clear();
     if (dead_now)
@@ -419,7 +548,7 @@ static void deliver(virConnectPtr conn)
         if (!conn->queue)
             conn->queue_tail = &conn->queue;
         for (cb = conn->callbacks; cb; cb = cb->next)
-            if (cb->remote_id == ev->remote_id) {
+            if (cb->local_id == ev->local_id) {
                 fn = cb->cb;
                 opaque = cb->opaque;
                 break;
@@ -459,14 +588,16 @@ static void notify_close(virConnectPtr conn)
         cb(conn, reason, opaque);
 }
 
+/* The handshake's calls, lock held. */
 static int feature_supported(virConnectPtr conn, int feature)
 {
     remote_connect_supports_feature_args a = {feature};
     remote_connect_supports_feature_ret r = {0};
+    int sent;
 
-    if (conn_call(conn, REMOTE_PROC_CONNECT_SUPPORTS_FEATURE,
-                  (xdrproc_t)xdr_remote_connect_supports_feature_args, &a,
-                  (xdrproc_t)xdr_remote_connect_supports_feature_ret, &r) < 0)
+    if (call_locked(conn, REMOTE_PROC_CONNECT_SUPPORTS_FEATURE,
+                    (xdrproc_t)xdr_remote_connect_supports_feature_args, &a,
+                    (xdrproc_t)xdr_remote_connect_supports_feature_ret, &r, &sent) < 0)
         return -1;
     return r.supported ? 1 : 0;
 }
@@ -475,11 +606,11 @@ static int feature_supported(virConnectPtr conn, int feature)
 static int authenticate(virConnectPtr conn)
 {
     remote_auth_list_ret r;
-    int ok = 0;
+    int ok = 0, sent;
 
     memset(&r, 0, sizeof(r));
-    if (conn_call(conn, REMOTE_PROC_AUTH_LIST, NULL, NULL, (xdrproc_t)xdr_remote_auth_list_ret,
-                  &r) < 0)
+    if (call_locked(conn, REMOTE_PROC_AUTH_LIST, NULL, NULL, (xdrproc_t)xdr_remote_auth_list_ret,
+                    &r, &sent) < 0)
         return -1;
     if (r.types.types_len == 0)
         ok = 1;
@@ -491,6 +622,146 @@ static int authenticate(virConnectPtr conn)
                      (int)r.types.types_val[0]);
     xdr_free((xdrproc_t)xdr_remote_auth_list_ret, (char *)&r);
     return ok ? 0 : -1;
+}
+
+/* Authentication, feature probes and CONNECT_OPEN on a new stream; lock
+ * held. Returns 0, or -1 with the error recorded. */
+static int handshake_locked(virConnectPtr conn)
+{
+    remote_connect_open_args oa;
+    char *rn;
+    int r;
+
+    if (authenticate(conn) < 0)
+        return -1;
+    r = feature_supported(conn, FEATURE_PROGRAM_KEEPALIVE);
+    if (r < 0)
+        return -1;
+    conn->srv_keepalive = r;
+
+    memset(&oa, 0, sizeof(oa));
+    rn = conn->uri->remote_name;
+    oa.name = rn ? &rn : NULL;
+    oa.flags = conn->flags;
+    if (call_locked(conn, REMOTE_PROC_CONNECT_OPEN, (xdrproc_t)xdr_remote_connect_open_args, &oa,
+                    NULL, NULL, &r) < 0)
+        return -1;
+
+    r = feature_supported(conn, FEATURE_REMOTE_EVENT_CALLBACK);
+    if (r < 0)
+        return -1;
+    conn->srv_event_cb = r;
+    r = feature_supported(conn, FEATURE_REMOTE_CLOSE_CALLBACK);
+    if (r < 0)
+        return -1;
+    conn->srv_close_cb = r;
+    return 0;
+}
+
+/* Opens the transport named by the URI into conn->ch. */
+static int open_stream(virConnectPtr conn)
+{
+    int fd;
+
+    if (transport_open(conn->uri, conn->flags & VIR_CONNECT_RO, &conn->tr) < 0)
+        return -1;
+    /* The connection is ours now; channel_write waits out a full socket and
+     * never raises SIGPIPE. */
+    conn->ch = conn->tr.ch;
+    conn->tr.ch = NULL;
+    fd = channel_read_fd(conn->ch);
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+    conn->dead = 0;
+    conn->last_rx = mono_ms();
+    conn->ka_missed = 0;
+    conn->ka_last_ping = 0;
+    return 0;
+}
+
+/* One reopen: a new stream with the same URI, the handshake, and the
+ * server-side registrations the application had (close callback, event
+ * callbacks) made again. Lock held. */
+static int reopen_locked(virConnectPtr conn)
+{
+    struct conn_event_cb *cb;
+    int sent;
+
+    if (conn->ch) {
+        channel_free(conn->ch);
+        conn->ch = NULL;
+    }
+    transport_close(&conn->tr);
+    if (open_stream(conn) < 0)
+        return -1;
+    if (handshake_locked(conn) < 0)
+        goto fail;
+    if (conn->close_cb && conn->srv_close_cb &&
+        call_locked(conn, REMOTE_PROC_CONNECT_REGISTER_CLOSE_CALLBACK, NULL, NULL, NULL, NULL,
+                    &sent) < 0)
+        goto fail;
+    for (cb = conn->callbacks; cb; cb = cb->next) {
+        remote_connect_domain_event_callback_register_any_args a;
+        remote_connect_domain_event_callback_register_any_ret r = {0};
+        remote_nonnull_domain rd;
+
+        memset(&a, 0, sizeof(a));
+        a.eventID = cb->event_id;
+        if (cb->dom_name) {
+            rd.name = cb->dom_name;
+            memcpy(rd.uuid, cb->dom_uuid, VIR_UUID_BUFLEN);
+            rd.id = cb->dom_id;
+            a.dom = &rd;
+        }
+        if (call_locked(conn, REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY,
+                        (xdrproc_t)xdr_remote_connect_domain_event_callback_register_any_args, &a,
+                        (xdrproc_t)xdr_remote_connect_domain_event_callback_register_any_ret, &r,
+                        &sent) < 0)
+            goto fail;
+        cb->remote_id = r.callbackID;
+    }
+    return 0;
+fail:
+    conn->dead = 1;
+    return -1;
+}
+
+/* The URI variable reconnect: after the stream is lost, open a new one,
+ * trying for about five seconds (the daemon may be restarting). The event
+ * loop's watch moves to the new fd. Lock held; returns 0 or -1 with the
+ * error of the last attempt recorded. */
+static int reconnect_locked(virConnectPtr conn)
+{
+    int delay_ms = 50, rc = -1;
+
+    if (conn->watch >= 0) {
+        virEventRemoveHandle(conn->watch);
+        conn->watch = -1;
+    }
+    for (int attempt = 0; attempt < RECONNECT_ATTEMPTS && rc < 0; attempt++) {
+        if (attempt > 0) {
+            struct timespec ts = {delay_ms / 1000, (delay_ms % 1000) * 1000000L};
+            nanosleep(&ts, NULL);
+            delay_ms = delay_ms * 2 > 1000 ? 1000 : delay_ms * 2;
+        }
+        rc = reopen_locked(conn);
+    }
+    conn->gave_up = rc < 0;
+    if (rc < 0) {
+        conn->gave_up_at = mono_ms();
+        return -1;
+    }
+    conn->close_notified = 0;
+    if (conn->dispatch_timer >= 0) {
+        int watch;
+        conn_internal_ref(conn);
+        watch = virEventAddHandle(channel_read_fd(conn->ch), VIR_EVENT_HANDLE_READABLE,
+                                  conn_io_cb, conn, conn_loop_unref);
+        if (watch < 0)
+            conn_internal_refs_dec(conn);
+        conn->watch = watch;
+    }
+    error_clear();
+    return 0;
 }
 
 int conn_attach_event_loop(virConnectPtr conn)
@@ -527,8 +798,6 @@ int conn_attach_event_loop(virConnectPtr conn)
 static virConnectPtr conn_open(const char *name, unsigned int flags)
 {
     virConnectPtr conn = calloc(1, sizeof(*conn));
-    remote_connect_open_args oa;
-    char *rn;
     int r;
 
     if (!conn) {
@@ -545,7 +814,7 @@ static virConnectPtr conn_open(const char *name, unsigned int flags)
     conn->ka_timer = -1;
     conn->queue_tail = &conn->queue;
     conn->flags = flags & VIR_CONNECT_RO;
-    conn->last_rx = time(NULL);
+    conn->last_rx = mono_ms();
 
     if (!name || !*name)
         name = getenv("LIBVIRT_DEFAULT_URI");
@@ -557,40 +826,15 @@ static virConnectPtr conn_open(const char *name, unsigned int flags)
         error_report(ERR_NO_MEMORY, VIR_FROM_REMOTE, NULL);
         goto fail;
     }
-    if (transport_open(conn->uri, conn->flags & VIR_CONNECT_RO, &conn->tr) < 0)
-        goto fail;
-    /* The connection is ours now; channel_write waits out a full socket and
-     * never raises SIGPIPE. */
-    conn->ch = conn->tr.ch;
-    conn->tr.ch = NULL;
-    {
-        int fd = channel_read_fd(conn->ch);
-        fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
-    }
-
-    if (authenticate(conn) < 0)
-        goto fail;
-    r = feature_supported(conn, FEATURE_PROGRAM_KEEPALIVE);
-    if (r < 0)
-        goto fail;
-    conn->srv_keepalive = r;
-
-    memset(&oa, 0, sizeof(oa));
-    rn = conn->uri->remote_name;
-    oa.name = rn ? &rn : NULL;
-    oa.flags = conn->flags;
-    if (conn_call(conn, REMOTE_PROC_CONNECT_OPEN, (xdrproc_t)xdr_remote_connect_open_args, &oa,
-                  NULL, NULL) < 0)
+    if (open_stream(conn) < 0)
         goto fail;
 
-    r = feature_supported(conn, FEATURE_REMOTE_EVENT_CALLBACK);
+    conn->reconnect = conn->uri->reconnect > 0;
+    pthread_mutex_lock(&conn->lock);
+    r = handshake_locked(conn);
+    pthread_mutex_unlock(&conn->lock);
     if (r < 0)
         goto fail;
-    conn->srv_event_cb = r;
-    r = feature_supported(conn, FEATURE_REMOTE_CLOSE_CALLBACK);
-    if (r < 0)
-        goto fail;
-    conn->srv_close_cb = r;
 
     /* Without a URI the server chose the driver; ask it which. */
     if (!conn->uri_str) {
@@ -790,7 +1034,9 @@ int virConnectSetKeepAlive(virConnectPtr conn, int interval, unsigned int count)
         return 1;
     if (interval > 0) {
         conn_internal_ref(conn);
-        timer = virEventAddTimeout(interval * 1000, conn_keepalive_cb, conn, conn_loop_unref);
+        /* Checked often; keepalive_tick acts only when an interval is up. */
+        timer = virEventAddTimeout(interval * 1000 < 250 ? interval * 1000 : 250,
+                                   conn_keepalive_cb, conn, conn_loop_unref);
         if (timer < 0)
             conn_internal_refs_dec(conn);
     }
@@ -800,6 +1046,7 @@ int virConnectSetKeepAlive(virConnectPtr conn, int interval, unsigned int count)
     conn->ka_interval = interval;
     conn->ka_count = count;
     conn->ka_missed = 0;
+    conn->ka_last_ping = 0;
     pthread_mutex_unlock(&conn->lock);
     if (old >= 0)
         virEventRemoveTimeout(old);
@@ -901,13 +1148,19 @@ static int register_event(virConnectPtr conn, virDomainPtr dom, int event_id,
         a.dom = &rd;
     }
     e = calloc(1, sizeof(*e));
-    if (!e) {
+    if (!e || (dom && !(e->dom_name = strdup(dom->name)))) {
+        free(e);
         error_report(ERR_NO_MEMORY, VIR_FROM_REMOTE, NULL);
         return -1;
+    }
+    if (dom) {
+        memcpy(e->dom_uuid, dom->uuid, VIR_UUID_BUFLEN);
+        e->dom_id = dom->id;
     }
     if (conn_call(conn, REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY,
                   (xdrproc_t)xdr_remote_connect_domain_event_callback_register_any_args, &a,
                   (xdrproc_t)xdr_remote_connect_domain_event_callback_register_any_ret, &r) < 0) {
+        free(e->dom_name);
         free(e);
         return -1;
     }
@@ -958,6 +1211,7 @@ static int deregister_event(virConnectPtr conn, int local_id, virConnectDomainEv
                        NULL, NULL);
     if (e->freecb)
         e->freecb(e->opaque);
+    free(e->dom_name);
     free(e);
     return rc;
 }

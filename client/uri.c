@@ -261,6 +261,9 @@ static int apply_params(struct uri *uri, FILE *warn)
         } else if (strcasecmp(p->name, "no_verify") == 0) {
             if (parse_int("no_verify", p->value, &uri->no_verify) < 0)
                 return -1;
+        } else if (strcasecmp(p->name, "reconnect") == 0) {
+            if (parse_int("reconnect", p->value, &uri->reconnect) < 0)
+                return -1;
         } else if (strcasecmp(p->name, "no_tty") == 0) {
             if (parse_int("no_tty", p->value, &uri->no_tty) < 0)
                 return -1;

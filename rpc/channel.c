@@ -23,6 +23,7 @@ struct channel {
     gnutls_session_t tls; /* NULL: plain */
     void (*tls_release)(void *);
     void *tls_release_opaque;
+    int write_timeout_ms; /* -1: a write waits for the peer for ever */
 };
 
 struct channel *channel_new(int rfd, int wfd)
@@ -33,6 +34,7 @@ struct channel *channel_new(int rfd, int wfd)
         return NULL;
     ch->rfd = rfd;
     ch->wfd = wfd;
+    ch->write_timeout_ms = -1;
     return ch;
 }
 
@@ -185,27 +187,50 @@ void channel_consume(struct channel *ch, size_t len)
     }
 }
 
+void channel_set_write_timeout(struct channel *ch, int ms)
+{
+    ch->write_timeout_ms = ms;
+}
+
+/* Waits for the peer to make room (or send what TLS needs first). A peer
+ * that does neither within the write timeout is given up: ETIMEDOUT. */
+static int channel_wait(const struct channel *ch, int fd, short events)
+{
+    struct pollfd pfd = {.fd = fd, .events = events};
+    int n = poll(&pfd, 1, ch->write_timeout_ms);
+
+    if (n < 0 && errno != EINTR)
+        return -1;
+    if (n == 0) {
+        errno = ETIMEDOUT;
+        return -1;
+    }
+    return 0;
+}
+
 /* One write to the peer. On a socket it is send(MSG_NOSIGNAL): a peer that
  * hung up is EPIPE, not a SIGPIPE that kills the process (libvirt.so runs
  * inside applications that keep SIGPIPE's default). Pipes get write(2). */
 static ssize_t channel_send(struct channel *ch, const void *buf, size_t len)
 {
     if (!ch->wfd_plain) {
-        ssize_t n = send(ch->wfd, buf, len, MSG_NOSIGNAL);
+        /* With a write timeout, never block inside send: the caller's
+         * wait is the one that is bounded. */
+        int flags = MSG_NOSIGNAL | (ch->write_timeout_ms >= 0 ? MSG_DONTWAIT : 0);
+        ssize_t n = send(ch->wfd, buf, len, flags);
         if (n >= 0 || errno != ENOTSOCK)
             return n;
         ch->wfd_plain = 1;
     }
+    if (ch->write_timeout_ms >= 0) {
+        /* A pipe has no such flag: wait (bounded) for room, then write no
+         * more than a pipe with room takes without blocking. */
+        if (channel_wait(ch, ch->wfd, POLLOUT) < 0)
+            return -1;
+        if (len > PIPE_BUF)
+            len = PIPE_BUF;
+    }
     return write(ch->wfd, buf, len);
-}
-
-static int channel_wait(int fd, short events)
-{
-    struct pollfd pfd = {.fd = fd, .events = events};
-
-    if (poll(&pfd, 1, -1) < 0 && errno != EINTR)
-        return -1;
-    return 0;
 }
 
 static int channel_write_tls(struct channel *ch, const unsigned char *p, size_t len)
@@ -218,7 +243,7 @@ static int channel_write_tls(struct channel *ch, const unsigned char *p, size_t 
             /* gnutls keeps the record it began; the retry repeats the same
              * arguments, as its manual asks. */
             int dir = gnutls_record_get_direction(ch->tls);
-            if (channel_wait(dir ? ch->wfd : ch->rfd, dir ? POLLOUT : POLLIN) < 0)
+            if (channel_wait(ch, dir ? ch->wfd : ch->rfd, dir ? POLLOUT : POLLIN) < 0)
                 return -1;
             continue;
         }
@@ -245,7 +270,7 @@ int channel_write(struct channel *ch, const void *buf, size_t len)
             if (errno == EINTR)
                 continue;
             if (errno == EAGAIN) {
-                if (channel_wait(ch->wfd, POLLOUT) < 0)
+                if (channel_wait(ch, ch->wfd, POLLOUT) < 0)
                     return -1;
                 continue;
             }

@@ -119,3 +119,16 @@ void error_clear(void)
 {
     error_free_fields(&last);
 }
+
+void error_save(struct error *saved)
+{
+    *saved = last;
+    memset(&last, 0, sizeof(last));
+}
+
+void error_restore(struct error *saved)
+{
+    error_free_fields(&last);
+    last = *saved;
+    memset(saved, 0, sizeof(*saved));
+}

@@ -72,6 +72,12 @@ const struct error *error_last(void);
 /* Forgets the current record. */
 void error_clear(void);
 
+/* Moves the current record into *saved (this thread is left with none),
+ * and back, replacing whatever was recorded in between: for code that
+ * must call out (an application callback) without losing its error. */
+void error_save(struct error *saved);
+void error_restore(struct error *saved);
+
 /* Frees what *err holds (not err itself) and zeroes it. */
 void error_free_fields(struct error *err);
 

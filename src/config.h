@@ -55,6 +55,7 @@ struct config {
     int max_anonymous_clients;
     int keepalive_interval; /* seconds; -1 disables our pings */
     int keepalive_count;
+    int message_timeout;    /* ours: seconds a message may take; 0: no limit */
 
     /* logging (checked by log.c's rules) */
     int log_level;

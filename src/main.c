@@ -456,6 +456,7 @@ static int serve(int rfd, int wfd, enum listen_kind kind, bool read_only, const 
         .read_only = read_only || kind == LISTEN_UNIX_RO,
         .keepalive_interval = cfg.keepalive_interval,
         .keepalive_count = cfg.keepalive_count,
+        .message_timeout = cfg.message_timeout,
         .secure = kind != LISTEN_TCP,
         .peer = peer,
     };

@@ -1,11 +1,13 @@
 #include "session.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "dispatch.h"
 #include "error.h"
@@ -27,7 +29,13 @@ int session_send(struct session *s, const struct message_header *hdr, xdrproc_t 
         return dispatch_send_error(s, hdr);
     }
     if (channel_write(s->ch, s->out.data, s->out.len) < 0) {
-        log_warn("client %s: write failed: %s", s->opt.peer, strerror(errno));
+        if (errno == EPIPE || errno == ECONNRESET) {
+            /* Killed or gone mid-call: as orderly an end as a hang-up. */
+            log_info("client %s: gone before its reply was written", s->opt.peer);
+            s->peer_gone = true;
+        } else {
+            log_warn("client %s: write failed: %s", s->opt.peer, strerror(errno));
+        }
         return -1;
     }
     return 0;
@@ -127,11 +135,41 @@ static int session_handle_frame(struct session *s, const unsigned char *frame, s
     return dispatch_flush_events(s);
 }
 
-static int session_poll_timeout(const struct session *s)
+static long long mono_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* When the message being received (or, before the first, the first one)
+ * runs out of time; -1 when nothing is awaited or there is no limit. */
+static long long message_deadline(const struct session *s)
+{
+    if (s->opt.message_timeout <= 0 || (s->got_message && channel_pending(s->ch) == 0))
+        return -1;
+    return s->msg_start_ms + s->opt.message_timeout * 1000LL;
+}
+
+/* When keepalive next has something to do: an interval after the client
+ * last sent anything or was last pinged; -1 when off. */
+static long long keepalive_deadline(const struct session *s)
 {
     if (!s->keepalive_enabled || s->opt.keepalive_interval <= 0)
         return -1;
-    return s->opt.keepalive_interval * 1000;
+    return s->last_ka_ms + s->opt.keepalive_interval * 1000LL;
+}
+
+static int session_poll_timeout(const struct session *s)
+{
+    long long md = message_deadline(s), kd = keepalive_deadline(s), due, now;
+
+    due = md < 0 ? kd : kd < 0 ? md : md < kd ? md : kd;
+    if (due < 0)
+        return -1;
+    now = mono_ms();
+    return due <= now ? 0 : due - now > INT_MAX ? INT_MAX : (int)(due - now);
 }
 
 /* Nothing came for a keepalive interval: ping, or give up on a silent peer. */
@@ -143,6 +181,7 @@ static int session_idle(struct session *s)
         return -1;
     }
     s->pings_unanswered++;
+    s->last_ka_ms = mono_ms();
     return send_keepalive(s, KEEPALIVE_PROC_PING);
 }
 
@@ -164,11 +203,16 @@ int session_run(struct channel *ch, const struct session_options *opt)
     struct session s = {.ch = ch, .opt = *opt};
     int r = -1;
 
+    s.last_ka_ms = s.msg_start_ms = mono_ms();
+    if (s.opt.message_timeout > 0)
+        channel_set_write_timeout(ch, s.opt.message_timeout * 1000);
+
     for (;;) {
         const unsigned char *frame = NULL;
         long flen;
 
         while ((flen = channel_next_frame(ch, &frame)) > 0) {
+            s.got_message = true;
             if (session_handle_frame(&s, frame, (size_t)flen) < 0)
                 goto out;
             channel_consume(ch, (size_t)flen);
@@ -188,15 +232,31 @@ int session_run(struct channel *ch, const struct session_options *opt)
             goto out;
         }
         if (n == 0) {
-            if (session_idle(&s) < 0)
+            long long md = message_deadline(&s), kd = keepalive_deadline(&s), now = mono_ms();
+            if (md >= 0 && now >= md) {
+                log_warn("client %s: %s within message_timeout (%d s), closing", s.opt.peer,
+                         s.got_message ? "a message did not arrive whole"
+                                       : "no whole message arrived",
+                         s.opt.message_timeout);
+                goto out;
+            }
+            if (kd >= 0 && now >= kd && session_idle(&s) < 0)
                 goto out;
             continue;
         }
+        bool was_empty = channel_pending(ch) == 0;
         ssize_t got = channel_fill(ch);
+        if (got > 0) {
+            s.last_ka_ms = mono_ms();
+            if (was_empty)
+                s.msg_start_ms = s.last_ka_ms;
+        }
         if (got < 0) {
             if (errno == EAGAIN)
                 continue;
-            if (errno != ECONNRESET)
+            if (errno == ECONNRESET)
+                r = 0; /* the client vanished (killed, or reset): it hung up */
+            else
                 log_warn("client %s: read failed: %s", s.opt.peer, strerror(errno));
             goto out;
         }
@@ -209,6 +269,8 @@ int session_run(struct channel *ch, const struct session_options *opt)
         }
     }
 out:
+    if (s.peer_gone)
+        r = 0;
     session_cleanup(&s);
     return r;
 }

@@ -17,6 +17,9 @@ struct session_options {
     bool read_only;
     int keepalive_interval; /* seconds between our pings when idle; <= 0: off */
     int keepalive_count;    /* unanswered pings before we give up */
+    int message_timeout;    /* seconds for a message to arrive whole (and the
+                               first one after connecting), and for the
+                               client to take what we write; 0: no limit */
     bool secure;            /* the transport is encrypted or local */
     const char *peer;       /* description of the peer for log lines */
     const char *deny;       /* set: answer the first call with this refusal, then close */
@@ -53,7 +56,11 @@ struct session {
     struct msgbuf out;
     bool keepalive_enabled;
     int pings_unanswered;
+    long long last_ka_ms;   /* when bytes last came or we last pinged (monotonic ms) */
+    long long msg_start_ms; /* when the message being received began */
+    bool got_message;       /* a whole message has come since connecting */
     bool closing;
+    bool peer_gone; /* a write found the client gone: it hung up */
 };
 
 /* Serves the client on `ch` until it hangs up or breaks the protocol.

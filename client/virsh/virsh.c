@@ -904,7 +904,7 @@ static bool shell(struct vsh_ctl *ctl)
     bool tty = isatty(STDIN_FILENO);
     char *line = NULL;
     size_t cap = 0;
-    bool quit = false, ok = true;
+    bool quit = false;
 
     /* Real virsh connects first and gives up at once when it cannot. */
     if (!vsh_connect(ctl, ctl->connname, ctl->readonly)) {
@@ -931,8 +931,10 @@ static bool shell(struct vsh_ctl *ctl)
          * readline does. */
         if (!tty)
             printf("%s\n", line);
+        /* As real virsh: a failed command is reported, but the shell
+         * itself still ends with success. */
         if (parse_string(ctl, line, &cmds, &storage, &nstorage) == 0)
-            ok = run_commands(ctl, cmds, &quit) && ok;
+            run_commands(ctl, cmds, &quit);
         free_commands(cmds);
         for (size_t i = 0; i < nstorage; i++)
             free(storage[i]);
@@ -941,7 +943,7 @@ static bool shell(struct vsh_ctl *ctl)
     if (quit)
         fputc('\n', stdout);
     free(line);
-    return ok;
+    return true;
 }
 
 int main(int argc, char **argv)

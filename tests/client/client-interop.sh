@@ -39,9 +39,9 @@ scrub() { sed -e 's/^\(CPU time: *\).*/\1X/' "$1"; }
 compare_cmd() {
     local uri=$1 line=$2 rr ro d=$IT_DIR/cmp
     mkdir -p "$d"
-    eval "virsh -c \"\$uri\" $line" >"$d/r.out" 2>"$d/r.err" </dev/null
+    eval "it_bounded 60 virsh -c \"\$uri\" $line" >"$d/r.out" 2>"$d/r.err" </dev/null
     rr=$?
-    eval "\"\$VIRSH_OURS\" -c \"\$uri\" $line" >"$d/o.out" 2>"$d/o.err" </dev/null
+    eval "it_bounded 60 \"\$VIRSH_OURS\" -c \"\$uri\" $line" >"$d/o.out" 2>"$d/o.err" </dev/null
     ro=$?
     checks=$((checks + 1))
     local same_out=0 same_err=0
@@ -60,11 +60,14 @@ compare_session() {
     local uri=$1 opts=$2 d=$IT_DIR/cmp script
     mkdir -p "$d"
     script=$(sed "s|\$DATA|$DATA|g" "$here/virsh-session.txt")
-    printf '%s\n' "$script" | virsh $opts -c "$uri" >"$d/r.out" 2>&1
-    printf '%s\n' "$script" | "$VIRSH_OURS" $opts -c "$uri" >"$d/o.out" 2>&1
+    local rr ro
+    printf '%s\n' "$script" | it_bounded 60 virsh $opts -c "$uri" >"$d/r.out" 2>&1
+    rr=$?
+    printf '%s\n' "$script" | it_bounded 60 "$VIRSH_OURS" $opts -c "$uri" >"$d/o.out" 2>&1
+    ro=$?
     checks=$((checks + 1))
-    if ! diff <(scrub "$d/r.out") <(scrub "$d/o.out") >"$d/diff"; then
-        echo "FAIL interactive virsh $opts on $uri; diff real ours:"
+    if ! diff <(scrub "$d/r.out") <(scrub "$d/o.out") >"$d/diff" || [ "$rr" != "$ro" ]; then
+        echo "FAIL interactive virsh $opts on $uri (exit real $rr, ours $ro); diff real ours:"
         cat "$d/diff"
         failures=$((failures + 1))
     fi
@@ -73,8 +76,8 @@ compare_session() {
 compare_api() {
     local uri=$1 d=$IT_DIR/cmp
     [ -n "${API_CHECK_REAL:-}" ] || return 0
-    "$API_CHECK_REAL" "$uri" >"$d/api-r.out" 2>&1
-    "$API_CHECK_OURS" "$uri" >"$d/api-o.out" 2>&1
+    it_bounded 120 "$API_CHECK_REAL" "$uri" >"$d/api-r.out" 2>&1
+    it_bounded 120 "$API_CHECK_OURS" "$uri" >"$d/api-o.out" 2>&1
     checks=$((checks + 1))
     if ! diff "$d/api-r.out" "$d/api-o.out" >"$d/diff"; then
         echo "FAIL api-check on $uri (built against Debian's libvirt vs ours):"
@@ -86,7 +89,7 @@ compare_api() {
 run_threads() {
     local uri=$1
     checks=$((checks + 1))
-    if ! "$THREADS_OURS" "$uri" >"$IT_DIR/threads.out" 2>&1; then
+    if ! it_bounded 120 "$THREADS_OURS" "$uri" >"$IT_DIR/threads.out" 2>&1; then
         echo "FAIL threads test on $uri:"
         cat "$IT_DIR/threads.out"
         failures=$((failures + 1))

@@ -58,6 +58,7 @@ static void defaults_are_libvirts(void)
     CHECK(c.max_clients == 5000 && c.max_queued_clients == 1000, "limits %d %d", c.max_clients,
           c.max_queued_clients);
     CHECK(c.keepalive_interval == 5 && c.keepalive_count == 5, "keepalive");
+    CHECK(c.message_timeout == 60, "message_timeout default");
     CHECK(c.log_level == 3 && !c.log_outputs && !c.log_filters, "logging");
     CHECK(warnings[0] == '\0', "no warnings, got: %s", warnings);
     config_free(&c);
@@ -94,6 +95,7 @@ static void every_key_is_read(void)
         "max_anonymous_clients = 3\n"
         "keepalive_interval = -1\n"
         "keepalive_count = 0\n"
+        "message_timeout = 0\n"
         "log_level = 1\n"
         "log_filters = \"1:dispatch 3:session\"\n"
         "log_outputs = \"3:stderr 1:file:/tmp/x.log 2:syslog:libvirtd 3:journald\"\n"
@@ -128,6 +130,7 @@ static void every_key_is_read(void)
     CHECK(c.max_clients == 7 && c.max_queued_clients == 9 && c.max_anonymous_clients == 3,
           "limits");
     CHECK(c.keepalive_interval == -1 && c.keepalive_count == 0, "keepalive");
+    CHECK(c.message_timeout == 0, "message_timeout");
     CHECK(c.log_level == 1 && strcmp(c.log_filters, "1:dispatch 3:session") == 0 &&
               strncmp(c.log_outputs, "3:stderr", 8) == 0,
           "logging");

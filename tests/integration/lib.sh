@@ -25,6 +25,9 @@ it_skip() {
 
 it_cleanup() {
     local pid i
+    # Only the test's own shell cleans up: a subshell that inherited the
+    # EXIT trap must not stop the daemons and remove the directory.
+    [ "$BASHPID" = "$$" ] || return 0
     for pid in "${IT_PIDS[@]}"; do
         kill "$pid" 2>/dev/null
     done
@@ -164,6 +167,47 @@ it_stop() {
     kill -9 "$pid" 2>/dev/null
     wait "$pid" 2>/dev/null
     return 0
+}
+
+# it_bounded SECS CMD [ARGS...]: runs CMD (stdin, stdout and stderr as
+# given) but for at most SECS seconds. When time runs out it prints, on
+# stderr, the command and the stacks of every thread of it and of its
+# children (with gdb, when installed), kills them and returns 124. Use it
+# wherever a hang would otherwise eat the whole test's time limit and
+# leave no trace of where it hung.
+it_bounded() {
+    local secs=$1 pid wd rc
+    shift
+    "$@" <&0 &
+    pid=$!
+    # The watchdog is stopped with USR1, which nothing here traps: a
+    # signal this shell does trap (TERM) could reach the subshell before it
+    # has dropped the inherited traps and run the EXIT trap (it_cleanup).
+    (
+        trap 'kill $s 2>/dev/null; exit 0' USR1
+        sleep "$secs" &
+        s=$!
+        wait $s
+        kill -0 "$pid" 2>/dev/null || exit 0
+        {
+            echo "TIMEOUT after ${secs}s: $*"
+            for p in $pid $(pgrep -P "$pid" 2>/dev/null); do
+                echo "-- process $p: $(tr '\0' ' ' </proc/$p/cmdline 2>/dev/null)"
+                command -v gdb >/dev/null &&
+                    timeout 20 gdb -q -p "$p" -batch -ex 'thread apply all bt' 2>&1 |
+                    grep -E '^(Thread|#)'
+            done
+        } >&2
+        pkill -KILL -P "$pid" 2>/dev/null
+        kill -KILL "$pid" 2>/dev/null
+    ) </dev/null &
+    wd=$!
+    wait "$pid"
+    rc=$?
+    kill -USR1 "$wd" 2>/dev/null
+    wait "$wd" 2>/dev/null
+    [ $rc = 137 ] && rc=124
+    return $rc
 }
 
 uri_for() { printf 'test+unix:///default?socket=%s' "$1"; }

@@ -1,0 +1,154 @@
+"""A raw client for our libvirtd, shared by the hardening tests: frames built
+by hand, and one daemon process per connection, handed its end of a
+socketpair exactly as socket activation hands it (fd 3, LISTEN_FDS=1,
+LISTEN_PID), so that a test sees the process's exit status and memory.
+"""
+
+import os
+import signal
+import socket
+import struct
+import time
+
+LIBVIRTD = os.environ["LIBVIRTD"]
+PROG = 0x20008086
+CALL, REPLY, MESSAGE = 0, 1, 2
+MAX_LEN = 4 + 33554432
+TEST_UUID = bytes.fromhex("6695eb01f6a4830479aa97f2502e193f")
+
+PROC_OPEN, PROC_GET_VERSION, PROC_LOOKUP_BY_NAME = 1, 4, 23
+PROC_CREATE_XML, PROC_LIST_ALL, PROC_DEFINE_XML_FLAGS = 10, 273, 350
+
+
+def xdr_bytes(b):
+    return struct.pack(">I", len(b)) + b + b"\0" * ((4 - len(b) % 4) % 4)
+
+
+def frame(proc, body=b"", serial=1, prog=PROG, vers=1, typ=CALL, status=0):
+    hdr = struct.pack(">IIiiIi", prog, vers, proc, typ, serial, status)
+    return struct.pack(">I", 4 + len(hdr) + len(body)) + hdr + body
+
+
+OPEN = frame(PROC_OPEN, struct.pack(">I", 1) + xdr_bytes(b"test:///default") +
+             struct.pack(">I", 0), serial=0)
+
+
+class Daemon:
+    """One activated libvirtd on one end of a socketpair."""
+
+    def __init__(self, args=()):
+        self.sock, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.settimeout(10)
+        pid = os.fork()
+        if pid == 0:
+            try:
+                os.dup2(theirs.fileno(), 3)
+                os.closerange(4, 1024)
+                null = os.open("/dev/null", os.O_RDWR)
+                os.dup2(null, 0)
+                os.dup2(null, 1)
+                if not os.environ.get("MALFORMED_VERBOSE"):
+                    os.dup2(null, 2)
+                env = dict(os.environ, LISTEN_FDS="1", LISTEN_PID=str(os.getpid()))
+                os.execve(LIBVIRTD, [LIBVIRTD] + list(args), env)
+            finally:
+                os._exit(127)
+        theirs.close()
+        self.pid = pid
+        self.peak = 0
+        self.status = None
+
+    def sample(self):
+        try:
+            with open("/proc/%d/status" % self.pid) as f:
+                for line in f:
+                    if line.startswith("VmHWM:"):
+                        self.peak = max(self.peak, int(line.split()[1]))
+        except OSError:
+            pass
+
+    def send(self, data):
+        self.sock.sendall(data)
+
+    def recv_frame(self, timeout=10.0):
+        """A reply as (header tuple, body), 'EOF' or 'TIMEOUT'."""
+        self.sock.settimeout(timeout)
+        try:
+            word = self._read(4)
+            if word is None:
+                return "EOF"
+            n = struct.unpack(">I", word)[0]
+            rest = self._read(n - 4)
+            if rest is None:
+                return "EOF"
+            return struct.unpack(">IIiiIi", rest[:24]), rest[24:]
+        except socket.timeout:
+            return "TIMEOUT"
+        except ConnectionResetError:
+            return "EOF"
+
+    def _read(self, n):
+        buf = b""
+        while len(buf) < n:
+            chunk = self.sock.recv(n - len(buf))
+            if not chunk:
+                return None
+            buf += chunk
+        return buf
+
+    def call(self, proc, body=b"", serial=7):
+        self.send(frame(proc, body, serial=serial))
+        return self.recv_frame()
+
+    def finish(self, timeout=10.0):
+        """Hangs up and waits for the process; returns its wait status."""
+        if self.status is not None:
+            return self.status  # reaped already by the test
+        self.sample()
+        try:
+            self.sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        self.sock.close()
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                self.status = status
+                return status
+            self.sample()
+            time.sleep(0.02)
+        os.kill(self.pid, signal.SIGKILL)
+        os.waitpid(self.pid, 0)
+        self.status = "hung"
+        return "hung"
+
+
+def error_of(reply):
+    if not isinstance(reply, tuple):
+        return None
+    hdr, body = reply
+    if hdr[5] != 1:
+        return None
+    code, domain = struct.unpack(">ii", body[:8])
+    return code
+
+
+def ok_reply(reply):
+    return isinstance(reply, tuple) and reply[0][5] == 0
+
+
+def domain_names(d):
+    reply = d.call(PROC_LIST_ALL, struct.pack(">iI", 1, 0), serial=900)
+    if not ok_reply(reply):
+        return None
+    body = reply[1]
+    n = struct.unpack(">I", body[:4])[0]
+    names, off = [], 4
+    for _ in range(n):
+        ln = struct.unpack(">I", body[off:off + 4])[0]
+        names.append(body[off + 4:off + 4 + ln].decode())
+        off += 4 + ln + (4 - ln % 4) % 4 + 16 + 4
+    return sorted(names)
+
+
