@@ -33,7 +33,7 @@ import sys
 import tempfile
 import time
 
-from rawclient import LIBVIRTD, OPEN, PROC_GET_VERSION, PROC_OPEN, Daemon, frame, ok_reply
+from rawclient import LIBVIRTD, OPEN, PROC_GET_VERSION, frame, ok_reply, run_case
 
 PROC_SUPPORTS_FEATURE = 60
 KEEPALIVE_PROG = 0x6b656570
@@ -48,24 +48,7 @@ results = []  # (class, name, ok, detail)
 
 
 def check(cls, name, fn, opened=True):
-    d = Daemon(["-f", conf])
-    try:
-        if opened and not ok_reply(d.call(PROC_OPEN, OPEN[28:], serial=0)):
-            raise AssertionError("open failed")
-        detail = fn(d) or ""
-        ok = True
-    except AssertionError as e:
-        ok, detail = False, str(e)
-    except OSError as e:
-        ok, detail = False, "socket error: %r" % e
-    status = d.finish()
-    if status == "hung":
-        ok, detail = False, detail + "; process still running 10 s after hang-up"
-    elif os.WIFSIGNALED(status):
-        ok, detail = False, detail + "; killed by signal %d" % os.WTERMSIG(status)
-    elif os.WEXITSTATUS(status) not in (0, 1):
-        ok, detail = False, detail + "; exit status %d" % os.WEXITSTATUS(status)
-    results.append((cls, name, ok, detail))
+    run_case(results, cls, name, fn, args=["-f", conf], opened=opened)
 
 
 def wait_eof(d, limit):

@@ -19,9 +19,9 @@ import struct
 import sys
 import time
 
-from rawclient import (MAX_LEN, MESSAGE, OPEN, PROC_DEFINE_XML_FLAGS, PROC_GET_VERSION,
-                       PROC_LIST_ALL, PROC_LOOKUP_BY_NAME, PROC_OPEN, REPLY, Daemon,
-                       domain_names, error_of, frame, ok_reply, xdr_bytes)
+from rawclient import (MAX_LEN, MESSAGE, PROC_DEFINE_XML_FLAGS, PROC_GET_VERSION, PROC_LIST_ALL,
+                       PROC_LOOKUP_BY_NAME, REPLY, domain_names, error_of, frame, ok_reply,
+                       run_case, xdr_bytes)
 
 # Peak memory of one connection's process: a few maximal frames' worth;
 # sanitizer builds carry shadow memory and get more room.
@@ -31,27 +31,7 @@ results = []  # (class, name, ok, detail)
 
 
 def check(cls, name, fn, opened=True):
-    d = Daemon()
-    detail = ""
-    try:
-        if opened and not ok_reply(d.call(PROC_OPEN, OPEN[28:], serial=0)):
-            raise AssertionError("open failed")
-        detail = fn(d) or ""
-        ok = True
-    except AssertionError as e:
-        ok, detail = False, str(e)
-    except OSError as e:
-        ok, detail = False, "socket error: %r" % e
-    status = d.finish()
-    if status == "hung":
-        ok, detail = False, detail + "; process still running 10 s after hang-up"
-    elif os.WIFSIGNALED(status):
-        ok, detail = False, detail + "; killed by signal %d" % os.WTERMSIG(status)
-    elif os.WEXITSTATUS(status) not in (0, 1):
-        ok, detail = False, detail + "; exit status %d" % os.WEXITSTATUS(status)
-    if d.peak > PEAK_LIMIT_KIB:
-        ok, detail = False, detail + "; peak memory %d KiB" % d.peak
-    results.append((cls, name, ok, detail))
+    run_case(results, cls, name, fn, opened=opened, peak_limit_kib=PEAK_LIMIT_KIB)
 
 
 def expect_close(d, data):

@@ -152,3 +152,32 @@ def domain_names(d):
     return sorted(names)
 
 
+
+
+def run_case(results, cls, name, fn, args=(), opened=True, peak_limit_kib=None):
+    """Runs fn(daemon) on a new daemon process (opened on test:///default
+    first unless opened is False) and appends (cls, name, ok, detail) to
+    results. fn raises AssertionError to fail and may return a detail. The
+    process must then exit by itself with status 0 or 1, and stay under
+    peak_limit_kib when given."""
+    d = Daemon(args)
+    detail = ""
+    try:
+        if opened and not ok_reply(d.call(PROC_OPEN, OPEN[28:], serial=0)):
+            raise AssertionError("open failed")
+        detail = fn(d) or ""
+        ok = True
+    except AssertionError as e:
+        ok, detail = False, str(e)
+    except OSError as e:
+        ok, detail = False, "socket error: %r" % e
+    status = d.finish()
+    if status == "hung":
+        ok, detail = False, detail + "; process still running 10 s after hang-up"
+    elif os.WIFSIGNALED(status):
+        ok, detail = False, detail + "; killed by signal %d" % os.WTERMSIG(status)
+    elif os.WEXITSTATUS(status) not in (0, 1):
+        ok, detail = False, detail + "; exit status %d" % os.WEXITSTATUS(status)
+    if peak_limit_kib and d.peak > peak_limit_kib:
+        ok, detail = False, detail + "; peak memory %d KiB" % d.peak
+    results.append((cls, name, ok, detail))
