@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "conn.h"
 #include "error.h"
 
@@ -42,14 +43,6 @@ static size_t nhandles;
 static struct timer *timers;
 static size_t ntimers;
 static int next_id = 1;
-
-static long long now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void wake(void)
 {
@@ -154,7 +147,8 @@ int virEventAddTimeout(int timeout, virEventTimeoutCallback cb, void *opaque, vi
     }
     timers = t;
     id = next_id++;
-    timers[ntimers++] = (struct timer){id, timeout, now_ms() + (timeout > 0 ? timeout : 0),
+    timers[ntimers++] = (struct timer){id, timeout,
+                                       clock_mono_ms() + (timeout > 0 ? timeout : 0),
                                        cb, opaque, ff, 0};
     wake();
     pthread_mutex_unlock(&loop_lock);
@@ -167,7 +161,7 @@ void virEventUpdateTimeout(int timer, int timeout)
     for (size_t i = 0; i < ntimers; i++)
         if (timers[i].id == timer && !timers[i].deleted) {
             timers[i].interval = timeout;
-            timers[i].due = now_ms() + (timeout > 0 ? timeout : 0);
+            timers[i].due = clock_mono_ms() + (timeout > 0 ? timeout : 0);
         }
     wake();
     pthread_mutex_unlock(&loop_lock);
@@ -287,7 +281,7 @@ int virEventRunDefaultImpl(void)
             next = timers[i].due;
     pthread_mutex_unlock(&loop_lock);
 
-    now = now_ms();
+    now = clock_mono_ms();
     timeout = next < 0 ? -1 : next <= now ? 0 : (int)(next - now);
     rc = poll(pfds, n + 1, timeout);
     if (rc < 0 && errno != EINTR) {
@@ -306,7 +300,7 @@ int virEventRunDefaultImpl(void)
 
     /* Timers that are due, one at a time, each looked up again since a
      * callback may have changed the list. */
-    now = now_ms();
+    now = clock_mono_ms();
     for (;;) {
         virEventTimeoutCallback cb = NULL;
         void *opaque = NULL;

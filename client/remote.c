@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "channel.h"
 #include "conn.h"
 #include "error.h"
@@ -119,15 +120,6 @@ static void conn_mark_dead(virConnectPtr conn, int reason, const char *what, int
     free(child);
 }
 
-/* Milliseconds on the monotonic clock. */
-static long long mono_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Reopen attempts after a loss, 50 ms apart and doubling up to 1 s:
  * about five seconds in all. */
 #define RECONNECT_ATTEMPTS 10
@@ -229,7 +221,7 @@ static int process_frames(virConnectPtr conn, long serial, int proc, xdrproc_t r
         struct message_header hdr;
 
         message_decode_header(frame, (size_t)len, &hdr);
-        conn->last_rx = mono_ms();
+        conn->last_rx = clock_mono_ms();
         conn->ka_missed = 0;
         if (hdr.prog == MESSAGE_PROGRAM_KEEPALIVE) {
             if (hdr.proc == KEEPALIVE_PROC_PING) {
@@ -335,7 +327,7 @@ static int keepalive_wait_ms(virConnectPtr conn)
         return -1;
     due = (conn->last_rx > conn->ka_last_ping ? conn->last_rx : conn->ka_last_ping) +
           conn->ka_interval * 1000LL;
-    now = mono_ms();
+    now = clock_mono_ms();
     return due <= now ? 0 : (int)(due - now);
 }
 
@@ -357,7 +349,7 @@ static int keepalive_tick(virConnectPtr conn)
         return 1;
     }
     conn->ka_missed++;
-    conn->ka_last_ping = mono_ms();
+    conn->ka_last_ping = clock_mono_ms();
     send_message(conn, MESSAGE_PROGRAM_KEEPALIVE, KEEPALIVE_PROC_PING, MESSAGE_EVENT, 0, NULL,
                  NULL);
     return 0;
@@ -368,41 +360,38 @@ static int keepalive_tick(virConnectPtr conn)
 static void after_io(virConnectPtr conn)
 {
     int timer, have_events, dead;
+    /* Reconnecting and the close callback (which may call the API) reset
+     * this thread's error; the failing call must still return its own. */
+    struct error saved;
 
+    error_save(&saved);
     pthread_mutex_lock(&conn->lock);
-    if (conn->dead && conn->reconnect && !conn->closed && !conn->gave_up) {
+    if (conn->dead && conn->reconnect && !conn->closed && !conn->gave_up)
         /* Lost between calls (or by a call that must not be repeated):
          * reopen now, so that events keep coming. */
-        struct error saved;
-        error_save(&saved);
         reconnect_locked(conn);
-        error_restore(&saved);
-    }
     timer = conn->dispatch_timer;
     have_events = conn->queue != NULL;
     dead = conn->dead;
     pthread_mutex_unlock(&conn->lock);
     if (have_events && timer >= 0)
         virEventUpdateTimeout(timer, 0);
-    if (dead) {
-        /* The close callback may call the API, which resets this thread's
-         * error; the failing call must still return its own. */
-        struct error saved;
-        error_save(&saved);
+    if (dead)
         notify_close(conn);
-        error_restore(&saved);
-    }
+    error_restore(&saved);
 }
 
-/* One call on the current stream, lock held. *sent tells whether the
- * request went out whole (so that the server may have acted on it).
- * Returns 0, or -1 with the error recorded. */
+/* One call on the current stream, lock held. *sent (when sent is not
+ * NULL) tells whether the request went out whole, so that the server may
+ * have acted on it. Returns 0, or -1 with the error recorded. */
 static int call_locked(virConnectPtr conn, int proc, xdrproc_t args_fn, const void *args,
                        xdrproc_t ret_fn, void *ret, int *sent)
 {
     unsigned serial;
-    int done = 0;
+    int done = 0, sent_here;
 
+    if (!sent)
+        sent = &sent_here;
     *sent = 0;
     if (conn->dead) {
         conn_dead_error();
@@ -462,7 +451,7 @@ int conn_call(virConnectPtr conn, int proc, xdrproc_t args_fn, const void *args,
         /* A request never sent is safe to send on a new stream; but right
          * after a round of attempts failed, fail at once. */
         if (conn->dead && conn->reconnect && !conn->closed &&
-            (!conn->gave_up || mono_ms() - conn->gave_up_at >= RECONNECT_QUIET_MS) &&
+            (!conn->gave_up || clock_mono_ms() - conn->gave_up_at >= RECONNECT_QUIET_MS) &&
             reconnect_locked(conn) < 0)
             break;
         rc = call_locked(conn, proc, args_fn, args, ret_fn, ret, &sent);
@@ -593,11 +582,10 @@ static int feature_supported(virConnectPtr conn, int feature)
 {
     remote_connect_supports_feature_args a = {feature};
     remote_connect_supports_feature_ret r = {0};
-    int sent;
 
     if (call_locked(conn, REMOTE_PROC_CONNECT_SUPPORTS_FEATURE,
                     (xdrproc_t)xdr_remote_connect_supports_feature_args, &a,
-                    (xdrproc_t)xdr_remote_connect_supports_feature_ret, &r, &sent) < 0)
+                    (xdrproc_t)xdr_remote_connect_supports_feature_ret, &r, NULL) < 0)
         return -1;
     return r.supported ? 1 : 0;
 }
@@ -606,11 +594,11 @@ static int feature_supported(virConnectPtr conn, int feature)
 static int authenticate(virConnectPtr conn)
 {
     remote_auth_list_ret r;
-    int ok = 0, sent;
+    int ok = 0;
 
     memset(&r, 0, sizeof(r));
     if (call_locked(conn, REMOTE_PROC_AUTH_LIST, NULL, NULL, (xdrproc_t)xdr_remote_auth_list_ret,
-                    &r, &sent) < 0)
+                    &r, NULL) < 0)
         return -1;
     if (r.types.types_len == 0)
         ok = 1;
@@ -644,7 +632,7 @@ static int handshake_locked(virConnectPtr conn)
     oa.name = rn ? &rn : NULL;
     oa.flags = conn->flags;
     if (call_locked(conn, REMOTE_PROC_CONNECT_OPEN, (xdrproc_t)xdr_remote_connect_open_args, &oa,
-                    NULL, NULL, &r) < 0)
+                    NULL, NULL, NULL) < 0)
         return -1;
 
     r = feature_supported(conn, FEATURE_REMOTE_EVENT_CALLBACK);
@@ -672,7 +660,7 @@ static int open_stream(virConnectPtr conn)
     fd = channel_read_fd(conn->ch);
     fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
     conn->dead = 0;
-    conn->last_rx = mono_ms();
+    conn->last_rx = clock_mono_ms();
     conn->ka_missed = 0;
     conn->ka_last_ping = 0;
     return 0;
@@ -684,7 +672,6 @@ static int open_stream(virConnectPtr conn)
 static int reopen_locked(virConnectPtr conn)
 {
     struct conn_event_cb *cb;
-    int sent;
 
     if (conn->ch) {
         channel_free(conn->ch);
@@ -697,7 +684,7 @@ static int reopen_locked(virConnectPtr conn)
         goto fail;
     if (conn->close_cb && conn->srv_close_cb &&
         call_locked(conn, REMOTE_PROC_CONNECT_REGISTER_CLOSE_CALLBACK, NULL, NULL, NULL, NULL,
-                    &sent) < 0)
+                    NULL) < 0)
         goto fail;
     for (cb = conn->callbacks; cb; cb = cb->next) {
         remote_connect_domain_event_callback_register_any_args a;
@@ -715,7 +702,7 @@ static int reopen_locked(virConnectPtr conn)
         if (call_locked(conn, REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY,
                         (xdrproc_t)xdr_remote_connect_domain_event_callback_register_any_args, &a,
                         (xdrproc_t)xdr_remote_connect_domain_event_callback_register_any_ret, &r,
-                        &sent) < 0)
+                        NULL) < 0)
             goto fail;
         cb->remote_id = r.callbackID;
     }
@@ -747,7 +734,7 @@ static int reconnect_locked(virConnectPtr conn)
     }
     conn->gave_up = rc < 0;
     if (rc < 0) {
-        conn->gave_up_at = mono_ms();
+        conn->gave_up_at = clock_mono_ms();
         return -1;
     }
     conn->close_notified = 0;
@@ -814,7 +801,6 @@ static virConnectPtr conn_open(const char *name, unsigned int flags)
     conn->ka_timer = -1;
     conn->queue_tail = &conn->queue;
     conn->flags = flags & VIR_CONNECT_RO;
-    conn->last_rx = mono_ms();
 
     if (!name || !*name)
         name = getenv("LIBVIRT_DEFAULT_URI");

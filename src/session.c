@@ -1,3 +1,4 @@
+#include "clock.h"
 #include "session.h"
 
 #include <errno.h>
@@ -135,14 +136,6 @@ static int session_handle_frame(struct session *s, const unsigned char *frame, s
     return dispatch_flush_events(s);
 }
 
-static long long mono_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* When the message being received (or, before the first, the first one)
  * runs out of time; -1 when nothing is awaited or there is no limit. */
 static long long message_deadline(const struct session *s)
@@ -168,7 +161,7 @@ static int session_poll_timeout(const struct session *s)
     due = md < 0 ? kd : kd < 0 ? md : md < kd ? md : kd;
     if (due < 0)
         return -1;
-    now = mono_ms();
+    now = clock_mono_ms();
     return due <= now ? 0 : due - now > INT_MAX ? INT_MAX : (int)(due - now);
 }
 
@@ -181,7 +174,7 @@ static int session_idle(struct session *s)
         return -1;
     }
     s->pings_unanswered++;
-    s->last_ka_ms = mono_ms();
+    s->last_ka_ms = clock_mono_ms();
     return send_keepalive(s, KEEPALIVE_PROC_PING);
 }
 
@@ -203,7 +196,7 @@ int session_run(struct channel *ch, const struct session_options *opt)
     struct session s = {.ch = ch, .opt = *opt};
     int r = -1;
 
-    s.last_ka_ms = s.msg_start_ms = mono_ms();
+    s.last_ka_ms = s.msg_start_ms = clock_mono_ms();
     if (s.opt.message_timeout > 0)
         channel_set_write_timeout(ch, s.opt.message_timeout * 1000);
 
@@ -232,7 +225,7 @@ int session_run(struct channel *ch, const struct session_options *opt)
             goto out;
         }
         if (n == 0) {
-            long long md = message_deadline(&s), kd = keepalive_deadline(&s), now = mono_ms();
+            long long md = message_deadline(&s), kd = keepalive_deadline(&s), now = clock_mono_ms();
             if (md >= 0 && now >= md) {
                 log_warn("client %s: %s within message_timeout (%d s), closing", s.opt.peer,
                          s.got_message ? "a message did not arrive whole"
@@ -247,7 +240,7 @@ int session_run(struct channel *ch, const struct session_options *opt)
         bool was_empty = channel_pending(ch) == 0;
         ssize_t got = channel_fill(ch);
         if (got > 0) {
-            s.last_ka_ms = mono_ms();
+            s.last_ka_ms = clock_mono_ms();
             if (was_empty)
                 s.msg_start_ms = s.last_ka_ms;
         }
