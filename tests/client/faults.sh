@@ -58,6 +58,8 @@ expect() { # expect LABEL PATTERN: the last line heard matches PATTERN
     [[ $heard == $2 ]] || fail "$1: expected '$2', got '$heard'"
 }
 ms_of() { sed -n 's/.*(\([0-9]*\) ms)$/\1/p' <<<"$heard"; }
+# The last line heard without its timing, for comparing transcripts.
+untimed() { printf '%s\n' "${heard% (*ms)}"; }
 
 # 1. Daemon killed mid-call. $1: faults binary; $2: URI; $3: "ours" (kill
 # the activated child) or a real libvirtd's pid. Prints the scrubbed lines.
@@ -77,10 +79,10 @@ killed_mid_call() {
     if [ -z "$ms" ] || [ "$ms" -gt 2500 ]; then
         fail "$bin: the call in flight did not fail promptly: $heard"
     fi
-    out+=("$(sed 's/ ([0-9]* ms)$//' <<<"$heard")")
-    say "wait-close 3000"; hear; out+=("$(sed 's/ ([0-9]* ms)$//' <<<"$heard")")
+    out+=("$(untimed)")
+    say "wait-close 3000"; hear; out+=("$(untimed)")
     say "alive"; hear; out+=("$heard")
-    say "version"; hear; out+=("$(sed 's/ ([0-9]* ms)$//' <<<"$heard")")
+    say "version"; hear; out+=("$(untimed)")
     stop_faults
     printf '%s\n' "${out[@]}"
 }
