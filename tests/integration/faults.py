@@ -251,17 +251,20 @@ def listener():
                 s.send(OPEN)  # a whole call, reply never read
             s.close()
         took = time.monotonic() - t0
-        # Let the pool refill.
-        for _ in range(100):
-            kids, zombies = children(p.pid)
-            if len(kids) == len(kids0) and not zombies and fds(p.pid) == fds0:
+        # Let the backlog drain and the pool refill; judge the last sample
+        # (a later one could catch a child that has just exited, before
+        # the listener reaps it).
+        deadline = time.monotonic() + 10
+        while True:
+            (kids, zombies), nfds = children(p.pid), fds(p.pid)
+            if (len(kids) == len(kids0) and not zombies and nfds == fds0) or \
+                    time.monotonic() > deadline:
                 break
             time.sleep(0.1)
-        kids, zombies = children(p.pid)
         assert p.poll() is None, "the listener exited (status %r)" % p.returncode
         assert not zombies, "zombie children: %s" % zombies
         assert len(kids) == len(kids0), "%d children before, %d after" % (len(kids0), len(kids))
-        assert fds(p.pid) == fds0, "%d fds before, %d after" % (fds0, fds(p.pid))
+        assert nfds == fds0, "%d fds before, %d after" % (fds0, nfds)
         s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         s.connect(path)
         s.settimeout(10)
