@@ -82,8 +82,8 @@ struct _virConnect {
     unsigned int ka_count;
     unsigned int ka_missed;
     int ka_timer;
-    long long last_rx;      /* ms on the monotonic clock */
-    long long ka_last_ping; /* ditto */
+    long long ka_since; /* when the server last sent anything or was last
+                           pinged (ms on the monotonic clock) */
 
     /* Close callback, guarded by `lock`. */
     virConnectCloseFunc close_cb;

@@ -221,7 +221,7 @@ static int process_frames(virConnectPtr conn, long serial, int proc, xdrproc_t r
         struct message_header hdr;
 
         message_decode_header(frame, (size_t)len, &hdr);
-        conn->last_rx = clock_mono_ms();
+        conn->ka_since = clock_mono_ms();
         conn->ka_missed = 0;
         if (hdr.prog == MESSAGE_PROGRAM_KEEPALIVE) {
             if (hdr.proc == KEEPALIVE_PROC_PING) {
@@ -325,8 +325,7 @@ static int keepalive_wait_ms(virConnectPtr conn)
 
     if (conn->dead || conn->ka_interval <= 0)
         return -1;
-    due = (conn->last_rx > conn->ka_last_ping ? conn->last_rx : conn->ka_last_ping) +
-          conn->ka_interval * 1000LL;
+    due = conn->ka_since + conn->ka_interval * 1000LL;
     now = clock_mono_ms();
     return due <= now ? 0 : (int)(due - now);
 }
@@ -349,7 +348,7 @@ static int keepalive_tick(virConnectPtr conn)
         return 1;
     }
     conn->ka_missed++;
-    conn->ka_last_ping = clock_mono_ms();
+    conn->ka_since = clock_mono_ms();
     send_message(conn, MESSAGE_PROGRAM_KEEPALIVE, KEEPALIVE_PROC_PING, MESSAGE_EVENT, 0, NULL,
                  NULL);
     return 0;
@@ -660,9 +659,8 @@ static int open_stream(virConnectPtr conn)
     fd = channel_read_fd(conn->ch);
     fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
     conn->dead = 0;
-    conn->last_rx = clock_mono_ms();
+    conn->ka_since = clock_mono_ms();
     conn->ka_missed = 0;
-    conn->ka_last_ping = 0;
     return 0;
 }
 
@@ -1032,7 +1030,6 @@ int virConnectSetKeepAlive(virConnectPtr conn, int interval, unsigned int count)
     conn->ka_interval = interval;
     conn->ka_count = count;
     conn->ka_missed = 0;
-    conn->ka_last_ping = 0;
     pthread_mutex_unlock(&conn->lock);
     if (old >= 0)
         virEventRemoveTimeout(old);
