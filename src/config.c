@@ -93,6 +93,7 @@ static const struct key keys[] = {
     {"keepalive_interval", K_INT, F(keepalive_interval), -1, 3600, NULL},
     {"keepalive_count", K_INT, F(keepalive_count), 0, 1000, NULL},
     {"message_timeout", K_INT, F(message_timeout), 0, 86400, NULL},
+    {"spin_wait_us", K_INT, F(spin_wait_us), 0, 1000000, NULL},
     {"log_level", K_INT, F(log_level), 1, 4, NULL},
     {"log_filters", K_FILTERS, F(log_filters), 0, 0, NULL},
     {"log_outputs", K_OUTPUTS, F(log_outputs), 0, 0, NULL},
@@ -155,6 +156,7 @@ void config_init(struct config *cfg)
     cfg->keepalive_interval = 5;
     cfg->keepalive_count = 5;
     cfg->message_timeout = 60;
+    cfg->spin_wait_us = 50;
     cfg->log_level = 3;
 }
 

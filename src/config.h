@@ -56,6 +56,7 @@ struct config {
     int keepalive_interval; /* seconds; -1 disables our pings */
     int keepalive_count;
     int message_timeout;    /* ours: seconds a message may take; 0: no limit */
+    int spin_wait_us;       /* ours: µs to watch for the next message before sleeping */
 
     /* logging (checked by log.c's rules) */
     int log_level;

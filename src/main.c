@@ -58,8 +58,8 @@ struct daemon_opts {
 
 #ifdef LIBVIRTD_STATIC
 /* The static libvirtd (src/meson.build) has no gnutls: TLS connections and
- * --listen are served by libvirtd-full, the same program linked
- * dynamically, installed beside it. */
+ * --listen with listen_tls = 1 are served by libvirtd-full, the same
+ * program linked dynamically, installed beside it. */
 static char **saved_argv;
 
 /* Replaces this process with libvirtd-full and the same arguments; the
@@ -457,6 +457,7 @@ static int serve(int rfd, int wfd, enum listen_kind kind, bool read_only, const 
         .keepalive_interval = cfg.keepalive_interval,
         .keepalive_count = cfg.keepalive_count,
         .message_timeout = cfg.message_timeout,
+        .spin_wait_us = cfg.spin_wait_us,
         .secure = kind != LISTEN_TCP,
         .peer = peer,
     };
@@ -802,8 +803,8 @@ int main(int argc, char **argv)
     /* Until the configuration is read, messages go to the default output. */
     log_init(default_output(&o), o.verbose ? LOG_LEVEL_INFO : LOG_LEVEL_WARN, NULL, NULL);
 #ifdef LIBVIRTD_STATIC
-    if (o.mode == MODE_LISTEN || (o.kind_given && o.kind == LISTEN_TLS)) {
-        exec_full(o.mode == MODE_LISTEN ? "--listen" : "a TLS connection");
+    if (o.mode != MODE_LISTEN && o.kind_given && o.kind == LISTEN_TLS) {
+        exec_full("a TLS connection");
         return EXIT_SYSTEM;
     }
 #endif
@@ -812,6 +813,13 @@ int main(int argc, char **argv)
         log_error("nothing started: fix the configuration file");
         return EXIT_CONFIG;
     }
+#ifdef LIBVIRTD_STATIC
+    /* A listener without tls forks its pool from this small program. */
+    if (o.mode == MODE_LISTEN && cfg.listen_tls) {
+        exec_full("--listen with listen_tls = 1");
+        return EXIT_SYSTEM;
+    }
+#endif
     if (log_init(default_output(&o), o.verbose ? LOG_LEVEL_INFO : cfg.log_level,
                  cfg.log_outputs, cfg.log_filters) < 0 &&
         o.mode == MODE_LISTEN) {

@@ -20,6 +20,8 @@ struct session_options {
     int message_timeout;    /* seconds for a message to arrive whole (and the
                                first one after connecting), and for the
                                client to take what we write; 0: no limit */
+    int spin_wait_us;       /* after answering, µs to keep watching for the
+                               next message before sleeping in poll; 0: none */
     bool secure;            /* the transport is encrypted or local */
     const char *peer;       /* description of the peer for log lines */
     const char *deny;       /* set: answer the first call with this refusal, then close */

@@ -53,7 +53,7 @@ executable() { [ -x "$DEST$1" ] && [ -f "$DEST$1" ] || { echo "  not an executab
 check "libvirtd in sbindir ($SBINDIR)" executable "$SBINDIR/libvirtd"
 # The static libvirtd's dynamic twin (not built with sanitizers or fuzzing).
 if [ -e "$BUILD_ROOT/src/libvirtd-full" ]; then
-    check "libvirtd-full (TLS, --listen) in sbindir" executable "$SBINDIR/libvirtd-full"
+    check "libvirtd-full (TLS) in sbindir" executable "$SBINDIR/libvirtd-full"
 fi
 check "virt-ssh-helper in bindir ($BINDIR)" executable "$BINDIR/virt-ssh-helper"
 check "the generator in systemd's generator dir ($GENDIR)" executable "$GENDIR/libvirtd-generator"

@@ -59,6 +59,7 @@ static void defaults_are_libvirts(void)
           c.max_queued_clients);
     CHECK(c.keepalive_interval == 5 && c.keepalive_count == 5, "keepalive");
     CHECK(c.message_timeout == 60, "message_timeout default");
+    CHECK(c.spin_wait_us == 50, "spin_wait_us default");
     CHECK(c.log_level == 3 && !c.log_outputs && !c.log_filters, "logging");
     CHECK(warnings[0] == '\0', "no warnings, got: %s", warnings);
     config_free(&c);
@@ -96,6 +97,7 @@ static void every_key_is_read(void)
         "keepalive_interval = -1\n"
         "keepalive_count = 0\n"
         "message_timeout = 0\n"
+        "spin_wait_us = 0\n"
         "log_level = 1\n"
         "log_filters = \"1:dispatch 3:session\"\n"
         "log_outputs = \"3:stderr 1:file:/tmp/x.log 2:syslog:libvirtd 3:journald\"\n"
@@ -131,6 +133,7 @@ static void every_key_is_read(void)
           "limits");
     CHECK(c.keepalive_interval == -1 && c.keepalive_count == 0, "keepalive");
     CHECK(c.message_timeout == 0, "message_timeout");
+    CHECK(c.spin_wait_us == 0, "spin_wait_us");
     CHECK(c.log_level == 1 && strcmp(c.log_filters, "1:dispatch 3:session") == 0 &&
               strncmp(c.log_outputs, "3:stderr", 8) == 0,
           "logging");
@@ -210,6 +213,7 @@ static void bad_values_are_rejected_with_line(void)
         {"max_clients = 0\n", "max_clients must be between 1", 1},
         {"keepalive_interval = -5\n", "between -1 and", 1},
         {"log_level = 5\n", "log_level must be between 1 and 4", 1},
+        {"spin_wait_us = -1\n", "spin_wait_us must be between 0 and 1000000", 1},
         {"log_outputs = \"9:stderr\"\n", "level 1-4", 1},
         {"log_outputs = \"3:nowhere\"\n", "expected stderr, journald", 1},
         {"log_outputs = \"3:file:relative.log\"\n", "expected stderr, journald", 1},
