@@ -66,9 +66,11 @@ struct _virConnect {
     int reconnect;      /* URI variable reconnect: reopen a lost stream */
     int gave_up;        /* the last reconnect failed: report the loss */
     long long gave_up_at; /* when (monotonic ms) */
-    int srv_keepalive;  /* server supports the keepalive program */
-    int srv_close_cb;   /* server supports REGISTER_CLOSE_CALLBACK */
-    int srv_event_cb;   /* server supports the callback event procedures */
+    /* What the server supports, asked when first needed (server_has):
+     * 1 or 0; -1 not asked yet. */
+    int srv_keepalive;  /* the keepalive program */
+    int srv_close_cb;   /* REGISTER_CLOSE_CALLBACK */
+    int srv_event_cb;   /* the callback event procedures */
 
     /* Events, guarded by `lock`. */
     struct conn_event_cb *callbacks;

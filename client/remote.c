@@ -611,38 +611,50 @@ static int authenticate(virConnectPtr conn)
     return ok ? 0 : -1;
 }
 
-/* Authentication, feature probes and CONNECT_OPEN on a new stream; lock
- * held. Returns 0, or -1 with the error recorded. */
+/* Whether the server has a feature: asked the first time it matters (most
+ * connections never register a callback or ask for keepalive, and each
+ * question is a round trip), then remembered in *known (-1: not asked).
+ * 1 or 0, or -1 with the error recorded. */
+static int server_has(virConnectPtr conn, int feature, int *known)
+{
+    remote_connect_supports_feature_args a = {feature};
+    remote_connect_supports_feature_ret r = {0};
+    int v;
+
+    pthread_mutex_lock(&conn->lock);
+    v = *known;
+    pthread_mutex_unlock(&conn->lock);
+    if (v >= 0)
+        return v;
+    if (conn_call(conn, REMOTE_PROC_CONNECT_SUPPORTS_FEATURE,
+                  (xdrproc_t)xdr_remote_connect_supports_feature_args, &a,
+                  (xdrproc_t)xdr_remote_connect_supports_feature_ret, &r) < 0)
+        return -1;
+    pthread_mutex_lock(&conn->lock);
+    *known = r.supported ? 1 : 0;
+    pthread_mutex_unlock(&conn->lock);
+    return r.supported ? 1 : 0;
+}
+
+/* Authentication and CONNECT_OPEN on a new stream; lock held. The
+ * feature probes wait for server_has. Returns 0, or -1 with the error
+ * recorded. */
 static int handshake_locked(virConnectPtr conn)
 {
     remote_connect_open_args oa;
     char *rn;
-    int r;
 
     if (authenticate(conn) < 0)
         return -1;
-    r = feature_supported(conn, FEATURE_PROGRAM_KEEPALIVE);
-    if (r < 0)
-        return -1;
-    conn->srv_keepalive = r;
+    /* A new stream may reach a different server. */
+    conn->srv_keepalive = conn->srv_event_cb = conn->srv_close_cb = -1;
 
     memset(&oa, 0, sizeof(oa));
     rn = conn->uri->remote_name;
     oa.name = rn ? &rn : NULL;
     oa.flags = conn->flags;
-    if (call_locked(conn, REMOTE_PROC_CONNECT_OPEN, (xdrproc_t)xdr_remote_connect_open_args, &oa,
-                    NULL, NULL, NULL) < 0)
-        return -1;
-
-    r = feature_supported(conn, FEATURE_REMOTE_EVENT_CALLBACK);
-    if (r < 0)
-        return -1;
-    conn->srv_event_cb = r;
-    r = feature_supported(conn, FEATURE_REMOTE_CLOSE_CALLBACK);
-    if (r < 0)
-        return -1;
-    conn->srv_close_cb = r;
-    return 0;
+    return call_locked(conn, REMOTE_PROC_CONNECT_OPEN, (xdrproc_t)xdr_remote_connect_open_args,
+                       &oa, NULL, NULL, NULL);
 }
 
 /* Opens the transport named by the URI into conn->ch. */
@@ -680,10 +692,15 @@ static int reopen_locked(virConnectPtr conn)
         return -1;
     if (handshake_locked(conn) < 0)
         goto fail;
-    if (conn->close_cb && conn->srv_close_cb &&
-        call_locked(conn, REMOTE_PROC_CONNECT_REGISTER_CLOSE_CALLBACK, NULL, NULL, NULL, NULL,
-                    NULL) < 0)
-        goto fail;
+    if (conn->close_cb) {
+        int r = feature_supported(conn, FEATURE_REMOTE_CLOSE_CALLBACK);
+        if (r < 0)
+            goto fail;
+        conn->srv_close_cb = r;
+        if (r && call_locked(conn, REMOTE_PROC_CONNECT_REGISTER_CLOSE_CALLBACK, NULL, NULL, NULL,
+                             NULL, NULL) < 0)
+            goto fail;
+    }
     for (cb = conn->callbacks; cb; cb = cb->next) {
         remote_connect_domain_event_callback_register_any_args a;
         remote_connect_domain_event_callback_register_any_ret r = {0};
@@ -916,7 +933,7 @@ static void conn_shutdown(virConnectPtr conn)
     int alive = !conn->dead;
     pthread_mutex_unlock(&conn->lock);
     if (alive) {
-        if (conn->close_cb && conn->srv_close_cb)
+        if (conn->close_cb && conn->srv_close_cb > 0)
             conn_call(conn, REMOTE_PROC_CONNECT_UNREGISTER_CLOSE_CALLBACK, NULL, NULL, NULL, NULL);
         conn_call(conn, REMOTE_PROC_CONNECT_CLOSE, NULL, NULL, NULL, NULL);
     }
@@ -1005,7 +1022,7 @@ int virConnectIsAlive(virConnectPtr conn)
 
 int virConnectSetKeepAlive(virConnectPtr conn, int interval, unsigned int count)
 {
-    int timer = -1, old;
+    int timer = -1, old, has;
 
     CHECK_CONN(conn, -1);
     if (!event_impl_registered()) {
@@ -1014,7 +1031,12 @@ int virConnectSetKeepAlive(virConnectPtr conn, int interval, unsigned int count)
         api_fail(conn);
         return -1;
     }
-    if (!conn->srv_keepalive)
+    has = server_has(conn, FEATURE_PROGRAM_KEEPALIVE, &conn->srv_keepalive);
+    if (has < 0) {
+        api_fail(conn);
+        return -1;
+    }
+    if (!has)
         return 1;
     if (interval > 0) {
         conn_internal_ref(conn);
@@ -1039,8 +1061,15 @@ int virConnectSetKeepAlive(virConnectPtr conn, int interval, unsigned int count)
 int virConnectRegisterCloseCallback(virConnectPtr conn, virConnectCloseFunc cb, void *opaque,
                                     virFreeCallback freecb)
 {
+    int has;
+
     CHECK_CONN(conn, -1);
     CHECK_ARG(conn, cb, -1);
+    has = server_has(conn, FEATURE_REMOTE_CLOSE_CALLBACK, &conn->srv_close_cb);
+    if (has < 0) {
+        api_fail(conn);
+        return -1;
+    }
     pthread_mutex_lock(&conn->lock);
     if (conn->close_cb) {
         pthread_mutex_unlock(&conn->lock);
@@ -1053,7 +1082,7 @@ int virConnectRegisterCloseCallback(virConnectPtr conn, virConnectCloseFunc cb, 
     conn->close_opaque = opaque;
     conn->close_freecb = freecb;
     pthread_mutex_unlock(&conn->lock);
-    if (conn->srv_close_cb &&
+    if (has &&
         conn_call(conn, REMOTE_PROC_CONNECT_REGISTER_CLOSE_CALLBACK, NULL, NULL, NULL, NULL) < 0) {
         pthread_mutex_lock(&conn->lock);
         conn->close_cb = NULL;
@@ -1080,7 +1109,7 @@ int virConnectUnregisterCloseCallback(virConnectPtr conn, virConnectCloseFunc cb
         return -1;
     }
     pthread_mutex_unlock(&conn->lock);
-    if (conn->srv_close_cb &&
+    if (conn->srv_close_cb > 0 &&
         conn_call(conn, REMOTE_PROC_CONNECT_UNREGISTER_CLOSE_CALLBACK, NULL, NULL, NULL, NULL) < 0) {
         api_fail(conn);
         return -1;
@@ -1112,7 +1141,10 @@ static int register_event(virConnectPtr conn, virDomainPtr dom, int event_id,
         error_report(ERR_NO_SUPPORT, VIR_FROM_REMOTE, "domain event %d", event_id);
         return -1;
     }
-    if (!conn->srv_event_cb) {
+    int has = server_has(conn, FEATURE_REMOTE_EVENT_CALLBACK, &conn->srv_event_cb);
+    if (has < 0)
+        return -1;
+    if (!has) {
         error_report(ERR_NO_SUPPORT, VIR_FROM_REMOTE, "%s",
                      "the server does not support event callbacks");
         return -1;
