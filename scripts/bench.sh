@@ -6,8 +6,10 @@
 # Daemons started (all private, in a temporary directory, stopped at exit):
 #   real     /usr/sbin/libvirtd --listen (unix + tcp, + tls with a PKI)
 #   act      ours, one process per connection through
-#            systemd-socket-activate --accept (unix and tcp)
-#   listen   ours, libvirtd --listen (pre-forked pool)
+#            systemd-socket-activate --accept (unix, tcp, and tls with
+#            --socket-kind=tls as libvirtd-tls@.service runs it)
+#   listen   ours, libvirtd --listen (pre-forked pool; unix and tcp)
+#   listen-tls  ours, libvirtd --listen with listen_tls = 1 (tls only)
 #   echo     tests/bench/echo-floor, a bare static program, through
 #            systemd-socket-activate --accept: the floor of a process start
 #            per connection
@@ -134,6 +136,28 @@ printf 'unix_sock_dir = "%s"\nlisten_tls = 0\nlisten_tcp = 1\ntcp_port = "%s"\nl
 PIDS+=($!)
 LISTEN_PID=$!
 
+# --- ours with tls: activated, and a second --listen with listen_tls = 1 ---
+OS=
+LS=
+if [ -n "$PKI" ]; then
+    OS=$(free_port)
+    LS=$(free_port)
+    tls_conf() { # tls_conf DIR PORT
+        printf 'unix_sock_dir = "%s"\nlisten_tcp = 0\nlisten_tls = 1\ntls_port = "%s"\n' "$1/sock" "$2"
+        printf 'listen_addr = "127.0.0.1"\nlog_level = 4\ntls_no_verify_certificate = 1\n'
+        printf 'key_file = "%s"\ncert_file = "%s"\nca_file = "%s"\n' \
+            "$PKI/server-ok/serverkey.pem" "$PKI/server-ok/servercert.pem" "$PKI/server-ok/cacert.pem"
+    }
+    mkdir -p "$W/act-tls/sock" "$W/listen-tls/sock"
+    tls_conf "$W/act-tls" "$OS" >"$W/act-tls/libvirtd.conf"
+    tls_conf "$W/listen-tls" "$LS" >"$W/listen-tls/libvirtd.conf"
+    systemd-socket-activate --accept -l "127.0.0.1:$OS" \
+        "$LIBVIRTD" --socket-kind=tls -f "$W/act-tls/libvirtd.conf" 2>"$W/act-tls/log" &
+    PIDS+=($!)
+    "$LIBVIRTD" --listen -f "$W/listen-tls/libvirtd.conf" 2>"$W/listen-tls/log" &
+    PIDS+=($!)
+fi
+
 # --- the bare echo floor ---
 systemd-socket-activate --accept -l "$W/echo.sock" "$ECHO" 2>/dev/null &
 PIDS+=($!)
@@ -145,6 +169,11 @@ wait_for "$OT"
 wait_for "$W/listen/sock/libvirt-sock"
 wait_for "$LT"
 wait_for "$W/echo.sock"
+if [ -n "$PKI" ]; then
+    wait_for "$RS"
+    wait_for "$OS"
+    wait_for "$LS"
+fi
 
 U_REAL="test+unix:///default?socket=$W/real/sock/libvirt-sock"
 U_ACT="test+unix:///default?socket=$W/act/sock/libvirt-sock"
@@ -155,11 +184,6 @@ T_LISTEN="test+tcp://127.0.0.1:$LT/default"
 N_REAL="test+unix://$NODE?socket=$W/real/sock/libvirt-sock"
 N_ACT="test+unix://$NODE?socket=$W/act/sock/libvirt-sock"
 
-# Our libvirtd serves TLS once issue 4 is in; until then it says so.
-OURS_TLS=
-case $("$LIBVIRTD" --stdio --socket-kind=tls </dev/null 2>&1 || true) in
-*"TLS is not built"*) OURS_TLS="n/a: TLS not integrated" ;;
-esac
 
 # --- the table ---
 printf '%-52s %10s %10s %10s %10s %8s\n' "measurement" "ours" "ours p99" "real" "real p99" "ours/real"
@@ -212,13 +236,22 @@ row "open+version+close tcp: activated vs real" "${R[4]}" "${R[5]}"
 row "open+version+close tcp: --listen vs real" "${R[6]}" "${R[5]}"
 if [ -z "$PKI" ]; then
     note "open+version+close tls" "n/a: no certtool for a PKI"
-elif [ -n "$OURS_TLS" ]; then
-    TLS_REAL=$(run "$BENCH" open "test+tls://127.0.0.1:$RS/default?pkipath=$PKI/client-ok" "$(n 100)")
-    read -r t1 t2 _ <<<"$TLS_REAL"
-    printf '%-52s %21s %10s %10s %8s\n' "open+version+close tls" "$OURS_TLS" "$t1" "$t2" "-"
 else
-    TLS_REAL=$(run "$BENCH" open "test+tls://127.0.0.1:$RS/default?pkipath=$PKI/client-ok" "$(n 100)")
-    note "open+version+close tls" "ours: not wired in bench.sh yet (real: $TLS_REAL)"
+    # The same client certificate against each; tls_no_verify_certificate
+    # on both sides of the comparison.
+    tls() { echo "test+tls://127.0.0.1:$1/default?pkipath=$PKI/client-ok"; }
+    interleave "\"$BENCH\" open \"$(tls "$OS")\" $(n 30)" \
+        "\"$BENCH\" open \"$(tls "$RS")\" $(n 30)" \
+        "\"$BENCH\" open \"$(tls "$LS")\" $(n 30)" \
+        "\"$BENCH\" echo \"$W/echo.sock\" $(n 100)"
+    row "open+version+close tls: activated vs real" "${R[0]}" "${R[1]}"
+    row "open+version+close tls: --listen vs real" "${R[2]}" "${R[1]}"
+    # The floor under an activated tls connection: everything --listen
+    # does (handshake included) plus a bare process start.
+    read -r l1 l2 _ <<<"${R[2]}"
+    read -r e1 e2 _ <<<"${R[3]}"
+    row "open+version+close tls: activated vs --listen+echo" "${R[0]}" \
+        "$(awk -v a="$l1" -v b="$e1" 'BEGIN { printf "%.1f", a + b }') -"
 fi
 interleave "\"$BENCH\" version \"$U_ACT\" $(n 4000)" \
     "\"$BENCH\" version \"$U_REAL\" $(n 4000)" \
