@@ -257,10 +257,12 @@ interleave "\"$BENCH\" version \"$U_ACT\" $(n 4000)" \
     "\"$BENCH\" version \"$U_REAL\" $(n 4000)" \
     "\"$BENCH\" pingpong - $(n 4000)" \
     "\"$BENCH\" info \"$U_ACT\" $(n 4000) test" \
-    "\"$BENCH\" info \"$U_REAL\" $(n 4000) test"
+    "\"$BENCH\" info \"$U_REAL\" $(n 4000) test" \
+    "\"$BENCH\" pingpong cross $(n 4000)"
 row "round trip virConnectGetVersion (unix)" "${R[0]}" "${R[1]}"
 row "round trip virConnectGetVersion vs bare ping-pong" "${R[0]}" "${R[2]}"
 row "round trip virDomainGetInfo (unix)" "${R[3]}" "${R[4]}"
+row "bare ping-pong: pinned to two CPUs vs unpinned" "${R[5]}" "${R[2]}"
 row "virConnectListAllDomains, 1000 domains" \
     "$(run "$BENCH" listall "$N_ACT" "$(n 200)")" "$(run "$BENCH" listall "$N_REAL" "$(n 200)")"
 row "virDomainGetXMLDesc, one of 1000 domains" \

@@ -17,11 +17,16 @@
  *   bench pingpong - N          N x 28 bytes there and back between two
  *                               processes on a unix socket pair: the
  *                               floor under any call round trip
+ *   bench pingpong cross N      the same with the two processes pinned to
+ *                               two different CPUs, each sleeping in
+ *                               read() while it waits: the cost of a
+ *                               wake-up on another, idle CPU
  *
  * Timed modes print "median_us p99_us n"; parallel prints "calls_per_s";
  * the first few iterations are a warm-up and are not counted. Exit status
  * 0, or 1 with the failure on stderr. */
 #include <errno.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -296,7 +301,29 @@ static int run_echo(const char *path, int n)
     return 0;
 }
 
-static int run_pingpong(int n)
+/* The `which`-th CPU this process may run on, or -1. */
+static int nth_cpu(int which)
+{
+    cpu_set_t allowed;
+
+    if (sched_getaffinity(0, sizeof(allowed), &allowed) < 0)
+        return -1;
+    for (int cpu = 0; cpu < CPU_SETSIZE; cpu++)
+        if (CPU_ISSET(cpu, &allowed) && which-- == 0)
+            return cpu;
+    return -1;
+}
+
+static int pin_to(int cpu)
+{
+    cpu_set_t one;
+
+    CPU_ZERO(&one);
+    CPU_SET(cpu, &one);
+    return sched_setaffinity(0, sizeof(one), &one);
+}
+
+static int run_pingpong(int n, int cross)
 {
     static const char msg[28] = "0123456789abcdef0123456789a";
     char buf[sizeof(msg)];
@@ -306,11 +333,18 @@ static int run_pingpong(int n)
 
     if (!t || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
         return 1;
+    int cpu_a = nth_cpu(0), cpu_b = nth_cpu(1);
+    if (cross && (cpu_b < 0 || pin_to(cpu_a) < 0)) {
+        fprintf(stderr, "bench: pingpong cross needs two CPUs\n");
+        return 1;
+    }
     pid = fork();
     if (pid < 0)
         return 1;
     if (pid == 0) {
         ssize_t r;
+        if (cross && pin_to(cpu_b) < 0)
+            _exit(1);
         close(sv[0]);
         while ((r = read(sv[1], buf, sizeof(buf))) > 0)
             if (write(sv[1], buf, (size_t)r) != r)
@@ -347,7 +381,7 @@ static int usage(void)
                     "       bench parallel URI CLIENTS SECONDS\n"
                     "       bench idle URI CLIENTS\n"
                     "       bench echo SOCKET N\n"
-                    "       bench pingpong - N\n");
+                    "       bench pingpong -|cross N\n");
     return 2;
 }
 
@@ -365,7 +399,7 @@ int main(int argc, char **argv)
     if (strcmp(mode, "echo") == 0)
         return run_echo(target, n);
     if (strcmp(mode, "pingpong") == 0)
-        return run_pingpong(n);
+        return run_pingpong(n, strcmp(target, "cross") == 0);
     virSetErrorFunc(NULL, quiet);
     if (strcmp(mode, "open") == 0)
         return run_open(target, n);
