@@ -64,12 +64,15 @@ static int mkdir_p(const char *dir, mode_t mode)
 }
 
 /* Removes a socket file left by a daemon that died, but never one that
- * something still listens on. Returns 0, or -1 with err set. */
+ * something still listens on. A daemon killed outright leaves its idle
+ * pool children holding the socket for the moment they take to die
+ * (PR_SET_PDEATHSIG), so an answer is asked again for up to a second
+ * before we believe it. Returns 0, or -1 with err set. */
 static int remove_stale(const char *path, char *err, size_t errlen)
 {
     struct sockaddr_un sa = {.sun_family = AF_UNIX};
     struct stat st;
-    int fd, r;
+    int fd, r = 0;
 
     if (lstat(path, &st) < 0)
         return 0;
@@ -77,14 +80,20 @@ static int remove_stale(const char *path, char *err, size_t errlen)
         snprintf(err, errlen, "%s exists and is not a socket", path);
         return -1;
     }
-    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) {
-        snprintf(err, errlen, "socket: %s", strerror(errno));
-        return -1;
-    }
     snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
-    r = connect(fd, (struct sockaddr *)&sa, sizeof(sa));
-    close(fd);
+    for (int attempt = 0; attempt < 10; attempt++) {
+        if (attempt > 0)
+            usleep(100 * 1000);
+        fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (fd < 0) {
+            snprintf(err, errlen, "socket: %s", strerror(errno));
+            return -1;
+        }
+        r = connect(fd, (struct sockaddr *)&sa, sizeof(sa));
+        close(fd);
+        if (r < 0)
+            break;
+    }
     if (r == 0) {
         snprintf(err, errlen, "%s is in use by another daemon", path);
         return -1;

@@ -117,8 +117,16 @@ K=$!
 IT_PIDS+=("$K")
 it_wait_socket "$RUN/libvirt-sock-ro" "$K"
 sleep 0.2
+kids=$(pgrep -P "$K" || true)
 kill -9 "$K"
 wait "$K" 2>/dev/null
+# Its idle children die with it (PR_SET_PDEATHSIG), a moment later.
+for ((i = 0; i < 50; i++)); do
+    alive=0
+    for k in $kids; do kill -0 "$k" 2>/dev/null && alive=1; done
+    [ "$alive" = 0 ] && break
+    sleep 0.1
+done
 "$LIBVIRTD" --listen -f "$CONF" </dev/null >"$IT_DIR/k2.log" 2>&1 &
 K2=$!
 IT_PIDS+=("$K2")
