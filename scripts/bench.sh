@@ -248,8 +248,8 @@ else
     row "open+version+close tls: --listen vs real" "${R[2]}" "${R[1]}"
     # The floor under an activated tls connection: everything --listen
     # does (handshake included) plus a bare process start.
-    read -r l1 l2 _ <<<"${R[2]}"
-    read -r e1 e2 _ <<<"${R[3]}"
+    read -r l1 _ <<<"${R[2]}"
+    read -r e1 _ <<<"${R[3]}"
     row "open+version+close tls: activated vs --listen+echo" "${R[0]}" \
         "$(awk -v a="$l1" -v b="$e1" 'BEGIN { printf "%.1f", a + b }') -"
 fi

@@ -2,8 +2,8 @@
 """Writes the gnutls stand-ins for the static libvirtd.
 
 The static libvirtd serves plain connections without loading any shared
-library; a TLS connection or --listen makes it exec libvirtd-full, which
-links gnutls. The wire code it shares with the client still names gnutls
+library; a TLS connection, or --listen with listen_tls = 1, makes it exec
+libvirtd-full, which links gnutls. The wire code it shares with the client still names gnutls
 functions, so this script lists every gnutls_* symbol the given archives
 use without defining and writes a C file where each one ends the process
 (lean_no_tls() in main.c): reaching one is a bug, never a silent failure.

@@ -13,7 +13,8 @@ it_need_real_libvirt
 it_setup
 
 # The dynamically linked build when there is one (the static libvirtd
-# hands TLS and --listen to it anyway); valgrind follows either.
+# hands TLS, and --listen with listen_tls = 1, to it); valgrind follows
+# either.
 target=$LIBVIRTD
 [ -x "$(dirname "$LIBVIRTD")/libvirtd-full" ] && target=$(dirname "$LIBVIRTD")/libvirtd-full
 logs=$IT_DIR/valgrind
