@@ -360,6 +360,36 @@ out:
     return r;
 }
 
+/* 0 if the key loaded into cred belongs to its first certificate, else a
+ * gnutls error code (GNUTLS_E_CERTIFICATE_KEY_MISMATCH when it does not). */
+static int check_key_matches(gnutls_certificate_credentials_t cred)
+{
+    gnutls_x509_privkey_t key = NULL;
+    gnutls_x509_crt_t *crts = NULL;
+    unsigned int ncrts = 0;
+    unsigned char key_id[64], crt_id[64];
+    size_t key_len = sizeof(key_id), crt_len = sizeof(crt_id);
+    int err;
+
+    err = gnutls_certificate_get_x509_key(cred, 0, &key);
+    if (err >= 0)
+        err = gnutls_certificate_get_x509_crt(cred, 0, &crts, &ncrts);
+    if (err >= 0 && ncrts == 0)
+        err = GNUTLS_E_CERTIFICATE_KEY_MISMATCH;
+    if (err >= 0)
+        err = gnutls_x509_privkey_get_key_id(key, GNUTLS_KEYID_USE_SHA256, key_id, &key_len);
+    if (err >= 0)
+        err = gnutls_x509_crt_get_key_id(crts[0], GNUTLS_KEYID_USE_SHA256, crt_id, &crt_len);
+    if (err >= 0 && (key_len != crt_len || memcmp(key_id, crt_id, key_len) != 0))
+        err = GNUTLS_E_CERTIFICATE_KEY_MISMATCH;
+    if (key)
+        gnutls_x509_privkey_deinit(key);
+    for (unsigned int i = 0; i < ncrts; i++)
+        gnutls_x509_crt_deinit(crts[i]);
+    gnutls_free(crts);
+    return err < 0 ? err : 0;
+}
+
 static int load_credentials(struct tls_context *ctx, const struct tls_paths *p)
 {
     int err;
@@ -404,8 +434,15 @@ static int load_credentials(struct tls_context *ctx, const struct tls_paths *p)
                          p->key_file, strerror(errno));
             return -1;
         }
+        /* gnutls proves the pair matches by signing with the key, an RSA
+         * private operation (about 1 ms here) that every per-connection
+         * process and every client open would pay; comparing the public key
+         * hashes proves the same thing. */
+        gnutls_certificate_set_flags(ctx->cred, GNUTLS_CERTIFICATE_SKIP_KEY_CERT_MATCH);
         err = gnutls_certificate_set_x509_key_file(ctx->cred, p->cert_file, p->key_file,
                                                    GNUTLS_X509_FMT_PEM);
+        if (err >= 0)
+            err = check_key_matches(ctx->cred);
         if (err < 0) {
             error_report(ERR_SYSTEM_ERROR, FROM_RPC,
                          "Unable to set x509 key and certificate: %s, %s: %s", p->key_file,

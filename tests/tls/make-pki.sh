@@ -21,6 +21,8 @@
 #     server-wrongca   signed by the second CA
 #     server-expired, server-future, server-revoked: as for the client
 #     server-mismatch  names wrong.example / 192.0.2.1 only
+#   client-wrongkey, server-wrongkey: the -ok certificate with the key of
+#     client-dn / server-expired, a pair that does not belong together
 #
 # The allowed DN list the tests use is "C=GB,O=Libvirt Test,CN=client*"
 # (libvirt's DN order, country first), see ALLOWED_DN in tls-lib.sh.
@@ -131,6 +133,14 @@ for role in client-ok client-wrongca client-expired client-future client-revoked
         # libvirtd.conf-style names under private/ as well, like /etc/pki.
         cp "$role-key.pem" "../$role/private/${kind}key.pem"
     fi
+done
+for kind in client server; do
+    ok=../$kind-ok wrong=../$kind-wrongkey
+    mkdir -p "$wrong/private"
+    cp "$ok/cacert.pem" "$ok/cacrl.pem" "$ok/${kind}cert.pem" "$wrong/"
+    other=$([ $kind = client ] && echo client-dn || echo server-expired)
+    cp "$other-key.pem" "$wrong/${kind}key.pem"
+    cp "$other-key.pem" "$wrong/private/${kind}key.pem"
 done
 # The CA the client trusts when the test is "the client trusts another CA".
 mkdir -p ../ca2

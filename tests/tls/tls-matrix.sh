@@ -182,6 +182,16 @@ for case in "wrongca|failed validation against" "expired|has expired" "future|is
         ourvirsh_to $REAL_PORT $role '&no_verify=1'
 done
 
+# A key that is not the certificate's is refused when it is loaded, with
+# gnutls's words (ours compares the public key hashes instead of signing).
+KEY_MISMATCH='The certificate and the given key do not match'
+expect "key not the certificate's refused locally: real virsh" REFUSED "$KEY_MISMATCH" \
+    virsh_to $REAL_PORT client-wrongkey
+expect "key not the certificate's refused locally: our virsh" REFUSED "$KEY_MISMATCH" \
+    ourvirsh_to $REAL_PORT client-wrongkey
+expect "key not the certificate's refused locally: our client" REFUSED "$KEY_MISMATCH" \
+    ours_to $REAL_PORT client-wrongkey
+
 # tls_priority= on the client, against real libvirtd ("+" written %2B:
 # ours decodes a "+" in a URI value as a space, the seed's rule).
 expect "tls_priority TLS 1.2 only: real virsh -> real" OK "Running hypervisor" \
@@ -277,6 +287,19 @@ else
 fi
 expect "own expired server certificate: ours" REFUSED "The server certificate" \
     "$TLS_SERVER" --pki "$PKI/server-expired" --port "$(tls_port)"
+P=$(tls_port)
+if real_tls_start real-wrongkey "$P" server-wrongkey 2>/dev/null; then
+    fail "server key not its certificate's: real libvirtd" "it started"
+elif grep -qF "$KEY_MISMATCH" "$IT_DIR/real-wrongkey/log"; then
+    pass "server key not its certificate's: real libvirtd"
+    printf '     -> %s\n' "$(grep -F "$KEY_MISMATCH" "$IT_DIR/real-wrongkey/log")"
+else
+    fail "server key not its certificate's: real libvirtd" "$(cat "$IT_DIR/real-wrongkey/log")"
+fi
+d=$IT_DIR/daemon-wrongkey
+daemon_tls_conf "$d" "$(tls_port)" server-wrongkey
+expect "server key not its certificate's: libvirtd --listen starts nothing" REFUSED \
+    "$KEY_MISMATCH" "$LIBVIRTD" --listen -f "$d/libvirtd.conf"
 d=$IT_DIR/daemon-sanity
 daemon_tls_conf "$d" "$(tls_port)" server-expired
 expect "own expired server certificate: libvirtd --listen starts nothing" REFUSED \
