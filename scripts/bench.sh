@@ -7,7 +7,8 @@
 #   real     /usr/sbin/libvirtd --listen (unix + tcp, + tls with a PKI)
 #   act      ours, one process per connection through
 #            systemd-socket-activate --accept (unix, tcp, and tls with
-#            --socket-kind=tls as libvirtd-tls@.service runs it)
+#            libvirtd-full --socket-kind=tls as libvirtd-tls@.service
+#            runs it)
 #   listen   ours, libvirtd --listen (pre-forked pool; unix and tcp)
 #   listen-tls  ours, libvirtd --listen with listen_tls = 1 (tls only)
 #   echo     tests/bench/echo-floor, a bare static program, through
@@ -31,6 +32,9 @@ BENCH=$BUILD/tests/bench/bench-ours
 BENCH_REAL=$BUILD/tests/bench/bench-real
 ECHO=$BUILD/tests/bench/echo-floor
 LIBVIRTD=$BUILD/src/libvirtd
+# What libvirtd-tls@.service runs: libvirtd-full beside a static libvirtd.
+TLS_LIBVIRTD=$BUILD/src/libvirtd-full
+[ -x "$TLS_LIBVIRTD" ] || TLS_LIBVIRTD=$LIBVIRTD
 REAL_LIBVIRTD=${REAL_LIBVIRTD:-/usr/sbin/libvirtd}
 for f in "$BENCH" "$ECHO" "$LIBVIRTD" "$REAL_LIBVIRTD"; do
     [ -x "$f" ] || { echo "bench.sh: $f is missing" >&2; exit 1; }
@@ -152,7 +156,7 @@ if [ -n "$PKI" ]; then
     tls_conf "$W/act-tls" "$OS" >"$W/act-tls/libvirtd.conf"
     tls_conf "$W/listen-tls" "$LS" >"$W/listen-tls/libvirtd.conf"
     systemd-socket-activate --accept -l "127.0.0.1:$OS" \
-        "$LIBVIRTD" --socket-kind=tls -f "$W/act-tls/libvirtd.conf" 2>"$W/act-tls/log" &
+        "$TLS_LIBVIRTD" --socket-kind=tls -f "$W/act-tls/libvirtd.conf" 2>"$W/act-tls/log" &
     PIDS+=($!)
     "$LIBVIRTD" --listen -f "$W/listen-tls/libvirtd.conf" 2>"$W/listen-tls/log" &
     PIDS+=($!)

@@ -7,6 +7,10 @@ PACKAGES=(
     # build
     meson ninja-build pkg-config gcc libc6-dev rpcsvc-proto
     libtirpc-dev libgnutls28-dev libsystemd-dev libxml2-dev
+    # the static libvirtd-full: archives of what gnutls links (without
+    # them it is built dynamically, and TLS connections start slower)
+    nettle-dev libgmp-dev libtasn1-6-dev libidn2-dev libunistring-dev
+    libbrotli-dev libzstd-dev
     # run: systemd-socket-activate
     systemd
     # the interop tests: real libvirt 9.0 as the oracle

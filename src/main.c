@@ -60,7 +60,7 @@ struct daemon_opts {
 #ifdef LIBVIRTD_STATIC
 /* The static libvirtd (src/meson.build) has no gnutls: TLS connections and
  * --listen with listen_tls = 1 are served by libvirtd-full, the same
- * program linked dynamically, installed beside it. */
+ * program with gnutls, installed beside it. */
 static char **saved_argv;
 
 /* Replaces this process with libvirtd-full and the same arguments; the
@@ -91,6 +91,18 @@ void lean_no_tls(const char *name) __attribute__((noreturn));
 void lean_no_tls(const char *name)
 {
     log_error("internal error: %s called in the static libvirtd", name);
+    _exit(3);
+}
+#endif
+
+#ifdef LIBVIRTD_STATIC_TLS
+/* Called by the p11-kit stand-ins (p11-stubs.c) of a static libvirtd-full:
+ * gnutls only goes there for PKCS#11 URIs, which our credential paths never
+ * are (they are checked to be files first). */
+void lean_no_pkcs11(const char *name) __attribute__((noreturn));
+void lean_no_pkcs11(const char *name)
+{
+    log_error("internal error: %s called: PKCS#11 is not built into this libvirtd", name);
     _exit(3);
 }
 #endif

@@ -61,14 +61,16 @@ for u in libvirtd libvirtd-ro libvirtd-tcp libvirtd-tls; do
     check "$u.socket and $u@.service in $UNITDIR" \
         bash -c "$(declare -f installed); DEST='$DEST'; installed '$UNITDIR/$u.socket' && installed '$UNITDIR/$u@.service'"
     check "$u@.service runs the installed libvirtd" \
-        grep -q "^ExecStart=$SBINDIR/libvirtd " "$DEST$UNITDIR/$u@.service"
+        grep -Eq "^ExecStart=$SBINDIR/libvirtd(-full)? " "$DEST$UNITDIR/$u@.service"
 done
+tls_exec=$(sed -n 's/^ExecStart=\([^ ]*\) .*/\1/p' "$DEST$UNITDIR/libvirtd-tls@.service")
+check "libvirtd-tls@.service's program ($tls_exec) is installed" executable "$tls_exec"
 check "libvirtd.conf in $SYSCONFDIR/libvirt" installed "$SYSCONFDIR/libvirt/libvirtd.conf"
 check "the installed libvirtd.conf is the documented sample" \
     cmp -s "$DEST$SYSCONFDIR/libvirt/libvirtd.conf" "$SOURCE_ROOT/conf/libvirtd.conf"
 for s in libvirtd-tcp libvirtd-tls; do
     check "xinetd service $s in $XINETDDIR, naming the installed libvirtd" \
-        grep -Eq "server\s*=\s*$SBINDIR/libvirtd$" "$DEST$XINETDDIR/$s"
+        grep -Eq "server\s*=\s*$SBINDIR/libvirtd(-full)?$" "$DEST$XINETDDIR/$s"
 done
 for d in deployment.md configuration.md; do
     check "docs/$d in $DATADIR/doc" bash -c "ls '$DEST$DATADIR'/doc/*/'$d' >/dev/null 2>&1"

@@ -22,11 +22,14 @@ if [ -n "${UNITS_DIR:-}" ] && [ -f "$UNITS_DIR/libvirtd.socket" ]; then
 else
     for f in "$SOURCE_ROOT"/units/*.in; do
         sed -e 's|@SBINDIR@|/usr/sbin|g' -e 's|@RUNSTATEDIR@|/run|g' \
+            -e "s|@TLS_LIBVIRTD@|$(basename "$(tls_libvirtd)")|g" \
             -e 's|@DOCDIR@|/usr/share/doc/libvirt-remote|g' "$f" >"$U/$(basename "$f" .in)"
     done
 fi
-# The daemon under test stands in for the installed one.
-sed -i -E "s|^ExecStart=(-?)[^ ]*/libvirtd|ExecStart=\1$LIBVIRTD|" "$U"/*@.service
+# The daemon under test stands in for the installed one (libvirtd, or
+# libvirtd-full beside it for TLS).
+sed -i -E "s|^ExecStart=(-?)[^ ]*/(libvirtd(-full)?) |ExecStart=\1$(dirname "$LIBVIRTD")/\2 |" \
+    "$U"/*@.service
 
 SOCKETS=(libvirtd libvirtd-ro libvirtd-tcp libvirtd-tls)
 
@@ -122,9 +125,11 @@ check "sockets that match libvirtd.conf give no warning" \
 
 # The TLS socket: its ExecStart (--socket-kind=tls) does the handshake and
 # the checks, then serves the session; a revoked client certificate is
-# refused without a byte, and the reason logged.
-check "libvirtd-tls@.service runs libvirtd --socket-kind=tls" \
-    grep -Eq '^ExecStart=-?[^ ]*/libvirtd --socket-kind=tls$' "$U/libvirtd-tls@.service"
+# refused without a byte, and the reason logged. Where libvirtd is the
+# static build without gnutls, the unit runs libvirtd-full directly.
+check "libvirtd-tls@.service runs $(basename "$(tls_libvirtd)") --socket-kind=tls" \
+    grep -Eq "^ExecStart=-?[^ ]*/$(basename "$(tls_libvirtd)") --socket-kind=tls\$" \
+    "$U/libvirtd-tls@.service"
 if [ $HAVE_PKI = 1 ]; then
     TLS=$(tls_uri "$PORT_TLS")
     for VIRSH in "${CLIENTS[@]}"; do

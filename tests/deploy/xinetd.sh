@@ -39,7 +39,8 @@ service() {
     fi
     sed -e "s|^\(\s*port\s*=\).*|\1 $port|" \
         -e "s|^\(\s*disable\s*=\).*|\1 no|" \
-        -e "s|^\(\s*server\s*=\).*|\1 $LIBVIRTD|" \
+        -e "s|@TLS_LIBVIRTD@|$(basename "$(tls_libvirtd)")|" \
+        -e "s|^\(\s*server\s*=\).*/\(libvirtd[-a-z]*\)$|\1 $(dirname "$LIBVIRTD")/\2|" \
         -e "s|^\(\s*\)# bind\(\s*=\).*|\1bind\2 127.0.0.1|" \
         -e "s|^}|\tenv\t\t= LIBVIRTD_CONFIG=$CONF\n}|" \
         "$src" >"$D/$name"
@@ -48,8 +49,9 @@ service libvirtd-tcp "$PORT_TCP"
 service libvirtd-tls "$PORT_TLS"
 check "the tcp service runs libvirtd --inetd with wait = no" \
     bash -c "grep -Eq 'server_args\s*=\s*--inetd --socket-kind=tcp' '$D/libvirtd-tcp' && grep -Eq 'wait\s*=\s*no' '$D/libvirtd-tcp'"
-check "the tls service runs libvirtd --inetd --socket-kind=tls" \
-    grep -Eq 'server_args\s*=\s*--inetd --socket-kind=tls' "$D/libvirtd-tls"
+check "the tls service runs $(basename "$(tls_libvirtd)") --inetd --socket-kind=tls" \
+    bash -c "grep -Eq 'server_args\s*=\s*--inetd --socket-kind=tls' '$D/libvirtd-tls' &&
+        grep -Eq 'server\s*=\s*$(tls_libvirtd)\$' '$D/libvirtd-tls'"
 
 cat >"$IT_DIR/xinetd.conf" <<XCONF
 defaults

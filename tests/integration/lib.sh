@@ -64,6 +64,15 @@ it_need_real_libvirt() {
     esac
 }
 
+# What serves TLS (the TLS unit and xinetd file run it): libvirtd-full
+# beside $LIBVIRTD in a build whose libvirtd is the static one without
+# gnutls, else $LIBVIRTD.
+tls_libvirtd() {
+    local full
+    full=$(dirname "$LIBVIRTD")/libvirtd-full
+    if [ -x "$full" ]; then echo "$full"; else echo "$LIBVIRTD"; fi
+}
+
 it_need_socket_activate() {
     command -v systemd-socket-activate >/dev/null 2>&1 ||
         it_skip "systemd-socket-activate not installed"

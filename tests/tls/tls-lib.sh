@@ -12,9 +12,12 @@
 #                                $LIBVIRTD --listen with listen_tls = 1 on
 #                                127.0.0.1:PORT and $PKI/ROLE's credentials
 #   daemon_tls_activate NAME PORT ROLE [CONF-LINE...]
-#                                $LIBVIRTD --socket-kind=tls behind
-#                                systemd-socket-activate --accept (as the
-#                                libvirtd-tls socket unit runs it)
+#                                --socket-kind=tls behind
+#                                systemd-socket-activate --accept, run as
+#                                the libvirtd-tls socket unit runs it:
+#                                libvirtd-full beside $LIBVIRTD when the
+#                                build has it, else $LIBVIRTD;
+#                                $TLS_ACTIVATE overrides the program
 #   tls_uri PORT ROLE [EXTRA]    test+tls://127.0.0.1:PORT/default?pkipath=...
 
 # The allowed DN list every server in these tests is given: client-ok and
@@ -158,7 +161,7 @@ daemon_tls_activate() {
     d=$IT_DIR/$name
     daemon_tls_conf "$d" "$port" "$role" "$@" || return 1
     systemd-socket-activate --accept -l "127.0.0.1:$port" -E LIBVIRTD_CONFIG="$d/libvirtd.conf" \
-        "$LIBVIRTD" --socket-kind=tls </dev/null >"$d/log" 2>&1 &
+        "${TLS_ACTIVATE:-$(tls_libvirtd)}" --socket-kind=tls </dev/null >"$d/log" 2>&1 &
     DAEMON_PID=$!
     IT_PIDS+=("$DAEMON_PID")
     tls_wait_port "$port" "$DAEMON_PID" || {

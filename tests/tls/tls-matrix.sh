@@ -10,7 +10,8 @@
 # our virsh (libvirt.so's tls transport), and "ours" is tests/tls/tls-server
 # plus the real daemon binary: libvirtd --listen with listen_tls = 1
 # ("daemon"), and libvirtd --socket-kind=tls behind systemd-socket-activate
-# --accept ("daemon-act", as libvirtd-tls.socket runs it).
+# --accept ("daemon-act", as libvirtd-tls.socket runs it: libvirtd-full in
+# the static build; "daemon-act-addr" runs libvirtd, which execs it).
 # Each refusal is asserted on both ends: the client's message, and the
 # reason in the server's log. Needs $TLS_SERVER, $TLS_CLIENT, $LIBVIRTD and
 # $OUR_VIRSH (meson sets them); exits 77 when real libvirt 9.0 or certtool
@@ -205,8 +206,11 @@ expect "bad tls_priority refused: our virsh" REFUSED "Failed to set TLS session 
 # of starting it.
 P=$(tls_port)
 daemon_tls_start daemon-addr "$P" server-ok 'tls_check_client_address = 1' || exit 1
+# daemon-act-addr runs libvirtd itself, as a unit written for libvirtd
+# would: the static build execs libvirtd-full for the connection.
 Q=$(tls_port)
-daemon_tls_activate daemon-act-addr "$Q" server-ok 'tls_check_client_address = 1' || exit 1
+TLS_ACTIVATE=$LIBVIRTD daemon_tls_activate daemon-act-addr "$Q" server-ok \
+    'tls_check_client_address = 1' || exit 1
 for server in daemon-addr daemon-act-addr; do
     if [ $server = daemon-addr ]; then port=$P; else port=$Q; fi
     expect "tls_check_client_address, SAN IP matches: real virsh -> $server" OK \
