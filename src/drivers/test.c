@@ -36,7 +36,11 @@ enum { EV_STOPPED_SHUTDOWN = 0, EV_STOPPED_DESTROYED = 1 };
 
 enum { AFFECT_LIVE = 1, AFFECT_CONFIG = 2, MEM_MAXIMUM = 4, VCPU_MAXIMUM = 4 };
 
-#define NBUCKETS 4096
+/* The domain tables start empty and double when there are more domains
+ * than buckets. A connection used to start with three tables of 4096
+ * buckets (96 KiB zeroed), which cost each connection process 24 page
+ * faults before its first call. */
+#define MIN_BUCKETS 16
 /* What the test hypervisor reports as its vCPU limit (virConnectGetMaxVcpus). */
 #define TEST_MAX_VCPUS 32
 
@@ -53,7 +57,9 @@ struct drv_conn {
     int default_node;
     int default_pending; /* test:///default's domain not parsed yet */
     struct tdom *head, *tail;
-    struct tdom *by_name[NBUCKETS], *by_uuid[NBUCKETS], *by_id[NBUCKETS];
+    struct tdom **by_name, **by_uuid, **by_id; /* nbuckets each, or NULL */
+    unsigned int nbuckets;                      /* 0 or a power of two */
+    unsigned int ndoms;
     int next_id;
     drv_event_fn event_fn;
     void *event_opaque;
@@ -223,7 +229,7 @@ static unsigned int hash_str(const char *s)
     unsigned int h = 2166136261u;
     for (; *s; s++)
         h = (h ^ (unsigned char)*s) * 16777619u;
-    return h % NBUCKETS;
+    return h;
 }
 
 static unsigned int hash_uuid(const unsigned char *u)
@@ -231,12 +237,74 @@ static unsigned int hash_uuid(const unsigned char *u)
     unsigned int h = 2166136261u;
     for (int i = 0; i < DRV_UUID_LEN; i++)
         h = (h ^ u[i]) * 16777619u;
-    return h % NBUCKETS;
+    return h;
 }
 
-static unsigned int hash_id(int id)
+/* The bucket of hash h; only called once the tables exist. */
+static struct tdom **bucket(const struct drv_conn *c, struct tdom **table, unsigned int h)
 {
-    return (unsigned int)id % NBUCKETS;
+    return &table[h & (c->nbuckets - 1)];
+}
+
+static struct tdom **name_bucket(const struct drv_conn *c, const char *name)
+{
+    return bucket(c, c->by_name, hash_str(name));
+}
+
+static struct tdom **uuid_bucket(const struct drv_conn *c, const unsigned char *uuid)
+{
+    return bucket(c, c->by_uuid, hash_uuid(uuid));
+}
+
+static struct tdom **id_bucket(const struct drv_conn *c, int id)
+{
+    return bucket(c, c->by_id, (unsigned int)id);
+}
+
+static void hash_in(struct drv_conn *c, struct tdom *d)
+{
+    struct tdom **b = name_bucket(c, d->def->name);
+    d->name_next = *b;
+    *b = d;
+    b = uuid_bucket(c, d->def->uuid);
+    d->uuid_next = *b;
+    *b = d;
+    if (d->id >= 0) {
+        b = id_bucket(c, d->id);
+        d->id_next = *b;
+        *b = d;
+    }
+}
+
+/* Makes room for one more domain: doubles the tables (rehashing every
+ * domain) when the domains would outnumber the buckets. */
+static int tables_reserve(struct drv_conn *c)
+{
+    unsigned int n = c->nbuckets ? c->nbuckets * 2 : MIN_BUCKETS;
+    struct tdom **name, **uuid, **id;
+
+    if (c->ndoms < c->nbuckets)
+        return 0;
+    name = calloc(n, sizeof(*name));
+    uuid = calloc(n, sizeof(*uuid));
+    id = calloc(n, sizeof(*id));
+    if (!name || !uuid || !id) {
+        free(name);
+        free(uuid);
+        free(id);
+        no_memory();
+        return -1;
+    }
+    free(c->by_name);
+    free(c->by_uuid);
+    free(c->by_id);
+    c->by_name = name;
+    c->by_uuid = uuid;
+    c->by_id = id;
+    c->nbuckets = n;
+    for (struct tdom *d = c->head; d; d = d->next)
+        hash_in(c, d);
+    return 0;
 }
 
 static void load_pending(struct drv_conn *c);
@@ -244,7 +312,9 @@ static void load_pending(struct drv_conn *c);
 static struct tdom *find_name(struct drv_conn *c, const char *name)
 {
     load_pending(c);
-    for (struct tdom *d = c->by_name[hash_str(name)]; d; d = d->name_next)
+    if (!c->nbuckets)
+        return NULL;
+    for (struct tdom *d = *name_bucket(c, name); d; d = d->name_next)
         if (strcmp(d->def->name, name) == 0)
             return d;
     return NULL;
@@ -253,7 +323,9 @@ static struct tdom *find_name(struct drv_conn *c, const char *name)
 static struct tdom *find_uuid(struct drv_conn *c, const unsigned char *uuid)
 {
     load_pending(c);
-    for (struct tdom *d = c->by_uuid[hash_uuid(uuid)]; d; d = d->uuid_next)
+    if (!c->nbuckets)
+        return NULL;
+    for (struct tdom *d = *uuid_bucket(c, uuid); d; d = d->uuid_next)
         if (memcmp(d->def->uuid, uuid, DRV_UUID_LEN) == 0)
             return d;
     return NULL;
@@ -262,9 +334,9 @@ static struct tdom *find_uuid(struct drv_conn *c, const unsigned char *uuid)
 static struct tdom *find_id(struct drv_conn *c, int id)
 {
     load_pending(c);
-    if (id < 0)
+    if (id < 0 || !c->nbuckets)
         return NULL;
-    for (struct tdom *d = c->by_id[hash_id(id)]; d; d = d->id_next)
+    for (struct tdom *d = *id_bucket(c, id); d; d = d->id_next)
         if (d->id == id)
             return d;
     return NULL;
@@ -283,7 +355,7 @@ static void unlink_chain(struct tdom **head, struct tdom *d, size_t link_off)
 static void id_unhash(struct drv_conn *c, struct tdom *d)
 {
     if (d->id >= 0)
-        unlink_chain(&c->by_id[hash_id(d->id)], d, offsetof(struct tdom, id_next));
+        unlink_chain(id_bucket(c, d->id), d, offsetof(struct tdom, id_next));
 }
 
 static void set_id(struct drv_conn *c, struct tdom *d, int id)
@@ -291,14 +363,19 @@ static void set_id(struct drv_conn *c, struct tdom *d, int id)
     id_unhash(c, d);
     d->id = id;
     if (id >= 0) {
-        d->id_next = c->by_id[hash_id(id)];
-        c->by_id[hash_id(id)] = d;
+        struct tdom **b = id_bucket(c, id);
+        d->id_next = *b;
+        *b = d;
     }
 }
 
 static struct tdom *dom_add(struct drv_conn *c, struct dx_def *def)
 {
-    struct tdom *d = calloc(1, sizeof(*d));
+    struct tdom *d;
+
+    if (tables_reserve(c) < 0)
+        return NULL;
+    d = calloc(1, sizeof(*d));
     if (!d) {
         no_memory();
         return NULL;
@@ -307,11 +384,8 @@ static struct tdom *dom_add(struct drv_conn *c, struct dx_def *def)
     d->id = -1;
     d->state = ST_SHUTOFF;
     d->reason = SHUTOFF_UNKNOWN;
-    unsigned int hn = hash_str(def->name), hu = hash_uuid(def->uuid);
-    d->name_next = c->by_name[hn];
-    c->by_name[hn] = d;
-    d->uuid_next = c->by_uuid[hu];
-    c->by_uuid[hu] = d;
+    hash_in(c, d);
+    c->ndoms++;
     d->prev = c->tail;
     if (c->tail)
         c->tail->next = d;
@@ -323,9 +397,10 @@ static struct tdom *dom_add(struct drv_conn *c, struct dx_def *def)
 
 static void dom_remove(struct drv_conn *c, struct tdom *d)
 {
-    unlink_chain(&c->by_name[hash_str(d->def->name)], d, offsetof(struct tdom, name_next));
-    unlink_chain(&c->by_uuid[hash_uuid(d->def->uuid)], d, offsetof(struct tdom, uuid_next));
+    unlink_chain(name_bucket(c, d->def->name), d, offsetof(struct tdom, name_next));
+    unlink_chain(uuid_bucket(c, d->def->uuid), d, offsetof(struct tdom, uuid_next));
     id_unhash(c, d);
+    c->ndoms--;
     if (d->prev)
         d->prev->next = d->next;
     else
@@ -475,6 +550,9 @@ static void test_close(struct drv_conn *c)
         return;
     while (c->head)
         dom_remove(c, c->head);
+    free(c->by_name);
+    free(c->by_uuid);
+    free(c->by_id);
     free(c);
 }
 
