@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -361,14 +362,17 @@ static void drain_taken(struct children *c, int taken_fd)
 }
 
 /* An idle child: wait for a connection on any listener, take it, tell the
- * parent (which forks a replacement), serve it and exit. The listeners
- * are non-blocking: when another idle child wins the race for a
- * connection, accept() says EAGAIN and we wait again. */
+ * parent (which forks a replacement), serve it and exit. Each child waits
+ * in an epoll set of its own with EPOLLEXCLUSIVE, so a connection wakes one
+ * idle child, not the whole pool. The listeners are non-blocking: when
+ * another child still wins the race for a connection, accept() says
+ * EAGAIN and we wait again. */
 static void child_run(struct listen_set *set, int sigfd, int taken_fd, pid_t parent,
                       const sigset_t *oldmask, listen_serve_fn serve, void *opaque)
 {
-    struct pollfd pfd[LISTEN_MAX];
+    struct epoll_event ev;
     pid_t self = getpid();
+    int ep;
 
     close(sigfd);
     signal(SIGTERM, SIG_DFL);
@@ -379,35 +383,46 @@ static void child_run(struct listen_set *set, int sigfd, int taken_fd, pid_t par
     prctl(PR_SET_PDEATHSIG, SIGTERM);
     if (getppid() != parent)
         _exit(0);
-    for (size_t i = 0; i < set->n; i++)
-        pfd[i] = (struct pollfd){.fd = set->l[i].fd, .events = POLLIN};
+    ep = epoll_create1(EPOLL_CLOEXEC);
+    if (ep < 0) {
+        log_error("epoll_create1: %s", strerror(errno));
+        _exit(3);
+    }
+    for (size_t i = 0; i < set->n; i++) {
+        ev = (struct epoll_event){.events = EPOLLIN | EPOLLEXCLUSIVE, .data.u64 = i};
+        if (epoll_ctl(ep, EPOLL_CTL_ADD, set->l[i].fd, &ev) < 0) {
+            log_error("epoll_ctl on %s: %s", set->l[i].desc, strerror(errno));
+            _exit(3);
+        }
+    }
     for (;;) {
-        if (poll(pfd, (nfds_t)set->n, -1) < 0) {
+        int n = epoll_wait(ep, &ev, 1, -1);
+        if (n < 0) {
             if (errno == EINTR)
                 continue;
             _exit(3);
         }
-        for (size_t i = 0; i < set->n; i++) {
-            if (!(pfd[i].revents & POLLIN))
-                continue;
-            int fd = accept4(set->l[i].fd, NULL, NULL, SOCK_CLOEXEC);
-            if (fd < 0) {
-                if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
-                    log_warn("accept on %s: %s", set->l[i].desc, strerror(errno));
-                continue;
-            }
-            enum listen_kind kind = set->l[i].kind;
-            (void)!write(taken_fd, &self, sizeof(self));
-            close(taken_fd);
-            /* From here on we are a connection, which outlives the daemon. */
-            prctl(PR_SET_PDEATHSIG, 0);
-            for (size_t j = 0; j < set->n; j++) {
-                close(set->l[j].fd);
-                set->l[j].fd = -1;
-                set->l[j].path[0] = '\0'; /* the child must never remove them */
-            }
-            _exit(serve(fd, kind, opaque));
+        if (n == 0)
+            continue;
+        size_t i = (size_t)ev.data.u64;
+        int fd = accept4(set->l[i].fd, NULL, NULL, SOCK_CLOEXEC);
+        if (fd < 0) {
+            if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
+                log_warn("accept on %s: %s", set->l[i].desc, strerror(errno));
+            continue;
         }
+        enum listen_kind kind = set->l[i].kind;
+        (void)!write(taken_fd, &self, sizeof(self));
+        close(taken_fd);
+        close(ep);
+        /* From here on we are a connection, which outlives the daemon. */
+        prctl(PR_SET_PDEATHSIG, 0);
+        for (size_t j = 0; j < set->n; j++) {
+            close(set->l[j].fd);
+            set->l[j].fd = -1;
+            set->l[j].path[0] = '\0'; /* the child must never remove them */
+        }
+        _exit(serve(fd, kind, opaque));
     }
 }
 
