@@ -15,6 +15,10 @@ PACKAGES=(
     systemd
     # the interop tests: real libvirt 9.0 as the oracle
     libvirt-daemon libvirt-clients python3 python3-libvirt perl
+    # real libvirt's headers and pkg-config file: api-check, faults and the
+    # benchmark are also built against Debian's libvirt.so (the real-client
+    # halves of the client tests, the pair rows of scripts/bench.sh)
+    libvirt-dev
     # the deployment tests: a real xinetd and sshd on loopback, netcat for
     # ssh's default remote side
     xinetd openssh-server openssh-client netcat-openbsd
