@@ -299,51 +299,167 @@ static int check_cert(gnutls_x509_crt_t cert, const char *name, bool for_server,
     return 0;
 }
 
-/* Our own certificate and the CA list, checked before use so that a bad
- * file is reported at start with its name instead of as a failed handshake
- * on the other end. Files that cannot be read are left to the loader. */
-static int sanity_check(bool server, const char *ca_file, const char *cert_file)
+static bool given(const char *path)
+{
+    return path && *path;
+}
+
+static void crts_free(gnutls_x509_crt_t *list, unsigned int n)
+{
+    for (unsigned int i = 0; i < n; i++)
+        gnutls_x509_crt_deinit(list[i]);
+    gnutls_free(list);
+}
+
+/* Every certificate in a PEM file. Returns 0 or a gnutls error code. */
+static int import_crts(const char *file, gnutls_x509_crt_t **list, unsigned int *n)
 {
     gnutls_datum_t data = {NULL, 0};
-    gnutls_x509_crt_t cert = NULL;
-    gnutls_x509_crt_t *cas = NULL;
-    unsigned int ncas = 0;
+    int err = gnutls_load_file(file, &data);
+
+    if (err >= 0)
+        err = gnutls_x509_crt_list_import2(list, n, &data, GNUTLS_X509_FMT_PEM, 0);
+    gnutls_free(data.data);
+    return err < 0 ? err : 0;
+}
+
+/* A private key in a PEM file (PKCS#1 or unencrypted PKCS#8). */
+static int import_key(const char *file, gnutls_x509_privkey_t *key)
+{
+    gnutls_datum_t data = {NULL, 0};
+    int err = gnutls_load_file(file, &data);
+
+    if (err >= 0)
+        err = gnutls_x509_privkey_init(key);
+    if (err >= 0)
+        err = gnutls_x509_privkey_import2(*key, &data, GNUTLS_X509_FMT_PEM, NULL, 0);
+    gnutls_free(data.data);
+    return err < 0 ? err : 0;
+}
+
+/* 0 if `key` belongs to `cert`, by their public key hashes. gnutls would
+ * prove it by signing with the key, an RSA private operation (about 1 ms
+ * here) that every connection process and every client open would pay. */
+static int key_matches(gnutls_x509_privkey_t key, gnutls_x509_crt_t cert)
+{
+    unsigned char key_id[64], crt_id[64];
+    size_t key_len = sizeof(key_id), crt_len = sizeof(crt_id);
+    int err = gnutls_x509_privkey_get_key_id(key, GNUTLS_KEYID_USE_SHA256, key_id, &key_len);
+
+    if (err >= 0)
+        err = gnutls_x509_crt_get_key_id(cert, GNUTLS_KEYID_USE_SHA256, crt_id, &crt_len);
+    if (err >= 0 && (key_len != crt_len || memcmp(key_id, crt_id, key_len) != 0))
+        err = GNUTLS_E_CERTIFICATE_KEY_MISMATCH;
+    return err < 0 ? err : 0;
+}
+
+/* Our certificate chain, the CA list, the CRL and our key into ctx->cred,
+ * each file read and parsed once. Unless `sanity` is off
+ * (tls_no_sanity_certificate), our certificate and the CAs are checked
+ * first as libvirt checks them at start, so that a bad file is reported
+ * with its name instead of as a failed handshake on the other end. */
+static int load_credentials(struct tls_context *ctx, const struct tls_paths *p, bool sanity)
+{
+    const char *role = ctx->server ? "server" : "client";
+    gnutls_x509_crt_t *crts = NULL, *cas = NULL;
+    unsigned int ncrts = 0, ncas = 0;
+    gnutls_x509_privkey_t key = NULL;
+    gnutls_x509_trust_list_t tlist;
     struct tls_reason why;
-    int r = -1;
+    int err, r = -1;
 
     why.text[0] = '\0';
-    if (cert_file && *cert_file && access(cert_file, R_OK) == 0) {
-        if (gnutls_load_file(cert_file, &data) < 0 || gnutls_x509_crt_init(&cert) < 0 ||
-            gnutls_x509_crt_import(cert, &data, GNUTLS_X509_FMT_PEM) < 0) {
-            reason_set(&why, "Unable to import %s certificate %s", server ? "server" : "client",
-                       cert_file);
+    if (given(p->cert_file) && file_exists(p->cert_file)) {
+        err = import_crts(p->cert_file, &crts, &ncrts);
+        if (err < 0) {
+            reason_set(&why, "Unable to import %s certificate %s: %s", role, p->cert_file,
+                       gnutls_strerror(err));
             goto out;
         }
-        gnutls_free(data.data);
-        data.data = NULL;
-        if (check_cert(cert, cert_file, server, false, &why) < 0)
+        if (sanity && check_cert(crts[0], p->cert_file, ctx->server, false, &why) < 0)
             goto out;
     }
-    if (ca_file && *ca_file && access(ca_file, R_OK) == 0) {
-        if (gnutls_load_file(ca_file, &data) < 0 ||
-            gnutls_x509_crt_list_import2(&cas, &ncas, &data, GNUTLS_X509_FMT_PEM, 0) < 0) {
-            reason_set(&why, "Unable to import CA certificate list %s", ca_file);
+    if (given(p->ca_file)) {
+        if (!file_exists(p->ca_file)) {
+            reason_set(&why, "Cannot read CA certificate '%s': %s", p->ca_file,
+                       strerror(errno));
             goto out;
         }
-        for (unsigned int i = 0; i < ncas; i++)
-            if (check_cert(cas[i], ca_file, server, true, &why) < 0)
+        err = import_crts(p->ca_file, &cas, &ncas);
+        if (err < 0) {
+            reason_set(&why, "Unable to import CA certificate list %s: %s", p->ca_file,
+                       gnutls_strerror(err));
+            goto out;
+        }
+        for (unsigned int i = 0; sanity && i < ncas; i++)
+            if (check_cert(cas[i], p->ca_file, ctx->server, true, &why) < 0)
                 goto out;
     }
-    if (cert && ncas > 0) {
+    if (sanity && ncrts > 0 && ncas > 0) {
         unsigned int status = 0;
-        if (gnutls_x509_crt_list_verify(&cert, 1, cas, ncas, NULL, 0, 0, &status) < 0) {
+        if (gnutls_x509_crt_list_verify(crts, 1, cas, ncas, NULL, 0, 0, &status) < 0) {
             reason_set(&why, "Unable to verify %s certificate %s against CA certificate %s",
-                       server ? "server" : "client", cert_file, ca_file);
+                       role, p->cert_file, p->ca_file);
             goto out;
         }
         if (status != 0) {
             reason_set(&why, "Our own certificate %s failed validation against %s: %s",
-                       cert_file, ca_file, verify_status_text(status));
+                       p->cert_file, p->ca_file, verify_status_text(status));
+            goto out;
+        }
+    }
+    if (ncas > 0) {
+        /* What gnutls_certificate_set_x509_trust_file does, without
+         * parsing the file again: the credentials' trust list takes the
+         * certificates, and a server names them in its certificate
+         * request. */
+        gnutls_certificate_get_trust_list(ctx->cred, &tlist);
+        err = gnutls_x509_trust_list_add_cas(tlist, cas, ncas, GNUTLS_TL_USE_IN_TLS);
+        gnutls_free(cas);
+        cas = NULL;
+        ncas = 0;
+        if (err < 0) {
+            reason_set(&why, "Unable to set x509 CA certificate: %s: %s", p->ca_file,
+                       gnutls_strerror(err));
+            goto out;
+        }
+    }
+    if (given(p->crl_file) && file_exists(p->crl_file)) {
+        err = gnutls_certificate_set_x509_crl_file(ctx->cred, p->crl_file, GNUTLS_X509_FMT_PEM);
+        if (err < 0) {
+            reason_set(&why, "Unable to set x509 certificate revocation list: %s: %s",
+                       p->crl_file, gnutls_strerror(err));
+            goto out;
+        }
+    }
+    if (given(p->cert_file) && given(p->key_file)) {
+        /* A client may go without: the server decides whether it minds. */
+        if (ncrts == 0) {
+            if (!ctx->server)
+                r = 0;
+            else
+                reason_set(&why, "Cannot read certificate '%s': %s", p->cert_file,
+                           strerror(file_exists(p->cert_file) ? EIO : errno));
+            goto out;
+        }
+        if (!file_exists(p->key_file)) {
+            if (!ctx->server)
+                r = 0;
+            else
+                reason_set(&why, "Cannot read private key '%s': %s", p->key_file,
+                           strerror(errno));
+            goto out;
+        }
+        err = import_key(p->key_file, &key);
+        if (err >= 0)
+            err = key_matches(key, crts[0]);
+        if (err >= 0) {
+            gnutls_certificate_set_flags(ctx->cred, GNUTLS_CERTIFICATE_SKIP_KEY_CERT_MATCH);
+            err = gnutls_certificate_set_x509_key(ctx->cred, crts, (int)ncrts, key);
+        }
+        if (err < 0) {
+            reason_set(&why, "Unable to set x509 key and certificate: %s, %s: %s",
+                       p->key_file, p->cert_file, gnutls_strerror(err));
             goto out;
         }
     }
@@ -351,106 +467,11 @@ static int sanity_check(bool server, const char *ca_file, const char *cert_file)
 out:
     if (r < 0)
         error_report(ERR_SYSTEM_ERROR, FROM_RPC, "%s", why.text);
-    gnutls_free(data.data);
-    if (cert)
-        gnutls_x509_crt_deinit(cert);
-    for (unsigned int i = 0; i < ncas; i++)
-        gnutls_x509_crt_deinit(cas[i]);
-    gnutls_free(cas);
-    return r;
-}
-
-/* 0 if the key loaded into cred belongs to its first certificate, else a
- * gnutls error code (GNUTLS_E_CERTIFICATE_KEY_MISMATCH when it does not). */
-static int check_key_matches(gnutls_certificate_credentials_t cred)
-{
-    gnutls_x509_privkey_t key = NULL;
-    gnutls_x509_crt_t *crts = NULL;
-    unsigned int ncrts = 0;
-    unsigned char key_id[64], crt_id[64];
-    size_t key_len = sizeof(key_id), crt_len = sizeof(crt_id);
-    int err;
-
-    err = gnutls_certificate_get_x509_key(cred, 0, &key);
-    if (err >= 0)
-        err = gnutls_certificate_get_x509_crt(cred, 0, &crts, &ncrts);
-    if (err >= 0 && ncrts == 0)
-        err = GNUTLS_E_CERTIFICATE_KEY_MISMATCH;
-    if (err >= 0)
-        err = gnutls_x509_privkey_get_key_id(key, GNUTLS_KEYID_USE_SHA256, key_id, &key_len);
-    if (err >= 0)
-        err = gnutls_x509_crt_get_key_id(crts[0], GNUTLS_KEYID_USE_SHA256, crt_id, &crt_len);
-    if (err >= 0 && (key_len != crt_len || memcmp(key_id, crt_id, key_len) != 0))
-        err = GNUTLS_E_CERTIFICATE_KEY_MISMATCH;
     if (key)
         gnutls_x509_privkey_deinit(key);
-    for (unsigned int i = 0; i < ncrts; i++)
-        gnutls_x509_crt_deinit(crts[i]);
-    gnutls_free(crts);
-    return err < 0 ? err : 0;
-}
-
-static int load_credentials(struct tls_context *ctx, const struct tls_paths *p)
-{
-    int err;
-
-    if (p->ca_file && *p->ca_file) {
-        if (!file_exists(p->ca_file)) {
-            error_report(ERR_SYSTEM_ERROR, FROM_RPC, "Cannot read CA certificate '%s': %s",
-                         p->ca_file, strerror(errno));
-            return -1;
-        }
-        err =
-            gnutls_certificate_set_x509_trust_file(ctx->cred, p->ca_file, GNUTLS_X509_FMT_PEM);
-        if (err <= 0) {
-            error_report(ERR_SYSTEM_ERROR, FROM_RPC,
-                         "Unable to set x509 CA certificate: %s: %s", p->ca_file,
-                         err < 0 ? gnutls_strerror(err) : "no certificate in it");
-            return -1;
-        }
-    }
-    if (p->crl_file && *p->crl_file && file_exists(p->crl_file)) {
-        err = gnutls_certificate_set_x509_crl_file(ctx->cred, p->crl_file, GNUTLS_X509_FMT_PEM);
-        if (err < 0) {
-            error_report(ERR_SYSTEM_ERROR, FROM_RPC,
-                         "Unable to set x509 certificate revocation list: %s: %s", p->crl_file,
-                         gnutls_strerror(err));
-            return -1;
-        }
-    }
-    if (p->cert_file && *p->cert_file && p->key_file && *p->key_file) {
-        /* A client may go without: the server decides whether it minds. */
-        if (!file_exists(p->cert_file)) {
-            if (!ctx->server)
-                return 0;
-            error_report(ERR_SYSTEM_ERROR, FROM_RPC, "Cannot read certificate '%s': %s",
-                         p->cert_file, strerror(errno));
-            return -1;
-        }
-        if (!file_exists(p->key_file)) {
-            if (!ctx->server)
-                return 0;
-            error_report(ERR_SYSTEM_ERROR, FROM_RPC, "Cannot read private key '%s': %s",
-                         p->key_file, strerror(errno));
-            return -1;
-        }
-        /* gnutls proves the pair matches by signing with the key, an RSA
-         * private operation (about 1 ms here) that every per-connection
-         * process and every client open would pay; comparing the public key
-         * hashes proves the same thing. */
-        gnutls_certificate_set_flags(ctx->cred, GNUTLS_CERTIFICATE_SKIP_KEY_CERT_MATCH);
-        err = gnutls_certificate_set_x509_key_file(ctx->cred, p->cert_file, p->key_file,
-                                                   GNUTLS_X509_FMT_PEM);
-        if (err >= 0)
-            err = check_key_matches(ctx->cred);
-        if (err < 0) {
-            error_report(ERR_SYSTEM_ERROR, FROM_RPC,
-                         "Unable to set x509 key and certificate: %s, %s: %s", p->key_file,
-                         p->cert_file, gnutls_strerror(err));
-            return -1;
-        }
-    }
-    return 0;
+    crts_free(crts, ncrts);
+    crts_free(cas, ncas);
+    return r;
 }
 
 static char **strv_copy(const char *const *v)
@@ -523,9 +544,7 @@ struct tls_context *tls_context_new(bool server, const struct tls_options *opt)
                      gnutls_strerror(err));
         goto fail;
     }
-    if (!opt->no_sanity && sanity_check(server, paths.ca_file, paths.cert_file) < 0)
-        goto fail;
-    if (load_credentials(ctx, &paths) < 0)
+    if (load_credentials(ctx, &paths, !opt->no_sanity) < 0)
         goto fail;
     /* Finite-field DHE, if the priority string allows it, uses the RFC 7919
      * groups instead of parameters generated at start. */
