@@ -291,8 +291,8 @@ void listen_close(struct listen_set *set)
 
 enum child_state { CHILD_IDLE, CHILD_BUSY };
 
-/* The children: idle ones waiting in accept(), busy ones serving their
- * connection; a second SIGTERM reaches the busy ones. */
+/* The children: idle ones waiting on the listening sockets, busy ones
+ * serving their connection; a second SIGTERM reaches the busy ones. */
 struct children {
     pid_t *pids;
     enum child_state *state;
