@@ -26,6 +26,9 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${1:-$ROOT/build}
 SCALE=${BENCH_SCALE:-1}
 
+# What it runs (real libvirtd, systemd-socket-activate, certtool, the
+# build tools): installed when missing, as scripts/test.sh does.
+bash "$ROOT/scripts/install-deps.sh"
 if [ ! -f "$BUILD/build.ninja" ]; then
     meson setup "$BUILD" "$ROOT" >/dev/null
 fi
