@@ -434,12 +434,13 @@ static int load_credentials(struct tls_context *ctx, const struct tls_paths *p, 
     }
     if (given(p->cert_file) && given(p->key_file)) {
         /* A client may go without: the server decides whether it minds. */
-        if (ncrts == 0) {
+        /* An existing file either gave certificates or ended it above. */
+        if (!file_exists(p->cert_file)) {
             if (!ctx->server)
                 r = 0;
             else
                 reason_set(&why, "Cannot read certificate '%s': %s", p->cert_file,
-                           strerror(file_exists(p->cert_file) ? EIO : errno));
+                           strerror(errno));
             goto out;
         }
         if (!file_exists(p->key_file)) {
