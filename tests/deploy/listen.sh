@@ -190,6 +190,12 @@ bad bad-value "unix_sock_dir = \"$IT_DIR/badrun\"\nlisten_tls = 0\n\nunix_sock_r
     "$IT_DIR/bad-value.conf:4: unix_sock_rw_perms must be an octal mode"
 bad tls-missing-ca "unix_sock_dir = \"$IT_DIR/badrun\"\nlisten_tls = 1\nca_file = \"$IT_DIR/no-such/cacert.pem\"\n" \
     "Cannot read CA certificate '$IT_DIR/no-such/cacert.pem'"
+if [ -f "${PKI:-}/server-ok/cacert.pem" ]; then
+    bad tls-missing-cert "unix_sock_dir = \"$IT_DIR/badrun\"\nlisten_tls = 1\nca_file = \"$PKI/server-ok/cacert.pem\"\ncert_file = \"$IT_DIR/no-such/servercert.pem\"\nkey_file = \"$PKI/server-ok/serverkey.pem\"\n" \
+        "Cannot read certificate '$IT_DIR/no-such/servercert.pem': No such file or directory"
+    bad tls-missing-key "unix_sock_dir = \"$IT_DIR/badrun\"\nlisten_tls = 1\nca_file = \"$PKI/server-ok/cacert.pem\"\ncert_file = \"$PKI/server-ok/servercert.pem\"\nkey_file = \"$IT_DIR/no-such/serverkey.pem\"\n" \
+        "Cannot read private key '$IT_DIR/no-such/serverkey.pem': No such file or directory"
+fi
 bad tcp-needs-auth-none "unix_sock_dir = \"$IT_DIR/badrun\"\nlisten_tls = 0\nlisten_tcp = 1\n" \
     'auth_tcp = "sasl" is not supported'
 out=$("$LIBVIRTD" --listen -f "$IT_DIR/missing-file.conf" 2>&1)
