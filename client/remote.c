@@ -151,6 +151,30 @@ static int send_message(virConnectPtr conn, unsigned prog, int proc, int type,
     return rc;
 }
 
+/* Whether registration c is for event_id and this filter (dom_name NULL:
+ * every domain). */
+static int same_filter(const struct conn_event_cb *c, int event_id, const char *dom_name,
+                       const unsigned char *dom_uuid)
+{
+    return c->event_id == event_id && !c->dom_name == !dom_name &&
+           (!dom_name || memcmp(c->dom_uuid, dom_uuid, VIR_UUID_BUFLEN) == 0);
+}
+
+/* The registration among list's entries before `end` (NULL: all) that
+ * the server holds for event_id and this filter, if any. libvirtd refuses
+ * a second registration of the same event and filter on one connection,
+ * so callbacks share it. */
+static struct conn_event_cb *shared_registration(struct conn_event_cb *list,
+                                                 const struct conn_event_cb *end, int event_id,
+                                                 const char *dom_name,
+                                                 const unsigned char *dom_uuid)
+{
+    for (struct conn_event_cb *c = list; c && c != end; c = c->next)
+        if (same_filter(c, event_id, dom_name, dom_uuid))
+            return c;
+    return NULL;
+}
+
 /* Queues one event message for delivery to the application. */
 static void queue_event(virConnectPtr conn, const unsigned char *frame, size_t len, int proc)
 {
@@ -159,7 +183,7 @@ static void queue_event(virConnectPtr conn, const unsigned char *frame, size_t l
     remote_domain_event_callback_lifecycle_msg lc;
     remote_domain_event_callback_reboot_msg rb;
     struct conn_event_cb *cb;
-    int remote_id = -1;
+    int remote_id = -1, queued = 0;
 
     if (!ev)
         return;
@@ -192,18 +216,33 @@ static void queue_event(virConnectPtr conn, const unsigned char *frame, size_t l
         message_free_body((xdrproc_t)xdr_remote_domain_event_callback_reboot_msg, &rb);
     if (!ev->dom_name)
         goto drop;
-    /* Named by our own id: the server's ids change when we reconnect. */
-    for (cb = conn->callbacks; cb; cb = cb->next)
-        if (cb->remote_id == remote_id)
-            break;
-    if (!cb) {
-        free(ev->dom_name);
-        goto drop;
+    /* Named by our own ids: the server's change when we reconnect. The
+     * server holds one registration per event and domain filter, which
+     * every callback of ours on them shares: each gets its copy. */
+    for (cb = conn->callbacks; cb; cb = cb->next) {
+        struct conn_event *copy = ev;
+        if (cb->remote_id != remote_id)
+            continue;
+        if (queued) {
+            copy = malloc(sizeof(*copy));
+            if (!copy)
+                break;
+            *copy = *ev;
+            copy->dom_name = strdup(ev->dom_name);
+            if (!copy->dom_name) {
+                free(copy);
+                break;
+            }
+        }
+        copy->local_id = cb->local_id;
+        copy->next = NULL;
+        *conn->queue_tail = copy;
+        conn->queue_tail = &copy->next;
+        queued = 1;
     }
-    ev->local_id = cb->local_id;
-    *conn->queue_tail = ev;
-    conn->queue_tail = &ev->next;
-    return;
+    if (queued)
+        return;
+    free(ev->dom_name);
 drop:
     free(ev);
 }
@@ -705,7 +744,13 @@ static int reopen_locked(virConnectPtr conn)
         remote_connect_domain_event_callback_register_any_args a;
         remote_connect_domain_event_callback_register_any_ret r = {0};
         remote_nonnull_domain rd;
+        struct conn_event_cb *shared =
+            shared_registration(conn->callbacks, cb, cb->event_id, cb->dom_name, cb->dom_uuid);
 
+        if (shared) { /* registered again already, a few lines up */
+            cb->remote_id = shared->remote_id;
+            continue;
+        }
         memset(&a, 0, sizeof(a));
         a.eventID = cb->event_id;
         if (cb->dom_name) {
@@ -1172,7 +1217,24 @@ static int register_event(virConnectPtr conn, virDomainPtr dom, int event_id,
         memcpy(e->dom_uuid, dom->uuid, VIR_UUID_BUFLEN);
         e->dom_id = dom->id;
     }
-    if (conn_call(conn, REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY,
+    pthread_mutex_lock(&conn->lock);
+    struct conn_event_cb *shared = shared_registration(
+        conn->callbacks, NULL, event_id, e->dom_name, dom ? dom->uuid : NULL);
+    /* libvirt's rule: one function once per event, filter and kind. */
+    for (struct conn_event_cb *c = shared; c; c = c->next)
+        if (c->cb == cb && c->legacy == legacy &&
+            same_filter(c, event_id, e->dom_name, dom ? dom->uuid : NULL)) {
+            pthread_mutex_unlock(&conn->lock);
+            free(e->dom_name);
+            free(e);
+            error_report(ERR_INVALID_ARG, VIR_FROM_NONE, "%s", "event callback already tracked");
+            return -1;
+        }
+    if (shared)
+        r.callbackID = shared->remote_id;
+    pthread_mutex_unlock(&conn->lock);
+    if (!shared &&
+        conn_call(conn, REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY,
                   (xdrproc_t)xdr_remote_connect_domain_event_callback_register_any_args, &a,
                   (xdrproc_t)xdr_remote_connect_domain_event_callback_register_any_ret, &r) < 0) {
         free(e->dom_name);
@@ -1187,8 +1249,12 @@ static int register_event(virConnectPtr conn, virDomainPtr dom, int event_id,
     e->cb = cb;
     e->opaque = opaque;
     e->freecb = freecb;
-    e->next = conn->callbacks;
-    conn->callbacks = e;
+    /* Kept in the order they were registered, which is the order their
+     * callbacks run for one event. */
+    struct conn_event_cb **tail = &conn->callbacks;
+    while (*tail)
+        tail = &(*tail)->next;
+    *tail = e;
     pthread_mutex_unlock(&conn->lock);
     return e->local_id;
 }
@@ -1210,6 +1276,9 @@ static int deregister_event(virConnectPtr conn, int local_id, virConnectDomainEv
             break;
         }
     }
+    /* The server's registration goes when its last callback does. */
+    int still_shared = e && shared_registration(conn->callbacks, NULL, e->event_id, e->dom_name,
+                                                e->dom_uuid) != NULL;
     pthread_mutex_unlock(&conn->lock);
     if (!e) {
         if (legacy_cb)
@@ -1221,9 +1290,11 @@ static int deregister_event(virConnectPtr conn, int local_id, virConnectDomainEv
         return -1;
     }
     a.callbackID = e->remote_id;
-    int rc = conn_call(conn, REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY,
-                       (xdrproc_t)xdr_remote_connect_domain_event_callback_deregister_any_args, &a,
-                       NULL, NULL);
+    int rc = still_shared
+                 ? 0
+                 : conn_call(conn, REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY,
+                             (xdrproc_t)xdr_remote_connect_domain_event_callback_deregister_any_args,
+                             &a, NULL, NULL);
     if (e->freecb)
         e->freecb(e->opaque);
     free(e->dom_name);

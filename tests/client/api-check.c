@@ -9,14 +9,32 @@
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
-static int lifecycle_events;
+static int lifecycle_events[2];
+
+/* Two callbacks on the same event of one connection: each sees every
+ * event, in the order they were registered (libvirtd holds one
+ * registration for both). */
+static void lifecycle(int which, virDomainPtr dom, int event, int detail)
+{
+    printf("event%s lifecycle %s %d %d\n", which ? "2" : "", virDomainGetName(dom), event,
+           detail);
+    lifecycle_events[which]++;
+}
 
 static int on_lifecycle(virConnectPtr conn, virDomainPtr dom, int event, int detail, void *opaque)
 {
     (void)conn;
     (void)opaque;
-    printf("event lifecycle %s %d %d\n", virDomainGetName(dom), event, detail);
-    lifecycle_events++;
+    lifecycle(0, dom, event, detail);
+    return 0;
+}
+
+static int on_lifecycle2(virConnectPtr conn, virDomainPtr dom, int event, int detail,
+                         void *opaque)
+{
+    (void)conn;
+    (void)opaque;
+    lifecycle(1, dom, event, detail);
     return 0;
 }
 
@@ -72,7 +90,7 @@ int main(int argc, char **argv)
     virNodeInfo ni;
     unsigned long ver;
     char *s;
-    int n, ids[16], cb, tick;
+    int n, ids[16], cb, cb2, tick;
     char *names[16];
     static const char xml[] =
         "<domain type='test'><name>apicheck</name>"
@@ -118,6 +136,17 @@ int main(int argc, char **argv)
                                           VIR_DOMAIN_EVENT_CALLBACK(on_lifecycle), NULL, NULL);
     if (cb < 0)
         print_error("virConnectDomainEventRegisterAny");
+    /* The same function again is refused; another one is not. */
+    if (virConnectDomainEventRegisterAny(conn, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+                                         VIR_DOMAIN_EVENT_CALLBACK(on_lifecycle), &cb2,
+                                         NULL) >= 0)
+        printf("the same callback was registered twice\n");
+    else
+        print_error("virConnectDomainEventRegisterAny (the same callback again)");
+    cb2 = virConnectDomainEventRegisterAny(conn, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+                                           VIR_DOMAIN_EVENT_CALLBACK(on_lifecycle2), NULL, NULL);
+    if (cb2 < 0)
+        print_error("virConnectDomainEventRegisterAny (a second callback)");
 
     if (!virDomainLookupByName(conn, "nosuch"))
         print_error("virDomainLookupByName");
@@ -158,11 +187,23 @@ int main(int argc, char **argv)
     /* Let the five lifecycle events arrive (defined, started, suspended,
      * resumed, stopped, undefined: six with undefine); wait up to 5 s. */
     tick = virEventAddTimeout(100, on_tick, NULL, NULL);
-    for (int i = 0; i < 50 && lifecycle_events < 6; i++)
+    for (int i = 0; i < 50 && (lifecycle_events[0] < 6 || lifecycle_events[1] < 6); i++)
         virEventRunDefaultImpl();
-    virEventRemoveTimeout(tick);
+    /* Without the first callback the second still sees the next events
+     * (defined, undefined). */
     if (cb >= 0 && virConnectDomainEventDeregisterAny(conn, cb) < 0)
         print_error("virConnectDomainEventDeregisterAny");
+    dom = virDomainDefineXML(conn, xml);
+    if (!dom || virDomainUndefine(dom) < 0)
+        print_error("virDomainDefineXML + virDomainUndefine");
+    if (dom)
+        virDomainFree(dom);
+    for (int i = 0; i < 50 && lifecycle_events[1] < 8; i++)
+        virEventRunDefaultImpl();
+    virEventRemoveTimeout(tick);
+    printf("events %d %d\n", lifecycle_events[0], lifecycle_events[1]);
+    if (cb2 >= 0 && virConnectDomainEventDeregisterAny(conn, cb2) < 0)
+        print_error("virConnectDomainEventDeregisterAny (the second callback)");
     printf("close %d\n", virConnectClose(conn));
     return 0;
 }
