@@ -85,13 +85,14 @@ static int h_connect_open(struct session *s, void *argsp, void *retp)
 {
     remote_connect_open_args *args = argsp;
     const char *uri = args->name && *args->name ? *args->name : "test:///default";
+    struct drv_context ctx = {.who = s->opt.who, .read_only = s->opt.read_only};
 
     if (s->conn) {
         error_report(ERR_INTERNAL_ERROR, FROM_RPC, "connection already open");
         return -1;
     }
     for (size_t i = 0; drivers[i]; i++) {
-        int r = drivers[i]->open(uri, args->flags, &s->conn);
+        int r = drivers[i]->open(uri, args->flags, &ctx, &s->conn);
         if (r < 0)
             return -1;
         if (r > 0) {

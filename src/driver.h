@@ -6,8 +6,11 @@
 #ifndef SRC_DRIVER_H
 #define SRC_DRIVER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "identity.h"
 
 #define DRV_UUID_LEN 16
 
@@ -49,12 +52,20 @@ typedef void (*drv_event_fn)(void *opaque, const struct drv_dom_id *dom, int eve
 
 struct drv_conn; /* one open hypervisor connection, private to its driver */
 
+/* Who opens a connection: what a driver needs to decide what the client
+ * may do and with whose permissions it reads files the client names. */
+struct drv_context {
+    const struct identity *who; /* NULL: the process's own */
+    bool read_only;
+};
+
 struct driver {
     const char *name;
 
     /* Opens `uri` if this driver serves it. Returns 1 and sets *conn when it
      * does, 0 when the URI is not this driver's, -1 on error. */
-    int (*open)(const char *uri, unsigned int flags, struct drv_conn **conn);
+    int (*open)(const char *uri, unsigned int flags, const struct drv_context *ctx,
+                struct drv_conn **conn);
     void (*close)(struct drv_conn *conn);
     void (*set_event_sink)(struct drv_conn *conn, drv_event_fn fn, void *opaque);
 

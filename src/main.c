@@ -462,8 +462,17 @@ static const char *unix_peer_refused(int fd)
     return why;
 }
 
+/* Whose permissions the connection on fd reads files with: a unix
+ * socket's peer as the kernel knows it, otherwise (tcp, tls) our own. */
+static void peer_identity(int fd, enum listen_kind kind, struct identity *who)
+{
+    if ((kind != LISTEN_UNIX_RW && kind != LISTEN_UNIX_RO) || identity_from_socket(fd, who) < 0)
+        identity_self(who);
+}
+
 /* Serves one connection to the end. The same code for every way of starting. */
-static int serve(int rfd, int wfd, enum listen_kind kind, bool read_only, const char *peer)
+static int serve(int rfd, int wfd, enum listen_kind kind, bool read_only, const char *peer,
+                 const struct identity *who)
 {
     struct session_options opt = {
         .read_only = read_only || kind == LISTEN_UNIX_RO,
@@ -473,6 +482,7 @@ static int serve(int rfd, int wfd, enum listen_kind kind, bool read_only, const 
         .spin_wait_us = cfg.spin_wait_us,
         .secure = kind != LISTEN_TCP,
         .peer = peer,
+        .who = who,
     };
     const char *why = cannot_serve(kind);
     struct channel *ch;
@@ -528,11 +538,16 @@ static int serve(int rfd, int wfd, enum listen_kind kind, bool read_only, const 
 /* listen.c's callback, in a freshly forked child. */
 static int serve_accepted(int fd, enum listen_kind kind, void *opaque)
 {
+    struct identity who;
     char peer[128];
+    int r;
 
     (void)opaque;
     describe_peer(fd, peer, sizeof(peer));
-    return serve(fd, fd, kind, false, peer);
+    peer_identity(fd, kind, &who);
+    r = serve(fd, fd, kind, false, peer, &who);
+    identity_clear(&who);
+    return r;
 }
 
 static void warn_config(void *opaque, const char *msg)
@@ -690,9 +705,10 @@ static int run_listen(const struct daemon_opts *o)
 
 static int run_one(const struct daemon_opts *o)
 {
+    struct identity who;
     char peer[128];
     enum listen_kind kind;
-    int rfd, wfd;
+    int rfd, wfd, r;
 
     switch (o->mode) {
     case MODE_ACTIVATED:
@@ -713,15 +729,21 @@ static int run_one(const struct daemon_opts *o)
         break;
     }
     if (o->mode == MODE_STDIO) {
+        /* Our caller is the client: its files are opened as ourselves
+         * (stdin may be a socketpair whose peer is sshd, not the user). */
         kind = o->kind_given ? o->kind : (o->read_only ? LISTEN_UNIX_RO : LISTEN_UNIX_RW);
         describe_stdio_peer(peer, sizeof(peer));
+        identity_self(&who);
     } else {
         kind = o->kind_given ? o->kind : kind_of_socket(rfd, o->read_only);
         describe_peer(rfd, peer, sizeof(peer));
+        peer_identity(rfd, kind, &who);
         if (config_found)
             check_handed_socket(rfd, kind);
     }
-    return serve(rfd, wfd, kind, o->read_only, peer);
+    r = serve(rfd, wfd, kind, o->read_only, peer, &who);
+    identity_clear(&who);
+    return r;
 }
 
 static enum log_default default_output(const struct daemon_opts *o)

@@ -25,6 +25,8 @@ struct session_options {
     bool secure;            /* the transport is encrypted or local */
     const char *peer;       /* description of the peer for log lines */
     const char *deny;       /* set: answer the first call with this refusal, then close */
+    const struct identity *who; /* whose permissions files named by the client are
+                                   opened with (identity.h) */
 };
 
 struct event_callback {

@@ -13,15 +13,14 @@
 #include "domain_xml.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 
-#include <libxml/parser.h>
-#include <libxml/xmlerror.h>
-
+#include "conf/xml.h"
 #include "error.h"
 
 static const char *const feature_names[] = {"acpi", "apic",     "pae",
@@ -146,79 +145,35 @@ static char *child_prop(xmlNodePtr parent, const char *name, const char *attr)
     return c ? prop(c, attr) : NULL;
 }
 
-/* ---- parse-error reporting in libvirt's shape ---- */
-
-static int xml_error_seen;
-
-static void on_xml_error(void *ctx, const char *msg, ...)
-{
-    xmlParserCtxtPtr ctxt = ctx;
-    (void)msg;
-    if (!ctxt || xml_error_seen || !ctxt->input || ctxt->lastError.level != XML_ERR_FATAL ||
-        !ctxt->lastError.message)
-        return;
-    xml_error_seen = 1;
-
-    const xmlChar *base = ctxt->input->base, *cur = ctxt->input->cur;
-    while (cur > base && (*cur == '\n' || *cur == '\r'))
-        cur--;
-    while (cur > base && *cur != '\n' && *cur != '\r')
-        cur--;
-    if (*cur == '\n' || *cur == '\r')
-        cur++;
-    size_t col = (size_t)(ctxt->input->cur - cur);
-    size_t len = 0;
-    while (cur[len] && cur[len] != '\n' && cur[len] != '\r')
-        len++;
-    char *line = strndup((const char *)cur, len);
-    char *ptr = malloc(len + 2);
-    if (!line || !ptr) {
-        free(line);
-        free(ptr);
-        error_report(ERR_NO_MEMORY, FROM_DOMAIN, NULL);
-        return;
-    }
-    size_t k = 0;
-    for (; k < col && line[k]; k++)
-        ptr[k] = line[k] == '\t' ? '\t' : '-';
-    ptr[k++] = '^';
-    ptr[k] = '\0';
-    /* libvirt prints an empty context line as "(null)". */
-    const char *ctxline = len ? line : "(null)";
-    if (ctxt->lastError.file)
-        error_report(ERR_XML_DETAIL, FROM_DOMAIN, "%s:%d: %s%s\n%s", ctxt->lastError.file,
-                     ctxt->lastError.line, ctxt->lastError.message, ctxline, ptr);
-    else
-        error_report(ERR_XML_DETAIL, FROM_DOMAIN, "at line %d: %s%s\n%s", ctxt->lastError.line,
-                     ctxt->lastError.message, ctxline, ptr);
-    free(line);
-    free(ptr);
-}
-
-static xmlDocPtr parse_doc(const char *xml, const char *url)
-{
-    xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
-    if (!ctxt) {
-        error_report(ERR_NO_MEMORY, FROM_DOMAIN, NULL);
-        return NULL;
-    }
-    ctxt->sax->error = on_xml_error;
-    xml_error_seen = 0;
-    error_clear();
-    xmlDocPtr doc = xmlCtxtReadMemory(ctxt, xml, (int)strlen(xml), url, NULL,
-                                      XML_PARSE_NONET | XML_PARSE_NOWARNING);
-    if (!doc || !xmlDocGetRootElement(doc)) {
-        if (!error_last())
-            error_report(ERR_XML_ERROR, FROM_DOMAIN, "failed to parse xml document '%s'", url);
-        if (doc)
-            xmlFreeDoc(doc);
-        doc = NULL;
-    }
-    xmlFreeParserCtxt(ctxt);
-    return doc;
-}
-
 /* ---- small value parsers ---- */
+
+int dx_name_check(const char *name)
+{
+    size_t len = strlen(name);
+
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+        /* A newline gets libvirt's own words; libvirt lets the other
+         * control characters through, we do not. */
+        if (*p == '\n') {
+            error_report(ERR_XML_DETAIL, FROM_XML, "invalid char in name: %c", *p);
+            return -1;
+        }
+        if (*p < 0x20 || *p == 0x7f) {
+            error_report(ERR_XML_DETAIL, FROM_XML, "invalid char in name: 0x%02x", *p);
+            return -1;
+        }
+    }
+    if (name[0] == '.') {
+        error_report(ERR_XML_ERROR, FROM_DOMAIN, "name %s cannot start with '.'", name);
+        return -1;
+    }
+    if (len > DX_NAME_MAX) {
+        error_report(ERR_XML_ERROR, FROM_DOMAIN, "name is %zu bytes long, more than %d", len,
+                     DX_NAME_MAX);
+        return -1;
+    }
+    return 0;
+}
 
 int dx_uuid_parse(const char *s, unsigned char uuid[DRV_UUID_LEN])
 {
@@ -346,12 +301,17 @@ static int parse_memory(xmlNodePtr parent, const char *name, uint64_t *kib)
     }
     if (scale_unit(unit, &scale) < 0)
         goto out;
-    if (v && scale > ~0ULL / v) {
-        error_report(ERR_INVALID_ARG, FROM_NONE, "value too large: %s%s", val,
-                     unit ? unit : "");
+    /* libvirt's bounds: the size in bytes fits a long long, and in KiB
+     * stays below that in KiB rounded up (2^53). */
+    if (v > LLONG_MAX / scale) {
+        error_report(ERR_OVERFLOW, FROM_NONE, "value too large: %llu%s", v, unit ? unit : "");
         goto out;
     }
     *kib = (v * scale + 1023) / 1024;
+    if (*kib >= (LLONG_MAX / 1024) + 1) {
+        error_report(ERR_OVERFLOW, FROM_DOMAIN, "size value too large");
+        goto out;
+    }
     ret = 0;
 out:
     free(val);
@@ -1199,13 +1159,18 @@ static int parse_vcpu(struct dx_def *def, xmlNodePtr root)
         return 0;
     char *t = text(n), *cur = prop(n, "current");
     int ret = -1;
-    if (parse_uint(t, &v) < 0) {
+    if (parse_uint(t, &v) < 0 || v > UINT_MAX) {
         error_report(ERR_XML_ERROR, FROM_DOMAIN, "maximum vcpus count must be an integer");
+        goto out;
+    }
+    if (v > DX_VCPUS_MAX) {
+        error_report(ERR_CONFIG_UNSUPPORTED, FROM_DOMAIN,
+                     "maximum vcpus count %llu is more than the limit of %d", v, DX_VCPUS_MAX);
         goto out;
     }
     def->vcpus_max = def->vcpus = (unsigned int)v;
     if (cur) {
-        if (parse_uint(cur, &v) < 0) {
+        if (parse_uint(cur, &v) < 0 || v > UINT_MAX) {
             error_report(ERR_XML_ERROR, FROM_DOMAIN, "current vcpus count must be an integer");
             goto out;
         }
@@ -1251,6 +1216,8 @@ static struct dx_def *parse_root(xmlNodePtr root)
         error_report(ERR_NO_NAME, FROM_DOMAIN, NULL);
         goto fail;
     }
+    if (dx_name_check(def->name) < 0)
+        goto fail;
     char *uuid = child_text(root, "uuid");
     if (uuid) {
         int r = dx_uuid_parse(uuid, def->uuid);
@@ -1333,7 +1300,7 @@ struct dx_def *dx_def_parse_node(xmlDocPtr doc, xmlNodePtr root)
 
 struct dx_def *dx_def_parse_string(const char *xml)
 {
-    xmlDocPtr doc = parse_doc(xml, "(domain_definition)");
+    xmlDocPtr doc = xml_parse(xml, strlen(xml), "(domain_definition)", FROM_DOMAIN);
     if (!doc)
         return NULL;
     struct dx_def *def = dx_def_parse_node(doc, xmlDocGetRootElement(doc));

@@ -126,6 +126,19 @@ struct dx_def *dx_def_copy(const struct dx_def *def);
 
 void dx_def_free(struct dx_def *def);
 
+/* Domain names become file names (a driver's $confdir/NAME.xml), so on
+ * top of libvirt's own rules (no '/', no newline) a name has no control
+ * character, does not start with '.' and is at most DX_NAME_MAX bytes,
+ * leaving room in a 255-byte file name for suffixes. Returns 0, or -1
+ * with the error recorded. */
+#define DX_NAME_MAX 200
+int dx_name_check(const char *name);
+
+/* The most vCPUs a domain may have: what libvirt's protocol can describe
+ * in one virDomainGetVcpus reply (REMOTE_VCPUINFO_MAX). libvirt itself
+ * has no bound (and allocates per vCPU until it runs out of memory). */
+#define DX_VCPUS_MAX 16384
+
 /* Parses libvirt's uuid text (32 hex digits, dashes anywhere). 0 or -1. */
 int dx_uuid_parse(const char *s, unsigned char uuid[DRV_UUID_LEN]);
 void dx_uuid_format(const unsigned char uuid[DRV_UUID_LEN], char out[37]);

@@ -10,6 +10,7 @@
  * - node files: <cpu>, <memory> and <domain> (inline or file=) are read;
  *   NUMA cells, networks, pools, interfaces, devices and the test-driver
  *   runstate metadata in a node file are ignored. */
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,7 @@
 
 #include <libxml/parser.h>
 
+#include "conf/xml.h"
 #include "domain_xml.h"
 #include "driver.h"
 #include "error.h"
@@ -601,34 +603,6 @@ static void load_pending(struct drv_conn *c)
     c->event_fn = fn;
 }
 
-static char *read_file(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    char *buf = NULL;
-    size_t len = 0, cap = 0;
-    for (;;) {
-        if (len + 4096 + 1 > cap) {
-            cap = cap ? cap * 2 : 65536;
-            char *p = realloc(buf, cap);
-            if (!p) {
-                free(buf);
-                fclose(f);
-                return NULL;
-            }
-            buf = p;
-        }
-        size_t n = fread(buf + len, 1, cap - len - 1, f);
-        len += n;
-        if (n == 0)
-            break;
-    }
-    fclose(f);
-    buf[len] = '\0';
-    return buf;
-}
-
 static xmlNodePtr first_child(xmlNodePtr parent, const char *name)
 {
     for (xmlNodePtr n = parent->children; n; n = n->next)
@@ -696,26 +670,27 @@ static int parse_node_cpu(struct drv_conn *c, xmlNodePtr root)
     return 0;
 }
 
-static xmlDocPtr load_xml_file(const char *path)
+/* Node files and the domain files they name are read with the client's
+ * permissions (identity.h), must be regular files and are bounded. */
+#define NODE_FILE_MAX (16 * 1024 * 1024)
+
+static xmlDocPtr load_xml_file(const char *path, const struct identity *who)
 {
-    char *text = read_file(path);
-    if (!text) {
-        error_report(ERR_XML_ERROR, FROM_TEST, "failed to parse xml document '%s'", path);
+    char *text;
+    size_t len;
+
+    if (identity_read_file(who, path, NODE_FILE_MAX, FROM_TEST, &text, &len) < 0) {
+        if (errno == ENOENT) /* what libvirt says */
+            error_report(ERR_XML_ERROR, FROM_TEST, "failed to parse xml document '%s'", path);
         return NULL;
     }
-    xmlDocPtr doc = xmlReadMemory(text, (int)strlen(text), path, NULL,
-                                  XML_PARSE_NONET | XML_PARSE_NOWARNING | XML_PARSE_NOERROR);
+    xmlDocPtr doc = xml_parse(text, len, path, FROM_TEST);
     free(text);
-    if (!doc || !xmlDocGetRootElement(doc)) {
-        error_report(ERR_XML_ERROR, FROM_TEST, "failed to parse xml document '%s'", path);
-        if (doc)
-            xmlFreeDoc(doc);
-        return NULL;
-    }
     return doc;
 }
 
-static int parse_node_domain(struct drv_conn *c, const char *dir, xmlDocPtr doc, xmlNodePtr n)
+static int parse_node_domain(struct drv_conn *c, const char *dir, xmlDocPtr doc, xmlNodePtr n,
+                             const struct identity *who)
 {
     xmlChar *file = xmlGetProp(n, (const xmlChar *)"file");
     struct dx_def *def;
@@ -728,7 +703,7 @@ static int parse_node_domain(struct drv_conn *c, const char *dir, xmlDocPtr doc,
             no_memory();
             return -1;
         }
-        xmlDocPtr sub = load_xml_file(path);
+        xmlDocPtr sub = load_xml_file(path, who);
         free(path);
         if (!sub)
             return -1;
@@ -740,9 +715,9 @@ static int parse_node_domain(struct drv_conn *c, const char *dir, xmlDocPtr doc,
     return def ? add_initial_domain(c, def) : -1;
 }
 
-static int open_node_file(struct drv_conn *c, const char *path)
+static int open_node_file(struct drv_conn *c, const char *path, const struct identity *who)
 {
-    xmlDocPtr doc = load_xml_file(path);
+    xmlDocPtr doc = load_xml_file(path, who);
     if (!doc)
         return -1;
     int ret = -1;
@@ -762,7 +737,7 @@ static int open_node_file(struct drv_conn *c, const char *path)
         goto out;
     for (xmlNodePtr n = root->children; n; n = n->next)
         if (n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, "domain") == 0 &&
-            parse_node_domain(c, dir, doc, n) < 0)
+            parse_node_domain(c, dir, doc, n, who) < 0)
             goto out;
     ret = 0;
 out:
@@ -788,12 +763,13 @@ static char *uri_path(const char *uri)
     return strndup(p, strcspn(p, "?#"));
 }
 
-static int test_open(const char *uri, unsigned int flags, struct drv_conn **out)
+static int test_open(const char *uri, unsigned int flags, const struct drv_context *ctx,
+                     struct drv_conn **out)
 {
     char *path = uri ? uri_path(uri) : NULL;
     if (!path)
         return 0;
-    int ret = -1;
+    int ret = -1, r;
     struct drv_conn *c = NULL;
     if (path[0] == '\0' || strcmp(path, "/") == 0) {
         error_report(ERR_INVALID_ARG, FROM_TEST,
@@ -803,11 +779,15 @@ static int test_open(const char *uri, unsigned int flags, struct drv_conn **out)
     c = conn_new();
     if (!c)
         goto out;
-    if (strcmp(path, "/default") == 0 ? open_default(c) < 0
-        : path[0] != '/'              ? (error_report(ERR_XML_ERROR, FROM_TEST,
-                                                      "failed to parse xml document '%s'", path),
-                            1)
-                                      : open_node_file(c, path) < 0)
+    if (strcmp(path, "/default") == 0) {
+        r = open_default(c);
+    } else if (path[0] != '/') {
+        error_report(ERR_XML_ERROR, FROM_TEST, "failed to parse xml document '%s'", path);
+        r = -1;
+    } else {
+        r = open_node_file(c, path, ctx ? ctx->who : NULL);
+    }
+    if (r < 0)
         goto out;
     *out = c;
     c = NULL;

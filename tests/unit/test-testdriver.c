@@ -96,7 +96,7 @@ static char *slurp(const char *name)
 static struct drv_conn *open_uri(const char *uri)
 {
     struct drv_conn *c = NULL;
-    int r = drv->open(uri, 0, &c);
+    int r = drv->open(uri, 0, NULL, &c);
     EXPECT_INT(uri, 1, r);
     if (c)
         drv->set_event_sink(c, on_event, NULL);
@@ -208,6 +208,34 @@ static void bad_xml_is_refused_and_changes_nothing(void)
          "</domain>",
          ERR_CONFIG_UNSUPPORTED, FROM_DOMAIN,
          "unsupported configuration: invalid domain type foo"},
+        /* No DTD, so no entity can expand (issue 14). */
+        {"<!DOCTYPE domain [<!ENTITY e 'x'>]><domain type='test'><name>x</name>"
+         "<memory>1</memory><os><type>hvm</type></os><description>&e;</description></domain>",
+         ERR_XML_ERROR, FROM_DOMAIN,
+         "XML error: (domain_definition):1: a <!DOCTYPE> is not accepted: libvirt's XML has "
+         "no DTD, entities or other declarations"},
+        /* libvirt 9.0's words for these three. */
+        {"<domain type='test'><name>a\nb</name><memory>1</memory><os><type>hvm</type></os>"
+         "</domain>",
+         ERR_XML_DETAIL, FROM_XML, "invalid char in name: \n"},
+        {"<domain type='test'><name>x</name><memory>9007199254740992</memory>"
+         "<os><type>hvm</type></os></domain>",
+         ERR_OVERFLOW, FROM_NONE, "numerical overflow: value too large: 9007199254740992"},
+        {"<domain type='test'><name>x</name><memory unit='b'>9223372036854775807</memory>"
+         "<os><type>hvm</type></os></domain>",
+         ERR_OVERFLOW, FROM_DOMAIN, "numerical overflow: size value too large"},
+        /* Ours: names become file names; vCPUs are bounded. */
+        {"<domain type='test'><name>.x</name><memory>1</memory><os><type>hvm</type></os>"
+         "</domain>",
+         ERR_XML_ERROR, FROM_DOMAIN, "XML error: name .x cannot start with '.'"},
+        {"<domain type='test'><name>a\tb</name><memory>1</memory><os><type>hvm</type></os>"
+         "</domain>",
+         ERR_XML_DETAIL, FROM_XML, "invalid char in name: 0x09"},
+        {"<domain type='test'><name>x</name><memory>1</memory><vcpu>2147483648</vcpu>"
+         "<os><type>hvm</type></os></domain>",
+         ERR_CONFIG_UNSUPPORTED, FROM_DOMAIN,
+         "unsupported configuration: maximum vcpus count 2147483648 is more than the limit "
+         "of 16384"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         EXPECT_INT(cases[i].xml, -1, drv->domain_define_xml(c, cases[i].xml, 0, &dom));
@@ -349,10 +377,10 @@ static void node_file_loads_running_domains(void)
     drv->close(c);
 
     struct drv_conn *bad = NULL;
-    EXPECT_INT("open missing file", -1, drv->open("test:///nonexistent/x.xml", 0, &bad));
+    EXPECT_INT("open missing file", -1, drv->open("test:///nonexistent/x.xml", 0, NULL, &bad));
     expect_error("open missing file", ERR_XML_ERROR, FROM_TEST,
                  "XML error: failed to parse xml document '/nonexistent/x.xml'");
-    EXPECT_INT("open other scheme", 0, drv->open("qemu:///system", 0, &bad));
+    EXPECT_INT("open other scheme", 0, drv->open("qemu:///system", 0, NULL, &bad));
 }
 
 int main(int argc, char **argv)
