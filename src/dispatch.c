@@ -20,7 +20,12 @@ enum {
 #define DOMAIN_EVENT_ID_LIFECYCLE 0
 #define DOMAIN_EVENT_ID_REBOOT 1
 #define DOMAIN_EVENT_ID_LAST 27
+/* The legacy procedures take events up to DEVICE_REMOVED; later ones only
+ * come through the callback procedures. */
+#define DOMAIN_EVENT_ID_LEGACY_LAST 15
 #define DOMAIN_XML_SECURE 1
+#define DOMAIN_XML_MIGRATABLE 8
+#define DOMAIN_VCPU_GUEST 8
 
 typedef int (*handler_fn)(struct session *s, void *args, void *ret);
 
@@ -81,16 +86,35 @@ static int h_auth_list(struct session *s, void *args, void *retp)
     return 0;
 }
 
+/* virConnectOpenFlags' VIR_CONNECT_RO: the client asks for a read-only
+ * connection, and from then on the session is one, whatever socket it
+ * came in on (as in libvirtd). */
+#define CONNECT_RO 1
+
 static int h_connect_open(struct session *s, void *argsp, void *retp)
 {
     remote_connect_open_args *args = argsp;
-    const char *uri = args->name && *args->name ? *args->name : "test:///default";
-    struct drv_context ctx = {.who = s->opt.who, .read_only = s->opt.read_only};
+    struct drv_context ctx;
+    const char *uri;
 
     if (s->conn) {
         error_report(ERR_INTERNAL_ERROR, FROM_RPC, "connection already open");
         return -1;
     }
+    /* Without a name libvirtd probes its drivers for a default, and with
+     * the test driver alone none claims one: these are its answers. */
+    if (!args->name) {
+        error_report(ERR_INTERNAL_ERROR, FROM_RPC, "connection not open");
+        return -1;
+    }
+    uri = *args->name;
+    if (!*uri) {
+        error_report(ERR_NO_CONNECT, FROM_NONE, "<null>");
+        return -1;
+    }
+    if (args->flags & CONNECT_RO)
+        s->opt.read_only = true;
+    ctx = (struct drv_context){.who = s->opt.who, .read_only = s->opt.read_only};
     for (size_t i = 0; drivers[i]; i++) {
         int r = drivers[i]->open(uri, args->flags, &ctx, &s->conn);
         if (r < 0)
@@ -109,6 +133,7 @@ static int h_connect_open(struct session *s, void *argsp, void *retp)
     return -1;
 }
 
+/* libvirtd answers and then closes the connection. */
 static int h_connect_close(struct session *s, void *args, void *ret)
 {
     if (s->conn)
@@ -117,6 +142,7 @@ static int h_connect_close(struct session *s, void *args, void *ret)
     s->ncallbacks = 0;
     free(s->uri);
     s->uri = NULL;
+    s->closing = true;
     return 0;
 }
 
@@ -567,7 +593,9 @@ static int h_get_xml_desc(struct session *s, void *argsp, void *retp)
     remote_domain_get_xml_desc_ret *ret = retp;
     struct drv_dom_id d = dom_view(&args->dom);
 
-    if (s->opt.read_only && (args->flags & DOMAIN_XML_SECURE)) {
+    /* Migratable XML carries what secure XML does (libvirt refuses both
+     * read-only with the same words). */
+    if (s->opt.read_only && (args->flags & (DOMAIN_XML_SECURE | DOMAIN_XML_MIGRATABLE))) {
         error_report(ERR_OPERATION_DENIED, FROM_DOMAIN,
                      "virDomainGetXMLDesc with secure flag");
         return -1;
@@ -659,6 +687,12 @@ static int h_get_vcpus_flags(struct session *s, void *argsp, void *retp)
     remote_domain_get_vcpus_flags_ret *ret = retp;
     struct drv_dom_id d = dom_view(&args->dom);
 
+    /* Asking the guest agent is a write as far as libvirt is concerned. */
+    if (s->opt.read_only && (args->flags & DOMAIN_VCPU_GUEST)) {
+        error_report(ERR_OPERATION_DENIED, FROM_DOMAIN, "read only access prevents %s",
+                     "virDomainGetVcpusFlags");
+        return -1;
+    }
     if (DRV(s, domain_get_vcpus_flags) < 0)
         return -1;
     ret->num = s->drv->domain_get_vcpus_flags(s->conn, &d, args->flags);
@@ -764,11 +798,26 @@ static int h_get_messages(struct session *s, void *argsp, void *retp)
 
 /* --- events --- */
 
-static int add_callback(struct session *s, int event_id, int proc, const remote_domain dom)
+/* Adds a registration for event_id (limited to one domain when dom is
+ * set); max_id is the highest event id the procedure takes. As in
+ * libvirtd, a connection holds one registration per event and domain
+ * filter, whichever procedure made it: a second one is refused, so one
+ * change never fans out into many copies of its event. Returns the new
+ * callback id, or -1. */
+static int add_callback(struct session *s, int event_id, int max_id, int proc,
+                        const remote_domain dom)
 {
-    if (event_id < 0 || event_id >= DOMAIN_EVENT_ID_LAST) {
-        error_report(ERR_INVALID_ARG, FROM_RPC, "unsupported event ID %d", event_id);
+    if (event_id < 0 || event_id > max_id) {
+        error_report(ERR_INTERNAL_ERROR, FROM_RPC, "unsupported event ID %d", event_id);
         return -1;
+    }
+    for (size_t i = 0; i < s->ncallbacks; i++) {
+        const struct event_callback *cb = &s->callbacks[i];
+        if (cb->event_id == event_id && cb->has_dom == (dom != NULL) &&
+            (!dom || memcmp(cb->uuid, dom->uuid, DRV_UUID_LEN) == 0)) {
+            error_report(ERR_INVALID_ARG, FROM_NONE, "event callback already tracked");
+            return -1;
+        }
     }
     if (s->ncallbacks >= SESSION_MAX_CALLBACKS) {
         error_report(ERR_RPC, FROM_RPC, "too many event callbacks");
@@ -811,12 +860,7 @@ static int legacy_proc(int event_id)
 
 static int register_legacy(struct session *s, int event_id)
 {
-    if (find_legacy(s, event_id) >= 0) {
-        error_report(ERR_INTERNAL_ERROR, FROM_RPC, "domain event %d already registered",
-                     event_id);
-        return -1;
-    }
-    if (add_callback(s, event_id, legacy_proc(event_id), NULL) < 0)
+    if (add_callback(s, event_id, DOMAIN_EVENT_ID_LEGACY_LAST, legacy_proc(event_id), NULL) < 0)
         return -1;
     s->callbacks[s->ncallbacks - 1].id = -1;
     s->next_callback_id--;
@@ -878,7 +922,7 @@ static int h_event_callback_register_any(struct session *s, void *argsp, void *r
                    ? REMOTE_PROC_DOMAIN_EVENT_CALLBACK_LIFECYCLE
                : args->eventID == DOMAIN_EVENT_ID_REBOOT ? REMOTE_PROC_DOMAIN_EVENT_CALLBACK_REBOOT
                                                          : 0;
-    int id = add_callback(s, args->eventID, proc, args->dom);
+    int id = add_callback(s, args->eventID, DOMAIN_EVENT_ID_LAST - 1, proc, args->dom);
 
     if (id < 0)
         return -1;
@@ -896,7 +940,7 @@ static int h_event_callback_deregister_any(struct session *s, void *argsp, void 
             return 0;
         }
     }
-    error_report(ERR_INVALID_ARG, FROM_RPC, "callback ID %d not registered",
+    error_report(ERR_INTERNAL_ERROR, FROM_RPC, "domain event callback %d not registered",
                  args->callbackID);
     return -1;
 }

@@ -227,6 +227,10 @@ int session_run(struct channel *ch, const struct session_options *opt)
             if (session_handle_frame(&s, frame, (size_t)flen) < 0)
                 goto out;
             channel_consume(ch, (size_t)flen);
+            if (s.closing) {
+                r = 0;
+                goto out;
+            }
         }
         if (flen < 0) {
             log_warn("client %s: frame length outside %d..%d, closing", s.opt.peer,

@@ -63,7 +63,7 @@ struct session {
     long long last_ka_ms;   /* when bytes last came or we last pinged (monotonic ms) */
     long long msg_start_ms; /* when the message being received began */
     bool got_message;       /* a whole message has come since connecting */
-    bool closing;
+    bool closing;   /* the client closed its connection: end after the reply */
     bool peer_gone; /* a write found the client gone: it hung up */
 };
 
