@@ -13,6 +13,8 @@ PACKAGES=(
     libbrotli-dev libzstd-dev
     # run: systemd-socket-activate
     systemd
+    # the attack tests find a connection's serving process with ss
+    iproute2
     # the interop tests: real libvirt 9.0 as the oracle
     libvirt-daemon libvirt-clients python3 python3-libvirt perl
     # real libvirt's headers and pkg-config file: api-check, faults and the

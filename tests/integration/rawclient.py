@@ -5,8 +5,10 @@ LISTEN_PID), so that a test sees the process's exit status and memory.
 """
 
 import os
+import re
 import signal
 import socket
+import subprocess
 import struct
 import time
 
@@ -33,39 +35,8 @@ OPEN = frame(PROC_OPEN, struct.pack(">I", 1) + xdr_bytes(b"test:///default") +
              struct.pack(">I", 0), serial=0)
 
 
-class Daemon:
-    """One activated libvirtd on one end of a socketpair."""
-
-    def __init__(self, args=()):
-        self.sock, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.sock.settimeout(10)
-        pid = os.fork()
-        if pid == 0:
-            try:
-                os.dup2(theirs.fileno(), 3)
-                os.closerange(4, 1024)
-                null = os.open("/dev/null", os.O_RDWR)
-                os.dup2(null, 0)
-                os.dup2(null, 1)
-                if not os.environ.get("MALFORMED_VERBOSE"):
-                    os.dup2(null, 2)
-                env = dict(os.environ, LISTEN_FDS="1", LISTEN_PID=str(os.getpid()))
-                os.execve(LIBVIRTD, [LIBVIRTD] + list(args), env)
-            finally:
-                os._exit(127)
-        theirs.close()
-        self.pid = pid
-        self.peak = 0
-        self.status = None
-
-    def sample(self):
-        try:
-            with open("/proc/%d/status" % self.pid) as f:
-                for line in f:
-                    if line.startswith("VmHWM:"):
-                        self.peak = max(self.peak, int(line.split()[1]))
-        except OSError:
-            pass
+class Stream:
+    """Frames over self.sock: what Daemon and UnixConn share."""
 
     def send(self, data):
         self.sock.sendall(data)
@@ -96,9 +67,38 @@ class Daemon:
             buf += chunk
         return buf
 
-    def call(self, proc, body=b"", serial=7):
+    def call(self, proc, body=b"", serial=7, timeout=10.0):
         self.send(frame(proc, body, serial=serial))
-        return self.recv_frame()
+        return self.recv_frame(timeout)
+
+
+class Daemon(Stream):
+    """One activated libvirtd on one end of a socketpair."""
+
+    def __init__(self, args=()):
+        self.sock, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.settimeout(10)
+        pid = os.fork()
+        if pid == 0:
+            try:
+                os.dup2(theirs.fileno(), 3)
+                os.closerange(4, 1024)
+                null = os.open("/dev/null", os.O_RDWR)
+                os.dup2(null, 0)
+                os.dup2(null, 1)
+                if not os.environ.get("MALFORMED_VERBOSE"):
+                    os.dup2(null, 2)
+                env = dict(os.environ, LISTEN_FDS="1", LISTEN_PID=str(os.getpid()))
+                os.execve(LIBVIRTD, [LIBVIRTD] + list(args), env)
+            finally:
+                os._exit(127)
+        theirs.close()
+        self.pid = pid
+        self.peak = 0
+        self.status = None
+
+    def sample(self):
+        self.peak = max(self.peak, peak_kib(self.pid) or 0)
 
     def finish(self, timeout=10.0):
         """Hangs up and waits for the process; returns its wait status."""
@@ -181,3 +181,65 @@ def run_case(results, cls, name, fn, args=(), opened=True, peak_limit_kib=None):
     if peak_limit_kib and d.peak > peak_limit_kib:
         ok, detail = False, detail + "; peak memory %d KiB" % d.peak
     results.append((cls, name, ok, detail))
+
+
+class UnixConn(Stream):
+    """A raw client on a unix socket path (a daemon's real socket)."""
+
+    def __init__(self, path, timeout=10.0):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.settimeout(timeout)
+        self.sock.connect(path)
+
+    def server_pid(self):
+        """The pid of the process holding the other end of our socket
+        (not SO_PEERCRED's: that is whoever called listen()), from
+        iproute2's ss; None when none is found."""
+        ino = str(os.fstat(self.sock.fileno()).st_ino)
+        out = subprocess.run(["ss", "-xpnH"], capture_output=True, text=True, timeout=10)
+        for line in out.stdout.splitlines():
+            f = line.split()
+            m = re.search(r'pid=(\d+),', line)
+            if len(f) > 7 and f[7] == ino and m:
+                return int(m.group(1))
+        return None
+
+    def open(self, name="test:///default", flags=0, timeout=10.0):
+        """CONNECT_OPEN with name (None: no name) and flags."""
+        arg = struct.pack(">I", 0) if name is None else struct.pack(">I", 1) + xdr_bytes(
+            name.encode() if isinstance(name, str) else name)
+        return self.call(PROC_OPEN, arg + struct.pack(">I", flags), serial=0, timeout=timeout)
+
+    def close(self):
+        try:
+            self.sock.close()
+        except OSError:
+            pass
+
+
+def error_text(reply):
+    """'code=C domain=D MESSAGE' of an error reply, 'OK' for a success, or
+    the 'EOF' / 'TIMEOUT' marker."""
+    if not isinstance(reply, tuple):
+        return reply
+    hdr, body = reply
+    if hdr[5] != 1:
+        return "OK"
+    code, domain, has = struct.unpack(">iiI", body[:12])
+    msg = ""
+    if has:
+        n = struct.unpack(">I", body[12:16])[0]
+        msg = body[16:16 + n].decode(errors="replace")
+    return "code=%d domain=%d %s" % (code, domain, msg)
+
+
+def peak_kib(pid):
+    """VmHWM of a running process in KiB, or None when it is gone."""
+    try:
+        with open("/proc/%d/status" % pid) as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        return None
+    return None

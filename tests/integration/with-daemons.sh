@@ -11,6 +11,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 [ $# -ge 1 ] || { echo "usage: $0 CMD [ARGS...]" >&2; exit 2; }
 
+# meson points LD_LIBRARY_PATH at our libvirt.so when a test depends on our
+# virsh; real virsh and python3-libvirt must load Debian's, and our virsh
+# finds its own by rpath.
+unset LD_LIBRARY_PATH
+
 it_need_real_libvirt
 it_need_socket_activate
 /usr/bin/python3 -c 'import libvirt' 2>/dev/null || it_skip "python3-libvirt not installed"
