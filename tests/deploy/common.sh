@@ -51,13 +51,14 @@ CLIENTS=(virsh)
 [ -n "${OUR_VIRSH:-}" ] && [ -x "$OUR_VIRSH" ] && CLIENTS+=("$OUR_VIRSH")
 VIRSH=virsh
 
-# vsh URI COMMANDS...: $VIRSH, bounded, isolated from the user's config.
+# vsh URI COMMANDS...: $VIRSH, bounded (VSH_TIMEOUT seconds, 30 unless
+# set), isolated from the user's config.
 vsh() {
     local uri=$1
     shift
     mkdir -p "$IT_DIR/home"
     HOME=$IT_DIR/home XDG_CONFIG_HOME=$IT_DIR/home/.config XDG_CACHE_HOME=$IT_DIR/home/.cache \
-        LC_ALL=C timeout 30 "$VIRSH" -c "$uri" "$@" </dev/null
+        LC_ALL=C timeout "${VSH_TIMEOUT:-30}" "$VIRSH" -c "$uri" "$@" </dev/null
 }
 
 # vsh_ro URI COMMANDS...: the same, read-only (virsh -r).
@@ -66,7 +67,7 @@ vsh_ro() {
     shift
     mkdir -p "$IT_DIR/home"
     HOME=$IT_DIR/home XDG_CONFIG_HOME=$IT_DIR/home/.config XDG_CACHE_HOME=$IT_DIR/home/.cache \
-        LC_ALL=C timeout 30 "$VIRSH" -r -c "$uri" "$@" </dev/null
+        LC_ALL=C timeout "${VSH_TIMEOUT:-30}" "$VIRSH" -r -c "$uri" "$@" </dev/null
 }
 
 # client_name: "real virsh" or "our virsh", for check names.

@@ -169,6 +169,70 @@ else
     echo "note: certtool missing, listen_tls not tested"
 fi
 
+# Out of file descriptors. Each run's log is capped (a daemon that logs
+# every failed accept() would fill the disk) and every wait is bounded.
+# children PID: the daemon's children, from /proc.
+children() { cat "/proc/$1/task/$1/children" 2>/dev/null; }
+# cpu_ticks PIDS...: their utime + stime, in clock ticks.
+cpu_ticks() {
+    local p t=0
+    for p in "$@"; do
+        t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)))
+    done
+    echo "$t"
+}
+FCONF=$IT_DIR/fd.conf
+printf 'unix_sock_dir = "%s"\nlisten_tls = 0\nlog_level = 2\n' "$IT_DIR/fdrun" >"$FCONF"
+FRW="test+unix:///default?socket=$IT_DIR/fdrun/libvirt-sock"
+
+# (i) Started with 8 fds, each idle child keeps a spare one, gives it up
+# when accept() finds no free fd, and serves the connection.
+bash -c 'ulimit -n 8 && exec "$@" 3>&- 4>&- 5>&- 6>&- 7>&-' - "$LIBVIRTD" --listen -f "$FCONF" \
+    </dev/null > >(stdbuf -o0 head -c 2000000 >"$IT_DIR/fd8.log") 2>&1 &
+F=$!
+IT_PIDS+=("$F")
+it_wait_socket "$IT_DIR/fdrun/libvirt-sock-ro" "$F" || { cat "$IT_DIR/fd8.log"; exit 1; }
+VSH_TIMEOUT=10 expect_output "--listen under ulimit -n 8 serves virsh list on the rw socket" \
+    " test " vsh "$FRW" 'list --all'
+it_stop "$F"
+
+# (ii) An idle child whose fd limit drops below what it holds: a
+# connection waits, but the child neither spins nor floods the log; once
+# the limit is back the waiting client is served.
+if command -v prlimit >/dev/null 2>&1; then
+    "$LIBVIRTD" --listen -f "$FCONF" </dev/null > >(stdbuf -o0 head -c 2000000 >"$IT_DIR/fdlow.log") 2>&1 &
+    F=$!
+    IT_PIDS+=("$F")
+    it_wait_socket "$IT_DIR/fdrun/libvirt-sock-ro" "$F" || { cat "$IT_DIR/fdlow.log"; exit 1; }
+    for ((i = 0; i < 50; i++)); do
+        [ "$(children "$F" | wc -w)" -ge 4 ] && break
+        sleep 0.1
+    done
+    kids=$(children "$F")
+    nofile=$(prlimit --pid "$F" --nofile --noheadings --output SOFT,HARD | awk '{print $1 ":" $2}')
+    for k in $kids; do prlimit --pid "$k" --nofile=3:"${nofile#*:}" 2>/dev/null; done
+    t0=$(cpu_ticks $kids)
+    VSH_TIMEOUT=20 vsh "$FRW" 'list --all' >"$IT_DIR/fdlow.out" 2>&1 &
+    C=$!
+    sleep 2
+    fails=$(grep -c 'accept on' "$IT_DIR/fdlow.log")
+    check "an idle child out of fds logs a handful of accept failures in 2 s, not one per try (got $fails)" \
+        test "$fails" -ge 1 -a "$fails" -le 5
+    ticks=$(($(cpu_ticks $kids) - t0))
+    check "and the idle children do not spin (CPU $ticks ticks in 2 s)" \
+        test "$ticks" -le $((2 * $(getconf CLK_TCK) / 10))
+    check "the client waits meanwhile" kill -0 "$C"
+    for k in $kids; do prlimit --pid "$k" --nofile="$nofile" 2>/dev/null; done
+    for ((i = 0; i < 50; i++)); do kill -0 "$C" 2>/dev/null || break; sleep 0.1; done
+    wait "$C"
+    expect_output "once the fd limit is back the waiting client is served" " test " \
+        cat "$IT_DIR/fdlow.out"
+    kill "$C" 2>/dev/null
+    it_stop "$F"
+else
+    echo "note: prlimit missing, an idle child out of fds not tested"
+fi
+
 # Nothing starts on a bad configuration.
 bad() {
     local name=$1 text=$2 want=$3 out rc
