@@ -102,6 +102,46 @@ tls_uri() {
     printf 'test+tls://127.0.0.1:%s/default?pkipath=%s' "$1" "$PKI/${2:-client-ok}"
 }
 
+# conn ARGS...: tests/deploy/conn.py (one raw connection: open a URI that
+# may hold any byte, and with --limits print the serving process's limits).
+conn() { timeout 30 python3 "$deploy_here/conn.py" "$@"; }
+
+# A URI whose newline would forge a log line, if it were logged verbatim:
+# in the query (test:///default opens, and the open is logged) and in the
+# path (the open fails); and one with a backslash and an n, which must not
+# read as an escaped newline in the log.
+FORGED='libvirtd[1]: error: forged'
+FORGE_URIS=("test:///default?forge=1"$'\n'"$FORGED" "test:///default"$'\n'"$FORGED"
+    'test:///default?forge=2\n'"$FORGED")
+
+# forge_open KIND TARGET: opens each of FORGE_URIS on its own connection.
+forge_open() {
+    local u
+    for u in "${FORGE_URIS[@]}"; do conn --uri "$u" "$@" >/dev/null; done
+}
+
+# no_line_starts_with TEXT FILE
+no_line_starts_with() {
+    ! awk -v t="$1" 'index($0, t) == 1 { print "    " FILENAME ":" FNR ": " $0; found = 1 }
+        END { exit !found }' "$2"
+}
+
+# forge_checks WHERE LOG: the open was logged as one escaped line, and no
+# line of LOG begins with the forged text.
+forge_checks() {
+    local where=$1 log=$2 i
+    for ((i = 0; i < 20; i++)); do
+        grep -qF 'opened test:///default?forge=1\nlibvirtd[1]' "$log" && break
+        sleep 0.1
+    done
+    check "$where: a newline in the open URI is logged escaped, on one line" \
+        grep -qF "opened test:///default?forge=1\\n$FORGED" "$log"
+    check "$where: no log line starts with the text after the newline" \
+        no_line_starts_with "$FORGED" "$log"
+    check "$where: a backslash in the URI is logged doubled" \
+        grep -qF "opened test:///default?forge=2\\\\n$FORGED" "$log"
+}
+
 T_TOTAL=0
 T_GOOD=0
 

@@ -56,6 +56,11 @@ check "connections are logged with their peers" \
 check "each connection was served by a different process" \
     bash -c "[ \$(grep 'connected on' '$IT_DIR/fg.log' | sed 's/^libvirtd\[\([0-9]*\)\].*/\1/' | sort -u | wc -l) -ge 3 ]"
 
+# A client's URI cannot forge log lines, on either unix socket.
+forge_open unix "$RUN/libvirt-sock"
+forge_open unix "$RUN/libvirt-sock-ro"
+forge_checks "--listen" "$IT_DIR/fg.log"
+
 # max_clients = 2: a third connection waits until one of two ends.
 VIRSH=virsh
 hold() { vsh "$1" "event --all --loop --timeout $2" >/dev/null 2>&1; }

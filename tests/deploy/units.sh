@@ -66,6 +66,7 @@ listen_addr = "127.0.0.1"
 tcp_port = "$PORT_TCP"
 tls_port = "$PORT_TLS"
 auth_tcp = "none"
+log_level = 2
 CONF
 HAVE_PKI=0
 if deploy_pki; then
@@ -110,6 +111,12 @@ for VIRSH in "${CLIENTS[@]}"; do
     expect_output "libvirtd-tcp.socket serves $c" "Domain 'test' destroyed" \
         vsh "$TCP" 'list --all; destroy test'
 done
+
+# A client's URI cannot forge log lines, on either unix socket.
+forge_open unix "$IT_DIR/run/libvirt-sock"
+forge_open unix "$IT_DIR/run/libvirt-sock-ro"
+forge_checks "libvirtd.socket" "$IT_DIR/libvirtd.log"
+forge_checks "libvirtd-ro.socket" "$IT_DIR/libvirtd-ro.log"
 
 # Each connection is logged at open and close with the peer's identity.
 check "unix connections logged with uid, gid and pid" \

@@ -19,6 +19,7 @@ PORT_TLS=$(free_port)
 CONF=$IT_DIR/libvirtd.conf
 cat >"$CONF" <<CONF
 auth_tcp = "none"
+log_level = 2
 log_outputs = "2:file:$IT_DIR/libvirtd.log"
 CONF
 HAVE_PKI=0
@@ -75,6 +76,9 @@ for VIRSH in "${CLIENTS[@]}"; do
         vsh "$TCP" 'list --all; destroy test'
     expect_output "each xinetd connection is a fresh process ($c)" "running" vsh "$TCP" 'domstate test'
 done
+# A client's URI cannot forge lines in a log_outputs file either.
+forge_open tcp "127.0.0.1:$PORT_TCP"
+forge_checks "xinetd, file output" "$IT_DIR/libvirtd.log"
 sleep 0.5
 check "xinetd connections are logged with the peer address" \
     grep -q "client 127.0.0.1:[0-9]* connected on tcp" "$IT_DIR/libvirtd.log"
