@@ -122,6 +122,9 @@ static const struct key keys[] = {
     IGNORED("log_buffer_size", "libvirt dropped it too"),
 };
 
+#define NKEYS (sizeof(keys) / sizeof(keys[0]))
+_Static_assert(NKEYS <= CONFIG_MAX_KEYS, "raise CONFIG_MAX_KEYS in config.h");
+
 static const char *const auth_names[] = {"none", "sasl", "polkit"};
 
 const char *config_auth_name(enum config_auth a)
@@ -201,14 +204,14 @@ static bool is_string_kind(enum key_kind kind)
 static int config_copy(struct config *dst, const struct config *src)
 {
     *dst = *src;
-    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+    for (size_t i = 0; i < NKEYS; i++) {
         void *d = (char *)dst + keys[i].offset;
         if (is_string_kind(keys[i].kind))
             *(char **)d = NULL;
         else if (keys[i].kind == K_LIST)
             *(char ***)d = NULL;
     }
-    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+    for (size_t i = 0; i < NKEYS; i++) {
         void *d = (char *)dst + keys[i].offset;
         const void *s = (const char *)src + keys[i].offset;
         if (is_string_kind(keys[i].kind) && *(char *const *)s) {
@@ -227,7 +230,7 @@ fail:
 
 void config_free(struct config *cfg)
 {
-    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+    for (size_t i = 0; i < NKEYS; i++) {
         void *field = (char *)cfg + keys[i].offset;
         if (is_string_kind(keys[i].kind))
             free(*(char **)field);
@@ -594,7 +597,7 @@ static int apply(struct parser *ps, struct config *cfg, const struct key *k,
 
 static const struct key *find_key(const char *name)
 {
-    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+    for (size_t i = 0; i < NKEYS; i++)
         if (strcmp(keys[i].name, name) == 0)
             return &keys[i];
     return NULL;
@@ -646,6 +649,8 @@ static int parse_statement(struct parser *ps, struct config *cfg, int *seen_line
             warn(ps, line, "%s is set again (the value at line %d is replaced)", name, *seen);
         *seen = line;
         r = apply(ps, cfg, k, &v, line);
+        if (r == 0)
+            cfg->key_line[k - keys] = line;
     }
     value_clear(&v);
     return r;
@@ -666,7 +671,7 @@ int config_parse(struct config *cfg, const char *name, const char *text, size_t 
                         .errlen = errlen,
                         .warn = warn_fn,
                         .opaque = opaque};
-    int seen_line[sizeof(keys) / sizeof(keys[0])] = {0};
+    int seen_line[NKEYS] = {0};
     struct config work;
 
     err[0] = '\0';
@@ -726,6 +731,13 @@ out:
     free(buf);
     fclose(f);
     return ret;
+}
+
+int config_key_line(const struct config *cfg, const char *key)
+{
+    const struct key *k = find_key(key);
+
+    return k ? cfg->key_line[k - keys] : 0;
 }
 
 int config_sock_path(const struct config *cfg, const char *name, char *buf, size_t len)

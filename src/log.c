@@ -244,17 +244,18 @@ static void set_defaults(enum log_default def)
     }
 }
 
-int log_init(enum log_default def, int level, const char *out_spec, const char *filter_spec)
+int log_init(enum log_default def, int level, const char *out_spec, const char *filter_spec,
+             char *err, size_t errlen)
 {
-    char err[256];
-    int ret = 0;
+    char perr[256];
 
+    err[0] = '\0';
     log_close();
     global_level =
         level >= LOG_LEVEL_DEBUG && level <= LOG_LEVEL_ERROR ? level : LOG_LEVEL_WARN;
-    if (!filter_spec || parse_filters(filter_spec, filters, &nfilters, err, sizeof(err)) < 0)
+    if (!filter_spec || parse_filters(filter_spec, filters, &nfilters, perr, sizeof(perr)) < 0)
         nfilters = 0;
-    if (!out_spec || parse_outputs(out_spec, outputs, &noutputs, err, sizeof(err)) < 0 ||
+    if (!out_spec || parse_outputs(out_spec, outputs, &noutputs, perr, sizeof(perr)) < 0 ||
         noutputs == 0)
         set_defaults(def);
 
@@ -269,15 +270,15 @@ int log_init(enum log_default def, int level, const char *out_spec, const char *
         if (o->kind == OUT_FILE) {
             o->fd = open(o->arg, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
             if (o->fd < 0) {
-                int e = errno;
+                /* Said before the defaults replace outputs[], o with them. */
+                snprintf(err, errlen, "cannot open log file %s: %s", o->arg, strerror(errno));
+                log_close();
                 set_defaults(def);
-                log_error("cannot open log file %s: %s", o->arg, strerror(e));
-                ret = -1;
-                break;
+                return -1;
             }
         }
     }
-    return ret;
+    return 0;
 }
 
 void log_close(void)

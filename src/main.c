@@ -565,6 +565,24 @@ static int load_config(const struct daemon_opts *o)
     return 0;
 }
 
+/* Sets up logging from libvirtd.conf. A file output that cannot be opened
+ * is reported, with where log_outputs was set, on the default output that
+ * takes its place. Returns log_init's result. */
+static int setup_logging(enum log_default def, int level)
+{
+    char err[512];
+    int line;
+
+    if (log_init(def, level, cfg.log_outputs, cfg.log_filters, err, sizeof(err)) == 0)
+        return 0;
+    line = config_key_line(&cfg, "log_outputs");
+    if (line > 0)
+        log_error("%s:%d: log_outputs: %s", config_name, line, err);
+    else
+        log_error("%s: log_outputs: %s", config_name, err);
+    return -1;
+}
+
 /* Writes our pid to path, holding a lock on it for our lifetime so that a
  * second daemon with the same pid file refuses to start. */
 static int write_pid_file(const char *path)
@@ -670,8 +688,7 @@ static int run_listen(const struct daemon_opts *o)
             return EXIT_SYSTEM;
         }
         /* stderr is /dev/null now: the default output becomes syslog. */
-        log_init(LOG_DEFAULT_SYSLOG, o->verbose ? LOG_LEVEL_INFO : cfg.log_level,
-                 cfg.log_outputs, cfg.log_filters);
+        setup_logging(LOG_DEFAULT_SYSLOG, o->verbose ? LOG_LEVEL_INFO : cfg.log_level);
     } else if (o->pid_file && (pid_fd = write_pid_file(o->pid_file)) < 0) {
         listen_close(&set);
         return EXIT_SYSTEM;
@@ -754,6 +771,7 @@ int main(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     struct daemon_opts o = {.mode = MODE_ACTIVATED};
+    char err[256];
     int c, r;
 
 #ifdef LIBVIRTD_STATIC
@@ -821,7 +839,8 @@ int main(int argc, char **argv)
     }
 
     /* Until the configuration is read, messages go to the default output. */
-    log_init(default_output(&o), o.verbose ? LOG_LEVEL_INFO : LOG_LEVEL_WARN, NULL, NULL);
+    log_init(default_output(&o), o.verbose ? LOG_LEVEL_INFO : LOG_LEVEL_WARN, NULL, NULL, err,
+             sizeof(err));
 #ifdef LIBVIRTD_STATIC
     if (o.mode != MODE_LISTEN && o.kind_given && o.kind == LISTEN_TLS) {
         exec_full("a TLS connection");
@@ -840,8 +859,7 @@ int main(int argc, char **argv)
         return EXIT_SYSTEM;
     }
 #endif
-    if (log_init(default_output(&o), o.verbose ? LOG_LEVEL_INFO : cfg.log_level,
-                 cfg.log_outputs, cfg.log_filters) < 0 &&
+    if (setup_logging(default_output(&o), o.verbose ? LOG_LEVEL_INFO : cfg.log_level) < 0 &&
         o.mode == MODE_LISTEN) {
         log_error("nothing started: a log output cannot be opened");
         return EXIT_CONFIG;

@@ -265,6 +265,8 @@ if [ -f "${PKI:-}/server-ok/cacert.pem" ]; then
     bad tls-missing-key "unix_sock_dir = \"$IT_DIR/badrun\"\nlisten_tls = 1\nca_file = \"$PKI/server-ok/cacert.pem\"\ncert_file = \"$PKI/server-ok/servercert.pem\"\nkey_file = \"$IT_DIR/no-such/serverkey.pem\"\n" \
         "Cannot read private key '$IT_DIR/no-such/serverkey.pem': No such file or directory"
 fi
+bad log-file-unopenable "unix_sock_dir = \"$IT_DIR/badrun\"\nlisten_tls = 0\n# the log\n\nlog_outputs = \"1:file:$IT_DIR/nonexistent/dir/x.log\"\n" \
+    "$IT_DIR/log-file-unopenable.conf:5: log_outputs: cannot open log file $IT_DIR/nonexistent/dir/x.log: No such file or directory"
 bad tcp-needs-auth-none "unix_sock_dir = \"$IT_DIR/badrun\"\nlisten_tls = 0\nlisten_tcp = 1\n" \
     'auth_tcp = "sasl" is not supported'
 out=$("$LIBVIRTD" --listen -f "$IT_DIR/missing-file.conf" 2>&1)

@@ -189,6 +189,12 @@ static void unknown_and_ignored_keys_warn_with_line(void)
           warnings);
     CHECK(strstr(warnings, "test.conf:5: max_clients is set again"), "duplicate: %s", warnings);
     CHECK(c.max_clients == 4, "the last value wins: %d", c.max_clients);
+    CHECK(config_key_line(&c, "max_clients") == 5, "max_clients was last set at line %d",
+          config_key_line(&c, "max_clients"));
+    CHECK(config_key_line(&c, "max_workers") == 4, "an ignored key's line: %d",
+          config_key_line(&c, "max_workers"));
+    CHECK(config_key_line(&c, "log_outputs") == 0, "a key left at its default has line 0");
+    CHECK(config_key_line(&c, "no_such_key") == 0, "an unknown key has line 0");
     config_free(&c);
 }
 

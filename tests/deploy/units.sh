@@ -171,6 +171,23 @@ for s in libvirtd libvirtd-ro libvirtd-tcp; do
     check "every $s@ instance exited 0" all_exited_0 "$IT_DIR/$s.log"
 done
 
+# A log_outputs file that cannot be opened: the error names the file,
+# the reason and where log_outputs was set; the connection is served with
+# the default output.
+LCONF=$IT_DIR/badlog.conf
+{ cat "$CONF"; echo "log_outputs = \"1:file:$IT_DIR/nonexistent/dir/x.log\""; } >"$LCONF"
+lline=$(wc -l <"$LCONF")
+# shellcheck disable=SC2046
+systemd-socket-activate --accept -E LIBVIRTD_CONFIG="$LCONF" -l "$IT_DIR/badlog-sock" \
+    $(exec_line libvirtd) </dev/null >"$IT_DIR/badlog.log" 2>&1 &
+IT_PIDS+=("$!")
+it_wait_socket "$IT_DIR/badlog-sock" "$!" || exit 1
+expect_output "a log file that cannot be opened does not stop an activated connection" " test " \
+    vsh "test+unix:///default?socket=$IT_DIR/badlog-sock" 'list --all'
+expect_output "and is reported with file:line, path and reason" \
+    "$LCONF:$lline: log_outputs: cannot open log file $IT_DIR/nonexistent/dir/x.log: No such file or directory" \
+    cat "$IT_DIR/badlog.log"
+
 # A socket that is not where libvirtd.conf says: the daemon warns.
 activate libvirtd "$IT_DIR/elsewhere-sock" || exit 1
 vsh "test+unix:///default?socket=$IT_DIR/elsewhere-sock" 'uri' >/dev/null 2>&1
