@@ -7,11 +7,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "daemon-paths.h"
 #include "log.h"
 
-#define CONFIG_MAX_FILE (1024 * 1024)
+/* libvirt's virConfReadFile reads up to 10 MiB. */
+#define CONFIG_MAX_FILE (10 * 1024 * 1024)
 #define CONFIG_MAX_LIST 1024
 #define CONFIG_MAX_STRING 4096
 
@@ -697,6 +699,49 @@ int config_parse(struct config *cfg, const char *name, const char *text, size_t 
     return 0;
 }
 
+/* Reads all of f into *buf (NUL-terminated, caller frees) and its length
+ * into *len, refusing more than CONFIG_MAX_FILE bytes. The buffer starts at
+ * the file's size, not at the limit: every connection process reads the
+ * file. Returns 0, or -1 with err set. */
+static int read_file(FILE *f, const char *path, char **buf, size_t *len, char *err,
+                     size_t errlen)
+{
+    struct stat st;
+    size_t cap = 4096, n = 0;
+    char *b = NULL;
+
+    if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= 0)
+        cap =
+            (size_t)st.st_size < CONFIG_MAX_FILE ? (size_t)st.st_size + 2 : CONFIG_MAX_FILE + 2;
+    for (;;) {
+        char *nb = realloc(b, cap);
+        if (!nb) {
+            snprintf(err, errlen, "%s: out of memory", path);
+            goto fail;
+        }
+        b = nb;
+        n += fread(b + n, 1, cap - 1 - n, f);
+        if (ferror(f)) {
+            snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
+            goto fail;
+        }
+        if (n > CONFIG_MAX_FILE) {
+            snprintf(err, errlen, "%s: larger than %d bytes", path, CONFIG_MAX_FILE);
+            goto fail;
+        }
+        if (feof(f))
+            break;
+        cap = cap - 1 > CONFIG_MAX_FILE / 2 ? CONFIG_MAX_FILE + 2 : 2 * cap;
+    }
+    b[n] = '\0';
+    *buf = b;
+    *len = n;
+    return 0;
+fail:
+    free(b);
+    return -1;
+}
+
 int config_load(struct config *cfg, const char *path, bool must_exist, config_warn_fn warn_fn,
                 void *opaque, char *err, size_t errlen)
 {
@@ -712,22 +757,8 @@ int config_load(struct config *cfg, const char *path, bool must_exist, config_wa
         snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
         return -1;
     }
-    buf = malloc(CONFIG_MAX_FILE + 1);
-    if (!buf) {
-        snprintf(err, errlen, "%s: out of memory", path);
-        goto out;
-    }
-    len = fread(buf, 1, CONFIG_MAX_FILE + 1, f);
-    if (ferror(f)) {
-        snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
-        goto out;
-    }
-    if (len > CONFIG_MAX_FILE) {
-        snprintf(err, errlen, "%s: larger than %d bytes", path, CONFIG_MAX_FILE);
-        goto out;
-    }
-    ret = config_parse(cfg, path, buf, len, warn_fn, opaque, err, errlen);
-out:
+    if (read_file(f, path, &buf, &len, err, errlen) == 0)
+        ret = config_parse(cfg, path, buf, len, warn_fn, opaque, err, errlen);
     free(buf);
     fclose(f);
     return ret;

@@ -299,6 +299,48 @@ static void files_missing_and_present(void)
     config_free(&c);
 }
 
+/* Writes `size` bytes of comment lines, then `tail`, to a new temporary
+ * file whose name goes into path (a mkstemp template). Returns 0 or -1. */
+static int write_big_file(char *path, size_t size, const char *tail)
+{
+    static char line[1024];
+    FILE *f;
+    int fd = mkstemp(path);
+
+    if (fd < 0 || !(f = fdopen(fd, "w")))
+        return -1;
+    memset(line, ' ', sizeof(line));
+    line[0] = '#';
+    line[sizeof(line) - 1] = '\n';
+    for (size_t n = 0; n + sizeof(line) <= size; n += sizeof(line))
+        fwrite(line, 1, sizeof(line), f);
+    fputs(tail, f);
+    return fclose(f) == 0 ? 0 : -1;
+}
+
+/* libvirt reads a libvirtd.conf of up to 10 MiB; so do we, and no more. */
+static void large_files_up_to_10_mib(void)
+{
+    char path[] = "/tmp/test-config-XXXXXX";
+    struct config c;
+    char err[512];
+
+    config_init(&c);
+    CHECK(write_big_file(path, 2 * 1024 * 1024, "max_clients = 33\n") == 0, "write 2 MiB");
+    CHECK(config_load(&c, path, true, NULL, NULL, err, sizeof(err)) == 0 && c.max_clients == 33,
+          "a 2 MiB file (comments, then a key) loads: '%s', max_clients %d", err,
+          c.max_clients);
+    unlink(path);
+    strcpy(path, "/tmp/test-config-XXXXXX");
+    CHECK(write_big_file(path, 11 * 1024 * 1024, "max_clients = 44\n") == 0, "write 11 MiB");
+    CHECK(config_load(&c, path, true, NULL, NULL, err, sizeof(err)) == -1 &&
+              strstr(err, path) && strstr(err, ": larger than 10485760 bytes") &&
+              c.max_clients == 33,
+          "an 11 MiB file is refused, naming it and the limit: '%s'", err);
+    unlink(path);
+    config_free(&c);
+}
+
 static void sample_config_parses_to_defaults(const char *sample)
 {
     struct config c, d;
@@ -328,6 +370,7 @@ int main(int argc, char **argv)
     bad_values_are_rejected_with_line();
     a_bad_file_changes_nothing();
     files_missing_and_present();
+    large_files_up_to_10_mib();
     sample_config_parses_to_defaults(argc > 1 ? argv[1] : NULL);
     printf("test-config: %d/%d checks passed\n", checks - failures, checks);
     return failures ? 1 : 0;
