@@ -32,6 +32,7 @@ struct value {
 enum key_kind {
     K_BOOL,    /* 0 or 1 */
     K_INT,     /* integer in [min, max] */
+    K_LIMIT,   /* 0 (no limit) or an integer in [min, max] */
     K_PORT,    /* "16509" or 16509 */
     K_STRING,  /* any string */
     K_PATH,    /* an absolute path */
@@ -96,6 +97,11 @@ static const struct key keys[] = {
     {"keepalive_count", K_INT, F(keepalive_count), 0, 1000, NULL},
     {"message_timeout", K_INT, F(message_timeout), 0, 86400, NULL},
     {"spin_wait_us", K_INT, F(spin_wait_us), 0, 1000000, NULL},
+    /* MiB. The program's own mappings take about 35 MiB (more with gnutls):
+     * below 128 a connection could not take one message of the largest
+     * size (32 MiB), so a smaller value is a mistake, not a policy. */
+    {"connection_memory_limit", K_LIMIT, F(connection_memory_limit), 128, 1048576, NULL},
+    {"connection_tasks_limit", K_LIMIT, F(connection_tasks_limit), 1, 65536, NULL},
     {"log_level", K_INT, F(log_level), 1, 4, NULL},
     {"log_filters", K_FILTERS, F(log_filters), 0, 0, NULL},
     {"log_outputs", K_OUTPUTS, F(log_outputs), 0, 0, NULL},
@@ -162,6 +168,8 @@ void config_init(struct config *cfg)
     cfg->keepalive_count = 5;
     cfg->message_timeout = 60;
     cfg->spin_wait_us = 50;
+    cfg->connection_memory_limit = 1024;
+    cfg->connection_tasks_limit = 16;
     cfg->log_level = 3;
 }
 
@@ -501,6 +509,14 @@ static int apply(struct parser *ps, struct config *cfg, const struct key *k,
         if (v->num < k->min || v->num > k->max)
             return fail(ps, "%s must be between %lld and %lld, not %lld", k->name, k->min,
                         k->max, v->num);
+        *(int *)field = (int)v->num;
+        return 0;
+    case K_LIMIT:
+        if (want(ps, k, v, VAL_INT, "a number") < 0)
+            return -1;
+        if (v->num != 0 && (v->num < k->min || v->num > k->max))
+            return fail(ps, "%s must be 0 (no limit) or between %lld and %lld, not %lld",
+                        k->name, k->min, k->max, v->num);
         *(int *)field = (int)v->num;
         return 0;
     case K_PORT: {

@@ -60,6 +60,10 @@ struct config {
     int keepalive_count;
     int message_timeout;    /* ours: seconds a message may take; 0: no limit */
     int spin_wait_us;       /* ours: µs to watch for the next message before sleeping */
+    /* ours: bounds on each connection's process, 0 for none: MiB of
+     * address space (RLIMIT_AS; MemoryMax= under systemd) and processes
+     * (RLIMIT_NPROC; TasksMax=) */
+    int connection_memory_limit, connection_tasks_limit;
 
     /* logging (checked by log.c's rules) */
     int log_level;

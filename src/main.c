@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -462,6 +463,60 @@ static const char *unix_peer_refused(int fd)
     return why;
 }
 
+#if defined(__SANITIZE_ADDRESS__)
+#define UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UNDER_ASAN 1
+#endif
+#endif
+
+/* Lowers soft and hard limit `resource` to `want` (never raises either:
+ * a tighter limit from whoever started us stays). Returns 0 or -1, logged. */
+static int lower_rlimit(int resource, rlim_t want, const char *key)
+{
+    struct rlimit rl;
+
+    if (getrlimit(resource, &rl) < 0) {
+        log_error("%s: getrlimit: %s", key, strerror(errno));
+        return -1;
+    }
+    if (rl.rlim_max > want)
+        rl.rlim_max = want;
+    if (rl.rlim_cur > want)
+        rl.rlim_cur = want;
+    if (setrlimit(resource, &rl) < 0) {
+        log_error("%s: setrlimit: %s", key, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+/* Bounds this connection's process before it reads a byte of the client's:
+ * connection_memory_limit (address space) and connection_tasks_limit
+ * (processes of our user; the kernel does not hold root to it). Under
+ * AddressSanitizer there is no address-space limit: its shadow memory
+ * reserves terabytes at start. Returns 0 or -1, logged. */
+static int limit_connection(void)
+{
+    if (cfg.connection_memory_limit > 0) {
+#ifdef UNDER_ASAN
+        log_debug("connection_memory_limit = %d not applied: AddressSanitizer reserves more "
+                  "address space than any limit",
+                  cfg.connection_memory_limit);
+#else
+        if (lower_rlimit(RLIMIT_AS, (rlim_t)cfg.connection_memory_limit << 20,
+                         "connection_memory_limit") < 0)
+            return -1;
+#endif
+    }
+    if (cfg.connection_tasks_limit > 0 &&
+        lower_rlimit(RLIMIT_NPROC, (rlim_t)cfg.connection_tasks_limit,
+                     "connection_tasks_limit") < 0)
+        return -1;
+    return 0;
+}
+
 /* Serves one connection to the end. The same code for every way of starting. */
 static int serve(int rfd, int wfd, enum listen_kind kind, bool read_only, const char *peer)
 {
@@ -478,6 +533,8 @@ static int serve(int rfd, int wfd, enum listen_kind kind, bool read_only, const 
     struct channel *ch;
     int r;
 
+    if (limit_connection() < 0)
+        return EXIT_SYSTEM;
     if (why) {
         log_error("refusing %s client %s: %s", listen_kind_name(kind), peer, why);
         return EXIT_CONFIG;

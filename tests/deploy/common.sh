@@ -142,6 +142,37 @@ forge_checks() {
         grep -qF "opened test:///default?forge=2\\\\n$FORGED" "$log"
 }
 
+# want_limit RESOURCE VALUE: "SOFT HARD" as /proc/PID/limits shows them for
+# a connection process given VALUE (0: none, so this shell's own limits).
+# Under AddressSanitizer libvirtd sets no address-space limit.
+want_limit() {
+    local res=$1 v=$2
+    if [ "$v" = 0 ] || { [ "$res" = as ] && [[ "${SANITIZE:-none}" == *address* ]]; }; then
+        prlimit --pid $$ "--$res" --noheadings --output SOFT,HARD | awk '{print $1, $2}'
+    else
+        echo "$v $v"
+    fi
+}
+
+# expect_limits NAME MIB TASKS CONN_ARGS...: the process serving the
+# connection that `conn --limits CONN_ARGS...` opens has an address-space
+# limit of MIB MiB and a process limit of TASKS (0: none).
+expect_limits() {
+    local name=$1 as np out
+    as=$(want_limit as $(($2 * 1024 * 1024)))
+    np=$(want_limit nproc "$3")
+    shift 3
+    out=$(conn --limits "$@" 2>&1)
+    T_TOTAL=$((T_TOTAL + 1))
+    if [[ "$out" == *$'\n'"as $as"$'\n'* ]] && [[ "$out" == *$'\n'"nproc $np"* ]]; then
+        T_GOOD=$((T_GOOD + 1))
+        echo "ok   $name"
+    else
+        echo "FAIL $name: expected 'as $as' and 'nproc $np', got:"
+        printf '%s\n' "$out" | sed 's/^/    /'
+    fi
+}
+
 T_TOTAL=0
 T_GOOD=0
 

@@ -56,6 +56,12 @@ check "connections are logged with their peers" \
 check "each connection was served by a different process" \
     bash -c "[ \$(grep 'connected on' '$IT_DIR/fg.log' | sed 's/^libvirtd\[\([0-9]*\)\].*/\1/' | sort -u | wc -l) -ge 3 ]"
 
+# Each connection's child carries connection_memory_limit and
+# connection_tasks_limit (the defaults here) as RLIMIT_AS and RLIMIT_NPROC.
+expect_limits "a --listen connection has the default limits (1024 MiB, 16 tasks)" 1024 16 \
+    unix "$RUN/libvirt-sock"
+expect_limits "and over tcp" 1024 16 tcp "127.0.0.1:$PORT"
+
 # A client's URI cannot forge log lines, on either unix socket.
 forge_open unix "$RUN/libvirt-sock"
 forge_open unix "$RUN/libvirt-sock-ro"
@@ -188,6 +194,7 @@ cpu_ticks() {
 }
 FCONF=$IT_DIR/fd.conf
 printf 'unix_sock_dir = "%s"\nlisten_tls = 0\nlog_level = 2\n' "$IT_DIR/fdrun" >"$FCONF"
+printf 'connection_memory_limit = 256\nconnection_tasks_limit = 4\n' >>"$FCONF"
 FRW="test+unix:///default?socket=$IT_DIR/fdrun/libvirt-sock"
 
 # (i) Started with 8 fds, each idle child keeps a spare one, gives it up
@@ -233,6 +240,8 @@ if command -v prlimit >/dev/null 2>&1; then
     expect_output "once the fd limit is back the waiting client is served" " test " \
         cat "$IT_DIR/fdlow.out"
     kill "$C" 2>/dev/null
+    expect_limits "a --listen connection has the configured limits (256 MiB, 4 tasks)" 256 4 \
+        unix "$IT_DIR/fdrun/libvirt-sock-ro"
     it_stop "$F"
 else
     echo "note: prlimit missing, an idle child out of fds not tested"

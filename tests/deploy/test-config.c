@@ -60,6 +60,9 @@ static void defaults_are_libvirts(void)
     CHECK(c.keepalive_interval == 5 && c.keepalive_count == 5, "keepalive");
     CHECK(c.message_timeout == 60, "message_timeout default");
     CHECK(c.spin_wait_us == 50, "spin_wait_us default");
+    CHECK(c.connection_memory_limit == 1024 && c.connection_tasks_limit == 16,
+          "connection limits %d MiB, %d tasks", c.connection_memory_limit,
+          c.connection_tasks_limit);
     CHECK(c.log_level == 3 && !c.log_outputs && !c.log_filters, "logging");
     CHECK(warnings[0] == '\0', "no warnings, got: %s", warnings);
     config_free(&c);
@@ -98,6 +101,8 @@ static void every_key_is_read(void)
         "keepalive_count = 0\n"
         "message_timeout = 0\n"
         "spin_wait_us = 0\n"
+        "connection_memory_limit = 512\n"
+        "connection_tasks_limit = 0\n"
         "log_level = 1\n"
         "log_filters = \"1:dispatch 3:session\"\n"
         "log_outputs = \"3:stderr 1:file:/tmp/x.log 2:syslog:libvirtd 3:journald\"\n"
@@ -134,6 +139,8 @@ static void every_key_is_read(void)
     CHECK(c.keepalive_interval == -1 && c.keepalive_count == 0, "keepalive");
     CHECK(c.message_timeout == 0, "message_timeout");
     CHECK(c.spin_wait_us == 0, "spin_wait_us");
+    CHECK(c.connection_memory_limit == 512 && c.connection_tasks_limit == 0,
+          "connection limits %d %d", c.connection_memory_limit, c.connection_tasks_limit);
     CHECK(c.log_level == 1 && strcmp(c.log_filters, "1:dispatch 3:session") == 0 &&
               strncmp(c.log_outputs, "3:stderr", 8) == 0,
           "logging");
@@ -220,6 +227,12 @@ static void bad_values_are_rejected_with_line(void)
         {"keepalive_interval = -5\n", "between -1 and", 1},
         {"log_level = 5\n", "log_level must be between 1 and 4", 1},
         {"spin_wait_us = -1\n", "spin_wait_us must be between 0 and 1000000", 1},
+        {"\nconnection_memory_limit = 16\n",
+         "connection_memory_limit must be 0 (no limit) or between 128 and", 2},
+        {"connection_memory_limit = -1\n", "connection_memory_limit must be 0 (no limit)", 1},
+        {"connection_memory_limit = \"1G\"\n", "connection_memory_limit must be a number", 1},
+        {"connection_tasks_limit = 100000\n",
+         "connection_tasks_limit must be 0 (no limit) or between 1 and 65536", 1},
         {"log_outputs = \"9:stderr\"\n", "level 1-4", 1},
         {"log_outputs = \"3:nowhere\"\n", "expected stderr, journald", 1},
         {"log_outputs = \"3:file:relative.log\"\n", "expected stderr, journald", 1},

@@ -47,6 +47,8 @@ for s in "${SOCKETS[@]}"; do
         unit_has "$s@.service" "KillMode=process"
     check "$s@.service has NoNewPrivileges and ProtectSystem" \
         bash -c "grep -qx NoNewPrivileges=yes '$U/$s@.service' && grep -q ^ProtectSystem= '$U/$s@.service'"
+    check "$s@.service bounds each connection (MemoryMax=1024M, TasksMax=16)" \
+        bash -c "grep -qx MemoryMax=1024M '$U/$s@.service' && grep -qx TasksMax=16 '$U/$s@.service'"
 done
 for s in libvirtd-tcp libvirtd-tls; do
     check "$s.socket binds before its address exists (FreeBind=yes)" unit_has "$s.socket" "FreeBind=yes"
@@ -170,6 +172,24 @@ all_exited_0() {
 for s in libvirtd libvirtd-ro libvirtd-tcp; do
     check "every $s@ instance exited 0" all_exited_0 "$IT_DIR/$s.log"
 done
+
+# Each activated connection's process carries connection_memory_limit and
+# connection_tasks_limit as its RLIMIT_AS and RLIMIT_NPROC: the defaults
+# here, and the configured values on a socket whose file sets them.
+expect_limits "a libvirtd@ connection has the default limits (1024 MiB, 16 tasks)" 1024 16 \
+    unix "$IT_DIR/run/libvirt-sock"
+expect_limits "a libvirtd-ro@ connection has the default limits" 1024 16 \
+    unix "$IT_DIR/run/libvirt-sock-ro"
+expect_limits "a libvirtd-tcp@ connection has the default limits" 1024 16 tcp "127.0.0.1:$PORT_TCP"
+MCONF=$IT_DIR/limits.conf
+{ cat "$CONF"; printf 'connection_memory_limit = 512\nconnection_tasks_limit = 8\n'; } >"$MCONF"
+# shellcheck disable=SC2046
+systemd-socket-activate --accept -E LIBVIRTD_CONFIG="$MCONF" -l "$IT_DIR/limits-sock" \
+    $(exec_line libvirtd-ro) </dev/null >"$IT_DIR/limits.log" 2>&1 &
+IT_PIDS+=("$!")
+it_wait_socket "$IT_DIR/limits-sock" "$!" || exit 1
+expect_limits "a connection has the configured limits (512 MiB, 8 tasks)" 512 8 \
+    unix "$IT_DIR/limits-sock"
 
 # A log_outputs file that cannot be opened: the error names the file,
 # the reason and where log_outputs was set; the connection is served with
