@@ -7,11 +7,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "daemon-paths.h"
 #include "log.h"
 
-#define CONFIG_MAX_FILE (1024 * 1024)
+/* libvirt's virConfReadFile reads up to 10 MiB. */
+#define CONFIG_MAX_FILE (10 * 1024 * 1024)
 #define CONFIG_MAX_LIST 1024
 #define CONFIG_MAX_STRING 4096
 
@@ -30,6 +32,7 @@ struct value {
 enum key_kind {
     K_BOOL,    /* 0 or 1 */
     K_INT,     /* integer in [min, max] */
+    K_LIMIT,   /* 0 (no limit) or an integer in [min, max] */
     K_PORT,    /* "16509" or 16509 */
     K_STRING,  /* any string */
     K_PATH,    /* an absolute path */
@@ -94,6 +97,11 @@ static const struct key keys[] = {
     {"keepalive_count", K_INT, F(keepalive_count), 0, 1000, NULL},
     {"message_timeout", K_INT, F(message_timeout), 0, 86400, NULL},
     {"spin_wait_us", K_INT, F(spin_wait_us), 0, 1000000, NULL},
+    /* MiB. The program's own mappings take about 35 MiB (more with gnutls):
+     * below 128 a connection could not take one message of the largest
+     * size (32 MiB), so a smaller value is a mistake, not a policy. */
+    {"connection_memory_limit", K_LIMIT, F(connection_memory_limit), 128, 1048576, NULL},
+    {"connection_tasks_limit", K_LIMIT, F(connection_tasks_limit), 1, 65536, NULL},
     {"log_level", K_INT, F(log_level), 1, 4, NULL},
     {"log_filters", K_FILTERS, F(log_filters), 0, 0, NULL},
     {"log_outputs", K_OUTPUTS, F(log_outputs), 0, 0, NULL},
@@ -121,6 +129,9 @@ static const struct key keys[] = {
     IGNORED("ovs_timeout", "Open vSwitch is not used"),
     IGNORED("log_buffer_size", "libvirt dropped it too"),
 };
+
+#define NKEYS (sizeof(keys) / sizeof(keys[0]))
+_Static_assert(NKEYS <= CONFIG_MAX_KEYS, "raise CONFIG_MAX_KEYS in config.h");
 
 static const char *const auth_names[] = {"none", "sasl", "polkit"};
 
@@ -157,6 +168,8 @@ void config_init(struct config *cfg)
     cfg->keepalive_count = 5;
     cfg->message_timeout = 60;
     cfg->spin_wait_us = 50;
+    cfg->connection_memory_limit = 1024;
+    cfg->connection_tasks_limit = 16;
     cfg->log_level = 3;
 }
 
@@ -201,14 +214,14 @@ static bool is_string_kind(enum key_kind kind)
 static int config_copy(struct config *dst, const struct config *src)
 {
     *dst = *src;
-    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+    for (size_t i = 0; i < NKEYS; i++) {
         void *d = (char *)dst + keys[i].offset;
         if (is_string_kind(keys[i].kind))
             *(char **)d = NULL;
         else if (keys[i].kind == K_LIST)
             *(char ***)d = NULL;
     }
-    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+    for (size_t i = 0; i < NKEYS; i++) {
         void *d = (char *)dst + keys[i].offset;
         const void *s = (const char *)src + keys[i].offset;
         if (is_string_kind(keys[i].kind) && *(char *const *)s) {
@@ -227,7 +240,7 @@ fail:
 
 void config_free(struct config *cfg)
 {
-    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+    for (size_t i = 0; i < NKEYS; i++) {
         void *field = (char *)cfg + keys[i].offset;
         if (is_string_kind(keys[i].kind))
             free(*(char **)field);
@@ -498,6 +511,14 @@ static int apply(struct parser *ps, struct config *cfg, const struct key *k,
                         k->max, v->num);
         *(int *)field = (int)v->num;
         return 0;
+    case K_LIMIT:
+        if (want(ps, k, v, VAL_INT, "a number") < 0)
+            return -1;
+        if (v->num != 0 && (v->num < k->min || v->num > k->max))
+            return fail(ps, "%s must be 0 (no limit) or between %lld and %lld, not %lld",
+                        k->name, k->min, k->max, v->num);
+        *(int *)field = (int)v->num;
+        return 0;
     case K_PORT: {
         long long port;
         if (v->type == VAL_STRING) {
@@ -594,7 +615,7 @@ static int apply(struct parser *ps, struct config *cfg, const struct key *k,
 
 static const struct key *find_key(const char *name)
 {
-    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+    for (size_t i = 0; i < NKEYS; i++)
         if (strcmp(keys[i].name, name) == 0)
             return &keys[i];
     return NULL;
@@ -646,6 +667,8 @@ static int parse_statement(struct parser *ps, struct config *cfg, int *seen_line
             warn(ps, line, "%s is set again (the value at line %d is replaced)", name, *seen);
         *seen = line;
         r = apply(ps, cfg, k, &v, line);
+        if (r == 0)
+            cfg->key_line[k - keys] = line;
     }
     value_clear(&v);
     return r;
@@ -666,7 +689,7 @@ int config_parse(struct config *cfg, const char *name, const char *text, size_t 
                         .errlen = errlen,
                         .warn = warn_fn,
                         .opaque = opaque};
-    int seen_line[sizeof(keys) / sizeof(keys[0])] = {0};
+    int seen_line[NKEYS] = {0};
     struct config work;
 
     err[0] = '\0';
@@ -692,6 +715,49 @@ int config_parse(struct config *cfg, const char *name, const char *text, size_t 
     return 0;
 }
 
+/* Reads all of f into *buf (NUL-terminated, caller frees) and its length
+ * into *len, refusing more than CONFIG_MAX_FILE bytes. The buffer starts at
+ * the file's size, not at the limit: every connection process reads the
+ * file. Returns 0, or -1 with err set. */
+static int read_file(FILE *f, const char *path, char **buf, size_t *len, char *err,
+                     size_t errlen)
+{
+    struct stat st;
+    size_t cap = 4096, n = 0;
+    char *b = NULL;
+
+    if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= 0)
+        cap =
+            (size_t)st.st_size < CONFIG_MAX_FILE ? (size_t)st.st_size + 2 : CONFIG_MAX_FILE + 2;
+    for (;;) {
+        char *nb = realloc(b, cap);
+        if (!nb) {
+            snprintf(err, errlen, "%s: out of memory", path);
+            goto fail;
+        }
+        b = nb;
+        n += fread(b + n, 1, cap - 1 - n, f);
+        if (ferror(f)) {
+            snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
+            goto fail;
+        }
+        if (n > CONFIG_MAX_FILE) {
+            snprintf(err, errlen, "%s: larger than %d bytes", path, CONFIG_MAX_FILE);
+            goto fail;
+        }
+        if (feof(f))
+            break;
+        cap = cap - 1 > CONFIG_MAX_FILE / 2 ? CONFIG_MAX_FILE + 2 : 2 * cap;
+    }
+    b[n] = '\0';
+    *buf = b;
+    *len = n;
+    return 0;
+fail:
+    free(b);
+    return -1;
+}
+
 int config_load(struct config *cfg, const char *path, bool must_exist, config_warn_fn warn_fn,
                 void *opaque, char *err, size_t errlen)
 {
@@ -707,25 +773,18 @@ int config_load(struct config *cfg, const char *path, bool must_exist, config_wa
         snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
         return -1;
     }
-    buf = malloc(CONFIG_MAX_FILE + 1);
-    if (!buf) {
-        snprintf(err, errlen, "%s: out of memory", path);
-        goto out;
-    }
-    len = fread(buf, 1, CONFIG_MAX_FILE + 1, f);
-    if (ferror(f)) {
-        snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
-        goto out;
-    }
-    if (len > CONFIG_MAX_FILE) {
-        snprintf(err, errlen, "%s: larger than %d bytes", path, CONFIG_MAX_FILE);
-        goto out;
-    }
-    ret = config_parse(cfg, path, buf, len, warn_fn, opaque, err, errlen);
-out:
+    if (read_file(f, path, &buf, &len, err, errlen) == 0)
+        ret = config_parse(cfg, path, buf, len, warn_fn, opaque, err, errlen);
     free(buf);
     fclose(f);
     return ret;
+}
+
+int config_key_line(const struct config *cfg, const char *key)
+{
+    const struct key *k = find_key(key);
+
+    return k ? cfg->key_line[k - keys] : 0;
 }
 
 int config_sock_path(const struct config *cfg, const char *name, char *buf, size_t len)

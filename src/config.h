@@ -23,6 +23,9 @@ enum config_auth {
 #define CONFIG_SOCK_RW "libvirt-sock"
 #define CONFIG_SOCK_RO "libvirt-sock-ro"
 
+/* Room for every key of config.c's table (checked at compile time). */
+#define CONFIG_MAX_KEYS 96
+
 struct config {
     /* listening (the standalone --listen mode; the generator for systemd) */
     bool listen_tls, listen_tcp;
@@ -57,12 +60,21 @@ struct config {
     int keepalive_count;
     int message_timeout;    /* ours: seconds a message may take; 0: no limit */
     int spin_wait_us;       /* ours: µs to watch for the next message before sleeping */
+    /* ours: bounds on each connection's process, 0 for none: MiB of
+     * address space (RLIMIT_AS; MemoryMax= under systemd) and processes
+     * (RLIMIT_NPROC; TasksMax=) */
+    int connection_memory_limit, connection_tasks_limit;
 
     /* logging (checked by log.c's rules) */
     int log_level;
     char *log_filters, *log_outputs;
 
     char *host_uuid;
+
+    /* Where each key was last set: its line in the file, 0 when it holds
+     * the default. Indexed as config.c's key table; read it with
+     * config_key_line. */
+    int key_line[CONFIG_MAX_KEYS];
 };
 
 /* Called for each warning, "FILE:LINE: message" (an unknown key, a key
@@ -83,6 +95,11 @@ int config_load(struct config *cfg, const char *path, bool must_exist, config_wa
 /* The same for text already in memory; `name` is used in messages. */
 int config_parse(struct config *cfg, const char *name, const char *text, size_t len,
                  config_warn_fn warn, void *opaque, char *err, size_t errlen);
+
+/* The line of the file where `key` was last set, for messages about its
+ * value ("FILE:LINE: key: ..."); 0 when the key holds its default or is
+ * not a key. */
+int config_key_line(const struct config *cfg, const char *key);
 
 /* Frees what cfg owns and zeroes it. */
 void config_free(struct config *cfg);

@@ -1,5 +1,6 @@
 /* libvirtd-generator: a systemd generator that keeps libvirtd.conf the one
- * place for ports, addresses and socket permissions. systemd runs it at
+ * place for ports, addresses, socket permissions and the bounds on each
+ * connection's process. systemd runs it at
  * boot and on every daemon-reload as
  *
  *   libvirtd-generator NORMAL_DIR EARLY_DIR LATE_DIR
@@ -7,10 +8,13 @@
  * and it writes, in NORMAL_DIR, a drop-in for each of our socket units
  * (libvirtd.socket.d/50-libvirtd-conf.conf, ...) that replaces the unit's
  * ListenStream= and sets SocketMode=, SocketGroup=, MaxConnections= and,
- * on tcp and tls, FreeBind=. It reads SYSCONFDIR/libvirt/libvirtd.conf, or
- * the file named by $LIBVIRTD_CONFIG (for tests). A missing file means
- * libvirt's defaults. A bad file writes nothing, so the units keep their
- * shipped settings, and the error goes to the journal. */
+ * on tcp and tls, FreeBind=; and one for each per-connection service
+ * template (libvirtd@.service.d/...) that sets MemoryMax= and TasksMax=
+ * from connection_memory_limit and connection_tasks_limit. It reads
+ * SYSCONFDIR/libvirt/libvirtd.conf, or the file named by $LIBVIRTD_CONFIG
+ * (for tests). A missing file means libvirt's defaults. A bad file writes
+ * nothing, so the units keep their shipped settings, and the error goes to
+ * the journal. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +28,9 @@
 
 #define DROPIN "50-libvirtd-conf.conf"
 
+static const char *const services[] = {"libvirtd@.service", "libvirtd-ro@.service",
+                                       "libvirtd-tcp@.service", "libvirtd-tls@.service"};
+
 static const char *config_path;
 
 static void warn_config(void *opaque, const char *msg)
@@ -32,8 +39,9 @@ static void warn_config(void *opaque, const char *msg)
     fprintf(stderr, "libvirtd-generator: warning: %s\n", msg);
 }
 
-/* Opens DIR/UNIT.d/DROPIN for writing, with the header every drop-in has. */
-static FILE *open_dropin(const char *dir, const char *unit)
+/* Opens DIR/UNIT.d/DROPIN for writing, with the header every drop-in has
+ * and the [SECTION] line. */
+static FILE *open_dropin(const char *dir, const char *unit, const char *section)
 {
     char path[4096];
     FILE *f;
@@ -52,8 +60,8 @@ static FILE *open_dropin(const char *dir, const char *unit)
     fprintf(f,
             "# Written by libvirtd-generator from %s.\n"
             "# Edit that file and run 'systemctl daemon-reload', not this one.\n"
-            "[Socket]\n",
-            config_path);
+            "[%s]\n",
+            config_path, section);
     return f;
 }
 
@@ -79,7 +87,7 @@ static int write_unix(const char *dir, const struct config *cfg, const char *uni
                 config_path, cfg->unix_sock_dir);
         return -1;
     }
-    f = open_dropin(dir, unit);
+    f = open_dropin(dir, unit, "Socket");
     if (!f)
         return -1;
     fprintf(f, "ListenStream=\nListenStream=%s\nSocketMode=%04o\n", path, perms);
@@ -93,7 +101,7 @@ static int write_inet(const char *dir, const struct config *cfg, const char *uni
 {
     const char *addr = cfg->listen_addr;
     unsigned char buf[sizeof(struct in6_addr)];
-    FILE *f = open_dropin(dir, unit);
+    FILE *f = open_dropin(dir, unit, "Socket");
 
     if (!f)
         return -1;
@@ -116,6 +124,27 @@ static int write_inet(const char *dir, const struct config *cfg, const char *uni
     }
     fprintf(f, "FreeBind=yes\nMaxConnections=%d\nBacklog=%d\n", cfg->max_clients,
             cfg->max_queued_clients);
+    return close_dropin(f);
+}
+
+/* The bounds on one connection's process, as systemd sets them on each
+ * instance of a service template: what libvirtd itself sets as rlimits
+ * (main.c), and more: MemoryMax= counts the memory the instance uses, not
+ * the address space it maps, and TasksMax= its own tasks, not its user's. */
+static int write_service(const char *dir, const struct config *cfg, const char *unit)
+{
+    FILE *f = open_dropin(dir, unit, "Service");
+
+    if (!f)
+        return -1;
+    if (cfg->connection_memory_limit > 0)
+        fprintf(f, "MemoryMax=%dM\n", cfg->connection_memory_limit);
+    else
+        fprintf(f, "MemoryMax=infinity\n");
+    if (cfg->connection_tasks_limit > 0)
+        fprintf(f, "TasksMax=%d\n", cfg->connection_tasks_limit);
+    else
+        fprintf(f, "TasksMax=infinity\n");
     return close_dropin(f);
 }
 
@@ -150,6 +179,9 @@ int main(int argc, char **argv)
         write_inet(dir, &cfg, "libvirtd-tcp.socket", cfg.tcp_port) < 0 ||
         write_inet(dir, &cfg, "libvirtd-tls.socket", cfg.tls_port) < 0)
         r = 1;
+    for (size_t i = 0; i < sizeof(services) / sizeof(services[0]) && r == 0; i++)
+        if (write_service(dir, &cfg, services[i]) < 0)
+            r = 1;
     config_free(&cfg);
     return r;
 }

@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 
@@ -361,20 +362,90 @@ static void drain_taken(struct children *c, int taken_fd)
         children_mark_busy(c, pid);
 }
 
+/* How long an idle child stops accepting after accept() failed for want
+ * of a resource, and how often it says so. libvirt too stops accepting
+ * for a while rather than retry at once: the connection stays queued, and
+ * retrying cannot succeed before something else has ended. */
+#define LISTEN_BACKOFF_MS 1000
+#define LISTEN_BACKOFF_LOG_S 60
+
+/* accept() errors that concern only the connection being accepted (gone
+ * or refused on the way, accept(2)); anything else says "not now" (out of
+ * fds or memory) or "never" (a broken listener), and is waited out. */
+static bool accept_error_is_transient(int e)
+{
+    switch (e) {
+    case EAGAIN:
+    case EINTR:
+    case ECONNABORTED:
+    case EPROTO:
+    case EPERM:
+    case ENETDOWN:
+    case ENETUNREACH:
+    case ENOPROTOOPT:
+    case EHOSTDOWN:
+    case EHOSTUNREACH:
+    case ENONET:
+    case EOPNOTSUPP:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* An idle child's accept() failures, logged once per LISTEN_BACKOFF_LOG_S
+ * however often they recur. */
+struct accept_failures {
+    bool logged;
+    struct timespec last_log;
+    unsigned unlogged;
+};
+
+/* Notes a failed accept() on l with errno e, then waits LISTEN_BACKOFF_MS. */
+static void accept_back_off(struct accept_failures *f, const struct listener *l, int e)
+{
+    struct timespec now;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (!f->logged || now.tv_sec - f->last_log.tv_sec >= LISTEN_BACKOFF_LOG_S) {
+        if (f->unlogged)
+            log_warn("accept on %s: %s; not accepting for %d ms (%u failures not logged "
+                     "since the last message)",
+                     l->desc, strerror(e), LISTEN_BACKOFF_MS, f->unlogged);
+        else
+            log_warn("accept on %s: %s; not accepting for %d ms", l->desc, strerror(e),
+                     LISTEN_BACKOFF_MS);
+        f->logged = true;
+        f->last_log = now;
+        f->unlogged = 0;
+    } else {
+        f->unlogged++;
+    }
+    poll(NULL, 0, LISTEN_BACKOFF_MS);
+}
+
 /* An idle child: wait for a connection on any listener, take it, tell the
  * parent (which forks a replacement), serve it and exit. Each child waits
  * in an epoll set of its own with EPOLLEXCLUSIVE, so a connection wakes one
  * idle child, not the whole pool. The listeners are non-blocking: when
  * another child still wins the race for a connection, accept() says
- * EAGAIN and we wait again. */
-static void child_run(struct listen_set *set, int sigfd, int taken_fd, pid_t parent,
+ * EAGAIN and we wait again.
+ *
+ * A child holds only what it needs (the listeners, its end of the taken
+ * pipe, its epoll set) and one spare fd on /dev/null: when accept() finds
+ * no free fd (EMFILE, ENFILE), the spare is given up for the connection,
+ * which then has the listeners' fds to be served with once they are
+ * closed. */
+static void child_run(struct listen_set *set, int sigfd, const int taken[2], pid_t parent,
                       const sigset_t *oldmask, listen_serve_fn serve, void *opaque)
 {
+    struct accept_failures failures = {0};
     struct epoll_event ev;
     pid_t self = getpid();
-    int ep;
+    int ep, spare;
 
     close(sigfd);
+    close(taken[0]);
     signal(SIGTERM, SIG_DFL);
     signal(SIGINT, SIG_DFL);
     signal(SIGHUP, SIG_DFL);
@@ -395,7 +466,10 @@ static void child_run(struct listen_set *set, int sigfd, int taken_fd, pid_t par
             _exit(3);
         }
     }
+    spare = -1;
     for (;;) {
+        if (spare < 0)
+            spare = open("/dev/null", O_RDONLY | O_CLOEXEC);
         int n = epoll_wait(ep, &ev, 1, -1);
         if (n < 0) {
             if (errno == EINTR)
@@ -406,15 +480,25 @@ static void child_run(struct listen_set *set, int sigfd, int taken_fd, pid_t par
             continue;
         size_t i = (size_t)ev.data.u64;
         int fd = accept4(set->l[i].fd, NULL, NULL, SOCK_CLOEXEC);
+        if (fd < 0 && (errno == EMFILE || errno == ENFILE) && spare >= 0) {
+            close(spare);
+            spare = -1;
+            fd = accept4(set->l[i].fd, NULL, NULL, SOCK_CLOEXEC);
+        }
         if (fd < 0) {
-            if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
-                log_warn("accept on %s: %s", set->l[i].desc, strerror(errno));
+            int e = errno;
+            if (!accept_error_is_transient(e))
+                accept_back_off(&failures, &set->l[i], e);
+            else if (e != EAGAIN && e != EINTR && e != ECONNABORTED)
+                log_warn("accept on %s: %s", set->l[i].desc, strerror(e));
             continue;
         }
         enum listen_kind kind = set->l[i].kind;
-        (void)!write(taken_fd, &self, sizeof(self));
-        close(taken_fd);
+        (void)!write(taken[1], &self, sizeof(self));
+        close(taken[1]);
         close(ep);
+        if (spare >= 0)
+            close(spare);
         /* From here on we are a connection, which outlives the daemon. */
         prctl(PR_SET_PDEATHSIG, 0);
         for (size_t j = 0; j < set->n; j++) {
@@ -428,7 +512,7 @@ static void child_run(struct listen_set *set, int sigfd, int taken_fd, pid_t par
 
 /* Forks idle children until LISTEN_POOL wait or max_clients are reached.
  * Returns 0, or -1 when fork failed (the caller tries again later). */
-static int pool_fill(struct listen_set *set, struct children *c, int sigfd, int taken_fd,
+static int pool_fill(struct listen_set *set, struct children *c, int sigfd, const int taken[2],
                      const sigset_t *oldmask, listen_serve_fn serve, void *opaque)
 {
     pid_t parent = getpid();
@@ -440,7 +524,7 @@ static int pool_fill(struct listen_set *set, struct children *c, int sigfd, int 
             return -1;
         }
         if (pid == 0)
-            child_run(set, sigfd, taken_fd, parent, oldmask, serve, opaque);
+            child_run(set, sigfd, taken, parent, oldmask, serve, opaque);
         c->pids[c->n] = pid;
         c->state[c->n] = CHILD_IDLE;
         c->n++;
@@ -504,7 +588,7 @@ int listen_run(struct listen_set *set, int max_clients, listen_serve_fn serve, v
         int timeout = -1;
 
         if (!stopping) {
-            if (pool_fill(set, &c, sigfd, taken[1], &oldmask, serve, opaque) < 0)
+            if (pool_fill(set, &c, sigfd, taken, &oldmask, serve, opaque) < 0)
                 timeout = 1000;
             if (c.idle == 0 && c.n >= c.max && !full_logged) {
                 log_warn("max_clients (%d) connections open; new ones wait until one ends",

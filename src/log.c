@@ -19,6 +19,7 @@
 #define LOG_MAX_FILTERS 32
 #define LOG_MATCH_MAX 64
 #define LOG_PATH_MAX 1024
+#define LOG_MSG_MAX 2048 /* a message as formatted, before escaping */
 
 enum output_kind { OUT_STDERR, OUT_JOURNAL_STREAM, OUT_SYSLOG, OUT_FILE, OUT_JOURNALD };
 
@@ -243,17 +244,18 @@ static void set_defaults(enum log_default def)
     }
 }
 
-int log_init(enum log_default def, int level, const char *out_spec, const char *filter_spec)
+int log_init(enum log_default def, int level, const char *out_spec, const char *filter_spec,
+             char *err, size_t errlen)
 {
-    char err[256];
-    int ret = 0;
+    char perr[256];
 
+    err[0] = '\0';
     log_close();
     global_level =
         level >= LOG_LEVEL_DEBUG && level <= LOG_LEVEL_ERROR ? level : LOG_LEVEL_WARN;
-    if (!filter_spec || parse_filters(filter_spec, filters, &nfilters, err, sizeof(err)) < 0)
+    if (!filter_spec || parse_filters(filter_spec, filters, &nfilters, perr, sizeof(perr)) < 0)
         nfilters = 0;
-    if (!out_spec || parse_outputs(out_spec, outputs, &noutputs, err, sizeof(err)) < 0 ||
+    if (!out_spec || parse_outputs(out_spec, outputs, &noutputs, perr, sizeof(perr)) < 0 ||
         noutputs == 0)
         set_defaults(def);
 
@@ -268,15 +270,15 @@ int log_init(enum log_default def, int level, const char *out_spec, const char *
         if (o->kind == OUT_FILE) {
             o->fd = open(o->arg, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
             if (o->fd < 0) {
-                int e = errno;
+                /* Said before the defaults replace outputs[], o with them. */
+                snprintf(err, errlen, "cannot open log file %s: %s", o->arg, strerror(errno));
+                log_close();
                 set_defaults(def);
-                log_error("cannot open log file %s: %s", o->arg, strerror(e));
-                ret = -1;
-                break;
+                return -1;
             }
         }
     }
-    return ret;
+    return 0;
 }
 
 void log_close(void)
@@ -366,13 +368,47 @@ static void journal_send(int syslog_prio, const char *msg)
         (void)sendmsg(fd, &mh, MSG_NOSIGNAL);
 }
 
-/* Writes msg to every output that takes `level`; an audit line goes to
- * every output that takes warnings. */
-static void emit(enum log_level level, int syslog_prio, bool audit, const char *msg)
+/* Copies msg into buf (len bytes) with each control byte (below 0x20, and
+ * 0x7f) written as \n, \r, \t or \xNN and a backslash as \\, so that a
+ * message is one line of the log, however it came by what it quotes (a
+ * client's URI, a file name): nobody can forge a line, and the escaped
+ * text reads back unambiguously. Cuts only between whole escapes. */
+static void escape_line(const char *msg, char *buf, size_t len)
 {
-    char line[2300];
+    static const char hex[] = "0123456789abcdef";
+    size_t o = 0;
+
+    for (const unsigned char *p = (const unsigned char *)msg; *p; p++) {
+        char esc[4];
+        size_t n = 0;
+
+        if (*p == '\\' || *p == '\n' || *p == '\r' || *p == '\t') {
+            esc[n++] = '\\';
+            esc[n++] = *p == '\n' ? 'n' : *p == '\r' ? 'r' : *p == '\t' ? 't' : '\\';
+        } else if (*p < 0x20 || *p == 0x7f) {
+            esc[n++] = '\\';
+            esc[n++] = 'x';
+            esc[n++] = hex[*p >> 4];
+            esc[n++] = hex[*p & 0xf];
+        } else {
+            esc[n++] = (char)*p;
+        }
+        if (o + n >= len)
+            break;
+        memcpy(buf + o, esc, n);
+        o += n;
+    }
+    buf[o] = '\0';
+}
+
+/* Writes msg to every output that takes `level`; an audit line goes to
+ * every output that takes warnings. Every output gets it escaped. */
+static void emit(enum log_level level, int syslog_prio, bool audit, const char *raw)
+{
+    char msg[LOG_MSG_MAX * 2], line[LOG_MSG_MAX * 2 + 128];
     int n;
 
+    escape_line(raw, msg, sizeof(msg));
     if (noutputs == 0)
         set_defaults(LOG_DEFAULT_STDERR);
     for (size_t i = 0; i < noutputs; i++) {
@@ -417,7 +453,7 @@ static void emit(enum log_level level, int syslog_prio, bool audit, const char *
 void log_msg(enum log_level level, const char *source, const char *fmt, ...)
 {
     static const int prio[] = {LOG_DEBUG, LOG_DEBUG, LOG_INFO, LOG_WARNING, LOG_ERR};
-    char msg[2048];
+    char msg[LOG_MSG_MAX];
     va_list ap;
 
     if (level < LOG_LEVEL_DEBUG || level > LOG_LEVEL_ERROR || !log_enabled(level, source))
@@ -430,7 +466,7 @@ void log_msg(enum log_level level, const char *source, const char *fmt, ...)
 
 void log_notice(const char *fmt, ...)
 {
-    char msg[2048];
+    char msg[LOG_MSG_MAX];
     va_list ap;
 
     if (global_level >= LOG_LEVEL_ERROR)

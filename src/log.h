@@ -37,9 +37,12 @@ int log_filters_check(const char *spec, char *err, size_t errlen);
 
 /* Sets up logging once at start-up. outputs and filters may be NULL or
  * empty; they must have passed the checks above (a bad one falls back to
- * the default). Returns 0, or -1 when a file output cannot be opened (the
- * default output is used then). */
-int log_init(enum log_default def, int level, const char *outputs, const char *filters);
+ * the default). Returns 0, or -1 when a file output cannot be opened, with
+ * "cannot open log file PATH: REASON" in err (always NUL-terminated) and
+ * the default output in use; the caller logs it, knowing where the
+ * outputs were configured. */
+int log_init(enum log_default def, int level, const char *outputs, const char *filters,
+             char *err, size_t errlen);
 
 /* Forgets the outputs (closes files); used by a forked child that must not
  * share them, and at exit. */

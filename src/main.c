@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -470,6 +471,60 @@ static void peer_identity(int fd, enum listen_kind kind, struct identity *who)
         identity_self(who);
 }
 
+#if defined(__SANITIZE_ADDRESS__)
+#define UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UNDER_ASAN 1
+#endif
+#endif
+
+/* Lowers soft and hard limit `resource` to `want` (never raises either:
+ * a tighter limit from whoever started us stays). Returns 0 or -1, logged. */
+static int lower_rlimit(int resource, rlim_t want, const char *key)
+{
+    struct rlimit rl;
+
+    if (getrlimit(resource, &rl) < 0) {
+        log_error("%s: getrlimit: %s", key, strerror(errno));
+        return -1;
+    }
+    if (rl.rlim_max > want)
+        rl.rlim_max = want;
+    if (rl.rlim_cur > want)
+        rl.rlim_cur = want;
+    if (setrlimit(resource, &rl) < 0) {
+        log_error("%s: setrlimit: %s", key, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+/* Bounds this connection's process before it reads a byte of the client's:
+ * connection_memory_limit (address space) and connection_tasks_limit
+ * (processes of our user; the kernel does not hold root to it). Under
+ * AddressSanitizer there is no address-space limit: its shadow memory
+ * reserves terabytes at start. Returns 0 or -1, logged. */
+static int limit_connection(void)
+{
+    if (cfg.connection_memory_limit > 0) {
+#ifdef UNDER_ASAN
+        log_debug("connection_memory_limit = %d not applied: AddressSanitizer reserves more "
+                  "address space than any limit",
+                  cfg.connection_memory_limit);
+#else
+        if (lower_rlimit(RLIMIT_AS, (rlim_t)cfg.connection_memory_limit << 20,
+                         "connection_memory_limit") < 0)
+            return -1;
+#endif
+    }
+    if (cfg.connection_tasks_limit > 0 &&
+        lower_rlimit(RLIMIT_NPROC, (rlim_t)cfg.connection_tasks_limit,
+                     "connection_tasks_limit") < 0)
+        return -1;
+    return 0;
+}
+
 /* Serves one connection to the end. The same code for every way of starting. */
 static int serve(int rfd, int wfd, enum listen_kind kind, bool read_only, const char *peer,
                  const struct identity *who)
@@ -488,6 +543,8 @@ static int serve(int rfd, int wfd, enum listen_kind kind, bool read_only, const 
     struct channel *ch;
     int r;
 
+    if (limit_connection() < 0)
+        return EXIT_SYSTEM;
     if (why) {
         log_error("refusing %s client %s: %s", listen_kind_name(kind), peer, why);
         return EXIT_CONFIG;
@@ -578,6 +635,24 @@ static int load_config(const struct daemon_opts *o)
         return -1;
     }
     return 0;
+}
+
+/* Sets up logging from libvirtd.conf. A file output that cannot be opened
+ * is reported, with where log_outputs was set, on the default output that
+ * takes its place. Returns log_init's result. */
+static int setup_logging(enum log_default def, int level)
+{
+    char err[512];
+    int line;
+
+    if (log_init(def, level, cfg.log_outputs, cfg.log_filters, err, sizeof(err)) == 0)
+        return 0;
+    line = config_key_line(&cfg, "log_outputs");
+    if (line > 0)
+        log_error("%s:%d: log_outputs: %s", config_name, line, err);
+    else
+        log_error("%s: log_outputs: %s", config_name, err);
+    return -1;
 }
 
 /* Writes our pid to path, holding a lock on it for our lifetime so that a
@@ -685,8 +760,7 @@ static int run_listen(const struct daemon_opts *o)
             return EXIT_SYSTEM;
         }
         /* stderr is /dev/null now: the default output becomes syslog. */
-        log_init(LOG_DEFAULT_SYSLOG, o->verbose ? LOG_LEVEL_INFO : cfg.log_level,
-                 cfg.log_outputs, cfg.log_filters);
+        setup_logging(LOG_DEFAULT_SYSLOG, o->verbose ? LOG_LEVEL_INFO : cfg.log_level);
     } else if (o->pid_file && (pid_fd = write_pid_file(o->pid_file)) < 0) {
         listen_close(&set);
         return EXIT_SYSTEM;
@@ -776,6 +850,7 @@ int main(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     struct daemon_opts o = {.mode = MODE_ACTIVATED};
+    char err[256];
     int c, r;
 
 #ifdef LIBVIRTD_STATIC
@@ -843,7 +918,8 @@ int main(int argc, char **argv)
     }
 
     /* Until the configuration is read, messages go to the default output. */
-    log_init(default_output(&o), o.verbose ? LOG_LEVEL_INFO : LOG_LEVEL_WARN, NULL, NULL);
+    log_init(default_output(&o), o.verbose ? LOG_LEVEL_INFO : LOG_LEVEL_WARN, NULL, NULL, err,
+             sizeof(err));
 #ifdef LIBVIRTD_STATIC
     if (o.mode != MODE_LISTEN && o.kind_given && o.kind == LISTEN_TLS) {
         exec_full("a TLS connection");
@@ -862,8 +938,7 @@ int main(int argc, char **argv)
         return EXIT_SYSTEM;
     }
 #endif
-    if (log_init(default_output(&o), o.verbose ? LOG_LEVEL_INFO : cfg.log_level,
-                 cfg.log_outputs, cfg.log_filters) < 0 &&
+    if (setup_logging(default_output(&o), o.verbose ? LOG_LEVEL_INFO : cfg.log_level) < 0 &&
         o.mode == MODE_LISTEN) {
         log_error("nothing started: a log output cannot be opened");
         return EXIT_CONFIG;

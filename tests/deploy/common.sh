@@ -51,13 +51,14 @@ CLIENTS=(virsh)
 [ -n "${OUR_VIRSH:-}" ] && [ -x "$OUR_VIRSH" ] && CLIENTS+=("$OUR_VIRSH")
 VIRSH=virsh
 
-# vsh URI COMMANDS...: $VIRSH, bounded, isolated from the user's config.
+# vsh URI COMMANDS...: $VIRSH, bounded (VSH_TIMEOUT seconds, 30 unless
+# set), isolated from the user's config.
 vsh() {
     local uri=$1
     shift
     mkdir -p "$IT_DIR/home"
     HOME=$IT_DIR/home XDG_CONFIG_HOME=$IT_DIR/home/.config XDG_CACHE_HOME=$IT_DIR/home/.cache \
-        LC_ALL=C timeout 30 "$VIRSH" -c "$uri" "$@" </dev/null
+        LC_ALL=C timeout "${VSH_TIMEOUT:-30}" "$VIRSH" -c "$uri" "$@" </dev/null
 }
 
 # vsh_ro URI COMMANDS...: the same, read-only (virsh -r).
@@ -66,7 +67,7 @@ vsh_ro() {
     shift
     mkdir -p "$IT_DIR/home"
     HOME=$IT_DIR/home XDG_CONFIG_HOME=$IT_DIR/home/.config XDG_CACHE_HOME=$IT_DIR/home/.cache \
-        LC_ALL=C timeout 30 "$VIRSH" -r -c "$uri" "$@" </dev/null
+        LC_ALL=C timeout "${VSH_TIMEOUT:-30}" "$VIRSH" -r -c "$uri" "$@" </dev/null
 }
 
 # client_name: "real virsh" or "our virsh", for check names.
@@ -99,6 +100,77 @@ TLSCONF
 # (client-ok when not given) as pkipath.
 tls_uri() {
     printf 'test+tls://127.0.0.1:%s/default?pkipath=%s' "$1" "$PKI/${2:-client-ok}"
+}
+
+# conn ARGS...: tests/deploy/conn.py (one raw connection: open a URI that
+# may hold any byte, and with --limits print the serving process's limits).
+conn() { timeout 30 python3 "$deploy_here/conn.py" "$@"; }
+
+# A URI whose newline would forge a log line, if it were logged verbatim:
+# in the query (test:///default opens, and the open is logged) and in the
+# path (the open fails); and one with a backslash and an n, which must not
+# read as an escaped newline in the log.
+FORGED='libvirtd[1]: error: forged'
+FORGE_URIS=("test:///default?forge=1"$'\n'"$FORGED" "test:///default"$'\n'"$FORGED"
+    'test:///default?forge=2\n'"$FORGED")
+
+# forge_open KIND TARGET: opens each of FORGE_URIS on its own connection.
+forge_open() {
+    local u
+    for u in "${FORGE_URIS[@]}"; do conn --uri "$u" "$@" >/dev/null; done
+}
+
+# no_line_starts_with TEXT FILE
+no_line_starts_with() {
+    ! awk -v t="$1" 'index($0, t) == 1 { print "    " FILENAME ":" FNR ": " $0; found = 1 }
+        END { exit !found }' "$2"
+}
+
+# forge_checks WHERE LOG: the open was logged as one escaped line, and no
+# line of LOG begins with the forged text.
+forge_checks() {
+    local where=$1 log=$2 i
+    for ((i = 0; i < 20; i++)); do
+        grep -qF 'opened test:///default?forge=1\nlibvirtd[1]' "$log" && break
+        sleep 0.1
+    done
+    check "$where: a newline in the open URI is logged escaped, on one line" \
+        grep -qF "opened test:///default?forge=1\\n$FORGED" "$log"
+    check "$where: no log line starts with the text after the newline" \
+        no_line_starts_with "$FORGED" "$log"
+    check "$where: a backslash in the URI is logged doubled" \
+        grep -qF "opened test:///default?forge=2\\\\n$FORGED" "$log"
+}
+
+# want_limit RESOURCE VALUE: "SOFT HARD" as /proc/PID/limits shows them for
+# a connection process given VALUE (0: none, so this shell's own limits).
+# Under AddressSanitizer libvirtd sets no address-space limit.
+want_limit() {
+    local res=$1 v=$2
+    if [ "$v" = 0 ] || { [ "$res" = as ] && [[ "${SANITIZE:-none}" == *address* ]]; }; then
+        prlimit --pid $$ "--$res" --noheadings --output SOFT,HARD | awk '{print $1, $2}'
+    else
+        echo "$v $v"
+    fi
+}
+
+# expect_limits NAME MIB TASKS CONN_ARGS...: the process serving the
+# connection that `conn --limits CONN_ARGS...` opens has an address-space
+# limit of MIB MiB and a process limit of TASKS (0: none).
+expect_limits() {
+    local name=$1 as np out
+    as=$(want_limit as $(($2 * 1024 * 1024)))
+    np=$(want_limit nproc "$3")
+    shift 3
+    out=$(conn --limits "$@" 2>&1)
+    T_TOTAL=$((T_TOTAL + 1))
+    if [[ "$out" == *$'\n'"as $as"$'\n'* ]] && [[ "$out" == *$'\n'"nproc $np"* ]]; then
+        T_GOOD=$((T_GOOD + 1))
+        echo "ok   $name"
+    else
+        echo "FAIL $name: expected 'as $as' and 'nproc $np', got:"
+        printf '%s\n' "$out" | sed 's/^/    /'
+    fi
 }
 
 T_TOTAL=0

@@ -1,8 +1,9 @@
 #!/bin/bash
 # libvirtd-generator: run as systemd runs it, with temporary output
-# directories, it turns libvirtd.conf into drop-ins for our socket units;
-# the units with those drop-ins verify clean; a socket activated where the
-# drop-in says serves with no warning from the daemon, and one that
+# directories, it turns libvirtd.conf into drop-ins for our socket units
+# and service templates; the units with those drop-ins verify clean; a
+# socket activated where the drop-in says serves with no warning from the
+# daemon, and one that
 # disagrees with libvirtd.conf is warned about.
 #
 # Usage: LIBVIRTD=build/src/libvirtd [GENERATOR=build/src/libvirtd-generator] tests/deploy/generator.sh
@@ -36,6 +37,12 @@ done
 for u in libvirtd libvirtd-ro libvirtd-tcp libvirtd-tls; do
     check "$u.socket's ListenStream is reset before it is set" has defaults $u.socket ListenStream=
 done
+for u in libvirtd libvirtd-ro libvirtd-tcp libvirtd-tls; do
+    check "defaults: $u@.service gets MemoryMax=1024M (connection_memory_limit)" \
+        has defaults "$u@.service" MemoryMax=1024M
+    check "defaults: $u@.service gets TasksMax=16 (connection_tasks_limit)" \
+        has defaults "$u@.service" TasksMax=16
+done
 check "nothing in the early and late directories" \
     bash -c "[ -z \"\$(find '$IT_DIR/defaults/early' '$IT_DIR/defaults/late' -mindepth 1)\" ]"
 
@@ -51,6 +58,8 @@ tcp_port = "26509"
 tls_port = "26514"
 max_clients = 42
 max_queued_clients = 17
+connection_memory_limit = 512
+connection_tasks_limit = 8
 CONF
 check "a full libvirtd.conf is turned into drop-ins" gen custom "$IT_DIR/custom.conf"
 check "custom: rw socket path" has custom libvirtd.socket "ListenStream=$IT_DIR/run/libvirt-sock"
@@ -62,6 +71,12 @@ check "custom: tcp address and port" has custom libvirtd-tcp.socket ListenStream
 check "custom: tls address and port" has custom libvirtd-tls.socket ListenStream=127.0.0.1:26514
 check "custom: max_clients is MaxConnections" has custom libvirtd-tcp.socket MaxConnections=42
 check "custom: max_queued_clients is Backlog" has custom libvirtd.socket Backlog=17
+check "custom: connection_memory_limit is MemoryMax" has custom libvirtd-tcp@.service MemoryMax=512M
+check "custom: connection_tasks_limit is TasksMax" has custom libvirtd-tls@.service TasksMax=8
+printf 'connection_memory_limit = 0\nconnection_tasks_limit = 0\n' >"$IT_DIR/nolimit.conf"
+gen nolimit "$IT_DIR/nolimit.conf"
+check "connection_memory_limit = 0 is MemoryMax=infinity" has nolimit libvirtd@.service MemoryMax=infinity
+check "connection_tasks_limit = 0 is TasksMax=infinity" has nolimit libvirtd-ro@.service TasksMax=infinity
 
 # 3. IPv6 and host names.
 printf 'listen_addr = "::1"\n' >"$IT_DIR/v6.conf"
@@ -89,11 +104,12 @@ if command -v systemd-analyze >/dev/null 2>&1; then
     U=$IT_DIR/custom/normal
     for f in "$SOURCE_ROOT"/units/*.in; do
         sed -e "s|@SBINDIR@|$(dirname "$LIBVIRTD")|g" -e 's|@RUNSTATEDIR@|/run|g' \
+            -e "s|@TLS_LIBVIRTD@|$(basename "$(tls_libvirtd)")|g" \
             -e 's|@DOCDIR@|/usr/share/doc/libvirt-remote|g' "$f" >"$U/$(basename "$f" .in)"
     done
     verify_clean() {
         local out
-        out=$(cd "$U" && systemd-analyze verify "$U"/*.socket 2>&1)
+        out=$(cd "$U" && systemd-analyze verify "$U"/*.socket "$U"/*@.service 2>&1)
         [ $? -eq 0 ] && [ -z "$out" ] || { printf '%s\n' "$out"; return 1; }
     }
     check "units with the generated drop-ins verify clean" verify_clean

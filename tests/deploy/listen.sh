@@ -56,6 +56,17 @@ check "connections are logged with their peers" \
 check "each connection was served by a different process" \
     bash -c "[ \$(grep 'connected on' '$IT_DIR/fg.log' | sed 's/^libvirtd\[\([0-9]*\)\].*/\1/' | sort -u | wc -l) -ge 3 ]"
 
+# Each connection's child carries connection_memory_limit and
+# connection_tasks_limit (the defaults here) as RLIMIT_AS and RLIMIT_NPROC.
+expect_limits "a --listen connection has the default limits (1024 MiB, 16 tasks)" 1024 16 \
+    unix "$RUN/libvirt-sock"
+expect_limits "and over tcp" 1024 16 tcp "127.0.0.1:$PORT"
+
+# A client's URI cannot forge log lines, on either unix socket.
+forge_open unix "$RUN/libvirt-sock"
+forge_open unix "$RUN/libvirt-sock-ro"
+forge_checks "--listen" "$IT_DIR/fg.log"
+
 # max_clients = 2: a third connection waits until one of two ends.
 VIRSH=virsh
 hold() { vsh "$1" "event --all --loop --timeout $2" >/dev/null 2>&1; }
@@ -169,6 +180,73 @@ else
     echo "note: certtool missing, listen_tls not tested"
 fi
 
+# Out of file descriptors. Each run's log is capped (a daemon that logs
+# every failed accept() would fill the disk) and every wait is bounded.
+# children PID: the daemon's children, from /proc.
+children() { cat "/proc/$1/task/$1/children" 2>/dev/null; }
+# cpu_ticks PIDS...: their utime + stime, in clock ticks.
+cpu_ticks() {
+    local p t=0
+    for p in "$@"; do
+        t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)))
+    done
+    echo "$t"
+}
+FCONF=$IT_DIR/fd.conf
+printf 'unix_sock_dir = "%s"\nlisten_tls = 0\nlog_level = 2\n' "$IT_DIR/fdrun" >"$FCONF"
+printf 'connection_memory_limit = 256\nconnection_tasks_limit = 4\n' >>"$FCONF"
+FRW="test+unix:///default?socket=$IT_DIR/fdrun/libvirt-sock"
+
+# (i) Started with 8 fds, each idle child keeps a spare one, gives it up
+# when accept() finds no free fd, and serves the connection.
+bash -c 'ulimit -n 8 && exec "$@" 3>&- 4>&- 5>&- 6>&- 7>&-' - "$LIBVIRTD" --listen -f "$FCONF" \
+    </dev/null > >(stdbuf -o0 head -c 2000000 >"$IT_DIR/fd8.log") 2>&1 &
+F=$!
+IT_PIDS+=("$F")
+it_wait_socket "$IT_DIR/fdrun/libvirt-sock-ro" "$F" || { cat "$IT_DIR/fd8.log"; exit 1; }
+VSH_TIMEOUT=10 expect_output "--listen under ulimit -n 8 serves virsh list on the rw socket" \
+    " test " vsh "$FRW" 'list --all'
+it_stop "$F"
+
+# (ii) An idle child whose fd limit drops below what it holds: a
+# connection waits, but the child neither spins nor floods the log; once
+# the limit is back the waiting client is served.
+if command -v prlimit >/dev/null 2>&1; then
+    "$LIBVIRTD" --listen -f "$FCONF" </dev/null > >(stdbuf -o0 head -c 2000000 >"$IT_DIR/fdlow.log") 2>&1 &
+    F=$!
+    IT_PIDS+=("$F")
+    it_wait_socket "$IT_DIR/fdrun/libvirt-sock-ro" "$F" || { cat "$IT_DIR/fdlow.log"; exit 1; }
+    for ((i = 0; i < 50; i++)); do
+        [ "$(children "$F" | wc -w)" -ge 4 ] && break
+        sleep 0.1
+    done
+    kids=$(children "$F")
+    nofile=$(prlimit --pid "$F" --nofile --noheadings --output SOFT,HARD | awk '{print $1 ":" $2}')
+    for k in $kids; do prlimit --pid "$k" --nofile=3:"${nofile#*:}" 2>/dev/null; done
+    t0=$(cpu_ticks $kids)
+    VSH_TIMEOUT=20 vsh "$FRW" 'list --all' >"$IT_DIR/fdlow.out" 2>&1 &
+    C=$!
+    sleep 2
+    fails=$(grep -c 'accept on' "$IT_DIR/fdlow.log")
+    check "an idle child out of fds logs a handful of accept failures in 2 s, not one per try (got $fails)" \
+        test "$fails" -ge 1 -a "$fails" -le 5
+    ticks=$(($(cpu_ticks $kids) - t0))
+    check "and the idle children do not spin (CPU $ticks ticks in 2 s)" \
+        test "$ticks" -le $((2 * $(getconf CLK_TCK) / 10))
+    check "the client waits meanwhile" kill -0 "$C"
+    for k in $kids; do prlimit --pid "$k" --nofile="$nofile" 2>/dev/null; done
+    for ((i = 0; i < 50; i++)); do kill -0 "$C" 2>/dev/null || break; sleep 0.1; done
+    wait "$C"
+    expect_output "once the fd limit is back the waiting client is served" " test " \
+        cat "$IT_DIR/fdlow.out"
+    kill "$C" 2>/dev/null
+    expect_limits "a --listen connection has the configured limits (256 MiB, 4 tasks)" 256 4 \
+        unix "$IT_DIR/fdrun/libvirt-sock-ro"
+    it_stop "$F"
+else
+    echo "note: prlimit missing, an idle child out of fds not tested"
+fi
+
 # Nothing starts on a bad configuration.
 bad() {
     local name=$1 text=$2 want=$3 out rc
@@ -196,6 +274,8 @@ if [ -f "${PKI:-}/server-ok/cacert.pem" ]; then
     bad tls-missing-key "unix_sock_dir = \"$IT_DIR/badrun\"\nlisten_tls = 1\nca_file = \"$PKI/server-ok/cacert.pem\"\ncert_file = \"$PKI/server-ok/servercert.pem\"\nkey_file = \"$IT_DIR/no-such/serverkey.pem\"\n" \
         "Cannot read private key '$IT_DIR/no-such/serverkey.pem': No such file or directory"
 fi
+bad log-file-unopenable "unix_sock_dir = \"$IT_DIR/badrun\"\nlisten_tls = 0\n# the log\n\nlog_outputs = \"1:file:$IT_DIR/nonexistent/dir/x.log\"\n" \
+    "$IT_DIR/log-file-unopenable.conf:5: log_outputs: cannot open log file $IT_DIR/nonexistent/dir/x.log: No such file or directory"
 bad tcp-needs-auth-none "unix_sock_dir = \"$IT_DIR/badrun\"\nlisten_tls = 0\nlisten_tcp = 1\n" \
     'auth_tcp = "sasl" is not supported'
 out=$("$LIBVIRTD" --listen -f "$IT_DIR/missing-file.conf" 2>&1)

@@ -81,6 +81,18 @@ check "the connection was served by our libvirtd through our helper" \
 check "read-only was passed on" grep -q "connected on unix-ro (read-only)" "$D/libvirtd.log"
 check "no netcat was involved" bash -c "! grep -q ' nc ' '$D/sshd.log'"
 
+# A --stdio connection's process carries connection_memory_limit and
+# connection_tasks_limit as RLIMIT_AS and RLIMIT_NPROC: libvirtd --stdio
+# with no key set, and as virt-ssh-helper execs it with the keys set.
+: >"$D/empty.conf"
+LIBVIRTD_CONFIG=$D/empty.conf expect_limits \
+    "a --stdio connection has the default limits (1024 MiB, 16 tasks)" 1024 16 \
+    stdio "$LIBVIRTD" --stdio
+printf 'connection_memory_limit = 384\nconnection_tasks_limit = 6\n' >"$D/limits.conf"
+LIBVIRTD_CONFIG=$D/limits.conf expect_limits \
+    "a --stdio connection through virt-ssh-helper has the configured limits (384 MiB, 6 tasks)" \
+    384 6 stdio "$SSH_HELPER" test:///default
+
 # The helper on its own: usage errors and a bad URI.
 expect_output "virt-ssh-helper without a URI prints usage" "Usage: virt-ssh-helper" "$SSH_HELPER"
 expect_output "virt-ssh-helper rejects what is not a URI" "is not a libvirt URI" "$SSH_HELPER" nonsense

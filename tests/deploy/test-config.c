@@ -60,6 +60,9 @@ static void defaults_are_libvirts(void)
     CHECK(c.keepalive_interval == 5 && c.keepalive_count == 5, "keepalive");
     CHECK(c.message_timeout == 60, "message_timeout default");
     CHECK(c.spin_wait_us == 50, "spin_wait_us default");
+    CHECK(c.connection_memory_limit == 1024 && c.connection_tasks_limit == 16,
+          "connection limits %d MiB, %d tasks", c.connection_memory_limit,
+          c.connection_tasks_limit);
     CHECK(c.log_level == 3 && !c.log_outputs && !c.log_filters, "logging");
     CHECK(warnings[0] == '\0', "no warnings, got: %s", warnings);
     config_free(&c);
@@ -98,6 +101,8 @@ static void every_key_is_read(void)
         "keepalive_count = 0\n"
         "message_timeout = 0\n"
         "spin_wait_us = 0\n"
+        "connection_memory_limit = 512\n"
+        "connection_tasks_limit = 0\n"
         "log_level = 1\n"
         "log_filters = \"1:dispatch 3:session\"\n"
         "log_outputs = \"3:stderr 1:file:/tmp/x.log 2:syslog:libvirtd 3:journald\"\n"
@@ -134,6 +139,8 @@ static void every_key_is_read(void)
     CHECK(c.keepalive_interval == -1 && c.keepalive_count == 0, "keepalive");
     CHECK(c.message_timeout == 0, "message_timeout");
     CHECK(c.spin_wait_us == 0, "spin_wait_us");
+    CHECK(c.connection_memory_limit == 512 && c.connection_tasks_limit == 0,
+          "connection limits %d %d", c.connection_memory_limit, c.connection_tasks_limit);
     CHECK(c.log_level == 1 && strcmp(c.log_filters, "1:dispatch 3:session") == 0 &&
               strncmp(c.log_outputs, "3:stderr", 8) == 0,
           "logging");
@@ -189,6 +196,12 @@ static void unknown_and_ignored_keys_warn_with_line(void)
           warnings);
     CHECK(strstr(warnings, "test.conf:5: max_clients is set again"), "duplicate: %s", warnings);
     CHECK(c.max_clients == 4, "the last value wins: %d", c.max_clients);
+    CHECK(config_key_line(&c, "max_clients") == 5, "max_clients was last set at line %d",
+          config_key_line(&c, "max_clients"));
+    CHECK(config_key_line(&c, "max_workers") == 4, "an ignored key's line: %d",
+          config_key_line(&c, "max_workers"));
+    CHECK(config_key_line(&c, "log_outputs") == 0, "a key left at its default has line 0");
+    CHECK(config_key_line(&c, "no_such_key") == 0, "an unknown key has line 0");
     config_free(&c);
 }
 
@@ -214,6 +227,12 @@ static void bad_values_are_rejected_with_line(void)
         {"keepalive_interval = -5\n", "between -1 and", 1},
         {"log_level = 5\n", "log_level must be between 1 and 4", 1},
         {"spin_wait_us = -1\n", "spin_wait_us must be between 0 and 1000000", 1},
+        {"\nconnection_memory_limit = 16\n",
+         "connection_memory_limit must be 0 (no limit) or between 128 and", 2},
+        {"connection_memory_limit = -1\n", "connection_memory_limit must be 0 (no limit)", 1},
+        {"connection_memory_limit = \"1G\"\n", "connection_memory_limit must be a number", 1},
+        {"connection_tasks_limit = 100000\n",
+         "connection_tasks_limit must be 0 (no limit) or between 1 and 65536", 1},
         {"log_outputs = \"9:stderr\"\n", "level 1-4", 1},
         {"log_outputs = \"3:nowhere\"\n", "expected stderr, journald", 1},
         {"log_outputs = \"3:file:relative.log\"\n", "expected stderr, journald", 1},
@@ -293,6 +312,48 @@ static void files_missing_and_present(void)
     config_free(&c);
 }
 
+/* Writes `size` bytes of comment lines, then `tail`, to a new temporary
+ * file whose name goes into path (a mkstemp template). Returns 0 or -1. */
+static int write_big_file(char *path, size_t size, const char *tail)
+{
+    static char line[1024];
+    FILE *f;
+    int fd = mkstemp(path);
+
+    if (fd < 0 || !(f = fdopen(fd, "w")))
+        return -1;
+    memset(line, ' ', sizeof(line));
+    line[0] = '#';
+    line[sizeof(line) - 1] = '\n';
+    for (size_t n = 0; n + sizeof(line) <= size; n += sizeof(line))
+        fwrite(line, 1, sizeof(line), f);
+    fputs(tail, f);
+    return fclose(f) == 0 ? 0 : -1;
+}
+
+/* libvirt reads a libvirtd.conf of up to 10 MiB; so do we, and no more. */
+static void large_files_up_to_10_mib(void)
+{
+    char path[] = "/tmp/test-config-XXXXXX";
+    struct config c;
+    char err[512];
+
+    config_init(&c);
+    CHECK(write_big_file(path, 2 * 1024 * 1024, "max_clients = 33\n") == 0, "write 2 MiB");
+    CHECK(config_load(&c, path, true, NULL, NULL, err, sizeof(err)) == 0 && c.max_clients == 33,
+          "a 2 MiB file (comments, then a key) loads: '%s', max_clients %d", err,
+          c.max_clients);
+    unlink(path);
+    strcpy(path, "/tmp/test-config-XXXXXX");
+    CHECK(write_big_file(path, 11 * 1024 * 1024, "max_clients = 44\n") == 0, "write 11 MiB");
+    CHECK(config_load(&c, path, true, NULL, NULL, err, sizeof(err)) == -1 &&
+              strstr(err, path) && strstr(err, ": larger than 10485760 bytes") &&
+              c.max_clients == 33,
+          "an 11 MiB file is refused, naming it and the limit: '%s'", err);
+    unlink(path);
+    config_free(&c);
+}
+
 static void sample_config_parses_to_defaults(const char *sample)
 {
     struct config c, d;
@@ -322,6 +383,7 @@ int main(int argc, char **argv)
     bad_values_are_rejected_with_line();
     a_bad_file_changes_nothing();
     files_missing_and_present();
+    large_files_up_to_10_mib();
     sample_config_parses_to_defaults(argc > 1 ? argv[1] : NULL);
     printf("test-config: %d/%d checks passed\n", checks - failures, checks);
     return failures ? 1 : 0;

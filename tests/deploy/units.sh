@@ -47,6 +47,8 @@ for s in "${SOCKETS[@]}"; do
         unit_has "$s@.service" "KillMode=process"
     check "$s@.service has NoNewPrivileges and ProtectSystem" \
         bash -c "grep -qx NoNewPrivileges=yes '$U/$s@.service' && grep -q ^ProtectSystem= '$U/$s@.service'"
+    check "$s@.service bounds each connection (MemoryMax=1024M, TasksMax=16)" \
+        bash -c "grep -qx MemoryMax=1024M '$U/$s@.service' && grep -qx TasksMax=16 '$U/$s@.service'"
 done
 for s in libvirtd-tcp libvirtd-tls; do
     check "$s.socket binds before its address exists (FreeBind=yes)" unit_has "$s.socket" "FreeBind=yes"
@@ -66,6 +68,7 @@ listen_addr = "127.0.0.1"
 tcp_port = "$PORT_TCP"
 tls_port = "$PORT_TLS"
 auth_tcp = "none"
+log_level = 2
 CONF
 HAVE_PKI=0
 if deploy_pki; then
@@ -110,6 +113,12 @@ for VIRSH in "${CLIENTS[@]}"; do
     expect_output "libvirtd-tcp.socket serves $c" "Domain 'test' destroyed" \
         vsh "$TCP" 'list --all; destroy test'
 done
+
+# A client's URI cannot forge log lines, on either unix socket.
+forge_open unix "$IT_DIR/run/libvirt-sock"
+forge_open unix "$IT_DIR/run/libvirt-sock-ro"
+forge_checks "libvirtd.socket" "$IT_DIR/libvirtd.log"
+forge_checks "libvirtd-ro.socket" "$IT_DIR/libvirtd-ro.log"
 
 # Each connection is logged at open and close with the peer's identity.
 check "unix connections logged with uid, gid and pid" \
@@ -163,6 +172,41 @@ all_exited_0() {
 for s in libvirtd libvirtd-ro libvirtd-tcp; do
     check "every $s@ instance exited 0" all_exited_0 "$IT_DIR/$s.log"
 done
+
+# Each activated connection's process carries connection_memory_limit and
+# connection_tasks_limit as its RLIMIT_AS and RLIMIT_NPROC: the defaults
+# here, and the configured values on a socket whose file sets them.
+expect_limits "a libvirtd@ connection has the default limits (1024 MiB, 16 tasks)" 1024 16 \
+    unix "$IT_DIR/run/libvirt-sock"
+expect_limits "a libvirtd-ro@ connection has the default limits" 1024 16 \
+    unix "$IT_DIR/run/libvirt-sock-ro"
+expect_limits "a libvirtd-tcp@ connection has the default limits" 1024 16 tcp "127.0.0.1:$PORT_TCP"
+MCONF=$IT_DIR/limits.conf
+{ cat "$CONF"; printf 'connection_memory_limit = 512\nconnection_tasks_limit = 8\n'; } >"$MCONF"
+# shellcheck disable=SC2046
+systemd-socket-activate --accept -E LIBVIRTD_CONFIG="$MCONF" -l "$IT_DIR/limits-sock" \
+    $(exec_line libvirtd-ro) </dev/null >"$IT_DIR/limits.log" 2>&1 &
+IT_PIDS+=("$!")
+it_wait_socket "$IT_DIR/limits-sock" "$!" || exit 1
+expect_limits "a connection has the configured limits (512 MiB, 8 tasks)" 512 8 \
+    unix "$IT_DIR/limits-sock"
+
+# A log_outputs file that cannot be opened: the error names the file,
+# the reason and where log_outputs was set; the connection is served with
+# the default output.
+LCONF=$IT_DIR/badlog.conf
+{ cat "$CONF"; echo "log_outputs = \"1:file:$IT_DIR/nonexistent/dir/x.log\""; } >"$LCONF"
+lline=$(wc -l <"$LCONF")
+# shellcheck disable=SC2046
+systemd-socket-activate --accept -E LIBVIRTD_CONFIG="$LCONF" -l "$IT_DIR/badlog-sock" \
+    $(exec_line libvirtd) </dev/null >"$IT_DIR/badlog.log" 2>&1 &
+IT_PIDS+=("$!")
+it_wait_socket "$IT_DIR/badlog-sock" "$!" || exit 1
+expect_output "a log file that cannot be opened does not stop an activated connection" " test " \
+    vsh "test+unix:///default?socket=$IT_DIR/badlog-sock" 'list --all'
+expect_output "and is reported with file:line, path and reason" \
+    "$LCONF:$lline: log_outputs: cannot open log file $IT_DIR/nonexistent/dir/x.log: No such file or directory" \
+    cat "$IT_DIR/badlog.log"
 
 # A socket that is not where libvirtd.conf says: the daemon warns.
 activate libvirtd "$IT_DIR/elsewhere-sock" || exit 1

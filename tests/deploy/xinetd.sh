@@ -19,7 +19,10 @@ PORT_TLS=$(free_port)
 CONF=$IT_DIR/libvirtd.conf
 cat >"$CONF" <<CONF
 auth_tcp = "none"
+log_level = 2
 log_outputs = "2:file:$IT_DIR/libvirtd.log"
+connection_memory_limit = 768
+connection_tasks_limit = 12
 CONF
 HAVE_PKI=0
 if deploy_pki; then
@@ -75,6 +78,14 @@ for VIRSH in "${CLIENTS[@]}"; do
         vsh "$TCP" 'list --all; destroy test'
     expect_output "each xinetd connection is a fresh process ($c)" "running" vsh "$TCP" 'domstate test'
 done
+# Each connection's process carries connection_memory_limit and
+# connection_tasks_limit as its RLIMIT_AS and RLIMIT_NPROC.
+expect_limits "an xinetd connection has the configured limits (768 MiB, 12 tasks)" 768 12 \
+    tcp "127.0.0.1:$PORT_TCP"
+
+# A client's URI cannot forge lines in a log_outputs file either.
+forge_open tcp "127.0.0.1:$PORT_TCP"
+forge_checks "xinetd, file output" "$IT_DIR/libvirtd.log"
 sleep 0.5
 check "xinetd connections are logged with the peer address" \
     grep -q "client 127.0.0.1:[0-9]* connected on tcp" "$IT_DIR/libvirtd.log"

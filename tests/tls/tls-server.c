@@ -57,6 +57,7 @@ int main(int argc, char **argv)
         {"port", required_argument, NULL, 'P'},    {NULL, 0, NULL, 0},
     };
     const char *dns[MAX_DN + 1] = {NULL};
+    char logerr[256];
     struct tls_options opt = {0};
     struct tls_peer peer = {0};
     struct tls_context *ctx;
@@ -101,7 +102,7 @@ int main(int argc, char **argv)
     }
     if (ndn > 0)
         opt.allowed_dn = dns;
-    log_init(LOG_DEFAULT_STDERR, LOG_LEVEL_WARN, "3:stderr", NULL);
+    log_init(LOG_DEFAULT_STDERR, LOG_LEVEL_WARN, "3:stderr", NULL, logerr, sizeof(logerr));
 
     ctx = tls_context_new(true, &opt);
     if (!ctx) {
