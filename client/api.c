@@ -5,23 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api.h"
 #include "channel.h"
-#include "conn.h"
-#include "error.h"
-#include "wire.h"
 
-#define CHECK_WRITE(conn, fail)                                                          \
-    do {                                                                                 \
-        if ((conn)->flags & VIR_CONNECT_RO) {                                            \
-            error_report(ERR_OPERATION_DENIED, VIR_FROM_DOMAIN,                          \
-                         "read only access prevents %s", __func__);                      \
-            api_fail(conn);                                                              \
-            return fail;                                                                 \
-        }                                                                                \
-    } while (0)
-
-/* One RPC; on failure publishes the error and returns -1. */
-static int rpc(virConnectPtr conn, int proc, xdrproc_t af, const void *a, xdrproc_t rf, void *r)
+int rpc(virConnectPtr conn, int proc, xdrproc_t af, const void *a, xdrproc_t rf, void *r)
 {
     if (conn_call(conn, proc, af, a, rf, r) < 0) {
         api_fail(conn);
@@ -30,9 +17,7 @@ static int rpc(virConnectPtr conn, int proc, xdrproc_t af, const void *a, xdrpro
     return 0;
 }
 
-#define XA(t) (xdrproc_t) xdr_##t
-
-static remote_nonnull_domain wire_dom(virDomainPtr dom)
+remote_nonnull_domain wire_dom(virDomainPtr dom)
 {
     remote_nonnull_domain d;
 
@@ -42,32 +27,15 @@ static remote_nonnull_domain wire_dom(virDomainPtr dom)
     return d;
 }
 
-/* Turns a reply's domain into a handle; frees the reply. */
-static virDomainPtr dom_from_ret(virConnectPtr conn, remote_domain_ret *r)
+virDomainPtr dom_from_ret(virConnectPtr conn, const remote_nonnull_domain *d, xdrproc_t rf,
+                          void *r)
 {
-    virDomainPtr dom = conn_domain_new(conn, r->dom.name, (unsigned char *)r->dom.uuid,
-                                       r->dom.id);
+    virDomainPtr dom = conn_domain_new(conn, d->name, (const unsigned char *)d->uuid, d->id);
 
-    xdr_free(XA(remote_domain_ret), (char *)r);
+    xdr_free(rf, (char *)r);
     if (!dom)
         api_fail(conn);
     return dom;
-}
-
-/* Procedures that take just a domain (or a domain and flags) and return
- * nothing. */
-static int dom_simple(virDomainPtr dom, int proc)
-{
-    remote_domain_args a = {wire_dom(dom)};
-
-    return rpc(dom->conn, proc, XA(remote_domain_args), &a, NULL, NULL);
-}
-
-static int dom_flags(virDomainPtr dom, int proc, unsigned int flags)
-{
-    remote_domain_flags_args a = {wire_dom(dom), flags};
-
-    return rpc(dom->conn, proc, XA(remote_domain_flags_args), &a, NULL, NULL);
 }
 
 /* Host */
@@ -143,13 +111,6 @@ static char *string_call(virConnectPtr conn, int proc, xdrproc_t af, const void 
     return s;
 }
 
-char *virConnectGetHostname(virConnectPtr conn)
-{
-    CHECK_CONN(conn, NULL);
-    return string_call(conn, REMOTE_PROC_CONNECT_GET_HOSTNAME, NULL, NULL,
-                       XA(remote_connect_get_hostname_ret));
-}
-
 char *virConnectGetURI(virConnectPtr conn)
 {
     char *s;
@@ -161,36 +122,6 @@ char *virConnectGetURI(virConnectPtr conn)
         api_fail(conn);
     }
     return s;
-}
-
-char *virConnectGetCapabilities(virConnectPtr conn)
-{
-    CHECK_CONN(conn, NULL);
-    return string_call(conn, REMOTE_PROC_CONNECT_GET_CAPABILITIES, NULL, NULL,
-                       XA(remote_connect_get_capabilities_ret));
-}
-
-char *virConnectGetSysinfo(virConnectPtr conn, unsigned int flags)
-{
-    remote_connect_get_sysinfo_args a = {flags};
-
-    CHECK_CONN(conn, NULL);
-    return string_call(conn, REMOTE_PROC_CONNECT_GET_SYSINFO, XA(remote_connect_get_sysinfo_args),
-                       &a, XA(remote_connect_get_sysinfo_ret));
-}
-
-int virConnectGetMaxVcpus(virConnectPtr conn, const char *type)
-{
-    remote_connect_get_max_vcpus_args a;
-    remote_connect_get_max_vcpus_ret r = {0};
-    char *t = (char *)type;
-
-    CHECK_CONN(conn, -1);
-    a.type = type ? &t : NULL;
-    if (rpc(conn, REMOTE_PROC_CONNECT_GET_MAX_VCPUS, XA(remote_connect_get_max_vcpus_args), &a,
-            XA(remote_connect_get_max_vcpus_ret), &r) < 0)
-        return -1;
-    return r.max_vcpus;
 }
 
 int virConnectIsEncrypted(virConnectPtr conn)
@@ -275,28 +206,6 @@ int virNodeGetSecurityModel(virConnectPtr conn, virSecurityModelPtr secmodel)
 }
 
 /* Domain lists */
-
-int virConnectNumOfDomains(virConnectPtr conn)
-{
-    remote_connect_num_of_domains_ret r = {0};
-
-    CHECK_CONN(conn, -1);
-    if (rpc(conn, REMOTE_PROC_CONNECT_NUM_OF_DOMAINS, NULL, NULL,
-            XA(remote_connect_num_of_domains_ret), &r) < 0)
-        return -1;
-    return r.num;
-}
-
-int virConnectNumOfDefinedDomains(virConnectPtr conn)
-{
-    remote_connect_num_of_defined_domains_ret r = {0};
-
-    CHECK_CONN(conn, -1);
-    if (rpc(conn, REMOTE_PROC_CONNECT_NUM_OF_DEFINED_DOMAINS, NULL, NULL,
-            XA(remote_connect_num_of_defined_domains_ret), &r) < 0)
-        return -1;
-    return r.num;
-}
 
 int virConnectListDomains(virConnectPtr conn, int *ids, int maxids)
 {
@@ -408,7 +317,7 @@ oom:
 virDomainPtr virDomainLookupByID(virConnectPtr conn, int id)
 {
     remote_domain_lookup_by_id_args a = {id};
-    remote_domain_ret r;
+    remote_domain_lookup_by_id_ret r;
 
     CHECK_CONN(conn, NULL);
     if (id < 0) {
@@ -418,39 +327,24 @@ virDomainPtr virDomainLookupByID(virConnectPtr conn, int id)
     }
     memset(&r, 0, sizeof(r));
     if (rpc(conn, REMOTE_PROC_DOMAIN_LOOKUP_BY_ID, XA(remote_domain_lookup_by_id_args), &a,
-            XA(remote_domain_ret), &r) < 0)
+            XA(remote_domain_lookup_by_id_ret), &r) < 0)
         return NULL;
-    return dom_from_ret(conn, &r);
-}
-
-virDomainPtr virDomainLookupByName(virConnectPtr conn, const char *name)
-{
-    remote_domain_lookup_by_name_args a;
-    remote_domain_ret r;
-
-    CHECK_CONN(conn, NULL);
-    CHECK_ARG(conn, name, NULL);
-    a.name = (char *)name;
-    memset(&r, 0, sizeof(r));
-    if (rpc(conn, REMOTE_PROC_DOMAIN_LOOKUP_BY_NAME, XA(remote_domain_lookup_by_name_args), &a,
-            XA(remote_domain_ret), &r) < 0)
-        return NULL;
-    return dom_from_ret(conn, &r);
+    return dom_from_ret(conn, &r.dom, XA(remote_domain_lookup_by_id_ret), &r);
 }
 
 virDomainPtr virDomainLookupByUUID(virConnectPtr conn, const unsigned char *uuid)
 {
     remote_domain_lookup_by_uuid_args a;
-    remote_domain_ret r;
+    remote_domain_lookup_by_uuid_ret r;
 
     CHECK_CONN(conn, NULL);
     CHECK_ARG(conn, uuid, NULL);
     memcpy(a.uuid, uuid, VIR_UUID_BUFLEN);
     memset(&r, 0, sizeof(r));
     if (rpc(conn, REMOTE_PROC_DOMAIN_LOOKUP_BY_UUID, XA(remote_domain_lookup_by_uuid_args), &a,
-            XA(remote_domain_ret), &r) < 0)
+            XA(remote_domain_lookup_by_uuid_ret), &r) < 0)
         return NULL;
-    return dom_from_ret(conn, &r);
+    return dom_from_ret(conn, &r.dom, XA(remote_domain_lookup_by_uuid_ret), &r);
 }
 
 /* libvirt's UUID syntax: 32 hex digits, '-' allowed between bytes,
@@ -497,7 +391,7 @@ virDomainPtr virDomainLookupByUUIDString(virConnectPtr conn, const char *uuidstr
 virDomainPtr virDomainCreateXML(virConnectPtr conn, const char *xmlDesc, unsigned int flags)
 {
     remote_domain_create_xml_args a;
-    remote_domain_ret r;
+    remote_domain_create_xml_ret r;
 
     CHECK_CONN(conn, NULL);
     CHECK_ARG(conn, xmlDesc, NULL);
@@ -506,9 +400,9 @@ virDomainPtr virDomainCreateXML(virConnectPtr conn, const char *xmlDesc, unsigne
     a.flags = flags;
     memset(&r, 0, sizeof(r));
     if (rpc(conn, REMOTE_PROC_DOMAIN_CREATE_XML, XA(remote_domain_create_xml_args), &a,
-            XA(remote_domain_ret), &r) < 0)
+            XA(remote_domain_create_xml_ret), &r) < 0)
         return NULL;
-    return dom_from_ret(conn, &r);
+    return dom_from_ret(conn, &r.dom, XA(remote_domain_create_xml_ret), &r);
 }
 
 virDomainPtr virDomainCreateLinux(virConnectPtr conn, const char *xmlDesc, unsigned int flags)
@@ -516,71 +410,17 @@ virDomainPtr virDomainCreateLinux(virConnectPtr conn, const char *xmlDesc, unsig
     return virDomainCreateXML(conn, xmlDesc, flags);
 }
 
-virDomainPtr virDomainDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags)
-{
-    remote_domain_define_xml_flags_args a;
-    remote_domain_ret r;
-
-    CHECK_CONN(conn, NULL);
-    CHECK_ARG(conn, xml, NULL);
-    CHECK_WRITE(conn, NULL);
-    a.xml = (char *)xml;
-    a.flags = flags;
-    memset(&r, 0, sizeof(r));
-    if (rpc(conn, REMOTE_PROC_DOMAIN_DEFINE_XML_FLAGS, XA(remote_domain_define_xml_flags_args),
-            &a, XA(remote_domain_ret), &r) < 0)
-        return NULL;
-    return dom_from_ret(conn, &r);
-}
-
-virDomainPtr virDomainDefineXML(virConnectPtr conn, const char *xml)
-{
-    remote_domain_define_xml_args a;
-    remote_domain_ret r;
-
-    CHECK_CONN(conn, NULL);
-    CHECK_ARG(conn, xml, NULL);
-    CHECK_WRITE(conn, NULL);
-    a.xml = (char *)xml;
-    memset(&r, 0, sizeof(r));
-    if (rpc(conn, REMOTE_PROC_DOMAIN_DEFINE_XML, XA(remote_domain_define_xml_args), &a,
-            XA(remote_domain_ret), &r) < 0)
-        return NULL;
-    return dom_from_ret(conn, &r);
-}
-
 /* Lifecycle */
-
-#define DOM_WRITE_SIMPLE(fn, proc)                                                       \
-    int fn(virDomainPtr domain)                                                          \
-    {                                                                                    \
-        CHECK_DOM(domain, -1);                                                           \
-        CHECK_WRITE(domain->conn, -1);                                                   \
-        return dom_simple(domain, proc);                                                 \
-    }
-
-#define DOM_WRITE_FLAGS(fn, proc)                                                        \
-    int fn(virDomainPtr domain, unsigned int flags)                                      \
-    {                                                                                    \
-        CHECK_DOM(domain, -1);                                                           \
-        CHECK_WRITE(domain->conn, -1);                                                   \
-        return dom_flags(domain, proc, flags);                                           \
-    }
-
-DOM_WRITE_SIMPLE(virDomainUndefine, REMOTE_PROC_DOMAIN_UNDEFINE)
-DOM_WRITE_FLAGS(virDomainUndefineFlags, REMOTE_PROC_DOMAIN_UNDEFINE_FLAGS)
-DOM_WRITE_SIMPLE(virDomainSuspend, REMOTE_PROC_DOMAIN_SUSPEND)
-DOM_WRITE_SIMPLE(virDomainResume, REMOTE_PROC_DOMAIN_RESUME)
-DOM_WRITE_SIMPLE(virDomainShutdown, REMOTE_PROC_DOMAIN_SHUTDOWN)
-DOM_WRITE_FLAGS(virDomainShutdownFlags, REMOTE_PROC_DOMAIN_SHUTDOWN_FLAGS)
-DOM_WRITE_FLAGS(virDomainReboot, REMOTE_PROC_DOMAIN_REBOOT)
-DOM_WRITE_FLAGS(virDomainDestroyFlags, REMOTE_PROC_DOMAIN_DESTROY_FLAGS)
 
 int virDomainDestroy(virDomainPtr domain)
 {
+    remote_domain_destroy_args a;
+
     CHECK_DOM(domain, -1);
     CHECK_WRITE(domain->conn, -1);
-    if (dom_simple(domain, REMOTE_PROC_DOMAIN_DESTROY) < 0)
+    a.dom = wire_dom(domain);
+    if (rpc(domain->conn, REMOTE_PROC_DOMAIN_DESTROY, XA(remote_domain_destroy_args), &a, NULL,
+            NULL) < 0)
         return -1;
     /* As in libvirt: a destroyed domain has no id any more. */
     domain->id = -1;
@@ -589,39 +429,43 @@ int virDomainDestroy(virDomainPtr domain)
 
 int virDomainCreateWithFlags(virDomainPtr domain, unsigned int flags)
 {
-    remote_domain_flags_args a;
-    remote_domain_ret r;
+    remote_domain_create_with_flags_args a;
+    remote_domain_create_with_flags_ret r;
 
     CHECK_DOM(domain, -1);
     CHECK_WRITE(domain->conn, -1);
     a.dom = wire_dom(domain);
     a.flags = flags;
     memset(&r, 0, sizeof(r));
-    if (rpc(domain->conn, REMOTE_PROC_DOMAIN_CREATE_WITH_FLAGS, XA(remote_domain_flags_args), &a,
-            XA(remote_domain_ret), &r) < 0)
+    if (rpc(domain->conn, REMOTE_PROC_DOMAIN_CREATE_WITH_FLAGS,
+            XA(remote_domain_create_with_flags_args), &a, XA(remote_domain_create_with_flags_ret),
+            &r) < 0)
         return -1;
     domain->id = r.dom.id;
-    xdr_free(XA(remote_domain_ret), (char *)&r);
+    xdr_free(XA(remote_domain_create_with_flags_ret), (char *)&r);
     return 0;
 }
 
 int virDomainCreate(virDomainPtr domain)
 {
+    remote_domain_create_args a;
     remote_domain_lookup_by_uuid_args la;
-    remote_domain_ret r;
+    remote_domain_lookup_by_uuid_ret r;
 
     CHECK_DOM(domain, -1);
     CHECK_WRITE(domain->conn, -1);
-    if (dom_simple(domain, REMOTE_PROC_DOMAIN_CREATE) < 0)
+    a.dom = wire_dom(domain);
+    if (rpc(domain->conn, REMOTE_PROC_DOMAIN_CREATE, XA(remote_domain_create_args), &a, NULL,
+            NULL) < 0)
         return -1;
     /* DOMAIN_CREATE does not return the new id; libvirt looks it up. */
     memcpy(la.uuid, domain->uuid, VIR_UUID_BUFLEN);
     memset(&r, 0, sizeof(r));
     if (rpc(domain->conn, REMOTE_PROC_DOMAIN_LOOKUP_BY_UUID, XA(remote_domain_lookup_by_uuid_args),
-            &la, XA(remote_domain_ret), &r) < 0)
+            &la, XA(remote_domain_lookup_by_uuid_ret), &r) < 0)
         return -1;
     domain->id = r.dom.id;
-    xdr_free(XA(remote_domain_ret), (char *)&r);
+    xdr_free(XA(remote_domain_lookup_by_uuid_ret), (char *)&r);
     return 0;
 }
 
@@ -688,19 +532,9 @@ int virDomainGetUUIDString(virDomainPtr domain, char *buf)
 
 /* Queries */
 
-char *virDomainGetOSType(virDomainPtr domain)
-{
-    remote_domain_args a;
-
-    CHECK_DOM(domain, NULL);
-    a.dom = wire_dom(domain);
-    return string_call(domain->conn, REMOTE_PROC_DOMAIN_GET_OS_TYPE, XA(remote_domain_args), &a,
-                       XA(remote_domain_get_os_type_ret));
-}
-
 char *virDomainGetXMLDesc(virDomainPtr domain, unsigned int flags)
 {
-    remote_domain_flags_args a;
+    remote_domain_get_xml_desc_args a;
 
     CHECK_DOM(domain, NULL);
     if ((domain->conn->flags & VIR_CONNECT_RO) && (flags & VIR_DOMAIN_XML_SECURE)) {
@@ -711,20 +545,20 @@ char *virDomainGetXMLDesc(virDomainPtr domain, unsigned int flags)
     }
     a.dom = wire_dom(domain);
     a.flags = flags;
-    return string_call(domain->conn, REMOTE_PROC_DOMAIN_GET_XML_DESC, XA(remote_domain_flags_args),
-                       &a, XA(remote_domain_get_xml_desc_ret));
+    return string_call(domain->conn, REMOTE_PROC_DOMAIN_GET_XML_DESC,
+                       XA(remote_domain_get_xml_desc_args), &a, XA(remote_domain_get_xml_desc_ret));
 }
 
 int virDomainGetInfo(virDomainPtr domain, virDomainInfoPtr info)
 {
-    remote_domain_args a;
+    remote_domain_get_info_args a;
     remote_domain_get_info_ret r;
 
     CHECK_DOM(domain, -1);
     CHECK_ARG(domain->conn, info, -1);
     a.dom = wire_dom(domain);
     memset(&r, 0, sizeof(r));
-    if (rpc(domain->conn, REMOTE_PROC_DOMAIN_GET_INFO, XA(remote_domain_args), &a,
+    if (rpc(domain->conn, REMOTE_PROC_DOMAIN_GET_INFO, XA(remote_domain_get_info_args), &a,
             XA(remote_domain_get_info_ret), &r) < 0)
         return -1;
     memset(info, 0, sizeof(*info));
@@ -738,14 +572,14 @@ int virDomainGetInfo(virDomainPtr domain, virDomainInfoPtr info)
 
 int virDomainGetState(virDomainPtr domain, int *state, int *reason, unsigned int flags)
 {
-    remote_domain_flags_args a;
+    remote_domain_get_state_args a;
     remote_domain_get_state_ret r = {0};
 
     CHECK_DOM(domain, -1);
     CHECK_ARG(domain->conn, state, -1);
     a.dom = wire_dom(domain);
     a.flags = flags;
-    if (rpc(domain->conn, REMOTE_PROC_DOMAIN_GET_STATE, XA(remote_domain_flags_args), &a,
+    if (rpc(domain->conn, REMOTE_PROC_DOMAIN_GET_STATE, XA(remote_domain_get_state_args), &a,
             XA(remote_domain_get_state_ret), &r) < 0)
         return -1;
     *state = r.state;
@@ -754,22 +588,10 @@ int virDomainGetState(virDomainPtr domain, int *state, int *reason, unsigned int
     return 0;
 }
 
-unsigned long virDomainGetMaxMemory(virDomainPtr domain)
-{
-    remote_domain_args a;
-    remote_domain_get_max_memory_ret r = {0};
-
-    CHECK_DOM(domain, 0);
-    a.dom = wire_dom(domain);
-    if (rpc(domain->conn, REMOTE_PROC_DOMAIN_GET_MAX_MEMORY, XA(remote_domain_args), &a,
-            XA(remote_domain_get_max_memory_ret), &r) < 0)
-        return 0;
-    return (unsigned long)r.memory;
-}
-
+/* SET_MEMORY and SET_MAX_MEMORY carry the same domain and size. */
 static int set_memory(virDomainPtr domain, int proc, unsigned long memory)
 {
-    remote_domain_memory_args a;
+    remote_domain_set_memory_args a;
 
     if (memory == 0) {
         error_report(ERR_INVALID_ARG, VIR_FROM_DOMAIN, "%s",
@@ -779,7 +601,7 @@ static int set_memory(virDomainPtr domain, int proc, unsigned long memory)
     }
     a.dom = wire_dom(domain);
     a.memory = memory;
-    return rpc(domain->conn, proc, XA(remote_domain_memory_args), &a, NULL, NULL);
+    return rpc(domain->conn, proc, XA(remote_domain_set_memory_args), &a, NULL, NULL);
 }
 
 int virDomainSetMaxMemory(virDomainPtr domain, unsigned long memory)
@@ -794,19 +616,6 @@ int virDomainSetMemory(virDomainPtr domain, unsigned long memory)
     CHECK_DOM(domain, -1);
     CHECK_WRITE(domain->conn, -1);
     return set_memory(domain, REMOTE_PROC_DOMAIN_SET_MEMORY, memory);
-}
-
-int virDomainSetMemoryFlags(virDomainPtr domain, unsigned long memory, unsigned int flags)
-{
-    remote_domain_set_memory_flags_args a;
-
-    CHECK_DOM(domain, -1);
-    CHECK_WRITE(domain->conn, -1);
-    a.dom = wire_dom(domain);
-    a.memory = memory;
-    a.flags = flags;
-    return rpc(domain->conn, REMOTE_PROC_DOMAIN_SET_MEMORY_FLAGS,
-               XA(remote_domain_set_memory_flags_args), &a, NULL, NULL);
 }
 
 int virDomainSetVcpus(virDomainPtr domain, unsigned int nvcpus)
@@ -826,28 +635,15 @@ int virDomainSetVcpus(virDomainPtr domain, unsigned int nvcpus)
                NULL, NULL);
 }
 
-int virDomainSetVcpusFlags(virDomainPtr domain, unsigned int nvcpus, unsigned int flags)
-{
-    remote_domain_set_vcpus_flags_args a;
-
-    CHECK_DOM(domain, -1);
-    CHECK_WRITE(domain->conn, -1);
-    a.dom = wire_dom(domain);
-    a.nvcpus = nvcpus;
-    a.flags = flags;
-    return rpc(domain->conn, REMOTE_PROC_DOMAIN_SET_VCPUS_FLAGS,
-               XA(remote_domain_set_vcpus_flags_args), &a, NULL, NULL);
-}
-
 int virDomainGetVcpusFlags(virDomainPtr domain, unsigned int flags)
 {
-    remote_domain_flags_args a;
+    remote_domain_get_vcpus_flags_args a;
     remote_domain_get_vcpus_flags_ret r = {0};
 
     CHECK_DOM(domain, -1);
     a.dom = wire_dom(domain);
     a.flags = flags;
-    if (rpc(domain->conn, REMOTE_PROC_DOMAIN_GET_VCPUS_FLAGS, XA(remote_domain_flags_args), &a,
+    if (rpc(domain->conn, REMOTE_PROC_DOMAIN_GET_VCPUS_FLAGS, XA(remote_domain_get_vcpus_flags_args), &a,
             XA(remote_domain_get_vcpus_flags_ret), &r) < 0)
         return -1;
     return r.num;
@@ -858,40 +654,14 @@ int virDomainGetMaxVcpus(virDomainPtr domain)
     return virDomainGetVcpusFlags(domain, VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_VCPU_MAXIMUM);
 }
 
-int virDomainGetAutostart(virDomainPtr domain, int *autostart)
-{
-    remote_domain_args a;
-    remote_domain_get_autostart_ret r = {0};
-
-    CHECK_DOM(domain, -1);
-    CHECK_ARG(domain->conn, autostart, -1);
-    a.dom = wire_dom(domain);
-    if (rpc(domain->conn, REMOTE_PROC_DOMAIN_GET_AUTOSTART, XA(remote_domain_args), &a,
-            XA(remote_domain_get_autostart_ret), &r) < 0)
-        return -1;
-    *autostart = r.autostart;
-    return 0;
-}
-
-int virDomainSetAutostart(virDomainPtr domain, int autostart)
-{
-    remote_domain_set_autostart_args a;
-
-    CHECK_DOM(domain, -1);
-    CHECK_WRITE(domain->conn, -1);
-    a.dom = wire_dom(domain);
-    a.autostart = autostart;
-    return rpc(domain->conn, REMOTE_PROC_DOMAIN_SET_AUTOSTART, XA(remote_domain_set_autostart_args),
-               &a, NULL, NULL);
-}
-
+/* IS_ACTIVE and IS_PERSISTENT: a domain in, one int out, told as 0 or 1. */
 static int dom_int_query(virDomainPtr domain, int proc, xdrproc_t rf)
 {
-    remote_domain_args a;
+    remote_domain_is_active_args a;
     int r = 0;
 
     a.dom = wire_dom(domain);
-    if (rpc(domain->conn, proc, XA(remote_domain_args), &a, rf, &r) < 0)
+    if (rpc(domain->conn, proc, XA(remote_domain_is_active_args), &a, rf, &r) < 0)
         return -1;
     return r ? 1 : 0;
 }
@@ -909,23 +679,9 @@ int virDomainIsPersistent(virDomainPtr dom)
                          XA(remote_domain_is_persistent_ret));
 }
 
-int virDomainHasManagedSaveImage(virDomainPtr dom, unsigned int flags)
-{
-    remote_domain_flags_args a;
-    remote_domain_has_managed_save_image_ret r = {0};
-
-    CHECK_DOM(dom, -1);
-    a.dom = wire_dom(dom);
-    a.flags = flags;
-    if (rpc(dom->conn, REMOTE_PROC_DOMAIN_HAS_MANAGED_SAVE_IMAGE, XA(remote_domain_flags_args), &a,
-            XA(remote_domain_has_managed_save_image_ret), &r) < 0)
-        return -1;
-    return r.result;
-}
-
 int virDomainGetSecurityLabel(virDomainPtr domain, virSecurityLabelPtr seclabel)
 {
-    remote_domain_args a;
+    remote_domain_get_security_label_args a;
     remote_domain_get_security_label_ret r;
     int rc = 0;
 
@@ -933,7 +689,8 @@ int virDomainGetSecurityLabel(virDomainPtr domain, virSecurityLabelPtr seclabel)
     CHECK_ARG(domain->conn, seclabel, -1);
     a.dom = wire_dom(domain);
     memset(&r, 0, sizeof(r));
-    if (rpc(domain->conn, REMOTE_PROC_DOMAIN_GET_SECURITY_LABEL, XA(remote_domain_args), &a,
+    if (rpc(domain->conn, REMOTE_PROC_DOMAIN_GET_SECURITY_LABEL,
+            XA(remote_domain_get_security_label_args), &a,
             XA(remote_domain_get_security_label_ret), &r) < 0)
         return -1;
     memset(seclabel, 0, sizeof(*seclabel));
@@ -952,7 +709,7 @@ int virDomainGetSecurityLabel(virDomainPtr domain, virSecurityLabelPtr seclabel)
 
 int virDomainGetMessages(virDomainPtr domain, char ***msgs, unsigned int flags)
 {
-    remote_domain_flags_args a;
+    remote_domain_get_messages_args a;
     remote_domain_get_messages_ret r;
     char **list;
     int n;
@@ -963,7 +720,7 @@ int virDomainGetMessages(virDomainPtr domain, char ***msgs, unsigned int flags)
     a.dom = wire_dom(domain);
     a.flags = flags;
     memset(&r, 0, sizeof(r));
-    if (rpc(domain->conn, REMOTE_PROC_DOMAIN_GET_MESSAGES, XA(remote_domain_flags_args), &a,
+    if (rpc(domain->conn, REMOTE_PROC_DOMAIN_GET_MESSAGES, XA(remote_domain_get_messages_args), &a,
             XA(remote_domain_get_messages_ret), &r) < 0)
         return -1;
     n = (int)r.msgs.msgs_len;

@@ -462,21 +462,13 @@ static int call_locked(virConnectPtr conn, int proc, xdrproc_t args_fn, const vo
 }
 
 /* Whether repeating a call is harmless: the procedures that only read
- * (libvirt names them GET, LIST, LOOKUP, NUM_OF, IS, HAS...). Only these
- * are sent again when the connection is lost while they wait. */
+ * (ACCESS r in rpc/procedures.txt). Only these are sent again when the
+ * connection is lost while they wait. */
 static int proc_is_read(int proc)
 {
-    static const char *const read_words[] = {"_GET_", "_LIST_", "_LOOKUP_", "_NUM_OF_",
-                                             "_IS_", "_HAS_", "SUPPORTS_FEATURE",
-                                             "AUTH_LIST"};
     const struct procedure_info *p = procedure_lookup(proc);
 
-    if (!p)
-        return 0;
-    for (size_t i = 0; i < sizeof(read_words) / sizeof(read_words[0]); i++)
-        if (strstr(p->name, read_words[i]))
-            return 1;
-    return 0;
+    return p && (p->flags & PROC_RESEND);
 }
 
 int conn_call(virConnectPtr conn, int proc, xdrproc_t args_fn, const void *args,

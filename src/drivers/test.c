@@ -54,8 +54,15 @@ struct tdom {
     struct tdom *name_next, *uuid_next, *id_next;
 };
 
+/* What virNodeGetInfo reports. */
+struct node_info {
+    char model[32];
+    uint64_t memory_kib;
+    int cpus, mhz, nodes, sockets, cores, threads;
+};
+
 struct drv_conn {
-    struct drv_node_info info;
+    struct node_info info;
     int default_node;
     int default_pending; /* test:///default's domain not parsed yet */
     struct tdom *head, *tail;
@@ -189,7 +196,7 @@ static const char default_domain_xml[] =
     "  </devices>\n"
     "</domain>\n";
 
-static const struct drv_node_info default_node_info = {
+static const struct node_info default_node_info = {
     .model = "i686",
     .memory_kib = 3145728,
     .cpus = 16,
@@ -430,25 +437,18 @@ static void emit(struct drv_conn *c, struct tdom *d, int event, int detail)
     c->event_fn(c->event_opaque, &id, event, detail);
 }
 
-static int fill_id(const struct tdom *d, struct drv_dom_id *out)
+static int fill_id(const struct tdom *d, remote_nonnull_domain *out)
 {
-    out->name = strdup(d->def->name);
-    if (!out->name) {
-        no_memory();
-        return -1;
-    }
-    memcpy(out->uuid, d->def->uuid, DRV_UUID_LEN);
-    out->id = d->id;
-    return 0;
+    return drv_domain(out, d->def->name, d->def->uuid, d->id);
 }
 
 /* Finds the domain the client names, by uuid as libvirt does. */
-static struct tdom *get_dom(struct drv_conn *c, const struct drv_dom_id *dom)
+static struct tdom *get_dom(struct drv_conn *c, const remote_nonnull_domain *dom)
 {
-    struct tdom *d = find_uuid(c, dom->uuid);
+    struct tdom *d = find_uuid(c, (const unsigned char *)dom->uuid);
     if (!d) {
         char uuid[37];
-        dx_uuid_format(dom->uuid, uuid);
+        dx_uuid_format((const unsigned char *)dom->uuid, uuid);
         error_report(ERR_NO_DOMAIN, FROM_TEST, "no domain with matching uuid '%s' (%s)", uuid,
                      dom->name ? dom->name : "");
     }
@@ -804,18 +804,20 @@ static void test_set_event_sink(struct drv_conn *c, drv_event_fn fn, void *opaqu
     c->event_opaque = opaque;
 }
 
-static const char *test_get_type(struct drv_conn *c)
+/* ---- the connection and the node ---- */
+
+static int test_connect_get_type(struct drv_conn *c, remote_connect_get_type_ret *ret)
 {
-    return "TEST";
+    return drv_string(&ret->type, "TEST");
 }
 
-static int test_get_version(struct drv_conn *c, uint64_t *version)
+static int test_connect_get_version(struct drv_conn *c, remote_connect_get_version_ret *ret)
 {
-    *version = 2;
+    ret->hv_ver = 2;
     return 0;
 }
 
-static int test_get_hostname(struct drv_conn *c, char **hostname)
+static int test_connect_get_hostname(struct drv_conn *c, remote_connect_get_hostname_ret *ret)
 {
     char buf[HOST_NAME_MAX + 1];
     if (gethostname(buf, sizeof(buf)) < 0) {
@@ -823,59 +825,60 @@ static int test_get_hostname(struct drv_conn *c, char **hostname)
         return -1;
     }
     buf[sizeof(buf) - 1] = '\0';
-    *hostname = strdup(buf);
-    if (!*hostname) {
-        no_memory();
-        return -1;
-    }
-    return 0;
+    return drv_string(&ret->hostname, buf);
 }
 
-static int test_node_get_info(struct drv_conn *c, struct drv_node_info *info)
+static int test_node_get_info(struct drv_conn *c, remote_node_get_info_ret *ret)
 {
-    *info = c->info;
+    for (size_t i = 0; i < sizeof(ret->model); i++)
+        ret->model[i] = c->info.model[i];
+    ret->memory = c->info.memory_kib;
+    ret->cpus = c->info.cpus;
+    ret->mhz = c->info.mhz;
+    ret->nodes = c->info.nodes;
+    ret->sockets = c->info.sockets;
+    ret->cores = c->info.cores;
+    ret->threads = c->info.threads;
     return 0;
 }
 
-static int test_get_capabilities(struct drv_conn *c, char **xml)
+static int test_connect_get_capabilities(struct drv_conn *c,
+                                         remote_connect_get_capabilities_ret *ret)
 {
     const char *cells =
         c->default_node ? caps_default_cells : "      <cells num='0'>\n      </cells>\n";
-    if (asprintf(xml, "%s%s%s", caps_head, cells, caps_tail) < 0) {
+    if (asprintf(&ret->capabilities, "%s%s%s", caps_head, cells, caps_tail) < 0) {
+        ret->capabilities = NULL;
         no_memory();
         return -1;
     }
     return 0;
 }
 
-static int test_get_sysinfo(struct drv_conn *c, unsigned int flags, char **xml)
+static int test_connect_get_sysinfo(struct drv_conn *c,
+                                    const remote_connect_get_sysinfo_args *args,
+                                    remote_connect_get_sysinfo_ret *ret)
 {
-    if (check_flags(flags, 0, "testConnectGetSysinfo") < 0)
+    if (check_flags(args->flags, 0, "testConnectGetSysinfo") < 0)
         return -1;
-    *xml = strdup(sysinfo_xml);
-    if (!*xml) {
-        no_memory();
-        return -1;
-    }
-    return 0;
+    return drv_string(&ret->sysinfo, sysinfo_xml);
 }
 
-static int test_node_get_security_model(struct drv_conn *c, struct drv_sec_model *model)
+static int test_node_get_security_model(struct drv_conn *c,
+                                        remote_node_get_security_model_ret *ret)
 {
-    model->model = strdup("testSecurity");
-    model->doi = strdup("");
-    if (!model->model || !model->doi) {
-        free(model->model);
-        free(model->doi);
-        no_memory();
+    if (drv_chars(&ret->model.model_len, &ret->model.model_val, "testSecurity",
+                  REMOTE_SECURITY_MODEL_MAX) < 0)
         return -1;
-    }
-    return 0;
+    return drv_chars(&ret->doi.doi_len, &ret->doi.doi_val, "", REMOTE_SECURITY_DOI_MAX);
 }
 
-static int test_get_max_vcpus(struct drv_conn *c, const char *type)
+static int test_connect_get_max_vcpus(struct drv_conn *c,
+                                      const remote_connect_get_max_vcpus_args *args,
+                                      remote_connect_get_max_vcpus_ret *ret)
 {
-    return TEST_MAX_VCPUS;
+    ret->max_vcpus = TEST_MAX_VCPUS;
+    return 0;
 }
 
 /* ---- listing ---- */
@@ -906,87 +909,96 @@ static int matches(const struct tdom *d, unsigned int f)
     return 1;
 }
 
-static int test_list_all_domains(struct drv_conn *c, unsigned int flags,
-                                 struct drv_dom_id **doms, size_t *n)
+static int test_connect_list_all_domains(struct drv_conn *c,
+                                         const remote_connect_list_all_domains_args *args,
+                                         remote_connect_list_all_domains_ret *ret)
 {
-    if (check_flags(flags, 0xffff, "testConnectListAllDomains") < 0)
+    if (check_flags(args->flags, 0xffff, "testConnectListAllDomains") < 0)
         return -1;
-    size_t count = 0;
+    size_t count = 0, k = 0;
     load_pending(c);
     for (struct tdom *d = c->head; d; d = d->next)
-        count++;
-    struct drv_dom_id *arr = calloc(count ? count : 1, sizeof(*arr));
-    if (!arr) {
+        count += matches(d, args->flags);
+    ret->ret = (u_int)count;
+    if (!args->need_results)
+        return 0;
+    ret->domains.domains_val = calloc(count ? count : 1, sizeof(remote_nonnull_domain));
+    if (!ret->domains.domains_val) {
         no_memory();
         return -1;
     }
-    size_t k = 0;
     for (struct tdom *d = c->head; d; d = d->next) {
-        if (!matches(d, flags))
+        if (!matches(d, args->flags))
             continue;
-        if (fill_id(d, &arr[k]) < 0) {
-            for (size_t i = 0; i < k; i++)
-                drv_dom_id_clear(&arr[i]);
-            free(arr);
+        if (fill_id(d, &ret->domains.domains_val[k]) < 0)
             return -1;
-        }
-        k++;
+        ret->domains.domains_len = (u_int)++k;
     }
-    *doms = arr;
-    *n = k;
-    return (int)k;
+    return 0;
 }
 
-static int test_num_of_domains(struct drv_conn *c)
+static int test_connect_num_of_domains(struct drv_conn *c,
+                                       remote_connect_num_of_domains_ret *ret)
 {
-    int n = 0;
     load_pending(c);
     for (struct tdom *d = c->head; d; d = d->next)
-        n += is_active(d);
-    return n;
+        ret->num += is_active(d);
+    return 0;
 }
 
-static int test_list_domains(struct drv_conn *c, int *ids, int max)
+/* The dispatcher has checked maxids against the protocol's bound. */
+static int test_connect_list_domains(struct drv_conn *c,
+                                     const remote_connect_list_domains_args *args,
+                                     remote_connect_list_domains_ret *ret)
 {
     int n = 0;
     load_pending(c);
-    for (struct tdom *d = c->head; d && n < max; d = d->next)
+    ret->ids.ids_val = calloc((size_t)args->maxids + 1, sizeof(int));
+    if (!ret->ids.ids_val) {
+        no_memory();
+        return -1;
+    }
+    for (struct tdom *d = c->head; d && n < args->maxids; d = d->next)
         if (is_active(d))
-            ids[n++] = d->id;
-    return n;
+            ret->ids.ids_val[n++] = d->id;
+    ret->ids.ids_len = (u_int)n;
+    return 0;
 }
 
-static int test_num_of_defined_domains(struct drv_conn *c)
+static int test_connect_num_of_defined_domains(struct drv_conn *c,
+                                               remote_connect_num_of_defined_domains_ret *ret)
 {
-    int n = 0;
     load_pending(c);
     for (struct tdom *d = c->head; d; d = d->next)
-        n += !is_active(d);
-    return n;
+        ret->num += !is_active(d);
+    return 0;
 }
 
-static int test_list_defined_domains(struct drv_conn *c, char **names, int max)
+/* The dispatcher has checked maxnames against the protocol's bound. */
+static int test_connect_list_defined_domains(struct drv_conn *c,
+                                             const remote_connect_list_defined_domains_args *args,
+                                             remote_connect_list_defined_domains_ret *ret)
 {
-    int n = 0;
+    u_int n = 0;
     load_pending(c);
-    for (struct tdom *d = c->head; d && n < max; d = d->next) {
+    ret->names.names_val = calloc((size_t)args->maxnames + 1, sizeof(char *));
+    if (!ret->names.names_val) {
+        no_memory();
+        return -1;
+    }
+    for (struct tdom *d = c->head; d && n < (u_int)args->maxnames; d = d->next) {
         if (is_active(d))
             continue;
-        names[n] = strdup(d->def->name);
-        if (!names[n]) {
-            while (n > 0)
-                free(names[--n]);
-            no_memory();
+        if (drv_string(&ret->names.names_val[n], d->def->name) < 0)
             return -1;
-        }
-        n++;
+        ret->names.names_len = ++n;
     }
-    return n;
+    return 0;
 }
 
 /* ---- lookups ---- */
 
-static int lookup_result(struct tdom *d, struct drv_dom_id *dom)
+static int lookup_result(struct tdom *d, remote_nonnull_domain *dom)
 {
     if (!d) {
         error_report(ERR_NO_DOMAIN, FROM_TEST, NULL);
@@ -995,25 +1007,30 @@ static int lookup_result(struct tdom *d, struct drv_dom_id *dom)
     return fill_id(d, dom);
 }
 
-static int test_lookup_by_id(struct drv_conn *c, int id, struct drv_dom_id *dom)
+static int test_domain_lookup_by_id(struct drv_conn *c,
+                                    const remote_domain_lookup_by_id_args *args,
+                                    remote_domain_lookup_by_id_ret *ret)
 {
-    if (id < 0) {
+    if (args->id < 0) {
         error_set_message(ERR_INVALID_ARG, FROM_DOMAIN,
                           "id in virDomainLookupByID must be zero or greater");
         return -1;
     }
-    return lookup_result(find_id(c, id), dom);
+    return lookup_result(find_id(c, args->id), &ret->dom);
 }
 
-static int test_lookup_by_name(struct drv_conn *c, const char *name, struct drv_dom_id *dom)
+static int test_domain_lookup_by_name(struct drv_conn *c,
+                                      const remote_domain_lookup_by_name_args *args,
+                                      remote_domain_lookup_by_name_ret *ret)
 {
-    return lookup_result(find_name(c, name), dom);
+    return lookup_result(find_name(c, args->name), &ret->dom);
 }
 
-static int test_lookup_by_uuid(struct drv_conn *c, const unsigned char *uuid,
-                               struct drv_dom_id *dom)
+static int test_domain_lookup_by_uuid(struct drv_conn *c,
+                                      const remote_domain_lookup_by_uuid_args *args,
+                                      remote_domain_lookup_by_uuid_ret *ret)
 {
-    return lookup_result(find_uuid(c, uuid), dom);
+    return lookup_result(find_uuid(c, (const unsigned char *)args->uuid), &ret->dom);
 }
 
 /* ---- creating and defining ---- */
@@ -1035,8 +1052,8 @@ static struct dx_def *parse_new_def(struct drv_conn *c, const char *xml, int tra
     return def;
 }
 
-static int test_domain_create_xml(struct drv_conn *c, const char *xml, unsigned int flags,
-                                  struct drv_dom_id *dom)
+static int create_xml(struct drv_conn *c, const char *xml, unsigned int flags,
+                      remote_nonnull_domain *dom)
 {
     struct tdom *d;
     struct dx_def *def;
@@ -1061,8 +1078,8 @@ static int test_domain_create_xml(struct drv_conn *c, const char *xml, unsigned 
     return fill_id(d, dom);
 }
 
-static int test_domain_define_xml(struct drv_conn *c, const char *xml, unsigned int flags,
-                                  struct drv_dom_id *dom)
+static int define_xml(struct drv_conn *c, const char *xml, unsigned int flags,
+                      remote_nonnull_domain *dom)
 {
     struct tdom *d;
     struct dx_def *def;
@@ -1091,29 +1108,64 @@ static int test_domain_define_xml(struct drv_conn *c, const char *xml, unsigned 
     return fill_id(d, dom);
 }
 
+static int test_domain_create_xml(struct drv_conn *c, const remote_domain_create_xml_args *args,
+                                  remote_domain_create_xml_ret *ret)
+{
+    return create_xml(c, args->xml_desc, args->flags, &ret->dom);
+}
+
+static int test_domain_define_xml(struct drv_conn *c, const remote_domain_define_xml_args *args,
+                                  remote_domain_define_xml_ret *ret)
+{
+    return define_xml(c, args->xml, 0, &ret->dom);
+}
+
+static int test_domain_define_xml_flags(struct drv_conn *c,
+                                        const remote_domain_define_xml_flags_args *args,
+                                        remote_domain_define_xml_flags_ret *ret)
+{
+    return define_xml(c, args->xml, args->flags, &ret->dom);
+}
+
 /* ---- one domain ---- */
 
-static int test_domain_create(struct drv_conn *c, struct drv_dom_id *dom, unsigned int flags)
+static struct tdom *create(struct drv_conn *c, const remote_nonnull_domain *dom,
+                           unsigned int flags)
 {
     if (check_flags(flags, 0, "testDomainCreateWithFlags") < 0)
-        return -1;
+        return NULL;
     struct tdom *d = get_dom(c, dom);
     if (!d)
-        return -1;
+        return NULL;
     if (is_active(d)) {
         error_report(ERR_INTERNAL_ERROR, FROM_TEST, "Domain '%s' is already running",
                      d->def->name);
-        return -1;
+        return NULL;
     }
     if (start_domain(c, d, RUNNING_BOOTED) < 0)
-        return -1;
+        return NULL;
     emit(c, d, EV_STARTED, 0);
-    dom->id = d->id;
-    return 0;
+    return d;
 }
 
-static int test_domain_undefine(struct drv_conn *c, const struct drv_dom_id *dom,
-                                unsigned int flags)
+static int test_domain_create(struct drv_conn *c, const remote_domain_create_args *args)
+{
+    return create(c, &args->dom, 0) ? 0 : -1;
+}
+
+/* The reply names the domain as the client did, with its new id. */
+static int test_domain_create_with_flags(struct drv_conn *c,
+                                         const remote_domain_create_with_flags_args *args,
+                                         remote_domain_create_with_flags_ret *ret)
+{
+    struct tdom *d = create(c, &args->dom, args->flags);
+
+    return d ? drv_domain(&ret->dom, args->dom.name, (const unsigned char *)args->dom.uuid,
+                          d->id)
+             : -1;
+}
+
+static int undefine(struct drv_conn *c, const remote_nonnull_domain *dom, unsigned int flags)
 {
     if (check_flags(flags, 0x3, "testDomainUndefineFlags") < 0)
         return -1;
@@ -1131,7 +1183,18 @@ static int test_domain_undefine(struct drv_conn *c, const struct drv_dom_id *dom
     return 0;
 }
 
-static struct tdom *get_active(struct drv_conn *c, const struct drv_dom_id *dom)
+static int test_domain_undefine(struct drv_conn *c, const remote_domain_undefine_args *args)
+{
+    return undefine(c, &args->dom, 0);
+}
+
+static int test_domain_undefine_flags(struct drv_conn *c,
+                                      const remote_domain_undefine_flags_args *args)
+{
+    return undefine(c, &args->dom, args->flags);
+}
+
+static struct tdom *get_active(struct drv_conn *c, const remote_nonnull_domain *dom)
 {
     struct tdom *d = get_dom(c, dom);
     if (d && !is_active(d)) {
@@ -1141,8 +1204,7 @@ static struct tdom *get_active(struct drv_conn *c, const struct drv_dom_id *dom)
     return d;
 }
 
-static int test_domain_destroy(struct drv_conn *c, const struct drv_dom_id *dom,
-                               unsigned int flags)
+static int destroy(struct drv_conn *c, const remote_nonnull_domain *dom, unsigned int flags)
 {
     if (check_flags(flags, 0x1, "testDomainDestroyFlags") < 0)
         return -1;
@@ -1153,9 +1215,20 @@ static int test_domain_destroy(struct drv_conn *c, const struct drv_dom_id *dom,
     return 0;
 }
 
-static int test_domain_suspend(struct drv_conn *c, const struct drv_dom_id *dom)
+static int test_domain_destroy(struct drv_conn *c, const remote_domain_destroy_args *args)
 {
-    struct tdom *d = get_dom(c, dom);
+    return destroy(c, &args->dom, 0);
+}
+
+static int test_domain_destroy_flags(struct drv_conn *c,
+                                     const remote_domain_destroy_flags_args *args)
+{
+    return destroy(c, &args->dom, args->flags);
+}
+
+static int test_domain_suspend(struct drv_conn *c, const remote_domain_suspend_args *args)
+{
+    struct tdom *d = get_dom(c, &args->dom);
     if (!d)
         return -1;
     if (!is_active(d) || d->state == ST_PAUSED) {
@@ -1168,9 +1241,9 @@ static int test_domain_suspend(struct drv_conn *c, const struct drv_dom_id *dom)
     return 0;
 }
 
-static int test_domain_resume(struct drv_conn *c, const struct drv_dom_id *dom)
+static int test_domain_resume(struct drv_conn *c, const remote_domain_resume_args *args)
 {
-    struct tdom *d = get_dom(c, dom);
+    struct tdom *d = get_dom(c, &args->dom);
     if (!d)
         return -1;
     if (d->state != ST_PAUSED) {
@@ -1183,8 +1256,8 @@ static int test_domain_resume(struct drv_conn *c, const struct drv_dom_id *dom)
     return 0;
 }
 
-static int test_domain_shutdown(struct drv_conn *c, const struct drv_dom_id *dom,
-                                unsigned int flags)
+static int shutdown_domain(struct drv_conn *c, const remote_nonnull_domain *dom,
+                           unsigned int flags)
 {
     if (check_flags(flags, 0, "testDomainShutdownFlags") < 0)
         return -1;
@@ -1199,13 +1272,23 @@ static int test_domain_shutdown(struct drv_conn *c, const struct drv_dom_id *dom
     return 0;
 }
 
-/* The test driver reboots instantly, following <on_reboot>. */
-static int test_domain_reboot(struct drv_conn *c, const struct drv_dom_id *dom,
-                              unsigned int flags)
+static int test_domain_shutdown(struct drv_conn *c, const remote_domain_shutdown_args *args)
 {
-    if (check_flags(flags, 0x1f, "testDomainReboot") < 0)
+    return shutdown_domain(c, &args->dom, 0);
+}
+
+static int test_domain_shutdown_flags(struct drv_conn *c,
+                                      const remote_domain_shutdown_flags_args *args)
+{
+    return shutdown_domain(c, &args->dom, args->flags);
+}
+
+/* The test driver reboots instantly, following <on_reboot>. */
+static int test_domain_reboot(struct drv_conn *c, const remote_domain_reboot_args *args)
+{
+    if (check_flags(args->flags, 0x1f, "testDomainReboot") < 0)
         return -1;
-    struct tdom *d = get_active(c, dom);
+    struct tdom *d = get_active(c, &args->dom);
     if (!d)
         return -1;
     const char *action = d->def->on_reboot;
@@ -1228,69 +1311,66 @@ static uint64_t now_ns(void)
     return (uint64_t)tv.tv_sec * 1000000000ull + (uint64_t)tv.tv_usec * 1000ull;
 }
 
-static int test_domain_get_info(struct drv_conn *c, const struct drv_dom_id *dom,
-                                struct drv_dom_info *info)
+static int test_domain_get_info(struct drv_conn *c, const remote_domain_get_info_args *args,
+                                remote_domain_get_info_ret *ret)
 {
-    struct tdom *d = get_dom(c, dom);
+    struct tdom *d = get_dom(c, &args->dom);
     if (!d)
         return -1;
-    info->state = d->state;
-    info->max_mem_kib = d->def->max_kib;
-    info->memory_kib = d->def->cur_kib;
-    info->nr_vcpus = (int)d->def->vcpus;
+    ret->state = (u_char)d->state;
+    ret->max_mem = d->def->max_kib;
+    ret->memory = d->def->cur_kib;
+    ret->nr_virt_cpu = (u_short)d->def->vcpus;
     /* libvirt's test driver reports the wall clock as cpu time. */
-    info->cpu_time_ns = now_ns();
+    ret->cpu_time = now_ns();
     return 0;
 }
 
-static int test_domain_get_state(struct drv_conn *c, const struct drv_dom_id *dom,
-                                 unsigned int flags, int *state, int *reason)
+static int test_domain_get_state(struct drv_conn *c, const remote_domain_get_state_args *args,
+                                 remote_domain_get_state_ret *ret)
 {
-    if (check_flags(flags, 0, "testDomainGetState") < 0)
+    if (check_flags(args->flags, 0, "testDomainGetState") < 0)
         return -1;
-    struct tdom *d = get_dom(c, dom);
+    struct tdom *d = get_dom(c, &args->dom);
     if (!d)
         return -1;
-    *state = d->state;
-    *reason = d->reason;
+    ret->state = d->state;
+    ret->reason = d->reason;
     return 0;
 }
 
-static int test_domain_get_xml_desc(struct drv_conn *c, const struct drv_dom_id *dom,
-                                    unsigned int flags, char **xml)
+static int test_domain_get_xml_desc(struct drv_conn *c,
+                                    const remote_domain_get_xml_desc_args *args,
+                                    remote_domain_get_xml_desc_ret *ret)
 {
-    if (check_flags(flags, 0xb, "testDomainGetXMLDesc") < 0)
+    if (check_flags(args->flags, 0xb, "testDomainGetXMLDesc") < 0)
         return -1;
-    struct tdom *d = get_dom(c, dom);
+    struct tdom *d = get_dom(c, &args->dom);
     if (!d)
         return -1;
-    int inactive = (flags & 2) != 0;
+    int inactive = (args->flags & 2) != 0;
     const struct dx_def *def = inactive && d->newdef ? d->newdef : d->def;
-    *xml = dx_def_format(def, is_active(d) && !inactive ? d->id : -1);
-    return *xml ? 0 : -1;
+    ret->xml = dx_def_format(def, is_active(d) && !inactive ? d->id : -1);
+    return ret->xml ? 0 : -1;
 }
 
-static int test_domain_get_os_type(struct drv_conn *c, const struct drv_dom_id *dom,
-                                   char **type)
+static int test_domain_get_os_type(struct drv_conn *c, const remote_domain_get_os_type_args *args,
+                                   remote_domain_get_os_type_ret *ret)
 {
-    if (!get_dom(c, dom))
+    if (!get_dom(c, &args->dom))
         return -1;
     /* libvirt's test driver answers "linux" whatever the <os><type>. */
-    *type = strdup("linux");
-    if (!*type) {
-        no_memory();
-        return -1;
-    }
-    return 0;
+    return drv_string(&ret->type, "linux");
 }
 
-static int test_domain_get_max_memory(struct drv_conn *c, const struct drv_dom_id *dom,
-                                      uint64_t *kib)
+static int test_domain_get_max_memory(struct drv_conn *c,
+                                      const remote_domain_get_max_memory_args *args,
+                                      remote_domain_get_max_memory_ret *ret)
 {
-    struct tdom *d = get_dom(c, dom);
+    struct tdom *d = get_dom(c, &args->dom);
     if (!d)
         return -1;
-    *kib = d->def->max_kib;
+    ret->memory = d->def->max_kib;
     return 0;
 }
 
@@ -1318,7 +1398,7 @@ static int get_defs(struct tdom *d, unsigned int flags, struct dx_def **live,
     return 0;
 }
 
-static int set_memory(struct drv_conn *c, const struct drv_dom_id *dom, uint64_t kib,
+static int set_memory(struct drv_conn *c, const remote_nonnull_domain *dom, uint64_t kib,
                       unsigned int flags, const char *api)
 {
     if (kib == 0) {
@@ -1356,21 +1436,29 @@ static int set_memory(struct drv_conn *c, const struct drv_dom_id *dom, uint64_t
     return 0;
 }
 
-static int test_domain_set_max_memory(struct drv_conn *c, const struct drv_dom_id *dom,
-                                      uint64_t kib)
+static int test_domain_set_max_memory(struct drv_conn *c,
+                                      const remote_domain_set_max_memory_args *args)
 {
-    return set_memory(c, dom, kib, MEM_MAXIMUM, "virDomainSetMaxMemory");
+    return set_memory(c, &args->dom, args->memory, MEM_MAXIMUM, "virDomainSetMaxMemory");
 }
 
-static int test_domain_set_memory_flags(struct drv_conn *c, const struct drv_dom_id *dom,
-                                        uint64_t kib, unsigned int flags)
+static int test_domain_set_memory(struct drv_conn *c, const remote_domain_set_memory_args *args)
 {
-    return set_memory(c, dom, kib, flags, "virDomainSetMemoryFlags");
+    return set_memory(c, &args->dom, args->memory, AFFECT_LIVE, "virDomainSetMemoryFlags");
 }
 
-static int test_domain_get_vcpus_flags(struct drv_conn *c, const struct drv_dom_id *dom,
-                                       unsigned int flags)
+static int test_domain_set_memory_flags(struct drv_conn *c,
+                                        const remote_domain_set_memory_flags_args *args)
 {
+    return set_memory(c, &args->dom, args->memory, args->flags, "virDomainSetMemoryFlags");
+}
+
+static int test_domain_get_vcpus_flags(struct drv_conn *c,
+                                       const remote_domain_get_vcpus_flags_args *args,
+                                       remote_domain_get_vcpus_flags_ret *ret)
+{
+    unsigned int flags = args->flags;
+
     if ((flags & AFFECT_LIVE) && (flags & AFFECT_CONFIG)) {
         error_set_message(ERR_INVALID_ARG, FROM_DOMAIN,
                           "Flags 'VIR_DOMAIN_AFFECT_LIVE' and 'VIR_DOMAIN_AFFECT_CONFIG' are "
@@ -1380,16 +1468,17 @@ static int test_domain_get_vcpus_flags(struct drv_conn *c, const struct drv_dom_
     if (check_flags(flags, AFFECT_LIVE | AFFECT_CONFIG | VCPU_MAXIMUM,
                     "testDomainGetVcpusFlags") < 0)
         return -1;
-    struct tdom *d = get_dom(c, dom);
+    struct tdom *d = get_dom(c, &args->dom);
     struct dx_def *live, *config;
     if (!d || get_defs(d, flags, &live, &config) < 0)
         return -1;
     const struct dx_def *def = live ? live : config;
-    return (int)(flags & VCPU_MAXIMUM ? def->vcpus_max : def->vcpus);
+    ret->num = (int)(flags & VCPU_MAXIMUM ? def->vcpus_max : def->vcpus);
+    return 0;
 }
 
-static int test_domain_set_vcpus_flags(struct drv_conn *c, const struct drv_dom_id *dom,
-                                       unsigned int nvcpus, unsigned int flags)
+static int set_vcpus(struct drv_conn *c, const remote_nonnull_domain *dom, unsigned int nvcpus,
+                     unsigned int flags)
 {
     if (nvcpus == 0) {
         error_set_message(ERR_INVALID_ARG, FROM_DOMAIN,
@@ -1436,117 +1525,149 @@ static int test_domain_set_vcpus_flags(struct drv_conn *c, const struct drv_dom_
     return 0;
 }
 
-static int test_domain_get_autostart(struct drv_conn *c, const struct drv_dom_id *dom,
-                                     int *autostart)
+static int test_domain_set_vcpus(struct drv_conn *c, const remote_domain_set_vcpus_args *args)
 {
-    struct tdom *d = get_dom(c, dom);
+    return set_vcpus(c, &args->dom, args->nvcpus, AFFECT_LIVE);
+}
+
+static int test_domain_set_vcpus_flags(struct drv_conn *c,
+                                       const remote_domain_set_vcpus_flags_args *args)
+{
+    return set_vcpus(c, &args->dom, args->nvcpus, args->flags);
+}
+
+static int test_domain_get_autostart(struct drv_conn *c,
+                                     const remote_domain_get_autostart_args *args,
+                                     remote_domain_get_autostart_ret *ret)
+{
+    struct tdom *d = get_dom(c, &args->dom);
     if (!d)
         return -1;
-    *autostart = d->autostart;
+    ret->autostart = d->autostart;
     return 0;
 }
 
-static int test_domain_set_autostart(struct drv_conn *c, const struct drv_dom_id *dom,
-                                     int autostart)
+static int test_domain_set_autostart(struct drv_conn *c,
+                                     const remote_domain_set_autostart_args *args)
 {
-    struct tdom *d = get_dom(c, dom);
+    struct tdom *d = get_dom(c, &args->dom);
     if (!d)
         return -1;
-    d->autostart = autostart != 0;
+    d->autostart = args->autostart != 0;
     return 0;
 }
 
-static int test_domain_is_active(struct drv_conn *c, const struct drv_dom_id *dom)
+static int test_domain_is_active(struct drv_conn *c, const remote_domain_is_active_args *args,
+                                 remote_domain_is_active_ret *ret)
 {
-    struct tdom *d = get_dom(c, dom);
-    return d ? is_active(d) : -1;
-}
-
-static int test_domain_is_persistent(struct drv_conn *c, const struct drv_dom_id *dom)
-{
-    struct tdom *d = get_dom(c, dom);
-    return d ? d->persistent : -1;
-}
-
-static int test_domain_has_managed_save(struct drv_conn *c, const struct drv_dom_id *dom,
-                                        unsigned int flags)
-{
-    if (check_flags(flags, 0, "testDomainHasManagedSaveImage") < 0)
-        return -1;
-    return get_dom(c, dom) ? 0 : -1;
-}
-
-static int test_domain_get_security_label(struct drv_conn *c, const struct drv_dom_id *dom,
-                                          struct drv_sec_label *label)
-{
-    struct tdom *d = get_dom(c, dom);
+    struct tdom *d = get_dom(c, &args->dom);
     if (!d)
         return -1;
-    label->enforcing = is_active(d);
-    label->label = strdup(is_active(d) ? "libvirt-test" : "");
-    if (!label->label) {
-        no_memory();
-        return -1;
-    }
+    ret->active = is_active(d);
     return 0;
 }
 
-static int test_domain_get_messages(struct drv_conn *c, const struct drv_dom_id *dom,
-                                    unsigned int flags, char ***msgs, size_t *n)
+static int test_domain_is_persistent(struct drv_conn *c,
+                                     const remote_domain_is_persistent_args *args,
+                                     remote_domain_is_persistent_ret *ret)
 {
-    if (check_flags(flags, 0x3, "testDomainGetMessages") < 0)
+    struct tdom *d = get_dom(c, &args->dom);
+    if (!d)
         return -1;
-    if (!get_dom(c, dom))
-        return -1;
-    *msgs = NULL;
-    *n = 0;
+    ret->persistent = d->persistent;
     return 0;
 }
+
+/* No managed save images exist. */
+static int test_domain_has_managed_save_image(struct drv_conn *c,
+                                              const remote_domain_has_managed_save_image_args *args,
+                                              remote_domain_has_managed_save_image_ret *ret)
+{
+    if (check_flags(args->flags, 0, "testDomainHasManagedSaveImage") < 0)
+        return -1;
+    return get_dom(c, &args->dom) ? 0 : -1;
+}
+
+static int test_domain_get_security_label(struct drv_conn *c,
+                                          const remote_domain_get_security_label_args *args,
+                                          remote_domain_get_security_label_ret *ret)
+{
+    struct tdom *d = get_dom(c, &args->dom);
+    if (!d)
+        return -1;
+    ret->enforcing = is_active(d);
+    return drv_chars(&ret->label.label_len, &ret->label.label_val,
+                     is_active(d) ? "libvirt-test" : NULL, REMOTE_SECURITY_LABEL_MAX);
+}
+
+static int test_domain_get_messages(struct drv_conn *c,
+                                    const remote_domain_get_messages_args *args,
+                                    remote_domain_get_messages_ret *ret)
+{
+    if (check_flags(args->flags, 0x3, "testDomainGetMessages") < 0)
+        return -1;
+    return get_dom(c, &args->dom) ? 0 : -1;
+}
+
+static const struct drv_host_ops host_ops = {
+    .connect_get_type = test_connect_get_type,
+    .connect_get_version = test_connect_get_version,
+    .connect_get_max_vcpus = test_connect_get_max_vcpus,
+    .node_get_info = test_node_get_info,
+    .connect_get_capabilities = test_connect_get_capabilities,
+    .connect_get_hostname = test_connect_get_hostname,
+    .node_get_security_model = test_node_get_security_model,
+    .connect_get_sysinfo = test_connect_get_sysinfo,
+};
+
+static const struct drv_domain_ops domain_ops = {
+    .domain_create = test_domain_create,
+    .domain_create_xml = test_domain_create_xml,
+    .domain_define_xml = test_domain_define_xml,
+    .domain_destroy = test_domain_destroy,
+    .domain_get_xml_desc = test_domain_get_xml_desc,
+    .domain_get_autostart = test_domain_get_autostart,
+    .domain_get_info = test_domain_get_info,
+    .domain_get_max_memory = test_domain_get_max_memory,
+    .domain_get_os_type = test_domain_get_os_type,
+    .connect_list_defined_domains = test_connect_list_defined_domains,
+    .domain_lookup_by_id = test_domain_lookup_by_id,
+    .domain_lookup_by_name = test_domain_lookup_by_name,
+    .domain_lookup_by_uuid = test_domain_lookup_by_uuid,
+    .connect_num_of_defined_domains = test_connect_num_of_defined_domains,
+    .domain_reboot = test_domain_reboot,
+    .domain_resume = test_domain_resume,
+    .domain_set_autostart = test_domain_set_autostart,
+    .domain_set_max_memory = test_domain_set_max_memory,
+    .domain_set_memory = test_domain_set_memory,
+    .domain_set_vcpus = test_domain_set_vcpus,
+    .domain_shutdown = test_domain_shutdown,
+    .domain_suspend = test_domain_suspend,
+    .domain_undefine = test_domain_undefine,
+    .connect_list_domains = test_connect_list_domains,
+    .connect_num_of_domains = test_connect_num_of_domains,
+    .domain_get_security_label = test_domain_get_security_label,
+    .domain_is_active = test_domain_is_active,
+    .domain_is_persistent = test_domain_is_persistent,
+    .domain_has_managed_save_image = test_domain_has_managed_save_image,
+    .domain_create_with_flags = test_domain_create_with_flags,
+    .domain_set_vcpus_flags = test_domain_set_vcpus_flags,
+    .domain_get_vcpus_flags = test_domain_get_vcpus_flags,
+    .domain_set_memory_flags = test_domain_set_memory_flags,
+    .domain_get_state = test_domain_get_state,
+    .domain_undefine_flags = test_domain_undefine_flags,
+    .domain_destroy_flags = test_domain_destroy_flags,
+    .domain_shutdown_flags = test_domain_shutdown_flags,
+    .connect_list_all_domains = test_connect_list_all_domains,
+    .domain_define_xml_flags = test_domain_define_xml_flags,
+    .domain_get_messages = test_domain_get_messages,
+};
 
 const struct driver test_driver = {
     .name = "Test",
     .open = test_open,
     .close = test_close,
     .set_event_sink = test_set_event_sink,
-    .get_type = test_get_type,
-    .get_version = test_get_version,
-    .get_hostname = test_get_hostname,
-    .node_get_info = test_node_get_info,
-    .get_capabilities = test_get_capabilities,
-    .get_sysinfo = test_get_sysinfo,
-    .node_get_security_model = test_node_get_security_model,
-    .get_max_vcpus = test_get_max_vcpus,
-    .list_all_domains = test_list_all_domains,
-    .num_of_domains = test_num_of_domains,
-    .list_domains = test_list_domains,
-    .num_of_defined_domains = test_num_of_defined_domains,
-    .list_defined_domains = test_list_defined_domains,
-    .lookup_by_id = test_lookup_by_id,
-    .lookup_by_name = test_lookup_by_name,
-    .lookup_by_uuid = test_lookup_by_uuid,
-    .domain_create_xml = test_domain_create_xml,
-    .domain_define_xml = test_domain_define_xml,
-    .domain_create = test_domain_create,
-    .domain_undefine = test_domain_undefine,
-    .domain_destroy = test_domain_destroy,
-    .domain_suspend = test_domain_suspend,
-    .domain_resume = test_domain_resume,
-    .domain_shutdown = test_domain_shutdown,
-    .domain_reboot = test_domain_reboot,
-    .domain_get_info = test_domain_get_info,
-    .domain_get_state = test_domain_get_state,
-    .domain_get_xml_desc = test_domain_get_xml_desc,
-    .domain_get_os_type = test_domain_get_os_type,
-    .domain_get_max_memory = test_domain_get_max_memory,
-    .domain_set_max_memory = test_domain_set_max_memory,
-    .domain_set_memory_flags = test_domain_set_memory_flags,
-    .domain_get_vcpus_flags = test_domain_get_vcpus_flags,
-    .domain_set_vcpus_flags = test_domain_set_vcpus_flags,
-    .domain_get_autostart = test_domain_get_autostart,
-    .domain_set_autostart = test_domain_set_autostart,
-    .domain_is_active = test_domain_is_active,
-    .domain_is_persistent = test_domain_is_persistent,
-    .domain_has_managed_save = test_domain_has_managed_save,
-    .domain_get_security_label = test_domain_get_security_label,
-    .domain_get_messages = test_domain_get_messages,
+    .host = &host_ops,
+    .domain = &domain_ops,
 };

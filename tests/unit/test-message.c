@@ -248,17 +248,17 @@ static void check_lookup_by_name_args(void *p)
 
 static void check_domain_ret(void *p)
 {
-    check_domain("dom", &((remote_domain_ret *)p)->dom, "test", TEST_UUID, 1);
+    check_domain("dom", &((remote_domain_lookup_by_name_ret *)p)->dom, "test", TEST_UUID, 1);
 }
 
 static void check_domain_args(void *p)
 {
-    check_domain("dom", &((remote_domain_args *)p)->dom, "test", TEST_UUID, 1);
+    check_domain("dom", &((remote_domain_get_info_args *)p)->dom, "test", TEST_UUID, 1);
 }
 
 static void check_domain_flags_args(void *p)
 {
-    remote_domain_flags_args *a = p;
+    remote_domain_get_xml_desc_args *a = p;
     check_domain("dom", &a->dom, "test", TEST_UUID, 1);
     check_uint("flags", 0, a->flags);
 }
@@ -353,9 +353,9 @@ static void golden_vectors(void)
         remote_connect_get_version_ret ver;
         remote_node_get_info_ret node;
         remote_domain_lookup_by_name_args lbn;
-        remote_domain_ret dom;
-        remote_domain_args da;
-        remote_domain_flags_args dfa;
+        remote_domain_lookup_by_name_ret dom;
+        remote_domain_get_info_args da;
+        remote_domain_get_xml_desc_args dfa;
         remote_domain_get_info_ret info;
         remote_connect_list_all_domains_args laa;
         remote_connect_list_all_domains_ret lar;
@@ -390,9 +390,9 @@ static void golden_vectors(void)
       check_node_info_ret);
     V("domain_lookup_by_name_call", 36, REMOTE, 23, 0, 6, 0,
       xdr_remote_domain_lookup_by_name_args, check_lookup_by_name_args);
-    V("domain_lookup_by_name_reply", 56, REMOTE, 23, 1, 6, 0, xdr_remote_domain_ret,
+    V("domain_lookup_by_name_reply", 56, REMOTE, 23, 1, 6, 0, xdr_remote_domain_lookup_by_name_ret,
       check_domain_ret);
-    V("domain_get_info_call", 56, REMOTE, 16, 0, 8, 0, xdr_remote_domain_args,
+    V("domain_get_info_call", 56, REMOTE, 16, 0, 8, 0, xdr_remote_domain_get_info_args,
       check_domain_args);
     V("domain_get_info_reply", 60, REMOTE, 16, 1, 8, 0, xdr_remote_domain_get_info_ret,
       check_domain_get_info_ret);
@@ -402,7 +402,7 @@ static void golden_vectors(void)
       xdr_remote_connect_list_all_domains_ret, check_list_all_ret);
     V("error_reply_no_domain", 112, REMOTE, 23, 1, 6, 1, xdr_remote_error,
       check_error_no_domain);
-    V("get_xml_desc_call", 60, REMOTE, 14, 0, 7, 0, xdr_remote_domain_flags_args,
+    V("get_xml_desc_call", 60, REMOTE, 14, 0, 7, 0, xdr_remote_domain_get_xml_desc_args,
       check_domain_flags_args);
     V("get_xml_desc_reply", 1068, REMOTE, 14, 1, 7, 0, xdr_remote_domain_get_xml_desc_ret,
       check_xml_ret);
@@ -582,11 +582,11 @@ static void truncated_bodies(void)
 {
     const char *names[] = {"domain_lookup_by_name_reply", "node_get_info_reply",
                            "error_reply_no_domain", "list_all_domains_reply"};
-    xdrproc_t procs[] = {(xdrproc_t)xdr_remote_domain_ret,
+    xdrproc_t procs[] = {(xdrproc_t)xdr_remote_domain_lookup_by_name_ret,
                          (xdrproc_t)xdr_remote_node_get_info_ret, (xdrproc_t)xdr_remote_error,
                          (xdrproc_t)xdr_remote_connect_list_all_domains_ret};
     union {
-        remote_domain_ret dom;
+        remote_domain_lookup_by_name_ret dom;
         remote_node_get_info_ret node;
         remote_error err;
         remote_connect_list_all_domains_ret list;

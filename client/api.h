@@ -1,0 +1,34 @@
+/* api: what the public functions share, those written by hand (api.c) and
+ * those generated from rpc/procedures.txt (api-gen.c). */
+#ifndef CLIENT_API_H
+#define CLIENT_API_H
+
+#include "conn.h"
+#include "error.h"
+#include "wire.h"
+
+#define XA(t) (xdrproc_t) xdr_##t
+
+/* libvirt's read-only check at the top of a function that changes state. */
+#define CHECK_WRITE(conn, fail)                                                          \
+    do {                                                                                 \
+        if ((conn)->flags & VIR_CONNECT_RO) {                                            \
+            error_report(ERR_OPERATION_DENIED, VIR_FROM_DOMAIN,                          \
+                         "read only access prevents %s", __func__);                      \
+            api_fail(conn);                                                              \
+            return fail;                                                                 \
+        }                                                                                \
+    } while (0)
+
+/* One RPC; on failure publishes the error and returns -1. */
+int rpc(virConnectPtr conn, int proc, xdrproc_t af, const void *a, xdrproc_t rf, void *r);
+
+/* The wire's name for a domain handle (borrows its name). */
+remote_nonnull_domain wire_dom(virDomainPtr dom);
+
+/* A handle for the domain *d of reply r (decoded with rf), which it frees;
+ * NULL with the error published when out of memory. */
+virDomainPtr dom_from_ret(virConnectPtr conn, const remote_nonnull_domain *d, xdrproc_t rf,
+                          void *r);
+
+#endif
