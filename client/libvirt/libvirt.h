@@ -160,6 +160,7 @@ int virConnectRegisterCloseCallback(virConnectPtr conn, virConnectCloseFunc cb, 
 int virConnectUnregisterCloseCallback(virConnectPtr conn, virConnectCloseFunc cb);
 
 int virNodeGetInfo(virConnectPtr conn, virNodeInfoPtr info);
+unsigned long long virNodeGetFreeMemory(virConnectPtr conn);
 int virNodeGetSecurityModel(virConnectPtr conn, virSecurityModelPtr secmodel);
 
 /* Domains */

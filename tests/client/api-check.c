@@ -116,6 +116,7 @@ int main(int argc, char **argv)
     if (virNodeGetInfo(conn, &ni) == 0)
         printf("node %s mem=%lu cpus=%u mhz=%u %u/%u/%u/%u\n", ni.model, ni.memory, ni.cpus, ni.mhz,
                ni.nodes, ni.sockets, ni.cores, ni.threads);
+    printf("free memory %llu\n", virNodeGetFreeMemory(conn));
     s = virConnectGetCapabilities(conn);
     printf("capabilities %zu bytes\n", s ? strlen(s) : 0);
     free(s);

@@ -48,6 +48,7 @@ def basics(sock):
     out["getVersion"] = conn.getVersion()
     out["getType"] = conn.getType()
     out["getHostname"] = conn.getHostname()
+    out["getFreeMemory"] = conn.getFreeMemory()
     out["listDomainsID"] = conn.listDomainsID()
     out["listDefinedDomains"] = conn.listDefinedDomains()
     dom = conn.lookupByName("test")

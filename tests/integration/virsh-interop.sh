@@ -63,6 +63,7 @@ add version 'version'
 add uri 'uri'
 add hostname 'hostname'
 add nodeinfo 'nodeinfo'
+add freecell 'freecell'
 add capabilities 'capabilities'
 add sysinfo 'sysinfo'
 
@@ -146,7 +147,7 @@ add ro-define "define $WEB; list --all" ro
 add ro-suspend 'suspend test; domstate test' ro
 
 # A node file in libvirt's test-driver format.
-add node-file-list 'list --all; nodeinfo; dominfo inline; dominfo db' node
+add node-file-list 'list --all; nodeinfo; freecell; dominfo inline; dominfo db' node
 add node-file-dumpxml 'dumpxml inline; dumpxml db; domblklist db; domiflist db; vcpucount db' node
 add node-file-lifecycle "destroy db; list --all; define $WEB; start web; list --all; capabilities" node
 
