@@ -88,13 +88,10 @@ void message_free_body(xdrproc_t proc, void *obj)
     xdr_free(proc, obj);
 }
 
-int message_encode(struct msgbuf *out, const struct message_header *hdr,
-                   xdrproc_t proc, const void *obj)
+/* Makes room for a frame of `total` bytes in *out and writes its length
+ * word and header. Returns 0 or -1. */
+static int put_head(struct msgbuf *out, const struct message_header *hdr, size_t total)
 {
-    unsigned long body = proc ? xdr_sizeof(proc, (void *)obj) : 0;
-    size_t total = MESSAGE_LEN_MIN + body;
-    XDR xdr;
-
     if (total > MESSAGE_LEN_MAX)
         return -1;
     if (msgbuf_reserve(out, total) < 0)
@@ -106,6 +103,50 @@ int message_encode(struct msgbuf *out, const struct message_header *hdr,
     store_be32(out->data + 16, (uint32_t)hdr->type);
     store_be32(out->data + 20, hdr->serial);
     store_be32(out->data + 24, (uint32_t)hdr->status);
+    return 0;
+}
+
+int message_encode_body(struct msgbuf *out, xdrproc_t proc, const void *obj)
+{
+    unsigned long len = xdr_sizeof(proc, (void *)obj);
+    XDR xdr;
+    int ok;
+
+    if (len > MESSAGE_LEN_MAX - MESSAGE_LEN_MIN || msgbuf_reserve(out, len) < 0)
+        return -1;
+    xdrmem_create(&xdr, (char *)out->data, (u_int)len, XDR_ENCODE);
+    ok = proc(&xdr, (void *)obj);
+    xdr_destroy(&xdr);
+    if (!ok)
+        return -1;
+    out->len = len;
+    return 0;
+}
+
+int message_encode_parts(struct msgbuf *out, const struct message_header *hdr,
+                         const int32_t *prefix, const unsigned char *body, size_t len)
+{
+    size_t at = MESSAGE_LEN_MIN + (prefix ? 4 : 0);
+
+    if (len > MESSAGE_LEN_MAX || put_head(out, hdr, at + len) < 0)
+        return -1;
+    if (prefix)
+        store_be32(out->data + MESSAGE_LEN_MIN, (uint32_t)*prefix);
+    if (len)
+        memcpy(out->data + at, body, len);
+    out->len = at + len;
+    return 0;
+}
+
+int message_encode(struct msgbuf *out, const struct message_header *hdr,
+                   xdrproc_t proc, const void *obj)
+{
+    unsigned long body = proc ? xdr_sizeof(proc, (void *)obj) : 0;
+    size_t total = MESSAGE_LEN_MIN + body;
+    XDR xdr;
+
+    if (put_head(out, hdr, total) < 0)
+        return -1;
     if (proc) {
         xdrmem_create(&xdr, (char *)out->data + MESSAGE_LEN_MIN, (u_int)body, XDR_ENCODE);
         int ok = proc(&xdr, (void *)obj);

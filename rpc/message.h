@@ -77,4 +77,14 @@ void message_free_body(xdrproc_t proc, void *obj);
 int message_encode(struct msgbuf *out, const struct message_header *hdr,
                    xdrproc_t proc, const void *obj);
 
+/* Encodes just a body into *out, replacing its contents, to be sent
+ * later, maybe several times, with message_encode_parts. Returns 0 or -1. */
+int message_encode_body(struct msgbuf *out, xdrproc_t proc, const void *obj);
+
+/* Encodes a frame of header, an XDR int when prefix is not NULL (the
+ * callbackID libvirt's callback events put before the event's own body)
+ * and len bytes of a body message_encode_body made. Returns 0 or -1. */
+int message_encode_parts(struct msgbuf *out, const struct message_header *hdr,
+                         const int32_t *prefix, const unsigned char *body, size_t len);
+
 #endif

@@ -6,13 +6,10 @@
 
 #include <stddef.h>
 
+#include "dispatch.h"
 #include "procedures.h"
 #include "remote_protocol.h"
 #include "session.h"
-
-/* Decoded arguments and replies live in buffers of this size; the
- * generated table asserts that each procedure's types fit. */
-#define DISPATCH_BODY_MAX 256
 
 /* Handles one call: args decoded, ret zeroed. Returns 0 (ret is sent and
  * freed) or -1 with the error recorded. */
@@ -36,11 +33,6 @@ extern const size_t dispatch_table_len;
 /* libvirt's "this function is not supported by the connection driver"
  * for proc, in its API's error domain. Returns -1. */
 int dispatch_unsupported(int proc);
-
-/* The open connection's driver and its connection (dispatch only calls
- * handlers that need them once CONNECT_OPEN has succeeded). */
-#define session_driver(s) ((s)->drv)
-#define session_conn(s) ((s)->conn)
 
 /* Calls driver operation `op` of table `tbl` for procedure `proc`, or
  * answers "not supported" when the driver lacks it. */

@@ -6,6 +6,7 @@
 #include "dispatch-handlers.h"
 #include "dispatch-table.h"
 #include "error.h"
+#include "events.h"
 #include "log.h"
 
 /* The procedures that are not plain calls of a driver operation: those of
@@ -22,12 +23,6 @@ enum {
     FEATURE_NETWORK_UPDATE_HAS_CORRECT_ORDER = 16,
 };
 
-#define DOMAIN_EVENT_ID_LIFECYCLE 0
-#define DOMAIN_EVENT_ID_REBOOT 1
-#define DOMAIN_EVENT_ID_LAST 27
-/* The legacy procedures take events up to DEVICE_REMOVED; later ones only
- * come through the callback procedures. */
-#define DOMAIN_EVENT_ID_LEGACY_LAST 15
 #define DOMAIN_XML_SECURE 1
 #define DOMAIN_XML_MIGRATABLE 8
 #define DOMAIN_VCPU_GUEST 8
@@ -63,10 +58,11 @@ int h_auth_list(struct session *s, void *args, void *retp)
 int h_connect_open(struct session *s, void *argsp, void *retp)
 {
     remote_connect_open_args *args = argsp;
+    const struct driver *const *list;
     struct drv_context ctx;
     const char *uri;
 
-    if (s->conn) {
+    if (session_conn(s)) {
         error_report(ERR_INTERNAL_ERROR, FROM_RPC, "connection already open");
         return -1;
     }
@@ -82,19 +78,19 @@ int h_connect_open(struct session *s, void *argsp, void *retp)
         return -1;
     }
     if (args->flags & CONNECT_RO)
-        s->opt.read_only = true;
-    ctx = (struct drv_context){.who = s->opt.who, .read_only = s->opt.read_only};
-    for (size_t i = 0; drivers[i]; i++) {
-        int r = drivers[i]->open(uri, args->flags, &ctx, &s->conn);
+        session_set_read_only(s);
+    ctx = session_context(s);
+    list = session_opts(s)->drivers ? session_opts(s)->drivers : drivers;
+    for (size_t i = 0; list[i]; i++) {
+        struct drv_conn *conn = NULL;
+        int r = list[i]->open(uri, args->flags, &ctx, &conn);
         if (r < 0)
             return -1;
         if (r > 0) {
-            s->drv = drivers[i];
-            s->uri = strdup(uri);
-            if (s->drv->set_event_sink)
-                s->drv->set_event_sink(s->conn, session_event_sink, s);
-            log_info("client %s opened %s%s", s->opt.peer, uri,
-                     s->opt.read_only ? " (read-only)" : "");
+            if (session_attach(s, list[i], conn, uri) < 0)
+                return -1;
+            log_info("client %s opened %s%s", session_opts(s)->peer, uri,
+                     session_read_only(s) ? " (read-only)" : "");
             return 0;
         }
     }
@@ -105,13 +101,8 @@ int h_connect_open(struct session *s, void *argsp, void *retp)
 /* libvirtd answers and then closes the connection. */
 int h_connect_close(struct session *s, void *args, void *ret)
 {
-    if (s->conn)
-        s->drv->close(s->conn);
-    s->conn = NULL;
-    s->ncallbacks = 0;
-    free(s->uri);
-    s->uri = NULL;
-    s->closing = true;
+    session_detach(s);
+    session_end_after_reply(s);
     return 0;
 }
 
@@ -124,7 +115,7 @@ int h_connect_supports_feature(struct session *s, void *argsp, void *retp)
     case FEATURE_PROGRAM_KEEPALIVE:
         /* A client that asks knows the keepalive program: from now on
          * the daemon may ping it (libvirtd does the same). */
-        s->keepalive_enabled = true;
+        session_enable_keepalive(s);
         ret->supported = 1;
         return 0;
     case FEATURE_REMOTE_EVENT_CALLBACK:
@@ -132,7 +123,7 @@ int h_connect_supports_feature(struct session *s, void *argsp, void *retp)
         ret->supported = 1;
         return 0;
     }
-    if (!s->conn) {
+    if (!session_conn(s)) {
         error_report(ERR_INTERNAL_ERROR, FROM_RPC, "hypervisor connection not open");
         return -1;
     }
@@ -145,7 +136,7 @@ int h_connect_get_uri(struct session *s, void *args, void *retp)
 {
     remote_connect_get_uri_ret *ret = retp;
 
-    ret->uri = strdup(s->uri ? s->uri : "");
+    ret->uri = strdup(session_uri(s) ? session_uri(s) : "");
     return ret->uri ? 0 : -1;
 }
 
@@ -162,7 +153,7 @@ int h_connect_is_secure(struct session *s, void *args, void *retp)
 {
     remote_connect_is_secure_ret *ret = retp;
 
-    ret->secure = s->opt.secure;
+    ret->secure = session_opts(s)->secure;
     return 0;
 }
 
@@ -185,7 +176,7 @@ int h_domain_get_xml_desc(struct session *s, void *argsp, void *ret)
 
     /* Migratable XML carries what secure XML does (libvirt refuses both
      * read-only with the same words). */
-    if (s->opt.read_only && (args->flags & (DOMAIN_XML_SECURE | DOMAIN_XML_MIGRATABLE))) {
+    if (session_read_only(s) && (args->flags & (DOMAIN_XML_SECURE | DOMAIN_XML_MIGRATABLE))) {
         error_report(ERR_OPERATION_DENIED, FROM_DOMAIN,
                      "virDomainGetXMLDesc with secure flag");
         return -1;
@@ -199,7 +190,7 @@ int h_domain_get_vcpus_flags(struct session *s, void *argsp, void *ret)
     const remote_domain_get_vcpus_flags_args *args = argsp;
 
     /* Asking the guest agent is a write as far as libvirt is concerned. */
-    if (s->opt.read_only && (args->flags & DOMAIN_VCPU_GUEST)) {
+    if (session_read_only(s) && (args->flags & DOMAIN_VCPU_GUEST)) {
         error_report(ERR_OPERATION_DENIED, FROM_DOMAIN, "read only access prevents %s",
                      "virDomainGetVcpusFlags");
         return -1;
@@ -256,95 +247,15 @@ int h_connect_list_all_domains(struct session *s, void *args, void *retp)
     return 0;
 }
 
-/* --- events --- */
+/* --- event registrations (events.c keeps them) --- */
 
-/* Adds a registration for event_id (limited to one domain when dom is
- * set); max_id is the highest event id the procedure takes. As in
- * libvirtd, a connection holds one registration per event and domain
- * filter, whichever procedure made it: a second one is refused, so one
- * change never fans out into many copies of its event. Returns the new
- * callback id, or -1. */
-static int add_callback(struct session *s, int event_id, int max_id, int proc,
-                        const remote_domain dom)
-{
-    if (event_id < 0 || event_id > max_id) {
-        error_report(ERR_INTERNAL_ERROR, FROM_RPC, "unsupported event ID %d", event_id);
-        return -1;
-    }
-    for (size_t i = 0; i < s->ncallbacks; i++) {
-        const struct event_callback *cb = &s->callbacks[i];
-        if (cb->event_id == event_id && cb->has_dom == (dom != NULL) &&
-            (!dom || memcmp(cb->uuid, dom->uuid, DRV_UUID_LEN) == 0)) {
-            error_report(ERR_INVALID_ARG, FROM_NONE, "event callback already tracked");
-            return -1;
-        }
-    }
-    if (s->ncallbacks >= SESSION_MAX_CALLBACKS) {
-        error_report(ERR_RPC, FROM_RPC, "too many event callbacks");
-        return -1;
-    }
-    struct event_callback *cb = &s->callbacks[s->ncallbacks++];
-    cb->id = s->next_callback_id++;
-    cb->event_id = event_id;
-    cb->proc = proc;
-    cb->has_dom = dom != NULL;
-    if (dom)
-        memcpy(cb->uuid, dom->uuid, DRV_UUID_LEN);
-    return cb->id;
-}
-
-static void remove_callback_at(struct session *s, size_t i)
-{
-    memmove(&s->callbacks[i], &s->callbacks[i + 1],
-            (s->ncallbacks - i - 1) * sizeof(s->callbacks[0]));
-    s->ncallbacks--;
-}
-
-/* Legacy registrations (without callback ids) are keyed by event id. */
-static int find_legacy(struct session *s, int event_id)
-{
-    for (size_t i = 0; i < s->ncallbacks; i++)
-        if (s->callbacks[i].proc != REMOTE_PROC_DOMAIN_EVENT_CALLBACK_LIFECYCLE &&
-            s->callbacks[i].proc != REMOTE_PROC_DOMAIN_EVENT_CALLBACK_REBOOT &&
-            s->callbacks[i].event_id == event_id && s->callbacks[i].id < 0)
-            return (int)i;
-    return -1;
-}
-
-static int legacy_proc(int event_id)
-{
-    return event_id == DOMAIN_EVENT_ID_LIFECYCLE ? REMOTE_PROC_DOMAIN_EVENT_LIFECYCLE
-           : event_id == DOMAIN_EVENT_ID_REBOOT  ? REMOTE_PROC_DOMAIN_EVENT_REBOOT
-                                                 : 0;
-}
-
-static int register_legacy(struct session *s, int event_id)
-{
-    if (add_callback(s, event_id, DOMAIN_EVENT_ID_LEGACY_LAST, legacy_proc(event_id), NULL) < 0)
-        return -1;
-    s->callbacks[s->ncallbacks - 1].id = -1;
-    s->next_callback_id--;
-    return 0;
-}
-
-static int deregister_legacy(struct session *s, int event_id)
-{
-    int i = find_legacy(s, event_id);
-
-    if (i < 0) {
-        error_report(ERR_INTERNAL_ERROR, FROM_RPC, "domain event %d not registered",
-                     event_id);
-        return -1;
-    }
-    remove_callback_at(s, (size_t)i);
-    return 0;
-}
+#define DOMAIN_EVENT_ID_LIFECYCLE 0
 
 int h_connect_domain_event_register(struct session *s, void *args, void *retp)
 {
     remote_connect_domain_event_register_ret *ret = retp;
 
-    if (register_legacy(s, DOMAIN_EVENT_ID_LIFECYCLE) < 0)
+    if (events_register(session_events(s), DOMAIN_EVENT_ID_LIFECYCLE, true, NULL) < 0)
         return -1;
     ret->cb_registered = 1;
     return 0;
@@ -354,7 +265,7 @@ int h_connect_domain_event_deregister(struct session *s, void *args, void *retp)
 {
     remote_connect_domain_event_deregister_ret *ret = retp;
 
-    if (deregister_legacy(s, DOMAIN_EVENT_ID_LIFECYCLE) < 0)
+    if (events_deregister_legacy(session_events(s), DOMAIN_EVENT_ID_LIFECYCLE) < 0)
         return -1;
     ret->cb_registered = 0;
     return 0;
@@ -364,25 +275,22 @@ int h_connect_domain_event_register_any(struct session *s, void *argsp, void *re
 {
     remote_connect_domain_event_register_any_args *args = argsp;
 
-    return register_legacy(s, args->eventID);
+    return events_register(session_events(s), args->eventID, true, NULL) < 0 ? -1 : 0;
 }
 
 int h_connect_domain_event_deregister_any(struct session *s, void *argsp, void *ret)
 {
     remote_connect_domain_event_deregister_any_args *args = argsp;
 
-    return deregister_legacy(s, args->eventID);
+    return events_deregister_legacy(session_events(s), args->eventID);
 }
 
 int h_connect_domain_event_callback_register_any(struct session *s, void *argsp, void *retp)
 {
     remote_connect_domain_event_callback_register_any_args *args = argsp;
     remote_connect_domain_event_callback_register_any_ret *ret = retp;
-    int proc = args->eventID == DOMAIN_EVENT_ID_LIFECYCLE
-                   ? REMOTE_PROC_DOMAIN_EVENT_CALLBACK_LIFECYCLE
-               : args->eventID == DOMAIN_EVENT_ID_REBOOT ? REMOTE_PROC_DOMAIN_EVENT_CALLBACK_REBOOT
-                                                         : 0;
-    int id = add_callback(s, args->eventID, DOMAIN_EVENT_ID_LAST - 1, proc, args->dom);
+    int id = events_register(session_events(s), args->eventID, false,
+                             args->dom ? (const unsigned char *)args->dom->uuid : NULL);
 
     if (id < 0)
         return -1;
@@ -394,63 +302,7 @@ int h_connect_domain_event_callback_deregister_any(struct session *s, void *args
 {
     remote_connect_domain_event_callback_deregister_any_args *args = argsp;
 
-    for (size_t i = 0; i < s->ncallbacks; i++) {
-        if (s->callbacks[i].id == args->callbackID) {
-            remove_callback_at(s, i);
-            return 0;
-        }
-    }
-    error_report(ERR_INTERNAL_ERROR, FROM_RPC, "domain event callback %d not registered",
-                 args->callbackID);
-    return -1;
-}
-
-static int send_event(struct session *s, const struct event_callback *cb,
-                      const struct queued_event *ev)
-{
-    struct message_header hdr = {
-        .prog = REMOTE_PROGRAM,
-        .vers = REMOTE_PROTOCOL_VERSION,
-        .proc = cb->proc,
-        .type = MESSAGE_EVENT,
-        .serial = 1, /* what libvirtd 9.0 puts in every event */
-        .status = MESSAGE_OK,
-    };
-    remote_nonnull_domain dom = {.name = ev->dom.name, .id = ev->dom.id};
-
-    memcpy(dom.uuid, ev->dom.uuid, DRV_UUID_LEN);
-    switch (cb->proc) {
-    case REMOTE_PROC_DOMAIN_EVENT_LIFECYCLE: {
-        remote_domain_event_lifecycle_msg m = {dom, ev->event, ev->detail};
-        return session_send(s, &hdr, (xdrproc_t)xdr_remote_domain_event_lifecycle_msg, &m);
-    }
-    case REMOTE_PROC_DOMAIN_EVENT_CALLBACK_LIFECYCLE: {
-        remote_domain_event_callback_lifecycle_msg m = {cb->id, {dom, ev->event, ev->detail}};
-        return session_send(s, &hdr,
-                            (xdrproc_t)xdr_remote_domain_event_callback_lifecycle_msg, &m);
-    }
-    }
-    return 0;
-}
-
-int dispatch_flush_events(struct session *s)
-{
-    int r = 0;
-
-    for (size_t e = 0; e < s->nevents; e++) {
-        struct queued_event *ev = &s->events[e];
-        for (size_t i = 0; r == 0 && i < s->ncallbacks; i++) {
-            const struct event_callback *cb = &s->callbacks[i];
-            if (cb->event_id != DOMAIN_EVENT_ID_LIFECYCLE)
-                continue;
-            if (cb->has_dom && memcmp(cb->uuid, ev->dom.uuid, DRV_UUID_LEN) != 0)
-                continue;
-            r = send_event(s, cb, ev);
-        }
-        drv_dom_id_clear(&ev->dom);
-    }
-    s->nevents = 0;
-    return r;
+    return events_deregister(session_events(s), args->callbackID);
 }
 
 /* --- dispatching --- */
@@ -472,90 +324,59 @@ static const struct dispatch_entry *find_entry(int proc)
     return NULL;
 }
 
-int dispatch_proc_is_write(int proc)
+int dispatch_decode(struct session *s, const struct message_header *hdr,
+                    const unsigned char *frame, size_t len, struct dispatch_call *call)
 {
-    const struct dispatch_entry *e = find_entry(proc);
-
-    return e && (e->flags & PROC_WRITE);
-}
-
-int dispatch_send_error(struct session *s, const struct message_header *call)
-{
-    const struct error *err = error_last();
-    struct message_header hdr = *call;
-    remote_error rerr = {0};
-    char *msg;
-
-    hdr.type = MESSAGE_REPLY;
-    hdr.status = MESSAGE_ERROR;
-    if (!err)
-        error_report(ERR_INTERNAL_ERROR, FROM_RPC, "unknown failure");
-    err = error_last();
-    msg = err->message;
-    rerr.code = err->code;
-    rerr.domain = err->domain;
-    rerr.level = err->level ? err->level : ERR_LEVEL_ERROR;
-    rerr.message = msg ? &msg : NULL;
-    rerr.int1 = err->int1;
-    rerr.int2 = err->int2;
-    int r = session_send(s, &hdr, (xdrproc_t)xdr_remote_error, &rerr);
-    error_clear();
-    return r;
-}
-
-int dispatch_call(struct session *s, const struct message_header *call,
-                  const unsigned char *frame, size_t len)
-{
-    const struct dispatch_entry *e = find_entry(call->proc);
-    struct message_header hdr = *call;
-    /* Every procedure's types fit (dispatch-table.c asserts it). */
-    union {
-        remote_connect_open_args a;
-        char pad[DISPATCH_BODY_MAX];
-    } args, ret;
-    int r;
+    const struct dispatch_entry *e = find_entry(hdr->proc);
 
     error_clear();
+    call->entry = e;
     if (!e) {
         /* A procedure of libvirt's that we do not implement gets what
          * libvirtd answers when its driver lacks the function. */
-        const struct procedure_info *p = procedure_lookup(call->proc);
-        if (p && p->api && !s->conn)
+        const struct procedure_info *p = procedure_lookup(hdr->proc);
+        if (p && p->api && !session_conn(s))
             error_report(ERR_INTERNAL_ERROR, FROM_RPC, "hypervisor connection not open");
         else if (p && p->api)
             error_report(ERR_NO_SUPPORT, p->error_domain, "%s", p->api);
         else
-            error_report(ERR_RPC, FROM_RPC, "unknown procedure: %d", call->proc);
-        return dispatch_send_error(s, call);
+            error_report(ERR_RPC, FROM_RPC, "unknown procedure: %d", hdr->proc);
+        return -1;
     }
-    memset(&args, 0, sizeof(args));
-    memset(&ret, 0, sizeof(ret));
-    if (e->args_fn && message_decode_body(frame, len, e->args_fn, &args) < 0) {
+    memset(&call->args, 0, sizeof(call->args));
+    if (e->args_fn && message_decode_body(frame, len, e->args_fn, &call->args) < 0) {
         error_set_message(ERR_RPC, FROM_RPC, "Unable to decode message payload");
-        log_warn("client %s: undecodable arguments for procedure %d", s->opt.peer,
-                 call->proc);
-        return dispatch_send_error(s, call);
+        log_warn("client %s: undecodable arguments for procedure %d", session_opts(s)->peer,
+                 hdr->proc);
+        return -1;
     }
-    if (!s->conn && !(e->flags & PROC_NO_CONN)) {
+    return 0;
+}
+
+int dispatch_run(struct session *s, struct dispatch_call *call, struct dispatch_reply *reply)
+{
+    const struct dispatch_entry *e = call->entry;
+    int r;
+
+    reply->ret_fn = e->ret_fn;
+    memset(&reply->ret, 0, sizeof(reply->ret));
+    if (!session_conn(s) && !(e->flags & PROC_NO_CONN)) {
         error_report(ERR_INTERNAL_ERROR, FROM_RPC, "hypervisor connection not open");
         r = -1;
-    } else if (s->opt.read_only && (e->flags & PROC_WRITE)) {
+    } else if (session_read_only(s) && (e->flags & PROC_WRITE)) {
         error_report(ERR_OPERATION_DENIED, FROM_DOMAIN, "read only access prevents %s", e->api);
         r = -1;
     } else {
-        r = e->fn(s, &args, &ret);
+        r = e->fn(s, &call->args, &reply->ret);
     }
     if (e->args_fn)
-        message_free_body(e->args_fn, &args);
-    if (r < 0) {
-        if (e->ret_fn)
-            message_free_body(e->ret_fn, &ret);
-        return dispatch_send_error(s, call);
-    }
-    hdr.type = MESSAGE_REPLY;
-    hdr.status = MESSAGE_OK;
-    r = session_send(s, &hdr, e->ret_fn, e->ret_fn ? &ret : NULL);
-    if (e->ret_fn)
-        message_free_body(e->ret_fn, &ret);
+        message_free_body(e->args_fn, &call->args);
     return r;
+}
+
+void dispatch_reply_free(struct dispatch_reply *reply)
+{
+    if (reply->ret_fn)
+        message_free_body(reply->ret_fn, &reply->ret);
+    reply->ret_fn = NULL;
 }

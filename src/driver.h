@@ -19,25 +19,27 @@
 
 #define DRV_UUID_LEN 16
 
-/* A domain as events name it: name, uuid and id (-1 when inactive). */
-struct drv_dom_id {
-    char *name;
-    unsigned char uuid[DRV_UUID_LEN];
-    int id;
-};
-
-/* Lifecycle event sink: the driver calls it for every state change it makes
- * (virDomainEventType and its detail), in the order they happen. */
-typedef void (*drv_event_fn)(void *opaque, const struct drv_dom_id *dom, int event,
-                             int detail);
+/* Event sink: the driver calls it for every event it raises, in the order
+ * they happen: the event id (virDomainEventID), the uuid of the domain it
+ * concerns and libvirt's message for it (a remote_domain_event_*_msg, as
+ * msg_fn encodes it). The session sends it to the registrations that want
+ * it after the reply to the current call. */
+typedef void (*drv_event_fn)(void *opaque, int event_id, const unsigned char *uuid,
+                             xdrproc_t msg_fn, const void *msg);
 
 struct drv_conn; /* one open hypervisor connection, private to its driver */
 
-/* Who opens a connection: what a driver needs to decide what the client
- * may do and with whose permissions it reads files the client names. */
+/* Who opens a connection, and how its operations may wait: what a driver
+ * needs to decide what the client may do, with whose permissions it reads
+ * files the client names, and to wait for an fd (a monitor's reply)
+ * without the connection going deaf: wait_fd(wait_opaque, fd, EPOLLIN or
+ * EPOLLOUT, deadline on the monotonic clock in ms, -1 none) returns 1 when
+ * fd is ready, 0 at the deadline, -1 when the client is gone. */
 struct drv_context {
     const struct identity *who; /* NULL: the process's own */
     bool read_only;
+    int (*wait_fd)(void *wait_opaque, int fd, uint32_t events, long long deadline_ms);
+    void *wait_opaque;
 };
 
 struct driver {
@@ -56,8 +58,6 @@ struct driver {
 
 /* The drivers built in, in the order open tries them; NULL-terminated. */
 extern const struct driver *const drivers[];
-
-void drv_dom_id_clear(struct drv_dom_id *dom);
 
 /* Helpers for filling replies; each returns 0, or -1 with libvirt's
  * out-of-memory error recorded. */

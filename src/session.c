@@ -3,24 +3,175 @@
 
 #include <errno.h>
 #include <limits.h>
-#include <poll.h>
 #include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
+#include <sys/epoll.h>
 
 #include "dispatch.h"
 #include "error.h"
+#include "keepalive_protocol.h"
 #include "log.h"
+#include "loop.h"
 #include "remote_protocol.h"
 
-#define KEEPALIVE_PROC_PING 1
-#define KEEPALIVE_PROC_PONG 2
+/* Calls read whole while another is handled wait here, in order. */
+struct pending {
+    unsigned char *frame;
+    size_t len;
+};
 
-int session_send(struct session *s, const struct message_header *hdr, xdrproc_t proc,
-                 const void *body)
+/* Bytes the pending calls may hold in all (a few maximal messages). */
+#define SESSION_PENDING_BYTES_MAX (2 * MESSAGE_LEN_MAX)
+
+struct session {
+    struct channel *ch;
+    struct loop *loop;
+    struct session_options opt;
+    const struct driver *drv;
+    struct drv_conn *conn;
+    char *uri; /* what the client opened */
+    struct events *events;
+
+    struct msgbuf out;
+    bool keepalive_enabled;
+    int pings_unanswered;
+    long long last_ka_ms;   /* when bytes last came or we last pinged (monotonic ms) */
+    long long msg_start_ms; /* when the message being received began */
+    bool got_message;       /* a whole message has come since connecting */
+
+    int depth; /* calls being handled: 1 while a driver operation waits */
+    struct pending pending[SESSION_MAX_PENDING];
+    size_t npending, pending_bytes;
+    bool reading; /* the channel is watched for input */
+
+    bool ending;  /* the client closed its connection: end after the reply */
+    bool done;    /* the connection is over */
+    bool orderly; /* ... because the client closed, hung up or vanished */
+};
+
+/* ---- what dispatch reads and changes ---- */
+
+const struct session_options *session_opts(const struct session *s)
+{
+    return &s->opt;
+}
+
+bool session_read_only(const struct session *s)
+{
+    return s->opt.read_only;
+}
+
+void session_set_read_only(struct session *s)
+{
+    s->opt.read_only = true;
+}
+
+const struct driver *session_driver(const struct session *s)
+{
+    return s->drv;
+}
+
+struct drv_conn *session_conn(const struct session *s)
+{
+    return s->conn;
+}
+
+const char *session_uri(const struct session *s)
+{
+    return s->uri;
+}
+
+struct events *session_events(struct session *s)
+{
+    return s->events;
+}
+
+void session_enable_keepalive(struct session *s)
+{
+    s->keepalive_enabled = true;
+}
+
+void session_end_after_reply(struct session *s)
+{
+    s->ending = true;
+}
+
+static int wait_for_driver(void *opaque, int fd, uint32_t events, long long deadline_ms)
+{
+    return session_wait_fd(opaque, fd, events, deadline_ms);
+}
+
+struct drv_context session_context(struct session *s)
+{
+    return (struct drv_context){.who = s->opt.who,
+                                .read_only = s->opt.read_only,
+                                .wait_fd = wait_for_driver,
+                                .wait_opaque = s};
+}
+
+/* The driver's event sink: queues an event for after the reply. */
+static void event_sink(void *opaque, int event_id, const unsigned char *uuid, xdrproc_t msg_fn,
+                       const void *msg)
+{
+    struct session *s = opaque;
+
+    if (events_queue(s->events, event_id, uuid, msg_fn, msg) < 0)
+        log_warn("client %s: cannot queue event %d, dropping it", s->opt.peer, event_id);
+}
+
+int session_attach(struct session *s, const struct driver *drv, struct drv_conn *conn,
+                   const char *uri)
+{
+    char *u = strdup(uri);
+
+    if (!u) {
+        drv->close(conn);
+        error_report(ERR_NO_MEMORY, FROM_RPC, NULL);
+        return -1;
+    }
+    s->drv = drv;
+    s->conn = conn;
+    s->uri = u;
+    if (drv->set_event_sink)
+        drv->set_event_sink(conn, event_sink, s);
+    return 0;
+}
+
+void session_detach(struct session *s)
+{
+    if (s->conn)
+        s->drv->close(s->conn);
+    s->conn = NULL;
+    events_clear(s->events);
+    free(s->uri);
+    s->uri = NULL;
+}
+
+/* ---- writing: the session alone writes frames ---- */
+
+/* Sends one frame. Returns 0 or -1 (the connection is over). */
+static int send_frame(struct session *s, const struct msgbuf *frame)
+{
+    if (channel_write(s->ch, frame->data, frame->len) == 0)
+        return 0;
+    if (errno == EPIPE || errno == ECONNRESET) {
+        /* Killed or gone mid-call: as orderly an end as a hang-up. */
+        log_info("client %s: gone before its reply was written", s->opt.peer);
+        s->orderly = true;
+    } else {
+        log_warn("client %s: write failed: %s", s->opt.peer, strerror(errno));
+    }
+    s->done = true;
+    return -1;
+}
+
+static int send_error(struct session *s, const struct message_header *call);
+
+static int send_body(struct session *s, const struct message_header *hdr, xdrproc_t proc,
+                     const void *body)
 {
     if (message_encode(&s->out, hdr, proc, body) < 0) {
         log_error("client %s: cannot encode reply to procedure %d", s->opt.peer, hdr->proc);
@@ -28,58 +179,35 @@ int session_send(struct session *s, const struct message_header *hdr, xdrproc_t 
             return -1;
         /* A reply too large for the wire becomes an error reply. */
         error_set_message(ERR_RPC, FROM_RPC, "Unable to encode message payload");
-        return dispatch_send_error(s, hdr);
+        return send_error(s, hdr);
     }
-    if (channel_write(s->ch, s->out.data, s->out.len) < 0) {
-        if (errno == EPIPE || errno == ECONNRESET) {
-            /* Killed or gone mid-call: as orderly an end as a hang-up. */
-            log_info("client %s: gone before its reply was written", s->opt.peer);
-            s->peer_gone = true;
-        } else {
-            log_warn("client %s: write failed: %s", s->opt.peer, strerror(errno));
-        }
-        return -1;
-    }
-    return 0;
+    return send_frame(s, &s->out);
 }
 
-void session_event_sink(void *opaque, const struct drv_dom_id *dom, int event, int detail)
+/* An error reply to `call` carrying the recorded error (or a generic one). */
+static int send_error(struct session *s, const struct message_header *call)
 {
-    struct session *s = opaque;
+    struct message_header hdr = *call;
+    const struct error *err;
+    remote_error rerr = {0};
+    char *msg;
+    int r;
 
-    if (s->ncallbacks == 0)
-        return;
-    if (s->nevents >= SESSION_MAX_QUEUED_EVENTS) {
-        log_warn("client %s: event queue full, dropping an event", s->opt.peer);
-        return;
-    }
-    if (!s->events) {
-        s->events = calloc(SESSION_MAX_QUEUED_EVENTS, sizeof(*s->events));
-        if (!s->events)
-            return;
-    }
-    struct queued_event *ev = &s->events[s->nevents];
-    ev->dom.name = strdup(dom->name);
-    if (!ev->dom.name)
-        return;
-    memcpy(ev->dom.uuid, dom->uuid, DRV_UUID_LEN);
-    ev->dom.id = dom->id;
-    ev->event = event;
-    ev->detail = detail;
-    s->nevents++;
-}
-
-static int send_keepalive(struct session *s, int proc)
-{
-    struct message_header hdr = {
-        .prog = MESSAGE_PROGRAM_KEEPALIVE,
-        .vers = 1,
-        .proc = proc,
-        .type = MESSAGE_EVENT,
-        .serial = 0,
-        .status = MESSAGE_OK,
-    };
-    return session_send(s, &hdr, NULL, NULL);
+    hdr.type = MESSAGE_REPLY;
+    hdr.status = MESSAGE_ERROR;
+    if (!error_last())
+        error_report(ERR_INTERNAL_ERROR, FROM_RPC, "unknown failure");
+    err = error_last();
+    msg = err->message;
+    rerr.code = err->code;
+    rerr.domain = err->domain;
+    rerr.level = err->level ? err->level : ERR_LEVEL_ERROR;
+    rerr.message = msg ? &msg : NULL;
+    rerr.int1 = err->int1;
+    rerr.int2 = err->int2;
+    r = send_body(s, &hdr, (xdrproc_t)xdr_remote_error, &rerr);
+    error_clear();
+    return r;
 }
 
 static int reply_rpc_error(struct session *s, const struct message_header *hdr,
@@ -96,45 +224,275 @@ static int reply_rpc_error(struct session *s, const struct message_header *hdr,
     va_end(ap);
     log_warn("client %s: %s", s->opt.peer, msg);
     error_set_message(ERR_RPC, FROM_RPC, msg);
-    return dispatch_send_error(s, hdr);
+    return send_error(s, hdr);
 }
 
-/* One whole frame from the client. Returns 0 to carry on, -1 to drop it. */
-static int session_handle_frame(struct session *s, const unsigned char *frame, size_t len)
+/* An event, as libvirtd sends them: type MESSAGE, serial 1. */
+static int send_event(void *opaque, int proc, const int32_t *callback_id,
+                      const unsigned char *body, size_t len)
 {
-    struct message_header hdr;
+    struct session *s = opaque;
+    struct message_header hdr = {
+        .prog = REMOTE_PROGRAM,
+        .vers = REMOTE_PROTOCOL_VERSION,
+        .proc = proc,
+        .type = MESSAGE_EVENT,
+        .serial = 1,
+        .status = MESSAGE_OK,
+    };
 
-    if (message_decode_header(frame, len, &hdr) < 0)
+    if (message_encode_parts(&s->out, &hdr, callback_id, body, len) < 0)
         return -1;
-    s->pings_unanswered = 0;
+    return send_frame(s, &s->out);
+}
 
-    if (hdr.prog == MESSAGE_PROGRAM_KEEPALIVE && hdr.vers == 1 && hdr.type == MESSAGE_EVENT) {
-        if (hdr.proc == KEEPALIVE_PROC_PING)
-            return send_keepalive(s, KEEPALIVE_PROC_PONG);
-        return 0; /* a pong, or an unknown keepalive message: nothing to answer */
-    }
-    if (hdr.type != MESSAGE_CALL) {
-        /* Replies, stream data and events from a client have nothing to
-         * answer; libvirtd ignores them too. */
-        log_warn("client %s: ignoring message of type %d for procedure %d", s->opt.peer,
-                 hdr.type, hdr.proc);
-        return 0;
-    }
-    if (hdr.prog != MESSAGE_PROGRAM_REMOTE || hdr.vers != REMOTE_PROTOCOL_VERSION)
-        return reply_rpc_error(s, &hdr, "Cannot find program %u version %u", hdr.prog,
-                               hdr.vers);
-    if (hdr.status != MESSAGE_OK)
-        return reply_rpc_error(s, &hdr, "Unexpected message status %d", hdr.status);
+static int send_keepalive(struct session *s, int proc)
+{
+    struct message_header hdr = {
+        .prog = KEEPALIVE_PROGRAM,
+        .vers = KEEPALIVE_PROTOCOL_VERSION,
+        .proc = proc,
+        .type = MESSAGE_EVENT,
+        .serial = 0,
+        .status = MESSAGE_OK,
+    };
+    return send_body(s, &hdr, NULL, NULL);
+}
+
+/* ---- the programs ---- */
+
+/* A frame being handled: in the channel's buffer (consumed once the
+ * session is done with its bytes) or a waiting call's copy. */
+struct frame {
+    const unsigned char *data;
+    size_t len;
+    bool in_channel;
+    bool released;
+};
+
+static void release(struct session *s, struct frame *f)
+{
+    if (f->in_channel && !f->released)
+        channel_consume(s->ch, f->len);
+    f->released = true;
+}
+
+static int keepalive_message(struct session *s, const struct message_header *hdr,
+                             struct frame *f)
+{
+    (void)f;
+    if (hdr->proc == KEEPALIVE_PROC_PING)
+        return send_keepalive(s, KEEPALIVE_PROC_PONG);
+    return 0; /* a pong, or an unknown keepalive message: nothing to answer */
+}
+
+/* A call of the remote program: decoded, its frame released (a driver
+ * that waits lets more input in), run, answered, then the events it
+ * raised. */
+static int remote_call(struct session *s, const struct message_header *hdr, struct frame *f)
+{
+    struct message_header rh = *hdr;
+    struct dispatch_call call;
+    struct dispatch_reply reply;
+    int r;
+
+    if (hdr->status != MESSAGE_OK)
+        return reply_rpc_error(s, hdr, "Unexpected message status %d", hdr->status);
     if (s->opt.deny) {
         /* A peer the configuration refuses learns why from its first
          * call's reply, then the connection ends. */
         error_report(ERR_AUTH_FAILED, FROM_RPC, "%s", s->opt.deny);
-        dispatch_send_error(s, &hdr);
+        send_error(s, hdr);
         return -1;
     }
-    if (dispatch_call(s, &hdr, frame, len) < 0)
+    r = dispatch_decode(s, hdr, f->data, f->len, &call);
+    release(s, f);
+    if (r < 0)
+        return send_error(s, hdr);
+    s->depth++;
+    r = dispatch_run(s, &call, &reply);
+    s->depth--;
+    if (s->done) {
+        r = -1; /* the client left while the driver waited */
+    } else if (r < 0) {
+        r = send_error(s, hdr);
+    } else {
+        rh.type = MESSAGE_REPLY;
+        rh.status = MESSAGE_OK;
+        r = send_body(s, &rh, reply.ret_fn, reply.ret_fn ? &reply.ret : NULL);
+    }
+    dispatch_reply_free(&reply);
+    if (r == 0)
+        r = events_flush(s->events, send_event, s);
+    if (r == 0 && s->ending) {
+        s->orderly = true;
+        s->done = true;
+    }
+    return r;
+}
+
+/* The programs the daemon serves: number, version and the message type
+ * each takes. libvirt's qemu program (0x20008087) belongs here when a
+ * driver serves it. */
+static const struct program {
+    uint32_t prog, vers;
+    int type;
+    int (*handle)(struct session *s, const struct message_header *hdr, struct frame *f);
+} programs[] = {
+    {KEEPALIVE_PROGRAM, KEEPALIVE_PROTOCOL_VERSION, MESSAGE_EVENT, keepalive_message},
+    {REMOTE_PROGRAM, REMOTE_PROTOCOL_VERSION, MESSAGE_CALL, remote_call},
+};
+
+static const struct program *find_program(const struct message_header *hdr)
+{
+    for (size_t i = 0; i < sizeof(programs) / sizeof(programs[0]); i++)
+        if (programs[i].prog == hdr->prog && programs[i].vers == hdr->vers &&
+            programs[i].type == hdr->type)
+            return &programs[i];
+    return NULL;
+}
+
+/* One whole frame with its decoded header. Returns 0 to carry on, -1 when
+ * the connection must end. Releases the frame. */
+static int handle_frame(struct session *s, const struct message_header *hdr, struct frame *f)
+{
+    const struct program *p = find_program(hdr);
+    int r = 0;
+
+    if (p) {
+        r = p->handle(s, hdr, f);
+    } else if (hdr->type != MESSAGE_CALL) {
+        /* Replies, stream data and events from a client have nothing to
+         * answer; libvirtd ignores them too. */
+        log_warn("client %s: ignoring message of type %d for procedure %d", s->opt.peer,
+                 hdr->type, hdr->proc);
+    } else {
+        r = reply_rpc_error(s, hdr, "Cannot find program %u version %u", hdr->prog,
+                            hdr->vers);
+    }
+    release(s, f);
+    return r;
+}
+
+/* A call that arrived while another is being handled, kept whole. */
+static int keep_pending(struct session *s, struct frame *f)
+{
+    struct pending *p = &s->pending[s->npending];
+
+    p->frame = malloc(f->len);
+    if (!p->frame) {
+        log_error("client %s: out of memory for a waiting call", s->opt.peer);
         return -1;
-    return dispatch_flush_events(s);
+    }
+    memcpy(p->frame, f->data, f->len);
+    p->len = f->len;
+    s->npending++;
+    s->pending_bytes += f->len;
+    release(s, f);
+    return 0;
+}
+
+/* Handles the oldest waiting call as if it had just arrived. */
+static int run_pending(struct session *s)
+{
+    struct pending p = s->pending[0];
+    struct frame f = {.data = p.frame, .len = p.len};
+    struct message_header hdr;
+    int r = -1;
+
+    memmove(&s->pending[0], &s->pending[1], (s->npending - 1) * sizeof(s->pending[0]));
+    s->npending--;
+    s->pending_bytes -= p.len;
+    if (message_decode_header(p.frame, p.len, &hdr) == 0)
+        r = handle_frame(s, &hdr, &f);
+    free(p.frame);
+    return r;
+}
+
+/* Reads the channel only while there is room for waiting calls. */
+static void update_reading(struct session *s)
+{
+    bool want = s->npending < SESSION_MAX_PENDING &&
+                s->pending_bytes < SESSION_PENDING_BYTES_MAX;
+
+    if (want != s->reading && loop_rewatch(s->loop, channel_read_fd(s->ch),
+                                           want ? EPOLLIN : 0) == 0)
+        s->reading = want;
+}
+
+/* Handles what can be handled now: waiting calls (when none is being
+ * handled), then every whole frame buffered. Returns 0, or -1 when the
+ * connection must end. */
+static int process(struct session *s)
+{
+    const unsigned char *frame;
+    long flen = 0;
+
+    while (!s->done) {
+        /* Calls that waited go first, once no call is being handled. */
+        if (s->depth == 0 && s->npending > 0) {
+            if (run_pending(s) < 0)
+                return -1;
+            continue;
+        }
+        flen = channel_next_frame(s->ch, &frame);
+        if (flen <= 0)
+            break;
+        struct frame f = {.data = frame, .len = (size_t)flen, .in_channel = true};
+        struct message_header hdr;
+        s->got_message = true;
+        if (message_decode_header(frame, f.len, &hdr) < 0)
+            return -1;
+        s->pings_unanswered = 0;
+        if (s->depth == 0 || hdr.type != MESSAGE_CALL) {
+            /* Keepalive and what is only logged never wait. */
+            if (handle_frame(s, &hdr, &f) < 0)
+                return -1;
+        } else if (s->npending >= SESSION_MAX_PENDING ||
+                   s->pending_bytes + f.len > SESSION_PENDING_BYTES_MAX) {
+            break; /* read no further until the waiting calls are answered */
+        } else if (keep_pending(s, &f) < 0) {
+            return -1;
+        }
+    }
+    update_reading(s);
+    if (!s->done && flen < 0) {
+        log_warn("client %s: frame length outside %d..%d, closing", s->opt.peer,
+                 MESSAGE_LEN_MIN, MESSAGE_LEN_MAX);
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- reading and time ---- */
+
+/* The loop's callback for the channel: takes in what came. */
+static void on_input(void *opaque, int fd, uint32_t events)
+{
+    struct session *s = opaque;
+    bool was_empty = channel_pending(s->ch) == 0;
+    ssize_t got = channel_fill(s->ch);
+
+    (void)fd;
+    (void)events;
+    if (got > 0) {
+        s->last_ka_ms = clock_mono_ms();
+        if (was_empty)
+            s->msg_start_ms = s->last_ka_ms;
+        return;
+    }
+    if (got < 0 && errno == EAGAIN)
+        return;
+    if (got < 0 && errno != ECONNRESET) {
+        log_warn("client %s: read failed: %s", s->opt.peer, strerror(errno));
+    } else {
+        /* A hang-up, or the client vanished (killed, or reset). */
+        if (got == 0 && channel_pending(s->ch) > 0)
+            log_warn("client %s: hung up in the middle of a frame (%zu bytes)",
+                     s->opt.peer, channel_pending(s->ch));
+        s->orderly = true;
+    }
+    s->done = true;
 }
 
 /* When the message being received (or, before the first, the first one)
@@ -155,55 +513,115 @@ static long long keepalive_deadline(const struct session *s)
     return s->last_ka_ms + s->opt.keepalive_interval * 1000LL;
 }
 
-static int session_poll_timeout(const struct session *s)
+static long long earliest(long long a, long long b)
 {
-    long long md = message_deadline(s), kd = keepalive_deadline(s), due, now;
-
-    due = md < 0 ? kd : kd < 0 ? md : md < kd ? md : kd;
-    if (due < 0)
-        return -1;
-    now = clock_mono_ms();
-    return due <= now ? 0 : due - now > INT_MAX ? INT_MAX : (int)(due - now);
+    return a < 0 ? b : b < 0 ? a : a < b ? a : b;
 }
 
-/* Nothing came for a keepalive interval: ping, or give up on a silent peer. */
-static int session_idle(struct session *s)
+/* Does what is due at the clock's time: ends a message that took too long,
+ * pings a quiet client or gives up on a silent one. Returns 0 or -1. */
+static int timers(struct session *s)
 {
+    long long md = message_deadline(s), kd = keepalive_deadline(s), now = clock_mono_ms();
+
+    if (md >= 0 && now >= md) {
+        log_warn("client %s: %s within message_timeout (%d s), closing", s->opt.peer,
+                 s->got_message ? "a message did not arrive whole" : "no whole message arrived",
+                 s->opt.message_timeout);
+        return -1;
+    }
+    if (kd < 0 || now < kd)
+        return 0;
     if (s->pings_unanswered >= s->opt.keepalive_count) {
         log_warn("client %s: no answer to %d keepalive pings, closing", s->opt.peer,
                  s->pings_unanswered);
         return -1;
     }
     s->pings_unanswered++;
-    s->last_ka_ms = clock_mono_ms();
+    s->last_ka_ms = now;
     return send_keepalive(s, KEEPALIVE_PROC_PING);
 }
 
-/* Watches the connection for up to `us` microseconds without sleeping;
- * 1 when it is ready, 0 when the time ran out, -1 on error. A client's
- * next call usually follows our reply within microseconds, and a process
- * asleep in poll() is woken on an idle CPU, which on a virtual machine
- * (the vCPU halted) costs tens of microseconds per message. Each turn
- * yields the CPU, so on a busy machine the other runnable work goes
- * first. */
-static int spin_wait(struct pollfd *pfd, int us)
+/* Watches the loop for up to `us` microseconds without sleeping; > 0 when
+ * something ran, 0 when the time ran out. A client's next call usually
+ * follows our reply within microseconds, and a process asleep is woken on
+ * an idle CPU, which on a virtual machine (the vCPU halted) costs tens of
+ * microseconds per message. Each turn yields the CPU, so on a busy machine
+ * the other runnable work goes first. */
+static int spin_wait(struct session *s, int us)
 {
     long long end = clock_mono_us() + us;
     int n;
 
-    while ((n = poll(pfd, 1, 0)) == 0 && clock_mono_us() < end)
+    while ((n = loop_run_once(s->loop, 0)) == 0 && clock_mono_us() < end)
         sched_yield();
     return n;
 }
 
+/* One turn of the loop: what is buffered, then a wait for input, the
+ * session's own deadlines or `deadline_ms`, whichever comes first.
+ * Returns 0, or -1 when the connection must end. */
+static int turn(struct session *s, long long deadline_ms, bool may_spin)
+{
+    long long due;
+    int n = 0;
+
+    if (process(s) < 0 || s->done)
+        return -1;
+    due = earliest(earliest(message_deadline(s), keepalive_deadline(s)), deadline_ms);
+    if (may_spin && s->opt.spin_wait_us > 0 && (due < 0 || due > clock_mono_ms()))
+        n = spin_wait(s, s->opt.spin_wait_us);
+    if (n == 0)
+        n = loop_run_once(s->loop, due);
+    if (n < 0) {
+        log_error("epoll_wait: %s", strerror(errno));
+        return -1;
+    }
+    if (s->done)
+        return -1;
+    return n == 0 ? timers(s) : 0;
+}
+
+struct fd_wait {
+    bool ready;
+};
+
+static void on_wait_ready(void *opaque, int fd, uint32_t events)
+{
+    struct fd_wait *w = opaque;
+
+    (void)fd;
+    (void)events;
+    w->ready = true;
+}
+
+int session_wait_fd(struct session *s, int fd, uint32_t events, long long deadline_ms)
+{
+    struct fd_wait w = {false};
+    int r;
+
+    if (loop_watch(s->loop, fd, events, on_wait_ready, &w) < 0) {
+        error_report(ERR_INTERNAL_ERROR, FROM_RPC, "cannot wait for fd %d: %s", fd,
+                     strerror(errno));
+        return -1;
+    }
+    while (!w.ready && !s->done && (deadline_ms < 0 || clock_mono_ms() < deadline_ms))
+        if (turn(s, deadline_ms, false) < 0)
+            s->done = true;
+    loop_unwatch(s->loop, fd);
+    r = w.ready ? 1 : s->done ? -1 : 0;
+    if (r < 0)
+        error_report(ERR_INTERNAL_ERROR, FROM_RPC, "the client is gone");
+    return r;
+}
+
 static void session_cleanup(struct session *s)
 {
-    if (s->conn)
-        s->drv->close(s->conn);
-    for (size_t i = 0; i < s->nevents; i++)
-        drv_dom_id_clear(&s->events[i].dom);
-    free(s->events);
-    free(s->uri);
+    session_detach(s);
+    for (size_t i = 0; i < s->npending; i++)
+        free(s->pending[i].frame);
+    events_free(s->events);
+    loop_free(s->loop);
     msgbuf_free(&s->out);
     channel_free(s->ch);
     error_clear();
@@ -211,85 +629,23 @@ static void session_cleanup(struct session *s)
 
 int session_run(struct channel *ch, const struct session_options *opt)
 {
-    struct session s = {.ch = ch, .opt = *opt};
-    int r = -1;
+    struct session s = {.ch = ch, .opt = *opt, .reading = true};
+    int r;
 
     s.last_ka_ms = s.msg_start_ms = clock_mono_ms();
     if (s.opt.message_timeout > 0)
         channel_set_write_timeout(ch, s.opt.message_timeout * 1000);
-
-    for (;;) {
-        const unsigned char *frame = NULL;
-        long flen;
-
-        while ((flen = channel_next_frame(ch, &frame)) > 0) {
-            s.got_message = true;
-            if (session_handle_frame(&s, frame, (size_t)flen) < 0)
-                goto out;
-            channel_consume(ch, (size_t)flen);
-            if (s.closing) {
-                r = 0;
-                goto out;
-            }
-        }
-        if (flen < 0) {
-            log_warn("client %s: frame length outside %d..%d, closing", s.opt.peer,
-                     MESSAGE_LEN_MIN, MESSAGE_LEN_MAX);
-            goto out;
-        }
-
-        struct pollfd pfd = {.fd = channel_read_fd(ch), .events = POLLIN};
-        int timeout = session_poll_timeout(&s), n = 0;
-        if (s.opt.spin_wait_us > 0 && timeout != 0)
-            n = spin_wait(&pfd, s.opt.spin_wait_us);
-        if (n == 0)
-            n = poll(&pfd, 1, timeout);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            log_error("poll: %s", strerror(errno));
-            goto out;
-        }
-        if (n == 0) {
-            long long md = message_deadline(&s), kd = keepalive_deadline(&s), now = clock_mono_ms();
-            if (md >= 0 && now >= md) {
-                log_warn("client %s: %s within message_timeout (%d s), closing", s.opt.peer,
-                         s.got_message ? "a message did not arrive whole"
-                                       : "no whole message arrived",
-                         s.opt.message_timeout);
-                goto out;
-            }
-            if (kd >= 0 && now >= kd && session_idle(&s) < 0)
-                goto out;
-            continue;
-        }
-        bool was_empty = channel_pending(ch) == 0;
-        ssize_t got = channel_fill(ch);
-        if (got > 0) {
-            s.last_ka_ms = clock_mono_ms();
-            if (was_empty)
-                s.msg_start_ms = s.last_ka_ms;
-        }
-        if (got < 0) {
-            if (errno == EAGAIN)
-                continue;
-            if (errno == ECONNRESET)
-                r = 0; /* the client vanished (killed, or reset): it hung up */
-            else
-                log_warn("client %s: read failed: %s", s.opt.peer, strerror(errno));
-            goto out;
-        }
-        if (got == 0) {
-            if (channel_pending(ch) > 0)
-                log_warn("client %s: hung up in the middle of a frame (%zu bytes)",
-                         s.opt.peer, channel_pending(ch));
-            r = 0;
-            goto out;
-        }
+    s.loop = loop_new();
+    s.events = events_new();
+    if (!s.loop || !s.events ||
+        loop_watch(s.loop, channel_read_fd(ch), EPOLLIN, on_input, &s) < 0) {
+        log_error("client %s: cannot set up the session: %s", s.opt.peer, strerror(errno));
+        session_cleanup(&s);
+        return -1;
     }
-out:
-    if (s.peer_gone)
-        r = 0;
+    while (turn(&s, -1, true) == 0)
+        ;
+    r = s.orderly ? 0 : -1;
     session_cleanup(&s);
     return r;
 }

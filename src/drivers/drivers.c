@@ -9,12 +9,6 @@
 
 const struct driver *const drivers[] = {&test_driver, NULL};
 
-void drv_dom_id_clear(struct drv_dom_id *dom)
-{
-    free(dom->name);
-    memset(dom, 0, sizeof(*dom));
-}
-
 int drv_string(char **dst, const char *src)
 {
     *dst = strdup(src);

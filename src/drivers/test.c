@@ -428,13 +428,24 @@ static int is_active(const struct tdom *d)
     return d->id >= 0;
 }
 
-static void emit(struct drv_conn *c, struct tdom *d, int event, int detail)
+#define EVENT_ID_LIFECYCLE 0
+
+/* A lifecycle event for d, naming it with `id`. */
+static void emit_as(struct drv_conn *c, struct tdom *d, int id, int event, int detail)
 {
+    remote_domain_event_lifecycle_msg m = {
+        .dom = {.name = d->def->name, .id = id}, .event = event, .detail = detail};
+
     if (!c->event_fn)
         return;
-    struct drv_dom_id id = {.name = d->def->name, .id = d->id};
-    memcpy(id.uuid, d->def->uuid, DRV_UUID_LEN);
-    c->event_fn(c->event_opaque, &id, event, detail);
+    memcpy(m.dom.uuid, d->def->uuid, DRV_UUID_LEN);
+    c->event_fn(c->event_opaque, EVENT_ID_LIFECYCLE, d->def->uuid,
+                (xdrproc_t)xdr_remote_domain_event_lifecycle_msg, &m);
+}
+
+static void emit(struct drv_conn *c, struct tdom *d, int event, int detail)
+{
+    emit_as(c, d, d->id, event, detail);
 }
 
 static int fill_id(const struct tdom *d, remote_nonnull_domain *out)
@@ -489,11 +500,7 @@ static void stop_domain(struct drv_conn *c, struct tdom *d, int reason, int deta
         old_id = -1;
     }
     set_id(c, d, -1);
-    if (c->event_fn) {
-        struct drv_dom_id id = {.name = d->def->name, .id = old_id};
-        memcpy(id.uuid, d->def->uuid, DRV_UUID_LEN);
-        c->event_fn(c->event_opaque, &id, EV_STOPPED, detail);
-    }
+    emit_as(c, d, old_id, EV_STOPPED, detail);
     if (!d->persistent)
         dom_remove(c, d);
 }

@@ -55,13 +55,20 @@ static struct {
 } events[MAXEV];
 static int nevents;
 
-static void on_event(void *opaque, const struct drv_dom_id *dom, int event, int detail)
+/* The driver's event sink: the test driver raises lifecycle events (id 0)
+ * with libvirt's lifecycle message. */
+static void on_event(void *opaque, int event_id, const unsigned char *uuid, xdrproc_t msg_fn,
+                     const void *msg)
 {
+    const remote_domain_event_lifecycle_msg *m = msg;
+
+    if (event_id != 0 || memcmp(uuid, m->dom.uuid, 16) != 0)
+        FAIL("event %d for a uuid other than its domain's", event_id);
     if (nevents < MAXEV) {
-        snprintf(events[nevents].name, sizeof(events[0].name), "%s", dom->name);
-        events[nevents].id = dom->id;
-        events[nevents].event = event;
-        events[nevents].detail = detail;
+        snprintf(events[nevents].name, sizeof(events[0].name), "%s", m->dom.name);
+        events[nevents].id = m->dom.id;
+        events[nevents].event = m->event;
+        events[nevents].detail = m->detail;
     }
     nevents++;
 }
