@@ -163,6 +163,18 @@ class Listen:
             time.sleep(0.05)
 
     def stop(self):
+        # Connection processes that hang (a regression) must not outlive
+        # the test: they are the daemon's children.
+        try:
+            with open("/proc/%d/task/%d/children" % (self.proc.pid, self.proc.pid)) as f:
+                children = [int(p) for p in f.read().split()]
+        except OSError:
+            children = []
+        for pid in children:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
         self.proc.terminate()
         try:
             self.proc.wait(10)
@@ -244,6 +256,8 @@ def fifo(name, ro, rw, path):
     pid = c.server_pid()
     c.close()
     gone = pid is not None and wait_gone(pid)
+    if pid is not None and not gone:
+        os.kill(pid, signal.SIGKILL)  # a daemon that blocks must not outlive the test
     check("%s: a FIFO as node file is refused without blocking, and the process ends "
           "with the client" % name,
           "is not a regular file" in got and gone, "%s; process %s" %
