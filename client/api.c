@@ -7,6 +7,7 @@
 
 #include "api.h"
 #include "channel.h"
+#include "uuid.h"
 
 int rpc(virConnectPtr conn, int proc, xdrproc_t af, const void *a, xdrproc_t rf, void *r)
 {
@@ -347,30 +348,6 @@ virDomainPtr virDomainLookupByUUID(virConnectPtr conn, const unsigned char *uuid
     return dom_from_ret(conn, &r.dom, XA(remote_domain_lookup_by_uuid_ret), &r);
 }
 
-/* libvirt's UUID syntax: 32 hex digits, '-' allowed between bytes,
- * surrounding blanks ignored. */
-static int parse_uuid(const char *s, unsigned char uuid[VIR_UUID_BUFLEN])
-{
-    int n = 0;
-
-    while (isspace((unsigned char)*s))
-        s++;
-    while (n < VIR_UUID_BUFLEN) {
-        if (*s == '-') {
-            s++;
-            continue;
-        }
-        if (!isxdigit((unsigned char)s[0]) || !isxdigit((unsigned char)s[1]))
-            return -1;
-        char hex[3] = {s[0], s[1], 0};
-        uuid[n++] = (unsigned char)strtoul(hex, NULL, 16);
-        s += 2;
-    }
-    while (isspace((unsigned char)*s))
-        s++;
-    return *s ? -1 : 0;
-}
-
 virDomainPtr virDomainLookupByUUIDString(virConnectPtr conn, const char *uuidstr)
 {
     unsigned char uuid[VIR_UUID_BUFLEN];
@@ -378,7 +355,7 @@ virDomainPtr virDomainLookupByUUIDString(virConnectPtr conn, const char *uuidstr
 
     CHECK_CONN(conn, NULL);
     CHECK_ARG(conn, uuidstr, NULL);
-    if (parse_uuid(uuidstr, uuid) < 0) {
+    if (uuid_parse(uuidstr, uuid) < 0) {
         /* libvirt 9.0 reports exactly this, without the usual prefix. */
         error_set_message(ERR_INVALID_ARG, VIR_FROM_DOMAIN, "Invalid UUID");
         api_fail(conn);

@@ -11,6 +11,7 @@
 
 #include "daemon-paths.h"
 #include "log.h"
+#include "uuid.h"
 
 /* libvirt's virConfReadFile reads up to 10 MiB. */
 #define CONFIG_MAX_FILE (10 * 1024 * 1024)
@@ -470,22 +471,18 @@ static int set_string(struct parser *ps, char **field, const char *s)
     return 0;
 }
 
+/* libvirt's UUID text, and not one digit over and over (libvirt refuses
+ * those as a host UUID). */
 static bool valid_uuid(const char *s)
 {
-    /* 32 hex digits, dashes allowed between them as libvirt allows. */
-    int digits = 0;
-    bool all_same = true;
+    unsigned char u[UUID_LEN];
 
-    for (const char *p = s; *p; p++) {
-        if (*p == '-')
-            continue;
-        if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f') || (*p >= 'A' && *p <= 'F')))
-            return false;
-        if (*p != s[0])
-            all_same = false;
-        digits++;
-    }
-    return digits == 32 && !all_same;
+    if (uuid_parse(s, u) < 0)
+        return false;
+    for (int i = 1; i < UUID_LEN; i++)
+        if (u[i] != u[0])
+            return true;
+    return (u[0] >> 4) != (u[0] & 15);
 }
 
 /* Checks v against k and stores it in cfg. Returns 0 or -1 (ps->err set). */
