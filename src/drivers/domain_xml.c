@@ -1,15 +1,21 @@
-/* Domain XML for the test driver, matching libvirt 9.0's output for what it
- * keeps. What is kept: name, uuid, title, description, memory,
- * currentMemory, vcpu (placement, cpuset, current), os (type/arch/machine,
- * kernel, initrd, cmdline, boot), the bare features acpi apic pae hap
- * viridian privnet, clock (offset, adjustment, basis, timezone), on_*
- * actions, and devices: emulator, disk (file/block/dir), controller,
- * interface, serial, console, input, graphics (vnc/spice/sdl), video,
- * memballoon. Everything else (metadata, cpu, numa, pm, timers, hostdev,
- * channel, sound, rng, ...) is dropped on parse, so it does not round-trip.
- * Device ordering, defaults, implicit controllers, console/serial pairing,
- * interface names (testnetN) and MAC generation follow libvirt's observed
- * behaviour. */
+/* Domain XML, matching libvirt 9.0's output for what it interprets: name,
+ * uuid, title, description, memory, currentMemory, vcpu (placement, cpuset,
+ * current), os (type/arch/machine, kernel, initrd, cmdline, boot), the bare
+ * features acpi apic pae hap viridian privnet, clock (offset, adjustment,
+ * basis, timezone), on_* actions, and devices: emulator, disk
+ * (file/block/dir), controller, interface, serial, console, input, graphics
+ * (vnc/spice/sdl), video, memballoon. Device ordering, defaults, implicit
+ * controllers, console/serial pairing, interface names (testnetN) and MAC
+ * generation follow libvirt's observed behaviour.
+ *
+ * The other elements libvirt knows as children of <domain>, <features> and
+ * <devices> (metadata, cpu, numatune, memtune, pm, seclabel, hyperv,
+ * hostdev, channel, sound, rng, tpm, ...) are kept as written and written
+ * back where libvirt writes them, so a define followed by dumpxml loses
+ * none of them (libvirt would write them in its own canonical form; a
+ * driver that cannot honour one refuses it). Within the elements it
+ * interprets, the model keeps only what it interprets. Elements libvirt
+ * does not know are dropped, as libvirt drops them. */
 #include "domain_xml.h"
 
 #include <errno.h>
@@ -22,6 +28,29 @@
 
 #include "conf/xml.h"
 #include "error.h"
+#include "uuid.h"
+
+/* libvirt's order of the children of <domain> and of <devices> (its
+ * formatter writes them so); kept elements go back in their place. */
+static const char *const domain_order[] = {
+    "name", "uuid", "genid", "title", "description", "metadata", "maxMemory", "memory",
+    "currentMemory", "blkiotune", "memtune", "memoryBacking", "vcpu", "vcpus", "iothreads",
+    "iothreadids", "cputune", "numatune", "resource", "sysinfo", "bootloader",
+    "bootloader_args", "os", "idmap", "features", "cpu", "clock", "on_poweroff", "on_reboot",
+    "on_crash", "on_lockfailure", "pm", "perf", "devices", "seclabel", "keywrap",
+    "launchSecurity", NULL};
+static const char *const device_order[] = {
+    "emulator", "disk",   "controller", "lease",    "filesystem", "interface", "smartcard",
+    "serial",   "parallel", "console",  "channel",  "input",      "tpm",       "graphics",
+    "sound",    "audio",  "video",      "hostdev",  "redirdev",   "redirfilter", "hub",
+    "watchdog", "memballoon", "rng",    "panic",    "shmem",      "memory",    "iommu",
+    "vsock",    "crypto", NULL};
+/* The features libvirt knows beyond the bare ones the model interprets. */
+static const char *const feature_order[] = {
+    "acpi", "apic", "pae", "hap", "viridian", "privnet", "hyperv", "kvm", "pvspinlock",
+    "capabilities", "pmu", "vmport", "gic", "smm", "ioapic", "hpt", "vmcoreinfo", "htm",
+    "nested-hv", "msrs", "ccf-assist", "xen", "cfpc", "sbbc", "ibs", "tcg", "async-teardown",
+    NULL};
 
 static const char *const feature_names[] = {"acpi", "apic",     "pae",
                                             "hap",  "viridian", "privnet"};
@@ -86,6 +115,68 @@ static int name_index(const char *const *names, size_t n, const char *s)
         if (strcmp(names[i], s) == 0)
             return (int)i;
     return -1;
+}
+
+/* The index of `name` in a NULL-terminated order table, or -1. */
+static int order_of(const char *const *order, const char *name)
+{
+    for (int i = 0; order[i]; i++)
+        if (strcmp(order[i], name) == 0)
+            return i;
+    return -1;
+}
+
+static void drop_blank_text(xmlNodePtr n)
+{
+    xmlNodePtr next;
+
+    for (xmlNodePtr c = n->children; c; c = next) {
+        next = c->next;
+        if (c->type == XML_TEXT_NODE && xmlIsBlankNode(c)) {
+            xmlUnlinkNode(c);
+            xmlFreeNode(c);
+        } else if (c->type == XML_ELEMENT_NODE) {
+            drop_blank_text(c);
+        }
+    }
+}
+
+static char *serialize_kept(xmlNodePtr n, int level);
+
+/* Keeps element n as written, for writing back at depth `level` (1 for a
+ * child of <domain>). Returns 0, or -1 with the error recorded. */
+static int keep(struct dx_kept_list *l, int order, xmlNodePtr n, int level)
+{
+    xmlNodePtr copy = xmlDocCopyNode(n, n->doc, 1);
+    struct dx_kept *items = NULL;
+    char *xml = NULL;
+
+    if (copy) {
+        drop_blank_text(copy);
+        xml = serialize_kept(copy, level);
+        xmlFreeNode(copy);
+    }
+    if (xml)
+        items = realloc(l->items, (l->n + 1) * sizeof(*items));
+    if (!items) {
+        free(xml);
+        error_report(ERR_NO_MEMORY, FROM_DOMAIN, NULL);
+        return -1;
+    }
+    l->items = items;
+    items[l->n].order = order;
+    items[l->n].xml = xml;
+    l->n++;
+    return 0;
+}
+
+static void kept_clear(struct dx_kept_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->items[i].xml);
+    free(l->items);
+    l->items = NULL;
+    l->n = 0;
 }
 
 static char *xstrdup(const char *s)
@@ -173,41 +264,6 @@ int dx_name_check(const char *name)
         return -1;
     }
     return 0;
-}
-
-int dx_uuid_parse(const char *s, unsigned char uuid[DRV_UUID_LEN])
-{
-    size_t n = 0;
-    while (*s == ' ' || *s == '\t' || *s == '\n')
-        s++;
-    for (; *s && n < 2 * DRV_UUID_LEN; s++) {
-        if (*s == '-')
-            continue;
-        int v;
-        if (*s >= '0' && *s <= '9')
-            v = *s - '0';
-        else if (*s >= 'a' && *s <= 'f')
-            v = *s - 'a' + 10;
-        else if (*s >= 'A' && *s <= 'F')
-            v = *s - 'A' + 10;
-        else
-            return -1;
-        if (n % 2 == 0)
-            uuid[n / 2] = (unsigned char)(v << 4);
-        else
-            uuid[n / 2] |= (unsigned char)v;
-        n++;
-    }
-    while (*s == ' ' || *s == '\t' || *s == '\n')
-        s++;
-    return n == 2 * DRV_UUID_LEN && *s == '\0' ? 0 : -1;
-}
-
-void dx_uuid_format(const unsigned char u[DRV_UUID_LEN], char out[37])
-{
-    snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-             u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11], u[12],
-             u[13], u[14], u[15]);
 }
 
 static void random_bytes(unsigned char *buf, size_t n)
@@ -500,6 +556,9 @@ void dx_def_free(struct dx_def *def)
         free(def->videos[i].model);
     free(def->videos);
     free(def->balloon_model);
+    kept_clear(&def->kept);
+    kept_clear(&def->kept_features);
+    kept_clear(&def->kept_devices);
     free(def);
 }
 
@@ -882,6 +941,14 @@ static int parse_devices(struct dx_def *def, xmlNodePtr devs)
             if (!def->balloon_model)
                 def->balloon_model = strdup("virtio");
             r = parse_addr(n, &def->balloon_addr);
+        } else if (!is_elem(n, "emulator") &&
+                   order_of(device_order, (const char *)n->name) >= 0) {
+            /* libvirt adds a virtio-serial controller for a virtio channel. */
+            char *ttype = is_elem(n, "channel") ? child_prop(n, "target", "type") : NULL;
+            if (ttype && strcmp(ttype, "virtio") == 0)
+                def->virtio_channels++;
+            free(ttype);
+            r = keep(&def->kept_devices, order_of(device_order, (const char *)n->name), n, 2);
         }
         if (r < 0)
             return -1;
@@ -994,7 +1061,7 @@ static int post_chardevs(struct dx_def *def)
         if (s->port + 1 > next)
             next = s->port + 1;
     }
-    int need_vserial = 0;
+    int need_vserial = def->virtio_channels > 0;
     for (size_t i = 0; i < def->nconsoles; i++) {
         struct dx_chr *c = &def->consoles[i];
         /* libvirt numbers these by position, before the serial console is
@@ -1220,7 +1287,7 @@ static struct dx_def *parse_root(xmlNodePtr root)
         goto fail;
     char *uuid = child_text(root, "uuid");
     if (uuid) {
-        int r = dx_uuid_parse(uuid, def->uuid);
+        int r = uuid_parse(uuid, def->uuid);
         free(uuid);
         if (r < 0) {
             error_report(ERR_INTERNAL_ERROR, FROM_DOMAIN, "malformed uuid element");
@@ -1244,10 +1311,29 @@ static struct dx_def *parse_root(xmlNodePtr root)
     if (parse_os(def, os) < 0)
         goto fail;
     xmlNodePtr feats = child(root, "features");
-    for (xmlNodePtr n = feats ? feats->children : NULL; n; n = n->next)
-        for (size_t i = 0; i < NFEATURES; i++)
-            if (is_elem(n, feature_names[i]))
-                def->features |= 1u << i;
+    for (xmlNodePtr n = feats ? feats->children : NULL; n; n = n->next) {
+        int f = n->type == XML_ELEMENT_NODE
+                    ? name_index(feature_names, NFEATURES, (const char *)n->name)
+                    : -1;
+        int known = n->type == XML_ELEMENT_NODE ? order_of(feature_order, (const char *)n->name)
+                                                : -1;
+        /* A bare feature the model interprets; one with attributes or
+         * children, or another that libvirt knows, is kept as written. */
+        if (f >= 0 && !n->properties && !n->children)
+            def->features |= 1u << f;
+        else if (known >= 0 && keep(&def->kept_features, known, n, 2) < 0)
+            goto fail;
+    }
+    for (xmlNodePtr n = root->children; n; n = n->next) {
+        static const char *const modeled[] = {
+            "name", "uuid", "title", "description", "memory", "currentMemory", "vcpu", "os",
+            "features", "clock", "on_poweroff", "on_reboot", "on_crash", "devices", NULL};
+        int at = n->type == XML_ELEMENT_NODE ? order_of(domain_order, (const char *)n->name)
+                                             : -1;
+        if (at >= 0 && !in_list(modeled, (const char *)n->name) &&
+            keep(&def->kept, at, n, 1) < 0)
+            goto fail;
+    }
     xmlNodePtr clock = child(root, "clock");
     if (clock) {
         def->clock_offset = prop(clock, "offset");
@@ -1380,6 +1466,73 @@ static void battr(struct buf *b, const char *name, const char *value)
     bprintf(b, "'");
 }
 
+/* Writes element n the way libvirt's formatter writes XML: attributes in
+ * single quotes, two spaces of indentation per level, an empty element as
+ * <name/>. The first line is not indented (the caller's line is). */
+static void ser_element(struct buf *b, xmlNodePtr n, int level)
+{
+    const char *prefix = n->ns && n->ns->prefix ? (const char *)n->ns->prefix : NULL;
+    int elements = 0;
+
+    bprintf(b, "<%s%s%s", prefix ? prefix : "", prefix ? ":" : "", (const char *)n->name);
+    for (xmlNsPtr ns = n->nsDef; ns; ns = ns->next) {
+        bprintf(b, " xmlns%s%s='", ns->prefix ? ":" : "", ns->prefix ? (const char *)ns->prefix : "");
+        besc(b, (const char *)ns->href);
+        bprintf(b, "'");
+    }
+    for (xmlAttrPtr a = n->properties; a; a = a->next) {
+        xmlChar *v = xmlNodeListGetString(n->doc, a->children, 1);
+        bprintf(b, " %s%s%s='", a->ns && a->ns->prefix ? (const char *)a->ns->prefix : "",
+                a->ns && a->ns->prefix ? ":" : "", (const char *)a->name);
+        besc(b, (const char *)v);
+        bprintf(b, "'");
+        xmlFree(v);
+    }
+    for (xmlNodePtr c = n->children; c; c = c->next)
+        elements += c->type == XML_ELEMENT_NODE;
+    if (!n->children) {
+        bprintf(b, "/>");
+        return;
+    }
+    bprintf(b, ">");
+    for (xmlNodePtr c = n->children; c; c = c->next) {
+        if (c->type == XML_ELEMENT_NODE) {
+            bprintf(b, "\n%*s", 2 * (level + 1), "");
+            ser_element(b, c, level + 1);
+        } else if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
+            if (elements)
+                bprintf(b, "\n%*s", 2 * (level + 1), "");
+            besc(b, (const char *)c->content);
+        }
+    }
+    if (elements)
+        bprintf(b, "\n%*s", 2 * level, "");
+    bprintf(b, "</%s%s%s>", prefix ? prefix : "", prefix ? ":" : "", (const char *)n->name);
+}
+
+/* A kept element as text; <metadata> as libxml2 writes it, since libvirt
+ * hands its content to libxml2 too. NULL when out of memory. */
+static char *serialize_kept(xmlNodePtr n, int level)
+{
+    struct buf b = {0};
+
+    if (strcmp((const char *)n->name, "metadata") == 0) {
+        xmlBufferPtr xb = xmlBufferCreate();
+        char *s = NULL;
+        if (xb && xmlNodeDump(xb, n->doc, n, level, 1) >= 0)
+            s = strdup((const char *)xmlBufferContent(xb));
+        if (xb)
+            xmlBufferFree(xb);
+        return s;
+    }
+    ser_element(&b, n, level);
+    if (b.failed) {
+        free(b.s);
+        return NULL;
+    }
+    return b.s;
+}
+
 static void belem(struct buf *b, const char *indent, const char *name, const char *value)
 {
     if (!value)
@@ -1509,11 +1662,35 @@ static void format_graphics(struct buf *b, const struct dx_graphics *g)
     }
 }
 
+/* Writes the kept elements whose place in their order is before `upto`,
+ * from *cur on, and moves *cur there. */
+static void flush_kept(struct buf *b, const struct dx_kept_list *l, int *cur, int upto,
+                       const char *indent)
+{
+    for (; *cur < upto; (*cur)++)
+        for (size_t i = 0; i < l->n; i++)
+            if (l->items[i].order == *cur)
+                bprintf(b, "%s%s\n", indent, l->items[i].xml);
+}
+
+/* flush_kept up to the place of element `name` of the order. */
+#define KEPT_BEFORE(b, l, cur, order, name, indent)                                            \
+    flush_kept(b, l, cur, order_of(order, name), indent)
+
+static int order_len(const char *const *order)
+{
+    int n = 0;
+    while (order[n])
+        n++;
+    return n;
+}
+
 char *dx_def_format(const struct dx_def *def, int id)
 {
     struct buf b = {0};
     char uuid[37];
-    dx_uuid_format(def->uuid, uuid);
+    int at = 0, dev_at = 0, feat_at = 0;
+    uuid_format(def->uuid, uuid);
     bprintf(&b, "<domain");
     battr(&b, "type", def->virt_type);
     if (id >= 0)
@@ -1521,17 +1698,21 @@ char *dx_def_format(const struct dx_def *def, int id)
     bprintf(&b, ">\n");
     belem(&b, "  ", "name", def->name);
     bprintf(&b, "  <uuid>%s</uuid>\n", uuid);
+    KEPT_BEFORE(&b, &def->kept, &at, domain_order, "title", "  ");
     belem(&b, "  ", "title", def->title);
     belem(&b, "  ", "description", def->description);
+    KEPT_BEFORE(&b, &def->kept, &at, domain_order, "memory", "  ");
     bprintf(&b, "  <memory unit='KiB'>%llu</memory>\n", (unsigned long long)def->max_kib);
     bprintf(&b, "  <currentMemory unit='KiB'>%llu</currentMemory>\n",
             (unsigned long long)def->cur_kib);
+    KEPT_BEFORE(&b, &def->kept, &at, domain_order, "vcpu", "  ");
     bprintf(&b, "  <vcpu placement='static'");
     battr(&b, "cpuset", def->cpuset);
     if (def->vcpus != def->vcpus_max)
         bprintf(&b, " current='%u'", def->vcpus);
     bprintf(&b, ">%u</vcpu>\n", def->vcpus_max);
 
+    KEPT_BEFORE(&b, &def->kept, &at, domain_order, "os", "  ");
     bprintf(&b, "  <os>\n    <type");
     battr(&b, "arch", def->arch);
     battr(&b, "machine", def->machine);
@@ -1557,13 +1738,19 @@ char *dx_def_format(const struct dx_def *def, int id)
     }
     bprintf(&b, "  </os>\n");
 
-    if (def->features) {
+    KEPT_BEFORE(&b, &def->kept, &at, domain_order, "features", "  ");
+    if (def->features || def->kept_features.n) {
         bprintf(&b, "  <features>\n");
-        for (size_t i = 0; i < NFEATURES; i++)
+        for (size_t i = 0; i < NFEATURES; i++) {
+            KEPT_BEFORE(&b, &def->kept_features, &feat_at, feature_order, feature_names[i],
+                        "    ");
             if (def->features & (1u << i))
                 bprintf(&b, "    <%s/>\n", feature_names[i]);
+        }
+        flush_kept(&b, &def->kept_features, &feat_at, order_len(feature_order), "    ");
         bprintf(&b, "  </features>\n");
     }
+    KEPT_BEFORE(&b, &def->kept, &at, domain_order, "clock", "  ");
     bprintf(&b, "  <clock");
     battr(&b, "offset", def->clock_offset);
     battr(&b, "adjustment", def->clock_adjustment);
@@ -1574,10 +1761,12 @@ char *dx_def_format(const struct dx_def *def, int id)
     belem(&b, "  ", "on_reboot", def->on_reboot);
     belem(&b, "  ", "on_crash", def->on_crash);
 
+    KEPT_BEFORE(&b, &def->kept, &at, domain_order, "devices", "  ");
     bprintf(&b, "  <devices>\n");
     belem(&b, "    ", "emulator", def->emulator);
     for (size_t i = 0; i < def->ndisks; i++)
         format_disk(&b, &def->disks[i]);
+    KEPT_BEFORE(&b, &def->kept_devices, &dev_at, device_order, "controller", "    ");
     for (size_t i = 0; i < def->nctrls; i++) {
         const struct dx_controller *c = &def->ctrls[i];
         bprintf(&b, "    <controller type='%s' index='%d'", ctrl_names[c->type], c->index);
@@ -1590,20 +1779,26 @@ char *dx_def_format(const struct dx_def *def, int id)
             bprintf(&b, "/>\n");
         }
     }
+    KEPT_BEFORE(&b, &def->kept_devices, &dev_at, device_order, "interface", "    ");
     for (size_t i = 0; i < def->nnets; i++)
         format_net(&b, &def->nets[i]);
+    KEPT_BEFORE(&b, &def->kept_devices, &dev_at, device_order, "serial", "    ");
     for (size_t i = 0; i < def->nserials; i++)
         format_chr(&b, "serial", &def->serials[i], 0);
+    KEPT_BEFORE(&b, &def->kept_devices, &dev_at, device_order, "console", "    ");
     for (size_t i = 0; i < def->nconsoles; i++)
         format_chr(&b, "console", &def->consoles[i], 1);
+    KEPT_BEFORE(&b, &def->kept_devices, &dev_at, device_order, "input", "    ");
     for (size_t i = 0; i < def->ninputs; i++) {
         bprintf(&b, "    <input");
         battr(&b, "type", def->inputs[i].type);
         battr(&b, "bus", def->inputs[i].bus);
         bprintf(&b, "/>\n");
     }
+    KEPT_BEFORE(&b, &def->kept_devices, &dev_at, device_order, "graphics", "    ");
     for (size_t i = 0; i < def->ngraphics; i++)
         format_graphics(&b, &def->graphics[i]);
+    KEPT_BEFORE(&b, &def->kept_devices, &dev_at, device_order, "video", "    ");
     for (size_t i = 0; i < def->nvideos; i++) {
         const struct dx_video *v = &def->videos[i];
         bprintf(&b, "    <video>\n      <model");
@@ -1615,6 +1810,7 @@ char *dx_def_format(const struct dx_def *def, int id)
         bprintf(&b, " heads='%u'%s/>\n    </video>\n", v->heads,
                 v->primary ? " primary='yes'" : "");
     }
+    KEPT_BEFORE(&b, &def->kept_devices, &dev_at, device_order, "memballoon", "    ");
     if (def->balloon_model) {
         bprintf(&b, "    <memballoon");
         battr(&b, "model", def->balloon_model);
@@ -1626,7 +1822,10 @@ char *dx_def_format(const struct dx_def *def, int id)
             bprintf(&b, "/>\n");
         }
     }
-    bprintf(&b, "  </devices>\n</domain>\n");
+    flush_kept(&b, &def->kept_devices, &dev_at, order_len(device_order), "    ");
+    bprintf(&b, "  </devices>\n");
+    flush_kept(&b, &def->kept, &at, order_len(domain_order), "  ");
+    bprintf(&b, "</domain>\n");
     if (b.failed) {
         free(b.s);
         error_report(ERR_NO_MEMORY, FROM_DOMAIN, NULL);

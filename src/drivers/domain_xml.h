@@ -1,7 +1,9 @@
-/* domain_xml: the parts of libvirt's domain XML the test driver keeps, parsed
- * with libxml2 and written back the way libvirt 9.0's test driver writes
- * them (canonical element order, defaults filled in, unknown elements
- * dropped). See domain_xml.c for what is not kept. */
+/* domain_xml: libvirt's domain XML, parsed with libxml2 and written back the
+ * way libvirt 9.0's test driver writes it (canonical element order,
+ * defaults filled in). What the model interprets is in struct dx_def; the
+ * other elements libvirt knows under <domain>, <features> and <devices>
+ * are kept as written and written back in their place; elements libvirt
+ * does not know are dropped, as libvirt drops them. See domain_xml.c. */
 #ifndef SRC_DRIVERS_DOMAIN_XML_H
 #define SRC_DRIVERS_DOMAIN_XML_H
 
@@ -73,6 +75,19 @@ struct dx_video {
     int primary;
 };
 
+/* An element of libvirt's domain XML that this model does not interpret,
+ * kept as written (re-indented) and written back in libvirt's place for
+ * it, so that nothing a user configured is dropped. */
+struct dx_kept {
+    int order; /* its place in libvirt's element order (domain_xml.c) */
+    char *xml; /* the element, serialized without leading indentation */
+};
+
+struct dx_kept_list {
+    struct dx_kept *items;
+    size_t n;
+};
+
 struct dx_def {
     char *virt_type;
     char *name;
@@ -107,6 +122,10 @@ struct dx_def {
     size_t nvideos;
     char *balloon_model;
     struct dx_addr balloon_addr;
+    /* What libvirt knows that this model does not: children of <domain>,
+     * of <features> and of <devices>. */
+    struct dx_kept_list kept, kept_features, kept_devices;
+    int virtio_channels; /* kept channels with a virtio target */
 };
 
 /* Parses a domain document given as text. Returns the definition (caller
@@ -139,8 +158,5 @@ int dx_name_check(const char *name);
  * has no bound (and allocates per vCPU until it runs out of memory). */
 #define DX_VCPUS_MAX 16384
 
-/* Parses libvirt's uuid text (32 hex digits, dashes anywhere). 0 or -1. */
-int dx_uuid_parse(const char *s, unsigned char uuid[DRV_UUID_LEN]);
-void dx_uuid_format(const unsigned char uuid[DRV_UUID_LEN], char out[37]);
 
 #endif

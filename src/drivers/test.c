@@ -25,6 +25,7 @@
 #include "driver.h"
 #include "error.h"
 #include "test.h"
+#include "uuid.h"
 
 enum { ST_NOSTATE, ST_RUNNING, ST_BLOCKED, ST_PAUSED, ST_SHUTDOWN, ST_SHUTOFF, ST_CRASHED };
 enum { RUNNING_UNKNOWN = 0, RUNNING_BOOTED = 1, RUNNING_UNPAUSED = 5 };
@@ -459,7 +460,7 @@ static struct tdom *get_dom(struct drv_conn *c, const remote_nonnull_domain *dom
     struct tdom *d = find_uuid(c, (const unsigned char *)dom->uuid);
     if (!d) {
         char uuid[37];
-        dx_uuid_format((const unsigned char *)dom->uuid, uuid);
+        uuid_format((const unsigned char *)dom->uuid, uuid);
         error_report(ERR_NO_DOMAIN, FROM_TEST, "no domain with matching uuid '%s' (%s)", uuid,
                      dom->name ? dom->name : "");
     }
@@ -516,7 +517,7 @@ static int check_duplicate(struct drv_conn *c, const struct dx_def *def, int liv
     *existing = NULL;
     if (d) {
         if (strcmp(d->def->name, def->name) != 0) {
-            dx_uuid_format(d->def->uuid, uuid);
+            uuid_format(d->def->uuid, uuid);
             error_report(ERR_OPERATION_FAILED, FROM_DOMAIN,
                          "domain '%s' is already defined with uuid %s", d->def->name, uuid);
             return -1;
@@ -531,7 +532,7 @@ static int check_duplicate(struct drv_conn *c, const struct dx_def *def, int liv
     }
     d = find_name(c, def->name);
     if (d) {
-        dx_uuid_format(d->def->uuid, uuid);
+        uuid_format(d->def->uuid, uuid);
         error_report(ERR_OPERATION_FAILED, FROM_DOMAIN,
                      "domain '%s' already exists with uuid %s", def->name, uuid);
         return -1;

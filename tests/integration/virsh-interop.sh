@@ -32,6 +32,9 @@ mkdir -p "$IT_DIR/home" "$IT_DIR/out"
 
 WEB=$data/domain-web.xml
 DB=$data/domain-db.xml
+# Elements libvirt knows and our model does not interpret (kept and written
+# back in libvirt's place), and two it does not know (dropped).
+KEPT=$data/domain-kept.xml
 SCRATCH=$data/domain-transient.xml
 MALFORMED=$data/domain-malformed.xml
 NOTDOM=$data/domain-not-a-domain.xml
@@ -97,6 +100,7 @@ add domuuid-defined "define $WEB; domuuid web; domuuid 1"
 add dumpxml 'dumpxml test'
 add dumpxml-inactive 'dumpxml --inactive test'
 add dumpxml-defined "define $WEB; dumpxml web; dumpxml --inactive web"
+add dumpxml-kept "define $KEPT; dumpxml kept; start kept; dumpxml kept"
 add domblklist 'domblklist test'
 add domblklist-defined "define $WEB; domblklist web; domblklist --details web"
 add domiflist 'domiflist test'
