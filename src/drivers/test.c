@@ -21,7 +21,7 @@
 #include <libxml/parser.h>
 
 #include "conf/xml.h"
-#include "domain_xml.h"
+#include "conf/domain_xml.h"
 #include "driver.h"
 #include "error.h"
 #include "test.h"

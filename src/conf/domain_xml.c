@@ -26,7 +26,7 @@
 #include <string.h>
 #include <sys/random.h>
 
-#include "conf/xml.h"
+#include "xml.h"
 #include "error.h"
 #include "uuid.h"
 
