@@ -15,18 +15,11 @@
 #include "channel.h"
 #include "conn.h"
 #include "error.h"
+#include "feature.h"
 #include "keepalive_protocol.h"
 #include "message.h"
 #include "procedures.h"
 #include "wire.h"
-
-/* virConnectSupportsFeature numbers probed at open (libvirt's
- * VIR_DRV_FEATURE_*). */
-enum {
-    FEATURE_PROGRAM_KEEPALIVE = 10,
-    FEATURE_REMOTE_EVENT_CALLBACK = 14,
-    FEATURE_REMOTE_CLOSE_CALLBACK = 15,
-};
 
 static int conn_default_auth_cb(virConnectCredentialPtr cred, unsigned int ncred, void *cbdata)
 {

@@ -14,10 +14,8 @@
 #include "dispatch.h"
 #include "error.h"
 #include "log.h"
+#include "keepalive_protocol.h"
 #include "remote_protocol.h"
-
-#define KEEPALIVE_PROC_PING 1
-#define KEEPALIVE_PROC_PONG 2
 
 int session_send(struct session *s, const struct message_header *hdr, xdrproc_t proc,
                  const void *body)
