@@ -4,6 +4,7 @@
 #include <gnutls/gnutls.h>
 #include <limits.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -131,17 +132,22 @@ static ssize_t channel_fill_tls(struct channel *ch)
 
 ssize_t channel_fill(struct channel *ch)
 {
-    size_t want = CHANNEL_READ_CHUNK;
     size_t have = ch->end - ch->start;
+    size_t want = CHANNEL_READ_CHUNK; /* room wanted after what is buffered */
+    bool whole_frame = false;
 
-    /* When a frame larger than the chunk is partly in, make room for all of
-     * it; its length was checked by channel_next_frame already. */
+    /* When a frame larger than a chunk is partly in, make room for the rest
+     * of it, counting the part already in once: the buffer then holds the
+     * frame and nothing more. Its length was checked by channel_next_frame
+     * already. */
     if (have >= MESSAGE_LEN_WORD) {
         long flen = message_frame_length(ch->in + ch->start);
-        if (flen > 0 && (size_t)flen > want)
-            want = (size_t)flen;
+        if (flen > 0 && (size_t)flen > have + want) {
+            want = (size_t)flen - have;
+            whole_frame = true;
+        }
     }
-    if (ch->cap - ch->end < want / 2 || ch->cap < want) {
+    if (ch->cap - ch->end < (whole_frame ? want : want / 2)) {
         if (channel_reserve(ch, have + want) < 0) {
             errno = ENOMEM;
             return -1;
