@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "message.h"
 
 #define CHANNEL_READ_CHUNK 65536
@@ -25,6 +26,8 @@ struct channel {
     void (*tls_release)(void *);
     void *tls_release_opaque;
     int write_timeout_ms; /* -1: a write waits for the peer for ever */
+    long long write_deadline_ms; /* the write under way fails after this
+                                    (monotonic ms); -1: none */
 };
 
 struct channel *channel_new(int rfd, int wfd)
@@ -36,6 +39,7 @@ struct channel *channel_new(int rfd, int wfd)
     ch->rfd = rfd;
     ch->wfd = wfd;
     ch->write_timeout_ms = -1;
+    ch->write_deadline_ms = -1;
     return ch;
 }
 
@@ -198,13 +202,25 @@ void channel_set_write_timeout(struct channel *ch, int ms)
     ch->write_timeout_ms = ms;
 }
 
-/* Waits for the peer to make room (or send what TLS needs first). A peer
- * that does neither within the write timeout is given up: ETIMEDOUT. */
+/* Waits for the peer to make room (or send what TLS needs first). Within
+ * channel_write the write timeout bounds the whole write, not each wait: a
+ * peer that takes a little now and then, never letting one wait run out,
+ * would otherwise hold the write for ever. Past the deadline: ETIMEDOUT.
+ * Outside it (gnutls writing during its handshake) each wait is bounded. */
 static int channel_wait(const struct channel *ch, int fd, short events)
 {
     struct pollfd pfd = {.fd = fd, .events = events};
-    int n = poll(&pfd, 1, ch->write_timeout_ms);
+    int timeout = ch->write_timeout_ms, n;
 
+    if (ch->write_deadline_ms >= 0) {
+        long long left = ch->write_deadline_ms - clock_mono_ms();
+        if (left <= 0) {
+            errno = ETIMEDOUT;
+            return -1;
+        }
+        timeout = left > INT_MAX ? INT_MAX : (int)left;
+    }
+    n = poll(&pfd, 1, timeout);
     if (n < 0 && errno != EINTR)
         return -1;
     if (n == 0) {
@@ -263,13 +279,8 @@ static int channel_write_tls(struct channel *ch, const unsigned char *p, size_t 
     return 0;
 }
 
-int channel_write(struct channel *ch, const void *buf, size_t len)
+static int channel_write_plain(struct channel *ch, const unsigned char *p, size_t len)
 {
-    const unsigned char *p = buf;
-
-    if (ch->tls)
-        return channel_write_tls(ch, p, len);
-
     while (len > 0) {
         ssize_t n = channel_send(ch, p, len);
         if (n < 0) {
@@ -286,6 +297,17 @@ int channel_write(struct channel *ch, const void *buf, size_t len)
         len -= (size_t)n;
     }
     return 0;
+}
+
+int channel_write(struct channel *ch, const void *buf, size_t len)
+{
+    int r;
+
+    ch->write_deadline_ms =
+        ch->write_timeout_ms >= 0 ? clock_mono_ms() + ch->write_timeout_ms : -1;
+    r = ch->tls ? channel_write_tls(ch, buf, len) : channel_write_plain(ch, buf, len);
+    ch->write_deadline_ms = -1;
+    return r;
 }
 
 /* gnutls's transport: the channel's own fds with read(2) and write(2) (send(2)

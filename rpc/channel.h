@@ -51,8 +51,9 @@ void channel_consume(struct channel *ch, size_t len);
  * Returns 0, or -1 on error (errno set). */
 int channel_write(struct channel *ch, const void *buf, size_t len);
 
-/* How long channel_write waits for a peer that reads nothing before it
- * fails with ETIMEDOUT; -1 (the default) waits for ever. */
+/* How long one channel_write may take, however the peer paces its
+ * reading, before it fails with ETIMEDOUT; -1 (the default) waits for
+ * ever. */
 void channel_set_write_timeout(struct channel *ch, int ms);
 
 /* Puts the TLS session `tls` between the channel and its fds: gnutls's
