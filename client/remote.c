@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -93,8 +94,12 @@ static void conn_internal_ref(virConnectPtr conn)
 }
 
 /* Marks the stream dead and records why, with the child's stderr when it
- * has something to say (ssh's "Connection refused", nc's "not found"). */
-static void conn_mark_dead(virConnectPtr conn, int reason, const char *what, int err)
+ * has something to say (ssh's "Connection refused", nc's "not found").
+ * `failed`: the channel failed and recorded its error ("Cannot recv data:
+ * Connection reset by peer", gnutls's reason for TLS), which stands unless
+ * the child says more; otherwise the stream ended: "WHAT: Input/output
+ * error", as libvirt says it. */
+static void conn_mark_dead(virConnectPtr conn, int reason, const char *what, bool failed)
 {
     char *child = transport_child_stderr(&conn->tr);
 
@@ -106,9 +111,7 @@ static void conn_mark_dead(virConnectPtr conn, int reason, const char *what, int
                      child ? child : "", "Connection reset by peer");
     else if (child)
         error_report(ERR_SYSTEM_ERROR, VIR_FROM_RPC, "%s: %s", what, child);
-    else if (err)
-        error_report(ERR_SYSTEM_ERROR, VIR_FROM_RPC, "%s: %s", what, strerror(err));
-    else
+    else if (!failed || !error_last())
         error_report(ERR_SYSTEM_ERROR, VIR_FROM_RPC, "%s: %s", what, "Input/output error");
     free(child);
 }
@@ -137,7 +140,7 @@ static int send_message(virConnectPtr conn, unsigned prog, int proc, int type,
         error_report(ERR_RPC, VIR_FROM_RPC, "%s", "Unable to encode message payload");
         rc = -1;
     } else if (channel_write(conn->ch, buf.data, buf.len) < 0) {
-        conn_mark_dead(conn, VIR_CONNECT_CLOSE_REASON_ERROR, "Cannot write data", errno);
+        conn_mark_dead(conn, VIR_CONNECT_CLOSE_REASON_ERROR, "Cannot write data", true);
         rc = -1;
     }
     msgbuf_free(&buf);
@@ -336,13 +339,14 @@ static int read_some(virConnectPtr conn, int timeout_ms)
     if (n < 0 && (errno == EAGAIN || errno == EINTR))
         return 0;
     if (n == 0)
-        conn_mark_dead(conn, VIR_CONNECT_CLOSE_REASON_EOF, "End of file while reading data", 0);
+        conn_mark_dead(conn, VIR_CONNECT_CLOSE_REASON_EOF, "End of file while reading data",
+                       false);
     else
         /* A reset is the peer going away, as libvirt reports it. */
         conn_mark_dead(conn,
                        errno == ECONNRESET ? VIR_CONNECT_CLOSE_REASON_EOF
                                            : VIR_CONNECT_CLOSE_REASON_ERROR,
-                       "Cannot recv data", errno);
+                       "Cannot recv data", true);
     return -1;
 }
 

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "error.h"
 #include "message.h"
 
 #define CHANNEL_READ_CHUNK 65536
@@ -28,6 +29,8 @@ struct channel {
     int write_timeout_ms; /* -1: a write waits for the peer for ever */
     long long write_deadline_ms; /* the write under way fails after this
                                     (monotonic ms); -1: none */
+    int transport_errno; /* why the fds failed under the gnutls call under
+                            way (not EAGAIN); 0: they did not */
 };
 
 struct channel *channel_new(int rfd, int wfd)
@@ -74,6 +77,32 @@ size_t channel_pending(const struct channel *ch)
     return ch->end - ch->start;
 }
 
+/* Records a failed read or write (libvirt's words, as virNetSocket says
+ * them) and leaves errno as it was. */
+static void channel_report(const char *what, const char *reason)
+{
+    int saved = errno;
+
+    error_report(ERR_SYSTEM_ERROR, FROM_RPC, "%s: %s", what, reason);
+    errno = saved;
+}
+
+/* A failed gnutls call: when the fds failed under it (a reset, a closed
+ * pipe; gnutls says "pull error", "push error" or, for a reset, "non-properly
+ * terminated"), errno is theirs, as on a plain channel; otherwise it is EIO
+ * and the record carries gnutls's reason. Returns -1. */
+static int channel_tls_failed(struct channel *ch, const char *what, ssize_t err)
+{
+    if (ch->transport_errno) {
+        errno = ch->transport_errno;
+        channel_report(what, strerror(errno));
+    } else {
+        errno = EIO;
+        channel_report(what, gnutls_strerror((int)err));
+    }
+    return -1;
+}
+
 /* Makes room for `need` bytes after ch->start, moving what is buffered to
  * the front first. */
 static int channel_reserve(struct channel *ch, size_t need)
@@ -101,6 +130,7 @@ static ssize_t channel_fill_tls(struct channel *ch)
     ssize_t n, total = 0;
 
     for (;;) {
+        ch->transport_errno = 0;
         do
             n = gnutls_record_recv(ch->tls, ch->in + ch->end, ch->cap - ch->end);
         while (n == GNUTLS_E_INTERRUPTED);
@@ -116,8 +146,7 @@ static ssize_t channel_fill_tls(struct channel *ch)
              * length, so a cut-off frame is still noticed by the caller. */
             if (n == GNUTLS_E_PREMATURE_TERMINATION)
                 return 0;
-            errno = EIO;
-            return -1;
+            return channel_tls_failed(ch, "Cannot recv data", n);
         }
         if (n == 0)
             return total;
@@ -127,6 +156,7 @@ static ssize_t channel_fill_tls(struct channel *ch)
         if (more == 0)
             break;
         if (ch->cap - ch->end < more && channel_reserve(ch, ch->end - ch->start + more) < 0) {
+            error_report(ERR_NO_MEMORY, FROM_RPC, NULL);
             errno = ENOMEM;
             return -1;
         }
@@ -153,6 +183,7 @@ ssize_t channel_fill(struct channel *ch)
     }
     if (ch->cap - ch->end < (whole_frame ? want : want / 2)) {
         if (channel_reserve(ch, have + want) < 0) {
+            error_report(ERR_NO_MEMORY, FROM_RPC, NULL);
             errno = ENOMEM;
             return -1;
         }
@@ -165,6 +196,8 @@ ssize_t channel_fill(struct channel *ch)
     while (n < 0 && errno == EINTR);
     if (n > 0)
         ch->end += (size_t)n;
+    if (n < 0 && errno != EAGAIN)
+        channel_report("Cannot recv data", strerror(errno));
     return n;
 }
 
@@ -258,6 +291,7 @@ static ssize_t channel_send(struct channel *ch, const void *buf, size_t len)
 static int channel_write_tls(struct channel *ch, const unsigned char *p, size_t len)
 {
     while (len > 0) {
+        ch->transport_errno = 0;
         ssize_t n = gnutls_record_send(ch->tls, p, len);
         if (n == GNUTLS_E_INTERRUPTED)
             continue;
@@ -265,14 +299,14 @@ static int channel_write_tls(struct channel *ch, const unsigned char *p, size_t 
             /* gnutls keeps the record it began; the retry repeats the same
              * arguments, as its manual asks. */
             int dir = gnutls_record_get_direction(ch->tls);
-            if (channel_wait(ch, dir ? ch->wfd : ch->rfd, dir ? POLLOUT : POLLIN) < 0)
+            if (channel_wait(ch, dir ? ch->wfd : ch->rfd, dir ? POLLOUT : POLLIN) < 0) {
+                channel_report("Cannot write data", strerror(errno));
                 return -1;
+            }
             continue;
         }
-        if (n < 0) {
-            errno = EIO;
-            return -1;
-        }
+        if (n < 0)
+            return channel_tls_failed(ch, "Cannot write data", n);
         p += n;
         len -= (size_t)n;
     }
@@ -288,15 +322,18 @@ static int channel_write_plain(struct channel *ch, const unsigned char *p, size_
                 continue;
             if (errno == EAGAIN) {
                 if (channel_wait(ch, ch->wfd, POLLOUT) < 0)
-                    return -1;
+                    break;
                 continue;
             }
-            return -1;
+            break;
         }
         p += n;
         len -= (size_t)n;
     }
-    return 0;
+    if (len == 0)
+        return 0;
+    channel_report("Cannot write data", strerror(errno));
+    return -1;
 }
 
 int channel_write(struct channel *ch, const void *buf, size_t len)
@@ -321,8 +358,11 @@ static ssize_t channel_tls_pull(gnutls_transport_ptr_t opaque, void *buf, size_t
     do
         n = read(ch->rfd, buf, len);
     while (n < 0 && errno == EINTR);
-    if (n < 0)
+    if (n < 0) {
+        if (errno != EAGAIN)
+            ch->transport_errno = errno;
         gnutls_transport_set_errno(ch->tls, errno);
+    }
     return n;
 }
 
@@ -334,8 +374,11 @@ static ssize_t channel_tls_push(gnutls_transport_ptr_t opaque, const void *buf, 
     do
         n = channel_send(ch, buf, len);
     while (n < 0 && errno == EINTR);
-    if (n < 0)
+    if (n < 0) {
+        if (errno != EAGAIN)
+            ch->transport_errno = errno;
         gnutls_transport_set_errno(ch->tls, errno);
+    }
     return n;
 }
 

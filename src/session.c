@@ -17,6 +17,14 @@
 #include "keepalive_protocol.h"
 #include "remote_protocol.h"
 
+/* What the channel recorded about its failure, for the log. */
+static const char *channel_failure(void)
+{
+    const struct error *e = error_last();
+
+    return e && e->message ? e->message : strerror(errno);
+}
+
 int session_send(struct session *s, const struct message_header *hdr, xdrproc_t proc,
                  const void *body)
 {
@@ -34,7 +42,7 @@ int session_send(struct session *s, const struct message_header *hdr, xdrproc_t 
             log_info("client %s: gone before its reply was written", s->opt.peer);
             s->peer_gone = true;
         } else {
-            log_warn("client %s: write failed: %s", s->opt.peer, strerror(errno));
+            log_warn("client %s: %s", s->opt.peer, channel_failure());
         }
         return -1;
     }
@@ -274,7 +282,7 @@ int session_run(struct channel *ch, const struct session_options *opt)
             if (errno == ECONNRESET)
                 r = 0; /* the client vanished (killed, or reset): it hung up */
             else
-                log_warn("client %s: read failed: %s", s.opt.peer, strerror(errno));
+                log_warn("client %s: %s", s.opt.peer, channel_failure());
             goto out;
         }
         if (got == 0) {
