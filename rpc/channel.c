@@ -26,11 +26,11 @@ struct channel {
     gnutls_session_t tls; /* NULL: plain */
     void (*tls_release)(void *);
     void *tls_release_opaque;
-    int write_timeout_ms; /* -1: a write waits for the peer for ever */
+    int write_timeout_ms;        /* -1: a write waits for the peer for ever */
     long long write_deadline_ms; /* the write under way fails after this
                                     (monotonic ms); -1: none */
-    int transport_errno; /* why the fds failed under the gnutls call under
-                            way (not EAGAIN); 0: they did not */
+    int transport_errno;         /* why the fds failed under the gnutls call under
+                                    way (not EAGAIN); 0: they did not */
 };
 
 struct channel *channel_new(int rfd, int wfd)

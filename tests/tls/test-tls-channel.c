@@ -255,9 +255,10 @@ static int server_reads_corrupt_record(int fd)
         poll(&pfd, 1, 100);
     }
     if (got != -1 || errno != EIO || strcmp(recorded(), want) != 0) {
-        fprintf(stderr,
-                "FAIL a corrupted record: expected -1, EIO and \"%s\"; got %zd, %s and \"%s\"\n",
-                want, got, strerror(errno), recorded());
+        fprintf(
+            stderr,
+            "FAIL a corrupted record: expected -1, EIO and \"%s\"; got %zd, %s and \"%s\"\n",
+            want, got, strerror(errno), recorded());
         goto out;
     }
     printf("PASS a corrupted record is reported as \"%s\"\n", recorded());

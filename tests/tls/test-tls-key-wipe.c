@@ -87,7 +87,8 @@ static void check_freed(const void *p, size_t n)
 #ifdef __SANITIZE_ADDRESS__
 /* AddressSanitizer's allocator calls these before it frees. */
 size_t __sanitizer_get_allocated_size(const volatile void *p);
-int __sanitizer_install_malloc_and_free_hooks(void (*malloc_hook)(const volatile void *, size_t),
+int __sanitizer_install_malloc_and_free_hooks(void (*malloc_hook)(const volatile void *,
+                                                                  size_t),
                                               void (*free_hook)(const volatile void *));
 
 static void on_malloc(const volatile void *p, size_t n)
@@ -169,13 +170,15 @@ static uintptr_t scan_memory(void)
             size_t want = hi - at < sizeof(scratch) ? hi - at : sizeof(scratch);
             ssize_t n = pread(mem, scratch, want, (off_t)at);
             const unsigned char *hit;
+            uintptr_t where;
             if (n <= 0)
                 break;
             hit = find(scratch, (size_t)n);
+            where = hit ? at + (uintptr_t)(hit - scratch) : 0;
             /* The scratch buffer holds what it copied of itself. */
-            if (hit && !(at + (uintptr_t)(hit - scratch) >= (uintptr_t)scratch &&
-                         at + (uintptr_t)(hit - scratch) < (uintptr_t)scratch + sizeof(scratch)))
-                found = at + (uintptr_t)(hit - scratch);
+            if (hit &&
+                (where < (uintptr_t)scratch || where >= (uintptr_t)scratch + sizeof(scratch)))
+                found = where;
             if ((size_t)n < want)
                 break;
         }
