@@ -619,7 +619,6 @@ static int load_config(const struct daemon_opts *o)
 {
     const char *path = o->config_file;
     bool must_exist = path != NULL;
-    char err[768];
 
     if (!path)
         path = getenv("LIBVIRTD_CONFIG");
@@ -630,8 +629,8 @@ static int load_config(const struct daemon_opts *o)
     config_name = path;
     config_found = access(path, F_OK) == 0;
     config_init(&cfg);
-    if (config_load(&cfg, path, must_exist, warn_config, NULL, err, sizeof(err)) < 0) {
-        log_error("%s", err);
+    if (config_load(&cfg, path, must_exist, warn_config, NULL) < 0) {
+        log_error("%s", error_last_message());
         return -1;
     }
     return 0;
