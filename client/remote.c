@@ -5,6 +5,7 @@
  * conn_call. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -129,6 +130,21 @@ static void conn_dead_error(void)
     error_report(ERR_INTERNAL_ERROR, VIR_FROM_RPC, "%s", "client socket is closed");
 }
 
+/* Keepalive bounds writes as it bounds waiting for a reply: a server that
+ * takes none of our bytes for as long as keepalive would wait for an answer
+ * (interval x (count + 1): the pings, then the last wait) is given up, the
+ * same as a silent one. Without keepalive a write waits, as in libvirt.
+ * Lock held. */
+static void conn_set_write_timeout(virConnectPtr conn)
+{
+    long long ms = (long long)conn->ka_interval * ((long long)conn->ka_count + 1) * 1000;
+
+    if (conn->ch)
+        channel_set_write_timeout(conn->ch, conn->ka_interval <= 0 ? -1
+                                            : ms > INT_MAX         ? INT_MAX
+                                                                   : (int)ms);
+}
+
 static int send_message(virConnectPtr conn, unsigned prog, int proc, int type,
                         unsigned serial, xdrproc_t fn, const void *obj)
 {
@@ -140,7 +156,17 @@ static int send_message(virConnectPtr conn, unsigned prog, int proc, int type,
         error_report(ERR_RPC, VIR_FROM_RPC, "%s", "Unable to encode message payload");
         rc = -1;
     } else if (channel_write(conn->ch, buf.data, buf.len) < 0) {
-        conn_mark_dead(conn, VIR_CONNECT_CLOSE_REASON_ERROR, "Cannot write data", true);
+        if (errno == ETIMEDOUT) {
+            /* Past keepalive's bound (conn_set_write_timeout), with a frame
+             * cut short: the stream is done for, as with a silent server. */
+            conn->dead = 1;
+            conn->close_reason = VIR_CONNECT_CLOSE_REASON_KEEPALIVE;
+            shutdown(channel_read_fd(conn->ch), SHUT_RDWR);
+            error_report(ERR_INTERNAL_ERROR, VIR_FROM_RPC, "%s",
+                         "connection closed due to keepalive timeout");
+        } else {
+            conn_mark_dead(conn, VIR_CONNECT_CLOSE_REASON_ERROR, "Cannot write data", true);
+        }
         rc = -1;
     }
     msgbuf_free(&buf);
@@ -701,6 +727,7 @@ static int open_stream(virConnectPtr conn)
     conn->dead = 0;
     conn->ka_since = clock_mono_ms();
     conn->ka_missed = 0;
+    conn_set_write_timeout(conn);
     return 0;
 }
 
@@ -1086,6 +1113,7 @@ int virConnectSetKeepAlive(virConnectPtr conn, int interval, unsigned int count)
     conn->ka_interval = interval;
     conn->ka_count = count;
     conn->ka_missed = 0;
+    conn_set_write_timeout(conn);
     pthread_mutex_unlock(&conn->lock);
     if (old >= 0)
         virEventRemoveTimeout(old);
