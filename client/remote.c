@@ -133,11 +133,11 @@ static void conn_dead_error(void)
     error_report(ERR_INTERNAL_ERROR, VIR_FROM_RPC, "%s", "client socket is closed");
 }
 
-/* Keepalive bounds writes as it bounds waiting for a reply: a server that
- * takes none of our bytes for as long as keepalive would wait for an answer
- * (interval x (count + 1): the pings, then the last wait) is given up, the
- * same as a silent one. Without keepalive a write waits, as in libvirt.
- * Lock held. */
+/* Keepalive bounds writes as it bounds waiting for a reply: a write the
+ * server has not taken whole after as long as keepalive would wait for an
+ * answer (interval x (count + 1): the pings, then the last wait) gives the
+ * server up, the same as a silent one. Without keepalive a write waits, as
+ * in libvirt. Lock held. */
 static void conn_set_write_timeout(virConnectPtr conn)
 {
     long long ms = (long long)conn->ka_interval * ((long long)conn->ka_count + 1) * 1000;

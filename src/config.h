@@ -51,7 +51,7 @@ struct config {
     char *key_file, *cert_file, *ca_file, *crl_file; /* NULL: libvirt's PKI defaults */
     bool tls_no_verify_certificate, tls_no_sanity_certificate;
     char **tls_allowed_dn_list; /* NULL-terminated, or NULL: any valid certificate */
-    char *tls_priority;         /* NULL: gnutls's default */
+    char *tls_priority;         /* NULL: "NORMAL", libvirt's default (rpc/tls) */
     bool tls_check_client_address; /* ours: the certificate must name the peer's IP */
 
     /* limits */
