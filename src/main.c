@@ -1,7 +1,10 @@
 /* libvirtd: serves libvirt RPC clients, one process per connection. main
- * only decides where a connection comes from (an activated socket, inetd's
- * stdin, a pipe pair, or a child forked by the --listen daemon) and what
- * kind it is; session.c serves it. */
+ * decides where a connection comes from (an activated socket, inetd's
+ * stdin, a pipe pair, or a --listen child), what kind it is, and whether
+ * its peer may use it: the auth_* settings, unix_sock_allowed_users and
+ * _groups, the TLS handshake and certificate checks (rpc/tls); it bounds
+ * the process, then session.c serves the connection (and gives a refused
+ * unix peer main's reason in reply to its first call). */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -44,7 +47,7 @@ enum mode {
     MODE_ACTIVATED, /* LISTEN_FDS: one connected socket on fd 3 */
     MODE_INETD,     /* the connection is stdin/stdout (a socket) */
     MODE_STDIO,     /* stdin/stdout are pipes: ssh, ext, a spawning client */
-    MODE_LISTEN,    /* standalone: bind, accept, fork per connection */
+    MODE_LISTEN,    /* standalone: bind, and serve each connection in a child */
 };
 
 struct daemon_opts {
