@@ -166,22 +166,27 @@ static ssize_t channel_fill_tls(struct channel *ch)
 
 ssize_t channel_fill(struct channel *ch)
 {
-    size_t have = ch->end - ch->start;
+    size_t have = ch->end - ch->start, room = ch->cap - ch->end;
     size_t want = CHANNEL_READ_CHUNK; /* room wanted after what is buffered */
     bool whole_frame = false;
 
-    /* When a frame larger than a chunk is partly in, make room for the rest
-     * of it, counting the part already in once: the buffer then holds the
-     * frame and nothing more. Its length was checked by channel_next_frame
-     * already. */
+    /* When a frame is partly in, the buffer grows for the rest of it only,
+     * counting the part already in once: for a frame larger than a chunk
+     * it then holds that frame and nothing more, and it never grows again
+     * for the frame's last bytes (a realloc that copies, as
+     * AddressSanitizer's does, would hold the frame twice). Its length was
+     * checked by channel_next_frame already. */
     if (have >= MESSAGE_LEN_WORD) {
         long flen = message_frame_length(ch->in + ch->start);
-        if (flen > 0 && (size_t)flen > have + want) {
-            want = (size_t)flen - have;
+        size_t rest = flen > 0 && (size_t)flen > have ? (size_t)flen - have : 0;
+        if (rest > want) {
+            want = rest;
             whole_frame = true;
+        } else if (rest > 0 && room >= rest) {
+            want = 0;
         }
     }
-    if (ch->cap - ch->end < (whole_frame ? want : want / 2)) {
+    if (want > 0 && room < (whole_frame ? want : want / 2)) {
         if (channel_reserve(ch, have + want) < 0) {
             error_report(ERR_NO_MEMORY, FROM_RPC, NULL);
             errno = ENOMEM;
