@@ -66,6 +66,13 @@ struct _virConnect {
     int reconnect;      /* URI variable reconnect: reopen a lost stream */
     int gave_up;        /* the last reconnect failed: report the loss */
     long long gave_up_at; /* when (monotonic ms) */
+    /* A round of reopen attempts run by the event loop, one attempt per
+     * firing of reconnect_timer (-1 when none), so that the loop never
+     * sleeps between attempts. */
+    int reconnect_timer;
+    int rc_running;  /* a round is under way on the timer */
+    int rc_attempts; /* attempts it made */
+    int rc_delay_ms; /* until the next one */
     /* What the server supports, asked when first needed (server_has):
      * 1 or 0; -1 not asked yet. */
     int srv_keepalive;  /* the keepalive program */

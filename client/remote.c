@@ -5,7 +5,9 @@
  * conn_call. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -15,18 +17,11 @@
 #include "channel.h"
 #include "conn.h"
 #include "error.h"
+#include "feature.h"
 #include "keepalive_protocol.h"
 #include "message.h"
 #include "procedures.h"
 #include "wire.h"
-
-/* virConnectSupportsFeature numbers probed at open (libvirt's
- * VIR_DRV_FEATURE_*). */
-enum {
-    FEATURE_PROGRAM_KEEPALIVE = 10,
-    FEATURE_REMOTE_EVENT_CALLBACK = 14,
-    FEATURE_REMOTE_CLOSE_CALLBACK = 15,
-};
 
 static int conn_default_auth_cb(virConnectCredentialPtr cred, unsigned int ncred, void *cbdata)
 {
@@ -100,8 +95,12 @@ static void conn_internal_ref(virConnectPtr conn)
 }
 
 /* Marks the stream dead and records why, with the child's stderr when it
- * has something to say (ssh's "Connection refused", nc's "not found"). */
-static void conn_mark_dead(virConnectPtr conn, int reason, const char *what, int err)
+ * has something to say (ssh's "Connection refused", nc's "not found").
+ * `failed`: the channel failed and recorded its error ("Cannot recv data:
+ * Connection reset by peer", gnutls's reason for TLS), which stands unless
+ * the child says more; otherwise the stream ended: "WHAT: Input/output
+ * error", as libvirt says it. */
+static void conn_mark_dead(virConnectPtr conn, int reason, const char *what, bool failed)
 {
     char *child = transport_child_stderr(&conn->tr);
 
@@ -113,9 +112,7 @@ static void conn_mark_dead(virConnectPtr conn, int reason, const char *what, int
                      child ? child : "", "Connection reset by peer");
     else if (child)
         error_report(ERR_SYSTEM_ERROR, VIR_FROM_RPC, "%s: %s", what, child);
-    else if (err)
-        error_report(ERR_SYSTEM_ERROR, VIR_FROM_RPC, "%s: %s", what, strerror(err));
-    else
+    else if (!failed || !error_last())
         error_report(ERR_SYSTEM_ERROR, VIR_FROM_RPC, "%s: %s", what, "Input/output error");
     free(child);
 }
@@ -123,14 +120,32 @@ static void conn_mark_dead(virConnectPtr conn, int reason, const char *what, int
 /* Reopen attempts after a loss, 50 ms apart and doubling up to 1 s:
  * about five seconds in all. */
 #define RECONNECT_ATTEMPTS 10
+#define RECONNECT_FIRST_DELAY_MS 50
+#define RECONNECT_MAX_DELAY_MS 1000
 /* After a failed round, calls fail at once for this long. */
 #define RECONNECT_QUIET_MS 5000
 
 static int reconnect_locked(virConnectPtr conn);
+static void reconnect_start_locked(virConnectPtr conn);
 
 static void conn_dead_error(void)
 {
     error_report(ERR_INTERNAL_ERROR, VIR_FROM_RPC, "%s", "client socket is closed");
+}
+
+/* Keepalive bounds writes as it bounds waiting for a reply: a write the
+ * server has not taken whole after as long as keepalive would wait for an
+ * answer (interval x (count + 1): the pings, then the last wait) gives the
+ * server up, the same as a silent one. Without keepalive a write waits, as
+ * in libvirt. Lock held. */
+static void conn_set_write_timeout(virConnectPtr conn)
+{
+    long long ms = (long long)conn->ka_interval * ((long long)conn->ka_count + 1) * 1000;
+
+    if (conn->ch)
+        channel_set_write_timeout(conn->ch, conn->ka_interval <= 0 ? -1
+                                            : ms > INT_MAX         ? INT_MAX
+                                                                   : (int)ms);
 }
 
 static int send_message(virConnectPtr conn, unsigned prog, int proc, int type,
@@ -144,7 +159,17 @@ static int send_message(virConnectPtr conn, unsigned prog, int proc, int type,
         error_report(ERR_RPC, VIR_FROM_RPC, "%s", "Unable to encode message payload");
         rc = -1;
     } else if (channel_write(conn->ch, buf.data, buf.len) < 0) {
-        conn_mark_dead(conn, VIR_CONNECT_CLOSE_REASON_ERROR, "Cannot write data", errno);
+        if (errno == ETIMEDOUT) {
+            /* Past keepalive's bound (conn_set_write_timeout), with a frame
+             * cut short: the stream is done for, as with a silent server. */
+            conn->dead = 1;
+            conn->close_reason = VIR_CONNECT_CLOSE_REASON_KEEPALIVE;
+            shutdown(channel_read_fd(conn->ch), SHUT_RDWR);
+            error_report(ERR_INTERNAL_ERROR, VIR_FROM_RPC, "%s",
+                         "connection closed due to keepalive timeout");
+        } else {
+            conn_mark_dead(conn, VIR_CONNECT_CLOSE_REASON_ERROR, "Cannot write data", true);
+        }
         rc = -1;
     }
     msgbuf_free(&buf);
@@ -343,13 +368,14 @@ static int read_some(virConnectPtr conn, int timeout_ms)
     if (n < 0 && (errno == EAGAIN || errno == EINTR))
         return 0;
     if (n == 0)
-        conn_mark_dead(conn, VIR_CONNECT_CLOSE_REASON_EOF, "End of file while reading data", 0);
+        conn_mark_dead(conn, VIR_CONNECT_CLOSE_REASON_EOF, "End of file while reading data",
+                       false);
     else
         /* A reset is the peer going away, as libvirt reports it. */
         conn_mark_dead(conn,
                        errno == ECONNRESET ? VIR_CONNECT_CLOSE_REASON_EOF
                                            : VIR_CONNECT_CLOSE_REASON_ERROR,
-                       "Cannot recv data", errno);
+                       "Cannot recv data", true);
     return -1;
 }
 
@@ -407,10 +433,11 @@ static void after_io(virConnectPtr conn)
     if (conn->dead && conn->reconnect && !conn->closed && !conn->gave_up)
         /* Lost between calls (or by a call that must not be repeated):
          * reopen now, so that events keep coming. */
-        reconnect_locked(conn);
+        reconnect_start_locked(conn);
     timer = conn->dispatch_timer;
     have_events = conn->queue != NULL;
-    dead = conn->dead;
+    /* While a round is under way the loss is not final. */
+    dead = conn->dead && !conn->rc_running;
     pthread_mutex_unlock(&conn->lock);
     if (have_events && timer >= 0)
         virEventUpdateTimeout(timer, 0);
@@ -704,6 +731,7 @@ static int open_stream(virConnectPtr conn)
     conn->dead = 0;
     conn->ka_since = clock_mono_ms();
     conn->ka_missed = 0;
+    conn_set_write_timeout(conn);
     return 0;
 }
 
@@ -764,33 +792,26 @@ fail:
     return -1;
 }
 
-/* The URI variable reconnect: after the stream is lost, open a new one,
- * trying for about five seconds (the daemon may be restarting). The event
- * loop's watch moves to the new fd. Lock held; returns 0 or -1 with the
- * error of the last attempt recorded. */
-static int reconnect_locked(virConnectPtr conn)
+static int reconnect_next_delay(int ms)
 {
-    int delay_ms = 50, rc = -1;
+    return ms * 2 > RECONNECT_MAX_DELAY_MS ? RECONNECT_MAX_DELAY_MS : ms * 2;
+}
 
-    if (conn->watch >= 0) {
-        virEventRemoveHandle(conn->watch);
-        conn->watch = -1;
-    }
-    for (int attempt = 0; attempt < RECONNECT_ATTEMPTS && rc < 0; attempt++) {
-        if (attempt > 0) {
-            struct timespec ts = {delay_ms / 1000, (delay_ms % 1000) * 1000000L};
-            nanosleep(&ts, NULL);
-            delay_ms = delay_ms * 2 > 1000 ? 1000 : delay_ms * 2;
-        }
-        rc = reopen_locked(conn);
-    }
-    conn->gave_up = rc < 0;
-    if (rc < 0) {
-        conn->gave_up_at = clock_mono_ms();
-        return -1;
-    }
+/* A round has ended, the timer's or a call's: the timer stops. */
+static void reconnect_round_over_locked(virConnectPtr conn)
+{
+    conn->rc_running = 0;
+    if (conn->reconnect_timer >= 0)
+        virEventUpdateTimeout(conn->reconnect_timer, -1);
+}
+
+/* A new stream is open: the event loop's watch moves to its fd. */
+static void reconnected_locked(virConnectPtr conn)
+{
+    reconnect_round_over_locked(conn);
+    conn->gave_up = 0;
     conn->close_notified = 0;
-    if (conn->dispatch_timer >= 0) {
+    if (conn->dispatch_timer >= 0 && conn->watch < 0) {
         int watch;
         conn_internal_ref(conn);
         watch = virEventAddHandle(channel_read_fd(conn->ch), VIR_EVENT_HANDLE_READABLE,
@@ -800,12 +821,108 @@ static int reconnect_locked(virConnectPtr conn)
         conn->watch = watch;
     }
     error_clear();
+}
+
+static void gave_up_locked(virConnectPtr conn)
+{
+    reconnect_round_over_locked(conn);
+    conn->gave_up = 1;
+    conn->gave_up_at = clock_mono_ms();
+}
+
+static void remove_watch_locked(virConnectPtr conn)
+{
+    if (conn->watch >= 0) {
+        virEventRemoveHandle(conn->watch);
+        conn->watch = -1;
+    }
+}
+
+/* The URI variable reconnect: after the stream is lost, open a new one,
+ * trying for about five seconds (the daemon may be restarting). This is
+ * the round a call makes, in the caller's thread; the lock is dropped
+ * while it sleeps, so that the event loop's callbacks on this connection
+ * go on, and a round the event loop runs meanwhile may be the one that
+ * succeeds. Lock held; returns 0 or -1 with the error of the last attempt
+ * recorded. */
+static int reconnect_locked(virConnectPtr conn)
+{
+    int delay_ms = RECONNECT_FIRST_DELAY_MS, rc = -1;
+
+    remove_watch_locked(conn);
+    for (int attempt = 0; attempt < RECONNECT_ATTEMPTS && rc < 0; attempt++) {
+        if (attempt > 0) {
+            struct timespec ts = {delay_ms / 1000, (delay_ms % 1000) * 1000000L};
+            pthread_mutex_unlock(&conn->lock);
+            nanosleep(&ts, NULL);
+            pthread_mutex_lock(&conn->lock);
+            delay_ms = reconnect_next_delay(delay_ms);
+            if (!conn->dead) { /* the event loop's round got there first */
+                error_clear();
+                return 0;
+            }
+            if (conn->closed)
+                break;
+        }
+        rc = reopen_locked(conn);
+    }
+    if (rc < 0) {
+        gave_up_locked(conn);
+        return -1;
+    }
+    reconnected_locked(conn);
     return 0;
+}
+
+/* A round for a loss noticed between calls. With the event loop attached
+ * it runs on reconnect_timer, one attempt per firing: the thread running
+ * the loop never sleeps in it. Without, it runs here. Lock held. */
+static void reconnect_start_locked(virConnectPtr conn)
+{
+    if (conn->reconnect_timer < 0) {
+        reconnect_locked(conn);
+        return;
+    }
+    if (conn->rc_running)
+        return;
+    remove_watch_locked(conn);
+    conn->rc_running = 1;
+    conn->rc_attempts = 0;
+    conn->rc_delay_ms = RECONNECT_FIRST_DELAY_MS;
+    virEventUpdateTimeout(conn->reconnect_timer, 0);
+}
+
+/* One attempt of the event loop's round; the timer is re-armed for the
+ * next one, 50 ms doubling up to 1 s later, until the round succeeds, a
+ * call's round ends it, or it gives up (then the close callback fires). */
+static void conn_reconnect_cb(int timer, void *opaque)
+{
+    virConnectPtr conn = opaque;
+    int lost = 0;
+
+    pthread_mutex_lock(&conn->lock);
+    if (!conn->rc_running) {
+        virEventUpdateTimeout(timer, -1);
+    } else if (!conn->dead || conn->closed) {
+        reconnect_round_over_locked(conn);
+    } else if (reopen_locked(conn) == 0) {
+        reconnected_locked(conn);
+    } else if (++conn->rc_attempts >= RECONNECT_ATTEMPTS) {
+        gave_up_locked(conn);
+        lost = 1;
+    } else {
+        virEventUpdateTimeout(timer, conn->rc_delay_ms);
+        conn->rc_delay_ms = reconnect_next_delay(conn->rc_delay_ms);
+    }
+    pthread_mutex_unlock(&conn->lock);
+    error_clear();
+    if (lost)
+        notify_close(conn);
 }
 
 int conn_attach_event_loop(virConnectPtr conn)
 {
-    int fd, watch, timer;
+    int fd, watch, timer, rc_timer = -1;
 
     if (!event_impl_registered())
         return -1;
@@ -827,9 +944,16 @@ int conn_attach_event_loop(virConnectPtr conn)
     timer = virEventAddTimeout(-1, conn_dispatch_cb, conn, conn_loop_unref);
     if (timer < 0)
         conn_internal_refs_dec(conn);
+    if (conn->reconnect) {
+        conn_internal_ref(conn);
+        rc_timer = virEventAddTimeout(-1, conn_reconnect_cb, conn, conn_loop_unref);
+        if (rc_timer < 0)
+            conn_internal_refs_dec(conn);
+    }
     pthread_mutex_lock(&conn->lock);
     conn->watch = watch;
     conn->dispatch_timer = timer;
+    conn->reconnect_timer = rc_timer;
     pthread_mutex_unlock(&conn->lock);
     return 0;
 }
@@ -851,6 +975,7 @@ static virConnectPtr conn_open(const char *name, unsigned int flags)
     conn->watch = -1;
     conn->dispatch_timer = -1;
     conn->ka_timer = -1;
+    conn->reconnect_timer = -1;
     conn->queue_tail = &conn->queue;
     conn->flags = flags & VIR_CONNECT_RO;
 
@@ -958,13 +1083,14 @@ static int loop_refs(virConnectPtr conn)
     n += conn->watch >= 0;
     n += conn->dispatch_timer >= 0;
     n += conn->ka_timer >= 0;
+    n += conn->reconnect_timer >= 0;
     pthread_mutex_unlock(&conn->lock);
     return n;
 }
 
 static void conn_shutdown(virConnectPtr conn)
 {
-    int watch, timer, ka;
+    int watch, timer, ka, rc_timer;
 
     pthread_mutex_lock(&conn->lock);
     int alive = !conn->dead;
@@ -981,7 +1107,9 @@ static void conn_shutdown(virConnectPtr conn)
     watch = conn->watch;
     timer = conn->dispatch_timer;
     ka = conn->ka_timer;
-    conn->watch = conn->dispatch_timer = conn->ka_timer = -1;
+    rc_timer = conn->reconnect_timer;
+    conn->watch = conn->dispatch_timer = conn->ka_timer = conn->reconnect_timer = -1;
+    conn->rc_running = 0;
     /* The stream goes now, not when the event loop lets go of the memory
      * (an application may never run the loop again): the peer sees the
      * end at once and a child we started is reaped. */
@@ -999,6 +1127,8 @@ static void conn_shutdown(virConnectPtr conn)
         virEventRemoveTimeout(timer);
     if (ka >= 0)
         virEventRemoveTimeout(ka);
+    if (rc_timer >= 0)
+        virEventRemoveTimeout(rc_timer);
     error_clear();
 }
 
@@ -1089,6 +1219,7 @@ int virConnectSetKeepAlive(virConnectPtr conn, int interval, unsigned int count)
     conn->ka_interval = interval;
     conn->ka_count = count;
     conn->ka_missed = 0;
+    conn_set_write_timeout(conn);
     pthread_mutex_unlock(&conn->lock);
     if (old >= 0)
         virEventRemoveTimeout(old);

@@ -4,11 +4,14 @@
 #include <gnutls/gnutls.h>
 #include <limits.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "clock.h"
+#include "error.h"
 #include "message.h"
 
 #define CHANNEL_READ_CHUNK 65536
@@ -23,7 +26,11 @@ struct channel {
     gnutls_session_t tls; /* NULL: plain */
     void (*tls_release)(void *);
     void *tls_release_opaque;
-    int write_timeout_ms; /* -1: a write waits for the peer for ever */
+    int write_timeout_ms;        /* -1: a write waits for the peer for ever */
+    long long write_deadline_ms; /* the write under way fails after this
+                                    (monotonic ms); -1: none */
+    int transport_errno;         /* why the fds failed under the gnutls call under
+                                    way (not EAGAIN); 0: they did not */
 };
 
 struct channel *channel_new(int rfd, int wfd)
@@ -35,6 +42,7 @@ struct channel *channel_new(int rfd, int wfd)
     ch->rfd = rfd;
     ch->wfd = wfd;
     ch->write_timeout_ms = -1;
+    ch->write_deadline_ms = -1;
     return ch;
 }
 
@@ -69,6 +77,32 @@ size_t channel_pending(const struct channel *ch)
     return ch->end - ch->start;
 }
 
+/* Records a failed read or write (libvirt's words, as virNetSocket says
+ * them) and leaves errno as it was. */
+static void channel_report(const char *what, const char *reason)
+{
+    int saved = errno;
+
+    error_report(ERR_SYSTEM_ERROR, FROM_RPC, "%s: %s", what, reason);
+    errno = saved;
+}
+
+/* A failed gnutls call: when the fds failed under it (a reset, a closed
+ * pipe; gnutls says "pull error", "push error" or, for a reset, "non-properly
+ * terminated"), errno is theirs, as on a plain channel; otherwise it is EIO
+ * and the record carries gnutls's reason. Returns -1. */
+static int channel_tls_failed(struct channel *ch, const char *what, ssize_t err)
+{
+    if (ch->transport_errno) {
+        errno = ch->transport_errno;
+        channel_report(what, strerror(errno));
+    } else {
+        errno = EIO;
+        channel_report(what, gnutls_strerror((int)err));
+    }
+    return -1;
+}
+
 /* Makes room for `need` bytes after ch->start, moving what is buffered to
  * the front first. */
 static int channel_reserve(struct channel *ch, size_t need)
@@ -96,6 +130,7 @@ static ssize_t channel_fill_tls(struct channel *ch)
     ssize_t n, total = 0;
 
     for (;;) {
+        ch->transport_errno = 0;
         do
             n = gnutls_record_recv(ch->tls, ch->in + ch->end, ch->cap - ch->end);
         while (n == GNUTLS_E_INTERRUPTED);
@@ -111,8 +146,7 @@ static ssize_t channel_fill_tls(struct channel *ch)
              * length, so a cut-off frame is still noticed by the caller. */
             if (n == GNUTLS_E_PREMATURE_TERMINATION)
                 return 0;
-            errno = EIO;
-            return -1;
+            return channel_tls_failed(ch, "Cannot recv data", n);
         }
         if (n == 0)
             return total;
@@ -122,6 +156,7 @@ static ssize_t channel_fill_tls(struct channel *ch)
         if (more == 0)
             break;
         if (ch->cap - ch->end < more && channel_reserve(ch, ch->end - ch->start + more) < 0) {
+            error_report(ERR_NO_MEMORY, FROM_RPC, NULL);
             errno = ENOMEM;
             return -1;
         }
@@ -131,18 +166,29 @@ static ssize_t channel_fill_tls(struct channel *ch)
 
 ssize_t channel_fill(struct channel *ch)
 {
-    size_t want = CHANNEL_READ_CHUNK;
-    size_t have = ch->end - ch->start;
+    size_t have = ch->end - ch->start, room = ch->cap - ch->end;
+    size_t want = CHANNEL_READ_CHUNK; /* room wanted after what is buffered */
+    bool whole_frame = false;
 
-    /* When a frame larger than the chunk is partly in, make room for all of
-     * it; its length was checked by channel_next_frame already. */
+    /* When a frame is partly in, the buffer grows for the rest of it only,
+     * counting the part already in once: for a frame larger than a chunk
+     * it then holds that frame and nothing more, and it never grows again
+     * for the frame's last bytes (a realloc that copies, as
+     * AddressSanitizer's does, would hold the frame twice). Its length was
+     * checked by channel_next_frame already. */
     if (have >= MESSAGE_LEN_WORD) {
         long flen = message_frame_length(ch->in + ch->start);
-        if (flen > 0 && (size_t)flen > want)
-            want = (size_t)flen;
+        size_t rest = flen > 0 && (size_t)flen > have ? (size_t)flen - have : 0;
+        if (rest > want) {
+            want = rest;
+            whole_frame = true;
+        } else if (rest > 0 && room >= rest) {
+            want = 0;
+        }
     }
-    if (ch->cap - ch->end < want / 2 || ch->cap < want) {
+    if (want > 0 && room < (whole_frame ? want : want / 2)) {
         if (channel_reserve(ch, have + want) < 0) {
+            error_report(ERR_NO_MEMORY, FROM_RPC, NULL);
             errno = ENOMEM;
             return -1;
         }
@@ -155,6 +201,8 @@ ssize_t channel_fill(struct channel *ch)
     while (n < 0 && errno == EINTR);
     if (n > 0)
         ch->end += (size_t)n;
+    if (n < 0 && errno != EAGAIN)
+        channel_report("Cannot recv data", strerror(errno));
     return n;
 }
 
@@ -192,13 +240,25 @@ void channel_set_write_timeout(struct channel *ch, int ms)
     ch->write_timeout_ms = ms;
 }
 
-/* Waits for the peer to make room (or send what TLS needs first). A peer
- * that does neither within the write timeout is given up: ETIMEDOUT. */
+/* Waits for the peer to make room (or send what TLS needs first). Within
+ * channel_write the write timeout bounds the whole write, not each wait: a
+ * peer that takes a little now and then, never letting one wait run out,
+ * would otherwise hold the write for ever. Past the deadline: ETIMEDOUT.
+ * Outside it (gnutls writing during its handshake) each wait is bounded. */
 static int channel_wait(const struct channel *ch, int fd, short events)
 {
     struct pollfd pfd = {.fd = fd, .events = events};
-    int n = poll(&pfd, 1, ch->write_timeout_ms);
+    int timeout = ch->write_timeout_ms, n;
 
+    if (ch->write_deadline_ms >= 0) {
+        long long left = ch->write_deadline_ms - clock_mono_ms();
+        if (left <= 0) {
+            errno = ETIMEDOUT;
+            return -1;
+        }
+        timeout = left > INT_MAX ? INT_MAX : (int)left;
+    }
+    n = poll(&pfd, 1, timeout);
     if (n < 0 && errno != EINTR)
         return -1;
     if (n == 0) {
@@ -236,6 +296,7 @@ static ssize_t channel_send(struct channel *ch, const void *buf, size_t len)
 static int channel_write_tls(struct channel *ch, const unsigned char *p, size_t len)
 {
     while (len > 0) {
+        ch->transport_errno = 0;
         ssize_t n = gnutls_record_send(ch->tls, p, len);
         if (n == GNUTLS_E_INTERRUPTED)
             continue;
@@ -243,27 +304,22 @@ static int channel_write_tls(struct channel *ch, const unsigned char *p, size_t 
             /* gnutls keeps the record it began; the retry repeats the same
              * arguments, as its manual asks. */
             int dir = gnutls_record_get_direction(ch->tls);
-            if (channel_wait(ch, dir ? ch->wfd : ch->rfd, dir ? POLLOUT : POLLIN) < 0)
+            if (channel_wait(ch, dir ? ch->wfd : ch->rfd, dir ? POLLOUT : POLLIN) < 0) {
+                channel_report("Cannot write data", strerror(errno));
                 return -1;
+            }
             continue;
         }
-        if (n < 0) {
-            errno = EIO;
-            return -1;
-        }
+        if (n < 0)
+            return channel_tls_failed(ch, "Cannot write data", n);
         p += n;
         len -= (size_t)n;
     }
     return 0;
 }
 
-int channel_write(struct channel *ch, const void *buf, size_t len)
+static int channel_write_plain(struct channel *ch, const unsigned char *p, size_t len)
 {
-    const unsigned char *p = buf;
-
-    if (ch->tls)
-        return channel_write_tls(ch, p, len);
-
     while (len > 0) {
         ssize_t n = channel_send(ch, p, len);
         if (n < 0) {
@@ -271,15 +327,29 @@ int channel_write(struct channel *ch, const void *buf, size_t len)
                 continue;
             if (errno == EAGAIN) {
                 if (channel_wait(ch, ch->wfd, POLLOUT) < 0)
-                    return -1;
+                    break;
                 continue;
             }
-            return -1;
+            break;
         }
         p += n;
         len -= (size_t)n;
     }
-    return 0;
+    if (len == 0)
+        return 0;
+    channel_report("Cannot write data", strerror(errno));
+    return -1;
+}
+
+int channel_write(struct channel *ch, const void *buf, size_t len)
+{
+    int r;
+
+    ch->write_deadline_ms =
+        ch->write_timeout_ms >= 0 ? clock_mono_ms() + ch->write_timeout_ms : -1;
+    r = ch->tls ? channel_write_tls(ch, buf, len) : channel_write_plain(ch, buf, len);
+    ch->write_deadline_ms = -1;
+    return r;
 }
 
 /* gnutls's transport: the channel's own fds with read(2) and write(2) (send(2)
@@ -293,8 +363,11 @@ static ssize_t channel_tls_pull(gnutls_transport_ptr_t opaque, void *buf, size_t
     do
         n = read(ch->rfd, buf, len);
     while (n < 0 && errno == EINTR);
-    if (n < 0)
+    if (n < 0) {
+        if (errno != EAGAIN)
+            ch->transport_errno = errno;
         gnutls_transport_set_errno(ch->tls, errno);
+    }
     return n;
 }
 
@@ -306,8 +379,11 @@ static ssize_t channel_tls_push(gnutls_transport_ptr_t opaque, const void *buf, 
     do
         n = channel_send(ch, buf, len);
     while (n < 0 && errno == EINTR);
-    if (n < 0)
+    if (n < 0) {
+        if (errno != EAGAIN)
+            ch->transport_errno = errno;
         gnutls_transport_set_errno(ch->tls, errno);
+    }
     return n;
 }
 

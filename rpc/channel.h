@@ -32,8 +32,11 @@ size_t channel_pending(const struct channel *ch);
 /* Reads what the peer has sent (once; blocks only if the fd is blocking;
  * with TLS it may block until the rest of a record that began arriving is
  * in). Returns the number of bytes read, 0 at end of stream (with TLS also
- * when the peer closed without a close_notify), -1 on error (errno set;
- * EAGAIN when nothing was there, EIO for a TLS error). */
+ * when the peer closed without a close_notify), -1 on error with errno set:
+ * EAGAIN when nothing was there (nothing recorded); otherwise the error is
+ * recorded (rpc/error.h), "Cannot recv data: REASON", and errno is the
+ * fd's (ECONNRESET...), or EIO for a TLS failure, whose REASON is
+ * gnutls's ("Decryption has failed."). */
 ssize_t channel_fill(struct channel *ch);
 
 /* If a whole frame is buffered, points *frame at it (length word included)
@@ -47,12 +50,14 @@ void channel_consume(struct channel *ch, size_t len);
 
 /* Writes all of buf, waiting for the fd to drain when it is non-blocking;
  * a socket is written with MSG_NOSIGNAL, so a closed peer is EPIPE, never
- * SIGPIPE.
- * Returns 0, or -1 on error (errno set). */
+ * SIGPIPE, with TLS as without. Returns 0, or -1 with errno set as for
+ * channel_fill (ETIMEDOUT past the write timeout) and "Cannot write data:
+ * REASON" recorded. */
 int channel_write(struct channel *ch, const void *buf, size_t len);
 
-/* How long channel_write waits for a peer that reads nothing before it
- * fails with ETIMEDOUT; -1 (the default) waits for ever. */
+/* How long one channel_write may take, however the peer paces its
+ * reading, before it fails with ETIMEDOUT; -1 (the default) waits for
+ * ever. */
 void channel_set_write_timeout(struct channel *ch, int ms);
 
 /* Puts the TLS session `tls` between the channel and its fds: gnutls's

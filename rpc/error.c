@@ -116,6 +116,11 @@ const struct error *error_last(void)
     return last.code ? &last : NULL;
 }
 
+const char *error_last_message(void)
+{
+    return last.code && last.message ? last.message : "unknown error";
+}
+
 void error_clear(void)
 {
     error_free_fields(&last);

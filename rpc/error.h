@@ -21,6 +21,7 @@ enum {
     ERR_NO_TARGET = 20,
     ERR_NO_NAME = 21,
     ERR_XML_ERROR = 27,
+    ERR_CONF_SYNTAX = 33,
     ERR_DOM_EXIST = 28,
     ERR_OPERATION_DENIED = 29,
     ERR_XML_DETAIL = 35,
@@ -37,6 +38,7 @@ enum {
 enum {
     FROM_NONE = 0,
     FROM_XML = 5,
+    FROM_CONF = 9,
     FROM_RPC = 7,
     FROM_TEST = 12,
     FROM_REMOTE = 13,
@@ -69,6 +71,10 @@ void error_set(const struct error *err);
 
 /* The current record, or NULL when none. Owned by this module. */
 const struct error *error_last(void);
+
+/* The current record's message, for a log line or stderr; never NULL
+ * ("unknown error" when nothing, or no message, is recorded). */
+const char *error_last_message(void);
 
 /* Forgets the current record. */
 void error_clear(void);

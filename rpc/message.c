@@ -3,6 +3,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "keepalive_protocol.h"
+#include "remote_protocol.h"
+
+/* The program numbers are the .x files'; message.h repeats them only so
+ * that its users need not include the generated headers. */
+_Static_assert(MESSAGE_PROGRAM_REMOTE == REMOTE_PROGRAM, "remote program number");
+_Static_assert(MESSAGE_PROGRAM_KEEPALIVE == KEEPALIVE_PROGRAM, "keepalive program number");
+
 static uint32_t load_be32(const unsigned char *p)
 {
     return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];

@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <fnmatch.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
@@ -12,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -22,6 +24,7 @@
 #define TLS_DEFAULT_PRIORITY "NORMAL"
 #define TLS_DEFAULT_TIMEOUT_MS 60000
 #define TLS_REASON_MAX 1024
+#define TLS_KEY_FILE_MAX (1 << 20) /* a key file larger than this is not one */
 
 struct tls_context {
     int refs; /* the creator's, plus one per channel carrying a session */
@@ -323,17 +326,64 @@ static int import_crts(const char *file, gnutls_x509_crt_t **list, unsigned int 
     return err < 0 ? err : 0;
 }
 
+/* The key file's bytes into one buffer the file's size, read with read(2):
+ * no stdio buffer holds a copy of its end (gnutls_load_file's fopen'ed
+ * one does, freed unwiped), so key_text_wipe wipes the only one we made.
+ * Returns 0 or GNUTLS_E_FILE_ERROR, as gnutls_load_file. */
+static int key_text_read(const char *file, gnutls_datum_t *text)
+{
+    struct stat st;
+    unsigned char *buf = NULL;
+    size_t len = 0;
+    int fd = open(file, O_RDONLY | O_CLOEXEC);
+
+    if (fd < 0)
+        return GNUTLS_E_FILE_ERROR;
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > TLS_KEY_FILE_MAX ||
+        !(buf = malloc((size_t)st.st_size + 1)))
+        goto fail;
+    while (len < (size_t)st.st_size) {
+        ssize_t n = read(fd, buf + len, (size_t)st.st_size - len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            goto fail;
+        len += (size_t)n;
+    }
+    close(fd);
+    buf[len] = '\0';
+    text->data = buf;
+    text->size = (unsigned int)len;
+    return 0;
+fail:
+    if (buf)
+        explicit_bzero(buf, len);
+    free(buf);
+    close(fd);
+    return GNUTLS_E_FILE_ERROR;
+}
+
+/* The private key's text is a secret: wiped before it is freed. */
+static void key_text_wipe(gnutls_datum_t *text)
+{
+    if (text->data)
+        explicit_bzero(text->data, text->size);
+    free(text->data);
+    text->data = NULL;
+    text->size = 0;
+}
+
 /* A private key in a PEM file (PKCS#1 or unencrypted PKCS#8). */
 static int import_key(const char *file, gnutls_x509_privkey_t *key)
 {
-    gnutls_datum_t data = {NULL, 0};
-    int err = gnutls_load_file(file, &data);
+    gnutls_datum_t text = {NULL, 0};
+    int err = key_text_read(file, &text);
 
     if (err >= 0)
         err = gnutls_x509_privkey_init(key);
     if (err >= 0)
-        err = gnutls_x509_privkey_import2(*key, &data, GNUTLS_X509_FMT_PEM, NULL, 0);
-    gnutls_free(data.data);
+        err = gnutls_x509_privkey_import2(*key, &text, GNUTLS_X509_FMT_PEM, NULL, 0);
+    key_text_wipe(&text);
     return err < 0 ? err : 0;
 }
 

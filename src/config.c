@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "daemon-paths.h"
+#include "error.h"
 #include "log.h"
 #include "uuid.h"
 
@@ -256,23 +257,43 @@ struct parser {
     const char *name;
     const char *p, *end;
     int line;
-    char *err;
-    size_t errlen;
     config_warn_fn warn;
     void *opaque;
 };
 
 static int fail(struct parser *ps, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Records "FILE:LINE: reason" (rpc/error.h) as a configuration syntax
+ * error. Returns -1. */
 static int fail(struct parser *ps, const char *fmt, ...)
 {
-    char msg[512];
+    char msg[512], full[1024];
     va_list ap;
 
     va_start(ap, fmt);
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
-    snprintf(ps->err, ps->errlen, "%s:%d: %s", ps->name, ps->line, msg);
+    snprintf(full, sizeof(full), "%s:%d: %s", ps->name, ps->line, msg);
+    error_set_message(ERR_CONF_SYNTAX, FROM_CONF, full);
+    return -1;
+}
+
+static int fail_nomem(struct parser *ps)
+{
+    char full[1024];
+
+    snprintf(full, sizeof(full), "%s:%d: out of memory", ps->name, ps->line);
+    error_set_message(ERR_NO_MEMORY, FROM_CONF, full);
+    return -1;
+}
+
+/* Records "FILE: reason" about a file as a whole. Returns -1. */
+static int fail_file(int code, const char *name, const char *reason)
+{
+    char full[1024];
+
+    snprintf(full, sizeof(full), "%s: %s", name, reason);
+    error_set_message(code, FROM_CONF, full);
     return -1;
 }
 
@@ -370,7 +391,7 @@ static int parse_string(struct parser *ps, struct value *v)
     v->type = VAL_STRING;
     v->str = strndup(start, len);
     if (!v->str)
-        return fail(ps, "out of memory");
+        return fail_nomem(ps);
     return 0;
 }
 
@@ -410,7 +431,7 @@ static int parse_list(struct parser *ps, struct value *v)
             return fail(ps, "list longer than %d items", CONFIG_MAX_LIST);
         items = realloc(v->items, (v->nitems + 1) * sizeof(*items));
         if (!items)
-            return fail(ps, "out of memory");
+            return fail_nomem(ps);
         v->items = items;
         memset(&v->items[v->nitems], 0, sizeof(*items));
         if (parse_value(ps, &v->items[v->nitems++], true) < 0)
@@ -465,7 +486,7 @@ static int set_string(struct parser *ps, char **field, const char *s)
 {
     char *copy = strdup(s);
     if (!copy)
-        return fail(ps, "out of memory");
+        return fail_nomem(ps);
     free(*field);
     *field = copy;
     return 0;
@@ -485,7 +506,7 @@ static bool valid_uuid(const char *s)
     return (u[0] >> 4) != (u[0] & 15);
 }
 
-/* Checks v against k and stores it in cfg. Returns 0 or -1 (ps->err set). */
+/* Checks v against k and stores it in cfg. Returns 0 or -1 (error recorded). */
 static int apply(struct parser *ps, struct config *cfg, const struct key *k,
                  const struct value *v, int line)
 {
@@ -578,11 +599,11 @@ static int apply(struct parser *ps, struct config *cfg, const struct key *k,
                             type_name(v->items[i].type));
         list = calloc(v->nitems + 1, sizeof(*list));
         if (!list)
-            return fail(ps, "out of memory");
+            return fail_nomem(ps);
         for (size_t i = 0; i < v->nitems; i++) {
             if (!(list[i] = strdup(v->items[i].str))) {
                 strv_free(list);
-                return fail(ps, "out of memory");
+                return fail_nomem(ps);
             }
         }
         strv_free(*(char ***)field);
@@ -676,24 +697,19 @@ out_fail:
 }
 
 int config_parse(struct config *cfg, const char *name, const char *text, size_t len,
-                 config_warn_fn warn_fn, void *opaque, char *err, size_t errlen)
+                 config_warn_fn warn_fn, void *opaque)
 {
     struct parser ps = {.name = name,
                         .p = text,
                         .end = text + len,
                         .line = 1,
-                        .err = err,
-                        .errlen = errlen,
                         .warn = warn_fn,
                         .opaque = opaque};
     int seen_line[NKEYS] = {0};
     struct config work;
 
-    err[0] = '\0';
-    if (config_copy(&work, cfg) < 0) {
-        snprintf(err, errlen, "%s: out of memory", name);
-        return -1;
-    }
+    if (config_copy(&work, cfg) < 0)
+        return fail_file(ERR_NO_MEMORY, name, "out of memory");
     for (;;) {
         skip_space(&ps);
         if (at_end(&ps))
@@ -715,10 +731,11 @@ int config_parse(struct config *cfg, const char *name, const char *text, size_t 
 /* Reads all of f into *buf (NUL-terminated, caller frees) and its length
  * into *len, refusing more than CONFIG_MAX_FILE bytes. The buffer starts at
  * the file's size, not at the limit: every connection process reads the
- * file. Returns 0, or -1 with err set. */
-static int read_file(FILE *f, const char *path, char **buf, size_t *len, char *err,
-                     size_t errlen)
+ * file. Returns 0, or -1 with the error recorded. */
+static int read_file(FILE *f, const char *path, char **buf, size_t *len)
 {
+    char reason[128];
+
     struct stat st;
     size_t cap = 4096, n = 0;
     char *b = NULL;
@@ -729,17 +746,19 @@ static int read_file(FILE *f, const char *path, char **buf, size_t *len, char *e
     for (;;) {
         char *nb = realloc(b, cap);
         if (!nb) {
-            snprintf(err, errlen, "%s: out of memory", path);
+            fail_file(ERR_NO_MEMORY, path, "out of memory");
             goto fail;
         }
         b = nb;
         n += fread(b + n, 1, cap - 1 - n, f);
         if (ferror(f)) {
-            snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
+            snprintf(reason, sizeof(reason), "cannot read: %s", strerror(errno));
+            fail_file(ERR_SYSTEM_ERROR, path, reason);
             goto fail;
         }
         if (n > CONFIG_MAX_FILE) {
-            snprintf(err, errlen, "%s: larger than %d bytes", path, CONFIG_MAX_FILE);
+            snprintf(reason, sizeof(reason), "larger than %d bytes", CONFIG_MAX_FILE);
+            fail_file(ERR_CONF_SYNTAX, path, reason);
             goto fail;
         }
         if (feof(f))
@@ -756,22 +775,21 @@ fail:
 }
 
 int config_load(struct config *cfg, const char *path, bool must_exist, config_warn_fn warn_fn,
-                void *opaque, char *err, size_t errlen)
+                void *opaque)
 {
     FILE *f = fopen(path, "re");
-    char *buf = NULL;
+    char *buf = NULL, reason[128];
     size_t len = 0;
     int ret = -1;
 
-    err[0] = '\0';
     if (!f) {
         if (errno == ENOENT && !must_exist)
             return 0;
-        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
-        return -1;
+        snprintf(reason, sizeof(reason), "cannot open: %s", strerror(errno));
+        return fail_file(ERR_SYSTEM_ERROR, path, reason);
     }
-    if (read_file(f, path, &buf, &len, err, errlen) == 0)
-        ret = config_parse(cfg, path, buf, len, warn_fn, opaque, err, errlen);
+    if (read_file(f, path, &buf, &len) == 0)
+        ret = config_parse(cfg, path, buf, len, warn_fn, opaque);
     free(buf);
     fclose(f);
     return ret;

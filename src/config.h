@@ -6,7 +6,8 @@
  * span lines. Booleans are the integers 0 and 1.
  *
  * Every way of starting the daemon reads the same file, so one file
- * governs them all. Library code: nothing here prints. */
+ * governs them all. Library code: nothing here prints; errors are
+ * recorded (rpc/error.h) for the caller to report. */
 #ifndef SRC_CONFIG_H
 #define SRC_CONFIG_H
 
@@ -50,7 +51,7 @@ struct config {
     char *key_file, *cert_file, *ca_file, *crl_file; /* NULL: libvirt's PKI defaults */
     bool tls_no_verify_certificate, tls_no_sanity_certificate;
     char **tls_allowed_dn_list; /* NULL-terminated, or NULL: any valid certificate */
-    char *tls_priority;         /* NULL: gnutls's default */
+    char *tls_priority;         /* NULL: "NORMAL", libvirt's default (rpc/tls) */
     bool tls_check_client_address; /* ours: the certificate must name the peer's IP */
 
     /* limits */
@@ -87,14 +88,17 @@ void config_init(struct config *cfg);
 
 /* Reads `path` into cfg, which holds defaults or an earlier file.
  * When the file does not exist and must_exist is false, returns 0 and
- * leaves cfg alone. Returns 0, or -1 with "FILE:LINE: reason" in err (or
- * "FILE: reason"); on -1 cfg is left as it was. */
+ * leaves cfg alone. Returns 0, or -1 with the error recorded (rpc/error.h,
+ * domain FROM_CONF): "FILE:LINE: reason" for what the file says
+ * (ERR_CONF_SYNTAX), "FILE: reason" for the file as a whole
+ * (ERR_SYSTEM_ERROR when it cannot be opened or read, ERR_CONF_SYNTAX when
+ * it is too large); on -1 cfg is left as it was. */
 int config_load(struct config *cfg, const char *path, bool must_exist, config_warn_fn warn,
-                void *opaque, char *err, size_t errlen);
+                void *opaque);
 
 /* The same for text already in memory; `name` is used in messages. */
 int config_parse(struct config *cfg, const char *name, const char *text, size_t len,
-                 config_warn_fn warn, void *opaque, char *err, size_t errlen);
+                 config_warn_fn warn, void *opaque);
 
 /* The line of the file where `key` was last set, for messages about its
  * value ("FILE:LINE: key: ..."); 0 when the key holds its default or is

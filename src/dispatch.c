@@ -7,21 +7,13 @@
 #include "dispatch-table.h"
 #include "error.h"
 #include "events.h"
+#include "feature.h"
 #include "log.h"
 
 /* The procedures that are not plain calls of a driver operation: those of
  * the connection itself, of event registrations, and those whose
  * arguments need a check before the driver sees them. Everything else is
  * generated from rpc/procedures.txt (dispatch-table.c). */
-
-/* virConnectSupportsFeature numbers the daemon answers itself. */
-enum {
-    FEATURE_TYPED_PARAM_STRING = 8,
-    FEATURE_PROGRAM_KEEPALIVE = 10,
-    FEATURE_REMOTE_EVENT_CALLBACK = 14,
-    FEATURE_REMOTE_CLOSE_CALLBACK = 15,
-    FEATURE_NETWORK_UPDATE_HAS_CORRECT_ORDER = 16,
-};
 
 #define DOMAIN_XML_SECURE 1
 #define DOMAIN_XML_MIGRATABLE 8

@@ -25,6 +25,7 @@
 
 #include "config.h"
 #include "daemon-paths.h"
+#include "error.h"
 
 #define DROPIN "50-libvirtd-conf.conf"
 
@@ -151,7 +152,6 @@ static int write_service(const char *dir, const struct config *cfg, const char *
 int main(int argc, char **argv)
 {
     struct config cfg;
-    char err[768];
     const char *dir;
     int r = 0;
 
@@ -165,11 +165,11 @@ int main(int argc, char **argv)
         config_path = SYSCONFDIR "/libvirt/libvirtd.conf";
 
     config_init(&cfg);
-    if (config_load(&cfg, config_path, false, warn_config, NULL, err, sizeof(err)) < 0) {
+    if (config_load(&cfg, config_path, false, warn_config, NULL) < 0) {
         fprintf(stderr,
                 "libvirtd-generator: %s; the libvirtd socket units keep their own "
                 "settings\n",
-                err);
+                error_last_message());
         config_free(&cfg);
         return 1;
     }

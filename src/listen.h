@@ -1,8 +1,8 @@
 /* listen: the standalone daemon (`libvirtd --listen`) for hosts with
  * neither systemd socket units nor xinetd. It binds what libvirtd.conf
- * enables, accepts, and forks one child per connection; the child runs
- * the same per-connection code as every other way of starting, handed to
- * it as a callback, and exits when its client hangs up.
+ * enables and serves each connection in a child process of its own; the
+ * child runs the same per-connection code as every other way of starting,
+ * handed to it as a callback, and exits when its client hangs up.
  *
  * The parent never touches a connection: it keeps a small pool of forked
  * children waiting in accept() on the shared listening sockets. The child

@@ -1,7 +1,10 @@
 /* libvirtd: serves libvirt RPC clients, one process per connection. main
- * only decides where a connection comes from (an activated socket, inetd's
- * stdin, a pipe pair, or a child forked by the --listen daemon) and what
- * kind it is; session.c serves it. */
+ * decides where a connection comes from (an activated socket, inetd's
+ * stdin, a pipe pair, or a --listen child), what kind it is, and whether
+ * its peer may use it: the auth_* settings, unix_sock_allowed_users and
+ * _groups, the TLS handshake and certificate checks (rpc/tls); it bounds
+ * the process, then session.c serves the connection (and gives a refused
+ * unix peer main's reason in reply to its first call). */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -44,7 +47,7 @@ enum mode {
     MODE_ACTIVATED, /* LISTEN_FDS: one connected socket on fd 3 */
     MODE_INETD,     /* the connection is stdin/stdout (a socket) */
     MODE_STDIO,     /* stdin/stdout are pipes: ssh, ext, a spawning client */
-    MODE_LISTEN,    /* standalone: bind, accept, fork per connection */
+    MODE_LISTEN,    /* standalone: bind, and serve each connection in a child */
 };
 
 struct daemon_opts {
@@ -619,7 +622,6 @@ static int load_config(const struct daemon_opts *o)
 {
     const char *path = o->config_file;
     bool must_exist = path != NULL;
-    char err[768];
 
     if (!path)
         path = getenv("LIBVIRTD_CONFIG");
@@ -630,8 +632,8 @@ static int load_config(const struct daemon_opts *o)
     config_name = path;
     config_found = access(path, F_OK) == 0;
     config_init(&cfg);
-    if (config_load(&cfg, path, must_exist, warn_config, NULL, err, sizeof(err)) < 0) {
-        log_error("%s", err);
+    if (config_load(&cfg, path, must_exist, warn_config, NULL) < 0) {
+        log_error("%s", error_last_message());
         return -1;
     }
     return 0;

@@ -17,6 +17,14 @@
 #include "loop.h"
 #include "remote_protocol.h"
 
+/* What the channel recorded about its failure, for the log. */
+static const char *channel_failure(void)
+{
+    const struct error *e = error_last();
+
+    return e && e->message ? e->message : strerror(errno);
+}
+
 /* Calls read whole while another is handled wait here, in order. */
 struct pending {
     unsigned char *frame;
@@ -162,7 +170,7 @@ static int send_frame(struct session *s, const struct msgbuf *frame)
         log_info("client %s: gone before its reply was written", s->opt.peer);
         s->orderly = true;
     } else {
-        log_warn("client %s: write failed: %s", s->opt.peer, strerror(errno));
+        log_warn("client %s: %s", s->opt.peer, channel_failure());
     }
     s->done = true;
     return -1;
@@ -484,7 +492,7 @@ static void on_input(void *opaque, int fd, uint32_t events)
     if (got < 0 && errno == EAGAIN)
         return;
     if (got < 0 && errno != ECONNRESET) {
-        log_warn("client %s: read failed: %s", s->opt.peer, strerror(errno));
+        log_warn("client %s: %s", s->opt.peer, channel_failure());
     } else {
         /* A hang-up, or the client vanished (killed, or reset). */
         if (got == 0 && channel_pending(s->ch) > 0)

@@ -26,6 +26,7 @@
 
 #include "config.h"
 #include "daemon-paths.h"
+#include "error.h"
 
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
 
@@ -140,14 +141,13 @@ static int relay_to_system(bool read_only)
     struct sockaddr_un sa = {.sun_family = AF_UNIX};
     const char *path = getenv("LIBVIRTD_CONFIG");
     struct config cfg;
-    char err[768];
     int fd, r;
 
     if (!path || !*path)
         path = SYSCONFDIR "/libvirt/libvirtd.conf";
     config_init(&cfg);
-    if (config_load(&cfg, path, false, warn_config, NULL, err, sizeof(err)) < 0) {
-        fprintf(stderr, "virt-ssh-helper: %s\n", err);
+    if (config_load(&cfg, path, false, warn_config, NULL) < 0) {
+        fprintf(stderr, "virt-ssh-helper: %s\n", error_last_message());
         config_free(&cfg);
         return EXIT_FAIL;
     }

@@ -19,6 +19,10 @@
  *                     test:suspended ..." (or "events: none")
  *   wait-close MS     "close: reason R (N ms)" or "close: none"
  *   alive             "alive: 1" or "alive: 0"
+ *   ticks             starts a 50 ms timer in the event loop: "ticks: ok"
+ *   max-gap           the longest the event loop made that timer wait
+ *                     since the last max-gap, beyond its 50 ms: "max-gap:
+ *                     N ms" (a loop blocked in a callback shows here)
  * Usage: faults < commands */
 #include <pthread.h>
 #include <stdio.h>
@@ -42,6 +46,21 @@ static long long now_ms(void)
 
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static long long last_tick, max_gap;
+
+static void on_tick(int timer, void *opaque)
+{
+    long long now = now_ms();
+
+    (void)timer;
+    (void)opaque;
+    pthread_mutex_lock(&lock);
+    if (last_tick && now - last_tick - 50 > max_gap)
+        max_gap = now - last_tick - 50;
+    last_tick = now;
+    pthread_mutex_unlock(&lock);
 }
 
 static void quiet(void *data, virErrorPtr err)
@@ -239,6 +258,14 @@ int main(void)
             else
                 printf("close: none\n");
             close_reason = -1;
+            pthread_mutex_unlock(&lock);
+        } else if (!strcmp(cmd, "ticks")) {
+            int timer = virEventAddTimeout(50, on_tick, NULL, NULL);
+            printf("ticks: %s\n", timer >= 0 ? "ok" : "error");
+        } else if (!strcmp(cmd, "max-gap")) {
+            pthread_mutex_lock(&lock);
+            printf("max-gap: %lld ms\n", max_gap);
+            max_gap = 0;
             pthread_mutex_unlock(&lock);
         } else if (!strcmp(cmd, "alive")) {
             printf("alive: %d\n", virConnectIsAlive(conn));

@@ -231,14 +231,26 @@ if [ -n "${FAULTS_OURS:-}" ]; then
     real_start "$REAL_NAME" || exit 1
     reconnect_run "$(uri_for "$REAL_SOCK")" real
 
-    # Gone for good: the call fails after the attempts, the close callback fires.
+    # Gone for good: the call fails after the attempts, the close callback
+    # fires, and the event loop (a 50 ms timer in it) never waited for the
+    # round of attempts, which sleeps about five seconds in all.
     start_faults "$FAULTS_OURS"
     say "open $OURS_URI&reconnect=1"; hear; expect "gone: open" "open: ok"
+    say "ticks"; hear; expect "gone: ticks" "ticks: ok"
+    sleep 0.3
+    say "max-gap"; hear
     c=$(child)
     it_stop "$OURS_PID"
     kill -KILL "$c" 2>/dev/null
     say "version"; hear 20; expect "gone: the call fails" "version: error *"
     say "wait-close 10000"; hear 12; expect "gone: close callback" "close: reason 1*"
+    say "max-gap"; hear
+    gap=${heard#max-gap: }
+    gap=${gap% ms}
+    checks=$((checks + 1))
+    [[ $gap =~ ^[0-9]+$ ]] && [ "$gap" -lt 500 ] ||
+        fail "gone: the event loop was held up while reconnecting: $heard"
+    echo "gone: the event loop's timer was at most ${gap} ms late while reconnecting"
     stop_faults
 fi
 

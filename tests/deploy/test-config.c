@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "error.h"
 
 static int failures, checks;
 
@@ -30,12 +31,24 @@ static void collect(void *opaque, const char *msg)
     strcat(warnings, "\n");
 }
 
+/* r, with the message of the error config recorded for it in err ("" for
+ * none or for success). */
+static int with_error(int r, char *err, size_t errlen)
+{
+    const struct error *e = error_last();
+
+    snprintf(err, errlen, "%s", r < 0 && e && e->message ? e->message : "");
+    error_clear();
+    return r;
+}
+
 /* Parses text over a fresh default config; returns parse's result. */
 static int parse(struct config *cfg, const char *text, char *err, size_t errlen)
 {
     warnings[0] = '\0';
     config_init(cfg);
-    return config_parse(cfg, "test.conf", text, strlen(text), collect, NULL, err, errlen);
+    return with_error(config_parse(cfg, "test.conf", text, strlen(text), collect, NULL), err,
+                      errlen);
 }
 
 static void defaults_are_libvirts(void)
@@ -273,11 +286,50 @@ static void a_bad_file_changes_nothing(void)
     char err[512];
 
     config_init(&c);
-    CHECK(config_parse(&c, "x", "listen_tcp = 1\nmax_clients = 2\nlog_level = 9\n", 44, NULL,
-                       NULL, err, sizeof(err)) == -1,
+    CHECK(with_error(config_parse(&c, "x", "listen_tcp = 1\nmax_clients = 2\nlog_level = 9\n",
+                                  44, NULL, NULL),
+                     err, sizeof(err)) == -1,
           "accepted");
     CHECK(!c.listen_tcp && c.max_clients == 5000, "earlier keys of a bad file were applied");
     config_free(&c);
+}
+
+/* A refusal is recorded as one libvirt-style error (rpc/error.h), code
+ * and domain saying what kind, the message as the daemon logs it. */
+static void errors_are_recorded_with_code_and_domain(void)
+{
+    static const struct {
+        const char *path, *text; /* text NULL: load path */
+        int code;
+        const char *message;
+    } cases[] = {
+        {"test.conf", "tcp_port = 70000\n", ERR_CONF_SYNTAX,
+         "test.conf:1: tcp_port must be between 1 and 65535, not 70000"},
+        {"test.conf", "a = 1\nb = \"unterminated\n", ERR_CONF_SYNTAX,
+         "test.conf:2: unterminated string (a \" string must end on its line)"},
+        {"/nonexistent/libvirtd.conf", NULL, ERR_SYSTEM_ERROR,
+         "/nonexistent/libvirtd.conf: cannot open: No such file or directory"},
+    };
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct config c;
+        const struct error *e;
+        int r;
+
+        config_init(&c);
+        error_clear();
+        r = cases[i].text ? config_parse(&c, cases[i].path, cases[i].text,
+                                         strlen(cases[i].text), NULL, NULL)
+                          : config_load(&c, cases[i].path, true, NULL, NULL);
+        e = error_last();
+        CHECK(r == -1 && e && e->code == cases[i].code && e->domain == FROM_CONF &&
+                  e->message && strcmp(e->message, cases[i].message) == 0,
+              "case %zu: expected -1 with error %d/%d \"%s\", got %d with %d/%d \"%s\"", i,
+              cases[i].code, FROM_CONF, cases[i].message, r, e ? e->code : 0, e ? e->domain : 0,
+              e && e->message ? e->message : "(none)");
+        config_free(&c);
+    }
+    error_clear();
 }
 
 static void files_missing_and_present(void)
@@ -288,11 +340,11 @@ static void files_missing_and_present(void)
     int fd;
 
     config_init(&c);
-    CHECK(config_load(&c, "/nonexistent/libvirtd.conf", false, NULL, NULL, err, sizeof(err)) ==
-              0,
+    CHECK(with_error(config_load(&c, "/nonexistent/libvirtd.conf", false, NULL, NULL), err,
+                     sizeof(err)) == 0,
           "a missing default file means defaults: %s", err);
-    CHECK(config_load(&c, "/nonexistent/libvirtd.conf", true, NULL, NULL, err, sizeof(err)) ==
-                  -1 &&
+    CHECK(with_error(config_load(&c, "/nonexistent/libvirtd.conf", true, NULL, NULL), err,
+                     sizeof(err)) == -1 &&
               strstr(err, "/nonexistent/libvirtd.conf: cannot open"),
           "a missing explicit file is an error: '%s'", err);
     fd = mkstemp(path);
@@ -302,8 +354,8 @@ static void files_missing_and_present(void)
         CHECK(write(fd, text, sizeof(text) - 1) == (ssize_t)(sizeof(text) - 1), "write");
         close(fd);
         warnings[0] = '\0';
-        CHECK(config_load(&c, path, true, collect, NULL, err, sizeof(err)) == 0, "load: %s",
-              err);
+        CHECK(with_error(config_load(&c, path, true, collect, NULL), err, sizeof(err)) == 0,
+              "load: %s", err);
         CHECK(c.max_clients == 12, "max_clients from file");
         CHECK(strstr(warnings, ":3: unknown key bogus") && strstr(warnings, path),
               "warning names the file and line: %s", warnings);
@@ -340,13 +392,14 @@ static void large_files_up_to_10_mib(void)
 
     config_init(&c);
     CHECK(write_big_file(path, 2 * 1024 * 1024, "max_clients = 33\n") == 0, "write 2 MiB");
-    CHECK(config_load(&c, path, true, NULL, NULL, err, sizeof(err)) == 0 && c.max_clients == 33,
+    CHECK(with_error(config_load(&c, path, true, NULL, NULL), err, sizeof(err)) == 0 &&
+              c.max_clients == 33,
           "a 2 MiB file (comments, then a key) loads: '%s', max_clients %d", err,
           c.max_clients);
     unlink(path);
     strcpy(path, "/tmp/test-config-XXXXXX");
     CHECK(write_big_file(path, 11 * 1024 * 1024, "max_clients = 44\n") == 0, "write 11 MiB");
-    CHECK(config_load(&c, path, true, NULL, NULL, err, sizeof(err)) == -1 &&
+    CHECK(with_error(config_load(&c, path, true, NULL, NULL), err, sizeof(err)) == -1 &&
               strstr(err, path) && strstr(err, ": larger than 10485760 bytes") &&
               c.max_clients == 33,
           "an 11 MiB file is refused, naming it and the limit: '%s'", err);
@@ -364,8 +417,8 @@ static void sample_config_parses_to_defaults(const char *sample)
     config_init(&d);
     config_init(&c);
     warnings[0] = '\0';
-    CHECK(config_load(&c, sample, true, collect, NULL, err, sizeof(err)) == 0, "sample: %s",
-          err);
+    CHECK(with_error(config_load(&c, sample, true, collect, NULL), err, sizeof(err)) == 0,
+          "sample: %s", err);
     CHECK(warnings[0] == '\0', "sample warns: %s", warnings);
     CHECK(c.max_clients == d.max_clients && c.listen_tls == d.listen_tls &&
               c.unix_sock_rw_perms == d.unix_sock_rw_perms,
@@ -384,6 +437,7 @@ int main(int argc, char **argv)
     a_bad_file_changes_nothing();
     files_missing_and_present();
     large_files_up_to_10_mib();
+    errors_are_recorded_with_code_and_domain();
     sample_config_parses_to_defaults(argc > 1 ? argv[1] : NULL);
     printf("test-config: %d/%d checks passed\n", checks - failures, checks);
     return failures ? 1 : 0;

@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "config.h"
+#include "error.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -17,11 +18,10 @@ static void ignore_warning(void *opaque, const char *msg)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct config cfg;
-    char err[512];
 
     config_init(&cfg);
-    config_parse(&cfg, "fuzz.conf", (const char *)data, size, ignore_warning, NULL, err,
-                 sizeof(err));
+    config_parse(&cfg, "fuzz.conf", (const char *)data, size, ignore_warning, NULL);
     config_free(&cfg);
+    error_clear();
     return 0;
 }

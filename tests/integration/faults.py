@@ -9,7 +9,10 @@ message_timeout = 2, keepalive_interval = 1, keepalive_count = 2:
              nothing at all, likewise; one that sends a message in pieces
              within the limit is served;
   unread     a client that sends calls but never reads the replies is cut
-             off once the daemon has waited message_timeout to write;
+             off once the daemon has waited message_timeout to write; one
+             that takes a large reply slowly, each read well within
+             message_timeout of the last, is cut off once that one write
+             has taken message_timeout;
   keepalive  a client that asked for keepalive and then goes silent gets
              keepalive_count pings and is closed; one that answers the
              pings stays connected;
@@ -33,7 +36,8 @@ import sys
 import tempfile
 import time
 
-from rawclient import LIBVIRTD, OPEN, PROC_GET_VERSION, frame, ok_reply, run_case
+from rawclient import (LIBVIRTD, OPEN, PROC_DEFINE_XML_FLAGS, PROC_GET_VERSION, frame, ok_reply,
+                       run_case, xdr_bytes)
 
 PROC_SUPPORTS_FEATURE = 60
 KEEPALIVE_PROG = 0x6b656570
@@ -140,6 +144,41 @@ def never_reads(d):
 
 
 check("unread", "sends calls, never reads", never_reads)
+
+
+PROC_DOMAIN_GET_XML_DESC = 14
+
+
+def slow_reader(d):
+    """A 3 MiB reply read 256 KiB a second: the daemon's socket drains
+    every second, so no single wait for room lasts message_timeout (2 s),
+    but the write as a whole would take about 12 s."""
+    xml = (b"<domain type='test'><name>big</name><memory>1024</memory><description>" +
+           b"x" * (3 << 20) + b"</description><os><type>hvm</type></os></domain>")
+    r = d.call(PROC_DEFINE_XML_FLAGS, xdr_bytes(xml) + struct.pack(">I", 0), serial=3)
+    assert ok_reply(r), "define failed: %r" % (r,)
+    d.send(frame(PROC_DOMAIN_GET_XML_DESC, r[1] + struct.pack(">I", 0), serial=4))
+    d.sock.settimeout(1.0)
+    got, t0 = 0, time.monotonic()
+    while time.monotonic() - t0 < 20:
+        time.sleep(1.0)
+        try:
+            chunk = d.sock.recv(256 << 10)
+        except socket.timeout:
+            continue
+        except ConnectionResetError:
+            break
+        if not chunk:
+            break
+        got += len(chunk)
+    took = time.monotonic() - t0
+    assert got < len(xml), "the whole reply (%d bytes) was written in %.1f s" % (got, took)
+    assert took < 8, "still connected %.1f s after the reply began (%d bytes read)" % (took, got)
+    assert took > 1.5, "cut off after only %.1f s" % took
+    return "cut off after %.1f s, %d KiB read" % (took, got >> 10)
+
+
+check("unread", "takes a 3 MiB reply 256 KiB a second", slow_reader)
 
 
 # keepalive -------------------------------------------------------------

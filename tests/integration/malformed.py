@@ -19,9 +19,9 @@ import struct
 import sys
 import time
 
-from rawclient import (MAX_LEN, MESSAGE, PROC_DEFINE_XML_FLAGS, PROC_GET_VERSION, PROC_LIST_ALL,
-                       PROC_LOOKUP_BY_NAME, REPLY, domain_names, error_of, frame, ok_reply,
-                       run_case, xdr_bytes)
+from rawclient import (MAX_LEN, MESSAGE, OPEN, PROC_DEFINE_XML_FLAGS, PROC_GET_VERSION,
+                       PROC_LIST_ALL, PROC_LOOKUP_BY_NAME, PROC_OPEN, REPLY, Daemon, domain_names,
+                       error_of, frame, ok_reply, run_case, xdr_bytes)
 
 # Peak memory of one connection's process: a few maximal frames' worth;
 # sanitizer builds carry shadow memory and get more room.
@@ -186,6 +186,45 @@ def pipelined(d):
     assert got == n, "%d of %d replies" % (got, n)
     return "%d replies in order" % n
 check("pipelined", "20000 calls without reading", pipelined)
+
+
+# One maximal frame (the 32 MiB limit): the process holds it once, so its
+# peak address space (VmPeak, what connection_memory_limit bounds) grows by
+# about the frame's size over that of a process that read only small
+# calls; reserving room for the whole frame on top of the part already in
+# made it half as much again (48 MiB, untouched, so not resident).
+def peak_after(body):
+    d = Daemon()
+    try:
+        assert ok_reply(d.call(PROC_OPEN, OPEN[28:], serial=0)), "open failed"
+        d.send(frame(PROC_GET_VERSION, body, serial=5))
+        r = d.recv_frame(timeout=30)
+        assert isinstance(r, tuple) and r[0][4] == 5, "no reply to the call: %r" % (r,)
+        d.sample()
+    finally:
+        status = d.finish()
+    assert status != "hung" and os.WIFEXITED(status), "process ended with %r" % (status,)
+    return d.peak_vm
+
+
+def maximal_frame_peak():
+    frame_kib = (MAX_LEN - 4) // 1024
+    idle = peak_after(b"")
+    big = peak_after(b"\0" * (MAX_LEN - 28))
+    growth = big - idle
+    assert growth < frame_kib + 8 * 1024, \
+        "peak address space grew by %d KiB for a %d KiB frame (%d KiB without, %d KiB " \
+        "with the frame)" % (growth, frame_kib, idle, big)
+    return "peak address space grew by %d KiB for a %d KiB frame" % (growth, frame_kib)
+
+
+try:
+    detail, ok = maximal_frame_peak(), True
+except AssertionError as e:
+    ok, detail = False, str(e)
+results.append(("size", "one maximal frame is held once", ok, detail))
+if os.environ.get("MALFORMED_VERBOSE"):
+    print("size: %s" % detail)
 
 by_class = {}
 for cls, name, ok, detail in results:

@@ -95,10 +95,12 @@ class Daemon(Stream):
         theirs.close()
         self.pid = pid
         self.peak = 0
+        self.peak_vm = 0
         self.status = None
 
     def sample(self):
         self.peak = max(self.peak, peak_kib(self.pid) or 0)
+        self.peak_vm = max(self.peak_vm, peak_kib(self.pid, "VmPeak") or 0)
 
     def finish(self, timeout=10.0):
         """Hangs up and waits for the process; returns its wait status."""
@@ -233,12 +235,14 @@ def error_text(reply):
     return "code=%d domain=%d %s" % (code, domain, msg)
 
 
-def peak_kib(pid):
-    """VmHWM of a running process in KiB, or None when it is gone."""
+def peak_kib(pid, field="VmHWM"):
+    """VmHWM (peak resident memory) of a running process in KiB, or
+    another field of /proc/PID/status such as VmPeak (peak address space,
+    what RLIMIT_AS bounds); None when the process is gone."""
     try:
         with open("/proc/%d/status" % pid) as f:
             for line in f:
-                if line.startswith("VmHWM:"):
+                if line.startswith(field + ":"):
                     return int(line.split()[1])
     except OSError:
         return None

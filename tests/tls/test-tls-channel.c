@@ -3,9 +3,13 @@
  * pipelined frames (many in one TLS record), a frame spread over many
  * records, and EOF, all read with the session's pattern (take buffered
  * frames, poll only when none is whole), with a poll timeout that turns a
- * missed record into a failure instead of a hang. PKIDIR is make-pki.sh's
- * output. Exit status 0 when every check passed. */
+ * missed record into a failure instead of a hang. Then how failures are
+ * told: a corrupted record is recorded with gnutls's reason, and a write
+ * to a peer that closed is EPIPE or ECONNRESET, "Cannot write data: Broken
+ * pipe", as on a plain socket (both were EIO, "Input/output error"). PKIDIR is
+ * make-pki.sh's output. Exit status 0 when every check passed. */
 #include <errno.h>
+#include <gnutls/gnutls.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -146,9 +150,168 @@ out:
     return rc;
 }
 
-int main(int argc, char **argv)
+/* Both ends of one scenario: the server's and the client's halves run in
+ * two processes over a socketpair; the result is the server's and the
+ * client's exit status together. */
+static int run_pair(int (*server_fn)(int), int (*client_fn)(int))
 {
     int sv[2], status = 0;
+
+    if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) < 0)
+        return 1;
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid < 0)
+        return 1;
+    if (pid == 0) {
+        close(sv[0]);
+        int rc = client_fn(sv[1]);
+        fflush(stdout);
+        _exit(rc);
+    }
+    close(sv[1]);
+    int rs = server_fn(sv[0]);
+    if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        fprintf(stderr, "FAIL client exited with status %d\n", status);
+        return 1;
+    }
+    return rs;
+}
+
+static const char *recorded(void)
+{
+    const struct error *e = error_last();
+    return e && e->message ? e->message : "(nothing recorded)";
+}
+
+/* The server's end of a connection set up with rpc/tls, or NULL. */
+static struct channel *server_accept(int fd, struct tls_context **ctx)
+{
+    struct tls_options opt = {.pkipath = pki_server};
+    struct channel *ch = channel_new(fd, fd);
+    struct tls_peer peer;
+
+    *ctx = tls_context_new(true, &opt);
+    if (!*ctx || !ch || tls_server_accept(*ctx, ch, &peer) < 0) {
+        fprintf(stderr, "server: %s\n", recorded());
+        channel_free(ch);
+        return NULL;
+    }
+    tls_peer_clear(&peer);
+    return ch;
+}
+
+static struct channel *client_connect(int fd, struct tls_context **ctx)
+{
+    struct tls_options opt = {.pkipath = pki_client};
+    struct channel *ch = channel_new(fd, fd);
+    struct tls_peer peer;
+
+    *ctx = tls_context_new(false, &opt);
+    if (!*ctx || !ch || tls_client_connect(*ctx, ch, "localhost", &peer) < 0) {
+        fprintf(stderr, "client: %s\n", recorded());
+        channel_free(ch);
+        return NULL;
+    }
+    tls_peer_clear(&peer);
+    return ch;
+}
+
+/* After the handshake the client writes an application-data record of
+ * garbage straight to the socket, under gnutls. */
+static int client_corrupts(int fd)
+{
+    static const unsigned char record[5 + 32] = {0x17, 0x03, 0x03, 0x00, 0x20, 'x', 'x'};
+    struct tls_context *ctx;
+    struct channel *ch = client_connect(fd, &ctx);
+    char c;
+
+    if (!ch)
+        return 1;
+    if (write(fd, record, sizeof(record)) != (ssize_t)sizeof(record))
+        return 1;
+    while (read(fd, &c, 1) > 0) /* until the server hangs up */
+        ;
+    channel_free(ch);
+    tls_context_free(ctx);
+    return 0;
+}
+
+static int server_reads_corrupt_record(int fd)
+{
+    struct tls_context *ctx;
+    struct channel *ch = server_accept(fd, &ctx);
+    char want[256];
+    ssize_t got = 0;
+    int rc = 1;
+
+    if (!ch)
+        goto out;
+    snprintf(want, sizeof(want), "Cannot recv data: %s",
+             gnutls_strerror(GNUTLS_E_DECRYPTION_FAILED));
+    error_clear();
+    for (int i = 0; i < 100 && (got = channel_fill(ch)) != -1; i++) {
+        struct pollfd pfd = {.fd = fd, .events = POLLIN};
+        poll(&pfd, 1, 100);
+    }
+    if (got != -1 || errno != EIO || strcmp(recorded(), want) != 0) {
+        fprintf(
+            stderr,
+            "FAIL a corrupted record: expected -1, EIO and \"%s\"; got %zd, %s and \"%s\"\n",
+            want, got, strerror(errno), recorded());
+        goto out;
+    }
+    printf("PASS a corrupted record is reported as \"%s\"\n", recorded());
+    rc = 0;
+out:
+    channel_free(ch);
+    tls_context_free(ctx);
+    return rc;
+}
+
+/* The server accepts, then hangs up at once. */
+static int server_hangs_up(int fd)
+{
+    struct tls_context *ctx;
+    struct channel *ch = server_accept(fd, &ctx);
+
+    channel_free(ch);
+    tls_context_free(ctx);
+    return ch ? 0 : 1;
+}
+
+static int client_writes_to_closed_peer(int fd)
+{
+    static unsigned char buf[65536];
+    struct tls_context *ctx;
+    struct channel *ch = client_connect(fd, &ctx);
+    char want[128];
+    int r = 0, rc = 1;
+
+    if (!ch)
+        return 1;
+    error_clear();
+    for (int i = 0; i < 1000 && (r = channel_write(ch, buf, sizeof(buf))) == 0; i++)
+        ;
+    /* EPIPE, or ECONNRESET when gnutls read the reset first. */
+    snprintf(want, sizeof(want), "Cannot write data: %s", strerror(errno));
+    if (r != -1 || (errno != EPIPE && errno != ECONNRESET) || strcmp(recorded(), want) != 0) {
+        fprintf(stderr,
+                "FAIL a write to a closed peer: expected -1, EPIPE or ECONNRESET and \"%s\"; "
+                "got %d, %s and \"%s\"\n",
+                want, r, strerror(errno), recorded());
+        goto out;
+    }
+    printf("PASS a write to a closed peer fails as on a plain socket: \"%s\"\n", recorded());
+    rc = 0;
+out:
+    channel_free(ch);
+    tls_context_free(ctx);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
 
     if (argc != 2) {
         fprintf(stderr, "usage: test-tls-channel PKIDIR\n");
@@ -156,21 +319,9 @@ int main(int argc, char **argv)
     }
     snprintf(pki_server, sizeof(pki_server), "%s/server-ok", argv[1]);
     snprintf(pki_client, sizeof(pki_client), "%s/client-ok", argv[1]);
-    if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) < 0)
-        return 1;
-    pid_t pid = fork();
-    if (pid < 0)
-        return 1;
-    if (pid == 0) {
-        close(sv[0]);
-        _exit(client(sv[1]));
-    }
-    close(sv[1]);
     alarm(60);
-    int rs = server(sv[0]);
-    if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        fprintf(stderr, "FAIL client exited with status %d\n", status);
-        return 1;
-    }
+    int rs = run_pair(server, client);
+    rs |= run_pair(server_reads_corrupt_record, client_corrupts);
+    rs |= run_pair(server_hangs_up, client_writes_to_closed_peer);
     return rs;
 }
