@@ -143,8 +143,9 @@ it_retry_port() {
         "$@"
         rc=$?
         [ "$rc" -eq 2 ] || return "$rc"
-        it_log "a port was taken before it was bound: trying again with another ($try of 5)"
+        [ "$try" -lt 5 ] && it_log "a port was taken before it was bound: trying another"
     done
+    it_log "a port was taken before it was bound, 5 times: giving up"
     return 2
 }
 
