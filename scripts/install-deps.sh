@@ -1,6 +1,10 @@
 #!/bin/bash
 # Installs what building and testing need on Debian 12 (run as root, or with
 # sudo available). Does nothing when everything is already installed.
+#
+# Every program a test needs is here: a test whose prerequisite is missing
+# exits 77 and meson counts it as skipped, so a run after this script
+# (CI's) must show "Skipped: 0".
 set -eu
 
 PACKAGES=(
@@ -13,8 +17,13 @@ PACKAGES=(
     libbrotli-dev libzstd-dev
     # run: systemd-socket-activate
     systemd
-    # the attack tests find a connection's serving process with ss
+    # ss: the attack tests find a connection's serving process with it, and
+    # every test that starts a daemon on a port checks with it that the
+    # daemon (and not another program) listens there
     iproute2
+    # prlimit (the fd-exhaustion and connection-limit checks), pgrep and ps
+    # (a daemon's children)
+    util-linux procps
     # the interop tests: real libvirt 9.0 as the oracle
     libvirt-daemon libvirt-clients python3 python3-libvirt perl
     # real libvirt's headers and pkg-config file: api-check, faults and the
@@ -26,6 +35,8 @@ PACKAGES=(
     xinetd openssh-server openssh-client netcat-openbsd
     # the TLS tests: certtool makes their PKI
     gnutls-bin
+    # the valgrind test: every per-connection process under memcheck
+    valgrind
     # the fuzz run: clang with libFuzzer and the sanitizer runtimes
     clang libclang-rt-14-dev
 )

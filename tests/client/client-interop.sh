@@ -1,6 +1,10 @@
 #!/bin/bash
-# Our client side against both daemons, over unix, tcp (real daemon) and
-# ext, and the local auto-spawn:
+# Our client side against both daemons, over one group of transports:
+#   local  unix (real and ours), tcp (real daemon), ext (ours, and the real
+#          daemon's socket through nc), and the local auto-spawn;
+#   ssh    a private sshd on loopback, both proxy modes;
+#   tls    a private real libvirtd with a PKI made here (certtool).
+# On each URI:
 #   - our virsh prints byte for byte what real virsh 9.0 prints (stdout,
 #     stderr, exit status) for every line of virsh-cmds.txt, and for the
 #     interactive session in virsh-session.txt (-q, -r and plain);
@@ -8,8 +12,13 @@
 #     built against Debian's libvirt;
 #   - the threads test passes against both daemons.
 # Environment (set by meson): LIBVIRTD, VIRSH_OURS, API_CHECK_OURS,
-# API_CHECK_REAL (may be empty: skipped), THREADS_OURS.
-# Exit 77 (skip) without real libvirt 9.0.
+# API_CHECK_REAL, THREADS_OURS.
+# Exits 77 (skip) when a prerequisite is missing: real libvirt 9.0,
+# api-check-real (built only when meson finds Debian's libvirt-dev), or
+# what the group needs (nc; sshd, ssh and root; certtool). Once they are
+# there, a daemon that does not start is a failure.
+#
+# Usage: client-interop.sh local|ssh|tls
 
 here=$(cd "$(dirname "$0")" && pwd)
 # meson points LD_LIBRARY_PATH at our libvirt.so for the tests that use it;
@@ -17,19 +26,37 @@ here=$(cd "$(dirname "$0")" && pwd)
 unset LD_LIBRARY_PATH
 . "$here/../integration/lib.sh"
 
+part=${1:-}
+case $part in
+local | ssh | tls) ;;
+*)
+    echo "usage: $0 local|ssh|tls" >&2
+    exit 2
+    ;;
+esac
+
 it_need_real_libvirt
 it_need_socket_activate
+it_need ss iproute2
+[ -x "${API_CHECK_REAL:-}" ] ||
+    it_skip "API_CHECK_REAL='${API_CHECK_REAL:-}' is not a program: meson builds api-check-real only when pkg-config finds Debian's libvirt (libvirt-dev)"
+case $part in
+local) it_need nc netcat-openbsd ;;
+ssh)
+    it_need /usr/sbin/sshd openssh-server
+    it_need ssh openssh-client
+    it_need ssh-keygen openssh-client
+    it_need nc netcat-openbsd
+    [ "$(id -u)" -eq 0 ] || it_skip "sshd needs root to log a user in"
+    ;;
+tls) it_need certtool gnutls-bin ;;
+esac
 it_setup
 
 DATA=$here
 export DATA
 failures=0
 checks=0
-
-# A free TCP port on loopback for the real daemon.
-port=$((20000 + RANDOM % 20000))
-real_start real "$port" || exit 1
-ours_start ours || exit 1
 
 # dominfo's CPU time moves while the test driver runs; everything else
 # must match exactly.
@@ -75,7 +102,6 @@ compare_session() {
 
 compare_api() {
     local uri=$1 d=$IT_DIR/cmp
-    [ -n "${API_CHECK_REAL:-}" ] || return 0
     it_bounded 120 "$API_CHECK_REAL" "$uri" >"$d/api-r.out" 2>&1
     it_bounded 120 "$API_CHECK_OURS" "$uri" >"$d/api-o.out" 2>&1
     checks=$((checks + 1))
@@ -96,26 +122,20 @@ run_threads() {
     fi
 }
 
-ext_real=$IT_DIR/ext-real.sh
-ext_ours=$IT_DIR/ext-ours.sh
-printf '#!/bin/sh\nexec nc -U %s\n' "$REAL_SOCK" >"$ext_real"
-printf '#!/bin/sh\nexec %s --stdio\n' "$LIBVIRTD" >"$ext_ours"
-chmod +x "$ext_real" "$ext_ours"
-
-uris=("$(uri_for "$REAL_SOCK")" "test+tcp://127.0.0.1:$port/default"
-    "$(uri_for "$OURS_SOCK")" "test+ext:///default?command=$ext_ours")
-command -v nc >/dev/null && uris+=("test+ext:///default?command=$ext_real")
-
-# ssh to a private sshd on loopback, when there is one: keys made here,
-# virt-ssh-helper (beside $LIBVIRTD) on the remote PATH for proxy=native,
-# netcat to the real daemon's socket for proxy=netcat.
-ssh_start() {
-    local d=$IT_DIR/ssh sport=$((20000 + RANDOM % 20000))
-    [ -x /usr/sbin/sshd ] && command -v ssh >/dev/null || return 1
-    mkdir -p "$d" && chmod 700 "$d"
-    ssh-keygen -q -t ed25519 -N '' -f "$d/hostkey" || return 1
-    ssh-keygen -q -t ed25519 -N '' -f "$d/userkey" || return 1
+# ssh to a private sshd on loopback: keys made here, virt-ssh-helper
+# (beside $LIBVIRTD) on the remote PATH for proxy=native, netcat to the
+# real daemon's socket for proxy=netcat.
+ssh_keys() {
+    local d=$IT_DIR/ssh
+    mkdir -p "$d" && chmod 700 "$d" || return 1
+    ssh-keygen -q -t ed25519 -N '' -f "$d/hostkey" </dev/null || return 1
+    ssh-keygen -q -t ed25519 -N '' -f "$d/userkey" </dev/null || return 1
     cp "$d/userkey.pub" "$d/authorized_keys"
+}
+# ssh_start PORT: sshd on 127.0.0.1:PORT; sets SSH_CMD, the ssh that
+# reaches it. Returns 2 when PORT is in use.
+ssh_start() {
+    local d=$IT_DIR/ssh sport=$1 pid i
     cat >"$d/sshd_config" <<EOF2
 Port $sport
 ListenAddress 127.0.0.1
@@ -129,8 +149,12 @@ PermitRootLogin prohibit-password
 SetEnv PATH=$(dirname "$LIBVIRTD"):/usr/local/bin:/usr/bin:/bin
 EOF2
     mkdir -p /run/sshd 2>/dev/null
-    /usr/sbin/sshd -D -f "$d/sshd_config" -E "$d/sshd.log" &
-    IT_PIDS+=("$!")
+    # sshd -E appends: a retry must not read the last one's bind error.
+    : >"$d/sshd.log"
+    /usr/sbin/sshd -D -f "$d/sshd_config" -E "$d/sshd.log" </dev/null &
+    pid=$!
+    IT_PIDS+=("$pid")
+    it_wait_listen "$sport" "$pid" "$d/sshd.log" || return
     cat >"$d/ssh_config" <<EOF2
 Host lo
   HostName 127.0.0.1
@@ -143,31 +167,22 @@ EOF2
     printf '#!/bin/sh\nexec ssh -F %s "$@"\n' "$d/ssh_config" >"$d/ssh"
     chmod +x "$d/ssh"
     for ((i = 0; i < 50; i++)); do
-        "$d/ssh" lo true 2>/dev/null && { SSH_CMD=$d/ssh; return 0; }
+        "$d/ssh" lo true 2>/dev/null </dev/null && { SSH_CMD=$d/ssh; return 0; }
         sleep 0.1
     done
+    it_log "sshd listens on 127.0.0.1:$sport but 'ssh lo true' does not succeed; its log:"
     cat "$d/sshd.log" >&2
     return 1
 }
-if ssh_start; then
-    uris+=("test+ssh://lo/default?command=$SSH_CMD&proxy=native"
-        "test+ssh://lo/default?command=$SSH_CMD&proxy=netcat&socket=$REAL_SOCK")
-else
-    echo "note: no usable sshd, ssh transport not tested"
-fi
 
-# TLS to a private real libvirtd with a PKI made here (certtool), when
-# gnutls-bin is installed.
-tls_start() {
-    local d=$IT_DIR/tls p tport=$((20000 + RANDOM % 20000))
-    command -v certtool >/dev/null || return 1
-    p=$d/pki
-    mkdir -p "$p" "$d/sock" "$d/drv" "$d/run" "$d/cfg" "$d/cache" || return 1
+# TLS to a private real libvirtd with a PKI made here (certtool).
+tls_pki() {
+    local p=$IT_DIR/tls/pki who
+    mkdir -p "$p" || return 1
     certtool --generate-privkey --outfile "$p/cakey.pem" 2>/dev/null &&
         printf 'cn = Test CA\nca\ncert_signing_key\nexpiration_days = 2\n' >"$p/ca.info" &&
         certtool --generate-self-signed --load-privkey "$p/cakey.pem" \
             --template "$p/ca.info" --outfile "$p/cacert.pem" >/dev/null 2>&1 || return 1
-    local who
     for who in server client; do
         certtool --generate-privkey --outfile "$p/${who}key.pem" 2>/dev/null || return 1
         if [ $who = server ]; then
@@ -181,6 +196,13 @@ tls_start() {
             --load-ca-certificate "$p/cacert.pem" --load-ca-privkey "$p/cakey.pem" \
             --template "$p/$who.info" --outfile "$p/${who}cert.pem" >/dev/null 2>&1 || return 1
     done
+}
+# tls_start PORT: the real libvirtd on 127.0.0.1:PORT (tls only); sets
+# TLS_URI. Returns 2 when PORT is in use.
+tls_start() {
+    local d=$IT_DIR/tls p=$IT_DIR/tls/pki tport=$1 pid
+    rm -rf "$d/sock"
+    mkdir -p "$d/sock" "$d/drv" "$d/run" "$d/cfg" "$d/cache" || return 1
     cat >"$d/libvirtd.conf" <<EOF2
 unix_sock_dir = "$d/sock"
 listen_tcp = 0
@@ -193,19 +215,48 @@ ca_file = "$p/cacert.pem"
 auth_tls = "none"
 auth_unix_ro = "none"
 auth_unix_rw = "none"
+log_outputs = "3:stderr"
 EOF2
     LIBVIRT_DRIVER_DIR=$d/drv XDG_RUNTIME_DIR=$d/run XDG_CONFIG_HOME=$d/cfg \
         XDG_CACHE_HOME=$d/cache \
         /usr/sbin/libvirtd --listen -f "$d/libvirtd.conf" -p "$d/pid" </dev/null >"$d/log" 2>&1 &
-    IT_PIDS+=("$!")
-    it_wait_socket "$d/sock/libvirt-sock" "$!" || return 1
+    pid=$!
+    IT_PIDS+=("$pid")
+    it_wait_listen "$tport" "$pid" "$d/log" || return
+    it_wait_socket "$d/sock/libvirt-sock" "$pid" || { cat "$d/log" >&2; return 1; }
     TLS_URI="test+tls://localhost:$tport/default?pkipath=$p"
 }
-if tls_start; then
+
+uris=()
+case $part in
+local)
+    it_on_free_port port real_start real {} || exit 1
+    ours_start ours || exit 1
+    ext_real=$IT_DIR/ext-real.sh
+    ext_ours=$IT_DIR/ext-ours.sh
+    printf '#!/bin/sh\nexec nc -U %s\n' "$REAL_SOCK" >"$ext_real"
+    printf '#!/bin/sh\nexec %s --stdio\n' "$LIBVIRTD" >"$ext_ours"
+    chmod +x "$ext_real" "$ext_ours"
+    uris+=("$(uri_for "$REAL_SOCK")" "test+tcp://127.0.0.1:$port/default"
+        "$(uri_for "$OURS_SOCK")" "test+ext:///default?command=$ext_ours"
+        "test+ext:///default?command=$ext_real")
+    ;;
+ssh)
+    real_start real || exit 1
+    ssh_keys || exit 1
+    it_on_free_port sport ssh_start {} || exit 1
+    uris+=("test+ssh://lo/default?command=$SSH_CMD&proxy=native"
+        "test+ssh://lo/default?command=$SSH_CMD&proxy=netcat&socket=$REAL_SOCK")
+    ;;
+tls)
+    tls_pki || {
+        it_log "certtool could not make the PKI"
+        exit 1
+    }
+    it_on_free_port tport tls_start {} || exit 1
     uris+=("$TLS_URI")
-else
-    echo "note: certtool missing or TLS daemon failed, tls transport not tested"
-fi
+    ;;
+esac
 
 for uri in "${uris[@]}"; do
     while IFS= read -r line; do
@@ -219,27 +270,29 @@ for uri in "${uris[@]}"; do
 done
 
 # A local URI with no daemon listening: the client starts libvirtd --stdio.
-mkdir -p "$IT_DIR/nosock"
-out=$(LIBVIRT_REMOTE_SOCKET_DIR=$IT_DIR/nosock LIBVIRTD_PATH=$LIBVIRTD \
-    "$VIRSH_OURS" -c test:///default 'domstate test; uri' 2>&1)
-checks=$((checks + 1))
-if [ "$out" != $'running\n\ntest:///default\n' ] && [ "$out" != $'running\n\ntest:///default' ]; then
-    echo "FAIL auto-spawn: expected 'running' and the URI, got:"
-    echo "$out"
-    failures=$((failures + 1))
+if [ "$part" = local ]; then
+    mkdir -p "$IT_DIR/nosock"
+    out=$(LIBVIRT_REMOTE_SOCKET_DIR=$IT_DIR/nosock LIBVIRTD_PATH=$LIBVIRTD \
+        "$VIRSH_OURS" -c test:///default 'domstate test; uri' 2>&1)
+    checks=$((checks + 1))
+    if [ "$out" != $'running\n\ntest:///default\n' ] && [ "$out" != $'running\n\ntest:///default' ]; then
+        echo "FAIL auto-spawn: expected 'running' and the URI, got:"
+        echo "$out"
+        failures=$((failures + 1))
+    fi
+    # ... and read-only: the spawned daemon refuses changes.
+    out=$(LIBVIRT_REMOTE_SOCKET_DIR=$IT_DIR/nosock LIBVIRTD_PATH=$LIBVIRTD \
+        "$VIRSH_OURS" -r -c test:///default 'suspend test' 2>&1)
+    checks=$((checks + 1))
+    case "$out" in
+    *"read only access prevents virDomainSuspend"*) ;;
+    *)
+        echo "FAIL auto-spawn read-only: expected a read-only refusal, got:"
+        echo "$out"
+        failures=$((failures + 1))
+        ;;
+    esac
 fi
-# ... and read-only: the spawned daemon refuses changes.
-out=$(LIBVIRT_REMOTE_SOCKET_DIR=$IT_DIR/nosock LIBVIRTD_PATH=$LIBVIRTD \
-    "$VIRSH_OURS" -r -c test:///default 'suspend test' 2>&1)
-checks=$((checks + 1))
-case "$out" in
-*"read only access prevents virDomainSuspend"*) ;;
-*)
-    echo "FAIL auto-spawn read-only: expected a read-only refusal, got:"
-    echo "$out"
-    failures=$((failures + 1))
-    ;;
-esac
 
 echo "$checks checks, $failures failures"
 [ "$failures" -eq 0 ]

@@ -22,33 +22,18 @@ deploy_need_libvirtd() {
     BUILD_ROOT=${BUILD_ROOT:-$(cd "$(dirname "$LIBVIRTD")/.." && pwd)}
 }
 
+# deploy_need_virsh: real virsh (a skip without it) and ours (OUR_VIRSH,
+# meson sets it; by hand it defaults to the build's): the clients every
+# way of starting is checked with, in CLIENTS.
 deploy_need_virsh() {
     command -v virsh >/dev/null 2>&1 || it_skip "virsh not installed"
+    OUR_VIRSH=${OUR_VIRSH:-$BUILD_ROOT/client/virsh/virsh}
+    [ -x "$OUR_VIRSH" ] || {
+        echo "OUR_VIRSH='$OUR_VIRSH' is not an executable" >&2
+        exit 1
+    }
+    CLIENTS=(virsh "$OUR_VIRSH")
 }
-
-# A TCP port on 127.0.0.1 that nothing listens on right now.
-free_port() {
-    python3 -c 'import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])'
-}
-
-# Waits (about 10 s) until something accepts on 127.0.0.1:$1.
-wait_port() {
-    local i
-    for ((i = 0; i < 100; i++)); do
-        (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
-        sleep 0.1
-    done
-    echo "nothing listens on 127.0.0.1:$1" >&2
-    return 1
-}
-
-# The clients every way of starting is checked with: real virsh, and ours
-# when OUR_VIRSH names it (meson passes it once client/virsh is built).
-CLIENTS=(virsh)
-[ -n "${OUR_VIRSH:-}" ] && [ -x "$OUR_VIRSH" ] && CLIENTS+=("$OUR_VIRSH")
 VIRSH=virsh
 
 # vsh URI COMMANDS...: $VIRSH, bounded (VSH_TIMEOUT seconds, 30 unless
@@ -75,14 +60,14 @@ client_name() {
     if [ "$VIRSH" = virsh ]; then echo "real virsh"; else echo "our virsh"; fi
 }
 
-# deploy_pki: a throwaway PKI in $PKI (tests/tls/make-pki.sh); returns 1
-# when certtool is missing, so a test can skip its TLS checks.
+# deploy_pki: a throwaway PKI in $PKI (tests/tls/make-pki.sh), or exit 1.
+# A test that calls it needs certtool first (it_need certtool gnutls-bin).
 deploy_pki() {
     PKI=$IT_DIR/pki
-    command -v certtool >/dev/null 2>&1 || return 1
     "$SOURCE_ROOT/tests/tls/make-pki.sh" "$PKI" >"$IT_DIR/make-pki.log" 2>&1 || {
+        echo "make-pki.sh could not make the PKI:" >&2
         cat "$IT_DIR/make-pki.log" >&2
-        return 1
+        exit 1
     }
 }
 

@@ -12,6 +12,8 @@
 deploy_need_libvirtd
 GENERATOR=${GENERATOR:-$(dirname "$LIBVIRTD")/libvirtd-generator}
 [ -x "$GENERATOR" ] || { echo "GENERATOR='$GENERATOR' is not an executable" >&2; exit 1; }
+it_need systemd-analyze systemd
+it_need_socket_activate
 it_setup
 
 # gen NAME CONF: runs the generator into $IT_DIR/NAME/{normal,early,late}.
@@ -100,42 +102,38 @@ expect_output "unknown keys are warned about with file:line" "unknown.conf:1: un
     cat "$IT_DIR/unknown/stderr"
 
 # 5. The units with the drop-ins verify clean.
-if command -v systemd-analyze >/dev/null 2>&1; then
-    U=$IT_DIR/custom/normal
-    for f in "$SOURCE_ROOT"/units/*.in; do
-        sed -e "s|@SBINDIR@|$(dirname "$LIBVIRTD")|g" -e 's|@RUNSTATEDIR@|/run|g' \
-            -e "s|@TLS_LIBVIRTD@|$(basename "$(tls_libvirtd)")|g" \
-            -e 's|@DOCDIR@|/usr/share/doc/libvirt-remote|g' "$f" >"$U/$(basename "$f" .in)"
-    done
-    verify_clean() {
-        local out
-        out=$(cd "$U" && systemd-analyze verify "$U"/*.socket "$U"/*@.service 2>&1)
-        [ $? -eq 0 ] && [ -z "$out" ] || { printf '%s\n' "$out"; return 1; }
-    }
-    check "units with the generated drop-ins verify clean" verify_clean
-fi
+U=$IT_DIR/custom/normal
+for f in "$SOURCE_ROOT"/units/*.in; do
+    sed -e "s|@SBINDIR@|$(dirname "$LIBVIRTD")|g" -e 's|@RUNSTATEDIR@|/run|g' \
+        -e "s|@TLS_LIBVIRTD@|$(basename "$(tls_libvirtd)")|g" \
+        -e 's|@DOCDIR@|/usr/share/doc/libvirt-remote|g' "$f" >"$U/$(basename "$f" .in)"
+done
+verify_clean() {
+    local out
+    out=$(cd "$U" && systemd-analyze verify "$U"/*.socket "$U"/*@.service 2>&1)
+    [ $? -eq 0 ] && [ -z "$out" ] || { printf '%s\n' "$out"; return 1; }
+}
+check "units with the generated drop-ins verify clean" verify_clean
 
 # 6. The socket the drop-in describes, activated, matches libvirtd.conf:
 # no warning. Then libvirtd.conf changes without a daemon-reload: warning.
-if command -v systemd-socket-activate >/dev/null 2>&1; then
-    mkdir -p "$IT_DIR/run"
-    sock=$(dropin custom libvirtd.socket | sed -n 's/^ListenStream=\(.\)/\1/p')
-    mode=$(dropin custom libvirtd.socket | sed -n 's/^SocketMode=//p')
-    systemd-socket-activate --accept -E LIBVIRTD_CONFIG="$IT_DIR/custom.conf" -l "$sock" \
-        "$LIBVIRTD" --socket-kind=unix-rw </dev/null >"$IT_DIR/act.log" 2>&1 &
-    IT_PIDS+=("$!")
-    it_wait_socket "$sock" "$!" || exit 1
-    chmod "$mode" "$sock"
-    chgrp "$GROUP" "$sock"
-    python3 -c 'import socket,sys; s=socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); s.close()' "$sock"
-    sleep 0.5
-    check "a socket made from the drop-in gives no warning" \
-        bash -c "grep -q 'connected on unix-rw' '$IT_DIR/act.log' && ! grep -q warning '$IT_DIR/act.log' || { cat '$IT_DIR/act.log'; false; }"
-    chmod 0777 "$sock"
-    python3 -c 'import socket,sys; s=socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); s.close()' "$sock"
-    sleep 0.5
-    expect_output "a socket whose mode disagrees with libvirtd.conf is warned about" \
-        'unix_sock_rw_perms = "0770"' cat "$IT_DIR/act.log"
-fi
+mkdir -p "$IT_DIR/run"
+sock=$(dropin custom libvirtd.socket | sed -n 's/^ListenStream=\(.\)/\1/p')
+mode=$(dropin custom libvirtd.socket | sed -n 's/^SocketMode=//p')
+systemd-socket-activate --accept -E LIBVIRTD_CONFIG="$IT_DIR/custom.conf" -l "$sock" \
+    "$LIBVIRTD" --socket-kind=unix-rw </dev/null >"$IT_DIR/act.log" 2>&1 &
+IT_PIDS+=("$!")
+it_wait_socket "$sock" "$!" || exit 1
+chmod "$mode" "$sock"
+chgrp "$GROUP" "$sock"
+python3 -c 'import socket,sys; s=socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); s.close()' "$sock"
+sleep 0.5
+check "a socket made from the drop-in gives no warning" \
+    bash -c "grep -q 'connected on unix-rw' '$IT_DIR/act.log' && ! grep -q warning '$IT_DIR/act.log' || { cat '$IT_DIR/act.log'; false; }"
+chmod 0777 "$sock"
+python3 -c 'import socket,sys; s=socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); s.close()' "$sock"
+sleep 0.5
+expect_output "a socket whose mode disagrees with libvirtd.conf is warned about" \
+    'unix_sock_rw_perms = "0770"' cat "$IT_DIR/act.log"
 
 finish

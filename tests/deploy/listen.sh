@@ -11,31 +11,41 @@
 . "$(dirname "$0")/common.sh"
 deploy_need_libvirtd
 deploy_need_virsh
+it_need certtool gnutls-bin
+it_need prlimit util-linux
+it_need ss iproute2
+it_need pgrep procps
 it_setup
 
-PORT=$(free_port)
 RUN=$IT_DIR/run
 CONF=$IT_DIR/libvirtd.conf
-cat >"$CONF" <<CONF
+RW="test+unix:///default?socket=$RUN/libvirt-sock"
+RO="test+unix:///default?socket=$RUN/libvirt-sock-ro"
+
+# start_fg PORT: libvirtd --listen in the foreground (FG), tcp on PORT;
+# returns 2 when PORT is in use. Later daemons in this test reuse CONF,
+# and so PORT, once FG has let it go.
+start_fg() {
+    cat >"$CONF" <<CONF
 # as a user would write it
 unix_sock_dir = "$RUN"
 listen_tls = 0
 listen_tcp = 1
 listen_addr = "127.0.0.1"
-tcp_port = "$PORT"
+tcp_port = "$1"
 auth_tcp = "none"
 max_clients = 2
 log_level = 2
 CONF
-RW="test+unix:///default?socket=$RUN/libvirt-sock"
-RO="test+unix:///default?socket=$RUN/libvirt-sock-ro"
+    rm -rf "$RUN"
+    "$LIBVIRTD" --listen -f "$CONF" </dev/null >"$IT_DIR/fg.log" 2>&1 &
+    FG=$!
+    IT_PIDS+=("$FG")
+    it_wait_listen "$1" "$FG" "$IT_DIR/fg.log" || return
+    it_wait_socket "$RUN/libvirt-sock-ro" "$FG" || { cat "$IT_DIR/fg.log" >&2; return 1; }
+}
+it_on_free_port PORT start_fg {} || exit 1
 TCP="test+tcp://127.0.0.1:$PORT/default"
-
-"$LIBVIRTD" --listen -f "$CONF" </dev/null >"$IT_DIR/fg.log" 2>&1 &
-FG=$!
-IT_PIDS+=("$FG")
-it_wait_socket "$RUN/libvirt-sock-ro" "$FG" || { cat "$IT_DIR/fg.log"; exit 1; }
-wait_port "$PORT" || exit 1
 
 check "rw socket has unix_sock_rw_perms 0700" bash -c "[ \$(stat -c %a '$RUN/libvirt-sock') = 700 ]"
 check "ro socket has unix_sock_ro_perms 0777" bash -c "[ \$(stat -c %a '$RUN/libvirt-sock-ro') = 777 ]"
@@ -147,38 +157,40 @@ it_stop "$K2"
 
 # listen_tls = 1: the TLS port, each connection's handshake and checks in
 # its own process, for real virsh and ours.
-if deploy_pki; then
-    TPORT=$(free_port)
-    TCONF=$IT_DIR/tls.conf
+deploy_pki
+TCONF=$IT_DIR/tls.conf
+# start_tls PORT: libvirtd --listen (T) with listen_tls = 1 on PORT;
+# returns 2 when PORT is in use.
+start_tls() {
     {
         echo "unix_sock_dir = \"$IT_DIR/tlsrun\""
         echo 'listen_tls = 1'
         echo 'listen_addr = "127.0.0.1"'
-        echo "tls_port = \"$TPORT\""
+        echo "tls_port = \"$1\""
         echo 'tls_allowed_dn_list = ["C=GB,O=Libvirt Test,CN=client*"]'
         tls_conf_lines
     } >"$TCONF"
+    rm -rf "$IT_DIR/tlsrun"
     "$LIBVIRTD" --listen -f "$TCONF" </dev/null >"$IT_DIR/tls.log" 2>&1 &
     T=$!
     IT_PIDS+=("$T")
-    it_wait_socket "$IT_DIR/tlsrun/libvirt-sock-ro" "$T" || { cat "$IT_DIR/tls.log"; exit 1; }
-    wait_port "$TPORT" || exit 1
-    for VIRSH in "${CLIENTS[@]}"; do
-        c=$(client_name)
-        expect_output "--listen serves $c over tls" "Domain 'test' destroyed" \
-            vsh "$(tls_uri "$TPORT")" 'list --all; destroy test'
-    done
-    VIRSH=virsh
-    expect_output "--listen refuses a DN not in tls_allowed_dn_list (real virsh)" \
-        "Unable to read TLS confirmation" vsh "$(tls_uri "$TPORT" client-dn)" 'uri'
-    sleep 0.3
-    expect_output "and logs the DN" "its DN is 'C=GB,O=Intruders Ltd" cat "$IT_DIR/tls.log"
-    check "tls connections are logged with the address" \
-        grep -q "client 127.0.0.1:[0-9]* connected on tls" "$IT_DIR/tls.log"
-    it_stop "$T"
-else
-    echo "note: certtool missing, listen_tls not tested"
-fi
+    it_wait_listen "$1" "$T" "$IT_DIR/tls.log" || return
+    it_wait_socket "$IT_DIR/tlsrun/libvirt-sock-ro" "$T" || { cat "$IT_DIR/tls.log" >&2; return 1; }
+}
+it_on_free_port TPORT start_tls {} || exit 1
+for VIRSH in "${CLIENTS[@]}"; do
+    c=$(client_name)
+    expect_output "--listen serves $c over tls" "Domain 'test' destroyed" \
+        vsh "$(tls_uri "$TPORT")" 'list --all; destroy test'
+done
+VIRSH=virsh
+expect_output "--listen refuses a DN not in tls_allowed_dn_list (real virsh)" \
+    "Unable to read TLS confirmation" vsh "$(tls_uri "$TPORT" client-dn)" 'uri'
+sleep 0.3
+expect_output "and logs the DN" "its DN is 'C=GB,O=Intruders Ltd" cat "$IT_DIR/tls.log"
+check "tls connections are logged with the address" \
+    grep -q "client 127.0.0.1:[0-9]* connected on tls" "$IT_DIR/tls.log"
+it_stop "$T"
 
 # Out of file descriptors. Each run's log is capped (a daemon that logs
 # every failed accept() would fill the disk) and every wait is bounded.
@@ -211,41 +223,37 @@ it_stop "$F"
 # (ii) An idle child whose fd limit drops below what it holds: a
 # connection waits, but the child neither spins nor floods the log; once
 # the limit is back the waiting client is served.
-if command -v prlimit >/dev/null 2>&1; then
-    "$LIBVIRTD" --listen -f "$FCONF" </dev/null > >(stdbuf -o0 head -c 2000000 >"$IT_DIR/fdlow.log") 2>&1 &
-    F=$!
-    IT_PIDS+=("$F")
-    it_wait_socket "$IT_DIR/fdrun/libvirt-sock-ro" "$F" || { cat "$IT_DIR/fdlow.log"; exit 1; }
-    for ((i = 0; i < 50; i++)); do
-        [ "$(children "$F" | wc -w)" -ge 4 ] && break
-        sleep 0.1
-    done
-    kids=$(children "$F")
-    nofile=$(prlimit --pid "$F" --nofile --noheadings --output SOFT,HARD | awk '{print $1 ":" $2}')
-    for k in $kids; do prlimit --pid "$k" --nofile=3:"${nofile#*:}" 2>/dev/null; done
-    t0=$(cpu_ticks $kids)
-    VSH_TIMEOUT=20 vsh "$FRW" 'list --all' >"$IT_DIR/fdlow.out" 2>&1 &
-    C=$!
-    sleep 2
-    fails=$(grep -c 'accept on' "$IT_DIR/fdlow.log")
-    check "an idle child out of fds logs a handful of accept failures in 2 s, not one per try (got $fails)" \
-        test "$fails" -ge 1 -a "$fails" -le 5
-    ticks=$(($(cpu_ticks $kids) - t0))
-    check "and the idle children do not spin (CPU $ticks ticks in 2 s)" \
-        test "$ticks" -le $((2 * $(getconf CLK_TCK) / 10))
-    check "the client waits meanwhile" kill -0 "$C"
-    for k in $kids; do prlimit --pid "$k" --nofile="$nofile" 2>/dev/null; done
-    for ((i = 0; i < 50; i++)); do kill -0 "$C" 2>/dev/null || break; sleep 0.1; done
-    wait "$C"
-    expect_output "once the fd limit is back the waiting client is served" " test " \
-        cat "$IT_DIR/fdlow.out"
-    kill "$C" 2>/dev/null
-    expect_limits "a --listen connection has the configured limits (256 MiB, 4 tasks)" 256 4 \
-        unix "$IT_DIR/fdrun/libvirt-sock-ro"
-    it_stop "$F"
-else
-    echo "note: prlimit missing, an idle child out of fds not tested"
-fi
+"$LIBVIRTD" --listen -f "$FCONF" </dev/null > >(stdbuf -o0 head -c 2000000 >"$IT_DIR/fdlow.log") 2>&1 &
+F=$!
+IT_PIDS+=("$F")
+it_wait_socket "$IT_DIR/fdrun/libvirt-sock-ro" "$F" || { cat "$IT_DIR/fdlow.log"; exit 1; }
+for ((i = 0; i < 50; i++)); do
+    [ "$(children "$F" | wc -w)" -ge 4 ] && break
+    sleep 0.1
+done
+kids=$(children "$F")
+nofile=$(prlimit --pid "$F" --nofile --noheadings --output SOFT,HARD | awk '{print $1 ":" $2}')
+for k in $kids; do prlimit --pid "$k" --nofile=3:"${nofile#*:}" 2>/dev/null; done
+t0=$(cpu_ticks $kids)
+VSH_TIMEOUT=20 vsh "$FRW" 'list --all' >"$IT_DIR/fdlow.out" 2>&1 &
+C=$!
+sleep 2
+fails=$(grep -c 'accept on' "$IT_DIR/fdlow.log")
+check "an idle child out of fds logs a handful of accept failures in 2 s, not one per try (got $fails)" \
+    test "$fails" -ge 1 -a "$fails" -le 5
+ticks=$(($(cpu_ticks $kids) - t0))
+check "and the idle children do not spin (CPU $ticks ticks in 2 s)" \
+    test "$ticks" -le $((2 * $(getconf CLK_TCK) / 10))
+check "the client waits meanwhile" kill -0 "$C"
+for k in $kids; do prlimit --pid "$k" --nofile="$nofile" 2>/dev/null; done
+for ((i = 0; i < 50; i++)); do kill -0 "$C" 2>/dev/null || break; sleep 0.1; done
+wait "$C"
+expect_output "once the fd limit is back the waiting client is served" " test " \
+    cat "$IT_DIR/fdlow.out"
+kill "$C" 2>/dev/null
+expect_limits "a --listen connection has the configured limits (256 MiB, 4 tasks)" 256 4 \
+    unix "$IT_DIR/fdrun/libvirt-sock-ro"
+it_stop "$F"
 
 # Nothing starts on a bad configuration.
 bad() {
@@ -268,12 +276,10 @@ bad bad-value "unix_sock_dir = \"$IT_DIR/badrun\"\nlisten_tls = 0\n\nunix_sock_r
     "$IT_DIR/bad-value.conf:4: unix_sock_rw_perms must be an octal mode"
 bad tls-missing-ca "unix_sock_dir = \"$IT_DIR/badrun\"\nlisten_tls = 1\nca_file = \"$IT_DIR/no-such/cacert.pem\"\n" \
     "Cannot read CA certificate '$IT_DIR/no-such/cacert.pem'"
-if [ -f "${PKI:-}/server-ok/cacert.pem" ]; then
-    bad tls-missing-cert "unix_sock_dir = \"$IT_DIR/badrun\"\nlisten_tls = 1\nca_file = \"$PKI/server-ok/cacert.pem\"\ncert_file = \"$IT_DIR/no-such/servercert.pem\"\nkey_file = \"$PKI/server-ok/serverkey.pem\"\n" \
-        "Cannot read certificate '$IT_DIR/no-such/servercert.pem': No such file or directory"
-    bad tls-missing-key "unix_sock_dir = \"$IT_DIR/badrun\"\nlisten_tls = 1\nca_file = \"$PKI/server-ok/cacert.pem\"\ncert_file = \"$PKI/server-ok/servercert.pem\"\nkey_file = \"$IT_DIR/no-such/serverkey.pem\"\n" \
-        "Cannot read private key '$IT_DIR/no-such/serverkey.pem': No such file or directory"
-fi
+bad tls-missing-cert "unix_sock_dir = \"$IT_DIR/badrun\"\nlisten_tls = 1\nca_file = \"$PKI/server-ok/cacert.pem\"\ncert_file = \"$IT_DIR/no-such/servercert.pem\"\nkey_file = \"$PKI/server-ok/serverkey.pem\"\n" \
+    "Cannot read certificate '$IT_DIR/no-such/servercert.pem': No such file or directory"
+bad tls-missing-key "unix_sock_dir = \"$IT_DIR/badrun\"\nlisten_tls = 1\nca_file = \"$PKI/server-ok/cacert.pem\"\ncert_file = \"$PKI/server-ok/servercert.pem\"\nkey_file = \"$IT_DIR/no-such/serverkey.pem\"\n" \
+    "Cannot read private key '$IT_DIR/no-such/serverkey.pem': No such file or directory"
 bad log-file-unopenable "unix_sock_dir = \"$IT_DIR/badrun\"\nlisten_tls = 0\n# the log\n\nlog_outputs = \"1:file:$IT_DIR/nonexistent/dir/x.log\"\n" \
     "$IT_DIR/log-file-unopenable.conf:5: log_outputs: cannot open log file $IT_DIR/nonexistent/dir/x.log: No such file or directory"
 bad tcp-needs-auth-none "unix_sock_dir = \"$IT_DIR/badrun\"\nlisten_tls = 0\nlisten_tcp = 1\n" \

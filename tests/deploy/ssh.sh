@@ -11,9 +11,11 @@ deploy_need_libvirtd
 deploy_need_virsh
 SSH_HELPER=${SSH_HELPER:-$(dirname "$LIBVIRTD")/virt-ssh-helper}
 [ -x "$SSH_HELPER" ] || { echo "SSH_HELPER='$SSH_HELPER' is not an executable" >&2; exit 1; }
-[ -x /usr/sbin/sshd ] || it_skip "sshd not installed (apt-get install openssh-server)"
-command -v ssh >/dev/null 2>&1 || it_skip "ssh not installed"
-command -v ssh-keygen >/dev/null 2>&1 || it_skip "ssh-keygen not installed"
+it_need /usr/sbin/sshd openssh-server
+it_need ssh openssh-client
+it_need ssh-keygen openssh-client
+it_need ss iproute2
+it_need prlimit util-linux
 [ "$(id -u)" -eq 0 ] || it_skip "sshd needs root to log a user in"
 it_setup
 
@@ -25,13 +27,15 @@ ssh-keygen -q -t ed25519 -N '' -f "$D/hostkey" || exit 1
 ssh-keygen -q -t ed25519 -N '' -f "$D/clientkey" || exit 1
 cp "$D/clientkey.pub" "$D/authorized_keys"
 ln -s "$SSH_HELPER" "$D/bin/virt-ssh-helper"
-PORT=$(free_port)
 
 cat >"$D/libvirtd.conf" <<CONF
 log_outputs = "2:file:$D/libvirtd.log"
 CONF
-cat >"$D/sshd_config" <<CONF
-Port $PORT
+# start_sshd PORT: sshd on 127.0.0.1:PORT (SSHD); returns 2 when PORT is
+# in use.
+start_sshd() {
+    cat >"$D/sshd_config" <<CONF
+Port $1
 ListenAddress 127.0.0.1
 HostKey $D/hostkey
 PidFile $D/sshd.pid
@@ -46,11 +50,13 @@ StrictModes no
 SetEnv PATH=$D/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LIBVIRTD_CONFIG=$D/libvirtd.conf
 LogLevel VERBOSE
 CONF
-/usr/sbin/sshd -t -f "$D/sshd_config" || exit 1
-/usr/sbin/sshd -D -e -f "$D/sshd_config" </dev/null >"$D/sshd.log" 2>&1 &
-SSHD=$!
-IT_PIDS+=("$SSHD")
-wait_port "$PORT" || { cat "$D/sshd.log"; exit 1; }
+    /usr/sbin/sshd -t -f "$D/sshd_config" || return 1
+    /usr/sbin/sshd -D -e -f "$D/sshd_config" </dev/null >"$D/sshd.log" 2>&1 &
+    SSHD=$!
+    IT_PIDS+=("$SSHD")
+    it_wait_listen "$1" "$SSHD" "$D/sshd.log"
+}
+it_on_free_port PORT start_sshd {} || exit 1
 
 # virsh runs `command` as its ssh: keep every trace out of ~/.ssh.
 cat >"$D/ssh" <<SH
@@ -69,12 +75,10 @@ expect_output "real virsh over ssh read-only (virt-ssh-helper -r)" "read only ac
     vsh_ro "$URI" 'destroy test'
 # Our virsh does not run virt-ssh-helper (yet): its ssh transport runs
 # `$LIBVIRT_REMOTE_LIBVIRTD --stdio` on the remote with proxy=native.
-if [ ${#CLIENTS[@]} -gt 1 ]; then
-    VIRSH=${CLIENTS[1]}
-    LIBVIRT_REMOTE_LIBVIRTD=$LIBVIRTD expect_output "our virsh reaches our libvirtd over ssh" \
-        "Domain 'test' destroyed" vsh "$URI&proxy=native" 'list --all; destroy test'
-    VIRSH=virsh
-fi
+VIRSH=$OUR_VIRSH
+LIBVIRT_REMOTE_LIBVIRTD=$LIBVIRTD expect_output "our virsh reaches our libvirtd over ssh" \
+    "Domain 'test' destroyed" vsh "$URI&proxy=native" 'list --all; destroy test'
+VIRSH=virsh
 sleep 0.3
 check "the connection was served by our libvirtd through our helper" \
     grep -q "client ssh 127.0.0.1:[0-9]* uid=0 connected on unix-rw" "$D/libvirtd.log"

@@ -8,8 +8,11 @@
 
 . "$(dirname "$0")/common.sh"
 deploy_need_libvirtd
-command -v systemd-analyze >/dev/null 2>&1 || it_skip "systemd-analyze not installed"
+it_need systemd-analyze systemd
 it_need_socket_activate
+it_need certtool gnutls-bin
+it_need ss iproute2
+it_need prlimit util-linux
 deploy_need_virsh
 it_setup
 
@@ -57,10 +60,11 @@ done
 # ExecStart of a template, split into words.
 exec_line() { sed -n 's/^ExecStart=-\{0,1\}//p' "$U/$1@.service"; }
 
-PORT_TCP=$(free_port)
-PORT_TLS=$(free_port)
+deploy_pki
 CONF=$IT_DIR/libvirtd.conf
-cat >"$CONF" <<CONF
+# write_conf: libvirtd.conf as the units' sockets are (PORT_TCP, PORT_TLS).
+write_conf() {
+    cat >"$CONF" <<CONF
 unix_sock_dir = "$IT_DIR/run"
 unix_sock_rw_perms = "0700"
 unix_sock_ro_perms = "0777"
@@ -70,32 +74,42 @@ tls_port = "$PORT_TLS"
 auth_tcp = "none"
 log_level = 2
 CONF
-HAVE_PKI=0
-if deploy_pki; then
-    HAVE_PKI=1
     tls_conf_lines >>"$CONF"
-else
-    echo "note: certtool missing, libvirtd-tls.socket not tested"
-fi
+}
 
-# activate NAME LISTEN: the socket unit NAME, on LISTEN, running its ExecStart.
+# activate NAME LISTEN: the socket unit NAME, on LISTEN, running its
+# ExecStart; sets ACT_PID. Returns 2 when LISTEN is a port in use.
 activate() {
-    local name=$1 listen=$2 pid
+    local name=$1 listen=$2
     # shellcheck disable=SC2046
     systemd-socket-activate --accept -E LIBVIRTD_CONFIG="$CONF" -l "$listen" $(exec_line "$name") \
         </dev/null >"$IT_DIR/$name.log" 2>&1 &
-    pid=$!
-    IT_PIDS+=("$pid")
+    ACT_PID=$!
+    IT_PIDS+=("$ACT_PID")
     case "$listen" in
-        /*) it_wait_socket "$listen" "$pid" ;;
-        *) wait_port "${listen##*:}" ;;
+        /*) it_wait_socket "$listen" "$ACT_PID" || { cat "$IT_DIR/$name.log" >&2; return 1; } ;;
+        *) it_wait_listen "${listen##*:}" "$ACT_PID" "$IT_DIR/$name.log" ;;
     esac
 }
 
+# start_inet: the tcp and tls sockets on two free ports, and the
+# configuration that names them. Returns 2 when a port was taken.
+start_inet() {
+    local rc tcp_pid
+    PORT_TCP=$(it_free_port) && PORT_TLS=$(it_free_port) || return 1
+    write_conf
+    activate libvirtd-tcp "127.0.0.1:$PORT_TCP" || return
+    tcp_pid=$ACT_PID
+    activate libvirtd-tls "127.0.0.1:$PORT_TLS" || {
+        rc=$?
+        it_stop "$tcp_pid"
+        return $rc
+    }
+}
+
+it_retry_port start_inet || exit 1
 activate libvirtd "$IT_DIR/run/libvirt-sock" || exit 1
 activate libvirtd-ro "$IT_DIR/run/libvirt-sock-ro" || exit 1
-activate libvirtd-tcp "127.0.0.1:$PORT_TCP" || exit 1
-activate libvirtd-tls "127.0.0.1:$PORT_TLS" || exit 1
 chmod 0700 "$IT_DIR/run/libvirt-sock"
 chmod 0777 "$IT_DIR/run/libvirt-sock-ro"
 
@@ -139,24 +153,22 @@ check "sockets that match libvirtd.conf give no warning" \
 check "libvirtd-tls@.service runs $(basename "$(tls_libvirtd)") --socket-kind=tls" \
     grep -Eq "^ExecStart=-?[^ ]*/$(basename "$(tls_libvirtd)") --socket-kind=tls\$" \
     "$U/libvirtd-tls@.service"
-if [ $HAVE_PKI = 1 ]; then
-    TLS=$(tls_uri "$PORT_TLS")
-    for VIRSH in "${CLIENTS[@]}"; do
-        c=$(client_name)
-        expect_output "libvirtd-tls.socket serves $c" "Domain 'test' destroyed" \
-            vsh "$TLS" 'list --all; destroy test'
-    done
-    VIRSH=virsh
-    expect_output "libvirtd-tls.socket refuses a revoked certificate (real virsh)" \
-        "Unable to read TLS confirmation" vsh "$(tls_uri "$PORT_TLS" client-revoked)" 'uri'
-    [ ${#CLIENTS[@]} -gt 1 ] && VIRSH=${CLIENTS[1]} &&
-        expect_output "libvirtd-tls.socket refuses a revoked certificate (our virsh)" \
-            "server verification (of our certificate or IP address) failed" \
-            vsh "$(tls_uri "$PORT_TLS" client-revoked)" 'uri'
-    VIRSH=virsh
-    sleep 0.3
-    check "the refusal is logged with its reason" grep -q "has been revoked" "$IT_DIR/libvirtd-tls.log"
-fi
+TLS=$(tls_uri "$PORT_TLS")
+for VIRSH in "${CLIENTS[@]}"; do
+    c=$(client_name)
+    expect_output "libvirtd-tls.socket serves $c" "Domain 'test' destroyed" \
+        vsh "$TLS" 'list --all; destroy test'
+done
+VIRSH=virsh
+expect_output "libvirtd-tls.socket refuses a revoked certificate (real virsh)" \
+    "Unable to read TLS confirmation" vsh "$(tls_uri "$PORT_TLS" client-revoked)" 'uri'
+VIRSH=$OUR_VIRSH
+expect_output "libvirtd-tls.socket refuses a revoked certificate (our virsh)" \
+    "server verification (of our certificate or IP address) failed" \
+    vsh "$(tls_uri "$PORT_TLS" client-revoked)" 'uri'
+VIRSH=virsh
+sleep 0.3
+check "the refusal is logged with its reason" grep -q "has been revoked" "$IT_DIR/libvirtd-tls.log"
 
 # Every per-connection process exited 0.
 all_exited_0() {

@@ -9,13 +9,15 @@
 deploy_need_libvirtd
 deploy_need_virsh
 XINETD=$(command -v xinetd || echo /usr/sbin/xinetd)
-[ -x "$XINETD" ] || it_skip "xinetd not installed (apt-get install xinetd)"
+it_need "$XINETD" xinetd
+it_need certtool gnutls-bin
+it_need ss iproute2
+it_need prlimit util-linux
 it_setup
 
 D=$IT_DIR/xinetd.d
 mkdir -p "$D"
-PORT_TCP=$(free_port)
-PORT_TLS=$(free_port)
+deploy_pki
 CONF=$IT_DIR/libvirtd.conf
 cat >"$CONF" <<CONF
 auth_tcp = "none"
@@ -24,13 +26,7 @@ log_outputs = "2:file:$IT_DIR/libvirtd.log"
 connection_memory_limit = 768
 connection_tasks_limit = 12
 CONF
-HAVE_PKI=0
-if deploy_pki; then
-    HAVE_PKI=1
-    tls_conf_lines >>"$CONF"
-else
-    echo "note: certtool missing, the libvirtd-tls service not tested"
-fi
+tls_conf_lines >>"$CONF"
 
 # The service file as shipped, made to run here.
 service() {
@@ -48,13 +44,6 @@ service() {
         -e "s|^}|\tenv\t\t= LIBVIRTD_CONFIG=$CONF\n}|" \
         "$src" >"$D/$name"
 }
-service libvirtd-tcp "$PORT_TCP"
-service libvirtd-tls "$PORT_TLS"
-check "the tcp service runs libvirtd --inetd with wait = no" \
-    bash -c "grep -Eq 'server_args\s*=\s*--inetd --socket-kind=tcp' '$D/libvirtd-tcp' && grep -Eq 'wait\s*=\s*no' '$D/libvirtd-tcp'"
-check "the tls service runs $(basename "$(tls_libvirtd)") --inetd --socket-kind=tls" \
-    bash -c "grep -Eq 'server_args\s*=\s*--inetd --socket-kind=tls' '$D/libvirtd-tls' &&
-        grep -Eq 'server\s*=\s*$(tls_libvirtd)\$' '$D/libvirtd-tls'"
 
 cat >"$IT_DIR/xinetd.conf" <<XCONF
 defaults
@@ -65,11 +54,32 @@ defaults
 includedir $D
 XCONF
 
-"$XINETD" -f "$IT_DIR/xinetd.conf" -pidfile "$IT_DIR/xinetd.pid" -dontfork -stayalive \
-    </dev/null >"$IT_DIR/xinetd.out" 2>&1 &
-XPID=$!
-IT_PIDS+=("$XPID")
-wait_port "$PORT_TCP" || { cat "$IT_DIR/xinetd.out" "$IT_DIR/xinetd.log" 2>/dev/null; exit 1; }
+# start_xinetd: both services on two free ports (PORT_TCP, PORT_TLS), and
+# xinetd serving them; its own messages go to xinetd-msg.log. Returns 2
+# when a port was taken (with -stayalive xinetd runs on without it).
+start_xinetd() {
+    PORT_TCP=$(it_free_port) && PORT_TLS=$(it_free_port) || return 1
+    service libvirtd-tcp "$PORT_TCP"
+    service libvirtd-tls "$PORT_TLS"
+    # xinetd appends: a retry must not read the last one's bind error.
+    : >"$IT_DIR/xinetd-msg.log"
+    "$XINETD" -f "$IT_DIR/xinetd.conf" -pidfile "$IT_DIR/xinetd.pid" -filelog "$IT_DIR/xinetd-msg.log" \
+        -dontfork -stayalive </dev/null >"$IT_DIR/xinetd.out" 2>&1 &
+    XPID=$!
+    IT_PIDS+=("$XPID")
+    it_wait_listen "$PORT_TCP" "$XPID" "$IT_DIR/xinetd-msg.log" &&
+        it_wait_listen "$PORT_TLS" "$XPID" "$IT_DIR/xinetd-msg.log"
+}
+it_retry_port start_xinetd || {
+    cat "$IT_DIR/xinetd.out" >&2
+    exit 1
+}
+
+check "the tcp service runs libvirtd --inetd with wait = no" \
+    bash -c "grep -Eq 'server_args\s*=\s*--inetd --socket-kind=tcp' '$D/libvirtd-tcp' && grep -Eq 'wait\s*=\s*no' '$D/libvirtd-tcp'"
+check "the tls service runs $(basename "$(tls_libvirtd)") --inetd --socket-kind=tls" \
+    bash -c "grep -Eq 'server_args\s*=\s*--inetd --socket-kind=tls' '$D/libvirtd-tls' &&
+        grep -Eq 'server\s*=\s*$(tls_libvirtd)\$' '$D/libvirtd-tls'"
 
 TCP="test+tcp://127.0.0.1:$PORT_TCP/default"
 for VIRSH in "${CLIENTS[@]}"; do
@@ -95,21 +105,18 @@ check "every libvirtd started by xinetd exited 0" \
 
 # TLS: libvirtd --inetd --socket-kind=tls does the handshake and the checks
 # on stdin/stdout, then serves the session.
-if [ $HAVE_PKI = 1 ]; then
-    wait_port "$PORT_TLS" || exit 1
-    TLS=$(tls_uri "$PORT_TLS")
-    for VIRSH in "${CLIENTS[@]}"; do
-        c=$(client_name)
-        expect_output "xinetd's libvirtd-tls serves $c" "Domain 'test' destroyed" \
-            vsh "$TLS" 'list --all; destroy test'
-    done
-    VIRSH=virsh
-    expect_output "xinetd's libvirtd-tls refuses a client without a certificate" \
-        "Unable to read TLS confirmation" vsh "$(tls_uri "$PORT_TLS" client-nocert)" 'uri'
-    sleep 0.5
-    check "the refusal is logged with its reason" grep -q "sent no certificate" "$IT_DIR/libvirtd.log"
-    check "every TLS connection that was let in exited 0" \
-        bash -c "grep -q 'EXIT: libvirtd-tls status=0' '$IT_DIR/xinetd.log' || { cat '$IT_DIR/xinetd.log'; false; }"
-fi
+TLS=$(tls_uri "$PORT_TLS")
+for VIRSH in "${CLIENTS[@]}"; do
+    c=$(client_name)
+    expect_output "xinetd's libvirtd-tls serves $c" "Domain 'test' destroyed" \
+        vsh "$TLS" 'list --all; destroy test'
+done
+VIRSH=virsh
+expect_output "xinetd's libvirtd-tls refuses a client without a certificate" \
+    "Unable to read TLS confirmation" vsh "$(tls_uri "$PORT_TLS" client-nocert)" 'uri'
+sleep 0.5
+check "the refusal is logged with its reason" grep -q "sent no certificate" "$IT_DIR/libvirtd.log"
+check "every TLS connection that was let in exited 0" \
+    bash -c "grep -q 'EXIT: libvirtd-tls status=0' '$IT_DIR/xinetd.log' || { cat '$IT_DIR/xinetd.log'; false; }"
 
 finish

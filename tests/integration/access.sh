@@ -14,8 +14,9 @@
 # Every daemon is private (temp dir, --listen -f CONF or
 # systemd-socket-activate), stopped by PID on exit.
 #
-# Usage: LIBVIRTD=build/src/libvirtd [OUR_VIRSH=build/client/virsh/virsh] \
+# Usage: LIBVIRTD=build/src/libvirtd OUR_VIRSH=build/client/virsh/virsh \
 #        tests/integration/access.sh
+# Exits 77 (skip) without real libvirt 9.0, python3-libvirt or ss.
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 
@@ -24,14 +25,17 @@ here=$(cd "$(dirname "$0")" && pwd)
 unset LD_LIBRARY_PATH
 it_need_real_libvirt
 it_need_socket_activate
-[ -x "${LIBVIRTD:-}" ] || {
-    it_log "LIBVIRTD='${LIBVIRTD:-}' is not an executable"
-    exit 1
-}
+/usr/bin/python3 -c 'import libvirt' 2>/dev/null || it_skip "python3-libvirt not installed"
+it_need ss iproute2
+for v in LIBVIRTD OUR_VIRSH; do
+    [ -x "${!v:-}" ] || {
+        it_log "$v='${!v:-}' is not an executable"
+        exit 1
+    }
+done
 it_setup
 
-CLIENTS=(virsh)
-[ -n "${OUR_VIRSH:-}" ] && [ -x "$OUR_VIRSH" ] && CLIENTS+=("$OUR_VIRSH")
+CLIENTS=(virsh "$OUR_VIRSH")
 DEMO=$here/../client/demo.xml
 
 TOTAL=0
@@ -137,9 +141,8 @@ done
 # virDomainCreate itself (virsh start's call) on the read-only socket, made
 # with python-libvirt (real libvirt.so) without the client's own read-only
 # flag, so that the daemon is the one to refuse.
-if /usr/bin/python3 -c 'import libvirt' 2>/dev/null; then
-    create_ro() {
-        /usr/bin/python3 - "$1" <<'PY' 2>&1
+create_ro() {
+    /usr/bin/python3 - "$1" <<'PY' 2>&1
 import libvirt, sys
 libvirt.registerErrorHandler(lambda *a: None, None)
 c = libvirt.open(sys.argv[1])
@@ -149,16 +152,13 @@ try:
 except libvirt.libvirtError as e:
     print(e.get_error_code(), e.get_error_message())
 PY
-    }
-    want=$(create_ro "$REAL_RO")
-    got=$(create_ro "$OURS_RO")
-    if [[ "$want" == *"read only access prevents virDomainCreate"* ]] && [ "$got" = "$want" ]; then
-        ok "virDomainCreate refused on the read-only socket (python-libvirt): $got"
-    else
-        bad "virDomainCreate refused on the read-only socket (python-libvirt)" "real: $want" "ours: $got"
-    fi
+}
+want=$(create_ro "$REAL_RO")
+got=$(create_ro "$OURS_RO")
+if [[ "$want" == *"read only access prevents virDomainCreate"* ]] && [ "$got" = "$want" ]; then
+    ok "virDomainCreate refused on the read-only socket (python-libvirt): $got"
 else
-    echo "note: python3-libvirt missing, virDomainCreate on the read-only socket not checked"
+    bad "virDomainCreate refused on the read-only socket (python-libvirt)" "real: $want" "ours: $got"
 fi
 
 # The same commands pass on the read-write socket (the refusal is the
@@ -233,9 +233,12 @@ peer_case "neither list names the caller" DENIED 'unix_sock_allowed_users = ["no
 # ---- tcp without authentication only when configured -------------------
 d=$IT_DIR/tcp-sasl
 mkdir -p "$d"
-PORT=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-printf 'unix_sock_dir = "%s/sock"\nlisten_tls = 0\nlisten_tcp = 1\nlisten_addr = "127.0.0.1"\ntcp_port = "%s"\nauth_tcp = "sasl"\n' \
-    "$d" "$PORT" >"$d/libvirtd.conf"
+# sasl_conf PORT: the configuration, with tcp on PORT and auth_tcp = "sasl".
+sasl_conf() {
+    printf 'unix_sock_dir = "%s/sock"\nlisten_tls = 0\nlisten_tcp = 1\nlisten_addr = "127.0.0.1"\ntcp_port = "%s"\nauth_tcp = "sasl"\n' \
+        "$d" "$1" >"$d/libvirtd.conf"
+}
+sasl_conf "$(it_free_port)"
 out=$(timeout 10 "$LIBVIRTD" --listen -f "$d/libvirtd.conf" </dev/null 2>&1)
 rc=$?
 if [ $rc -eq 4 ] && [[ "$out" == *'auth_tcp = "sasl" is not supported'* ]] && [ ! -e "$d/sock" ]; then
@@ -244,14 +247,18 @@ else
     bad "--listen with auth_tcp = \"sasl\" starts nothing" "status $rc: $out"
 fi
 # Activated on a tcp socket (libvirtd-tcp.socket) with the same config:
-# the connection is closed, the log says why.
-systemd-socket-activate --accept -l "127.0.0.1:$PORT" -E LIBVIRTD_CONFIG="$d/libvirtd.conf" \
-    "$LIBVIRTD" --socket-kind=tcp </dev/null >"$d/log" 2>&1 &
-IT_PIDS+=("$!")
-for ((i = 0; i < 100; i++)); do
-    ss -Hltn "sport = :$PORT" 2>/dev/null | grep -q . && break
-    sleep 0.1
-done
+# the connection is closed, the log says why. sasl_activate PORT returns 2
+# when PORT is in use.
+sasl_activate() {
+    local pid
+    sasl_conf "$1"
+    systemd-socket-activate --accept -l "127.0.0.1:$1" -E LIBVIRTD_CONFIG="$d/libvirtd.conf" \
+        "$LIBVIRTD" --socket-kind=tcp </dev/null >"$d/log" 2>&1 &
+    pid=$!
+    IT_PIDS+=("$pid")
+    it_wait_listen "$1" "$pid" "$d/log"
+}
+it_on_free_port PORT sasl_activate {} || exit 1
 for v in "${CLIENTS[@]}"; do
     c=$(client_name "$v")
     got=$(vsh "$v" "test+tcp://127.0.0.1:$PORT/default" 'uri')

@@ -74,8 +74,97 @@ tls_libvirtd() {
 }
 
 it_need_socket_activate() {
-    command -v systemd-socket-activate >/dev/null 2>&1 ||
-        it_skip "systemd-socket-activate not installed"
+    it_need systemd-socket-activate systemd
+}
+
+# it_need PROGRAM PACKAGE: skips the test (exit 77) unless PROGRAM (a name
+# on the PATH, or an absolute path) can be run. A missing prerequisite is a
+# skip, never a part of a test quietly left out; PACKAGE is the Debian
+# package that has it, and scripts/install-deps.sh installs every one, so
+# that a CI run skips nothing.
+it_need() {
+    case $1 in
+    /*) [ -x "$1" ] && return 0 ;;
+    *) command -v "$1" >/dev/null 2>&1 && return 0 ;;
+    esac
+    it_skip "$1 not found (Debian package $2; scripts/install-deps.sh installs it)"
+}
+
+# it_free_port: a TCP port on 127.0.0.1 that no socket uses right now: the
+# one the kernel picks for port 0. Something else may take it before the
+# daemon it is meant for binds it, so start daemons on it through
+# it_on_free_port or it_retry_port, which notice that and try another.
+it_free_port() {
+    /usr/bin/python3 -c 'import socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])'
+}
+
+# it_listens PORT PID: process PID itself listens on 127.0.0.1:PORT. It asks
+# ss who listens, not only whether something does: another program may
+# hold the port.
+it_listens() {
+    ss -Hltnp "sport = :$1" 2>/dev/null | grep -q "pid=$2,"
+}
+
+# it_wait_listen PORT PID LOG: waits (bounded, about 10 s) until process
+# PID listens on 127.0.0.1:PORT, without connecting (a probe connection
+# would start a server process). Returns 0 then; 2 when LOG says the
+# address was in use (PID is stopped: the caller may start it again on
+# another port); 1 when PID exits first or time runs out (LOG is printed).
+it_wait_listen() {
+    local port=$1 pid=$2 log=$3 i
+    for ((i = 0; i < 100; i++)); do
+        it_listens "$port" "$pid" && return 0
+        if grep -qi 'address already in use' "$log" 2>/dev/null; then
+            it_log "port $port was taken: $(grep -im1 'address already in use' "$log")"
+            it_stop "$pid"
+            return 2
+        fi
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    if kill -0 "$pid" 2>/dev/null; then
+        it_log "timed out waiting for process $pid to listen on 127.0.0.1:$port; its log:"
+    else
+        it_log "process $pid exited before it listened on 127.0.0.1:$port; its log:"
+    fi
+    cat "$log" >&2
+    return 1
+}
+
+# it_retry_port CMD [ARGS...]: runs CMD again while it returns 2 (a port it
+# took from it_free_port was in use by the time it bound it), 5 times at
+# most. Returns CMD's last status.
+it_retry_port() {
+    local try rc
+    for ((try = 1; try <= 5; try++)); do
+        "$@"
+        rc=$?
+        [ "$rc" -eq 2 ] || return "$rc"
+        [ "$try" -lt 5 ] && it_log "a port was taken before it was bound: trying another"
+    done
+    it_log "a port was taken before it was bound, 5 times: giving up"
+    return 2
+}
+
+# it_on_free_port VAR CMD [ARGS...]: runs CMD ARGS with each "{}" in ARGS
+# replaced by a port from it_free_port, through it_retry_port; sets VAR to
+# the port CMD started on. Returns CMD's status.
+it_on_free_port() {
+    it_retry_port it_on_free_port_once "$@"
+}
+
+it_on_free_port_once() {
+    local var_=$1 port_ arg_ args_=()
+    shift
+    port_=$(it_free_port) || return 1
+    for arg_ in "$@"; do
+        args_+=("${arg_//\{\}/$port_}")
+    done
+    "${args_[@]}" || return
+    printf -v "$var_" '%s' "$port_"
 }
 
 # Waits (bounded, about 10 s) until path $1 exists as a socket; fails if
@@ -97,10 +186,13 @@ it_wait_socket() {
 # real_start NAME [TCP_PORT]: starts a private real libvirtd serving the test
 # driver only (LIBVIRT_DRIVER_DIR is an empty directory) with its own conf,
 # pid file and socket dir under $IT_DIR/NAME. Sets REAL_SOCK, REAL_SOCK_RO,
-# REAL_PID. With TCP_PORT it also listens on 127.0.0.1:TCP_PORT, auth none.
+# REAL_PID. With TCP_PORT it also listens on 127.0.0.1:TCP_PORT, auth none,
+# and returns 2 when that port is in use (it_on_free_port real_start NAME {}).
 real_start() {
     local name=$1 port=${2:-} d
     d=$IT_DIR/$name
+    # A start tried again (another port) must not see the last one's sockets.
+    rm -rf "$d/sock"
     mkdir -p "$d/sock" "$d/drv" "$d/run" "$d/cfg" "$d/cache" || return 1
     {
         echo "unix_sock_dir = \"$d/sock\""
@@ -125,6 +217,11 @@ real_start() {
     IT_PIDS+=("$REAL_PID")
     REAL_SOCK=$d/sock/libvirt-sock
     REAL_SOCK_RO=$d/sock/libvirt-sock-ro
+    # It makes its unix sockets before it binds the port: wait for the
+    # port first, so that a port in use is not mistaken for a start.
+    if [ -n "$port" ]; then
+        it_wait_listen "$port" "$REAL_PID" "$d/log" || return
+    fi
     if ! it_wait_socket "$REAL_SOCK" "$REAL_PID" ||
         ! it_wait_socket "$REAL_SOCK_RO" "$REAL_PID"; then
         it_log "real libvirtd failed to start; its log:"
@@ -165,9 +262,10 @@ ours_start() {
     }
 }
 
-# it_stop PID: stops one process this script started.
+# it_stop PID: stops one process this script started, and forgets it (the
+# cleanup on exit must not signal a PID that may have been reused).
 it_stop() {
-    local pid=$1 i
+    local pid=$1 i p keep=()
     kill "$pid" 2>/dev/null
     for ((i = 0; i < 50; i++)); do
         kill -0 "$pid" 2>/dev/null || break
@@ -175,6 +273,10 @@ it_stop() {
     done
     kill -9 "$pid" 2>/dev/null
     wait "$pid" 2>/dev/null
+    for p in "${IT_PIDS[@]}"; do
+        [ "$p" = "$pid" ] || keep+=("$p")
+    done
+    IT_PIDS=("${keep[@]}")
     return 0
 }
 

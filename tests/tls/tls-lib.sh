@@ -1,7 +1,6 @@
 # Helpers for the TLS tests; source after tests/integration/lib.sh.
 #
 #   tls_setup                    it_setup + a PKI in $PKI (make-pki.sh)
-#   tls_port                     prints a free tcp port on 127.0.0.1
 #   real_tls_start NAME PORT ROLE [CONF-LINE...]
 #                                private real libvirtd 9.0 on 127.0.0.1:PORT
 #                                with the server certificate of $PKI/ROLE
@@ -19,6 +18,9 @@
 #                                build has it, else $LIBVIRTD;
 #                                $TLS_ACTIVATE overrides the program
 #   tls_uri PORT ROLE [EXTRA]    test+tls://127.0.0.1:PORT/default?pkipath=...
+#
+# Each *_start and *_activate returns 2 when PORT is in use: start them
+# with it_on_free_port VAR FUNCTION NAME {} ROLE ... (lib.sh).
 
 # The allowed DN list every server in these tests is given: client-ok and
 # client-noaddr match, client-dn does not. libvirt prints DNs the way
@@ -28,8 +30,9 @@ ALLOWED_DN='C=GB,O=Libvirt Test,CN=client*'
 TLS_HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 tls_setup() {
+    it_need certtool gnutls-bin
+    it_need ss iproute2
     it_setup
-    command -v certtool >/dev/null 2>&1 || it_skip "certtool (gnutls-bin) not installed"
     PKI=$IT_DIR/pki
     "$TLS_HERE/make-pki.sh" "$PKI" || {
         it_log "make-pki.sh failed"
@@ -37,35 +40,12 @@ tls_setup() {
     }
 }
 
-# A free port: bind port 0 and report what the kernel chose. Racy in
-# theory, fine for a test that uses it at once.
-tls_port() {
-    /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-
-# Waits (about 10 s) for something to listen on 127.0.0.1:$1; fails if
-# process $2 died first.
-tls_wait_port() {
-    local port=$1 pid=$2 i
-    for ((i = 0; i < 100; i++)); do
-        # Look, don't connect: a probe connection would start a server.
-        if ss -Hltn "sport = :$port" 2>/dev/null | grep -q .; then
-            return 0
-        fi
-        if ! kill -0 "$pid" 2>/dev/null; then
-            it_log "process $pid exited before port $port opened"
-            return 1
-        fi
-        sleep 0.1
-    done
-    it_log "timed out waiting for port $port"
-    return 1
-}
-
 real_tls_start() {
     local name=$1 port=$2 role=$3 d line
     shift 3
     d=$IT_DIR/$name
+    # A start tried again (another port) must not see the last one's sockets.
+    rm -rf "$d/sock"
     mkdir -p "$d/sock" "$d/drv" "$d/run" "$d/cfg" "$d/cache" || return 1
     {
         echo "unix_sock_dir = \"$d/sock\""
@@ -92,11 +72,7 @@ real_tls_start() {
         </dev/null >"$d/log" 2>&1 &
     REAL_PID=$!
     IT_PIDS+=("$REAL_PID")
-    tls_wait_port "$port" "$REAL_PID" || {
-        it_log "real libvirtd failed to start; its log:"
-        cat "$d/log" >&2
-        return 1
-    }
+    it_wait_listen "$port" "$REAL_PID" "$d/log"
 }
 
 ours_tls_start() {
@@ -113,10 +89,7 @@ ours_tls_start() {
         </dev/null >"$d/log" 2>&1 &
     OURS_PID=$!
     IT_PIDS+=("$OURS_PID")
-    tls_wait_port "$port" "$OURS_PID" || {
-        cat "$d/log" >&2
-        return 1
-    }
+    it_wait_listen "$port" "$OURS_PID" "$d/log"
 }
 
 # daemon_tls_conf DIR PORT ROLE [CONF-LINE...]: our libvirtd.conf for a TLS
@@ -124,6 +97,7 @@ ours_tls_start() {
 daemon_tls_conf() {
     local d=$1 port=$2 role=$3 line
     shift 3
+    rm -rf "$d/sock"
     mkdir -p "$d/sock" || return 1
     {
         echo "unix_sock_dir = \"$d/sock\""
@@ -149,10 +123,7 @@ daemon_tls_start() {
     "$LIBVIRTD" --listen -f "$d/libvirtd.conf" </dev/null >"$d/log" 2>&1 &
     DAEMON_PID=$!
     IT_PIDS+=("$DAEMON_PID")
-    tls_wait_port "$port" "$DAEMON_PID" || {
-        cat "$d/log" >&2
-        return 1
-    }
+    it_wait_listen "$port" "$DAEMON_PID" "$d/log"
 }
 
 daemon_tls_activate() {
@@ -164,10 +135,7 @@ daemon_tls_activate() {
         "${TLS_ACTIVATE:-$(tls_libvirtd)}" --socket-kind=tls </dev/null >"$d/log" 2>&1 &
     DAEMON_PID=$!
     IT_PIDS+=("$DAEMON_PID")
-    tls_wait_port "$port" "$DAEMON_PID" || {
-        cat "$d/log" >&2
-        return 1
-    }
+    it_wait_listen "$port" "$DAEMON_PID" "$d/log"
 }
 
 tls_uri() {

@@ -103,16 +103,12 @@ REFUSED_REAL_CLIENT='Unable to read TLS confirmation: Input/output error'
 REFUSED_OUR_CLIENT='server verification (of our certificate or IP address) failed'
 
 # ---- the server checks the client -------------------------------------
-REAL_PORT=$(tls_port)
-real_tls_start real "$REAL_PORT" server-ok || exit 1
+it_on_free_port REAL_PORT real_tls_start real {} server-ok || exit 1
 REAL_LOG=$IT_DIR/real/log
-OURS_PORT=$(tls_port)
-ours_tls_start ours "$OURS_PORT" server-ok || exit 1
+it_on_free_port OURS_PORT ours_tls_start ours {} server-ok || exit 1
 OURS_LOG=$IT_DIR/ours/log
-DAEMON_PORT=$(tls_port)
-daemon_tls_start daemon "$DAEMON_PORT" server-ok || exit 1
-ACT_PORT=$(tls_port)
-daemon_tls_activate daemon-act "$ACT_PORT" server-ok || exit 1
+it_on_free_port DAEMON_PORT daemon_tls_start daemon {} server-ok || exit 1
+it_on_free_port ACT_PORT daemon_tls_activate daemon-act {} server-ok || exit 1
 
 for server in real ours daemon daemon-act; do
     case $server in
@@ -204,12 +200,10 @@ expect "bad tls_priority refused: our virsh" REFUSED "Failed to set TLS session 
 
 # The address check as the daemon's tls_check_client_address, on both ways
 # of starting it.
-P=$(tls_port)
-daemon_tls_start daemon-addr "$P" server-ok 'tls_check_client_address = 1' || exit 1
+it_on_free_port P daemon_tls_start daemon-addr {} server-ok 'tls_check_client_address = 1' || exit 1
 # daemon-act-addr runs libvirtd itself, as a unit written for libvirtd
 # would: the static build execs libvirtd-full for the connection.
-Q=$(tls_port)
-TLS_ACTIVATE=$LIBVIRTD daemon_tls_activate daemon-act-addr "$Q" server-ok \
+TLS_ACTIVATE=$LIBVIRTD it_on_free_port Q daemon_tls_activate daemon-act-addr {} server-ok \
     'tls_check_client_address = 1' || exit 1
 for server in daemon-addr daemon-act-addr; do
     if [ $server = daemon-addr ]; then port=$P; else port=$Q; fi
@@ -228,8 +222,7 @@ done
 
 # Our server options with no libvirt counterpart to compare: the seed's
 # address check, and tls_no_verify_certificate.
-P=$(tls_port)
-ours_tls_start ours-addr "$P" server-ok --check-address || exit 1
+it_on_free_port P ours_tls_start ours-addr {} server-ok --check-address || exit 1
 expect "address check, SAN IP matches: real virsh -> ours" OK "Running hypervisor" virsh_to $P client-ok
 expect "address check, SAN IP matches: our client -> ours" OK "version" ours_to $P client-ok
 log_mark "$IT_DIR/ours-addr/log"
@@ -240,12 +233,10 @@ log_expect "address check, no address in cert: real virsh -> ours" "$IT_DIR/ours
 expect "address check, no address in cert: our client -> ours" REFUSED "$REFUSED_OUR_CLIENT" \
     ours_to $P client-noaddr
 
-P=$(tls_port)
-real_tls_start real-noverify "$P" server-ok 'tls_no_verify_certificate = 1' || exit 1
+it_on_free_port P real_tls_start real-noverify {} server-ok 'tls_no_verify_certificate = 1' || exit 1
 expect "tls_no_verify_certificate, DN not allowed: real virsh -> real" OK "Running hypervisor" \
     virsh_to $P client-dn
-P=$(tls_port)
-ours_tls_start ours-noverify "$P" server-ok --no-verify || exit 1
+it_on_free_port P ours_tls_start ours-noverify {} server-ok --no-verify || exit 1
 log_mark "$IT_DIR/ours-noverify/log"
 expect "tls_no_verify_certificate, DN not allowed: real virsh -> ours" OK "Running hypervisor" \
     virsh_to $P client-dn
@@ -260,10 +251,8 @@ for case in "wrongca|hasn't got a known issuer" "expired|has expired" \
     "mismatch|owner does not match the hostname 127.0.0.1"; do
     role=server-${case%%|*}
     reason=${case#*|}
-    P=$(tls_port)
-    real_tls_start "real-$role" "$P" $role 'tls_no_sanity_certificate = 1' || exit 1
-    Q=$(tls_port)
-    ours_tls_start "ours-$role" "$Q" $role --no-sanity || exit 1
+    it_on_free_port P real_tls_start "real-$role" {} $role 'tls_no_sanity_certificate = 1' || exit 1
+    it_on_free_port Q ours_tls_start "ours-$role" {} $role --no-sanity || exit 1
     for server in real ours; do
         if [ $server = real ]; then port=$P; else port=$Q; fi
         expect "$role refused: real virsh -> $server" REFUSED \
@@ -280,8 +269,7 @@ for case in "wrongca|hasn't got a known issuer" "expired|has expired" \
 done
 
 # A server refuses to start with its own expired certificate.
-P=$(tls_port)
-if real_tls_start real-sanity "$P" server-expired 2>/dev/null; then
+if it_on_free_port P real_tls_start real-sanity {} server-expired 2>/dev/null; then
     fail "own expired server certificate: real libvirtd" "it started"
 elif grep -qF 'has expired' "$IT_DIR/real-sanity/log"; then
     pass "own expired server certificate: real libvirtd"
@@ -290,9 +278,8 @@ else
     fail "own expired server certificate: real libvirtd" "$(cat "$IT_DIR/real-sanity/log")"
 fi
 expect "own expired server certificate: ours" REFUSED "The server certificate" \
-    "$TLS_SERVER" --pki "$PKI/server-expired" --port "$(tls_port)"
-P=$(tls_port)
-if real_tls_start real-wrongkey "$P" server-wrongkey 2>/dev/null; then
+    "$TLS_SERVER" --pki "$PKI/server-expired" --port "$(it_free_port)"
+if it_on_free_port P real_tls_start real-wrongkey {} server-wrongkey 2>/dev/null; then
     fail "server key not its certificate's: real libvirtd" "it started"
 elif grep -qF "$KEY_MISMATCH" "$IT_DIR/real-wrongkey/log"; then
     pass "server key not its certificate's: real libvirtd"
@@ -301,11 +288,11 @@ else
     fail "server key not its certificate's: real libvirtd" "$(cat "$IT_DIR/real-wrongkey/log")"
 fi
 d=$IT_DIR/daemon-wrongkey
-daemon_tls_conf "$d" "$(tls_port)" server-wrongkey
+daemon_tls_conf "$d" "$(it_free_port)" server-wrongkey
 expect "server key not its certificate's: libvirtd --listen starts nothing" REFUSED \
     "$KEY_MISMATCH" "$LIBVIRTD" --listen -f "$d/libvirtd.conf"
 d=$IT_DIR/daemon-sanity
-daemon_tls_conf "$d" "$(tls_port)" server-expired
+daemon_tls_conf "$d" "$(it_free_port)" server-expired
 expect "own expired server certificate: libvirtd --listen starts nothing" REFUSED \
     "The server certificate $PKI/server-expired/servercert.pem has expired" \
     "$LIBVIRTD" --listen -f "$d/libvirtd.conf"

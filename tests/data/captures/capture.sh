@@ -14,10 +14,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../../integration/lib.sh"
 it_need_real_libvirt
 command -v tshark >/dev/null || it_skip "tshark not installed"
+it_need ss iproute2
 it_setup
 
-port=$((20000 + RANDOM % 20000))
-real_start cap "$port" || exit 1
+it_on_free_port port real_start cap {} || exit 1
 pcap=$IT_DIR/cap.pcapng
 tshark -i lo -f "tcp port $port" -w "$pcap" >"$IT_DIR/tshark.log" 2>&1 &
 tpid=$!
