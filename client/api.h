@@ -1,5 +1,5 @@
-/* api: what the public functions share, those written by hand (api.c) and
- * those generated from rpc/procedures.txt (api-gen.c). */
+/* api: what the public functions share, those written by hand (host.c,
+ * domain.c) and those generated from rpc/procedures.txt (api-gen.c). */
 #ifndef CLIENT_API_H
 #define CLIENT_API_H
 
@@ -30,5 +30,13 @@ remote_nonnull_domain wire_dom(virDomainPtr dom);
  * NULL with the error published when out of memory. */
 virDomainPtr dom_from_ret(virConnectPtr conn, const remote_nonnull_domain *d, xdrproc_t rf,
                           void *r);
+
+/* One RPC whose reply is a single string, which becomes the caller's;
+ * NULL with the error published. */
+char *string_call(virConnectPtr conn, int proc, xdrproc_t af, const void *a, xdrproc_t rf);
+
+/* Copies a counted char array into a NUL-terminated buffer of `size`.
+ * Returns 0, or -1 when it does not fit. */
+int copy_counted(char *dst, size_t size, const char *src, u_int len);
 
 #endif

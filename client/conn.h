@@ -125,8 +125,47 @@ int conn_call(virConnectPtr conn, int proc, xdrproc_t args_fn, const void *args,
 virDomainPtr conn_domain_new(virConnectPtr conn, const char *name, const unsigned char *uuid,
                              int id);
 
-/* Drops the connection reference a domain handle held (virDomainFree). */
-void conn_domain_unref(virConnectPtr conn);
+/* Drops a reference to a domain handle (virDomainFree); the last one frees
+ * it and drops the connection reference it held. */
+void conn_domain_release(virDomainPtr dom);
+
+/* What the public connection and event functions use of the engine
+ * (rpc.c); the engine uses none of theirs. */
+
+/* The stream for conn->uri, into conn->ch. Returns 0 or -1 with the error
+ * recorded. */
+int conn_open_stream(virConnectPtr conn);
+/* Open's calls on a new stream (authentication, CONNECT_OPEN, and the
+ * registrations a reconnect must renew). Lock held. Returns 0 or -1. */
+int conn_handshake_locked(virConnectPtr conn);
+/* Frees a connection that was never handed out, or whose last reference
+ * went. */
+void conn_free(virConnectPtr conn);
+/* Drops one application reference; when only the event loop's are left,
+ * the connection is shut down. Returns the references the application
+ * still holds. */
+int conn_release(virConnectPtr conn);
+/* References the event loop takes for a handle or timer, dropped by
+ * conn_loop_unref when the loop lets go of it. */
+void conn_internal_ref(virConnectPtr conn);
+int conn_internal_refs_dec(virConnectPtr conn);
+void conn_loop_unref(void *opaque);
+/* The keepalive timer's callback. */
+void conn_keepalive_cb(int timer, void *opaque);
+/* Bounds writes by keepalive's interval x (count + 1). Lock held. */
+void conn_set_write_timeout(virConnectPtr conn);
+/* Whether the server supports feature (asked once per stream, remembered
+ * in *known). Returns 1, 0, or -1 with the error recorded. */
+int conn_server_has(virConnectPtr conn, int feature, int *known);
+/* Whether registration c is for event_id and this filter (dom_name NULL:
+ * every domain), and the first registration before `end` (NULL: all) that
+ * is: callbacks on the same event and filter share the server's one. */
+int conn_same_filter(const struct conn_event_cb *c, int event_id, const char *dom_name,
+                     const unsigned char *dom_uuid);
+struct conn_event_cb *conn_shared_registration(struct conn_event_cb *list,
+                                               const struct conn_event_cb *end, int event_id,
+                                               const char *dom_name,
+                                               const unsigned char *dom_uuid);
 
 /* Registers the connection's fd and a dispatch timer with the default
  * event loop, once, if one is registered (events need it). Returns 0, or

@@ -64,7 +64,7 @@ struct uri {
     char *tls_priority;
     int no_verify;
     int no_tty;
-    int reconnect; /* ours: reopen a lost connection (see remote.c) */
+    int reconnect; /* ours: reopen a lost connection (see rpc.c) */
     enum uri_mode mode;
     enum uri_proxy proxy;
 

@@ -1,8 +1,10 @@
-/* remote: one connection to a libvirtd. Opening (transport, handshake),
- * the call machinery (serials, reply matching, error replies, keepalive
- * answers, events queued on the way), event and close-callback delivery,
- * and closing. The API functions in api.c are thin wrappers over
- * conn_call. */
+/* rpc: the client's RPC engine, one connection to a libvirtd: the stream
+ * (transport, handshake, reconnect), the call machinery (serials, reply
+ * matching, error replies, keepalive both ways, events queued on the way),
+ * the event loop's hold on the connection, event and close-callback
+ * delivery, the connection's references and its shutdown. The public
+ * functions (connect.c, host.c, domain.c, domain-event.c, api-gen.c) call
+ * into it; it calls none of them. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -23,25 +25,14 @@
 #include "procedures.h"
 #include "wire.h"
 
-static int conn_default_auth_cb(virConnectCredentialPtr cred, unsigned int ncred, void *cbdata)
-{
-    (void)cred;
-    (void)ncred;
-    (void)cbdata;
-    /* Only auth type "none" is spoken here; nothing is ever asked. */
-    return -1;
-}
 
-static int default_credtypes[] = {VIR_CRED_AUTHNAME, VIR_CRED_PASSPHRASE};
-static virConnectAuth default_auth = {default_credtypes, 2, conn_default_auth_cb, NULL};
-virConnectAuthPtr virConnectAuthPtrDefault = &default_auth;
 
 /* Memory of a connection lives while anything references it: `refs`
  * counts the application's references, one per domain handle and one per
  * registration in the event loop (fd handle, timers). The connection is
  * shut down (CONNECT_CLOSE sent, registrations removed) when only the
  * event loop's references are left; the memory goes with the last one. */
-static void conn_free(virConnectPtr conn)
+void conn_free(virConnectPtr conn)
 {
     struct conn_event_cb *cb, *ncb;
     struct conn_event *ev, *nev;
@@ -73,14 +64,13 @@ static void conn_free(virConnectPtr conn)
 }
 
 /* The event loop's references: one per registered handle or timer. */
-static int conn_internal_refs_dec(virConnectPtr conn);
 
-static void conn_loop_unref(void *opaque)
+void conn_loop_unref(void *opaque)
 {
     conn_internal_refs_dec(opaque);
 }
 
-static int conn_internal_refs_dec(virConnectPtr conn)
+int conn_internal_refs_dec(virConnectPtr conn)
 {
     int left = __atomic_sub_fetch(&conn->refs, 1, __ATOMIC_SEQ_CST);
 
@@ -89,7 +79,7 @@ static int conn_internal_refs_dec(virConnectPtr conn)
     return left;
 }
 
-static void conn_internal_ref(virConnectPtr conn)
+void conn_internal_ref(virConnectPtr conn)
 {
     __atomic_add_fetch(&conn->refs, 1, __ATOMIC_SEQ_CST);
 }
@@ -138,7 +128,7 @@ static void conn_dead_error(void)
  * answer (interval x (count + 1): the pings, then the last wait) gives the
  * server up, the same as a silent one. Without keepalive a write waits, as
  * in libvirt. Lock held. */
-static void conn_set_write_timeout(virConnectPtr conn)
+void conn_set_write_timeout(virConnectPtr conn)
 {
     long long ms = (long long)conn->ka_interval * ((long long)conn->ka_count + 1) * 1000;
 
@@ -178,7 +168,7 @@ static int send_message(virConnectPtr conn, unsigned prog, int proc, int type,
 
 /* Whether registration c is for event_id and this filter (dom_name NULL:
  * every domain). */
-static int same_filter(const struct conn_event_cb *c, int event_id, const char *dom_name,
+int conn_same_filter(const struct conn_event_cb *c, int event_id, const char *dom_name,
                        const unsigned char *dom_uuid)
 {
     return c->event_id == event_id && !c->dom_name == !dom_name &&
@@ -189,13 +179,13 @@ static int same_filter(const struct conn_event_cb *c, int event_id, const char *
  * the server holds for event_id and this filter, if any. libvirtd refuses
  * a second registration of the same event and filter on one connection,
  * so callbacks share it. */
-static struct conn_event_cb *shared_registration(struct conn_event_cb *list,
+struct conn_event_cb *conn_shared_registration(struct conn_event_cb *list,
                                                  const struct conn_event_cb *end, int event_id,
                                                  const char *dom_name,
                                                  const unsigned char *dom_uuid)
 {
     for (struct conn_event_cb *c = list; c && c != end; c = c->next)
-        if (same_filter(c, event_id, dom_name, dom_uuid))
+        if (conn_same_filter(c, event_id, dom_name, dom_uuid))
             return c;
     return NULL;
 }
@@ -561,7 +551,7 @@ static void conn_dispatch_cb(int timer, void *opaque)
 
 /* Client-side keepalive: ping when the server has been quiet for an
  * interval; give up after `count` unanswered pings. */
-static void conn_keepalive_cb(int timer, void *opaque)
+void conn_keepalive_cb(int timer, void *opaque)
 {
     virConnectPtr conn = opaque;
     int dead_now;
@@ -609,7 +599,7 @@ static void deliver(virConnectPtr conn)
                                                                        ev->detail, opaque);
                 else
                     fn(conn, dom, opaque);
-                virDomainFree(dom);
+                conn_domain_release(dom);
             }
         }
         free(ev->dom_name);
@@ -673,7 +663,7 @@ static int authenticate(virConnectPtr conn)
  * connections never register a callback or ask for keepalive, and each
  * question is a round trip), then remembered in *known (-1: not asked).
  * 1 or 0, or -1 with the error recorded. */
-static int server_has(virConnectPtr conn, int feature, int *known)
+int conn_server_has(virConnectPtr conn, int feature, int *known)
 {
     remote_connect_supports_feature_args a = {feature};
     remote_connect_supports_feature_ret r = {0};
@@ -697,7 +687,7 @@ static int server_has(virConnectPtr conn, int feature, int *known)
 /* Authentication and CONNECT_OPEN on a new stream; lock held. The
  * feature probes wait for server_has. Returns 0, or -1 with the error
  * recorded. */
-static int handshake_locked(virConnectPtr conn)
+int conn_handshake_locked(virConnectPtr conn)
 {
     remote_connect_open_args oa;
     char *rn;
@@ -716,7 +706,7 @@ static int handshake_locked(virConnectPtr conn)
 }
 
 /* Opens the transport named by the URI into conn->ch. */
-static int open_stream(virConnectPtr conn)
+int conn_open_stream(virConnectPtr conn)
 {
     int fd;
 
@@ -747,9 +737,9 @@ static int reopen_locked(virConnectPtr conn)
         conn->ch = NULL;
     }
     transport_close(&conn->tr);
-    if (open_stream(conn) < 0)
+    if (conn_open_stream(conn) < 0)
         return -1;
-    if (handshake_locked(conn) < 0)
+    if (conn_handshake_locked(conn) < 0)
         goto fail;
     if (conn->close_cb) {
         int r = feature_supported(conn, FEATURE_REMOTE_CLOSE_CALLBACK);
@@ -765,7 +755,7 @@ static int reopen_locked(virConnectPtr conn)
         remote_connect_domain_event_callback_register_any_ret r = {0};
         remote_nonnull_domain rd;
         struct conn_event_cb *shared =
-            shared_registration(conn->callbacks, cb, cb->event_id, cb->dom_name, cb->dom_uuid);
+            conn_shared_registration(conn->callbacks, cb, cb->event_id, cb->dom_name, cb->dom_uuid);
 
         if (shared) { /* registered again already, a few lines up */
             cb->remote_id = shared->remote_id;
@@ -958,121 +948,12 @@ int conn_attach_event_loop(virConnectPtr conn)
     return 0;
 }
 
-static virConnectPtr conn_open(const char *name, unsigned int flags)
-{
-    virConnectPtr conn = calloc(1, sizeof(*conn));
-    int r;
 
-    if (!conn) {
-        error_report(ERR_NO_MEMORY, VIR_FROM_REMOTE, NULL);
-        return NULL;
-    }
-    conn->refs = 1; /* the memory reference held by the open handle */
-    pthread_mutex_init(&conn->lock, NULL);
-    pthread_mutex_init(&conn->err_lock, NULL);
-    conn->tr.fd = -1;
-    conn->tr.err_fd = -1;
-    conn->watch = -1;
-    conn->dispatch_timer = -1;
-    conn->ka_timer = -1;
-    conn->reconnect_timer = -1;
-    conn->queue_tail = &conn->queue;
-    conn->flags = flags & VIR_CONNECT_RO;
 
-    if (!name || !*name)
-        name = getenv("LIBVIRT_DEFAULT_URI");
-    if (name && !*name)
-        name = NULL;
-    if (uri_parse(name, stderr, &conn->uri) < 0)
-        goto fail;
-    if (name && !(conn->uri_str = strdup(name))) {
-        error_report(ERR_NO_MEMORY, VIR_FROM_REMOTE, NULL);
-        goto fail;
-    }
-    if (open_stream(conn) < 0)
-        goto fail;
 
-    conn->reconnect = conn->uri->reconnect > 0;
-    pthread_mutex_lock(&conn->lock);
-    r = handshake_locked(conn);
-    pthread_mutex_unlock(&conn->lock);
-    if (r < 0)
-        goto fail;
 
-    /* Without a URI the server chose the driver; ask it which. */
-    if (!conn->uri_str) {
-        remote_connect_get_uri_ret u;
-        memset(&u, 0, sizeof(u));
-        if (conn_call(conn, REMOTE_PROC_CONNECT_GET_URI, NULL, NULL,
-                      (xdrproc_t)xdr_remote_connect_get_uri_ret, &u) < 0)
-            goto fail;
-        conn->uri_str = strdup(u.uri);
-        xdr_free((xdrproc_t)xdr_remote_connect_get_uri_ret, (char *)&u);
-        if (!conn->uri_str) {
-            error_report(ERR_NO_MEMORY, VIR_FROM_REMOTE, NULL);
-            goto fail;
-        }
-    }
-    conn_attach_event_loop(conn);
-    error_clear();
-    return conn;
 
-fail:
-    {
-        /* Keep the error across the cleanup. */
-        struct error saved = {0};
-        const struct error *e = error_last();
-        if (e) {
-            saved = *e;
-            saved.message = e->message ? strdup(e->message) : NULL;
-            saved.str1 = saved.str2 = saved.str3 = NULL;
-        }
-        conn_free(conn);
-        if (e) {
-            error_set(&saved);
-            free(saved.message);
-        }
-    }
-    return NULL;
-}
 
-virConnectPtr virConnectOpenAuth(const char *name, virConnectAuthPtr auth, unsigned int flags)
-{
-    virConnectPtr conn;
-
-    (void)auth;
-    api_enter();
-    conn = conn_open(name, flags);
-    if (!conn) {
-        api_fail(NULL);
-        return NULL;
-    }
-    return conn;
-}
-
-virConnectPtr virConnectOpen(const char *name)
-{
-    return virConnectOpenAuth(name, NULL, 0);
-}
-
-virConnectPtr virConnectOpenReadOnly(const char *name)
-{
-    return virConnectOpenAuth(name, NULL, VIR_CONNECT_RO);
-}
-
-int virInitialize(void)
-{
-    return 0;
-}
-
-static int pub_refs_dec(virConnectPtr conn);
-
-int virConnectRef(virConnectPtr conn)
-{
-    CHECK_CONN(conn, -1);
-    __atomic_add_fetch(&conn->refs, 1, __ATOMIC_SEQ_CST);
-    return 0;
-}
 
 /* Number of references the event loop holds (handle and timers). */
 static int loop_refs(virConnectPtr conn)
@@ -1132,7 +1013,7 @@ static void conn_shutdown(virConnectPtr conn)
     error_clear();
 }
 
-static int pub_refs_dec(virConnectPtr conn)
+int conn_release(virConnectPtr conn)
 {
     int loop = loop_refs(conn);
     int left = __atomic_sub_fetch(&conn->refs, 1, __ATOMIC_SEQ_CST);
@@ -1147,15 +1028,15 @@ static int pub_refs_dec(virConnectPtr conn)
     return left - loop;
 }
 
-int virConnectClose(virConnectPtr conn)
-{
-    CHECK_CONN(conn, -1);
-    return pub_refs_dec(conn);
-}
 
-void conn_domain_unref(virConnectPtr conn)
+void conn_domain_release(virDomainPtr dom)
 {
-    pub_refs_dec(conn);
+    if (__atomic_sub_fetch(&dom->refs, 1, __ATOMIC_SEQ_CST) == 0) {
+        virConnectPtr conn = dom->conn;
+        free(dom->name);
+        free(dom);
+        conn_release(conn);
+    }
 }
 
 virDomainPtr conn_domain_new(virConnectPtr conn, const char *name, const unsigned char *uuid,
@@ -1176,305 +1057,12 @@ virDomainPtr conn_domain_new(virConnectPtr conn, const char *name, const unsigne
     return dom;
 }
 
-int virConnectIsAlive(virConnectPtr conn)
-{
-    int alive;
 
-    CHECK_CONN(conn, -1);
-    pthread_mutex_lock(&conn->lock);
-    alive = !conn->dead;
-    pthread_mutex_unlock(&conn->lock);
-    return alive;
-}
 
-int virConnectSetKeepAlive(virConnectPtr conn, int interval, unsigned int count)
-{
-    int timer = -1, old, has;
 
-    CHECK_CONN(conn, -1);
-    if (!event_impl_registered()) {
-        error_report(ERR_INTERNAL_ERROR, VIR_FROM_RPC, "%s",
-                     "keepalive requires an event loop (virEventRegisterDefaultImpl)");
-        api_fail(conn);
-        return -1;
-    }
-    has = server_has(conn, FEATURE_PROGRAM_KEEPALIVE, &conn->srv_keepalive);
-    if (has < 0) {
-        api_fail(conn);
-        return -1;
-    }
-    if (!has)
-        return 1;
-    if (interval > 0) {
-        conn_internal_ref(conn);
-        /* Checked often; keepalive_tick acts only when an interval is up. */
-        timer = virEventAddTimeout(interval * 1000 < 250 ? interval * 1000 : 250,
-                                   conn_keepalive_cb, conn, conn_loop_unref);
-        if (timer < 0)
-            conn_internal_refs_dec(conn);
-    }
-    pthread_mutex_lock(&conn->lock);
-    old = conn->ka_timer;
-    conn->ka_timer = timer;
-    conn->ka_interval = interval;
-    conn->ka_count = count;
-    conn->ka_missed = 0;
-    conn_set_write_timeout(conn);
-    pthread_mutex_unlock(&conn->lock);
-    if (old >= 0)
-        virEventRemoveTimeout(old);
-    return 0;
-}
 
-int virConnectRegisterCloseCallback(virConnectPtr conn, virConnectCloseFunc cb, void *opaque,
-                                    virFreeCallback freecb)
-{
-    int has;
 
-    CHECK_CONN(conn, -1);
-    CHECK_ARG(conn, cb, -1);
-    has = server_has(conn, FEATURE_REMOTE_CLOSE_CALLBACK, &conn->srv_close_cb);
-    if (has < 0) {
-        api_fail(conn);
-        return -1;
-    }
-    pthread_mutex_lock(&conn->lock);
-    if (conn->close_cb) {
-        pthread_mutex_unlock(&conn->lock);
-        error_report(ERR_OPERATION_INVALID, VIR_FROM_REMOTE, "%s",
-                     "A close callback is already registered");
-        api_fail(conn);
-        return -1;
-    }
-    conn->close_cb = cb;
-    conn->close_opaque = opaque;
-    conn->close_freecb = freecb;
-    pthread_mutex_unlock(&conn->lock);
-    if (has &&
-        conn_call(conn, REMOTE_PROC_CONNECT_REGISTER_CLOSE_CALLBACK, NULL, NULL, NULL, NULL) < 0) {
-        pthread_mutex_lock(&conn->lock);
-        conn->close_cb = NULL;
-        conn->close_freecb = NULL;
-        pthread_mutex_unlock(&conn->lock);
-        api_fail(conn);
-        return -1;
-    }
-    return 0;
-}
 
-int virConnectUnregisterCloseCallback(virConnectPtr conn, virConnectCloseFunc cb)
-{
-    virFreeCallback freecb;
-    void *opaque;
 
-    CHECK_CONN(conn, -1);
-    pthread_mutex_lock(&conn->lock);
-    if (conn->close_cb != cb) {
-        pthread_mutex_unlock(&conn->lock);
-        error_report(ERR_OPERATION_INVALID, VIR_FROM_REMOTE, "%s",
-                     "A different callback was requested");
-        api_fail(conn);
-        return -1;
-    }
-    pthread_mutex_unlock(&conn->lock);
-    if (conn->srv_close_cb > 0 &&
-        conn_call(conn, REMOTE_PROC_CONNECT_UNREGISTER_CLOSE_CALLBACK, NULL, NULL, NULL, NULL) < 0) {
-        api_fail(conn);
-        return -1;
-    }
-    pthread_mutex_lock(&conn->lock);
-    freecb = conn->close_freecb;
-    opaque = conn->close_opaque;
-    conn->close_cb = NULL;
-    conn->close_freecb = NULL;
-    conn->close_opaque = NULL;
-    pthread_mutex_unlock(&conn->lock);
-    if (freecb)
-        freecb(opaque);
-    return 0;
-}
 
-/* Events */
 
-static int register_event(virConnectPtr conn, virDomainPtr dom, int event_id,
-                          virConnectDomainEventGenericCallback cb, void *opaque,
-                          virFreeCallback freecb, int legacy)
-{
-    remote_connect_domain_event_callback_register_any_args a;
-    remote_connect_domain_event_callback_register_any_ret r = {0};
-    remote_nonnull_domain rd;
-    struct conn_event_cb *e;
-
-    if (event_id != VIR_DOMAIN_EVENT_ID_LIFECYCLE && event_id != VIR_DOMAIN_EVENT_ID_REBOOT) {
-        error_report(ERR_NO_SUPPORT, VIR_FROM_REMOTE, "domain event %d", event_id);
-        return -1;
-    }
-    int has = server_has(conn, FEATURE_REMOTE_EVENT_CALLBACK, &conn->srv_event_cb);
-    if (has < 0)
-        return -1;
-    if (!has) {
-        error_report(ERR_NO_SUPPORT, VIR_FROM_REMOTE, "%s",
-                     "the server does not support event callbacks");
-        return -1;
-    }
-    if (conn_attach_event_loop(conn) < 0) {
-        error_report(ERR_INTERNAL_ERROR, VIR_FROM_REMOTE, "%s",
-                     "could not initialize domain event timer");
-        return -1;
-    }
-    memset(&a, 0, sizeof(a));
-    a.eventID = event_id;
-    if (dom) {
-        rd.name = dom->name;
-        memcpy(rd.uuid, dom->uuid, VIR_UUID_BUFLEN);
-        rd.id = dom->id;
-        a.dom = &rd;
-    }
-    e = calloc(1, sizeof(*e));
-    if (!e || (dom && !(e->dom_name = strdup(dom->name)))) {
-        free(e);
-        error_report(ERR_NO_MEMORY, VIR_FROM_REMOTE, NULL);
-        return -1;
-    }
-    if (dom) {
-        memcpy(e->dom_uuid, dom->uuid, VIR_UUID_BUFLEN);
-        e->dom_id = dom->id;
-    }
-    pthread_mutex_lock(&conn->lock);
-    struct conn_event_cb *shared = shared_registration(
-        conn->callbacks, NULL, event_id, e->dom_name, dom ? dom->uuid : NULL);
-    /* libvirt's rule: one function once per event, filter and kind. */
-    for (struct conn_event_cb *c = shared; c; c = c->next)
-        if (c->cb == cb && c->legacy == legacy &&
-            same_filter(c, event_id, e->dom_name, dom ? dom->uuid : NULL)) {
-            pthread_mutex_unlock(&conn->lock);
-            free(e->dom_name);
-            free(e);
-            error_report(ERR_INVALID_ARG, VIR_FROM_NONE, "%s", "event callback already tracked");
-            return -1;
-        }
-    if (shared)
-        r.callbackID = shared->remote_id;
-    pthread_mutex_unlock(&conn->lock);
-    if (!shared &&
-        conn_call(conn, REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY,
-                  (xdrproc_t)xdr_remote_connect_domain_event_callback_register_any_args, &a,
-                  (xdrproc_t)xdr_remote_connect_domain_event_callback_register_any_ret, &r) < 0) {
-        free(e->dom_name);
-        free(e);
-        return -1;
-    }
-    pthread_mutex_lock(&conn->lock);
-    e->local_id = conn->next_local_id++;
-    e->remote_id = r.callbackID;
-    e->event_id = event_id;
-    e->legacy = legacy;
-    e->cb = cb;
-    e->opaque = opaque;
-    e->freecb = freecb;
-    /* Kept in the order they were registered, which is the order their
-     * callbacks run for one event. */
-    struct conn_event_cb **tail = &conn->callbacks;
-    while (*tail)
-        tail = &(*tail)->next;
-    *tail = e;
-    pthread_mutex_unlock(&conn->lock);
-    return e->local_id;
-}
-
-/* Removes the registration matching local_id (or, for legacy ones, cb). */
-static int deregister_event(virConnectPtr conn, int local_id, virConnectDomainEventCallback legacy_cb)
-{
-    struct conn_event_cb **pp, *e = NULL;
-    remote_connect_domain_event_callback_deregister_any_args a;
-
-    pthread_mutex_lock(&conn->lock);
-    for (pp = &conn->callbacks; *pp; pp = &(*pp)->next) {
-        struct conn_event_cb *c = *pp;
-        if (legacy_cb ? (c->legacy &&
-                         c->cb == (virConnectDomainEventGenericCallback)(void (*)(void))legacy_cb)
-                      : (!c->legacy && c->local_id == local_id)) {
-            e = c;
-            *pp = c->next;
-            break;
-        }
-    }
-    /* The server's registration goes when its last callback does. */
-    int still_shared = e && shared_registration(conn->callbacks, NULL, e->event_id, e->dom_name,
-                                                e->dom_uuid) != NULL;
-    pthread_mutex_unlock(&conn->lock);
-    if (!e) {
-        if (legacy_cb)
-            error_report(ERR_INVALID_ARG, VIR_FROM_REMOTE, "%s",
-                         "could not find event callback for deregistration");
-        else
-            error_report(ERR_INVALID_ARG, VIR_FROM_REMOTE,
-                         "could not find event callback %d for deregistration", local_id);
-        return -1;
-    }
-    a.callbackID = e->remote_id;
-    int rc = still_shared
-                 ? 0
-                 : conn_call(conn, REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY,
-                             (xdrproc_t)xdr_remote_connect_domain_event_callback_deregister_any_args,
-                             &a, NULL, NULL);
-    if (e->freecb)
-        e->freecb(e->opaque);
-    free(e->dom_name);
-    free(e);
-    return rc;
-}
-
-int virConnectDomainEventRegisterAny(virConnectPtr conn, virDomainPtr dom, int eventID,
-                                     virConnectDomainEventGenericCallback cb, void *opaque,
-                                     virFreeCallback freecb)
-{
-    int id;
-
-    CHECK_CONN(conn, -1);
-    CHECK_ARG(conn, cb, -1);
-    if (eventID < 0 || eventID >= 27) {
-        error_report(ERR_INVALID_ARG, VIR_FROM_DOMAIN, "eventID in %s must be less than %d",
-                     __func__, 27);
-        api_fail(conn);
-        return -1;
-    }
-    id = register_event(conn, dom, eventID, cb, opaque, freecb, 0);
-    if (id < 0)
-        api_fail(conn);
-    return id;
-}
-
-int virConnectDomainEventDeregisterAny(virConnectPtr conn, int callbackID)
-{
-    CHECK_CONN(conn, -1);
-    if (deregister_event(conn, callbackID, NULL) < 0) {
-        api_fail(conn);
-        return -1;
-    }
-    return 0;
-}
-
-int virConnectDomainEventRegister(virConnectPtr conn, virConnectDomainEventCallback cb,
-                                  void *opaque, virFreeCallback freecb)
-{
-    CHECK_CONN(conn, -1);
-    CHECK_ARG(conn, cb, -1);
-    if (register_event(conn, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
-                       (virConnectDomainEventGenericCallback)(void (*)(void))cb, opaque, freecb,
-                       1) < 0) {
-        api_fail(conn);
-        return -1;
-    }
-    return 0;
-}
-
-int virConnectDomainEventDeregister(virConnectPtr conn, virConnectDomainEventCallback cb)
-{
-    CHECK_CONN(conn, -1);
-    if (deregister_event(conn, -1, cb) < 0) {
-        api_fail(conn);
-        return -1;
-    }
-    return 0;
-}
