@@ -89,7 +89,7 @@ int virConnectIsEncrypted(virConnectPtr conn)
 
     CHECK_CONN(conn, -1);
     pthread_mutex_lock(&conn->lock);
-    tls = conn->ch && channel_tls(conn->ch);
+    tls = conn->ch && channel_layered(conn->ch);
     pthread_mutex_unlock(&conn->lock);
     return tls;
 }

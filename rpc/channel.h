@@ -1,16 +1,18 @@
 /* channel: one byte stream to the peer (a socket, or a read fd and a write
  * fd such as stdin/stdout or a child's pipes), read and written in whole
- * frames, in the clear or through a TLS session (rpc/tls.h sets one up).
- * Incoming bytes are buffered so that pipelined frames cost one read; a
- * frame's length word is checked before its buffer grows. */
+ * frames, in the clear or through a layer between it and its fds (TLS:
+ * rpc/tls.c attaches one). Incoming bytes are buffered so that pipelined
+ * frames cost one read; a frame's length word is checked before its
+ * buffer grows. The channel itself knows nothing of TLS, so a program
+ * without gnutls links it alone. */
 #ifndef RPC_CHANNEL_H
 #define RPC_CHANNEL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
 struct channel;
-struct gnutls_session_int; /* gnutls_session_t, without gnutls.h */
 
 /* Wraps rfd/wfd (they may be the same socket). The channel owns them and
  * closes them in channel_free. Returns NULL on allocation failure. */
@@ -60,19 +62,46 @@ int channel_write(struct channel *ch, const void *buf, size_t len);
  * ever. */
 void channel_set_write_timeout(struct channel *ch, int ms);
 
-/* Puts the TLS session `tls` between the channel and its fds: gnutls's
- * transport becomes this channel's rfd/wfd (read/write, so pipes work as
- * well as sockets, with a poll-based pull timeout for
- * gnutls_handshake_set_timeout and gnutls_record_set_timeout). Call it on a
- * channel nothing was read from yet, before the handshake; from then on
- * channel_fill and channel_write carry application data through the
- * session. The channel owns the session: channel_free deinits it, then
- * calls release(opaque) when release is not NULL (rpc/tls uses it to drop
- * the session's reference to the credentials it was made with). */
-void channel_attach_tls(struct channel *ch, struct gnutls_session_int *tls,
-                        void (*release)(void *), void *opaque);
+/* A layer between the channel and its fds (rpc/tls.c's TLS session).
+ * Once attached, channel_fill and channel_write go through it, and
+ * channel_free calls its free. */
+struct channel_layer {
+    /* Reads what the peer sent into the channel's buffer
+     * (channel_input_room, channel_input_added); returns as channel_fill. */
+    ssize_t (*fill)(struct channel *ch, void *state);
+    /* Writes all of p, waiting with channel_wait; 0, or -1 with the failure
+     * recorded (channel_report) and errno set. */
+    int (*write)(struct channel *ch, void *state, const unsigned char *p, size_t len);
+    void (*free)(void *state);
+};
 
-/* The attached TLS session, or NULL for a plain channel. */
-struct gnutls_session_int *channel_tls(const struct channel *ch);
+/* Attaches a layer on a channel nothing was read from yet. */
+void channel_attach_layer(struct channel *ch, const struct channel_layer *layer, void *state);
+
+/* The state of the attached layer if it is `layer`, else NULL. */
+void *channel_layer_state(const struct channel *ch, const struct channel_layer *layer);
+
+/* Whether a layer (TLS) is attached. */
+bool channel_layered(const struct channel *ch);
+
+/* For a layer: the buffer's free room (at least what channel_fill made),
+ * bytes put there, and room for `more` bytes (-1, ENOMEM recorded, when
+ * memory runs out). */
+unsigned char *channel_input_room(struct channel *ch, size_t *room);
+void channel_input_added(struct channel *ch, size_t n);
+int channel_input_reserve(struct channel *ch, size_t more);
+
+/* For a layer: the channel's own fds. channel_fd_read is read(2) on the
+ * read fd; channel_send writes to the write fd as the channel does (send
+ * with MSG_NOSIGNAL on a socket, write on a pipe); channel_wait waits for
+ * the read fd (output false) or the write fd to be ready, within the write
+ * timeout, and fails with ETIMEDOUT. */
+ssize_t channel_fd_read(struct channel *ch, void *buf, size_t len);
+ssize_t channel_send(struct channel *ch, const void *buf, size_t len);
+int channel_wait(const struct channel *ch, bool output);
+
+/* Records a failed read or write in libvirt's words ("Cannot recv data:
+ * REASON"), leaving errno as it was. */
+void channel_report(const char *what, const char *reason);
 
 #endif

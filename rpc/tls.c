@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
+#include <limits.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 #include <netinet/in.h>
@@ -851,11 +852,182 @@ out:
     return r;
 }
 
-/* A session uses its context's credentials until it is deinit'ed, so the
- * channel holding it keeps the context alive. */
-static void context_release(void *opaque)
+/* ---- the TLS layer of a channel (channel.h's struct channel_layer) ---- */
+
+/* A session on a channel. It uses its context's credentials until it is
+ * deinit'ed, so it holds a reference on the context. */
+struct tls_layer {
+    gnutls_session_t s;
+    struct channel *ch;
+    struct tls_context *ctx;
+    int transport_errno; /* why the fds failed under the gnutls call under way
+                            (not EAGAIN); 0: they did not */
+};
+
+/* A failed gnutls call: when the fds failed under it (a reset, a closed
+ * pipe; gnutls says "pull error", "push error" or, for a reset, "non-properly
+ * terminated"), errno is theirs, as on a plain channel; otherwise it is EIO
+ * and the record carries gnutls's reason. Returns -1. */
+static int layer_failed(struct tls_layer *t, const char *what, ssize_t err)
 {
-    tls_context_free(opaque);
+    if (t->transport_errno) {
+        errno = t->transport_errno;
+        channel_report(what, strerror(errno));
+    } else {
+        errno = EIO;
+        channel_report(what, gnutls_strerror((int)err));
+    }
+    return -1;
+}
+
+/* Reads application data into the buffer, then whatever gnutls still holds
+ * decrypted: the session loop waits on the fd, and a record already read
+ * from it would otherwise wait for the next byte from the peer. */
+static ssize_t layer_fill(struct channel *ch, void *state)
+{
+    struct tls_layer *t = state;
+    ssize_t n, total = 0;
+
+    for (;;) {
+        size_t room;
+        unsigned char *at = channel_input_room(ch, &room);
+        t->transport_errno = 0;
+        do
+            n = gnutls_record_recv(t->s, at, room);
+        while (n == GNUTLS_E_INTERRUPTED);
+        if (n < 0) {
+            if (total > 0)
+                break; /* report it on the next call */
+            if (n == GNUTLS_E_AGAIN) {
+                errno = EAGAIN;
+                return -1;
+            }
+            /* A peer that closes its socket without close_notify has hung
+             * up as surely as one that sends it; frames carry their own
+             * length, so a cut-off frame is still noticed by the caller. */
+            if (n == GNUTLS_E_PREMATURE_TERMINATION)
+                return 0;
+            return layer_failed(t, "Cannot recv data", n);
+        }
+        if (n == 0)
+            return total;
+        channel_input_added(ch, (size_t)n);
+        total += n;
+        size_t more = gnutls_record_check_pending(t->s);
+        if (more == 0)
+            break;
+        if (channel_input_reserve(ch, more) < 0)
+            return -1;
+    }
+    return total;
+}
+
+static int layer_write(struct channel *ch, void *state, const unsigned char *p, size_t len)
+{
+    struct tls_layer *t = state;
+
+    while (len > 0) {
+        t->transport_errno = 0;
+        ssize_t n = gnutls_record_send(t->s, p, len);
+        if (n == GNUTLS_E_INTERRUPTED)
+            continue;
+        if (n == GNUTLS_E_AGAIN) {
+            /* gnutls keeps the record it began; the retry repeats the same
+             * arguments, as its manual asks. */
+            if (channel_wait(ch, gnutls_record_get_direction(t->s) == 1) < 0) {
+                channel_report("Cannot write data", strerror(errno));
+                return -1;
+            }
+            continue;
+        }
+        if (n < 0)
+            return layer_failed(t, "Cannot write data", n);
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+static void layer_free(void *state)
+{
+    struct tls_layer *t = state;
+
+    gnutls_deinit(t->s);
+    tls_context_free(t->ctx);
+    free(t);
+}
+
+static const struct channel_layer tls_layer_ops = {layer_fill, layer_write, layer_free};
+
+/* gnutls's transport: the channel's own fds (read(2), and send(2) or
+ * write(2) as the channel writes), so a TLS session runs over a pipe pair
+ * (--stdio, inetd) as over a socket. */
+static ssize_t transport_pull(gnutls_transport_ptr_t opaque, void *buf, size_t len)
+{
+    struct tls_layer *t = opaque;
+    ssize_t n = channel_fd_read(t->ch, buf, len);
+
+    if (n < 0) {
+        if (errno != EAGAIN)
+            t->transport_errno = errno;
+        gnutls_transport_set_errno(t->s, errno);
+    }
+    return n;
+}
+
+static ssize_t transport_push(gnutls_transport_ptr_t opaque, const void *buf, size_t len)
+{
+    struct tls_layer *t = opaque;
+    ssize_t n;
+
+    do
+        n = channel_send(t->ch, buf, len);
+    while (n < 0 && errno == EINTR);
+    if (n < 0) {
+        if (errno != EAGAIN)
+            t->transport_errno = errno;
+        gnutls_transport_set_errno(t->s, errno);
+    }
+    return n;
+}
+
+/* Waits up to ms milliseconds (GNUTLS_INDEFINITE_TIMEOUT: forever) for
+ * input: > 0 readable, 0 timed out, -1 error. */
+static int transport_pull_timeout(gnutls_transport_ptr_t opaque, unsigned int ms)
+{
+    struct tls_layer *t = opaque;
+    struct pollfd pfd = {.fd = channel_read_fd(t->ch), .events = POLLIN};
+    int timeout = ms == GNUTLS_INDEFINITE_TIMEOUT ? -1 : ms > INT_MAX ? INT_MAX : (int)ms;
+    int n;
+
+    do
+        n = poll(&pfd, 1, timeout);
+    while (n < 0 && errno == EINTR);
+    if (n < 0)
+        gnutls_transport_set_errno(t->s, errno);
+    return n;
+}
+
+/* Puts session s between the channel and its fds; the channel owns it
+ * from now on (and a reference on ctx). Returns 0, or -1 (no memory; s is
+ * deinit'ed). */
+static int attach(struct channel *ch, gnutls_session_t s, struct tls_context *ctx)
+{
+    struct tls_layer *t = calloc(1, sizeof(*t));
+
+    if (!t) {
+        gnutls_deinit(s);
+        error_report(ERR_NO_MEMORY, FROM_RPC, NULL);
+        return -1;
+    }
+    *t = (struct tls_layer){.s = s, .ch = ch, .ctx = ctx};
+    ctx->refs++;
+    gnutls_transport_set_ptr(s, t);
+    gnutls_transport_set_pull_function(s, transport_pull);
+    gnutls_transport_set_push_function(s, transport_push);
+    gnutls_transport_set_pull_timeout_function(s, transport_pull_timeout);
+    channel_attach_layer(ch, &tls_layer_ops, t);
+    return 0;
 }
 
 static gnutls_session_t session_new(struct tls_context *ctx)
@@ -949,10 +1121,8 @@ int tls_server_accept(struct tls_context *ctx, struct channel *ch, struct tls_pe
         error_report(ERR_INTERNAL_ERROR, FROM_RPC, "a client TLS context cannot accept");
         return -1;
     }
-    if (!(s = session_new(ctx)))
+    if (!(s = session_new(ctx)) || attach(ch, s, ctx) < 0)
         return -1;
-    ctx->refs++;
-    channel_attach_tls(ch, s, context_release, ctx);
     if (handshake(ctx, ch, s) < 0 || verify(ctx, s, ch, NULL, peer) < 0)
         return -1;
     /* libvirt's clients wait for this byte, in its own record, before
@@ -982,10 +1152,8 @@ int tls_client_connect(struct tls_context *ctx, struct channel *ch, const char *
         error_report(ERR_INTERNAL_ERROR, FROM_RPC, "a server TLS context cannot connect");
         return -1;
     }
-    if (!(s = session_new(ctx)))
+    if (!(s = session_new(ctx)) || attach(ch, s, ctx) < 0)
         return -1;
-    ctx->refs++;
-    channel_attach_tls(ch, s, context_release, ctx);
     if (handshake(ctx, ch, s) < 0 || verify(ctx, s, ch, host, peer) < 0)
         return -1;
     gnutls_record_set_timeout(s, ctx->timeout_ms);
