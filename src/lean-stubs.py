@@ -5,15 +5,13 @@ Usage: lean-stubs.py NM OUTPUT.c PREFIX HANDLER ARCHIVE...
 
 Lists every symbol starting with PREFIX that the archives use without
 defining, and writes a C file where each one calls HANDLER("name"), a
-function of main.c that logs and ends the process: reaching one is a bug
-(or a feature this build left out), never a silent failure. Two uses:
+function (in tls-serve.c) that logs and ends the process: reaching one is a
+bug, never a silent failure.
 
-- gnutls_ in the static libvirtd: it serves plain connections only and
-  execs libvirtd-full for TLS, but the wire code it shares with the client
-  still names gnutls functions;
-- p11_kit_ in a static libvirtd-full: Debian ships no static p11-kit, and
-  gnutls reaches p11-kit only for PKCS#11 URIs, which libvirtd.conf's
-  key_file and friends never are (they must name files that exist).
+Its one use: p11_kit_ in the static libvirtd-full. Debian ships no static
+p11-kit, and gnutls reaches p11-kit only for PKCS#11 URIs, which
+libvirtd.conf's key_file and friends never are (they must name files that
+exist). The static libvirtd needs no stand-ins: it links no TLS code.
 """
 import subprocess
 import sys

@@ -30,7 +30,7 @@
 #include "listen.h"
 #include "log.h"
 #include "session.h"
-#include "tls.h"
+#include "tls-serve.h"
 
 #define SD_LISTEN_FDS_START 3
 
@@ -60,56 +60,6 @@ struct daemon_opts {
     const char *pid_file;
     const char *config_file; /* NULL: the default, which may be missing */
 };
-
-#ifdef LIBVIRTD_STATIC
-/* The static libvirtd (src/meson.build) has no gnutls: TLS connections and
- * --listen with listen_tls = 1 are served by libvirtd-full, the same
- * program with gnutls, installed beside it. */
-static char **saved_argv;
-
-/* Replaces this process with libvirtd-full and the same arguments; the
- * connection's fds and LISTEN_* variables go across. Returns only on
- * failure, having logged it. */
-static void exec_full(const char *why)
-{
-    char path[4096];
-    ssize_t n = readlink("/proc/self/exe", path, sizeof(path) - sizeof("/libvirtd-full"));
-    char *slash;
-
-    if (n > 0) {
-        path[n] = '\0';
-        slash = strrchr(path, '/');
-        if (slash) {
-            strcpy(slash, "/libvirtd-full");
-            execv(path, saved_argv);
-        }
-    }
-    snprintf(path, sizeof(path), "%s/libvirtd-full", SBINDIR);
-    execv(path, saved_argv);
-    log_error("%s needs %s: %s", why, path, strerror(errno));
-}
-
-/* Called by the gnutls stand-ins (lean-stubs.c): never reached unless a
- * TLS path was missed above. */
-void lean_no_tls(const char *name) __attribute__((noreturn));
-void lean_no_tls(const char *name)
-{
-    log_error("internal error: %s called in the static libvirtd", name);
-    _exit(3);
-}
-#endif
-
-#ifdef LIBVIRTD_STATIC_TLS
-/* Called by the p11-kit stand-ins (p11-stubs.c) of a static libvirtd-full:
- * gnutls only goes there for PKCS#11 URIs, which our credential paths never
- * are (they are checked to be files first). */
-void lean_no_pkcs11(const char *name) __attribute__((noreturn));
-void lean_no_pkcs11(const char *name)
-{
-    log_error("internal error: %s called: PKCS#11 is not built into this libvirtd", name);
-    _exit(3);
-}
-#endif
 
 static struct config cfg;
 static const char *config_name; /* the file cfg came from, for messages */
@@ -380,36 +330,6 @@ static const char *cannot_serve(enum listen_kind kind)
     return NULL;
 }
 
-static struct tls_context *tls_ctx;
-
-/* The server's TLS credentials from libvirtd.conf, loaded once (in --listen
- * before any fork, so that bad certificates stop the start as they stop
- * libvirtd's). Returns 0 or -1, logged. */
-static int tls_setup(void)
-{
-    struct tls_options o = {
-        .ca_file = cfg.ca_file,
-        .crl_file = cfg.crl_file,
-        .cert_file = cfg.cert_file,
-        .key_file = cfg.key_file,
-        .priority = cfg.tls_priority,
-        .no_verify = cfg.tls_no_verify_certificate,
-        .no_sanity = cfg.tls_no_sanity_certificate,
-        .allowed_dn = (const char *const *)cfg.tls_allowed_dn_list,
-        .check_address = cfg.tls_check_client_address,
-    };
-
-    if (tls_ctx)
-        return 0;
-    tls_ctx = tls_context_new(true, &o);
-    if (!tls_ctx) {
-        const struct error *e = error_last();
-        log_error("%s: %s", config_name, e && e->message ? e->message : "TLS setup failed");
-        return -1;
-    }
-    return 0;
-}
-
 /* Whether `list` (names or numbers) names `id`; lookup turns a name into
  * an id (getpwnam or getgrnam). */
 static bool list_names_id(char **list, unsigned long id, bool users)
@@ -571,24 +491,9 @@ static int serve(int rfd, int wfd, enum listen_kind kind, bool read_only, const 
         log_error("out of memory");
         return EXIT_SYSTEM;
     }
-    if (kind == LISTEN_TLS) {
-        struct tls_peer tp = {0};
-        if (tls_setup() < 0 || tls_server_accept(tls_ctx, ch, &tp) < 0) {
-            const struct error *e = error_last();
-            /* Refused: close without a word, as libvirtd does; the
-             * reason is in our log. */
-            log_warn("refusing tls client %s (%s): %s", peer,
-                     tp.dn ? tp.dn : "no certificate",
-                     e && e->message ? e->message : "handshake failed");
-            tls_peer_clear(&tp);
-            channel_free(ch);
-            return EXIT_PEER;
-        }
-        if (tp.warning)
-            log_warn("tls client %s: %s (let in: tls_no_verify_certificate = 1)", peer,
-                     tp.warning);
-        log_notice("client %s presented certificate '%s'", peer, tp.dn ? tp.dn : "(none)");
-        tls_peer_clear(&tp);
+    if (kind == LISTEN_TLS && tls_serve_accept(&cfg, config_name, ch, peer) < 0) {
+        channel_free(ch);
+        return EXIT_PEER;
     }
     r = session_run(ch, &opt);
     log_notice("client %s disconnected%s", peer, r == 0 ? "" : " (protocol error)");
@@ -746,7 +651,7 @@ static int run_listen(const struct daemon_opts *o)
         log_error("%s: listen_tls = 1, but %s", config_name, cannot_serve(LISTEN_TLS));
         return EXIT_CONFIG;
     }
-    if (cfg.listen_tls && tls_setup() < 0)
+    if (cfg.listen_tls && tls_serve_setup(&cfg, config_name) < 0)
         return EXIT_CONFIG;
     if (cfg.listen_tcp && cannot_serve(LISTEN_TCP)) {
         log_error("%s: listen_tcp = 1, but %s", config_name, cannot_serve(LISTEN_TCP));
@@ -855,9 +760,7 @@ int main(int argc, char **argv)
     char err[256];
     int c, r;
 
-#ifdef LIBVIRTD_STATIC
-    saved_argv = argv;
-#endif
+    tls_serve_init(argv);
     while ((c = getopt_long(argc, argv, "lf:dp:vhV", longopts, NULL)) != -1) {
         switch (c) {
         case OPT_INETD:
@@ -922,24 +825,20 @@ int main(int argc, char **argv)
     /* Until the configuration is read, messages go to the default output. */
     log_init(default_output(&o), o.verbose ? LOG_LEVEL_INFO : LOG_LEVEL_WARN, NULL, NULL, err,
              sizeof(err));
-#ifdef LIBVIRTD_STATIC
-    if (o.mode != MODE_LISTEN && o.kind_given && o.kind == LISTEN_TLS) {
-        exec_full("a TLS connection");
+    if (o.mode != MODE_LISTEN && o.kind_given && o.kind == LISTEN_TLS && !tls_serve_here()) {
+        tls_serve_hand_over("a TLS connection");
         return EXIT_SYSTEM;
     }
-#endif
     signal(SIGPIPE, SIG_IGN);
     if (load_config(&o) < 0) {
         log_error("nothing started: fix the configuration file");
         return EXIT_CONFIG;
     }
-#ifdef LIBVIRTD_STATIC
-    /* A listener without tls forks its pool from this small program. */
-    if (o.mode == MODE_LISTEN && cfg.listen_tls) {
-        exec_full("--listen with listen_tls = 1");
+    /* A listener without tls forks its pool from the small program. */
+    if (o.mode == MODE_LISTEN && cfg.listen_tls && !tls_serve_here()) {
+        tls_serve_hand_over("--listen with listen_tls = 1");
         return EXIT_SYSTEM;
     }
-#endif
     if (setup_logging(default_output(&o), o.verbose ? LOG_LEVEL_INFO : cfg.log_level) < 0 &&
         o.mode == MODE_LISTEN) {
         log_error("nothing started: a log output cannot be opened");
