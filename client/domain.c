@@ -409,48 +409,9 @@ int virDomainSetVcpus(virDomainPtr domain, unsigned int nvcpus)
                NULL, NULL);
 }
 
-int virDomainGetVcpusFlags(virDomainPtr domain, unsigned int flags)
-{
-    remote_domain_get_vcpus_flags_args a;
-    remote_domain_get_vcpus_flags_ret r = {0};
-
-    CHECK_DOM(domain, -1);
-    a.dom = wire_dom(domain);
-    a.flags = flags;
-    if (rpc(domain->conn, REMOTE_PROC_DOMAIN_GET_VCPUS_FLAGS, XA(remote_domain_get_vcpus_flags_args), &a,
-            XA(remote_domain_get_vcpus_flags_ret), &r) < 0)
-        return -1;
-    return r.num;
-}
-
 int virDomainGetMaxVcpus(virDomainPtr domain)
 {
     return virDomainGetVcpusFlags(domain, VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_VCPU_MAXIMUM);
-}
-
-/* IS_ACTIVE and IS_PERSISTENT: a domain in, one int out, told as 0 or 1. */
-static int dom_int_query(virDomainPtr domain, int proc, xdrproc_t rf)
-{
-    remote_domain_is_active_args a;
-    int r = 0;
-
-    a.dom = wire_dom(domain);
-    if (rpc(domain->conn, proc, XA(remote_domain_is_active_args), &a, rf, &r) < 0)
-        return -1;
-    return r ? 1 : 0;
-}
-
-int virDomainIsActive(virDomainPtr dom)
-{
-    CHECK_DOM(dom, -1);
-    return dom_int_query(dom, REMOTE_PROC_DOMAIN_IS_ACTIVE, XA(remote_domain_is_active_ret));
-}
-
-int virDomainIsPersistent(virDomainPtr dom)
-{
-    CHECK_DOM(dom, -1);
-    return dom_int_query(dom, REMOTE_PROC_DOMAIN_IS_PERSISTENT,
-                         XA(remote_domain_is_persistent_ret));
 }
 
 int virDomainGetSecurityLabel(virDomainPtr domain, virSecurityLabelPtr seclabel)
