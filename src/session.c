@@ -235,19 +235,27 @@ static int reply_rpc_error(struct session *s, const struct message_header *hdr,
     return send_error(s, hdr);
 }
 
+/* The header of a message nobody asked for (an event, a keepalive). */
+static struct message_header unasked(unsigned int prog, unsigned int vers, int proc,
+                                     unsigned int serial)
+{
+    struct message_header hdr = {
+        .prog = prog,
+        .vers = vers,
+        .proc = proc,
+        .type = MESSAGE_EVENT,
+        .serial = serial,
+        .status = MESSAGE_OK,
+    };
+    return hdr;
+}
+
 /* An event, as libvirtd sends them: type MESSAGE, serial 1. */
 static int send_event(void *opaque, int proc, const int32_t *callback_id,
                       const unsigned char *body, size_t len)
 {
     struct session *s = opaque;
-    struct message_header hdr = {
-        .prog = REMOTE_PROGRAM,
-        .vers = REMOTE_PROTOCOL_VERSION,
-        .proc = proc,
-        .type = MESSAGE_EVENT,
-        .serial = 1,
-        .status = MESSAGE_OK,
-    };
+    struct message_header hdr = unasked(REMOTE_PROGRAM, REMOTE_PROTOCOL_VERSION, proc, 1);
 
     if (message_encode_parts(&s->out, &hdr, callback_id, body, len) < 0)
         return -1;
@@ -256,14 +264,8 @@ static int send_event(void *opaque, int proc, const int32_t *callback_id,
 
 static int send_keepalive(struct session *s, int proc)
 {
-    struct message_header hdr = {
-        .prog = KEEPALIVE_PROGRAM,
-        .vers = KEEPALIVE_PROTOCOL_VERSION,
-        .proc = proc,
-        .type = MESSAGE_EVENT,
-        .serial = 0,
-        .status = MESSAGE_OK,
-    };
+    struct message_header hdr = unasked(KEEPALIVE_PROGRAM, KEEPALIVE_PROTOCOL_VERSION, proc, 0);
+
     return send_body(s, &hdr, NULL, NULL);
 }
 

@@ -30,14 +30,7 @@
 
 #define DOMAINS 4 /* test:///default's one, and three defined */
 
-static int failures;
-
-#define FAIL(...)                                                                              \
-    do {                                                                                       \
-        fprintf(stderr, "FAIL: " __VA_ARGS__);                                                 \
-        fputc('\n', stderr);                                                                   \
-        failures++;                                                                            \
-    } while (0)
+#include "check.h"
 
 /* Allocations by the daemon's code: while armed, the one numbered
  * fail_at (from 1) fails. */

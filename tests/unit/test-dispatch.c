@@ -9,14 +9,7 @@
 #include "driver.h"
 #include "drivers/test.h"
 
-static int failures;
-
-#define FAIL(...)                                                                              \
-    do {                                                                                       \
-        fprintf(stderr, "FAIL: " __VA_ARGS__);                                                 \
-        fputc('\n', stderr);                                                                   \
-        failures++;                                                                            \
-    } while (0)
+#include "check.h"
 
 static void table_is_sorted_and_matches_procedures(void)
 {

@@ -21,15 +21,7 @@
 #include "remote_protocol.h"
 #include "session.h"
 
-static int failures;
-
-#define FAIL(...)                                                                              \
-    do {                                                                                       \
-        fprintf(stderr, "FAIL %s: ", __func__);                                                \
-        fprintf(stderr, __VA_ARGS__);                                                          \
-        fputc('\n', stderr);                                                                   \
-        failures++;                                                                            \
-    } while (0)
+#include "check.h"
 
 /* ---- a driver whose one operation waits ---- */
 

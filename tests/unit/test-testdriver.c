@@ -9,17 +9,10 @@
 #include "drivers/test.h"
 #include "error.h"
 
-static int failures;
+#include "check.h"
+
 static const struct driver *drv = &test_driver;
 static const char *datadir = "tests/data/testdriver";
-
-#define FAIL(...)                                                                              \
-    do {                                                                                       \
-        fprintf(stderr, "FAIL %s:%d: ", __func__, __LINE__);                                   \
-        fprintf(stderr, __VA_ARGS__);                                                          \
-        fputc('\n', stderr);                                                                   \
-        failures++;                                                                            \
-    } while (0)
 
 #define EXPECT_INT(what, expected, got)                                                        \
     do {                                                                                       \
