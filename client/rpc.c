@@ -158,7 +158,12 @@ static int send_message(virConnectPtr conn, unsigned prog, int proc, int type,
             error_report(ERR_INTERNAL_ERROR, VIR_FROM_RPC, "%s",
                          "connection closed due to keepalive timeout");
         } else {
-            conn_mark_dead(conn, VIR_CONNECT_CLOSE_REASON_ERROR, "Cannot write data", true);
+            /* A peer that went away is an end of file however it shows,
+             * as on the read side. */
+            conn_mark_dead(conn,
+                           errno == EPIPE || errno == ECONNRESET ? VIR_CONNECT_CLOSE_REASON_EOF
+                                                                 : VIR_CONNECT_CLOSE_REASON_ERROR,
+                           "Cannot write data", true);
         }
         rc = -1;
     }

@@ -194,8 +194,26 @@ static void *grow(void *arr, size_t n, size_t size)
 
 /* ---- libxml2 helpers ---- */
 
+/* What the parser reads it marks as interpreted (an element's or an
+ * attribute's _private), so that what it leaves is found afterwards (see
+ * "extras"). */
+#define READ ((void *)1)
+
+static void mark_unread(xmlNodePtr n)
+{
+    n->_private = NULL;
+    for (xmlAttrPtr a = n->properties; a; a = a->next)
+        a->_private = NULL;
+    for (xmlNodePtr c = n->children; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE)
+            mark_unread(c);
+}
+
 static char *prop(xmlNodePtr node, const char *name)
 {
+    xmlAttrPtr a = xmlHasProp(node, (const xmlChar *)name);
+    if (a)
+        a->_private = READ;
     xmlChar *v = xmlGetProp(node, (const xmlChar *)name);
     char *s = v ? strdup((const char *)v) : NULL;
     xmlFree(v);
@@ -210,8 +228,10 @@ static int is_elem(xmlNodePtr n, const char *name)
 static xmlNodePtr child(xmlNodePtr parent, const char *name)
 {
     for (xmlNodePtr n = parent ? parent->children : NULL; n; n = n->next)
-        if (is_elem(n, name))
+        if (is_elem(n, name)) {
+            n->_private = READ;
             return n;
+        }
     return NULL;
 }
 
@@ -234,6 +254,108 @@ static char *child_prop(xmlNodePtr parent, const char *name, const char *attr)
 {
     xmlNodePtr c = child(parent, name);
     return c ? prop(c, attr) : NULL;
+}
+
+/* ---- extras ----
+ *
+ * Inside an element the model interprets (a disk, <os>, <memory>...), an
+ * attribute or child it does not read is still the user's configuration:
+ * it is kept in the structure's `extra`, and the formatter puts it back
+ * (apply_extra). `extra` is a copy of the element as written, with what
+ * the parser read flagged in a private namespace: lr:read='1' on an
+ * element it read, lr:attrs=' a b ' naming the attributes it read. NULL
+ * when the parser read everything. */
+#define LR_NS "urn:x-libvirt-remote:read"
+
+static int has_unread(xmlNodePtr n)
+{
+    for (xmlAttrPtr a = n->properties; a; a = a->next)
+        if (!a->_private)
+            return 1;
+    for (xmlNodePtr c = n->children; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE && (!c->_private || has_unread(c)))
+            return 1;
+    return 0;
+}
+
+/* Flags on copy x what the parser read of o (x is a deep copy of o, so
+ * their attributes and element children go in step). */
+static int flag_read(xmlNodePtr o, xmlNodePtr x, xmlNsPtr ns)
+{
+    char *names = NULL;
+    size_t len = 0;
+    int r = 0;
+
+    for (xmlAttrPtr a = o->properties; a; a = a->next) {
+        if (!a->_private)
+            continue;
+        size_t n = strlen((const char *)a->name);
+        char *p = realloc(names, len + n + 3);
+        if (!p) {
+            free(names);
+            return -1;
+        }
+        names = p;
+        if (len == 0)
+            names[len++] = ' ';
+        memcpy(names + len, a->name, n);
+        len += n;
+        names[len++] = ' ';
+        names[len] = '\0';
+    }
+    if (o->_private && !xmlNewNsProp(x, ns, (const xmlChar *)"read", (const xmlChar *)"1"))
+        r = -1;
+    if (names && !xmlNewNsProp(x, ns, (const xmlChar *)"attrs", (const xmlChar *)names))
+        r = -1;
+    free(names);
+    xmlNodePtr oc = o->children, xc = x->children;
+    for (; r == 0 && oc && xc; oc = oc->next, xc = xc->next)
+        if (oc->type == XML_ELEMENT_NODE)
+            r = flag_read(oc, xc, ns);
+    return r;
+}
+
+/* The extra of element n, after the parser has read it: NULL when there
+ * is nothing it did not read (or, with *err set, when out of memory). */
+static char *extras_of(xmlNodePtr n, int *err)
+{
+    xmlDocPtr doc;
+    xmlNodePtr x;
+    xmlBufferPtr xb = NULL;
+    char *s = NULL;
+
+    if (!has_unread(n))
+        return NULL;
+    *err = 1;
+    doc = xmlNewDoc((const xmlChar *)"1.0");
+    x = doc ? xmlDocCopyNode(n, doc, 1) : NULL;
+    if (!x) {
+        xmlFreeDoc(doc);
+        return NULL;
+    }
+    xmlDocSetRootElement(doc, x);
+    xmlNsPtr ns = xmlNewNs(x, (const xmlChar *)LR_NS, (const xmlChar *)"lr");
+    if (ns && flag_read(n, x, ns) == 0 && (xb = xmlBufferCreate()) &&
+        xmlNodeDump(xb, doc, x, 0, 0) >= 0)
+        s = strdup((const char *)xmlBufferContent(xb));
+    if (xb)
+        xmlBufferFree(xb);
+    xmlFreeDoc(doc);
+    if (s)
+        *err = 0;
+    return s;
+}
+
+/* Sets *out to the extra of n; -1 when out of memory (recorded). */
+static int take_extras(xmlNodePtr n, char **out)
+{
+    int err = 0;
+    *out = n ? extras_of(n, &err) : NULL;
+    if (err) {
+        error_report(ERR_NO_MEMORY, FROM_DOMAIN, NULL);
+        return -1;
+    }
+    return 0;
 }
 
 /* ---- small value parsers ---- */
@@ -446,6 +568,8 @@ static int parse_addr(xmlNodePtr parent, struct dx_addr *addr)
     } else if (type && strcmp(type, "drive") == 0) {
         addr->type = DX_ADDR_DRIVE;
         list = drv;
+    } else {
+        mark_unread(n); /* another type: put back whole (extras) */
     }
     for (size_t i = 0; list && i < 4; i++) {
         char *v = prop(n, list[i].attr);
@@ -486,6 +610,7 @@ static void disk_clear(struct dx_disk *d)
     free(d->src);
     free(d->dst);
     free(d->serial);
+    free(d->extra);
 }
 
 static void chr_clear(struct dx_chr *c)
@@ -493,6 +618,7 @@ static void chr_clear(struct dx_chr *c)
     free(c->type);
     free(c->path);
     free(c->target_type);
+    free(c->extra);
 }
 
 void dx_def_free(struct dx_def *def)
@@ -524,8 +650,10 @@ void dx_def_free(struct dx_def *def)
     for (size_t i = 0; i < def->ndisks; i++)
         disk_clear(&def->disks[i]);
     free(def->disks);
-    for (size_t i = 0; i < def->nctrls; i++)
+    for (size_t i = 0; i < def->nctrls; i++) {
         free(def->ctrls[i].model);
+        free(def->ctrls[i].extra);
+    }
     free(def->ctrls);
     for (size_t i = 0; i < def->nnets; i++) {
         struct dx_net *n = &def->nets[i];
@@ -534,6 +662,7 @@ void dx_def_free(struct dx_def *def)
         free(n->src_mode);
         free(n->ifname);
         free(n->model);
+        free(n->extra);
     }
     free(def->nets);
     for (size_t i = 0; i < def->nserials; i++)
@@ -545,17 +674,27 @@ void dx_def_free(struct dx_def *def)
     for (size_t i = 0; i < def->ninputs; i++) {
         free(def->inputs[i].type);
         free(def->inputs[i].bus);
+        free(def->inputs[i].extra);
     }
     free(def->inputs);
     for (size_t i = 0; i < def->ngraphics; i++) {
         free(def->graphics[i].type);
         free(def->graphics[i].listen);
+        free(def->graphics[i].extra);
     }
     free(def->graphics);
-    for (size_t i = 0; i < def->nvideos; i++)
+    for (size_t i = 0; i < def->nvideos; i++) {
         free(def->videos[i].model);
+        free(def->videos[i].extra);
+    }
     free(def->videos);
     free(def->balloon_model);
+    free(def->balloon_extra);
+    free(def->extra_memory);
+    free(def->extra_cur_memory);
+    free(def->extra_vcpu);
+    free(def->extra_os);
+    free(def->extra_clock);
     kept_clear(&def->kept);
     kept_clear(&def->kept_features);
     kept_clear(&def->kept_devices);
@@ -642,6 +781,8 @@ static int parse_disk(struct dx_def *def, xmlNodePtr n)
                      "Unknown disk name '%s' and no address specified", d.dst);
         goto out;
     }
+    if (take_extras(n, &d.extra) < 0)
+        goto out;
     void *p = grow(def->disks, def->ndisks, sizeof(*def->disks));
     if (!p)
         goto out;
@@ -663,11 +804,12 @@ static int parse_ctrl_type(const char *s)
 /* New controller types go last; within a type, controllers stay sorted by
  * index (libvirt's insertion rule). */
 static int ctrl_insert(struct dx_def *def, int type, int index, char *model,
-                       const struct dx_addr *addr)
+                       const struct dx_addr *addr, char *extra)
 {
     void *p = grow(def->ctrls, def->nctrls, sizeof(*def->ctrls));
     if (!p) {
         free(model);
+        free(extra);
         return -1;
     }
     def->ctrls = p;
@@ -687,6 +829,7 @@ static int ctrl_insert(struct dx_def *def, int type, int index, char *model,
     def->ctrls[at].type = type;
     def->ctrls[at].index = index;
     def->ctrls[at].model = model;
+    def->ctrls[at].extra = extra;
     if (addr)
         def->ctrls[at].addr = *addr;
     else
@@ -712,7 +855,12 @@ static int parse_controller(struct dx_def *def, xmlNodePtr n)
     }
     if (parse_addr(n, &addr) < 0)
         goto out;
-    ret = ctrl_insert(def, t, (int)idx, prop(n, "model"), &addr);
+    char *model = prop(n, "model"), *extra;
+    if (take_extras(n, &extra) < 0) {
+        free(model);
+        goto out;
+    }
+    ret = ctrl_insert(def, t, (int)idx, model, &addr, extra);
 out:
     free(type);
     free(index);
@@ -768,7 +916,7 @@ static int parse_net(struct dx_def *def, xmlNodePtr n)
     }
     net.model = child_prop(n, "model", "type");
     net.boot_order = parse_boot_order(n);
-    if (parse_addr(n, &net.addr) < 0)
+    if (parse_addr(n, &net.addr) < 0 || take_extras(n, &net.extra) < 0)
         goto out;
     void *p = grow(def->nets, def->nnets, sizeof(*def->nets));
     if (!p)
@@ -782,6 +930,7 @@ out:
     free(net.src_mode);
     free(net.ifname);
     free(net.model);
+    free(net.extra);
     return ret;
 }
 
@@ -801,7 +950,7 @@ static int parse_chr(struct dx_chr **arr, size_t *n, xmlNodePtr node)
     unsigned long long v;
     c->port = port && parse_uint(port, &v) == 0 ? (int)v : -1;
     free(port);
-    return 0;
+    return take_extras(node, &c->extra);
 }
 
 static int parse_input(struct dx_def *def, xmlNodePtr n)
@@ -827,7 +976,7 @@ static int parse_input(struct dx_def *def, xmlNodePtr n)
         error_report(ERR_INTERNAL_ERROR, FROM_DOMAIN, "unsupported input bus %s", in->bus);
         return -1;
     }
-    return 0;
+    return take_extras(n, &in->extra);
 }
 
 static int parse_graphics(struct dx_def *def, xmlNodePtr n)
@@ -858,7 +1007,7 @@ static int parse_graphics(struct dx_def *def, xmlNodePtr n)
     }
     free(port);
     free(autoport);
-    return 0;
+    return take_extras(n, &g->extra);
 }
 
 static unsigned int video_default_vram(const char *model, int hvm)
@@ -902,6 +1051,8 @@ static int parse_video(struct dx_def *def, xmlNodePtr n)
          *primary = m ? prop(m, "primary") : NULL;
     int hvm = strcmp(def->os_type, "hvm") == 0;
     int ret = add_video(def, type ? type : hvm ? "cirrus" : "xen", vram, ram, heads, primary);
+    if (ret == 0)
+        ret = take_extras(n, &def->videos[def->nvideos - 1].extra);
     free(type);
     free(vram);
     free(ram);
@@ -940,7 +1091,10 @@ static int parse_devices(struct dx_def *def, xmlNodePtr devs)
             def->balloon_model = prop(n, "model");
             if (!def->balloon_model)
                 def->balloon_model = strdup("virtio");
+            free(def->balloon_extra);
             r = parse_addr(n, &def->balloon_addr);
+            if (r == 0)
+                r = take_extras(n, &def->balloon_extra);
         } else if (!is_elem(n, "emulator") &&
                    order_of(device_order, (const char *)n->name) >= 0) {
             /* libvirt adds a virtio-serial controller for a virtio channel. */
@@ -1034,7 +1188,7 @@ static int post_disks(struct dx_def *def)
             for (size_t i = 0; i < def->nctrls; i++)
                 if (def->ctrls[i].type == order[k][0] && def->ctrls[i].index == c)
                     found = 1;
-            if (!found && ctrl_insert(def, order[k][0], c, NULL, NULL) < 0)
+            if (!found && ctrl_insert(def, order[k][0], c, NULL, NULL, NULL) < 0)
                 return -1;
         }
     }
@@ -1045,9 +1199,11 @@ static int copy_chr(struct dx_chr *dst, const struct dx_chr *src)
 {
     free(dst->type);
     free(dst->path);
+    free(dst->extra);
     dst->type = xstrdup(src->type);
     dst->path = xstrdup(src->path);
-    return dst->type ? 0 : -1;
+    dst->extra = xstrdup(src->extra);
+    return dst->type && (dst->extra || !src->extra) ? 0 : -1;
 }
 
 static int post_chardevs(struct dx_def *def)
@@ -1118,7 +1274,7 @@ static int post_chardevs(struct dx_def *def)
         for (size_t i = 0; i < def->nctrls; i++)
             if (def->ctrls[i].type == DX_CTRL_VIRTIO_SERIAL)
                 found = 1;
-        if (!found && ctrl_insert(def, DX_CTRL_VIRTIO_SERIAL, 0, NULL, NULL) < 0)
+        if (!found && ctrl_insert(def, DX_CTRL_VIRTIO_SERIAL, 0, NULL, NULL, NULL) < 0)
             return -1;
     }
     return 0;
@@ -1188,6 +1344,7 @@ static int parse_os(struct dx_def *def, xmlNodePtr os)
     for (xmlNodePtr n = os->children; n; n = n->next) {
         if (!is_elem(n, "boot"))
             continue;
+        n->_private = READ;
         char *dev = prop(n, "dev");
         if (!dev)
             continue;
@@ -1308,7 +1465,10 @@ static struct dx_def *parse_root(xmlNodePtr root)
         error_report(ERR_XML_ERROR, FROM_DOMAIN, "an os <type> must be specified");
         goto fail;
     }
-    if (parse_os(def, os) < 0)
+    if (parse_os(def, os) < 0 || take_extras(os, &def->extra_os) < 0 ||
+        take_extras(child(root, "memory"), &def->extra_memory) < 0 ||
+        take_extras(child(root, "currentMemory"), &def->extra_cur_memory) < 0 ||
+        take_extras(child(root, "vcpu"), &def->extra_vcpu) < 0)
         goto fail;
     xmlNodePtr feats = child(root, "features");
     for (xmlNodePtr n = feats ? feats->children : NULL; n; n = n->next) {
@@ -1340,6 +1500,8 @@ static struct dx_def *parse_root(xmlNodePtr root)
         def->clock_adjustment = prop(clock, "adjustment");
         def->clock_basis = prop(clock, "basis");
         def->clock_timezone = prop(clock, "timezone");
+        if (take_extras(clock, &def->extra_clock) < 0)
+            goto fail;
     }
     if (!def->clock_offset)
         def->clock_offset = strdup("utc");
@@ -1533,6 +1695,201 @@ static char *serialize_kept(xmlNodePtr n, int level)
     return b.s;
 }
 
+/* ---- extras, written back ----
+ *
+ * apply_extra merges an element's extra (see "extras") into the element
+ * as the formatter wrote it: an attribute it did not read goes after the
+ * one it followed as written (first when none did), unless the formatter
+ * wrote that attribute itself; a child it did not read goes after the
+ * written counterpart of the child it followed (first when none did),
+ * unless an equal child is there already; a child it read is paired with
+ * the formatter's child of the same name (the k-th read one with the k-th
+ * written one) and merged the same way, or, when the formatter wrote none
+ * (a variant the model does not know, such as an address of another type),
+ * put back whole. */
+
+static int lr_is(xmlAttrPtr a)
+{
+    return a->ns && a->ns->href && strcmp((const char *)a->ns->href, LR_NS) == 0;
+}
+
+static const char *lr_get(xmlNodePtr x, const char *name)
+{
+    xmlAttrPtr a = xmlHasNsProp(x, (const xmlChar *)name, (const xmlChar *)LR_NS);
+    return a && a->children ? (const char *)a->children->content : NULL;
+}
+
+static int attr_was_read(xmlNodePtr x, const char *name)
+{
+    const char *read = lr_get(x, "attrs");
+    size_t n = strlen(name);
+
+    for (const char *p = read; p && (p = strstr(p, name)); p += n)
+        if (p[-1] == ' ' && p[n] == ' ')
+            return 1;
+    return 0;
+}
+
+/* A copy of x for putting back whole: without the lr: flags. */
+static void strip_flags(xmlNodePtr x)
+{
+    xmlAttrPtr next;
+
+    for (xmlAttrPtr a = x->properties; a; a = next) {
+        next = a->next;
+        if (lr_is(a))
+            xmlRemoveProp(a);
+    }
+    for (xmlNodePtr c = x->children; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE)
+            strip_flags(c);
+    xmlNsPtr *defs = &x->nsDef;
+    for (xmlNsPtr ns = *defs; ns; ns = *defs) {
+        if (ns->href && strcmp((const char *)ns->href, LR_NS) == 0) {
+            *defs = ns->next;
+            ns->next = NULL;
+            xmlFreeNs(ns);
+        } else {
+            defs = &ns->next;
+        }
+    }
+}
+
+static int same_element(xmlNodePtr a, xmlNodePtr b)
+{
+    struct buf sa = {0}, sb = {0};
+    int same;
+
+    ser_element(&sa, a, 0);
+    ser_element(&sb, b, 0);
+    same = !sa.failed && !sb.failed && strcmp(sa.s, sb.s) == 0;
+    free(sa.s);
+    free(sb.s);
+    return same;
+}
+
+/* Moves attribute a (the last of f's) to right after `after`, or first. */
+static void move_attr(xmlNodePtr f, xmlAttrPtr a, xmlAttrPtr after)
+{
+    if (a->prev)
+        a->prev->next = a->next;
+    else
+        f->properties = a->next;
+    if (a->next)
+        a->next->prev = a->prev;
+    a->prev = after;
+    a->next = after ? after->next : f->properties;
+    if (a->next)
+        a->next->prev = a;
+    if (after)
+        after->next = a;
+    else
+        f->properties = a;
+}
+
+static xmlNodePtr nth_child(xmlNodePtr f, const xmlChar *name, int k)
+{
+    for (xmlNodePtr c = f->children; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE && xmlStrEqual(c->name, name) && k-- == 0)
+            return c;
+    return NULL;
+}
+
+static xmlNodePtr first_element(xmlNodePtr f)
+{
+    for (xmlNodePtr c = f->children; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE)
+            return c;
+    return NULL;
+}
+
+static void put_after(xmlNodePtr f, xmlNodePtr last, xmlNodePtr c)
+{
+    xmlNodePtr first = first_element(f);
+
+    if (last)
+        xmlAddNextSibling(last, c);
+    else if (first)
+        xmlAddPrevSibling(first, c);
+    else
+        xmlAddChild(f, c);
+}
+
+static void merge_extra(xmlNodePtr f, xmlNodePtr x)
+{
+    xmlAttrPtr after = NULL;
+    xmlNodePtr last = NULL;
+
+    for (xmlAttrPtr a = x->properties; a; a = a->next) {
+        if (lr_is(a))
+            continue;
+        xmlAttrPtr have = xmlHasProp(f, a->name);
+        if (have) {
+            after = have;
+        } else if (!attr_was_read(x, (const char *)a->name)) {
+            xmlChar *v = xmlNodeListGetString(x->doc, a->children, 1);
+            xmlAttrPtr added = xmlNewProp(f, a->name, v ? v : (const xmlChar *)"");
+            xmlFree(v);
+            if (added) {
+                move_attr(f, added, after);
+                after = added;
+            }
+        }
+    }
+    for (xmlNodePtr c = x->children; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        if (lr_get(c, "read")) {
+            int k = 0;
+            for (xmlNodePtr p = x->children; p != c; p = p->next)
+                k += p->type == XML_ELEMENT_NODE && xmlStrEqual(p->name, c->name) &&
+                     lr_get(p, "read");
+            xmlNodePtr fc = nth_child(f, c->name, k);
+            if (fc) {
+                merge_extra(fc, c);
+                last = fc;
+                continue;
+            }
+        }
+        xmlNodePtr copy = xmlDocCopyNode(c, f->doc, 1);
+        if (!copy)
+            continue;
+        strip_flags(copy);
+        int dup = 0;
+        for (xmlNodePtr fc = f->children; fc && !dup; fc = fc->next)
+            dup = fc->type == XML_ELEMENT_NODE && same_element(fc, copy);
+        if (dup) {
+            xmlFreeNode(copy);
+            continue;
+        }
+        put_after(f, last, copy);
+        last = copy;
+    }
+}
+
+/* The formatter wrote one element at `level` from b->s + at on (its
+ * indentation, the element, a newline); puts `extra` back into it. */
+static void apply_extra(struct buf *b, size_t at, const char *extra, int level)
+{
+    const int opts = XML_PARSE_NONET | XML_PARSE_NOBLANKS;
+    xmlDocPtr fd, xd;
+
+    if (!extra || b->failed)
+        return;
+    fd = xmlReadMemory(b->s + at, (int)(b->len - at), NULL, NULL, opts);
+    xd = xmlReadMemory(extra, (int)strlen(extra), NULL, NULL, opts);
+    if (fd && xd) {
+        xmlNodePtr f = xmlDocGetRootElement(fd);
+        merge_extra(f, xmlDocGetRootElement(xd));
+        b->len = at;
+        bprintf(b, "%*s", 2 * level, "");
+        ser_element(b, f, level);
+        bprintf(b, "\n");
+    }
+    xmlFreeDoc(fd);
+    xmlFreeDoc(xd);
+}
+
 static void belem(struct buf *b, const char *indent, const char *name, const char *value)
 {
     if (!value)
@@ -1558,6 +1915,8 @@ static void format_addr(struct buf *b, const struct dx_addr *a)
 
 static void format_disk(struct buf *b, const struct dx_disk *d)
 {
+    size_t at = b->len;
+
     bprintf(b, "    <disk");
     battr(b, "type", d->type);
     battr(b, "device", d->device);
@@ -1592,10 +1951,13 @@ static void format_disk(struct buf *b, const struct dx_disk *d)
         bprintf(b, "      <boot order='%u'/>\n", d->boot_order);
     format_addr(b, &d->addr);
     bprintf(b, "    </disk>\n");
+    apply_extra(b, at, d->extra, 2);
 }
 
 static void format_net(struct buf *b, const struct dx_net *n)
 {
+    size_t at = b->len;
+
     bprintf(b, "    <interface");
     battr(b, "type", n->type);
     bprintf(b, ">\n");
@@ -1624,10 +1986,13 @@ static void format_net(struct buf *b, const struct dx_net *n)
         bprintf(b, "      <boot order='%u'/>\n", n->boot_order);
     format_addr(b, &n->addr);
     bprintf(b, "    </interface>\n");
+    apply_extra(b, at, n->extra, 2);
 }
 
 static void format_chr(struct buf *b, const char *elem, const struct dx_chr *c, int console)
 {
+    size_t at = b->len;
+
     bprintf(b, "    <%s", elem);
     battr(b, "type", c->type);
     bprintf(b, ">\n");
@@ -1641,10 +2006,13 @@ static void format_chr(struct buf *b, const char *elem, const struct dx_chr *c, 
         battr(b, "type", c->target_type);
     bprintf(b, " port='%d'/>\n", c->port < 0 ? 0 : c->port);
     bprintf(b, "    </%s>\n", elem);
+    apply_extra(b, at, c->extra, 2);
 }
 
 static void format_graphics(struct buf *b, const struct dx_graphics *g)
 {
+    size_t at = b->len;
+
     bprintf(b, "    <graphics");
     battr(b, "type", g->type);
     int vnc = strcmp(g->type, "vnc") == 0, spice = strcmp(g->type, "spice") == 0;
@@ -1660,6 +2028,7 @@ static void format_graphics(struct buf *b, const struct dx_graphics *g)
     } else {
         bprintf(b, "/>\n");
     }
+    apply_extra(b, at, g->extra, 2);
 }
 
 /* Writes the kept elements whose place in their order is before `upto`,
@@ -1702,17 +2071,24 @@ char *dx_def_format(const struct dx_def *def, int id)
     belem(&b, "  ", "title", def->title);
     belem(&b, "  ", "description", def->description);
     KEPT_BEFORE(&b, &def->kept, &at, domain_order, "memory", "  ");
+    size_t from = b.len;
     bprintf(&b, "  <memory unit='KiB'>%llu</memory>\n", (unsigned long long)def->max_kib);
+    apply_extra(&b, from, def->extra_memory, 1);
+    from = b.len;
     bprintf(&b, "  <currentMemory unit='KiB'>%llu</currentMemory>\n",
             (unsigned long long)def->cur_kib);
+    apply_extra(&b, from, def->extra_cur_memory, 1);
     KEPT_BEFORE(&b, &def->kept, &at, domain_order, "vcpu", "  ");
+    from = b.len;
     bprintf(&b, "  <vcpu placement='static'");
     battr(&b, "cpuset", def->cpuset);
     if (def->vcpus != def->vcpus_max)
         bprintf(&b, " current='%u'", def->vcpus);
     bprintf(&b, ">%u</vcpu>\n", def->vcpus_max);
+    apply_extra(&b, from, def->extra_vcpu, 1);
 
     KEPT_BEFORE(&b, &def->kept, &at, domain_order, "os", "  ");
+    from = b.len;
     bprintf(&b, "  <os>\n    <type");
     battr(&b, "arch", def->arch);
     battr(&b, "machine", def->machine);
@@ -1737,6 +2113,7 @@ char *dx_def_format(const struct dx_def *def, int id)
         bprintf(&b, "    <boot dev='hd'/>\n");
     }
     bprintf(&b, "  </os>\n");
+    apply_extra(&b, from, def->extra_os, 1);
 
     KEPT_BEFORE(&b, &def->kept, &at, domain_order, "features", "  ");
     if (def->features || def->kept_features.n) {
@@ -1751,12 +2128,14 @@ char *dx_def_format(const struct dx_def *def, int id)
         bprintf(&b, "  </features>\n");
     }
     KEPT_BEFORE(&b, &def->kept, &at, domain_order, "clock", "  ");
+    from = b.len;
     bprintf(&b, "  <clock");
     battr(&b, "offset", def->clock_offset);
     battr(&b, "adjustment", def->clock_adjustment);
     battr(&b, "basis", def->clock_basis);
     battr(&b, "timezone", def->clock_timezone);
     bprintf(&b, "/>\n");
+    apply_extra(&b, from, def->extra_clock, 1);
     belem(&b, "  ", "on_poweroff", def->on_poweroff);
     belem(&b, "  ", "on_reboot", def->on_reboot);
     belem(&b, "  ", "on_crash", def->on_crash);
@@ -1769,6 +2148,7 @@ char *dx_def_format(const struct dx_def *def, int id)
     KEPT_BEFORE(&b, &def->kept_devices, &dev_at, device_order, "controller", "    ");
     for (size_t i = 0; i < def->nctrls; i++) {
         const struct dx_controller *c = &def->ctrls[i];
+        from = b.len;
         bprintf(&b, "    <controller type='%s' index='%d'", ctrl_names[c->type], c->index);
         battr(&b, "model", c->model);
         if (c->addr.type != DX_ADDR_NONE) {
@@ -1778,6 +2158,7 @@ char *dx_def_format(const struct dx_def *def, int id)
         } else {
             bprintf(&b, "/>\n");
         }
+        apply_extra(&b, from, c->extra, 2);
     }
     KEPT_BEFORE(&b, &def->kept_devices, &dev_at, device_order, "interface", "    ");
     for (size_t i = 0; i < def->nnets; i++)
@@ -1790,10 +2171,12 @@ char *dx_def_format(const struct dx_def *def, int id)
         format_chr(&b, "console", &def->consoles[i], 1);
     KEPT_BEFORE(&b, &def->kept_devices, &dev_at, device_order, "input", "    ");
     for (size_t i = 0; i < def->ninputs; i++) {
+        from = b.len;
         bprintf(&b, "    <input");
         battr(&b, "type", def->inputs[i].type);
         battr(&b, "bus", def->inputs[i].bus);
         bprintf(&b, "/>\n");
+        apply_extra(&b, from, def->inputs[i].extra, 2);
     }
     KEPT_BEFORE(&b, &def->kept_devices, &dev_at, device_order, "graphics", "    ");
     for (size_t i = 0; i < def->ngraphics; i++)
@@ -1801,6 +2184,7 @@ char *dx_def_format(const struct dx_def *def, int id)
     KEPT_BEFORE(&b, &def->kept_devices, &dev_at, device_order, "video", "    ");
     for (size_t i = 0; i < def->nvideos; i++) {
         const struct dx_video *v = &def->videos[i];
+        from = b.len;
         bprintf(&b, "    <video>\n      <model");
         battr(&b, "type", v->model);
         if (v->ram)
@@ -1809,9 +2193,11 @@ char *dx_def_format(const struct dx_def *def, int id)
             bprintf(&b, " vram='%u'", v->vram);
         bprintf(&b, " heads='%u'%s/>\n    </video>\n", v->heads,
                 v->primary ? " primary='yes'" : "");
+        apply_extra(&b, from, v->extra, 2);
     }
     KEPT_BEFORE(&b, &def->kept_devices, &dev_at, device_order, "memballoon", "    ");
     if (def->balloon_model) {
+        from = b.len;
         bprintf(&b, "    <memballoon");
         battr(&b, "model", def->balloon_model);
         if (def->balloon_addr.type != DX_ADDR_NONE) {
@@ -1821,6 +2207,7 @@ char *dx_def_format(const struct dx_def *def, int id)
         } else {
             bprintf(&b, "/>\n");
         }
+        apply_extra(&b, from, def->balloon_extra, 2);
     }
     flush_kept(&b, &def->kept_devices, &dev_at, order_len(device_order), "    ");
     bprintf(&b, "  </devices>\n");

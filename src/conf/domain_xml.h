@@ -3,7 +3,10 @@
  * defaults filled in). What the model interprets is in struct dx_def; the
  * other elements libvirt knows under <domain>, <features> and <devices>
  * are kept as written and written back in their place; elements libvirt
- * does not know are dropped, as libvirt drops them. See domain_xml.c. */
+ * does not know are dropped, as libvirt drops them. Inside the elements it
+ * does interpret, what it does not (an attribute, a child) is kept too, as
+ * a structure's `extra` (domain_xml.c, "extras"), and written back into the
+ * element it came from. */
 #ifndef SRC_DRIVERS_DOMAIN_XML_H
 #define SRC_DRIVERS_DOMAIN_XML_H
 
@@ -32,6 +35,7 @@ struct dx_disk {
     char *serial;
     unsigned int boot_order;
     struct dx_addr addr;
+    char *extra; /* what the model did not interpret (domain_xml.c) */
 };
 
 struct dx_controller {
@@ -39,6 +43,7 @@ struct dx_controller {
     int index;
     char *model;
     struct dx_addr addr;
+    char *extra; /* what the model did not interpret (domain_xml.c) */
 };
 
 struct dx_net {
@@ -50,6 +55,7 @@ struct dx_net {
     char *model;
     unsigned int boot_order;
     struct dx_addr addr;
+    char *extra; /* what the model did not interpret (domain_xml.c) */
 };
 
 struct dx_chr {
@@ -57,22 +63,26 @@ struct dx_chr {
     char *path;        /* <source path=> */
     char *target_type; /* consoles */
     int port;
+    char *extra; /* what the model did not interpret (domain_xml.c) */
 };
 
 struct dx_input {
     char *type, *bus;
+    char *extra; /* what the model did not interpret (domain_xml.c) */
 };
 
 struct dx_graphics {
     char *type;
     int port, autoport, has_port;
     char *listen;
+    char *extra; /* what the model did not interpret (domain_xml.c) */
 };
 
 struct dx_video {
     char *model;
     unsigned int vram, ram, heads;
     int primary;
+    char *extra; /* what the model did not interpret (domain_xml.c) */
 };
 
 /* An element of libvirt's domain XML that this model does not interpret,
@@ -122,6 +132,9 @@ struct dx_def {
     size_t nvideos;
     char *balloon_model;
     struct dx_addr balloon_addr;
+    char *balloon_extra;
+    /* What the model did not interpret in these elements (NULL: nothing). */
+    char *extra_memory, *extra_cur_memory, *extra_vcpu, *extra_os, *extra_clock;
     /* What libvirt knows that this model does not: children of <domain>,
      * of <features> and of <devices>. */
     struct dx_kept_list kept, kept_features, kept_devices;

@@ -35,6 +35,8 @@ DB=$data/domain-db.xml
 # Elements libvirt knows and our model does not interpret (kept and written
 # back in libvirt's place), and two it does not know (dropped).
 KEPT=$data/domain-kept.xml
+# Attributes and children inside interpreted elements (kept the same way).
+EXTRAS=$data/domain-extras.xml
 SCRATCH=$data/domain-transient.xml
 MALFORMED=$data/domain-malformed.xml
 NOTDOM=$data/domain-not-a-domain.xml
@@ -101,6 +103,7 @@ add dumpxml 'dumpxml test'
 add dumpxml-inactive 'dumpxml --inactive test'
 add dumpxml-defined "define $WEB; dumpxml web; dumpxml --inactive web"
 add dumpxml-kept "define $KEPT; dumpxml kept; start kept; dumpxml kept"
+add dumpxml-extras "define $EXTRAS; dumpxml extras; start extras; dumpxml extras; dumpxml --inactive extras"
 add domblklist 'domblklist test'
 add domblklist-defined "define $WEB; domblklist web; domblklist --details web"
 add domiflist 'domiflist test'
