@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -599,12 +600,28 @@ static void loop(struct sup *s)
     }
 }
 
+/* The connection process that started us lowered its soft limits
+ * (connection_memory_limit, connection_tasks_limit); a VM gets the hard
+ * ones back. */
+static void restore_limits(void)
+{
+    static const int which[] = {RLIMIT_AS, RLIMIT_NPROC, RLIMIT_DATA};
+    for (size_t i = 0; i < sizeof(which) / sizeof(which[0]); i++) {
+        struct rlimit rl;
+        if (getrlimit(which[i], &rl) == 0 && rl.rlim_cur != rl.rlim_max) {
+            rl.rlim_cur = rl.rlim_max;
+            setrlimit(which[i], &rl);
+        }
+    }
+}
+
 int sup_main(int argc, char **argv)
 {
     struct sup s = {.lock_fd = -1, .log_fd = -1, .ctl_fd = -1, .sig_fd = -1};
     int ready = argc > 2 ? atoi(argv[2]) : -1;
     char line[4096];
 
+    restore_limits();
     if (argc < 2 || sup_launch_read(argv[1], &s.l) < 0) {
         sup_error_encode(line, sizeof(line));
         tell(ready, line);
