@@ -510,12 +510,31 @@ static int next_id(struct qdrv *q)
     return id;
 }
 
-/* Starts d (locked) from def; its supervisor reports when it runs. */
-static int start(struct qdrv *q, struct qdom *d, const struct dx_def *def, bool paused)
+/* The status of a domain whose supervisor is being started. */
+static int write_starting(struct qdrv *q, const char *name, int id, const char *domain_xml)
+{
+    char *path = path_of(q->run_dir, name, ".xml"), *text = NULL;
+    int r = -1;
+
+    if (path && asprintf(&text,
+                         "<domstatus state='paused' reason='starting up' pid='0' "
+                         "supervisor='0' id='%d'>\n%s\n</domstatus>\n",
+                         id, domain_xml) >= 0)
+        r = sup_write_file(path, text, strlen(text), 0600);
+    else
+        error_report(ERR_NO_MEMORY, FROM_QEMU, NULL);
+    free(path);
+    free(text);
+    return r;
+}
+
+/* Starts d from def, d's job lock held in job_fd (which the supervisor
+ * shares until the VM runs); its supervisor reports when it runs. */
+static int start(struct qdrv *q, struct qdom *d, const struct dx_def *def, bool paused, int job_fd)
 {
     struct sup_launch l = {0};
     char uuid[37], *launch = NULL, line[4096];
-    int id = next_id(q), ready = -1, r = -1;
+    int id = next_id(q), ready = -1, r = -1, sup_fd = -1;
 
     if (id < 0)
         return -1;
@@ -539,9 +558,31 @@ static int start(struct qdrv *q, struct qdom *d, const struct dx_def *def, bool 
         qcmd_build(def, SUP_MONITOR_FD, &l.argv, &l.argc) < 0 ||
         sup_launch_write(&l, launch) < 0)
         goto out;
-    ready = sup_spawn(q->supervisor, launch);
-    if (ready < 0)
+    /* From here the domain is starting: its supervisor lock is held (by us,
+     * then by the supervisor), and its status says so. */
+    char *sup_path = path_of(q->run_dir, d->name, ".sup");
+    sup_fd = sup_path ? sup_lock_take(sup_path) : -1;
+    free(sup_path);
+    if (sup_fd < 0) {
+        error_report(ERR_OPERATION_INVALID, FROM_QEMU, "%s", "domain is already running");
         goto out;
+    }
+    if (write_starting(q, d->name, id, l.domain_xml) < 0)
+        goto out;
+    ready = sup_spawn(q->supervisor, launch, sup_fd, job_fd);
+    close(sup_fd);
+    sup_fd = -1;
+    if (ready < 0) {
+        /* No supervisor took the start over: it failed here. */
+        static const char failed[] = "<domstatus state='shutoff' reason='failed'>\n</domstatus>\n";
+        char *st = path_of(q->run_dir, d->name, ".xml");
+        if (st && d->config)
+            sup_write_file(st, failed, sizeof(failed) - 1, 0600);
+        else if (st)
+            unlink(st);
+        free(st);
+        goto out;
+    }
     size_t have = 0;
     long long deadline = clock_mono_ms() + START_WAIT_MS;
     for (;;) {
@@ -571,6 +612,8 @@ static int start(struct qdrv *q, struct qdom *d, const struct dx_def *def, bool 
         error_report(ERR_INTERNAL_ERROR, FROM_QEMU, "%s",
                      "the domain's supervisor ended without a word");
 out:
+    if (sup_fd >= 0)
+        close(sup_fd);
     if (ready >= 0)
         close(ready);
     free(l.dom_dir);
@@ -994,7 +1037,7 @@ static int create(struct qdrv *q, const remote_nonnull_domain *dom, unsigned int
     if (qdom_active(&d))
         error_report(ERR_OPERATION_INVALID, FROM_QEMU, "%s", "domain is already running");
     else
-        r = start(q, &d, d.config, (flags & 0x1) != 0);
+        r = start(q, &d, d.config, (flags & 0x1) != 0, lock);
     qdom_clear(&d);
     unlock(lock);
     return r;
@@ -1052,7 +1095,7 @@ static int q_create_xml(struct drv_conn *c, const remote_domain_create_xml_args 
         goto out;
     }
     memcpy(d.uuid, def->uuid, DRV_UUID_LEN);
-    if (start(q, &d, def, (args->flags & 0x1) != 0) < 0)
+    if (start(q, &d, def, (args->flags & 0x1) != 0, lock) < 0)
         goto out;
     qdom_clear(&d);
     if (qdom_load(q, def->name, &d) > 0)

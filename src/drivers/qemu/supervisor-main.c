@@ -631,7 +631,10 @@ int sup_main(int argc, char **argv)
     snprintf(s.status_path, sizeof(s.status_path), "%s/%s.xml", s.l.run_dir, s.l.name);
     snprintf(s.pid_path, sizeof(s.pid_path), "%s/%s.pid", s.l.run_dir, s.l.name);
     snprintf(s.sup_path, sizeof(s.sup_path), "%s/%s.sup", s.l.run_dir, s.l.name);
-    s.lock_fd = sup_lock_take(s.sup_path);
+    /* The starter handed over its locks: the supervisor lock, held for
+     * life, and the job lock, let go once the VM runs. */
+    int job_fd = argc > 4 ? atoi(argv[4]) : -1;
+    s.lock_fd = argc > 3 ? atoi(argv[3]) : sup_lock_take(s.sup_path);
     if (s.lock_fd < 0) {
         error_report(ERR_OPERATION_INVALID, FROM_QEMU, "%s", "domain is already running");
         goto fail;
@@ -672,6 +675,8 @@ int sup_main(int argc, char **argv)
         emit(&s, EV_STARTED, 0);
     }
     tell(ready, "ok");
+    if (job_fd >= 0)
+        close(job_fd);
     loop(&s);
     sup_launch_clear(&s.l);
     free(s.ptys);

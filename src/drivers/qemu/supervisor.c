@@ -250,7 +250,7 @@ int sup_status_read(const char *run_dir, const char *name, struct sup_status *st
 
 /* ---- starting a supervisor ---- */
 
-int sup_spawn(const char *supervisor_path, const char *launch_path)
+int sup_spawn(const char *supervisor_path, const char *launch_path, int sup_lock, int job_lock)
 {
     int p[2];
     pid_t child;
@@ -272,15 +272,18 @@ int sup_spawn(const char *supervisor_path, const char *launch_path)
         setsid();
         pid_t sup = fork();
         if (sup == 0) {
-            char fd[16];
             int null = open("/dev/null", O_RDWR);
+            /* 3: the ready pipe, 4: the supervisor lock, 5: the job lock */
+            int from[3] = {p[1], sup_lock, job_lock}, moved[3];
+            for (int i = 0; i < 3; i++)
+                moved[i] = fcntl(from[i], F_DUPFD, 10);
             dup2(null, 0);
             dup2(null, 1);
             dup2(null, 2);
-            dup2(p[1], 3);
-            closefrom(4);
-            snprintf(fd, sizeof(fd), "%d", 3);
-            execl(supervisor_path, "qemu-supervisor", launch_path, fd, (char *)NULL);
+            for (int i = 0; i < 3; i++)
+                dup2(moved[i], 3 + i);
+            closefrom(6);
+            execl(supervisor_path, "qemu-supervisor", launch_path, "3", "4", "5", (char *)NULL);
             _exit(127);
         }
         _exit(sup < 0 ? 1 : 0);

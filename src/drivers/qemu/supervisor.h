@@ -77,12 +77,16 @@ int sup_status_read(const char *run_dir, const char *name, struct sup_status *st
 
 void sup_status_clear(struct sup_status *st);
 
-/* Starts the supervisor for l, whose launch file is at launch_path,
- * detached. Returns the read end of a pipe on which the supervisor writes
- * one line when the VM runs ("ok") or failed ("error CODE DOMAIN
- * MESSAGE"), or -1 with the error recorded. supervisor_path is the
- * program. */
-int sup_spawn(const char *supervisor_path, const char *launch_path);
+/* Starts the supervisor for the launch file at launch_path, detached.
+ * sup_lock and job_lock are the starter's hold on the domain's supervisor
+ * lock (RUN/NAME.sup) and job lock: the supervisor gets both (an OFD lock
+ * is held while any copy of its fd is open), keeps the first for its life
+ * and lets go of the second once the VM runs, so that no moment of the
+ * start is unlocked even if the starter dies. Returns the read end of a
+ * pipe on which the supervisor writes one line when the VM runs ("ok") or
+ * failed ("error CODE DOMAIN MESSAGE"), or -1 with the error recorded.
+ * supervisor_path is the program. */
+int sup_spawn(const char *supervisor_path, const char *launch_path, int sup_lock, int job_lock);
 
 /* Sends one control request to the supervisor of domain directory dom_dir
  * and reads the reply line, waiting through wait (the session's loop: 1
