@@ -58,8 +58,7 @@ q_cleanup() {
 
 q_payload() {
     PAYLOAD=$IT_DIR/payload
-    PAYLOAD_CACHE=${PAYLOAD_CACHE:-${MESON_BUILD_ROOT:-/var/tmp}/qemu-payload-cache} \
-        "$Q_DIR/payload.sh" "$PAYLOAD" >"$IT_DIR/payload.log" 2>&1 || {
+    "$Q_DIR/payload.sh" "$PAYLOAD" >"$IT_DIR/payload.log" 2>&1 || {
         cat "$IT_DIR/payload.log" >&2
         echo "FAIL: cannot build the guest payload" >&2
         exit 1
@@ -68,7 +67,7 @@ q_payload() {
 
 q_real_start() {
     Q_REAL_DIR=$IT_DIR/real
-    REAL_URI=$(REAL_QEMU_CAPS_CACHE=${REAL_QEMU_CAPS_CACHE:-/var/tmp/qemu-real-caps-cache} \
+    REAL_URI=$(REAL_LIBVIRTD_CAPS_CACHE=${REAL_LIBVIRTD_CAPS_CACHE:-/var/tmp/qemu-real-caps-cache} \
         "$Q_DIR/real-qemu.sh" start "$Q_REAL_DIR") || {
         echo "FAIL: real libvirtd's QEMU driver did not start" >&2
         exit 1

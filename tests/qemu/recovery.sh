@@ -79,6 +79,9 @@ for delay in 0.01 0.05 0.2; do
         kill -9 "$p" 2>/dev/null
     done
     wait "$CLIENT" 2>/dev/null
+    # A start the supervisor had taken over goes on without the connection
+    # ("paused (starting up)" until QEMU runs, as real libvirt shows it).
+    wait_until 100 sh -c "[ \"\$(virsh -c '$URI' domstate --reason '$NAME' | head -1)\" != 'paused (starting up)' ]"
     st=$(v domstate "$NAME" | head -1)
     check "killed during a start (${delay} s): a clear state ('$st')" \
         sh -c "[ '$st' = running ] || [ '$st' = 'shut off' ]"
