@@ -41,6 +41,7 @@ static const struct {
      "unsupported configuration: %s"},
     {ERR_OPERATION_TIMEOUT, "Timed out during operation", "Timed out during operation: %s"},
     {ERR_ARGUMENT_UNSUPPORTED, "argument unsupported", "argument unsupported: %s"},
+    {ERR_OPERATION_ABORTED, "operation aborted", "operation aborted: %s"},
     {ERR_OVERFLOW, "numerical overflow", "numerical overflow: %s"},
     {ERR_OPERATION_UNSUPPORTED, "Operation not supported", "Operation not supported: %s"},
 };
