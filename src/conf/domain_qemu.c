@@ -158,8 +158,7 @@ static int assign_usb(struct dx_def *def)
             continue;
         if (!usb_enabled(def)) {
             error_report(ERR_CONFIG_UNSUPPORTED, FROM_QEMU,
-                         "USB is disabled for this domain, but USB devices are present in "
-                         "the domain XML");
+                         "Can't add USB input device. USB bus is disabled");
             return -1;
         }
         if (a->type == DX_ADDR_USB && a->usb_bus == 0 && strchr(a->usb_port, '.') == NULL) {
@@ -272,7 +271,10 @@ static int assign_pci(struct dx_def *def)
     struct pci_bus bus = {{0}};
 
     if (!is_i440fx(def->machine)) {
-        if (!needs_pci(def))
+        /* A Q35 machine is libvirt's too, with its PCIe topology: not
+         * this driver's (qemu_validate refuses it). */
+        if (strncmp(def->machine, "pc-q35-", 7) == 0 || strcmp(def->machine, "q35") == 0 ||
+            !needs_pci(def))
             return 0;
         error_report(ERR_XML_ERROR, FROM_DOMAIN, "No PCI buses available");
         return -1;

@@ -10,11 +10,12 @@
  * and a start do, live and argv read the defined XML again first. A
  * refusal prints "error: MESSAGE" (virsh's last line) and exits 1.
  *
- * Options: -M ALIAS=MACHINE (the emulator's machine aliases, pc first:
+ * Options: -M ALIAS=MACHINE (the emulator's machine aliases:
  * `qemu-system-x86_64 -machine help`), --id N, --pty PATH (per pty
  * serial, in order), --vnc-port P, --uid U, --gid G, --libdir DIR (the
  * domain's private directory), --fd N (the first fd number handed out),
- * --tap-fd N (per ethernet interface, in order). */
+ * --tap NAME (per ethernet interface, in order: the tap's name; its fd
+ * is handed out after the serial files'). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -103,8 +104,7 @@ int main(int argc, char **argv)
         .default_machine = env_machine,
         .canonical_machine = env_canonical,
     };
-    const char *ptys[MAX_LIST + 1] = {0};
-    int taps[MAX_LIST] = {0};
+    const char *ptys[MAX_LIST] = {0}, *taps[MAX_LIST] = {0};
     size_t nptys = 0, ntaps = 0;
     struct dx_live live = {.id = 1};
     const char *libdir = "/var/lib/libvirt/qemu/domain-1-x";
@@ -131,8 +131,8 @@ int main(int argc, char **argv)
             libdir = v;
         } else if (strcmp(o, "--fd") == 0) {
             first_fd = atoi(v);
-        } else if (strcmp(o, "--tap-fd") == 0 && ntaps < MAX_LIST) {
-            taps[ntaps++] = atoi(v);
+        } else if (strcmp(o, "--tap") == 0 && ntaps < MAX_LIST) {
+            taps[ntaps++] = v;
         } else {
             fprintf(stderr, "qemu-xml-tool: bad option %s\n", o);
             return 2;
@@ -179,8 +179,17 @@ int main(int argc, char **argv)
     if (qemu_validate(def, QEMU_VALIDATE_START) < 0)
         return refuse();
     int ret = 0;
+    /* The run's facts, per device in def's order. */
+    const char *serial_ptys[MAX_LIST] = {0}, *net_ifnames[MAX_LIST] = {0};
+    for (size_t k = 0, p = 0; k < def->nserials && k < MAX_LIST; k++)
+        if (strcmp(def->serials[k].type, "pty") == 0 && p < nptys)
+            serial_ptys[k] = ptys[p++];
+    for (size_t k = 0, t = 0; k < def->nnets && k < MAX_LIST; k++)
+        if (strcmp(def->nets[k].type, "ethernet") == 0 && t < ntaps)
+            net_ifnames[k] = taps[t++];
     if (strcmp(mode, "live") == 0) {
-        live.serial_ptys = ptys;
+        live.serial_ptys = serial_ptys;
+        live.net_ifnames = net_ifnames;
         char *s = dx_def_format_live(def, &live);
         if (!s)
             return refuse();
@@ -197,8 +206,8 @@ int main(int argc, char **argv)
         for (size_t k = 0; k < nfiles && k < MAX_LIST; k++)
             fds[k] = first_fd++;
         free(files);
-        for (size_t k = 0, t = 0; k < def->nnets && k < MAX_LIST; k++)
-            tap_fds[k] = strcmp(def->nets[k].type, "ethernet") == 0 && t < ntaps ? taps[t++] : -1;
+        for (size_t k = 0; k < def->nnets && k < MAX_LIST; k++)
+            tap_fds[k] = net_ifnames[k] ? first_fd++ : -1;
         snprintf(key, sizeof(key), "%s/master-key.aes", libdir);
         struct qemu_start st = {
             .master_key = key,

@@ -494,9 +494,11 @@ int qemu_validate(const struct dx_def *def, int when)
         error_report(ERR_INTERNAL_ERROR, FROM_QEMU, "not a QEMU domain definition");
         return -1;
     }
+    /* Devices before the controllers they imply (a virtio console's
+     * virtio-serial), so that the message names what the user wrote. */
     if (validate_lifecycle(def) < 0 || validate_domain(def) < 0 || validate_disks(def) < 0 ||
-        validate_controllers(def) < 0 || validate_nets(def, when) < 0 ||
-        validate_chardevs(def) < 0 || validate_others(def) < 0)
+        validate_nets(def, when) < 0 || validate_chardevs(def) < 0 ||
+        validate_others(def) < 0 || validate_controllers(def) < 0)
         return -1;
     return 0;
 }
