@@ -24,70 +24,9 @@
 #include "conf/domain_xml.h"
 #include "drivers/qemu/command.h"
 #include "error.h"
+#include "env.h"
 
-#define MAX_ALIASES 64
 #define MAX_LIST 16
-
-static struct {
-    const char *alias[MAX_ALIASES], *machine[MAX_ALIASES];
-    size_t n;
-} machines;
-
-static char *env_arch(void *opaque, const char *virt_type)
-{
-    return strdup("x86_64");
-}
-
-static char *env_emulator(void *opaque, const char *virt_type, const char *arch)
-{
-    if (strcmp(arch, "x86_64") == 0)
-        return strdup("/usr/bin/qemu-system-x86_64");
-    if (strcmp(arch, "i686") == 0)
-        return strdup("/usr/bin/qemu-system-i386");
-    error_report(ERR_CONFIG_UNSUPPORTED, FROM_QEMU, "No emulator found for arch '%s'", arch);
-    return NULL;
-}
-
-static char *env_canonical(void *opaque, const char *emulator, const char *virt_type,
-                           const char *arch, const char *machine)
-{
-    for (size_t i = 0; i < machines.n; i++)
-        if (strcmp(machines.alias[i], machine) == 0)
-            return strdup(machines.machine[i]);
-    return strdup(machine);
-}
-
-static char *env_machine(void *opaque, const char *emulator, const char *virt_type,
-                         const char *arch)
-{
-    return env_canonical(opaque, emulator, virt_type, arch, "pc");
-}
-
-static char *read_file(const char *path)
-{
-    FILE *f = fopen(path, "r");
-    char *s = NULL;
-    size_t len = 0, cap = 0, n;
-
-    if (!f)
-        return NULL;
-    do {
-        if (len + 4096 + 1 > cap) {
-            char *p = realloc(s, cap = len + 8192);
-            if (!p) {
-                free(s);
-                fclose(f);
-                return NULL;
-            }
-            s = p;
-        }
-        n = fread(s + len, 1, 4096, f);
-        len += n;
-    } while (n > 0);
-    fclose(f);
-    s[len] = '\0';
-    return s;
-}
 
 static int refuse(void)
 {
@@ -97,13 +36,7 @@ static int refuse(void)
 
 int main(int argc, char **argv)
 {
-    struct dx_env env = {
-        .driver = DX_DRIVER_QEMU,
-        .default_arch = env_arch,
-        .default_emulator = env_emulator,
-        .default_machine = env_machine,
-        .canonical_machine = env_canonical,
-    };
+    const struct dx_env *env = &test_env;
     const char *ptys[MAX_LIST] = {0}, *taps[MAX_LIST] = {0};
     size_t nptys = 0, ntaps = 0;
     struct dx_live live = {.id = 1};
@@ -112,11 +45,9 @@ int main(int argc, char **argv)
 
     for (i = 1; i + 1 < argc && argv[i][0] == '-'; i += 2) {
         const char *o = argv[i], *v = argv[i + 1];
-        if (strcmp(o, "-M") == 0 && strchr(v, '=') && machines.n < MAX_ALIASES) {
-            char *copy = strdup(v), *eq = strchr(copy, '=');
-            *eq = '\0';
-            machines.alias[machines.n] = copy;
-            machines.machine[machines.n++] = eq + 1;
+        int ok = 1;
+        if (strcmp(o, "-M") == 0) {
+            ok = test_env_add_alias(v) == 0;
         } else if (strcmp(o, "--id") == 0) {
             live.id = atoi(v);
         } else if (strcmp(o, "--pty") == 0 && nptys < MAX_LIST) {
@@ -134,7 +65,10 @@ int main(int argc, char **argv)
         } else if (strcmp(o, "--tap") == 0 && ntaps < MAX_LIST) {
             taps[ntaps++] = v;
         } else {
-            fprintf(stderr, "qemu-xml-tool: bad option %s\n", o);
+            ok = 0;
+        }
+        if (!ok) {
+            fprintf(stderr, "qemu-xml-tool: bad option %s %s\n", o, v);
             return 2;
         }
     }
@@ -143,14 +77,14 @@ int main(int argc, char **argv)
         return 2;
     }
     const char *mode = argv[i];
-    char *xml = read_file(argv[i + 1]);
+    char *xml = test_read_file(argv[i + 1]);
     if (!xml) {
         fprintf(stderr, "qemu-xml-tool: %s: %s\n", argv[i + 1], strerror(errno));
         return 2;
     }
 
     /* virsh define: parse, validate, store the formatted definition. */
-    struct dx_def *def = dx_def_parse_string_env(xml, &env);
+    struct dx_def *def = dx_def_parse_string_env(xml, env);
     free(xml);
     if (!def || qemu_validate(def, QEMU_VALIDATE_DEFINE) < 0)
         return refuse();
@@ -159,7 +93,7 @@ int main(int argc, char **argv)
     if (!inactive)
         return refuse();
     /* What is stored reads back as itself. */
-    def = dx_def_parse_string_env(inactive, &env);
+    def = dx_def_parse_string_env(inactive, env);
     char *again = def ? dx_def_format(def, -1) : NULL;
     if (!again || strcmp(again, inactive) != 0) {
         fprintf(stderr, "qemu-xml-tool: the defined XML does not read back as itself:\n%s\n",
@@ -232,5 +166,6 @@ int main(int argc, char **argv)
         ret = 2;
     }
     dx_def_free(def);
+    test_env_free();
     return ret;
 }
