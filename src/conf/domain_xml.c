@@ -812,6 +812,11 @@ static int parse_disk(struct dx_def *def, xmlNodePtr n)
         error_report(ERR_NO_SOURCE, FROM_DOMAIN, "device %s", d.dst);
         goto out;
     }
+    xmlNodePtr backing = def->driver == DX_DRIVER_QEMU ? child(n, "backingStore") : NULL;
+    if (backing && !backing->properties && !backing->children)
+        d.backing_none = 1;
+    else if (backing)
+        backing->_private = NULL;
     d.readonly = child(n, "readonly") != NULL;
     d.shareable = child(n, "shareable") != NULL;
     d.serial = child_text(n, "serial");
@@ -1062,16 +1067,29 @@ static int parse_graphics(struct dx_def *def, xmlNodePtr n)
         g->listen = child_prop(n, "listen", "address");
     xmlNodePtr l = child(n, "listen");
     if (def->driver == DX_DRIVER_QEMU && l) {
-        char *ltype = prop(l, "type");
+        char *ltype = prop(l, "type"), *addr = prop(l, "address");
         if (ltype && strcmp(ltype, "address") != 0)
             xmlHasProp(l, (const xmlChar *)"type")->_private = NULL;
+        int clash = addr && strcmp(addr, g->listen) != 0;
+        if (clash)
+            error_report(ERR_XML_ERROR, FROM_DOMAIN,
+                         "graphics 'listen' attribute '%s' must match 'address' attribute of "
+                         "first listen element (found '%s')",
+                         g->listen, addr);
         free(ltype);
+        free(addr);
+        if (clash)
+            return -1;
     }
     if (port) {
         g->port = atoi(port);
         g->has_port = 1;
     }
     g->autoport = autoport && strcmp(autoport, "yes") == 0;
+    /* An autoport display's port is a run's (a live document's), not the
+     * definition's. */
+    if (def->driver == DX_DRIVER_QEMU && g->autoport && g->has_port)
+        g->port = -1;
     if (strcmp(g->type, "vnc") == 0 && (!port || g->port == -1)) {
         g->port = -1;
         g->has_port = 1;
@@ -1516,6 +1534,26 @@ static char *enum_prop(xmlNodePtr n, const char *attr, const char *const *allowe
     return v;
 }
 
+/* Is n <seclabel type='dynamic' model='dac' relabel='yes'/>, what a
+ * running domain's XML shows (with the run's labels, which a definition
+ * does not keep)? */
+static int is_dac_seclabel(xmlNodePtr n)
+{
+    static const char *const want[][2] = {{"type", "dynamic"}, {"model", "dac"}, {"relabel", "yes"}};
+    int n_attrs = 0, ok = 1;
+
+    for (xmlAttrPtr a = n->properties; a; a = a->next)
+        n_attrs++;
+    for (size_t i = 0; ok && i < 3; i++) {
+        xmlChar *v = xmlGetProp(n, (const xmlChar *)want[i][0]);
+        ok = v && strcmp((const char *)v, want[i][1]) == 0;
+        xmlFree(v);
+    }
+    for (xmlNodePtr c = n->children; ok && c; c = c->next)
+        ok = c->type != XML_ELEMENT_NODE || is_elem(c, "label") || is_elem(c, "imagelabel");
+    return ok && n_attrs == 3;
+}
+
 /* <cpu>, the QEMU driver's way (its defaults are domain_qemu.c's). */
 static int parse_cpu(struct dx_def *def, xmlNodePtr n)
 {
@@ -1700,6 +1738,11 @@ static struct dx_def *parse_root(xmlNodePtr root, const struct dx_env *env)
             "features", "clock", "on_poweroff", "on_reboot", "on_crash", "devices", NULL};
         int at = n->type == XML_ELEMENT_NODE ? order_of(domain_order, (const char *)n->name)
                                              : -1;
+        if (qemu && is_elem(n, "seclabel") && is_dac_seclabel(n)) {
+            n->_private = READ;
+            def->seclabel_dac = 1;
+            continue;
+        }
         if (qemu && is_elem(n, "cpu")) {
             n->_private = READ;
             if (def->cpu.mode) {
@@ -2244,8 +2287,10 @@ static void format_disk(struct buf *b, const struct fmt *f, size_t i)
         battr(b, attr, d->src);
         /* libvirt numbers the sources of a run from the last disk on. */
         if (f->live)
-            bprintf(b, " index='%zu'/>\n      <backingStore", f->def->ndisks - i);
+            bprintf(b, " index='%zu'", f->def->ndisks - i);
         bprintf(b, "/>\n");
+        if (f->live || d->backing_none)
+            bprintf(b, "      <backingStore/>\n");
     }
     bprintf(b, "      <target");
     battr(b, "dev", d->dst);
@@ -2671,6 +2716,8 @@ static char *format_def(const struct fmt *f, int id)
     flush_kept(&b, &def->kept_devices, &dev_at, order_len(device_order), "    ");
     bprintf(&b, "  </devices>\n");
     KEPT_BEFORE(&b, &def->kept, &at, domain_order, "seclabel", "  ");
+    if (!f->live && def->seclabel_dac)
+        bprintf(&b, "  <seclabel type='dynamic' model='dac' relabel='yes'/>\n");
     if (f->live)
         bprintf(&b,
                 "  <seclabel type='dynamic' model='dac' relabel='yes'>\n"

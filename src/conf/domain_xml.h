@@ -72,6 +72,7 @@ struct dx_disk {
     char *dst;
     int bus; /* DX_BUS_* */
     int readonly, shareable;
+    int backing_none; /* an empty <backingStore/>: no backing chain (QEMU only) */
     char *serial;
     unsigned int boot_order;
     struct dx_addr addr;
@@ -206,6 +207,9 @@ struct dx_def {
      * of <features> and of <devices>. */
     struct dx_kept_list kept, kept_features, kept_devices;
     int virtio_channels; /* kept channels with a virtio target */
+    /* <seclabel type='dynamic' model='dac' relabel='yes'/>: QEMU's label
+     * as libvirt's DAC driver gives it (QEMU only; other labels are kept). */
+    int seclabel_dac;
 };
 
 /* What the QEMU driver's rules ask of the host, answered by the capability

@@ -10,7 +10,8 @@ qemu-xml-tool (TOOL) must print the same: `virsh define` then `dumpxml
 logs in NAME.log. Normalized only for what is random or the run's: a UUID
 or MAC that the XML does not give (libvirt makes them up), fd numbers;
 the run's facts (domain id, pty paths, VNC port, tap name) are read from
-real's live XML and given to the tool. DATA/refused/*.xml: real refuses
+real's live XML and given to the tool. And that live XML defined again
+(without its UUID) must give what real gives. DATA/refused/*.xml: real refuses
 the define, and the tool must print real's error. DATA/unsupported/*.xml:
 real defines them, this driver refuses them, with the message
 in the file's "<!-- ours: ... -->" comment (a difference, documented in
@@ -218,6 +219,23 @@ def main():
             opts = machines + facts(live, name)
             res.check(case + ' live', norm(live), norm(tool(*opts, 'live', inst)))
             res.check(case + ' command line', norm(command), norm(tool(*opts, 'argv', inst)))
+
+            # `virsh dumpxml` of the running domain, defined again (as
+            # another domain): what is the run's is dropped, the rest kept.
+            again = os.path.join(tmp, case + '-again.xml')
+            with open(again, 'w') as f:
+                f.write(re.sub(r'\n *<uuid>.*</uuid>', '',
+                               live.replace('<name>%s</name>' % name,
+                                            '<name>%s-again</name>' % name, 1)))
+            r = real.virsh('define', again)
+            if r.returncode != 0:
+                res.fail(case + ' defined again', 'real libvirt refuses it: ' + r.stderr.strip())
+                continue
+            want = real.virsh('dumpxml', '--inactive', name + '-again').stdout
+            real.virsh('undefine', name + '-again')
+            norm_again = normalizer('<interface>' * (text.count('<interface') > 0))
+            res.check(case + ' defined again', norm_again(norm(want)),
+                      norm_again(norm(tool(*machines, 'inactive', again))))
 
         for path in sorted(glob.glob(os.path.join(DATA, 'refused', '*.xml'))):
             case = 'refused/' + os.path.basename(path)[:-4]

@@ -227,9 +227,13 @@ static int validate_domain(const struct dx_def *def)
         return unsupported("machine type '%s' is not supported by this QEMU driver (only "
                            "i440FX 'pc' machines are)",
                            def->machine);
+    /* <metadata> is the user's, and /machine is the partition libvirt
+     * writes for every running domain: nothing for QEMU to do. */
     for (size_t i = 0; i < def->kept.n; i++) {
         kept_name(&def->kept.items[i], name, sizeof(name));
-        if (strcmp(name, "metadata") != 0)
+        if (strcmp(name, "metadata") != 0 &&
+            strcmp(def->kept.items[i].xml,
+                   "<resource>\n    <partition>/machine</partition>\n  </resource>") != 0)
             return unsupported("<%s> is not supported by this QEMU driver", name);
     }
     for (size_t i = 0; i < def->kept_features.n; i++) {
@@ -264,8 +268,11 @@ static int validate_domain(const struct dx_def *def)
         return unsupported("cpu model '%s' is not supported by this QEMU driver (only "
                            "qemu64 is)",
                            c->model ? c->model : "");
-    if (c->nfeatures > 0)
-        return unsupported("cpu features are not supported by this QEMU driver");
+    for (size_t i = 0; i < c->nfeatures; i++)
+        if (!is(c->features[i].policy, "require") && !is(c->features[i].policy, "disable"))
+            return unsupported("cpu feature policy '%s' is not supported by this QEMU driver "
+                               "(require and disable are)",
+                               c->features[i].policy);
     return no_extra(c->extra, "cpu");
 }
 
@@ -798,6 +805,22 @@ static void build_video(struct cmd *c, const struct dx_def *def)
     }
 }
 
+/* -cpu: the model and each feature, on or off, by QEMU's name for it
+ * (lahf_lm is lahf-lm). */
+static char *cpu_option(const struct dx_cpu *c)
+{
+    struct sb b = {0};
+
+    sb_printf(&b, "%s", c->model);
+    for (size_t i = 0; i < c->nfeatures; i++) {
+        sb_printf(&b, ",");
+        for (const char *p = c->features[i].name; *p; p++)
+            sb_printf(&b, "%c", *p == '_' ? '-' : *p);
+        sb_printf(&b, "=%s", is(c->features[i].policy, "disable") ? "off" : "on");
+    }
+    return sb_take(&b);
+}
+
 int qemu_command_build(const struct dx_def *def, const struct qemu_start *st,
                        struct qemu_command *out)
 {
@@ -846,7 +869,7 @@ int qemu_command_build(const struct dx_def *def, const struct qemu_start *st,
     add(&c, "-accel");
     add(&c, is(def->virt_type, "kvm") ? "kvm" : "tcg");
     add(&c, "-cpu");
-    add(&c, def->cpu.model);
+    add_take(&c, cpu_option(&def->cpu));
     add(&c, "-m");
     addf(&c, "%llu", (unsigned long long)mib);
     add(&c, "-object");
