@@ -23,6 +23,9 @@
 #include "clock.h"
 #include "error.h"
 #include "qmp.h"
+#include "state/file.h"
+#include "state/journal.h"
+#include "state/lock.h"
 #include "sup-util.h"
 #include "supervisor.h"
 
@@ -53,6 +56,7 @@ struct sup {
     int lock_fd, log_fd, ctl_fd, sig_fd;
     pid_t qemu;
     struct qmp *qmp;
+    struct state_journal *journal; /* opened at the first event */
     int state, reason;
     char *ptys;
     bool shutdown_seen;   /* a SHUTDOWN event came (the one libvirt reports) */
@@ -110,7 +114,7 @@ static void write_status(struct sup *s)
         fprintf(f, "%s\n", s->l.domain_xml ? s->l.domain_xml : "");
     }
     fprintf(f, "</domstatus>\n");
-    if (fclose(f) == 0 && text && sup_write_file(s->status_path, text, len, 0600) < 0)
+    if (fclose(f) == 0 && text && state_file_write(s->status_path, text, len, 0600) < 0)
         sup_log(s, "cannot write status: %s", error_last_message());
     free(text);
 }
@@ -122,29 +126,35 @@ static void set_state(struct sup *s, int state, int reason)
     write_status(s);
 }
 
+/* Appends one record (sup-util.h) to the driver's journal. */
+static void journal_append(struct sup *s, const char *rec)
+{
+    if (!s->l.journal_dir)
+        return;
+    if ((s->journal || sup_journal_open(s->l.journal_dir, &s->journal) == 0) &&
+        state_journal_append(s->journal, rec, strlen(rec), NULL, NULL, NULL) == 0)
+        return;
+    sup_log(s, "cannot record an event: %s", error_last_message());
+    error_clear();
+}
+
 /* A lifecycle event, as the driver's journal carries it. */
 static void emit(struct sup *s, int event, int detail)
 {
-    char rec[512];
+    char rec[SUP_RECORD_MAX];
 
-    if (!s->l.journal_dir)
-        return;
     snprintf(rec, sizeof(rec), "lifecycle %d %d %d %s %s", event, detail,
              event == EV_STOPPED ? -1 : s->l.id, s->l.uuid ? s->l.uuid : "-", s->l.name);
-    if (sup_journal_append(s->l.journal_dir, rec) < 0)
-        sup_log(s, "%s", error_last_message());
+    journal_append(s, rec);
 }
 
 static void emit_reboot(struct sup *s)
 {
-    char rec[512];
+    char rec[SUP_RECORD_MAX];
 
-    if (!s->l.journal_dir)
-        return;
     snprintf(rec, sizeof(rec), "reboot %d %s %s", s->l.id, s->l.uuid ? s->l.uuid : "-",
              s->l.name);
-    if (sup_journal_append(s->l.journal_dir, rec) < 0)
-        sup_log(s, "%s", error_last_message());
+    journal_append(s, rec);
 }
 
 static void reply(struct client *c, const char *text)
@@ -634,10 +644,17 @@ int sup_main(int argc, char **argv)
     /* The starter handed over its locks: the supervisor lock, held for
      * life, and the job lock, let go once the VM runs. */
     int job_fd = argc > 4 ? atoi(argv[4]) : -1;
-    s.lock_fd = argc > 3 ? atoi(argv[3]) : sup_lock_take(s.sup_path);
-    if (s.lock_fd < 0) {
-        error_report(ERR_OPERATION_INVALID, FROM_QEMU, "%s", "domain is already running");
-        goto fail;
+    struct state_lock *own = NULL;
+    if (argc > 3) {
+        s.lock_fd = atoi(argv[3]);
+    } else {
+        /* Started by hand: the lock is taken here. */
+        int got = state_lock_try(s.sup_path, NULL, &own);
+        if (got == 0)
+            error_report(ERR_OPERATION_INVALID, FROM_QEMU, "%s", "domain is already running");
+        if (got <= 0)
+            goto fail;
+        s.lock_fd = state_lock_fd(own);
     }
     s.log_fd = open(s.l.log_file ? s.l.log_file : "/dev/null",
                     O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
@@ -664,7 +681,10 @@ int sup_main(int argc, char **argv)
     if (s.sig_fd < 0 || s.ctl_fd < 0 || start_qemu(&s) < 0)
         goto fail;
     snprintf(line, sizeof(line), "%d", (int)s.qemu);
-    sup_write_file(s.pid_path, line, strlen(line), 0644);
+    if (state_file_write(s.pid_path, line, strlen(line), 0644) < 0) {
+        sup_log(&s, "%s", error_last_message());
+        error_clear();
+    }
     if (s.l.start_paused) {
         set_state(&s, ST_PAUSED, PAUSED_USER);
         emit(&s, EV_STARTED, 0);
@@ -678,6 +698,7 @@ int sup_main(int argc, char **argv)
     if (job_fd >= 0)
         close(job_fd);
     loop(&s);
+    state_journal_close(s.journal);
     sup_launch_clear(&s.l);
     free(s.ptys);
     return 0;
