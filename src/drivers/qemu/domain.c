@@ -951,7 +951,19 @@ static int define(struct qdrv *q, const char *xml, unsigned int flags, remote_no
                                       : "remoteDispatchDomainDefineXML")))
         goto out;
     k.def = def;
-    if (each_domain(q, check_dup, &k) < 0 || write_config(q, def) < 0)
+    if (each_domain(q, check_dup, &k) < 0)
+        goto out;
+    if (!k.found) {
+        /* A new domain: a last state left by an undefine that died before
+         * it removed it is not this domain's. */
+        char *st = path_of(q->run_dir, def->name, ".xml");
+        if (!st || state_file_remove(st) < 0) {
+            free(st);
+            goto out;
+        }
+        free(st);
+    }
+    if (write_config(q, def) < 0)
         goto out;
     if (qdom_load(q, def->name, &d) > 0) {
         r = fill_dom(&d, out);
