@@ -120,7 +120,8 @@ kill_conn_at() {
     timeout 60 virsh -c "$URI" <"$W/kill.fifo" >"$W/kill.out" 2>&1 &
     vp=$!
     exec 9>"$W/kill.fifo"
-    for ((i = 0; i < 100 && -z $pid; i++)); do
+    for ((i = 0; i < 100; i++)); do
+        [ -z "$pid" ] || break
         for p in $(pgrep -P "$ACTIVATOR"); do
             [[ $before == *" $p "* ]] || pid=$p
         done
@@ -143,11 +144,11 @@ kill_conn_at() {
 config_whole() { # FILE: a config that parses as a whole domain
     [ -f "$1" ] && tail -1 "$1" | grep -q '^</domain>$' && xmllint --noout "$1" 2>/dev/null
 }
-no_temp() { [ -z "$(ls -A "$CONF" "$RUN" | grep -- '\.tmp-')" ]; }
+no_temp() { [ -z "$(ls -A "$CONF" "$RUN" | grep -- '\.tmp')" ]; }
 defined_once() { [ "$(v list --all --name | grep -cx "$1")" = 1 ]; }
 undefined() { [ "$(v list --all --name | grep -cx "$1")" = 0 ] && [ ! -e "$CONF/$1.xml" ]; }
 define_fast() { # the driver lock is free: a define goes through at once
-    timeout 10 virsh -c "$URI" define "$W/$NAME.xml" >/dev/null
+    timeout 10 virsh -c "$URI" define "$1" >/dev/null
 }
 
 if ! command -v strace >/dev/null; then
@@ -162,16 +163,19 @@ else
     # and synced), at the rename: nothing defined; after the rename (the
     # directory sync): defined, whole.
     for at in "fsync 1" "renameat,rename 1"; do
-        kill_conn_at "${at% *}" "${at#* }" "define $W/$D.xml"
+        check "define: the connection dies at ${at% *}" \
+            kill_conn_at "${at% *}" "${at#* }" "define $W/$D.xml"
         check "define killed at ${at% *}: nothing defined" undefined "$D"
     done
-    check "define killed: the driver lock is free, the next define goes at once" define_fast
+    check "define killed: the driver lock is free, the next define goes at once" \
+        define_fast "$W/$D.xml"
     v undefine "$D" >/dev/null
-    kill_conn_at fsync 2 "define $W/$D.xml"
+    check "define: the connection dies after the rename" kill_conn_at fsync 2 "define $W/$D.xml"
     check "define killed after the rename: defined once" defined_once "$D"
     check "define killed after the rename: the config is whole" config_whole "$CONF/$D.xml"
     # An update killed at the rename: the old config, whole.
-    kill_conn_at renameat,rename 1 "define $W/$D-96.xml"
+    check "redefine: the connection dies at the rename" \
+        kill_conn_at renameat,rename 1 "define $W/$D-96.xml"
     check "redefine killed at the rename: the old config, whole" \
         sh -c "$(declare -f config_whole); config_whole '$CONF/$D.xml' && grep -q \"<memory unit='KiB'>131072</memory>\" '$CONF/$D.xml'"
     check "redefine killed: still defined once" defined_once "$D"
@@ -179,14 +183,16 @@ else
     # after it (the directory sync): gone, and a define of the name again
     # is a new domain (shut off (unknown)), not the last one's state.
     v autostart "$D" >/dev/null
-    kill_conn_at unlinkat,unlink 2 "undefine $D"
+    check "undefine: the connection dies at the config's unlink" \
+        kill_conn_at unlinkat,unlink 2 "undefine $D"
     check "undefine killed at the unlink: still defined, whole" \
         sh -c "$(declare -f config_whole); config_whole '$CONF/$D.xml'"
     check "undefine killed at the unlink: defined once" defined_once "$D"
     v start "$D" >/dev/null
     v destroy "$D" >/dev/null
     v autostart "$D" >/dev/null
-    kill_conn_at fsync 2 "undefine $D"
+    check "undefine: the connection dies after the config's unlink" \
+        kill_conn_at fsync 2 "undefine $D"
     check "undefine killed after the unlink: undefined" undefined "$D"
     v define "$W/$D.xml" >/dev/null
     check "defined again after a killed undefine: shut off (unknown)" \
@@ -208,7 +214,7 @@ else
     done
     wait "$DP"
     check "destroy's connection killed: reads answer at once" \
-        timeout 5 virsh -c "$URI" domstate "$NAME" >/dev/null
+        sh -c "timeout 5 virsh -c '$URI' domstate '$NAME' >/dev/null"
     served() { # a state change that is answered, not held up by a lock
         local out
         out=$(timeout 25 virsh -c "$URI" "$@" 2>&1)
@@ -231,7 +237,7 @@ else
     st=$!
     wait_until 50 traced "$sup"
     v suspend "$NAME" >/dev/null
-    wait_until 50 gone "$sup"
+    check "the supervisor dies at the rename of its status" wait_until 50 gone "$sup"
     kill "$st" 2>/dev/null
     wait "$st" 2>/dev/null
     check "supervisor killed writing the status: the old status, whole" \
