@@ -38,7 +38,10 @@ state_is() { [ "$(v domstate --reason "$NAME" | head -1)" = "$1" ]; }
 qemu_of() { # the live QEMU of our domain, from /proc
     local p
     for p in /proc/[0-9]*; do
-        cat "$p/cmdline" 2>/dev/null | tr '\0' ' ' | grep -q "guest=$NAME,debug-threads" &&
+        # This test's own (its serial file is in $W): other tests on the
+        # machine may run a domain of the same name.
+        cat "$p/cmdline" 2>/dev/null | tr '\0' ' ' | grep "guest=$NAME,debug-threads" |
+            grep -qF "$W/" &&
             [ "$(awk '{print $3}' "$p/stat" 2>/dev/null)" != Z ] && echo "${p#/proc/}"
     done
 }

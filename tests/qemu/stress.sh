@@ -4,7 +4,9 @@
 #   concurrency  8 clients hammering 3 domains of ours (concurrency.py)
 #   isolation    a stopped QEMU must not hold up list/dominfo of another
 #                VM: ours must answer within the bound; real libvirtd's
-#                figures are printed beside ours for the record
+#                figures are printed beside ours for the record; the call
+#                queued behind the stuck one times out, and a destroy
+#                goes through, as real's do
 #   recovery     kill -9 of a QEMU, a supervisor, a connection process
 #                mid-start on ours (recovery.sh)
 . "$(dirname "$0")/lib.sh"
@@ -29,7 +31,15 @@ isolation)
     q_real_start
     bash "$Q_DIR/isolation.sh" "$REAL_URI" - real "$IT_DIR" "$PAYLOAD" ||
         echo "(real libvirtd fails the bound: for the record only)"
-    bash "$Q_DIR/isolation.sh" "$OURS_URI" "$RUN" ours "$IT_DIR" "$PAYLOAD"
+    bash "$Q_DIR/isolation.sh" "$OURS_URI" "$RUN" ours "$IT_DIR" "$PAYLOAD" || exit 1
+    # The time-out of the call queued behind a stuck one, and the destroy
+    # that does not queue: what real virsh prints against real libvirtd.
+    if diff -u "$IT_DIR/real-stuck.out" "$IT_DIR/ours-stuck.out"; then
+        echo "ok   a stuck domain's queued call and destroy print what real's do"
+    else
+        echo "FAIL a stuck domain's queued call and destroy differ from real's"
+        exit 1
+    fi
     ;;
 recovery)
     bash "$Q_DIR/recovery.sh" "$OURS_URI" "$RUN" ours "$IT_DIR" "$PAYLOAD" "${IT_PIDS[-1]}"

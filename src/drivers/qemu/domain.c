@@ -44,7 +44,13 @@ enum { EV_DEFINED_ADDED = 0, EV_DEFINED_UPDATED = 1, EV_UNDEFINED_REMOVED = 0,
 #define JOB_WAIT_MS 30000     /* libvirt's job wait */
 #define DRIVER_WAIT_MS 30000
 #define START_WAIT_MS 60000
-#define REQUEST_WAIT_MS 30000
+/* A request waits for its supervisor longer than a call queued behind it
+ * waits for the job lock: as in libvirt, whose job waits on the monitor
+ * without a limit, the queued call times out naming the holder, and the
+ * holder still gets its answer, or the monitor's error when QEMU dies. */
+#define REQUEST_WAIT_MS (10 * JOB_WAIT_MS)
+/* How long a destroy waits for a busy job before it has QEMU killed. */
+#define DESTROY_JOB_WAIT_MS 5000
 #define CONFIG_MAX (4u << 20) /* a domain's config file */
 
 static const char config_warning[] =
@@ -403,6 +409,9 @@ static void reap_stale(struct qdrv *q, struct qdom *d)
     free(pid);
 }
 
+static struct state_lock *reload_locked(struct qdrv *q, const remote_nonnull_domain *dom,
+                                        struct qdom *d, struct state_lock *fd);
+
 /* Loads and locks the domain a client names for a state change, for the
  * API owner. The job lock, or NULL with the error recorded. */
 static struct state_lock *lock_dom(struct qdrv *q, const remote_nonnull_domain *dom,
@@ -415,7 +424,15 @@ static struct state_lock *lock_dom(struct qdrv *q, const remote_nonnull_domain *
         qdom_clear(d);
         return NULL;
     }
-    /* What it was before the lock may have changed meanwhile. */
+    return reload_locked(q, dom, d, fd);
+}
+
+/* With d's job lock held: loads d again (what it was before the lock may
+ * have changed meanwhile) and tidies after a supervisor that died. The
+ * lock, or NULL with the error recorded and the lock released. */
+static struct state_lock *reload_locked(struct qdrv *q, const remote_nonnull_domain *dom,
+                                        struct qdom *d, struct state_lock *fd)
+{
     char *name = strdup(d->name);
     qdom_clear(d);
     int r = name ? qdom_load(q, name, d) : -1;
@@ -1186,12 +1203,55 @@ static int q_reboot(struct drv_conn *c, const remote_domain_reboot_args *args)
     return simple_request(c, &args->dom, "reboot", "remoteDispatchDomainReboot");
 }
 
+/* libvirt's destroy does not queue behind a job stuck on QEMU (a monitor
+ * that never answers): it kills QEMU first, which ends that job, and only
+ * then takes the job. Here: a destroy waits DESTROY_JOB_WAIT_MS for the
+ * job lock, as short jobs (a start, a suspend) end well within it; a
+ * running domain whose job is still busy then is destroyed by its
+ * supervisor at once (the stuck call gets the monitor's error when QEMU is
+ * gone). Otherwise, or when that fails, the usual way, under the job
+ * lock. */
 static int destroy(struct drv_conn *c, const remote_nonnull_domain *dom, unsigned int flags,
                    const char *owner)
 {
-    if (check_flags(flags, 0x1 | 0x2) < 0)
+    struct qdrv *q = qemu_conn_qdrv(c);
+    const char *what = flags & 0x1 ? "destroy-graceful" : "destroy";
+    struct state_lock *lock = NULL;
+    struct qdom d;
+    int busy;
+
+    if (check_flags(flags, 0x1 | 0x2) < 0 || get_dom(q, dom, &d) < 0)
         return -1;
-    return simple_request(c, dom, flags & 0x1 ? "destroy-graceful" : "destroy", owner);
+    char *path = path_of(q->run_dir, d.name, ".job");
+    busy = !path ? -1
+           : state_lock_acquire(path, owner, DESTROY_JOB_WAIT_MS, wait_loop, q, &lock) == 0 ? 1
+           : error_last() && error_last()->code == ERR_OPERATION_TIMEOUT ? 0
+                                                                         : -1;
+    free(path);
+    if (busy == 1) {
+        /* Free: the usual way, with the lock held. */
+        int r = -1;
+        if (!(lock = reload_locked(q, dom, &d, lock)))
+            return -1;
+        if (need_active(&d) == 0)
+            r = request(q, &d, what, NULL);
+        qdom_clear(&d);
+        state_lock_release(lock);
+        return r;
+    }
+    if (busy == 0)
+        error_clear();
+    if (busy == 0 && qdom_active(&d)) {
+        if (request(q, &d, what, NULL) == 0) {
+            qdom_clear(&d);
+            return 0;
+        }
+        error_clear(); /* gone meanwhile: the usual way says what it is now */
+    }
+    qdom_clear(&d);
+    if (busy < 0)
+        return -1;
+    return simple_request(c, dom, what, owner);
 }
 
 static int q_destroy(struct drv_conn *c, const remote_domain_destroy_args *args)
@@ -1360,14 +1420,13 @@ static int q_set_autostart(struct drv_conn *c, const remote_domain_set_autostart
     char *link = path_of(q->autostart_dir, d.name, ".xml"), *cfg = path_of(q->conf_dir, d.name, ".xml");
     if (link && cfg) {
         if (!args->autostart) {
-            r = unlink(link) == 0 || errno == ENOENT ? 0 : -1;
-        } else {
-            mkdir(q->autostart_dir, 0755);
+            r = state_file_remove(link);
+        } else if (state_file_mkdirs(q->autostart_dir, 0755) == 0) {
             r = symlink(cfg, link) == 0 || errno == EEXIST ? 0 : -1;
+            if (r < 0)
+                error_report(ERR_SYSTEM_ERROR, FROM_QEMU,
+                             "Failed to create autostart link '%s': %s", link, strerror(errno));
         }
-        if (r < 0)
-            error_report(ERR_SYSTEM_ERROR, FROM_QEMU, "Failed to %s autostart link '%s': %s",
-                         args->autostart ? "create" : "delete", link, strerror(errno));
     }
     free(link);
     free(cfg);

@@ -376,8 +376,16 @@ static void on_qmp_event(void *opaque, const struct json *ev)
 
 static void qmp_request(struct sup *s, struct client *c, const char *cmd, const char *what)
 {
-    if (!s->qmp || qmp_send(s->qmp, cmd, NULL, c->qmp_id) < 0) {
+    if (!s->qmp) {
+        /* The monitor is gone: QEMU is going. */
+        error_report(ERR_OPERATION_INVALID, FROM_QEMU, "%s", "domain is not running");
         reply_error(c);
+        error_clear();
+        return;
+    }
+    if (qmp_send(s->qmp, cmd, NULL, c->qmp_id) < 0) {
+        reply_error(c);
+        error_clear();
         return;
     }
     c->what = what;
@@ -457,6 +465,23 @@ static void on_qmp_reply(struct sup *s, struct json *m)
     }
 }
 
+/* The monitor closed, with its error recorded: what waited for a reply
+ * gets that error, as libvirt's callers do ("Unable to read from monitor:
+ * Connection reset by peer" for a QEMU killed before it read the
+ * command). */
+static void monitor_gone(struct sup *s)
+{
+    for (size_t i = s->nclients; i-- > 0;)
+        if (s->clients[i].what) {
+            reply_error(&s->clients[i]);
+            s->clients[i].what = NULL;
+            drop_client(s, i);
+        }
+    error_clear();
+    qmp_free(s->qmp);
+    s->qmp = NULL;
+}
+
 static void read_client(struct sup *s, size_t i)
 {
     struct client *c = &s->clients[i];
@@ -512,12 +537,16 @@ static void finish(struct sup *s, int wstatus)
     unlink("control.sock");
     set_state(s, ST_SHUTOFF, reason);
     emit(s, EV_STOPPED, detail);
+    /* Every client gets its answer: a destroy that it is done, the
+     * others (a request waiting for QEMU, or not read yet) libvirt's
+     * error for a domain that stopped before the call ran. */
     for (size_t i = 0; i < s->nclients; i++)
-        if (s->clients[i].waiting_exit)
+        if (s->clients[i].waiting_exit) {
             reply(&s->clients[i], "ok");
-        else if (s->clients[i].what) {
-            error_report(ERR_OPERATION_FAILED, FROM_QEMU, "%s", "domain is not running");
+        } else {
+            error_report(ERR_OPERATION_INVALID, FROM_QEMU, "%s", "domain is not running");
             reply_error(&s->clients[i]);
+            error_clear();
         }
     if (chdir("/") == 0)
         rmdir(s->l.dom_dir);
@@ -568,26 +597,31 @@ static void loop(struct sup *s)
             }
             int ws;
             if (s->qemu > 0 && waitpid(s->qemu, &ws, WNOHANG) == s->qemu) {
-                /* Events still queued on the monitor come first. */
+                /* What is still queued on the monitor comes first, then
+                 * how it ended. */
                 if (s->qmp) {
-                    qmp_fill(s->qmp);
-                    struct json *m;
-                    while ((m = qmp_next(s->qmp))) {
-                        if (json_get(m, "event"))
-                            on_qmp_event(s, m);
-                        json_free(m);
-                    }
+                    int f;
+                    do {
+                        f = qmp_fill(s->qmp);
+                        struct json *m;
+                        while ((m = qmp_next(s->qmp))) {
+                            if (json_get(m, "event"))
+                                on_qmp_event(s, m);
+                            else
+                                on_qmp_reply(s, m);
+                            json_free(m);
+                        }
+                    } while (f > 0);
+                    if (f < 0)
+                        monitor_gone(s);
                 }
                 finish(s, ws);
                 return;
             }
         }
         if (p[2].revents && s->qmp) {
-            if (qmp_fill(s->qmp) < 0) {
-                /* The monitor closed: QEMU is going; its exit follows. */
-                qmp_free(s->qmp);
-                s->qmp = NULL;
-            }
+            if (qmp_fill(s->qmp) < 0)
+                monitor_gone(s); /* QEMU is going; its exit follows */
             struct json *m;
             while (s->qmp && (m = qmp_next(s->qmp))) {
                 if (json_get(m, "event"))

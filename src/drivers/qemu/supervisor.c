@@ -376,6 +376,11 @@ int sup_request(const char *dom_dir, const char *request, long long deadline_ms,
             goto out;
         }
         ssize_t n = read(fd, buf + have, sizeof(buf) - 1 - have);
+        if (n == 0 && have == 0) {
+            /* It ended without a word: it was exiting (its QEMU gone). */
+            error_report(ERR_OPERATION_INVALID, FROM_QEMU, "%s", "domain is not running");
+            goto out;
+        }
         if (n <= 0) {
             error_report(ERR_OPERATION_FAILED, FROM_QEMU, "%s",
                          "the domain's supervisor closed the connection");
