@@ -39,6 +39,7 @@ enum {
     FROM_NONE = 0,
     FROM_XML = 5,
     FROM_CONF = 9,
+    FROM_QEMU = 10,
     FROM_RPC = 7,
     FROM_TEST = 12,
     FROM_REMOTE = 13,

@@ -461,6 +461,7 @@ static int serve(int rfd, int wfd, enum listen_kind kind, bool read_only, const 
         .secure = kind != LISTEN_TCP,
         .peer = peer,
         .who = who,
+        .config = &cfg,
     };
     const char *why = cannot_serve(kind);
     struct channel *ch;

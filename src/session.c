@@ -115,6 +115,7 @@ static int wait_for_driver(void *opaque, int fd, uint32_t events, long long dead
 struct drv_context session_context(struct session *s)
 {
     return (struct drv_context){.who = s->opt.who,
+                                .config = s->opt.config,
                                 .read_only = s->opt.read_only,
                                 .wait_fd = wait_for_driver,
                                 .wait_opaque = s};
