@@ -39,6 +39,9 @@ static const struct {
      "Requested operation is not valid: %s"},
     {ERR_CONFIG_UNSUPPORTED, "unsupported configuration",
      "unsupported configuration: %s"},
+    {ERR_OPERATION_TIMEOUT, "Timed out during operation", "Timed out during operation: %s"},
+    {ERR_ARGUMENT_UNSUPPORTED, "argument unsupported", "argument unsupported: %s"},
+    {ERR_OPERATION_ABORTED, "operation aborted", "operation aborted: %s"},
     {ERR_OVERFLOW, "numerical overflow", "numerical overflow: %s"},
     {ERR_OPERATION_UNSUPPORTED, "Operation not supported", "Operation not supported: %s"},
 };

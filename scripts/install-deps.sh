@@ -39,6 +39,12 @@ PACKAGES=(
     valgrind
     # the fuzz run: clang with libFuzzer and the sanitizer runtimes
     clang libclang-rt-14-dev
+    # the QEMU tests (tests/qemu): real libvirtd 9.0's QEMU driver as the
+    # oracle, QEMU to run the guests (TCG), and for the guest payload,
+    # which tests/qemu/payload.sh fetches with apt-get download and
+    # unpacks (dpkg-deb), xz and zstd for kernels whose modules are
+    # compressed; flock (util-linux, above) guards its cache
+    libvirt-daemon-driver-qemu qemu-system-x86 xz-utils zstd
 )
 
 missing=()
@@ -55,6 +61,6 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update
-# No recommends: libvirt-daemon would otherwise pull in QEMU and friends;
-# the tests use only its built-in test driver.
+# No recommends: the QEMU driver and QEMU would otherwise pull in swtpm,
+# qemu-utils, OVMF, the GUI and friends, which no test uses.
 $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"

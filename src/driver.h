@@ -42,6 +42,13 @@ struct drv_context {
     const struct config *config;  /* libvirtd.conf as read; NULL: the defaults */
     bool read_only;
     int (*wait_fd)(void *wait_opaque, int fd, uint32_t events, long long deadline_ms);
+    /* Watches fd for as long as the connection lives (or until unwatch):
+     * fn runs from the session's loop whenever fd is readable, between
+     * calls or while one waits; the events it raises through the sink go
+     * out right after it (or after the reply of a call that is waiting).
+     * 0, or -1 with the error recorded. */
+    int (*watch_fd)(void *wait_opaque, int fd, void (*fn)(void *fn_opaque), void *fn_opaque);
+    void (*unwatch_fd)(void *wait_opaque, int fd);
     void *wait_opaque;
 };
 

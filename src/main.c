@@ -402,8 +402,12 @@ static void peer_identity(int fd, enum listen_kind kind, struct identity *who)
 #endif
 #endif
 
-/* Lowers soft and hard limit `resource` to `want` (never raises either:
- * a tighter limit from whoever started us stays). Returns 0 or -1, logged. */
+/* Lowers the soft limit `resource` to `want` (never raises it: a tighter
+ * limit from whoever started us stays). The hard limit is left as it was:
+ * nothing in this process raises a soft limit, and a domain's supervisor,
+ * which this process may start and which must outlive it, puts the soft
+ * limits back to the hard ones for QEMU (supervisor-main.c). Returns 0 or
+ * -1, logged. */
 static int lower_rlimit(int resource, rlim_t want, const char *key)
 {
     struct rlimit rl;
@@ -412,8 +416,6 @@ static int lower_rlimit(int resource, rlim_t want, const char *key)
         log_error("%s: getrlimit: %s", key, strerror(errno));
         return -1;
     }
-    if (rl.rlim_max > want)
-        rl.rlim_max = want;
     if (rl.rlim_cur > want)
         rl.rlim_cur = want;
     if (setrlimit(resource, &rl) < 0) {

@@ -55,6 +55,14 @@ struct session {
     size_t npending, pending_bytes;
     bool reading; /* the channel is watched for input */
 
+    struct driver_watch {
+        int fd;
+        void (*fn)(void *opaque);
+        void *opaque;
+        struct session *s;
+    } watches[SESSION_MAX_DRIVER_WATCHES];
+    size_t nwatches;
+
     bool ending;  /* the client closed its connection: end after the reply */
     bool done;    /* the connection is over */
     bool orderly; /* ... because the client closed, hung up or vanished */
@@ -112,12 +120,71 @@ static int wait_for_driver(void *opaque, int fd, uint32_t events, long long dead
     return session_wait_fd(opaque, fd, events, deadline_ms);
 }
 
+static int send_event(void *opaque, int proc, const int32_t *callback_id,
+                      const unsigned char *body, size_t len);
+
+static void on_driver_fd(void *opaque, int fd, uint32_t events)
+{
+    struct driver_watch *w = opaque;
+    struct session *s = w->s;
+
+    (void)fd;
+    (void)events;
+    w->fn(w->opaque);
+    /* Between calls its events go now; during one, after its reply. */
+    if (s->depth == 0 && events_flush(s->events, send_event, s) < 0)
+        s->done = true;
+}
+
+static int watch_for_driver(void *opaque, int fd, void (*fn)(void *), void *fn_opaque)
+{
+    struct session *s = opaque;
+
+    if (s->nwatches >= SESSION_MAX_DRIVER_WATCHES) {
+        error_report(ERR_INTERNAL_ERROR, FROM_RPC, "too many driver watches");
+        return -1;
+    }
+    /* The array does not move while a watch lives: watches are only added
+     * at the end and removed by unwatch, which compacts it after updating
+     * the loop's pointers. */
+    struct driver_watch *w = &s->watches[s->nwatches];
+    *w = (struct driver_watch){fd, fn, fn_opaque, s};
+    if (loop_watch(s->loop, fd, EPOLLIN, on_driver_fd, w) < 0) {
+        error_report(ERR_INTERNAL_ERROR, FROM_RPC, "cannot watch fd %d: %s", fd,
+                     strerror(errno));
+        return -1;
+    }
+    s->nwatches++;
+    return 0;
+}
+
+static void unwatch_for_driver(void *opaque, int fd)
+{
+    struct session *s = opaque;
+
+    for (size_t i = 0; i < s->nwatches; i++) {
+        if (s->watches[i].fd != fd)
+            continue;
+        loop_unwatch(s->loop, fd);
+        for (size_t j = i + 1; j < s->nwatches; j++) {
+            loop_unwatch(s->loop, s->watches[j].fd);
+            s->watches[j - 1] = s->watches[j];
+            loop_watch(s->loop, s->watches[j - 1].fd, EPOLLIN, on_driver_fd,
+                       &s->watches[j - 1]);
+        }
+        s->nwatches--;
+        return;
+    }
+}
+
 struct drv_context session_context(struct session *s)
 {
     return (struct drv_context){.who = s->opt.who,
                                 .config = s->opt.config,
                                 .read_only = s->opt.read_only,
                                 .wait_fd = wait_for_driver,
+                                .watch_fd = watch_for_driver,
+                                .unwatch_fd = unwatch_for_driver,
                                 .wait_opaque = s};
 }
 
@@ -151,6 +218,8 @@ int session_attach(struct session *s, const struct driver *drv, struct drv_conn 
 
 void session_detach(struct session *s)
 {
+    while (s->nwatches > 0)
+        unwatch_for_driver(s, s->watches[s->nwatches - 1].fd);
     if (s->conn)
         s->drv->close(s->conn);
     s->conn = NULL;

@@ -20,6 +20,9 @@
  * the session stops reading until they are answered. */
 #define SESSION_MAX_PENDING 16
 
+/* fds a driver may watch for the life of a connection (drv_context). */
+#define SESSION_MAX_DRIVER_WATCHES 8
+
 struct session_options {
     bool read_only;
     int keepalive_interval; /* seconds between our pings when idle; <= 0: off */

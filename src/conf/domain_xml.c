@@ -17,6 +17,7 @@
  * interprets, the model keeps only what it interprets. Elements libvirt
  * does not know are dropped, as libvirt drops them. */
 #include "domain_xml.h"
+#include "domain_xml_priv.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -56,36 +57,10 @@ static const char *const feature_names[] = {"acpi", "apic",     "pae",
                                             "hap",  "viridian", "privnet"};
 #define NFEATURES (sizeof(feature_names) / sizeof(feature_names[0]))
 
-enum {
-    DX_BUS_NONE,
-    DX_BUS_IDE,
-    DX_BUS_FDC,
-    DX_BUS_SCSI,
-    DX_BUS_VIRTIO,
-    DX_BUS_XEN,
-    DX_BUS_USB,
-    DX_BUS_UML,
-    DX_BUS_SATA,
-    DX_BUS_SD,
-    DX_BUS_LAST
-};
-static const char *const bus_names[] = {"none", "ide", "fdc", "scsi", "virtio",
+const char *const dx_bus_names[] = {"none", "ide", "fdc", "scsi", "virtio",
                                         "xen",  "usb", "uml", "sata", "sd"};
 
-enum {
-    DX_CTRL_IDE,
-    DX_CTRL_FDC,
-    DX_CTRL_SCSI,
-    DX_CTRL_SATA,
-    DX_CTRL_VIRTIO_SERIAL,
-    DX_CTRL_CCID,
-    DX_CTRL_USB,
-    DX_CTRL_PCI,
-    DX_CTRL_XENBUS,
-    DX_CTRL_ISA,
-    DX_CTRL_LAST
-};
-static const char *const ctrl_names[] = {"ide",  "fdc", "scsi", "sata",   "virtio-serial",
+const char *const dx_ctrl_names[] = {"ide",  "fdc", "scsi", "sata",   "virtio-serial",
                                          "ccid", "usb", "pci",  "xenbus", "isa"};
 
 static const char *const virt_types[] = {
@@ -179,12 +154,12 @@ static void kept_clear(struct dx_kept_list *l)
     l->n = 0;
 }
 
-static char *xstrdup(const char *s)
+char *dx_xstrdup(const char *s)
 {
     return s ? strdup(s) : NULL;
 }
 
-static void *grow(void *arr, size_t n, size_t size)
+void *dx_grow(void *arr, size_t n, size_t size)
 {
     void *p = realloc(arr, (n + 1) * size);
     if (p)
@@ -518,7 +493,7 @@ static int parse_mac(const char *s, unsigned char mac[6])
 }
 
 /* libvirt's disk-name index: "vda" 0, "hdc" 2, "sdaa" 26; -1 if not a disk name. */
-static int disk_name_index(const char *name)
+int dx_disk_name_index(const char *name)
 {
     static const char *const prefixes[] = {"fd", "hd", "vd", "sd", "xvd", "ubd"};
     const char *p = NULL;
@@ -542,7 +517,36 @@ static int disk_name_index(const char *name)
     return *p ? -1 : idx;
 }
 
-static int parse_addr(xmlNodePtr parent, struct dx_addr *addr)
+/* A usb address's port: up to four dot-separated numbers ("1", "1.2"). */
+static int parse_usb_port(const char *s, char *out, size_t len)
+{
+    int levels = 0;
+
+    if (strlen(s) >= len)
+        return -1;
+    for (const char *p = s; *p;) {
+        unsigned long long v;
+        size_t n = strspn(p, "0123456789");
+        char num[12];
+        if (n == 0 || n >= sizeof(num) || ++levels > 4)
+            return -1;
+        memcpy(num, p, n);
+        num[n] = '\0';
+        if (parse_uint(num, &v) < 0 || v > 255)
+            return -1;
+        p += n;
+        if (*p == '.' && p[1])
+            p++;
+        else if (*p)
+            return -1;
+    }
+    strcpy(out, s);
+    return 0;
+}
+
+/* The <address> child of parent; `usb` reads a usb address too (the QEMU
+ * driver's; for the others it stays as written, in the extra). */
+static int parse_addr_of(xmlNodePtr parent, struct dx_addr *addr, int usb)
 {
     xmlNodePtr n = child(parent, "address");
     memset(addr, 0, sizeof(*addr));
@@ -550,6 +554,21 @@ static int parse_addr(xmlNodePtr parent, struct dx_addr *addr)
         return 0;
     char *type = prop(n, "type");
     int ret = 0;
+    if (usb && type && strcmp(type, "usb") == 0) {
+        char *bus = prop(n, "bus"), *port = prop(n, "port");
+        addr->type = DX_ADDR_USB;
+        if (bus && parse_uint_any_base(bus, &addr->usb_bus) < 0) {
+            error_report(ERR_XML_ERROR, FROM_DOMAIN, "Cannot parse <address> 'bus' attribute");
+            ret = -1;
+        } else if (port && parse_usb_port(port, addr->usb_port, sizeof(addr->usb_port)) < 0) {
+            error_report(ERR_XML_ERROR, FROM_DOMAIN, "Cannot parse <address> 'port' attribute");
+            ret = -1;
+        }
+        free(bus);
+        free(port);
+        free(type);
+        return ret;
+    }
     struct {
         const char *attr;
         unsigned int *dst;
@@ -586,6 +605,11 @@ static int parse_addr(xmlNodePtr parent, struct dx_addr *addr)
     return ret;
 }
 
+static int parse_addr(xmlNodePtr parent, struct dx_addr *addr)
+{
+    return parse_addr_of(parent, addr, 0);
+}
+
 static unsigned int parse_boot_order(xmlNodePtr parent)
 {
     char *v = child_prop(parent, "boot", "order");
@@ -617,7 +641,9 @@ static void chr_clear(struct dx_chr *c)
 {
     free(c->type);
     free(c->path);
+    free(c->append);
     free(c->target_type);
+    free(c->target_model);
     free(c->extra);
 }
 
@@ -688,6 +714,22 @@ void dx_def_free(struct dx_def *def)
         free(def->videos[i].extra);
     }
     free(def->videos);
+    for (size_t i = 0; i < def->naudios; i++) {
+        free(def->audios[i].type);
+        free(def->audios[i].extra);
+    }
+    free(def->audios);
+    free(def->cpu.mode);
+    free(def->cpu.match);
+    free(def->cpu.check);
+    free(def->cpu.model);
+    free(def->cpu.fallback);
+    for (size_t i = 0; i < def->cpu.nfeatures; i++) {
+        free(def->cpu.features[i].policy);
+        free(def->cpu.features[i].name);
+    }
+    free(def->cpu.features);
+    free(def->cpu.extra);
     free(def->balloon_model);
     free(def->balloon_extra);
     free(def->extra_memory);
@@ -709,11 +751,11 @@ void dx_def_free(struct dx_def *def)
 static void disk_insert(struct dx_def *def, struct dx_disk *disk)
 {
     int at = -1;
-    int idx = disk_name_index(disk->dst);
+    int idx = dx_disk_name_index(disk->dst);
     for (int i = (int)def->ndisks - 1; i >= 0; i--) {
         if (def->disks[i].bus != disk->bus)
             continue;
-        if (disk_name_index(def->disks[i].dst) > idx)
+        if (dx_disk_name_index(def->disks[i].dst) > idx)
             at = i;
         else if (at == -1)
             at = i + 1;
@@ -759,7 +801,7 @@ static int parse_disk(struct dx_def *def, xmlNodePtr n)
         goto out;
     }
     if (bus) {
-        d.bus = name_index(bus_names, DX_BUS_LAST, bus);
+        d.bus = name_index(dx_bus_names, DX_BUS_LAST, bus);
         if (d.bus <= 0) {
             error_report(ERR_CONFIG_UNSUPPORTED, FROM_DOMAIN, "unknown disk bus type '%s'",
                          bus);
@@ -770,20 +812,25 @@ static int parse_disk(struct dx_def *def, xmlNodePtr n)
         error_report(ERR_NO_SOURCE, FROM_DOMAIN, "device %s", d.dst);
         goto out;
     }
+    xmlNodePtr backing = def->driver == DX_DRIVER_QEMU ? child(n, "backingStore") : NULL;
+    if (backing && !backing->properties && !backing->children)
+        d.backing_none = 1;
+    else if (backing)
+        backing->_private = NULL;
     d.readonly = child(n, "readonly") != NULL;
     d.shareable = child(n, "shareable") != NULL;
     d.serial = child_text(n, "serial");
     d.boot_order = parse_boot_order(n);
     if (parse_addr(n, &d.addr) < 0)
         goto out;
-    if (d.addr.type == DX_ADDR_NONE && disk_name_index(d.dst) < 0) {
+    if (d.addr.type == DX_ADDR_NONE && dx_disk_name_index(d.dst) < 0) {
         error_report(ERR_XML_ERROR, FROM_DOMAIN,
                      "Unknown disk name '%s' and no address specified", d.dst);
         goto out;
     }
     if (take_extras(n, &d.extra) < 0)
         goto out;
-    void *p = grow(def->disks, def->ndisks, sizeof(*def->disks));
+    void *p = dx_grow(def->disks, def->ndisks, sizeof(*def->disks));
     if (!p)
         goto out;
     def->disks = p;
@@ -798,15 +845,15 @@ out:
 
 static int parse_ctrl_type(const char *s)
 {
-    return s ? name_index(ctrl_names, DX_CTRL_LAST, s) : -1;
+    return s ? name_index(dx_ctrl_names, DX_CTRL_LAST, s) : -1;
 }
 
 /* New controller types go last; within a type, controllers stay sorted by
  * index (libvirt's insertion rule). */
-static int ctrl_insert(struct dx_def *def, int type, int index, char *model,
+int dx_ctrl_insert(struct dx_def *def, int type, int index, char *model,
                        const struct dx_addr *addr, char *extra)
 {
-    void *p = grow(def->ctrls, def->nctrls, sizeof(*def->ctrls));
+    void *p = dx_grow(def->ctrls, def->nctrls, sizeof(*def->ctrls));
     if (!p) {
         free(model);
         free(extra);
@@ -860,7 +907,7 @@ static int parse_controller(struct dx_def *def, xmlNodePtr n)
         free(model);
         goto out;
     }
-    ret = ctrl_insert(def, t, (int)idx, model, &addr, extra);
+    ret = dx_ctrl_insert(def, t, (int)idx, model, &addr, extra);
 out:
     free(type);
     free(index);
@@ -918,7 +965,7 @@ static int parse_net(struct dx_def *def, xmlNodePtr n)
     net.boot_order = parse_boot_order(n);
     if (parse_addr(n, &net.addr) < 0 || take_extras(n, &net.extra) < 0)
         goto out;
-    void *p = grow(def->nets, def->nnets, sizeof(*def->nets));
+    void *p = dx_grow(def->nets, def->nnets, sizeof(*def->nets));
     if (!p)
         goto out;
     def->nets = p;
@@ -934,9 +981,9 @@ out:
     return ret;
 }
 
-static int parse_chr(struct dx_chr **arr, size_t *n, xmlNodePtr node)
+static int parse_chr(struct dx_def *def, struct dx_chr **arr, size_t *n, xmlNodePtr node)
 {
-    void *p = grow(*arr, *n, sizeof(**arr));
+    void *p = dx_grow(*arr, *n, sizeof(**arr));
     if (!p)
         return -1;
     *arr = p;
@@ -946,6 +993,15 @@ static int parse_chr(struct dx_chr **arr, size_t *n, xmlNodePtr node)
         c->type = strdup("pty");
     c->path = child_prop(node, "source", "path");
     c->target_type = child_prop(node, "target", "type");
+    if (def->driver == DX_DRIVER_QEMU) {
+        xmlNodePtr src = child(node, "source");
+        xmlNodePtr model = child(child(node, "target"), "model");
+        c->append = src ? prop(src, "append") : NULL;
+        c->target_model = model ? prop(model, "name") : NULL;
+        /* A live document's tty='/dev/pts/N' is the run's, not the
+         * definition's: libvirt ignores it at define. */
+        free(prop(node, "tty"));
+    }
     char *port = child_prop(node, "target", "port");
     unsigned long long v;
     c->port = port && parse_uint(port, &v) == 0 ? (int)v : -1;
@@ -955,7 +1011,7 @@ static int parse_chr(struct dx_chr **arr, size_t *n, xmlNodePtr node)
 
 static int parse_input(struct dx_def *def, xmlNodePtr n)
 {
-    void *p = grow(def->inputs, def->ninputs, sizeof(*def->inputs));
+    void *p = dx_grow(def->inputs, def->ninputs, sizeof(*def->inputs));
     if (!p)
         return -1;
     def->inputs = p;
@@ -976,12 +1032,26 @@ static int parse_input(struct dx_def *def, xmlNodePtr n)
         error_report(ERR_INTERNAL_ERROR, FROM_DOMAIN, "unsupported input bus %s", in->bus);
         return -1;
     }
+    if (def->driver == DX_DRIVER_QEMU && parse_addr_of(n, &in->addr, 1) < 0)
+        return -1;
     return take_extras(n, &in->extra);
+}
+
+int dx_add_input(struct dx_def *def, const char *type, const char *bus)
+{
+    void *p = dx_grow(def->inputs, def->ninputs, sizeof(*def->inputs));
+    if (!p)
+        return -1;
+    def->inputs = p;
+    struct dx_input *in = &def->inputs[def->ninputs++];
+    in->type = strdup(type);
+    in->bus = strdup(bus);
+    return in->type && in->bus ? 0 : -1;
 }
 
 static int parse_graphics(struct dx_def *def, xmlNodePtr n)
 {
-    void *p = grow(def->graphics, def->ngraphics, sizeof(*def->graphics));
+    void *p = dx_grow(def->graphics, def->ngraphics, sizeof(*def->graphics));
     if (!p)
         return -1;
     def->graphics = p;
@@ -995,11 +1065,31 @@ static int parse_graphics(struct dx_def *def, xmlNodePtr n)
     g->listen = prop(n, "listen");
     if (!g->listen)
         g->listen = child_prop(n, "listen", "address");
+    xmlNodePtr l = child(n, "listen");
+    if (def->driver == DX_DRIVER_QEMU && l) {
+        char *ltype = prop(l, "type"), *addr = prop(l, "address");
+        if (ltype && strcmp(ltype, "address") != 0)
+            xmlHasProp(l, (const xmlChar *)"type")->_private = NULL;
+        int clash = addr && strcmp(addr, g->listen) != 0;
+        if (clash)
+            error_report(ERR_XML_ERROR, FROM_DOMAIN,
+                         "graphics 'listen' attribute '%s' must match 'address' attribute of "
+                         "first listen element (found '%s')",
+                         g->listen, addr);
+        free(ltype);
+        free(addr);
+        if (clash)
+            return -1;
+    }
     if (port) {
         g->port = atoi(port);
         g->has_port = 1;
     }
     g->autoport = autoport && strcmp(autoport, "yes") == 0;
+    /* An autoport display's port is a run's (a live document's), not the
+     * definition's. */
+    if (def->driver == DX_DRIVER_QEMU && g->autoport && g->has_port)
+        g->port = -1;
     if (strcmp(g->type, "vnc") == 0 && (!port || g->port == -1)) {
         g->port = -1;
         g->has_port = 1;
@@ -1022,10 +1112,10 @@ static unsigned int video_default_vram(const char *model, int hvm)
     return 0;
 }
 
-static int add_video(struct dx_def *def, const char *model, const char *vram, const char *ram,
+int dx_add_video(struct dx_def *def, const char *model, const char *vram, const char *ram,
                      const char *heads, const char *primary)
 {
-    void *p = grow(def->videos, def->nvideos, sizeof(*def->videos));
+    void *p = dx_grow(def->videos, def->nvideos, sizeof(*def->videos));
     if (!p)
         return -1;
     def->videos = p;
@@ -1050,7 +1140,9 @@ static int parse_video(struct dx_def *def, xmlNodePtr n)
          *ram = m ? prop(m, "ram") : NULL, *heads = m ? prop(m, "heads") : NULL,
          *primary = m ? prop(m, "primary") : NULL;
     int hvm = strcmp(def->os_type, "hvm") == 0;
-    int ret = add_video(def, type ? type : hvm ? "cirrus" : "xen", vram, ram, heads, primary);
+    int ret = dx_add_video(def, type ? type : hvm ? "cirrus" : "xen", vram, ram, heads, primary);
+    if (ret == 0 && def->driver == DX_DRIVER_QEMU)
+        ret = parse_addr(n, &def->videos[def->nvideos - 1].addr);
     if (ret == 0)
         ret = take_extras(n, &def->videos[def->nvideos - 1].extra);
     free(type);
@@ -1061,8 +1153,60 @@ static int parse_video(struct dx_def *def, xmlNodePtr n)
     return ret;
 }
 
+static int parse_audio(struct dx_def *def, xmlNodePtr n)
+{
+    void *p = dx_grow(def->audios, def->naudios, sizeof(*def->audios));
+    unsigned long long id = 0;
+    if (!p)
+        return -1;
+    def->audios = p;
+    struct dx_audio *a = &def->audios[def->naudios++];
+    char *ids = prop(n, "id");
+    a->type = prop(n, "type");
+    if (!a->type) {
+        free(ids);
+        error_report(ERR_XML_ERROR, FROM_XML,
+                     "Missing required attribute 'type' in element 'audio'");
+        return -1;
+    }
+    if (ids && (parse_uint(ids, &id) < 0 || id == 0 || id > UINT_MAX)) {
+        error_report(ERR_XML_ERROR, FROM_XML,
+                     "Invalid value for attribute 'id' in element 'audio': '%s'. Expected "
+                     "non-negative integer value",
+                     ids);
+        free(ids);
+        return -1;
+    }
+    free(ids);
+    a->id = (unsigned int)id;
+    return take_extras(n, &a->extra);
+}
+
+/* What a running domain's XML has and a definition does not: libvirt's
+ * QEMU driver ignores it at define (an alias not chosen by the user, a
+ * disk source's index), so a live document can be defined again. */
+static void ignore_live_only(xmlNodePtr dev)
+{
+    for (xmlNodePtr c = dev->children; c; c = c->next) {
+        if (is_elem(c, "alias")) {
+            char *name = prop(c, "name");
+            if (!name || strncmp(name, "ua-", 3) != 0)
+                c->_private = READ;
+            else
+                xmlHasProp(c, (const xmlChar *)"name")->_private = NULL;
+            free(name);
+        } else if (is_elem(dev, "disk") && is_elem(c, "source")) {
+            xmlAttrPtr a = xmlHasProp(c, (const xmlChar *)"index");
+            if (a)
+                a->_private = READ;
+        }
+    }
+}
+
 static int parse_devices(struct dx_def *def, xmlNodePtr devs)
 {
+    int qemu = def->driver == DX_DRIVER_QEMU;
+
     if (!devs)
         return 0;
     def->emulator = child_text(devs, "emulator");
@@ -1070,16 +1214,20 @@ static int parse_devices(struct dx_def *def, xmlNodePtr devs)
         if (n->type != XML_ELEMENT_NODE)
             continue;
         int r = 0;
-        if (is_elem(n, "disk"))
+        if (qemu)
+            ignore_live_only(n);
+        if (qemu && is_elem(n, "audio"))
+            r = parse_audio(def, n);
+        else if (is_elem(n, "disk"))
             r = parse_disk(def, n);
         else if (is_elem(n, "controller"))
             r = parse_controller(def, n);
         else if (is_elem(n, "interface"))
             r = parse_net(def, n);
         else if (is_elem(n, "serial"))
-            r = parse_chr(&def->serials, &def->nserials, n);
+            r = parse_chr(def, &def->serials, &def->nserials, n);
         else if (is_elem(n, "console"))
-            r = parse_chr(&def->consoles, &def->nconsoles, n);
+            r = parse_chr(def, &def->consoles, &def->nconsoles, n);
         else if (is_elem(n, "input"))
             r = parse_input(def, n);
         else if (is_elem(n, "graphics"))
@@ -1147,7 +1295,7 @@ static int post_disks(struct dx_def *def)
             }
         if (d->addr.type != DX_ADDR_NONE)
             continue;
-        int idx = disk_name_index(d->dst);
+        int idx = dx_disk_name_index(d->dst);
         unsigned int ui = (unsigned int)idx;
         switch (d->bus) {
         case DX_BUS_IDE:
@@ -1188,7 +1336,7 @@ static int post_disks(struct dx_def *def)
             for (size_t i = 0; i < def->nctrls; i++)
                 if (def->ctrls[i].type == order[k][0] && def->ctrls[i].index == c)
                     found = 1;
-            if (!found && ctrl_insert(def, order[k][0], c, NULL, NULL, NULL) < 0)
+            if (!found && dx_ctrl_insert(def, order[k][0], c, NULL, NULL, NULL) < 0)
                 return -1;
         }
     }
@@ -1199,11 +1347,13 @@ static int copy_chr(struct dx_chr *dst, const struct dx_chr *src)
 {
     free(dst->type);
     free(dst->path);
+    free(dst->append);
     free(dst->extra);
-    dst->type = xstrdup(src->type);
-    dst->path = xstrdup(src->path);
-    dst->extra = xstrdup(src->extra);
-    return dst->type && (dst->extra || !src->extra) ? 0 : -1;
+    dst->type = dx_xstrdup(src->type);
+    dst->path = dx_xstrdup(src->path);
+    dst->append = dx_xstrdup(src->append);
+    dst->extra = dx_xstrdup(src->extra);
+    return dst->type && (dst->extra || !src->extra) && (dst->append || !src->append) ? 0 : -1;
 }
 
 static int post_chardevs(struct dx_def *def)
@@ -1242,7 +1392,7 @@ static int post_chardevs(struct dx_def *def)
     } else if (first_serial) {
         struct dx_chr *c = &def->consoles[0];
         if (def->nserials == 0) {
-            void *p = grow(def->serials, 0, sizeof(*def->serials));
+            void *p = dx_grow(def->serials, 0, sizeof(*def->serials));
             if (!p)
                 return -1;
             def->serials = p;
@@ -1257,7 +1407,7 @@ static int post_chardevs(struct dx_def *def)
         c->target_type = strdup("serial");
         c->port = def->serials[0].port;
     } else if (def->nserials > 0) {
-        void *p = grow(def->consoles, def->nconsoles, sizeof(*def->consoles));
+        void *p = dx_grow(def->consoles, def->nconsoles, sizeof(*def->consoles));
         if (!p)
             return -1;
         def->consoles = p;
@@ -1274,7 +1424,7 @@ static int post_chardevs(struct dx_def *def)
         for (size_t i = 0; i < def->nctrls; i++)
             if (def->ctrls[i].type == DX_CTRL_VIRTIO_SERIAL)
                 found = 1;
-        if (!found && ctrl_insert(def, DX_CTRL_VIRTIO_SERIAL, 0, NULL, NULL, NULL) < 0)
+        if (!found && dx_ctrl_insert(def, DX_CTRL_VIRTIO_SERIAL, 0, NULL, NULL, NULL) < 0)
             return -1;
     }
     return 0;
@@ -1309,7 +1459,7 @@ static int post_video(struct dx_def *def)
 {
     if (def->nvideos == 0 && def->ngraphics > 0) {
         int hvm = strcmp(def->os_type, "hvm") == 0;
-        if (add_video(def, hvm ? "cirrus" : "xen", NULL, NULL, NULL, NULL) < 0)
+        if (dx_add_video(def, hvm ? "cirrus" : "xen", NULL, NULL, NULL, NULL) < 0)
             return -1;
     }
     int any_primary = 0;
@@ -1335,7 +1485,8 @@ static int parse_os(struct dx_def *def, xmlNodePtr os)
         return -1;
     }
     def->arch = prop(type, "arch");
-    if (!def->arch)
+    /* The QEMU driver's default is the host's (dxq_post_parse_early). */
+    if (!def->arch && def->driver != DX_DRIVER_QEMU)
         def->arch = strdup("i686");
     def->machine = prop(type, "machine");
     def->kernel = child_text(os, "kernel");
@@ -1348,7 +1499,7 @@ static int parse_os(struct dx_def *def, xmlNodePtr os)
         char *dev = prop(n, "dev");
         if (!dev)
             continue;
-        void *p = grow(def->boot, def->nboot, sizeof(*def->boot));
+        void *p = dx_grow(def->boot, def->nboot, sizeof(*def->boot));
         if (!p) {
             free(dev);
             return -1;
@@ -1357,6 +1508,93 @@ static int parse_os(struct dx_def *def, xmlNodePtr os)
         def->boot[def->nboot++] = dev;
     }
     return 0;
+}
+
+static const char *const cpu_modes[] = {"custom", "host-model", "host-passthrough", "maximum",
+                                         NULL};
+static const char *const cpu_matches[] = {"minimum", "exact", "strict", NULL};
+static const char *const cpu_checks[] = {"none", "partial", "full", NULL};
+static const char *const cpu_fallbacks[] = {"allow", "forbid", NULL};
+static const char *const cpu_policies[] = {"force", "require", "optional", "disable", "forbid",
+                                           NULL};
+
+/* Value of attribute `attr` of n, which must be one of `allowed`; NULL
+ * (*err unchanged) when absent. */
+static char *enum_prop(xmlNodePtr n, const char *attr, const char *const *allowed, int *err)
+{
+    char *v = prop(n, attr);
+    if (v && !in_list(allowed, v)) {
+        error_report(ERR_XML_ERROR, FROM_XML,
+                     "Invalid value for attribute '%s' in element '%s': '%s'.", attr,
+                     (const char *)n->name, v);
+        free(v);
+        *err = 1;
+        return NULL;
+    }
+    return v;
+}
+
+/* Is n <seclabel type='dynamic' model='dac' relabel='yes'/>, what a
+ * running domain's XML shows (with the run's labels, which a definition
+ * does not keep)? */
+static int is_dac_seclabel(xmlNodePtr n)
+{
+    static const char *const want[][2] = {{"type", "dynamic"}, {"model", "dac"}, {"relabel", "yes"}};
+    int n_attrs = 0, ok = 1;
+
+    for (xmlAttrPtr a = n->properties; a; a = a->next)
+        n_attrs++;
+    for (size_t i = 0; ok && i < 3; i++) {
+        xmlChar *v = xmlGetProp(n, (const xmlChar *)want[i][0]);
+        ok = v && strcmp((const char *)v, want[i][1]) == 0;
+        xmlFree(v);
+    }
+    for (xmlNodePtr c = n->children; ok && c; c = c->next)
+        ok = c->type != XML_ELEMENT_NODE || is_elem(c, "label") || is_elem(c, "imagelabel");
+    return ok && n_attrs == 3;
+}
+
+/* <cpu>, the QEMU driver's way (its defaults are domain_qemu.c's). */
+static int parse_cpu(struct dx_def *def, xmlNodePtr n)
+{
+    struct dx_cpu *c = &def->cpu;
+    int err = 0;
+
+    c->mode = enum_prop(n, "mode", cpu_modes, &err);
+    c->match = err ? NULL : enum_prop(n, "match", cpu_matches, &err);
+    c->check = err ? NULL : enum_prop(n, "check", cpu_checks, &err);
+    xmlNodePtr m = child(n, "model");
+    if (!err && m) {
+        c->model = text(m);
+        c->fallback = enum_prop(m, "fallback", cpu_fallbacks, &err);
+    }
+    for (xmlNodePtr f = n->children; !err && f; f = f->next) {
+        if (!is_elem(f, "feature"))
+            continue;
+        f->_private = READ;
+        void *p = dx_grow(c->features, c->nfeatures, sizeof(*c->features));
+        if (!p)
+            return -1;
+        c->features = p;
+        struct dx_cpu_feature *cf = &c->features[c->nfeatures++];
+        cf->policy = enum_prop(f, "policy", cpu_policies, &err);
+        cf->name = prop(f, "name");
+        if (!err && !cf->name) {
+            error_report(ERR_XML_ERROR, FROM_DOMAIN, "Invalid CPU feature name");
+            err = 1;
+        }
+        if (!err && !cf->policy && !(cf->policy = strdup("require")))
+            return -1;
+    }
+    if (err)
+        return -1;
+    if (!c->mode && !(c->mode = strdup("custom")))
+        return -1;
+    if (strcmp(c->mode, "custom") == 0 && c->model && !c->match && !(c->match = strdup("exact")))
+        return -1;
+    if (c->model && !c->fallback && !(c->fallback = strdup("allow")))
+        return -1;
+    return take_extras(n, &c->extra);
 }
 
 static int parse_lifecycle(xmlNodePtr root, const char *name, const char *const *allowed,
@@ -1411,6 +1649,14 @@ static int parse_vcpu(struct dx_def *def, xmlNodePtr root)
         goto out;
     }
     def->cpuset = prop(n, "cpuset");
+    /* What the formatter writes anyway is not left over for the QEMU
+     * driver's validation to refuse. */
+    if (def->driver == DX_DRIVER_QEMU) {
+        char *placement = prop(n, "placement");
+        if (placement && strcmp(placement, "static") != 0)
+            xmlHasProp(n, (const xmlChar *)"placement")->_private = NULL;
+        free(placement);
+    }
     ret = 0;
 out:
     free(t);
@@ -1418,13 +1664,15 @@ out:
     return ret;
 }
 
-static struct dx_def *parse_root(xmlNodePtr root)
+static struct dx_def *parse_root(xmlNodePtr root, const struct dx_env *env)
 {
     struct dx_def *def = calloc(1, sizeof(*def));
     if (!def) {
         error_report(ERR_NO_MEMORY, FROM_DOMAIN, NULL);
         return NULL;
     }
+    def->driver = env ? env->driver : DX_DRIVER_TEST;
+    int qemu = def->driver == DX_DRIVER_QEMU;
     def->virt_type = prop(root, "type");
     if (!def->virt_type) {
         error_report(ERR_INTERNAL_ERROR, FROM_DOMAIN, "missing domain type attribute");
@@ -1490,6 +1738,21 @@ static struct dx_def *parse_root(xmlNodePtr root)
             "features", "clock", "on_poweroff", "on_reboot", "on_crash", "devices", NULL};
         int at = n->type == XML_ELEMENT_NODE ? order_of(domain_order, (const char *)n->name)
                                              : -1;
+        if (qemu && is_elem(n, "seclabel") && is_dac_seclabel(n)) {
+            n->_private = READ;
+            def->seclabel_dac = 1;
+            continue;
+        }
+        if (qemu && is_elem(n, "cpu")) {
+            n->_private = READ;
+            if (def->cpu.mode) {
+                error_report(ERR_XML_ERROR, FROM_DOMAIN, "more than one <cpu> element");
+                goto fail;
+            }
+            if (parse_cpu(def, n) < 0)
+                goto fail;
+            continue;
+        }
         if (at >= 0 && !in_list(modeled, (const char *)n->name) &&
             keep(&def->kept, at, n, 1) < 0)
             goto fail;
@@ -1524,8 +1787,12 @@ static struct dx_def *parse_root(xmlNodePtr root)
         error_report(ERR_XML_ERROR, FROM_DOMAIN, "name %s cannot contain '/'", def->name);
         goto fail;
     }
-    if (post_disks(def) < 0 || post_chardevs(def) < 0 || post_nets(def) < 0 ||
+    if (qemu && dxq_post_parse_early(def, env) < 0)
+        goto fail;
+    if (post_disks(def) < 0 || post_chardevs(def) < 0 || (!qemu && post_nets(def) < 0) ||
         post_video(def) < 0)
+        goto fail;
+    if (qemu && dxq_post_parse(def) < 0)
         goto fail;
     return def;
 fail:
@@ -1535,7 +1802,7 @@ fail:
     return NULL;
 }
 
-struct dx_def *dx_def_parse_node(xmlDocPtr doc, xmlNodePtr root)
+struct dx_def *dx_def_parse_node_env(xmlDocPtr doc, xmlNodePtr root, const struct dx_env *env)
 {
     (void)doc;
     if (!root || strcmp((const char *)root->name, "domain") != 0) {
@@ -1543,17 +1810,27 @@ struct dx_def *dx_def_parse_node(xmlDocPtr doc, xmlNodePtr root)
                      root ? (const char *)root->name : "");
         return NULL;
     }
-    return parse_root(root);
+    return parse_root(root, env);
 }
 
-struct dx_def *dx_def_parse_string(const char *xml)
+struct dx_def *dx_def_parse_node(xmlDocPtr doc, xmlNodePtr root)
+{
+    return dx_def_parse_node_env(doc, root, NULL);
+}
+
+struct dx_def *dx_def_parse_string_env(const char *xml, const struct dx_env *env)
 {
     xmlDocPtr doc = xml_parse(xml, strlen(xml), "(domain_definition)", FROM_DOMAIN);
     if (!doc)
         return NULL;
-    struct dx_def *def = dx_def_parse_node(doc, xmlDocGetRootElement(doc));
+    struct dx_def *def = dx_def_parse_node_env(doc, xmlDocGetRootElement(doc), env);
     xmlFreeDoc(doc);
     return def;
+}
+
+struct dx_def *dx_def_parse_string(const char *xml)
+{
+    return dx_def_parse_string_env(xml, NULL);
 }
 
 /* ---- formatting ---- */
@@ -1890,6 +2167,48 @@ static void apply_extra(struct buf *b, size_t at, const char *extra, int level)
     xmlFreeDoc(xd);
 }
 
+static int describe_unread(struct buf *b, xmlNodePtr x)
+{
+    for (xmlAttrPtr a = x->properties; a; a = a->next)
+        if (!lr_is(a) && !attr_was_read(x, (const char *)a->name)) {
+            bprintf(b, "attribute '%s'", (const char *)a->name);
+            return 1;
+        }
+    for (xmlNodePtr c = x->children; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        size_t at = b->len;
+        bprintf(b, "<%s>", (const char *)c->name);
+        if (!lr_get(c, "read"))
+            return 1;
+        bprintf(b, " ");
+        if (describe_unread(b, c))
+            return 1;
+        b->len = at;
+        if (b->s)
+            b->s[at] = '\0';
+    }
+    return 0;
+}
+
+char *dx_extra_describe(const char *extra)
+{
+    struct buf b = {0};
+    xmlDocPtr xd;
+
+    if (!extra)
+        return NULL;
+    xd = xmlReadMemory(extra, (int)strlen(extra), NULL, NULL, XML_PARSE_NONET | XML_PARSE_NOBLANKS);
+    if (xd && !describe_unread(&b, xmlDocGetRootElement(xd)))
+        bprintf(&b, "something");
+    xmlFreeDoc(xd);
+    if (!xd || b.failed) {
+        free(b.s);
+        return NULL;
+    }
+    return b.s;
+}
+
 static void belem(struct buf *b, const char *indent, const char *name, const char *value)
 {
     if (!value)
@@ -1898,6 +2217,14 @@ static void belem(struct buf *b, const char *indent, const char *name, const cha
     besc(b, value);
     bprintf(b, "</%s>\n", name);
 }
+
+/* What the formatter writes: a definition, or (live set) a running QEMU
+ * domain with the facts of its run. */
+struct fmt {
+    const struct dx_def *def;
+    const struct dx_live *live;
+    int qemu;
+};
 
 static void format_addr(struct buf *b, const struct dx_addr *a)
 {
@@ -1911,20 +2238,42 @@ static void format_addr(struct buf *b, const struct dx_addr *a)
                 "      <address type='drive' controller='%u' bus='%u' target='%u' "
                 "unit='%u'/>\n",
                 a->controller, a->dbus, a->target, a->unit);
+    else if (a->type == DX_ADDR_USB) {
+        bprintf(b, "      <address type='usb' bus='%u'", a->usb_bus);
+        if (a->usb_port[0])
+            battr(b, "port", a->usb_port);
+        bprintf(b, "/>\n");
+    }
 }
 
-static void format_disk(struct buf *b, const struct dx_disk *d)
+/* A device's <alias> (a running domain's) and <address>. */
+static void format_info(struct buf *b, const struct fmt *f, int kind, size_t i,
+                        const struct dx_addr *a)
 {
+    if (f->live) {
+        char alias[64];
+        bprintf(b, "      <alias");
+        battr(b, "name", dx_alias(f->def, kind, i, alias, sizeof(alias)));
+        bprintf(b, "/>\n");
+    }
+    format_addr(b, a);
+}
+
+static void format_disk(struct buf *b, const struct fmt *f, size_t i)
+{
+    const struct dx_disk *d = &f->def->disks[i];
     size_t at = b->len;
+    /* A running domain's empty drive has no format. */
+    const char *drv_type = f->live && !d->src ? NULL : d->drv_type;
 
     bprintf(b, "    <disk");
     battr(b, "type", d->type);
     battr(b, "device", d->device);
     bprintf(b, ">\n");
-    if (d->drv_name || d->drv_type || d->drv_cache || d->drv_io || d->drv_discard) {
+    if (d->drv_name || drv_type || d->drv_cache || d->drv_io || d->drv_discard) {
         bprintf(b, "      <driver");
         battr(b, "name", d->drv_name);
-        battr(b, "type", d->drv_type);
+        battr(b, "type", drv_type);
         battr(b, "cache", d->drv_cache);
         battr(b, "io", d->drv_io);
         battr(b, "discard", d->drv_discard);
@@ -1936,11 +2285,16 @@ static void format_disk(struct buf *b, const struct dx_disk *d)
                                                          : "file";
         bprintf(b, "      <source");
         battr(b, attr, d->src);
+        /* libvirt numbers the sources of a run from the last disk on. */
+        if (f->live)
+            bprintf(b, " index='%zu'", f->def->ndisks - i);
         bprintf(b, "/>\n");
+        if (f->live || d->backing_none)
+            bprintf(b, "      <backingStore/>\n");
     }
     bprintf(b, "      <target");
     battr(b, "dev", d->dst);
-    battr(b, "bus", bus_names[d->bus]);
+    battr(b, "bus", dx_bus_names[d->bus]);
     bprintf(b, "/>\n");
     if (d->readonly)
         bprintf(b, "      <readonly/>\n");
@@ -1949,15 +2303,19 @@ static void format_disk(struct buf *b, const struct dx_disk *d)
     belem(b, "      ", "serial", d->serial);
     if (d->boot_order)
         bprintf(b, "      <boot order='%u'/>\n", d->boot_order);
-    format_addr(b, &d->addr);
+    format_info(b, f, DX_DEV_DISK, i, &d->addr);
     bprintf(b, "    </disk>\n");
     apply_extra(b, at, d->extra, 2);
 }
 
-static void format_net(struct buf *b, const struct dx_net *n)
+static void format_net(struct buf *b, const struct fmt *f, size_t i)
 {
+    const struct dx_net *n = &f->def->nets[i];
+    const char *ifname = n->ifname;
     size_t at = b->len;
 
+    if (!ifname && f->live && f->live->net_ifnames)
+        ifname = f->live->net_ifnames[i];
     bprintf(b, "    <interface");
     battr(b, "type", n->type);
     bprintf(b, ">\n");
@@ -1972,9 +2330,9 @@ static void format_net(struct buf *b, const struct dx_net *n)
         battr(b, "mode", n->src_mode);
         bprintf(b, "/>\n");
     }
-    if (n->ifname) {
+    if (ifname) {
         bprintf(b, "      <target");
-        battr(b, "dev", n->ifname);
+        battr(b, "dev", ifname);
         bprintf(b, "/>\n");
     }
     if (n->model) {
@@ -1984,51 +2342,182 @@ static void format_net(struct buf *b, const struct dx_net *n)
     }
     if (n->boot_order)
         bprintf(b, "      <boot order='%u'/>\n", n->boot_order);
-    format_addr(b, &n->addr);
+    format_info(b, f, DX_DEV_NET, i, &n->addr);
     bprintf(b, "    </interface>\n");
     apply_extra(b, at, n->extra, 2);
 }
 
-static void format_chr(struct buf *b, const char *elem, const struct dx_chr *c, int console)
+/* The pty a running domain's serial `port` got, or NULL. */
+static const char *serial_pty(const struct fmt *f, int port)
 {
+    if (!f->live || !f->live->serial_ptys)
+        return NULL;
+    for (size_t i = 0; i < f->def->nserials; i++)
+        if (f->def->serials[i].port == port)
+            return f->live->serial_ptys[i];
+    return NULL;
+}
+
+static void format_chr(struct buf *b, const struct fmt *f, int console, size_t i)
+{
+    const struct dx_chr *c = console ? &f->def->consoles[i] : &f->def->serials[i];
+    const char *elem = console ? "console" : "serial";
+    int pty = strcmp(c->type, "pty") == 0;
+    const char *path = c->path;
     size_t at = b->len;
 
+    /* The QEMU driver writes a pty's path only for a running domain,
+     * where it is the run's. */
+    if (f->qemu && pty)
+        path = console && (!c->target_type || strcmp(c->target_type, "serial") == 0)
+                   ? serial_pty(f, c->port)
+               : console ? NULL
+                         : f->live && f->live->serial_ptys ? f->live->serial_ptys[i]
+                                                           : NULL;
     bprintf(b, "    <%s", elem);
     battr(b, "type", c->type);
+    if (console && pty && f->live)
+        battr(b, "tty", path);
     bprintf(b, ">\n");
-    if (c->path) {
+    if (path) {
         bprintf(b, "      <source");
-        battr(b, "path", c->path);
+        battr(b, "path", path);
+        if (f->qemu)
+            battr(b, "append", c->append);
         bprintf(b, "/>\n");
     }
     bprintf(b, "      <target");
-    if (console)
+    if (console || f->qemu)
         battr(b, "type", c->target_type);
-    bprintf(b, " port='%d'/>\n", c->port < 0 ? 0 : c->port);
+    bprintf(b, " port='%d'", c->port < 0 ? 0 : c->port);
+    if (f->qemu && !console && c->target_model) {
+        bprintf(b, ">\n        <model");
+        battr(b, "name", c->target_model);
+        bprintf(b, "/>\n      </target>\n");
+    } else {
+        bprintf(b, "/>\n");
+    }
+    if (f->live)
+        format_info(b, f, console ? DX_DEV_CONSOLE : DX_DEV_SERIAL, i,
+                    &(struct dx_addr){.type = DX_ADDR_NONE});
     bprintf(b, "    </%s>\n", elem);
     apply_extra(b, at, c->extra, 2);
 }
 
-static void format_graphics(struct buf *b, const struct dx_graphics *g)
+static void format_input(struct buf *b, const struct fmt *f, size_t i)
+{
+    const struct dx_input *in = &f->def->inputs[i];
+    size_t at = b->len;
+
+    bprintf(b, "    <input");
+    battr(b, "type", in->type);
+    battr(b, "bus", in->bus);
+    if (f->live || in->addr.type != DX_ADDR_NONE) {
+        bprintf(b, ">\n");
+        format_info(b, f, DX_DEV_INPUT, i, &in->addr);
+        bprintf(b, "    </input>\n");
+    } else {
+        bprintf(b, "/>\n");
+    }
+    apply_extra(b, at, in->extra, 2);
+}
+
+static void format_graphics(struct buf *b, const struct fmt *f, const struct dx_graphics *g)
 {
     size_t at = b->len;
+    const char *listen = g->listen;
+    int port = g->port;
 
     bprintf(b, "    <graphics");
     battr(b, "type", g->type);
     int vnc = strcmp(g->type, "vnc") == 0, spice = strcmp(g->type, "spice") == 0;
+    if (f->live && vnc) {
+        if (!listen)
+            listen = f->live->vnc_listen ? f->live->vnc_listen : "127.0.0.1";
+        if (g->autoport)
+            port = f->live->vnc_port;
+    }
     if (vnc || spice) {
         if (g->has_port)
-            bprintf(b, " port='%d'", g->port);
+            bprintf(b, " port='%d'", port);
         if (vnc || g->autoport)
             bprintf(b, " autoport='%s'", g->autoport ? "yes" : "no");
-        battr(b, "listen", g->listen);
+        battr(b, "listen", listen);
         bprintf(b, ">\n      <listen type='address'");
-        battr(b, "address", g->listen);
+        battr(b, "address", listen);
         bprintf(b, "/>\n    </graphics>\n");
     } else {
         bprintf(b, "/>\n");
     }
     apply_extra(b, at, g->extra, 2);
+}
+
+static void format_video(struct buf *b, const struct fmt *f, size_t i)
+{
+    const struct dx_video *v = &f->def->videos[i];
+    size_t at = b->len;
+
+    bprintf(b, "    <video>\n      <model");
+    battr(b, "type", v->model);
+    if (v->ram)
+        bprintf(b, " ram='%u'", v->ram);
+    if (v->vram)
+        bprintf(b, " vram='%u'", v->vram);
+    bprintf(b, " heads='%u'%s/>\n", v->heads, v->primary ? " primary='yes'" : "");
+    format_info(b, f, DX_DEV_VIDEO, i, &v->addr);
+    bprintf(b, "    </video>\n");
+    apply_extra(b, at, v->extra, 2);
+}
+
+static int has_feature(const struct dx_cpu *c, const char *name)
+{
+    for (size_t i = 0; i < c->nfeatures; i++)
+        if (strcmp(c->features[i].name, name) == 0)
+            return 1;
+    return 0;
+}
+
+/* <cpu>, the QEMU driver's way: a running domain's custom model is checked
+ * in full against what QEMU made of it (libvirt's check='full'), with the
+ * features QEMU reports added. */
+static void format_cpu(struct buf *b, const struct fmt *f)
+{
+    static const char *const tcg_qemu64[] = {"hypervisor", "lahf_lm", NULL};
+    const struct dx_cpu *c = &f->def->cpu;
+    int custom = strcmp(c->mode, "custom") == 0;
+    int full = f->live && custom;
+    const char *const *extra_features = NULL;
+    size_t at = b->len;
+
+    if (full)
+        extra_features = f->live->cpu_features ? f->live->cpu_features : tcg_qemu64;
+    bprintf(b, "  <cpu");
+    battr(b, "mode", c->mode);
+    battr(b, "match", c->match);
+    battr(b, "check", full ? "full" : c->check);
+    if (!c->model && c->nfeatures == 0 && !(extra_features && extra_features[0])) {
+        bprintf(b, "/>\n");
+    } else {
+        bprintf(b, ">\n");
+        if (c->model) {
+            bprintf(b, "    <model");
+            battr(b, "fallback", full ? "forbid" : c->fallback);
+            bprintf(b, ">");
+            besc(b, c->model);
+            bprintf(b, "</model>\n");
+        }
+        for (size_t i = 0; i < c->nfeatures; i++) {
+            bprintf(b, "    <feature");
+            battr(b, "policy", c->features[i].policy);
+            battr(b, "name", c->features[i].name);
+            bprintf(b, "/>\n");
+        }
+        for (size_t i = 0; extra_features && extra_features[i]; i++)
+            if (!has_feature(c, extra_features[i]))
+                bprintf(b, "    <feature policy='require' name='%s'/>\n", extra_features[i]);
+        bprintf(b, "  </cpu>\n");
+    }
+    apply_extra(b, at, c->extra, 1);
 }
 
 /* Writes the kept elements whose place in their order is before `upto`,
@@ -2054,11 +2543,25 @@ static int order_len(const char *const *order)
     return n;
 }
 
-char *dx_def_format(const struct dx_def *def, int id)
+static int has_kept(const struct dx_kept_list *l, const char *const *order, const char *name)
 {
+    int at = order_of(order, name);
+    for (size_t i = 0; i < l->n; i++)
+        if (l->items[i].order == at)
+            return 1;
+    return 0;
+}
+
+static char *format_def(const struct fmt *f, int id)
+{
+    const struct dx_def *def = f->def;
     struct buf b = {0};
     char uuid[37];
     int at = 0, dev_at = 0, feat_at = 0;
+    /* QEMU is given whole MiB (libvirt aligns a run's memory so). */
+    uint64_t max_kib = f->live ? (def->max_kib + 1023) / 1024 * 1024 : def->max_kib;
+    uint64_t cur_kib = !f->live ? def->cur_kib : f->live->cur_kib ? f->live->cur_kib : max_kib;
+
     uuid_format(def->uuid, uuid);
     bprintf(&b, "<domain");
     battr(&b, "type", def->virt_type);
@@ -2072,11 +2575,11 @@ char *dx_def_format(const struct dx_def *def, int id)
     belem(&b, "  ", "description", def->description);
     KEPT_BEFORE(&b, &def->kept, &at, domain_order, "memory", "  ");
     size_t from = b.len;
-    bprintf(&b, "  <memory unit='KiB'>%llu</memory>\n", (unsigned long long)def->max_kib);
+    bprintf(&b, "  <memory unit='KiB'>%llu</memory>\n", (unsigned long long)max_kib);
     apply_extra(&b, from, def->extra_memory, 1);
     from = b.len;
     bprintf(&b, "  <currentMemory unit='KiB'>%llu</currentMemory>\n",
-            (unsigned long long)def->cur_kib);
+            (unsigned long long)cur_kib);
     apply_extra(&b, from, def->extra_cur_memory, 1);
     KEPT_BEFORE(&b, &def->kept, &at, domain_order, "vcpu", "  ");
     from = b.len;
@@ -2087,6 +2590,9 @@ char *dx_def_format(const struct dx_def *def, int id)
     bprintf(&b, ">%u</vcpu>\n", def->vcpus_max);
     apply_extra(&b, from, def->extra_vcpu, 1);
 
+    KEPT_BEFORE(&b, &def->kept, &at, domain_order, "resource", "  ");
+    if (f->live && !has_kept(&def->kept, domain_order, "resource"))
+        bprintf(&b, "  <resource>\n    <partition>/machine</partition>\n  </resource>\n");
     KEPT_BEFORE(&b, &def->kept, &at, domain_order, "os", "  ");
     from = b.len;
     bprintf(&b, "  <os>\n    <type");
@@ -2127,6 +2633,9 @@ char *dx_def_format(const struct dx_def *def, int id)
         flush_kept(&b, &def->kept_features, &feat_at, order_len(feature_order), "    ");
         bprintf(&b, "  </features>\n");
     }
+    KEPT_BEFORE(&b, &def->kept, &at, domain_order, "cpu", "  ");
+    if (f->qemu && def->cpu.mode)
+        format_cpu(&b, f);
     KEPT_BEFORE(&b, &def->kept, &at, domain_order, "clock", "  ");
     from = b.len;
     bprintf(&b, "  <clock");
@@ -2144,16 +2653,16 @@ char *dx_def_format(const struct dx_def *def, int id)
     bprintf(&b, "  <devices>\n");
     belem(&b, "    ", "emulator", def->emulator);
     for (size_t i = 0; i < def->ndisks; i++)
-        format_disk(&b, &def->disks[i]);
+        format_disk(&b, f, i);
     KEPT_BEFORE(&b, &def->kept_devices, &dev_at, device_order, "controller", "    ");
     for (size_t i = 0; i < def->nctrls; i++) {
         const struct dx_controller *c = &def->ctrls[i];
         from = b.len;
-        bprintf(&b, "    <controller type='%s' index='%d'", ctrl_names[c->type], c->index);
+        bprintf(&b, "    <controller type='%s' index='%d'", dx_ctrl_names[c->type], c->index);
         battr(&b, "model", c->model);
-        if (c->addr.type != DX_ADDR_NONE) {
+        if (f->live || c->addr.type != DX_ADDR_NONE) {
             bprintf(&b, ">\n");
-            format_addr(&b, &c->addr);
+            format_info(&b, f, DX_DEV_CONTROLLER, i, &c->addr);
             bprintf(&b, "    </controller>\n");
         } else {
             bprintf(&b, "/>\n");
@@ -2162,47 +2671,42 @@ char *dx_def_format(const struct dx_def *def, int id)
     }
     KEPT_BEFORE(&b, &def->kept_devices, &dev_at, device_order, "interface", "    ");
     for (size_t i = 0; i < def->nnets; i++)
-        format_net(&b, &def->nets[i]);
+        format_net(&b, f, i);
     KEPT_BEFORE(&b, &def->kept_devices, &dev_at, device_order, "serial", "    ");
     for (size_t i = 0; i < def->nserials; i++)
-        format_chr(&b, "serial", &def->serials[i], 0);
+        format_chr(&b, f, 0, i);
     KEPT_BEFORE(&b, &def->kept_devices, &dev_at, device_order, "console", "    ");
     for (size_t i = 0; i < def->nconsoles; i++)
-        format_chr(&b, "console", &def->consoles[i], 1);
+        format_chr(&b, f, 1, i);
     KEPT_BEFORE(&b, &def->kept_devices, &dev_at, device_order, "input", "    ");
-    for (size_t i = 0; i < def->ninputs; i++) {
-        from = b.len;
-        bprintf(&b, "    <input");
-        battr(&b, "type", def->inputs[i].type);
-        battr(&b, "bus", def->inputs[i].bus);
-        bprintf(&b, "/>\n");
-        apply_extra(&b, from, def->inputs[i].extra, 2);
-    }
+    for (size_t i = 0; i < def->ninputs; i++)
+        format_input(&b, f, i);
     KEPT_BEFORE(&b, &def->kept_devices, &dev_at, device_order, "graphics", "    ");
     for (size_t i = 0; i < def->ngraphics; i++)
-        format_graphics(&b, &def->graphics[i]);
-    KEPT_BEFORE(&b, &def->kept_devices, &dev_at, device_order, "video", "    ");
-    for (size_t i = 0; i < def->nvideos; i++) {
-        const struct dx_video *v = &def->videos[i];
+        format_graphics(&b, f, &def->graphics[i]);
+    KEPT_BEFORE(&b, &def->kept_devices, &dev_at, device_order, "audio", "    ");
+    for (size_t i = 0; i < def->naudios; i++) {
         from = b.len;
-        bprintf(&b, "    <video>\n      <model");
-        battr(&b, "type", v->model);
-        if (v->ram)
-            bprintf(&b, " ram='%u'", v->ram);
-        if (v->vram)
-            bprintf(&b, " vram='%u'", v->vram);
-        bprintf(&b, " heads='%u'%s/>\n    </video>\n", v->heads,
-                v->primary ? " primary='yes'" : "");
-        apply_extra(&b, from, v->extra, 2);
+        bprintf(&b, "    <audio id='%u'", def->audios[i].id);
+        battr(&b, "type", def->audios[i].type);
+        bprintf(&b, "/>\n");
+        apply_extra(&b, from, def->audios[i].extra, 2);
     }
+    KEPT_BEFORE(&b, &def->kept_devices, &dev_at, device_order, "video", "    ");
+    for (size_t i = 0; i < def->nvideos; i++)
+        format_video(&b, f, i);
     KEPT_BEFORE(&b, &def->kept_devices, &dev_at, device_order, "memballoon", "    ");
     if (def->balloon_model) {
+        int alias = f->live && strcmp(def->balloon_model, "none") != 0;
         from = b.len;
         bprintf(&b, "    <memballoon");
         battr(&b, "model", def->balloon_model);
-        if (def->balloon_addr.type != DX_ADDR_NONE) {
+        if (alias || def->balloon_addr.type != DX_ADDR_NONE) {
             bprintf(&b, ">\n");
-            format_addr(&b, &def->balloon_addr);
+            if (alias)
+                format_info(&b, f, DX_DEV_BALLOON, 0, &def->balloon_addr);
+            else
+                format_addr(&b, &def->balloon_addr);
             bprintf(&b, "    </memballoon>\n");
         } else {
             bprintf(&b, "/>\n");
@@ -2211,6 +2715,16 @@ char *dx_def_format(const struct dx_def *def, int id)
     }
     flush_kept(&b, &def->kept_devices, &dev_at, order_len(device_order), "    ");
     bprintf(&b, "  </devices>\n");
+    KEPT_BEFORE(&b, &def->kept, &at, domain_order, "seclabel", "  ");
+    if (!f->live && def->seclabel_dac)
+        bprintf(&b, "  <seclabel type='dynamic' model='dac' relabel='yes'/>\n");
+    if (f->live)
+        bprintf(&b,
+                "  <seclabel type='dynamic' model='dac' relabel='yes'>\n"
+                "    <label>+%u:+%u</label>\n"
+                "    <imagelabel>+%u:+%u</imagelabel>\n"
+                "  </seclabel>\n",
+                f->live->uid, f->live->gid, f->live->uid, f->live->gid);
     flush_kept(&b, &def->kept, &at, order_len(domain_order), "  ");
     bprintf(&b, "</domain>\n");
     if (b.failed) {
@@ -2221,12 +2735,30 @@ char *dx_def_format(const struct dx_def *def, int id)
     return b.s;
 }
 
+char *dx_def_format(const struct dx_def *def, int id)
+{
+    struct fmt f = {.def = def, .qemu = def->driver == DX_DRIVER_QEMU};
+    return format_def(&f, id);
+}
+
+char *dx_def_format_live(const struct dx_def *def, const struct dx_live *live)
+{
+    struct fmt f = {.def = def, .live = live, .qemu = 1};
+
+    if (def->driver != DX_DRIVER_QEMU) {
+        error_report(ERR_INTERNAL_ERROR, FROM_DOMAIN, "not a QEMU domain definition");
+        return NULL;
+    }
+    return format_def(&f, live->id);
+}
+
 struct dx_def *dx_def_copy(const struct dx_def *def)
 {
+    struct dx_env env = {.driver = def->driver};
     char *xml = dx_def_format(def, -1);
     if (!xml)
         return NULL;
-    struct dx_def *copy = dx_def_parse_string(xml);
+    struct dx_def *copy = dx_def_parse_string_env(xml, &env);
     free(xml);
     return copy;
 }

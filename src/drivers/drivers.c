@@ -5,9 +5,10 @@
 
 #include "driver.h"
 #include "error.h"
+#include "qemu/qemu.h"
 #include "test.h"
 
-const struct driver *const drivers[] = {&test_driver, NULL};
+const struct driver *const drivers[] = {&test_driver, &qemu_driver, NULL};
 
 int drv_string(char **dst, const char *src)
 {

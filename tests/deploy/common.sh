@@ -128,14 +128,16 @@ forge_checks() {
 }
 
 # want_limit RESOURCE VALUE: "SOFT HARD" as /proc/PID/limits shows them for
-# a connection process given VALUE (0: none, so this shell's own limits).
-# Under AddressSanitizer libvirtd sets no address-space limit.
+# a connection process given VALUE (0: none, so this shell's own limits):
+# the soft limit is VALUE, the hard one this shell's (libvirtd leaves it for
+# the VM supervisors it starts). Under AddressSanitizer libvirtd sets no
+# address-space limit.
 want_limit() {
     local res=$1 v=$2
     if [ "$v" = 0 ] || { [ "$res" = as ] && [[ "${SANITIZE:-none}" == *address* ]]; }; then
         prlimit --pid $$ "--$res" --noheadings --output SOFT,HARD | awk '{print $1, $2}'
     else
-        echo "$v $v"
+        echo "$v $(prlimit --pid $$ "--$res" --noheadings --output HARD | awk '{print $1}')"
     fi
 }
 

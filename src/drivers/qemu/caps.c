@@ -31,7 +31,7 @@
 /* The largest reply we read (query-qmp-schema is about 200 KiB). */
 #define PROBE_REPLY_MAX (16 * 1024 * 1024)
 /* Bump when what the cache holds changes. */
-#define CACHE_FORMAT 1
+#define CACHE_FORMAT 4
 #define CACHE_MAX (8 * 1024 * 1024)
 
 /* The arches we probe and the binaries libvirt looks for. */
@@ -48,6 +48,86 @@ static const char *const module_dirs[] = {
     "/usr/lib64/qemu",
     "/usr/lib/qemu",
 };
+
+
+/* main's json.h has no array helpers or writer: these. */
+static size_t jlen(const struct json *j)
+{
+    return j && j->type == JSON_ARRAY ? j->n : 0;
+}
+
+static const struct json *jat(const struct json *j, size_t i)
+{
+    return j && j->type == JSON_ARRAY && i < j->n ? j->items[i] : NULL;
+}
+
+static int jput(char **buf, size_t *len, size_t *cap, const char *s)
+{
+    size_t n = strlen(s);
+    if (*len + n + 1 > *cap) {
+        size_t ncap = *cap ? *cap : 256;
+        while (ncap < *len + n + 1)
+            ncap *= 2;
+        char *b = realloc(*buf, ncap);
+        if (!b)
+            return -1;
+        *buf = b;
+        *cap = ncap;
+    }
+    memcpy(*buf + *len, s, n + 1);
+    *len += n;
+    return 0;
+}
+
+/* j written as JSON text, appended to *buf (NUL-terminated). 0 or -1. */
+static int json_write(char **buf, size_t *len, size_t *cap, const struct json *j)
+{
+    char num[64];
+
+    switch (j->type) {
+    case JSON_NULL:
+        return jput(buf, len, cap, "null");
+    case JSON_BOOL:
+        return jput(buf, len, cap, j->boolean ? "true" : "false");
+    case JSON_NUMBER:
+        if (j->is_integer)
+            snprintf(num, sizeof(num), "%lld", (long long)j->integer);
+        else
+            snprintf(num, sizeof(num), "%.17g", j->number);
+        return jput(buf, len, cap, num);
+    case JSON_STRING: {
+        size_t l = *len;
+        if (json_append_string(buf, &l, j->string) < 0)
+            return -1;
+        *len = l;
+        /* json_append_string grows *buf on its own: keep *cap honest */
+        *cap = l + 1;
+        char *b = realloc(*buf, *cap);
+        if (!b)
+            return -1;
+        *buf = b;
+        (*buf)[l] = '\0';
+        return 0;
+    }
+    case JSON_ARRAY:
+    case JSON_OBJECT:
+        if (jput(buf, len, cap, j->type == JSON_ARRAY ? "[" : "{") < 0)
+            return -1;
+        for (size_t i = 0; i < j->n; i++) {
+            if (i && jput(buf, len, cap, ",") < 0)
+                return -1;
+            if (j->type == JSON_OBJECT) {
+                struct json key = {.type = JSON_STRING, .string = j->keys[i]};
+                if (json_write(buf, len, cap, &key) < 0 || jput(buf, len, cap, ":") < 0)
+                    return -1;
+            }
+            if (json_write(buf, len, cap, j->items[i]) < 0)
+                return -1;
+        }
+        return jput(buf, len, cap, j->type == JSON_ARRAY ? "]" : "}");
+    }
+    return -1;
+}
 
 static void nomem(void)
 {
@@ -462,29 +542,29 @@ static char *dup_or_null(const char *s)
 
 static int take_machines(struct qemu_caps *c, const struct json *ret)
 {
-    size_t n = json_len(ret), def = SIZE_MAX;
+    size_t n = jlen(ret), def = SIZE_MAX;
 
     c->machines = calloc(n ? n : 1, sizeof(*c->machines));
     if (!c->machines)
         return -1;
     for (size_t i = 0; i < n; i++) {
-        const struct json *m = json_at(ret, i);
-        const char *name = json_get_str(m, "name");
+        const struct json *m = jat(ret, i);
+        const char *name = json_get_string(m, "name");
         struct qemu_machine *mach;
 
         if (!name || strcmp(name, "none") == 0)
             continue;
         mach = &c->machines[c->nmachines++];
         mach->name = strdup(name);
-        mach->alias = dup_or_null(json_get_str(m, "alias"));
+        mach->alias = dup_or_null(json_get_string(m, "alias"));
         mach->max_cpus = (int)json_get_int(m, "cpu-max", 0);
         mach->is_default = json_get_bool(m, "is-default", false);
         mach->deprecated = json_get_bool(m, "deprecated", false);
         mach->hotplug_cpus = json_get_bool(m, "hotpluggable-cpus", false);
         mach->numa_mem = json_get_bool(m, "numa-mem-supported", false);
-        mach->default_cpu_type = dup_or_null(json_get_str(m, "default-cpu-type"));
-        mach->default_ram_id = dup_or_null(json_get_str(m, "default-ram-id"));
-        if (!mach->name || (json_get_str(m, "alias") && !mach->alias))
+        mach->default_cpu_type = dup_or_null(json_get_string(m, "default-cpu-type"));
+        mach->default_ram_id = dup_or_null(json_get_string(m, "default-ram-id"));
+        if (!mach->name || (json_get_string(m, "alias") && !mach->alias))
             return -1;
         if (mach->is_default && def == SIZE_MAX)
             def = c->nmachines - 1;
@@ -500,23 +580,23 @@ static int take_machines(struct qemu_caps *c, const struct json *ret)
 
 static int take_cpus(struct qemu_accel *a, const struct json *ret)
 {
-    size_t n = json_len(ret);
+    size_t n = jlen(ret);
 
     a->cpus = calloc(n ? n : 1, sizeof(*a->cpus));
     if (!a->cpus)
         return -1;
     for (size_t i = 0; i < n; i++) {
-        const struct json *d = json_at(ret, i);
+        const struct json *d = jat(ret, i);
         const struct json *unav = json_get(d, "unavailable-features");
-        const char *name = json_get_str(d, "name");
+        const char *name = json_get_string(d, "name");
         struct qemu_cpu_model *m;
-        size_t nb = json_len(unav);
+        size_t nb = jlen(unav);
 
         if (!name)
             continue;
         m = &a->cpus[a->ncpus++];
         m->name = strdup(name);
-        m->type_name = dup_or_null(json_get_str(d, "typename"));
+        m->type_name = dup_or_null(json_get_string(d, "typename"));
         m->deprecated = json_get_bool(d, "deprecated", false);
         m->usable = unav && nb == 0;
         if (!m->name)
@@ -526,9 +606,9 @@ static int take_cpus(struct qemu_accel *a, const struct json *ret)
             if (!m->blockers)
                 return -1;
             for (size_t k = 0; k < nb; k++) {
-                const struct json *f = json_at(unav, k);
+                const struct json *f = jat(unav, k);
                 if (f && f->type == JSON_STRING) {
-                    if (!(m->blockers[m->nblockers] = strdup(f->str)))
+                    if (!(m->blockers[m->nblockers] = strdup(f->string)))
                         return -1;
                     m->nblockers++;
                 }
@@ -538,7 +618,10 @@ static int take_cpus(struct qemu_accel *a, const struct json *ret)
     return 0;
 }
 
-static int take_props(struct qemu_accel *a, const struct json *props)
+/* The props of the full expansion (migratable) and of the one with
+ * migratable=off (nm, may be NULL), merged as libvirt 9.0 merges them: a
+ * feature on only without migratability is on, marked nonmig. */
+static int take_props(struct qemu_accel *a, const struct json *props, const struct json *nm)
 {
     if (!props || props->type != JSON_OBJECT)
         return 0;
@@ -546,18 +629,21 @@ static int take_props(struct qemu_accel *a, const struct json *props)
     if (!a->host_props)
         return -1;
     for (size_t i = 0; i < props->n; i++) {
-        const struct json *v = &props->items[i];
+        const struct json *v = props->items[i];
         struct qemu_cpu_prop *p = &a->host_props[a->nhost_props];
 
         if (v->type == JSON_BOOL) {
+            const struct json *w = json_get(nm, props->keys[i]);
             p->type = QEMU_PROP_BOOL;
             p->b = v->boolean;
-        } else if (v->type == JSON_NUMBER && v->integer) {
+            if (!p->b && w && w->type == JSON_BOOL && w->boolean)
+                p->b = p->nonmig = true;
+        } else if (v->type == JSON_NUMBER && v->is_integer) {
             p->type = QEMU_PROP_NUMBER;
-            p->n = v->num;
+            p->n = v->integer;
         } else if (v->type == JSON_STRING) {
             p->type = QEMU_PROP_STRING;
-            if (!(p->s = strdup(v->str)))
+            if (!(p->s = strdup(v->string)))
                 return -1;
         } else {
             continue;
@@ -571,18 +657,18 @@ static int take_props(struct qemu_accel *a, const struct json *props)
 
 static bool has_name(const struct json *list, const char *name)
 {
-    for (size_t i = 0; i < json_len(list); i++)
-        if (json_get_str(json_at(list, i), "name") &&
-            strcmp(json_get_str(json_at(list, i), "name"), name) == 0)
+    for (size_t i = 0; i < jlen(list); i++)
+        if (json_get_string(jat(list, i), "name") &&
+            strcmp(json_get_string(jat(list, i), "name"), name) == 0)
             return true;
     return false;
 }
 
 static bool has_string(const struct json *list, const char *s)
 {
-    for (size_t i = 0; i < json_len(list); i++) {
-        const struct json *v = json_at(list, i);
-        if (v->type == JSON_STRING && strcmp(v->str, s) == 0)
+    for (size_t i = 0; i < jlen(list); i++) {
+        const struct json *v = jat(list, i);
+        if (v->type == JSON_STRING && strcmp(v->string, s) == 0)
             return true;
     }
     return false;
@@ -594,10 +680,10 @@ static bool has_string(const struct json *list, const char *s)
  * entity (an object's variants, an enum's values) has X. */
 static const struct json *schema_entity(const struct json *schema, const char *name)
 {
-    for (size_t i = 0; i < json_len(schema); i++) {
-        const char *n = json_get_str(json_at(schema, i), "name");
+    for (size_t i = 0; i < jlen(schema); i++) {
+        const char *n = json_get_string(jat(schema, i), "name");
         if (n && strcmp(n, name) == 0)
-            return json_at(schema, i);
+            return jat(schema, i);
     }
     return NULL;
 }
@@ -615,29 +701,29 @@ static bool schema_query(const struct json *schema, const char *query)
             e = schema_entity(schema, step);
         } else if (step[0] == '+') {
             const struct json *vars = json_get(e, "variants");
-            for (size_t i = 0; i < json_len(vars); i++) {
-                const char *cs = json_get_str(json_at(vars, i), "case");
+            for (size_t i = 0; i < jlen(vars); i++) {
+                const char *cs = json_get_string(jat(vars, i), "case");
                 if (cs && strcmp(cs, step + 1) == 0)
                     return true;
             }
             return has_string(json_get(e, "values"), step + 1) ||
                    has_name(json_get(e, "members"), step + 1);
         } else if (strcmp(step, "arg-type") == 0 || strcmp(step, "ret-type") == 0) {
-            const char *t = json_get_str(e, step);
+            const char *t = json_get_string(e, step);
             e = t ? schema_entity(schema, t) : NULL;
         } else {
             const struct json *members = json_get(e, "members");
             const struct json *found = NULL;
-            for (size_t i = 0; i < json_len(members); i++) {
-                const char *n = json_get_str(json_at(members, i), "name");
+            for (size_t i = 0; i < jlen(members); i++) {
+                const char *n = json_get_string(jat(members, i), "name");
                 if (n && strcmp(n, step) == 0)
-                    found = json_at(members, i);
+                    found = jat(members, i);
             }
-            const char *t = json_get_str(found, "type");
+            const char *t = json_get_string(found, "type");
             e = t ? schema_entity(schema, t) : NULL;
         }
-        while (e && (mt = json_get_str(e, "meta-type")) && strcmp(mt, "array") == 0) {
-            const char *t = json_get_str(e, "element-type");
+        while (e && (mt = json_get_string(e, "meta-type")) && strcmp(mt, "array") == 0) {
+            const char *t = json_get_string(e, "element-type");
             e = t ? schema_entity(schema, t) : NULL;
         }
         if (!e)
@@ -696,21 +782,63 @@ static int cmd_ok(struct probe *p, const char *cmd, struct json **reply,
     return 0;
 }
 
-/* The host CPU model: a static expansion of "host" (KVM) or "max" (TCG),
- * then a full expansion of what that returned, as libvirt does; the
- * second lists every feature, by all its names. */
-static int probe_host_cpu(struct probe *p, struct qemu_accel *a, const char *model)
+/* A model object {"name":N,"props":{...}} as JSON text, with
+ * "migratable":false among its props unless migratable. */
+static char *model_text(const char *name, const struct json *props, bool migratable)
 {
-    struct json *r1 = NULL, *r2 = NULL;
-    const struct json *ret, *m;
-    char *cmd = NULL, *text = NULL;
+    char *text = NULL;
     size_t len = 0, cap = 0;
+    struct json n = {.type = JSON_STRING, .string = (char *)name};
+    bool first = true;
+
+    if (jput(&text, &len, &cap, "{\"name\":") < 0 || json_write(&text, &len, &cap, &n) < 0)
+        goto fail;
+    if (migratable && (!props || props->type != JSON_OBJECT || !props->n))
+        return jput(&text, &len, &cap, "}") < 0 ? (free(text), NULL) : text;
+    if (jput(&text, &len, &cap, ",\"props\":{") < 0)
+        goto fail;
+    if (!migratable) {
+        if (jput(&text, &len, &cap, "\"migratable\":false") < 0)
+            goto fail;
+        first = false;
+    }
+    for (size_t i = 0; props && props->type == JSON_OBJECT && i < props->n; i++) {
+        struct json k = {.type = JSON_STRING, .string = props->keys[i]};
+        if (strcmp(props->keys[i], "migratable") == 0)
+            continue;
+        if ((!first && jput(&text, &len, &cap, ",") < 0) ||
+            json_write(&text, &len, &cap, &k) < 0 || jput(&text, &len, &cap, ":") < 0 ||
+            json_write(&text, &len, &cap, props->items[i]) < 0)
+            goto fail;
+        first = false;
+    }
+    if (jput(&text, &len, &cap, "}}") < 0)
+        goto fail;
+    return text;
+fail:
+    free(text);
+    return NULL;
+}
+
+/* libvirt's STATIC_FULL expansion of "host" (KVM) or "max" (TCG): a
+ * static expansion, then a full expansion of what that returned (which
+ * lists every feature by all its names). *reply holds the answer, *props
+ * points into it (NULL when QEMU cannot expand the model). */
+static int expand_full(struct probe *p, const char *model, bool migratable, struct json **reply,
+                       const struct json **props)
+{
+    struct json *r1 = NULL;
+    const struct json *ret, *m;
+    char *mt = NULL, *cmd = NULL;
     int rc = -1;
 
-    if (asprintf(&cmd,
+    *reply = NULL;
+    *props = NULL;
+    if (!(mt = model_text(model, NULL, migratable)) ||
+        asprintf(&cmd,
                  "{\"execute\":\"query-cpu-model-expansion\",\"arguments\":{\"type\":\"static\","
-                 "\"model\":{\"name\":\"%s\"}}}",
-                 model) < 0) {
+                 "\"model\":%s}}",
+                 mt) < 0) {
         cmd = NULL;
         goto nomem;
     }
@@ -718,23 +846,24 @@ static int probe_host_cpu(struct probe *p, struct qemu_accel *a, const char *mod
         goto out;
     free(cmd);
     cmd = NULL;
-    if (!(m = json_get(ret, "model"))) { /* QEMU cannot expand it: no host-model */
+    free(mt);
+    mt = NULL;
+    if (!(m = json_get(ret, "model")) || !json_get_string(m, "name")) {
         rc = 0;
         goto out;
     }
-    if (json_append_value(&text, &len, &cap, m) < 0)
-        goto nomem;
-    if (asprintf(&cmd,
+    /* the static answer holds the features; libvirt sends it as it is */
+    if (!(mt = model_text(json_get_string(m, "name"), json_get(m, "props"), true)) ||
+        asprintf(&cmd,
                  "{\"execute\":\"query-cpu-model-expansion\",\"arguments\":{\"type\":\"full\","
                  "\"model\":%s}}",
-                 text) < 0) {
+                 mt) < 0) {
         cmd = NULL;
         goto nomem;
     }
-    if (cmd_ok(p, cmd, &r2, &ret) < 0)
+    if (cmd_ok(p, cmd, reply, &ret) < 0)
         goto out;
-    if (take_props(a, json_get(json_get(ret, "model"), "props")) < 0)
-        goto nomem;
+    *props = json_get(json_get(ret, "model"), "props");
     rc = 0;
     goto out;
 nomem:
@@ -742,10 +871,75 @@ nomem:
     p->failed = true;
 out:
     free(cmd);
-    free(text);
+    free(mt);
+    json_free(r1);
+    return rc;
+}
+
+static int probe_host_cpu(struct probe *p, struct qemu_accel *a, const char *model)
+{
+    struct json *r1 = NULL, *r2 = NULL;
+    const struct json *mig, *nonmig = NULL;
+    int rc = -1;
+
+    if (expand_full(p, model, true, &r1, &mig) < 0)
+        goto out;
+    if (mig && expand_full(p, model, false, &r2, &nonmig) < 0)
+        goto out;
+    if (mig && take_props(a, mig, nonmig) < 0) {
+        nomem();
+        p->failed = true;
+        goto out;
+    }
+    rc = 0;
+out:
     json_free(r1);
     json_free(r2);
     return rc;
+}
+
+const char *const qemu_hyperv_names[QEMU_HV_COUNT] = {
+    "relaxed", "vapic", "spinlocks", "vpindex", "runtime", "synic",
+    "stimer", "reset", "vendor_id", "frequencies", "reenlightenment", "tlbflush",
+    "ipi", "evmcs", "avic", "emsr_bitmap", "xmm_input",
+};
+
+/* libvirt's virQEMUCapsProbeHypervCapabilities: the hv-* props of a full
+ * expansion of host with hv-passthrough that are on (a number above 0, a
+ * string). */
+static int probe_hyperv(struct probe *p, struct qemu_caps *c)
+{
+    struct json *r = NULL;
+    const struct json *ret, *props;
+
+    if (cmd_ok(p,
+               "{\"execute\":\"query-cpu-model-expansion\",\"arguments\":{\"type\":\"full\","
+               "\"model\":{\"name\":\"host\",\"props\":{\"migratable\":false,"
+               "\"hv-passthrough\":true}}}}",
+               &r, &ret) < 0)
+        return -1;
+    props = json_get(json_get(ret, "model"), "props");
+    if (props && props->type == JSON_OBJECT) {
+        c->hyperv_probed = true;
+        for (size_t i = 0; i < props->n; i++) {
+            const char *k = props->keys[i];
+            const struct json *v = props->items[i];
+            char name[64];
+            if (strncmp(k, "hv-", 3) != 0)
+                continue;
+            snprintf(name, sizeof(name), "%s", k + 3);
+            for (char *q = name; *q; q++)
+                if (*q == '-')
+                    *q = '_';
+            bool on = (v->type == JSON_BOOL && v->boolean) ||
+                      (v->type == JSON_NUMBER && v->number > 0) || v->type == JSON_STRING;
+            for (int h = 0; h < QEMU_HV_COUNT; h++)
+                if (on && strcmp(qemu_hyperv_names[h], name) == 0)
+                    c->hyperv |= 1u << h;
+        }
+    }
+    json_free(r);
+    return 0;
 }
 
 static int probe_accel(struct qemu_caps *c, const char *accel, const struct qemu_wait *wait)
@@ -785,7 +979,7 @@ static int probe_accel(struct qemu_caps *c, const char *accel, const struct qemu
         v = json_get(ret, "qemu");
         c->version = (unsigned)(json_get_int(v, "major", 0) * 1000000 +
                                 json_get_int(v, "minor", 0) * 1000 + json_get_int(v, "micro", 0));
-        c->package = strdup(json_get_str(ret, "package") ? json_get_str(ret, "package") : "");
+        c->package = strdup(json_get_string(ret, "package") ? json_get_string(ret, "package") : "");
         json_free(r);
         r = NULL;
         if (!c->package)
@@ -827,6 +1021,7 @@ static int probe_accel(struct qemu_caps *c, const char *accel, const struct qemu
                    &r, &ret) < 0)
             goto out;
         set_flag(c, QEMU_FLAG_CPU_MIGRATABLE, has_name(ret, "migratable"));
+        set_flag(c, QEMU_FLAG_CPU_UNAVAILABLE_FEATURES, has_name(ret, "unavailable-features"));
         json_free(r);
         r = NULL;
 
@@ -846,6 +1041,8 @@ static int probe_accel(struct qemu_caps *c, const char *accel, const struct qemu
     r = NULL;
 
     if (probe_host_cpu(&p, a, kvm ? "host" : "max") < 0)
+        goto out;
+    if (kvm && probe_hyperv(&p, c) < 0)
         goto out;
 
     /* SEV and SGX answer only under KVM. */
@@ -944,6 +1141,7 @@ static const char *const flag_names[QEMU_FLAG_COUNT] = {
     [QEMU_FLAG_SEV] = "sev-guest",
     [QEMU_FLAG_SGX] = "sgx-epc",
     [QEMU_FLAG_CPU_MIGRATABLE] = "cpu-migratable",
+    [QEMU_FLAG_CPU_UNAVAILABLE_FEATURES] = "cpu-unavailable-features",
 };
 
 /* What the cache of one emulator is valid for. */
@@ -1059,6 +1257,8 @@ static char *cache_format(const struct qemu_caps *c, const struct cache_key *k)
 
     outf(&o, "qemucaps %d\nkey %s\narch %s\nversion %u\nkvm %d\npackage %s\n", CACHE_FORMAT,
          k->text, c->arch, c->version, c->kvm, c->package ? c->package : "");
+    if (c->hyperv_probed)
+        outf(&o, "hyperv %u\n", c->hyperv);
     for (int f = 0; f < QEMU_FLAG_COUNT; f++)
         if (qemu_caps_has(c, (enum qemu_flag)f))
             outf(&o, "flag %s\n", flag_names[f]);
@@ -1083,7 +1283,7 @@ static char *cache_format(const struct qemu_caps *c, const struct cache_key *k)
         for (size_t i = 0; i < ac->nhost_props; i++) {
             const struct qemu_cpu_prop *p = &ac->host_props[i];
             if (p->type == QEMU_PROP_BOOL)
-                outf(&o, "prop %s b %d\n", p->name, p->b);
+                outf(&o, "prop %s %s %d\n", p->name, p->nonmig ? "B" : "b", p->b);
             else if (p->type == QEMU_PROP_NUMBER)
                 outf(&o, "prop %s n %lld\n", p->name, p->n);
             else
@@ -1267,6 +1467,9 @@ static struct qemu_caps *cache_parse(char *text, const struct cache_key *k, cons
                 goto bad;
         } else if (n == 2 && strcmp(w[0], "version") == 0 && parse_int(w[1], &v)) {
             c->version = (unsigned)v;
+        } else if (n == 2 && strcmp(w[0], "hyperv") == 0 && parse_int(w[1], &v)) {
+            c->hyperv_probed = true;
+            c->hyperv = (uint32_t)v;
         } else if (n == 2 && strcmp(w[0], "kvm") == 0) {
             c->kvm = strcmp(w[1], "1") == 0;
         } else if (n == 2 && strcmp(w[0], "flag") == 0) {
@@ -1321,9 +1524,10 @@ static struct qemu_caps *cache_parse(char *text, const struct cache_key *k, cons
             p = &a->host_props[a->nhost_props++];
             if (!(p->name = strdup(w[1])))
                 goto bad;
-            if (strcmp(w[2], "b") == 0) {
+            if (strcmp(w[2], "b") == 0 || strcmp(w[2], "B") == 0) {
                 p->type = QEMU_PROP_BOOL;
                 p->b = strcmp(w[3], "1") == 0;
+                p->nonmig = w[2][0] == 'B';
             } else if (strcmp(w[2], "n") == 0 && parse_int(w[3], &v)) {
                 p->type = QEMU_PROP_NUMBER;
                 p->n = v;

@@ -57,6 +57,7 @@ struct qemu_cpu_prop {
     char *name;
     enum qemu_prop_type type;
     bool b;
+    bool nonmig; /* true only in the expansion with migratable=off */
     long long n;
     char *s;
 };
@@ -108,6 +109,7 @@ enum qemu_flag {
     QEMU_FLAG_SEV,
     QEMU_FLAG_SGX,
     QEMU_FLAG_CPU_MIGRATABLE,
+    QEMU_FLAG_CPU_UNAVAILABLE_FEATURES,
     QEMU_FLAG_COUNT
 };
 
@@ -123,7 +125,20 @@ struct qemu_caps {
     size_t nmachines;
     struct qemu_accel accel[QEMU_ACCEL_COUNT];
     uint64_t flags; /* 1 << enum qemu_flag */
+    /* The Hyper-V enlightenments KVM offers (1 << enum qemu_hyperv), from
+     * a full expansion of host with hv-passthrough; probed only with KVM */
+    bool hyperv_probed;
+    uint32_t hyperv;
 };
+
+/* libvirt's Hyper-V enlightenments, in its order. */
+enum qemu_hyperv {
+    QEMU_HV_RELAXED, QEMU_HV_VAPIC, QEMU_HV_SPINLOCKS, QEMU_HV_VPINDEX, QEMU_HV_RUNTIME,
+    QEMU_HV_SYNIC, QEMU_HV_STIMER, QEMU_HV_RESET, QEMU_HV_VENDOR_ID, QEMU_HV_FREQUENCIES,
+    QEMU_HV_REENLIGHTENMENT, QEMU_HV_TLBFLUSH, QEMU_HV_IPI, QEMU_HV_EVMCS, QEMU_HV_AVIC,
+    QEMU_HV_EMSR_BITMAP, QEMU_HV_XMM_INPUT, QEMU_HV_COUNT
+};
+extern const char *const qemu_hyperv_names[QEMU_HV_COUNT];
 
 /* The host's emulators, each loaded from the cache or probed. */
 struct qemu_caps_set {
@@ -168,5 +183,16 @@ const char *qemu_caps_canonical_machine(const struct qemu_caps *c, const char *n
 /* The machine a domain gets when it names none: QEMU's default (for
  * x86 pc-i440fx-7.2), or NULL when the emulator has no machine. */
 const char *qemu_caps_default_machine(const struct qemu_caps *c);
+
+/* The documents (capsxml.c): virConnectGetCapabilities' for the set
+ * (uuid: the host's), and virConnectGetDomainCapabilities' for one
+ * emulator, KVM or TCG, and a canonical machine of it. NULL with the
+ * error recorded. */
+char *qemu_caps_format_capabilities(const struct qemu_caps_set *set, const char *uuid);
+char *qemu_caps_format_domcaps(const struct qemu_caps *c, bool kvm, const char *machine);
+
+/* KVM's most vCPUs per guest (libvirt's virHostCPUGetKVMMaxVCPUs), or -1
+ * with the error recorded when /dev/kvm cannot be opened. */
+int qemu_kvm_max_vcpus(void);
 
 #endif

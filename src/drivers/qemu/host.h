@@ -58,4 +58,33 @@ bool host_has_iommu(void);
  * into buf (37 bytes). */
 void host_uuid(const char *configured, char *buf);
 
+/* The first microcode revision of /proc/cpuinfo, 0 when it names none. */
+unsigned long long host_microcode(void);
+
+/* One of virNodeGetMemoryStats' or virNodeGetCPUStats' fields. */
+struct host_stat {
+    const char *name;
+    uint64_t value;
+};
+
+/* virNodeGetMemoryStats (KiB: total, free, buffers, cached for the
+ * whole host, total and free for a cell) and virNodeGetCPUStats (ns:
+ * kernel, user, idle, iowait of one CPU or, cpu -1, all). Fills out (4
+ * entries) and returns how many, or -1 with libvirt's error. */
+int host_memory_stats(int cell, struct host_stat *out);
+int host_cpu_stats(int cpu, struct host_stat *out);
+
+/* One more than the highest NUMA node (0 without NUMA in sysfs). */
+int host_node_count(void);
+
+/* A cell's free memory in bytes; -1 when it has none. */
+int host_cell_free(int cell, uint64_t *bytes);
+
+/* virConnectGetSysinfo: the SMBIOS document in *out, or -1 with libvirt's
+ * error. */
+int host_sysinfo(char **out);
+
+/* The host's free memory in bytes (virNodeGetFreeMemory: the cells'). */
+uint64_t host_free_memory(void);
+
 #endif

@@ -1,47 +1,59 @@
+/* json: see json.h. A recursive-descent parser over a cursor; recursion
+ * stops at JSON_MAX_DEPTH, which bounds the stack. */
 #include "json.h"
 
-#include <errno.h>
-#include <stdint.h>
-#include <stdio.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-struct reader {
+struct cursor {
     const char *p, *end;
     int depth;
 };
 
-static void skip_ws(struct reader *r)
+static void skip_space(struct cursor *c)
 {
-    while (r->p < r->end && (*r->p == ' ' || *r->p == '\t' || *r->p == '\n' || *r->p == '\r'))
-        r->p++;
+    while (c->p < c->end && (*c->p == ' ' || *c->p == '\t' || *c->p == '\n' || *c->p == '\r'))
+        c->p++;
 }
 
-static int lit(struct reader *r, const char *word)
+static struct json *node(enum json_type type)
 {
-    size_t n = strlen(word);
-
-    if ((size_t)(r->end - r->p) < n || memcmp(r->p, word, n) != 0)
-        return -1;
-    r->p += n;
-    return 0;
+    struct json *j = calloc(1, sizeof(*j));
+    if (j)
+        j->type = type;
+    return j;
 }
 
-static int hex4(struct reader *r, unsigned *out)
+void json_free(struct json *j)
+{
+    if (!j)
+        return;
+    for (size_t i = 0; i < j->n; i++) {
+        json_free(j->items[i]);
+        if (j->keys)
+            free(j->keys[i]);
+    }
+    free(j->items);
+    free(j->keys);
+    free(j->string);
+    free(j);
+}
+
+static int hex4(struct cursor *c, unsigned *out)
 {
     unsigned v = 0;
-
-    if (r->end - r->p < 4)
+    if (c->end - c->p < 4)
         return -1;
     for (int i = 0; i < 4; i++) {
-        char c = *r->p++;
+        char h = *c->p++;
         v <<= 4;
-        if (c >= '0' && c <= '9')
-            v |= (unsigned)(c - '0');
-        else if (c >= 'a' && c <= 'f')
-            v |= (unsigned)(c - 'a' + 10);
-        else if (c >= 'A' && c <= 'F')
-            v |= (unsigned)(c - 'A' + 10);
+        if (h >= '0' && h <= '9')
+            v |= (unsigned)(h - '0');
+        else if (h >= 'a' && h <= 'f')
+            v |= (unsigned)(h - 'a' + 10);
+        else if (h >= 'A' && h <= 'F')
+            v |= (unsigned)(h - 'A' + 10);
         else
             return -1;
     }
@@ -49,296 +61,247 @@ static int hex4(struct reader *r, unsigned *out)
     return 0;
 }
 
-static size_t put_utf8(char *dst, unsigned cp)
+static size_t put_utf8(char *o, unsigned cp)
 {
     if (cp < 0x80) {
-        dst[0] = (char)cp;
+        o[0] = (char)cp;
         return 1;
     }
     if (cp < 0x800) {
-        dst[0] = (char)(0xc0 | (cp >> 6));
-        dst[1] = (char)(0x80 | (cp & 0x3f));
+        o[0] = (char)(0xc0 | (cp >> 6));
+        o[1] = (char)(0x80 | (cp & 0x3f));
         return 2;
     }
     if (cp < 0x10000) {
-        dst[0] = (char)(0xe0 | (cp >> 12));
-        dst[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-        dst[2] = (char)(0x80 | (cp & 0x3f));
+        o[0] = (char)(0xe0 | (cp >> 12));
+        o[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+        o[2] = (char)(0x80 | (cp & 0x3f));
         return 3;
     }
-    dst[0] = (char)(0xf0 | (cp >> 18));
-    dst[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-    dst[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-    dst[3] = (char)(0x80 | (cp & 0x3f));
+    o[0] = (char)(0xf0 | (cp >> 18));
+    o[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+    o[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+    o[3] = (char)(0x80 | (cp & 0x3f));
     return 4;
 }
 
-/* A string literal at r->p (on its opening quote) into a new buffer. An
- * escape never makes the text longer than its source, so the buffer is
- * sized by the source. */
-static char *read_string(struct reader *r)
+/* A string literal at c->p (its opening quote); the text unescaped, which
+ * is never longer than the literal. */
+static char *parse_string(struct cursor *c)
 {
-    const char *start = ++r->p;
+    const char *start = ++c->p;
     const char *q = start;
-    char *out, *o;
 
-    while (q < r->end && *q != '"') {
-        if (*q == '\\')
-            q++;
-        q++;
-    }
-    if (q >= r->end)
+    while (q < c->end && *q != '"')
+        q += *q == '\\' && q + 1 < c->end ? 2 : 1;
+    if (q >= c->end)
         return NULL;
-    out = malloc((size_t)(q - start) + 1);
+    char *out = malloc((size_t)(q - start) + 1), *o = out;
     if (!out)
         return NULL;
-    o = out;
-    while (r->p < q) {
-        unsigned char c = (unsigned char)*r->p++;
-        unsigned cp, lo;
-
-        if (c < 0x20)
+    while (c->p < q) {
+        char ch = *c->p++;
+        if ((unsigned char)ch < 0x20)
             goto bad;
-        if (c != '\\') {
-            *o++ = (char)c;
+        if (ch != '\\') {
+            *o++ = ch;
             continue;
         }
-        switch (*r->p++) {
-        case '"': *o++ = '"'; break;
-        case '\\': *o++ = '\\'; break;
-        case '/': *o++ = '/'; break;
+        ch = *c->p++;
+        switch (ch) {
+        case '"': case '\\': case '/':
+            *o++ = ch;
+            break;
         case 'b': *o++ = '\b'; break;
         case 'f': *o++ = '\f'; break;
         case 'n': *o++ = '\n'; break;
         case 'r': *o++ = '\r'; break;
         case 't': *o++ = '\t'; break;
-        case 'u':
-            if (hex4(r, &cp) < 0 || cp == 0)
+        case 'u': {
+            unsigned cp, lo;
+            if (hex4(c, &cp) < 0)
                 goto bad;
-            if (cp >= 0xd800 && cp < 0xdc00) {
-                if (r->end - r->p < 6 || r->p[0] != '\\' || r->p[1] != 'u')
-                    goto bad;
-                r->p += 2;
-                if (hex4(r, &lo) < 0 || lo < 0xdc00 || lo >= 0xe000)
+            if (cp >= 0xd800 && cp < 0xdc00 && q - c->p >= 6 && c->p[0] == '\\' &&
+                c->p[1] == 'u') {
+                c->p += 2;
+                if (hex4(c, &lo) < 0 || lo < 0xdc00 || lo >= 0xe000)
                     goto bad;
                 cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
-            } else if (cp >= 0xdc00 && cp < 0xe000) {
-                goto bad;
             }
+            /* Six escaped bytes never make more than four. */
             o += put_utf8(o, cp);
             break;
+        }
         default:
             goto bad;
         }
     }
-    r->p = q + 1;
     *o = '\0';
+    c->p = q + 1;
     return out;
 bad:
     free(out);
     return NULL;
 }
 
-static int read_value(struct reader *r, struct json *v);
+static struct json *parse_value(struct cursor *c);
 
-static int grow(struct json *v, size_t *cap, bool keys)
+static int add_item(struct json *j, struct json *item, char *key)
 {
-    size_t ncap = *cap ? *cap * 2 : 8;
-    struct json *items;
-
-    if (v->n < *cap)
-        return 0;
-    items = realloc(v->items, ncap * sizeof(*items));
+    struct json **items = realloc(j->items, (j->n + 1) * sizeof(*items));
     if (!items)
         return -1;
-    v->items = items;
-    if (keys) {
-        char **k = realloc(v->keys, ncap * sizeof(*k));
-        if (!k)
+    j->items = items;
+    if (j->type == JSON_OBJECT) {
+        char **keys = realloc(j->keys, (j->n + 1) * sizeof(*keys));
+        if (!keys)
             return -1;
-        v->keys = k;
+        j->keys = keys;
+        keys[j->n] = key;
     }
-    *cap = ncap;
+    items[j->n++] = item;
     return 0;
 }
 
-static int read_array(struct reader *r, struct json *v)
+static struct json *parse_container(struct cursor *c, enum json_type type)
 {
-    size_t cap = 0;
+    char close = type == JSON_ARRAY ? ']' : '}';
+    struct json *j = node(type);
 
-    v->type = JSON_ARRAY;
-    r->p++;
-    skip_ws(r);
-    if (r->p < r->end && *r->p == ']') {
-        r->p++;
-        return 0;
+    if (!j)
+        return NULL;
+    c->p++;
+    skip_space(c);
+    if (c->p < c->end && *c->p == close) {
+        c->p++;
+        return j;
     }
     for (;;) {
-        if (grow(v, &cap, false) < 0)
-            return -1;
-        memset(&v->items[v->n], 0, sizeof(v->items[0]));
-        v->n++;
-        if (read_value(r, &v->items[v->n - 1]) < 0)
-            return -1;
-        skip_ws(r);
-        if (r->p >= r->end)
-            return -1;
-        if (*r->p == ']') {
-            r->p++;
-            return 0;
+        char *key = NULL;
+        struct json *item;
+        skip_space(c);
+        if (type == JSON_OBJECT) {
+            if (c->p >= c->end || *c->p != '"' || !(key = parse_string(c)))
+                goto bad;
+            skip_space(c);
+            if (c->p >= c->end || *c->p++ != ':') {
+                free(key);
+                goto bad;
+            }
         }
-        if (*r->p++ != ',')
-            return -1;
+        item = parse_value(c);
+        if (!item || add_item(j, item, key) < 0) {
+            json_free(item);
+            free(key);
+            goto bad;
+        }
+        skip_space(c);
+        if (c->p < c->end && *c->p == ',') {
+            c->p++;
+            continue;
+        }
+        if (c->p < c->end && *c->p == close) {
+            c->p++;
+            return j;
+        }
+        goto bad;
     }
+bad:
+    json_free(j);
+    return NULL;
 }
 
-static int read_object(struct reader *r, struct json *v)
+static struct json *parse_number(struct cursor *c)
 {
-    size_t cap = 0;
+    const char *s = c->p;
+    char tmp[64];
+    struct json *j;
 
-    v->type = JSON_OBJECT;
-    r->p++;
-    skip_ws(r);
-    if (r->p < r->end && *r->p == '}') {
-        r->p++;
+    if (c->p < c->end && *c->p == '-')
+        c->p++;
+    while (c->p < c->end && strchr("0123456789.eE+-", *c->p))
+        c->p++;
+    size_t n = (size_t)(c->p - s);
+    if (n == 0 || n >= sizeof(tmp) || !(j = node(JSON_NUMBER)))
+        return NULL;
+    memcpy(tmp, s, n);
+    tmp[n] = '\0';
+    char *end;
+    j->number = strtod(tmp, &end);
+    if (*end) {
+        free(j);
+        return NULL;
+    }
+    if (!strpbrk(tmp, ".eE")) {
+        long long v = strtoll(tmp, &end, 10);
+        j->is_integer = !*end && fabs(j->number) < 9.2e18;
+        j->integer = v;
+    }
+    return j;
+}
+
+static int literal(struct cursor *c, const char *word)
+{
+    size_t n = strlen(word);
+    if ((size_t)(c->end - c->p) < n || memcmp(c->p, word, n) != 0)
         return 0;
-    }
-    for (;;) {
-        char *key;
-
-        skip_ws(r);
-        if (r->p >= r->end || *r->p != '"')
-            return -1;
-        if (grow(v, &cap, true) < 0)
-            return -1;
-        key = read_string(r);
-        if (!key)
-            return -1;
-        memset(&v->items[v->n], 0, sizeof(v->items[0]));
-        v->keys[v->n] = key;
-        v->n++;
-        skip_ws(r);
-        if (r->p >= r->end || *r->p++ != ':')
-            return -1;
-        if (read_value(r, &v->items[v->n - 1]) < 0)
-            return -1;
-        skip_ws(r);
-        if (r->p >= r->end)
-            return -1;
-        if (*r->p == '}') {
-            r->p++;
-            return 0;
-        }
-        if (*r->p++ != ',')
-            return -1;
-    }
+    c->p += n;
+    return 1;
 }
 
-static int read_number(struct reader *r, struct json *v)
+static struct json *parse_value(struct cursor *c)
 {
-    char buf[64];
-    size_t n = 0;
-    bool frac = false;
-    char *endp;
+    struct json *j = NULL;
 
-    while (r->p < r->end && n < sizeof(buf) - 1 &&
-           (strchr("+-0123456789", *r->p) || *r->p == '.' || *r->p == 'e' || *r->p == 'E')) {
-        if (*r->p == '.' || *r->p == 'e' || *r->p == 'E')
-            frac = true;
-        buf[n++] = *r->p++;
-    }
-    buf[n] = '\0';
-    if (n == 0 || n == sizeof(buf) - 1)
-        return -1;
-    v->type = JSON_NUMBER;
-    errno = 0;
-    v->real = strtod(buf, &endp);
-    if (*endp)
-        return -1;
-    if (!frac) {
-        errno = 0;
-        v->num = strtoll(buf, &endp, 10);
-        v->integer = errno == 0 && *endp == '\0';
-    }
-    return 0;
-}
-
-static int read_value(struct reader *r, struct json *v)
-{
-    int ret;
-
-    skip_ws(r);
-    if (r->p >= r->end || ++r->depth > JSON_MAX_DEPTH)
-        return -1;
-    switch (*r->p) {
+    skip_space(c);
+    if (c->p >= c->end || c->depth >= JSON_MAX_DEPTH)
+        return NULL;
+    c->depth++;
+    switch (*c->p) {
     case '{':
-        ret = read_object(r, v);
+        j = parse_container(c, JSON_OBJECT);
         break;
     case '[':
-        ret = read_array(r, v);
+        j = parse_container(c, JSON_ARRAY);
         break;
-    case '"':
-        v->type = JSON_STRING;
-        v->str = read_string(r);
-        ret = v->str ? 0 : -1;
+    case '"': {
+        char *s = parse_string(c);
+        if (s && (j = node(JSON_STRING)))
+            j->string = s;
+        else
+            free(s);
         break;
+    }
     case 't':
-        v->type = JSON_BOOL;
-        v->boolean = true;
-        ret = lit(r, "true");
+        if (literal(c, "true") && (j = node(JSON_BOOL)))
+            j->boolean = true;
         break;
     case 'f':
-        v->type = JSON_BOOL;
-        ret = lit(r, "false");
+        if (literal(c, "false"))
+            j = node(JSON_BOOL);
         break;
     case 'n':
-        v->type = JSON_NULL;
-        ret = lit(r, "null");
+        if (literal(c, "null"))
+            j = node(JSON_NULL);
         break;
     default:
-        ret = read_number(r, v);
-        break;
+        j = parse_number(c);
     }
-    r->depth--;
-    return ret;
-}
-
-static void clear(struct json *j)
-{
-    for (size_t i = 0; i < j->n; i++) {
-        clear(&j->items[i]);
-        if (j->keys)
-            free(j->keys[i]);
-    }
-    free(j->items);
-    free(j->keys);
-    free(j->str);
-}
-
-void json_free(struct json *j)
-{
-    if (!j)
-        return;
-    clear(j);
-    free(j);
+    c->depth--;
+    return j;
 }
 
 struct json *json_parse(const char *text, size_t len)
 {
-    struct reader r = {text, text + len, 0};
-    struct json *j = calloc(1, sizeof(*j));
+    struct cursor c = {text, text + len, 0};
+    struct json *j = parse_value(&c);
 
-    if (!j)
+    skip_space(&c);
+    if (j && c.p != c.end) {
+        json_free(j);
         return NULL;
-    if (read_value(&r, j) < 0)
-        goto bad;
-    skip_ws(&r);
-    if (r.p != r.end)
-        goto bad;
+    }
     return j;
-bad:
-    json_free(j);
-    return NULL;
 }
 
 const struct json *json_get(const struct json *j, const char *key)
@@ -347,118 +310,54 @@ const struct json *json_get(const struct json *j, const char *key)
         return NULL;
     for (size_t i = 0; i < j->n; i++)
         if (strcmp(j->keys[i], key) == 0)
-            return &j->items[i];
+            return j->items[i];
     return NULL;
 }
 
-const struct json *json_at(const struct json *j, size_t i)
-{
-    if (!j || j->type != JSON_ARRAY || i >= j->n)
-        return NULL;
-    return &j->items[i];
-}
-
-size_t json_len(const struct json *j)
-{
-    return j && j->type == JSON_ARRAY ? j->n : 0;
-}
-
-const char *json_get_str(const struct json *j, const char *key)
+const char *json_get_string(const struct json *j, const char *key)
 {
     const struct json *v = json_get(j, key);
-
-    return v && v->type == JSON_STRING ? v->str : NULL;
+    return v && v->type == JSON_STRING ? v->string : NULL;
 }
 
-bool json_get_bool(const struct json *j, const char *key, bool def)
+bool json_get_bool(const struct json *j, const char *key, bool fallback)
 {
     const struct json *v = json_get(j, key);
-
-    return v && v->type == JSON_BOOL ? v->boolean : def;
+    return v && v->type == JSON_BOOL ? v->boolean : fallback;
 }
 
-long long json_get_int(const struct json *j, const char *key, long long def)
+int64_t json_get_int(const struct json *j, const char *key, int64_t fallback)
 {
     const struct json *v = json_get(j, key);
-
-    return v && v->type == JSON_NUMBER && v->integer ? v->num : def;
+    return v && v->type == JSON_NUMBER && v->is_integer ? v->integer : fallback;
 }
 
-static int append(char **buf, size_t *len, size_t *cap, const char *s, size_t n)
+int json_append_string(char **buf, size_t *len, const char *s)
 {
-    if (*len + n + 1 > *cap) {
-        size_t ncap = *cap ? *cap : 256;
-        char *b;
+    size_t need = *len + 2 * 6 * strlen(s) + 3;
+    char *b = realloc(*buf, need + 1), *o;
 
-        while (*len + n + 1 > ncap)
-            ncap *= 2;
-        b = realloc(*buf, ncap);
-        if (!b)
-            return -1;
-        *buf = b;
-        *cap = ncap;
-    }
-    memcpy(*buf + *len, s, n);
-    *len += n;
-    (*buf)[*len] = '\0';
-    return 0;
-}
-
-int json_append_string(char **buf, size_t *len, size_t *cap, const char *s)
-{
-    static const char hexd[] = "0123456789abcdef";
-
-    if (append(buf, len, cap, "\"", 1) < 0)
+    if (!b)
         return -1;
+    *buf = b;
+    o = b + *len;
+    *o++ = '"';
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        char esc[6] = {'\\', 'u', '0', '0', hexd[*p >> 4], hexd[*p & 15]};
-        int r;
-
         if (*p == '"' || *p == '\\') {
-            char two[2] = {'\\', (char)*p};
-            r = append(buf, len, cap, two, 2);
+            *o++ = '\\';
+            *o++ = (char)*p;
         } else if (*p < 0x20) {
-            r = append(buf, len, cap, esc, 6);
+            static const char hex[] = "0123456789abcdef";
+            memcpy(o, "\\u00", 4);
+            o[4] = hex[*p >> 4];
+            o[5] = hex[*p & 15];
+            o += 6;
         } else {
-            r = append(buf, len, cap, (const char *)p, 1);
+            *o++ = (char)*p;
         }
-        if (r < 0)
-            return -1;
     }
-    return append(buf, len, cap, "\"", 1);
-}
-
-int json_append_value(char **buf, size_t *len, size_t *cap, const struct json *j)
-{
-    char num[64];
-
-    switch (j->type) {
-    case JSON_NULL:
-        return append(buf, len, cap, "null", 4);
-    case JSON_BOOL:
-        return j->boolean ? append(buf, len, cap, "true", 4) : append(buf, len, cap, "false", 5);
-    case JSON_NUMBER:
-        if (j->integer)
-            snprintf(num, sizeof(num), "%lld", j->num);
-        else
-            snprintf(num, sizeof(num), "%.17g", j->real);
-        return append(buf, len, cap, num, strlen(num));
-    case JSON_STRING:
-        return json_append_string(buf, len, cap, j->str);
-    case JSON_ARRAY:
-    case JSON_OBJECT:
-        if (append(buf, len, cap, j->type == JSON_ARRAY ? "[" : "{", 1) < 0)
-            return -1;
-        for (size_t i = 0; i < j->n; i++) {
-            if (i && append(buf, len, cap, ",", 1) < 0)
-                return -1;
-            if (j->type == JSON_OBJECT && (json_append_string(buf, len, cap, j->keys[i]) < 0 ||
-                                           append(buf, len, cap, ":", 1) < 0))
-                return -1;
-            if (json_append_value(buf, len, cap, &j->items[i]) < 0)
-                return -1;
-        }
-        return append(buf, len, cap, j->type == JSON_ARRAY ? "]" : "}", 1);
-    }
-    return -1;
+    *o++ = '"';
+    *o = '\0';
+    *len = (size_t)(o - b);
+    return 0;
 }

@@ -1,0 +1,1548 @@
+/* The QEMU driver's domain operations over the shared files of qdrv.h.
+ *
+ * Reads (lists, lookups, info, state, XML) take no lock: every file is
+ * written atomically, so a reader sees an old or a new version, and a
+ * domain whose job is stuck still answers. State changes take the domain's
+ * job lock (libvirt's state change lock) with a bounded wait; define,
+ * undefine and id allocation take the driver lock. A running domain is its
+ * supervisor's: changes to it are requests over its control socket. */
+#include "qdrv.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "conf/domain_xml.h"
+#include "daemon-paths.h"
+#include "error.h"
+#include "qcmd.h"
+#include "sup-util.h"
+#include "supervisor.h"
+#include "uuid.h"
+
+/* libvirt's values (libvirt-domain.h). */
+enum { ST_RUNNING = 1, ST_PAUSED = 3, ST_SHUTOFF = 5 };
+enum { OFF_UNKNOWN = 0, OFF_CRASHED = 3 };
+enum { EV_DEFINED = 0, EV_UNDEFINED = 1, EV_STOPPED = 5 };
+enum { EV_DEFINED_ADDED = 0, EV_DEFINED_UPDATED = 1, EV_UNDEFINED_REMOVED = 0,
+       EV_STOPPED_FAILED = 5 };
+#define EVENT_ID_LIFECYCLE 0
+#define EVENT_ID_REBOOT 1
+
+#define JOB_WAIT_MS 30000     /* libvirt's job wait */
+#define DRIVER_WAIT_MS 30000
+#define START_WAIT_MS 60000
+#define REQUEST_WAIT_MS 30000
+#define CONFIG_MAX (4u << 20) /* a domain's config file */
+
+static const char config_warning[] =
+    "<!--\n"
+    "WARNING: THIS IS AN AUTO-GENERATED FILE. CHANGES TO IT ARE LIKELY TO BE\n"
+    "OVERWRITTEN AND LOST. Changes to this xml configuration should be made using:\n"
+    "  virsh edit %s\n"
+    "or other application using the libvirt API.\n"
+    "-->\n\n";
+
+static char *path_of(const char *dir, const char *name, const char *suffix)
+{
+    size_t n = strlen(dir) + strlen(name) + strlen(suffix) + 2;
+    char *p = malloc(n);
+    if (p)
+        snprintf(p, n, "%s/%s%s", dir, name, suffix);
+    else
+        error_report(ERR_NO_MEMORY, FROM_QEMU, NULL);
+    return p;
+}
+
+/* ---- one domain, as the files tell it ---- */
+
+struct qdom {
+    char *name;
+    unsigned char uuid[DRV_UUID_LEN];
+    struct dx_def *config; /* the persistent definition, or NULL */
+    struct dx_def *live;   /* the running one (from the status), or NULL */
+    struct sup_status st;
+    bool alive;            /* its supervisor runs */
+    int state, reason, id;
+    bool stale;            /* the status says running, its supervisor is dead */
+};
+
+static void qdom_clear(struct qdom *d)
+{
+    free(d->name);
+    dx_def_free(d->config);
+    dx_def_free(d->live);
+    sup_status_clear(&d->st);
+    memset(d, 0, sizeof(*d));
+}
+
+static bool qdom_active(const struct qdom *d)
+{
+    return d->state == ST_RUNNING || d->state == ST_PAUSED;
+}
+
+/* A config file without libvirt's warning comment is read as it is. */
+static struct dx_def *read_config(const char *path)
+{
+    char *text = NULL;
+    size_t len = 0;
+    int r = sup_read_file(path, CONFIG_MAX, &text, &len);
+
+    if (r <= 0)
+        return NULL;
+    struct dx_def *def = dx_def_parse_string(text);
+    free(text);
+    return def;
+}
+
+/* Loads domain `name`: 1 when it exists, 0 when not, -1 on error. */
+static int qdom_load(struct qdrv *q, const char *name, struct qdom *d)
+{
+    char *cfg = NULL;
+    int r;
+
+    memset(d, 0, sizeof(*d));
+    d->id = -1;
+    if (dx_name_check(name) < 0) {
+        error_clear();
+        return 0;
+    }
+    if (!(d->name = strdup(name)) || !(cfg = path_of(q->conf_dir, name, ".xml")))
+        goto oom;
+    if (access(cfg, F_OK) == 0) {
+        d->config = read_config(cfg);
+        if (!d->config) {
+            free(cfg);
+            qdom_clear(d);
+            return -1;
+        }
+    }
+    free(cfg);
+    r = sup_status_read(q->run_dir, name, &d->st, &d->alive);
+    if (r < 0) {
+        qdom_clear(d);
+        return -1;
+    }
+    d->state = ST_SHUTOFF;
+    d->reason = OFF_UNKNOWN;
+    if (r > 0) {
+        bool running = d->st.state == ST_RUNNING || d->st.state == ST_PAUSED;
+        if (running && d->alive) {
+            d->state = d->st.state;
+            d->reason = d->st.reason;
+            d->id = d->st.id;
+            if (d->st.domain_xml)
+                d->live = dx_def_parse_string(d->st.domain_xml);
+        } else if (running) {
+            /* Its supervisor died (and QEMU with it). */
+            d->stale = true;
+            d->reason = OFF_CRASHED;
+        } else {
+            d->reason = d->st.reason;
+        }
+    }
+    if (!d->config && !d->live) {
+        qdom_clear(d);
+        return 0;
+    }
+    memcpy(d->uuid, d->live ? d->live->uuid : d->config->uuid, DRV_UUID_LEN);
+    return 1;
+oom:
+    free(cfg);
+    qdom_clear(d);
+    error_report(ERR_NO_MEMORY, FROM_QEMU, NULL);
+    return -1;
+}
+
+/* The names of every domain there may be: configs and statuses. */
+static int list_names(struct qdrv *q, char ***names, size_t *n)
+{
+    const char *dirs[2] = {q->conf_dir, q->run_dir};
+
+    *names = NULL;
+    *n = 0;
+    for (int k = 0; k < 2; k++) {
+        DIR *dir = opendir(dirs[k]);
+        struct dirent *e;
+        if (!dir)
+            continue;
+        while ((e = readdir(dir))) {
+            size_t l = strlen(e->d_name);
+            if (l < 5 || strcmp(e->d_name + l - 4, ".xml") != 0 || e->d_name[0] == '.')
+                continue;
+            char *nm = strndup(e->d_name, l - 4);
+            bool dup = false;
+            for (size_t i = 0; nm && i < *n && !dup; i++)
+                dup = strcmp((*names)[i], nm) == 0;
+            char **grown = dup || !nm ? NULL : realloc(*names, (*n + 1) * sizeof(char *));
+            if (grown) {
+                *names = grown;
+                grown[(*n)++] = nm;
+            } else {
+                free(nm);
+            }
+        }
+        closedir(dir);
+    }
+    return 0;
+}
+
+static void free_names(char **names, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+}
+
+/* Finds the domain a client names, by uuid as libvirt does; its name is
+ * tried first, the others only when that fails. 1, 0, -1. */
+static int find_uuid(struct qdrv *q, const unsigned char *uuid, const char *hint, struct qdom *d)
+{
+    char **names;
+    size_t n;
+    int r;
+
+    if (hint && (r = qdom_load(q, hint, d)) != 0) {
+        if (r < 0 || memcmp(d->uuid, uuid, DRV_UUID_LEN) == 0)
+            return r;
+        qdom_clear(d);
+    }
+    list_names(q, &names, &n);
+    r = 0;
+    for (size_t i = 0; i < n && r == 0; i++) {
+        if (hint && strcmp(names[i], hint) == 0)
+            continue;
+        r = qdom_load(q, names[i], d);
+        if (r > 0 && memcmp(d->uuid, uuid, DRV_UUID_LEN) != 0) {
+            qdom_clear(d);
+            r = 0;
+        }
+    }
+    free_names(names, n);
+    return r;
+}
+
+static int get_dom(struct qdrv *q, const remote_nonnull_domain *dom, struct qdom *d)
+{
+    int r = find_uuid(q, (const unsigned char *)dom->uuid, dom->name, d);
+    if (r == 0) {
+        char uuid[37];
+        uuid_format((const unsigned char *)dom->uuid, uuid);
+        error_report(ERR_NO_DOMAIN, FROM_QEMU, "no domain with matching uuid '%s' (%s)", uuid,
+                     dom->name ? dom->name : "");
+    }
+    return r > 0 ? 0 : -1;
+}
+
+/* The definition that describes d now: the live one while it runs. */
+static const struct dx_def *current_def(const struct qdom *d)
+{
+    return d->live ? d->live : d->config;
+}
+
+static int fill_dom(const struct qdom *d, remote_nonnull_domain *out)
+{
+    return drv_domain(out, d->name, d->uuid, qdom_active(d) ? d->id : -1);
+}
+
+/* ---- events ---- */
+
+static void emit(struct qdrv *q, const char *name, const unsigned char *uuid, int id, int event,
+                 int detail)
+{
+    char u[37], rec[512];
+
+    uuid_format(uuid, u);
+    snprintf(rec, sizeof(rec), "lifecycle %d %d %d %s %s", event, detail, id, u, name);
+    if (sup_journal_append(q->run_dir, rec) < 0)
+        error_clear();
+}
+
+/* A journal record to the sink: "lifecycle EVENT DETAIL ID UUID NAME" or
+ * "reboot ID UUID NAME". */
+static void deliver(struct qdrv *q, char *rec)
+{
+    char uuid_s[64];
+    unsigned char uuid[DRV_UUID_LEN];
+    int event = 0, detail = 0, id = -1, used = 0;
+
+    if (sscanf(rec, "lifecycle %d %d %d %63s %n", &event, &detail, &id, uuid_s, &used) == 4 &&
+        used > 0 && uuid_parse(uuid_s, uuid) == 0) {
+        remote_domain_event_lifecycle_msg m = {
+            .dom = {.name = rec + used, .id = id}, .event = event, .detail = detail};
+        memcpy(m.dom.uuid, uuid, DRV_UUID_LEN);
+        q->sink(q->sink_opaque, EVENT_ID_LIFECYCLE, uuid,
+                (xdrproc_t)xdr_remote_domain_event_lifecycle_msg, &m);
+    } else if (sscanf(rec, "reboot %d %63s %n", &id, uuid_s, &used) == 2 && used > 0 &&
+               uuid_parse(uuid_s, uuid) == 0) {
+        remote_domain_event_reboot_msg m = {.dom = {.name = rec + used, .id = id}};
+        memcpy(m.dom.uuid, uuid, DRV_UUID_LEN);
+        q->sink(q->sink_opaque, EVENT_ID_REBOOT, uuid,
+                (xdrproc_t)xdr_remote_domain_event_reboot_msg, &m);
+    }
+}
+
+/* Reads what the journal has gained since the last time. */
+static void read_journal(void *opaque)
+{
+    struct qdrv *q = opaque;
+    char buf[8192], path[4096];
+    struct stat st;
+
+    char ev[sizeof(struct inotify_event) + 256];
+    while (read(q->watch_fd, ev, sizeof(ev)) > 0)
+        ;
+    snprintf(path, sizeof(path), "%s/events", q->run_dir);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return;
+    if (fstat(fd, &st) == 0 && (st.st_ino != q->journal_ino || st.st_size < q->journal_off)) {
+        q->journal_ino = st.st_ino; /* a new journal: from its start */
+        q->journal_off = 0;
+    }
+    for (;;) {
+        ssize_t n = pread(fd, buf, sizeof(buf) - 1, q->journal_off);
+        if (n <= 0)
+            break;
+        buf[n] = '\0';
+        char *p = buf, *nl;
+        while ((nl = memchr(p, '\n', (size_t)(buf + n - p)))) {
+            *nl = '\0';
+            if (q->sink)
+                deliver(q, p);
+            q->journal_off += nl - p + 1;
+            p = nl + 1;
+        }
+        if (p == buf)
+            break; /* a line longer than the buffer: not ours */
+    }
+    close(fd);
+}
+
+void qdrv_set_event_sink(struct qdrv *q, drv_event_fn fn, void *opaque)
+{
+    q->sink = fn;
+    q->sink_opaque = opaque;
+}
+
+/* ---- locks ---- */
+
+/* Takes the lock at path, waiting through the session up to timeout_ms.
+ * The fd, or -1 with libvirt's timeout error recorded. */
+static int take_lock(struct qdrv *q, const char *path, long long timeout_ms)
+{
+    long long deadline = clock_mono_ms() + timeout_ms;
+    int sleeper = -1, fd;
+
+    while ((fd = sup_lock_take(path)) < 0) {
+        if (errno != EAGAIN) {
+            error_report(ERR_SYSTEM_ERROR, FROM_QEMU, "cannot lock %s: %s", path,
+                         strerror(errno));
+            break;
+        }
+        if (clock_mono_ms() >= deadline) {
+            error_report(ERR_OPERATION_TIMEOUT, FROM_QEMU, "%s",
+                         "cannot acquire state change lock");
+            break;
+        }
+        if (sleeper < 0)
+            sleeper = eventfd(0, EFD_CLOEXEC);
+        if (sleeper < 0 || !q->ctx.wait_fd ||
+            q->ctx.wait_fd(q->ctx.wait_opaque, sleeper, POLLIN, clock_mono_ms() + 5) < 0) {
+            if (!error_last())
+                error_report(ERR_OPERATION_FAILED, FROM_QEMU, "%s", "the client went away");
+            break;
+        }
+    }
+    if (sleeper >= 0)
+        close(sleeper);
+    return fd;
+}
+
+static int job_lock(struct qdrv *q, const char *name)
+{
+    char *p = path_of(q->run_dir, name, ".job");
+    int fd = p ? take_lock(q, p, JOB_WAIT_MS) : -1;
+    free(p);
+    return fd;
+}
+
+static int driver_lock(struct qdrv *q)
+{
+    char *p = path_of(q->run_dir, "driver", ".lock");
+    int fd = p ? take_lock(q, p, DRIVER_WAIT_MS) : -1;
+    free(p);
+    return fd;
+}
+
+static void unlock(int fd)
+{
+    if (fd >= 0)
+        close(fd);
+}
+
+/* A domain whose supervisor died is shut off (crashed); under its job
+ * lock, the first to notice tidies its files and says so once. */
+static void reap_stale(struct qdrv *q, struct qdom *d)
+{
+    char *status = path_of(q->run_dir, d->name, ".xml"), *pid = path_of(q->run_dir, d->name, ".pid");
+    static const char text[] = "<domstatus state='shutoff' reason='crashed'>\n</domstatus>\n";
+
+    if (status && pid) {
+        unlink(pid);
+        if (d->config)
+            sup_write_file(status, text, sizeof(text) - 1, 0600);
+        else
+            unlink(status);
+        emit(q, d->name, d->uuid, -1, EV_STOPPED, EV_STOPPED_FAILED);
+    }
+    error_clear();
+    free(status);
+    free(pid);
+}
+
+/* Loads and locks the domain a client names for a state change. The job
+ * lock's fd, or -1 with the error recorded. */
+static int lock_dom(struct qdrv *q, const remote_nonnull_domain *dom, struct qdom *d)
+{
+    if (get_dom(q, dom, d) < 0)
+        return -1;
+    int fd = job_lock(q, d->name);
+    if (fd < 0) {
+        qdom_clear(d);
+        return -1;
+    }
+    /* What it was before the lock may have changed meanwhile. */
+    char *name = strdup(d->name);
+    qdom_clear(d);
+    int r = name ? qdom_load(q, name, d) : -1;
+    free(name);
+    if (r <= 0) {
+        if (r == 0)
+            error_report(ERR_NO_DOMAIN, FROM_QEMU, "no domain with matching name '%s'",
+                         dom->name);
+        unlock(fd);
+        return -1;
+    }
+    if (d->stale) {
+        reap_stale(q, d);
+        d->stale = false;
+        if (!d->config) {
+            qdom_clear(d);
+            unlock(fd);
+            error_report(ERR_NO_DOMAIN, FROM_QEMU, "no domain with matching name '%s'",
+                         dom->name);
+            return -1;
+        }
+    }
+    return fd;
+}
+
+static int need_active(const struct qdom *d)
+{
+    if (qdom_active(d))
+        return 0;
+    error_report(ERR_OPERATION_INVALID, FROM_QEMU, "%s", "domain is not running");
+    return -1;
+}
+
+/* ---- the control socket of a running domain ---- */
+
+static char *dom_dir_of(struct qdrv *q, const char *name, int id)
+{
+    /* libvirt's domain-ID-NAME, the name cut at 20 characters. */
+    char short_name[21];
+    snprintf(short_name, sizeof(short_name), "%s", name);
+    size_t n = strlen(q->lib_dir) + 64;
+    char *p = malloc(n);
+    if (p)
+        snprintf(p, n, "%s/domain-%d-%s", q->lib_dir, id, short_name);
+    return p;
+}
+
+static int request(struct qdrv *q, const struct qdom *d, const char *what, char **reply)
+{
+    char *dir = dom_dir_of(q, d->name, d->id), *out = NULL;
+    int r;
+
+    if (!dir) {
+        error_report(ERR_NO_MEMORY, FROM_QEMU, NULL);
+        return -1;
+    }
+    r = sup_request(dir, what, clock_mono_ms() + REQUEST_WAIT_MS,
+                    (sup_wait_fn)q->ctx.wait_fd, q->ctx.wait_opaque, &out);
+    free(dir);
+    if (reply)
+        *reply = out;
+    else
+        free(out);
+    return r;
+}
+
+/* ---- starting ---- */
+
+static int next_id(struct qdrv *q)
+{
+    char *path = path_of(q->run_dir, "next-id", ""), *text = NULL, buf[32];
+    size_t len;
+    int fd = driver_lock(q), id = -1;
+
+    if (fd >= 0 && path) {
+        id = 1;
+        if (sup_read_file(path, 64, &text, &len) > 0 && atoi(text) > 0)
+            id = atoi(text);
+        snprintf(buf, sizeof(buf), "%d", id + 1);
+        if (sup_write_file(path, buf, strlen(buf), 0600) < 0)
+            id = -1;
+    }
+    free(text);
+    free(path);
+    unlock(fd);
+    return id;
+}
+
+/* The status of a domain whose supervisor is being started. */
+static int write_starting(struct qdrv *q, const char *name, int id, const char *domain_xml)
+{
+    char *path = path_of(q->run_dir, name, ".xml"), *text = NULL;
+    int r = -1;
+
+    if (path && asprintf(&text,
+                         "<domstatus state='paused' reason='starting up' pid='0' "
+                         "supervisor='0' id='%d'>\n%s\n</domstatus>\n",
+                         id, domain_xml) >= 0)
+        r = sup_write_file(path, text, strlen(text), 0600);
+    else
+        error_report(ERR_NO_MEMORY, FROM_QEMU, NULL);
+    free(path);
+    free(text);
+    return r;
+}
+
+/* Starts d from def, d's job lock held in job_fd (which the supervisor
+ * shares until the VM runs); its supervisor reports when it runs. */
+static int start(struct qdrv *q, struct qdom *d, const struct dx_def *def, bool paused, int job_fd)
+{
+    struct sup_launch l = {0};
+    char uuid[37], *launch = NULL, line[4096];
+    int id = next_id(q), ready = -1, r = -1, sup_fd = -1;
+
+    if (id < 0)
+        return -1;
+    if (qcmd_validate(def) < 0)
+        return -1;
+    uuid_format(def->uuid, uuid);
+    l.name = d->name;
+    l.uuid = uuid;
+    l.id = id;
+    l.run_dir = q->run_dir;
+    l.dom_dir = dom_dir_of(q, d->name, id);
+    l.log_file = path_of(q->log_dir, d->name, ".log");
+    l.journal_dir = q->run_dir;
+    l.on_poweroff = def->on_poweroff;
+    l.on_reboot = def->on_reboot;
+    l.on_crash = def->on_crash;
+    l.start_paused = paused;
+    l.domain_xml = dx_def_format(def, id);
+    launch = path_of(q->run_dir, d->name, ".launch");
+    if (!l.dom_dir || !l.log_file || !l.domain_xml || !launch ||
+        qcmd_build(def, SUP_MONITOR_FD, &l.argv, &l.argc) < 0 ||
+        sup_launch_write(&l, launch) < 0)
+        goto out;
+    /* From here the domain is starting: its supervisor lock is held (by us,
+     * then by the supervisor), and its status says so. */
+    char *sup_path = path_of(q->run_dir, d->name, ".sup");
+    sup_fd = sup_path ? sup_lock_take(sup_path) : -1;
+    free(sup_path);
+    if (sup_fd < 0) {
+        error_report(ERR_OPERATION_INVALID, FROM_QEMU, "%s", "domain is already running");
+        goto out;
+    }
+    if (write_starting(q, d->name, id, l.domain_xml) < 0)
+        goto out;
+    ready = sup_spawn(q->supervisor, launch, sup_fd, job_fd);
+    close(sup_fd);
+    sup_fd = -1;
+    if (ready < 0) {
+        /* No supervisor took the start over: it failed here. */
+        static const char failed[] = "<domstatus state='shutoff' reason='failed'>\n</domstatus>\n";
+        char *st = path_of(q->run_dir, d->name, ".xml");
+        if (st && d->config)
+            sup_write_file(st, failed, sizeof(failed) - 1, 0600);
+        else if (st)
+            unlink(st);
+        free(st);
+        goto out;
+    }
+    size_t have = 0;
+    long long deadline = clock_mono_ms() + START_WAIT_MS;
+    for (;;) {
+        int w = q->ctx.wait_fd(q->ctx.wait_opaque, ready, POLLIN, deadline);
+        if (w <= 0) {
+            if (w == 0)
+                error_report(ERR_OPERATION_TIMEOUT, FROM_QEMU, "%s",
+                             "the domain's supervisor did not report");
+            goto out;
+        }
+        ssize_t n = read(ready, line + have, sizeof(line) - 1 - have);
+        if (n <= 0)
+            break;
+        have += (size_t)n;
+        if (have >= sizeof(line) - 1)
+            break;
+    }
+    line[have] = '\0';
+    char *nl = strchr(line, '\n');
+    if (nl)
+        *nl = '\0';
+    if (strcmp(line, "ok") == 0)
+        r = 0;
+    else if (*line)
+        sup_error_decode(line);
+    else
+        error_report(ERR_INTERNAL_ERROR, FROM_QEMU, "%s",
+                     "the domain's supervisor ended without a word");
+out:
+    if (sup_fd >= 0)
+        close(sup_fd);
+    if (ready >= 0)
+        close(ready);
+    free(l.dom_dir);
+    free(l.log_file);
+    free(l.domain_xml);
+    for (size_t i = 0; i < l.argc; i++)
+        free(l.argv[i]);
+    free(l.argv);
+    free(launch);
+    return r;
+}
+
+/* ---- the operations ---- */
+
+static int check_flags(unsigned int flags, unsigned int supported)
+{
+    if (flags & ~supported) {
+        error_report(ERR_INVALID_ARG, FROM_QEMU, "unsupported flags (0x%x) in function",
+                     flags & ~supported);
+        return -1;
+    }
+    return 0;
+}
+
+static int q_lookup_by_name(struct drv_conn *c, const remote_domain_lookup_by_name_args *args,
+                            remote_domain_lookup_by_name_ret *ret)
+{
+    struct qdom d;
+    int r = qdom_load(qemu_conn_qdrv(c), args->name, &d);
+    if (r == 0)
+        error_report(ERR_NO_DOMAIN, FROM_QEMU, "no domain with matching name '%s'", args->name);
+    if (r > 0)
+        r = fill_dom(&d, &ret->dom) == 0 ? 1 : -1;
+    qdom_clear(&d);
+    return r > 0 ? 0 : -1;
+}
+
+static int q_lookup_by_uuid(struct drv_conn *c, const remote_domain_lookup_by_uuid_args *args,
+                            remote_domain_lookup_by_uuid_ret *ret)
+{
+    struct qdom d;
+    int r = find_uuid(qemu_conn_qdrv(c), (const unsigned char *)args->uuid, NULL, &d);
+    if (r == 0) {
+        char u[37];
+        uuid_format((const unsigned char *)args->uuid, u);
+        error_report(ERR_NO_DOMAIN, FROM_QEMU, "no domain with matching uuid '%s'", u);
+    }
+    if (r > 0)
+        r = fill_dom(&d, &ret->dom) == 0 ? 1 : -1;
+    qdom_clear(&d);
+    return r > 0 ? 0 : -1;
+}
+
+/* Calls fn for every domain, as the files have them now. */
+static int each_domain(struct qdrv *q, int (*fn)(void *opaque, struct qdom *d), void *opaque)
+{
+    char **names;
+    size_t n;
+    int r = 0;
+
+    list_names(q, &names, &n);
+    for (size_t i = 0; i < n && r == 0; i++) {
+        struct qdom d;
+        int l = qdom_load(q, names[i], &d);
+        if (l > 0)
+            r = fn(opaque, &d);
+        else if (l < 0)
+            error_clear(); /* one unreadable file does not hide the rest */
+        qdom_clear(&d);
+    }
+    free_names(names, n);
+    return r;
+}
+
+struct by_id {
+    int id;
+    remote_nonnull_domain *out;
+    int found;
+};
+
+static int match_id(void *opaque, struct qdom *d)
+{
+    struct by_id *b = opaque;
+    if (!qdom_active(d) || d->id != b->id)
+        return 0;
+    b->found = 1;
+    return fill_dom(d, b->out) < 0 ? -1 : 1;
+}
+
+static int q_lookup_by_id(struct drv_conn *c, const remote_domain_lookup_by_id_args *args,
+                          remote_domain_lookup_by_id_ret *ret)
+{
+    struct by_id b = {args->id, &ret->dom, 0};
+
+    if (each_domain(qemu_conn_qdrv(c), match_id, &b) < 0)
+        return -1;
+    if (!b.found) {
+        error_report(ERR_NO_DOMAIN, FROM_QEMU, "no domain with matching id %d", args->id);
+        return -1;
+    }
+    return 0;
+}
+
+struct listing {
+    unsigned int flags;
+    remote_nonnull_domain *doms;
+    size_t n, cap;
+    int *ids;
+    char **names;
+    size_t max;
+    int mode; /* 0 all (flags), 1 active ids, 2 inactive names, 3 count active, 4 count inactive */
+    struct qdrv *q;
+};
+
+static bool autostart_on(struct qdrv *q, const char *name)
+{
+    char *p = path_of(q->autostart_dir, name, ".xml");
+    bool on = p && access(p, F_OK) == 0;
+    free(p);
+    return on;
+}
+
+static bool matches(struct listing *l, struct qdom *d)
+{
+    unsigned int f = l->flags;
+    bool active = qdom_active(d), persistent = d->config != NULL;
+
+    if ((f & 3) && !((f & 1 && active) || (f & 2 && !active)))
+        return false;
+    if ((f & 12) && !((f & 4 && persistent) || (f & 8 && !persistent)))
+        return false;
+    if (f & 0xf0) {
+        unsigned int bit = d->state == ST_RUNNING   ? 0x10
+                           : d->state == ST_PAUSED  ? 0x20
+                           : d->state == ST_SHUTOFF ? 0x40
+                                                    : 0x80;
+        if (!(f & bit))
+            return false;
+    }
+    if ((f & 0x300) && !(f & 0x200))
+        return false;
+    if (f & 0xc00) {
+        bool on = autostart_on(l->q, d->name);
+        if (!((f & 0x400 && on) || (f & 0x800 && !on)))
+            return false;
+    }
+    if ((f & 0x3000) && !(f & 0x2000))
+        return false;
+    if ((f & 0xc000) && !(f & 0x8000))
+        return false;
+    return true;
+}
+
+static int collect(void *opaque, struct qdom *d)
+{
+    struct listing *l = opaque;
+    bool active = qdom_active(d);
+
+    switch (l->mode) {
+    case 0:
+        if (!matches(l, d))
+            return 0;
+        if (l->doms) {
+            if (l->n == l->cap) {
+                size_t cap = l->cap ? l->cap * 2 : 64;
+                remote_nonnull_domain *g = realloc(l->doms, cap * sizeof(*g));
+                if (!g)
+                    goto oom;
+                memset(g + l->cap, 0, (cap - l->cap) * sizeof(*g));
+                l->doms = g;
+                l->cap = cap;
+            }
+            if (fill_dom(d, &l->doms[l->n]) < 0)
+                return -1;
+        }
+        l->n++;
+        return 0;
+    case 1:
+        if (active && l->n < l->max)
+            l->ids[l->n++] = d->id;
+        return 0;
+    case 2:
+        if (!active && l->n < l->max) {
+            if (!(l->names[l->n] = strdup(d->name)))
+                goto oom;
+            l->n++;
+        }
+        return 0;
+    case 3:
+        l->n += active;
+        return 0;
+    default:
+        l->n += !active;
+        return 0;
+    }
+oom:
+    error_report(ERR_NO_MEMORY, FROM_QEMU, NULL);
+    return -1;
+}
+
+static int q_list_all(struct drv_conn *c, const remote_connect_list_all_domains_args *args,
+                      remote_connect_list_all_domains_ret *ret)
+{
+    struct listing l = {.flags = args->flags, .q = qemu_conn_qdrv(c)};
+
+    if (check_flags(args->flags, 0xffff) < 0)
+        return -1;
+    if (args->need_results && !(l.doms = calloc(1, sizeof(*l.doms)))) {
+        error_report(ERR_NO_MEMORY, FROM_QEMU, NULL);
+        return -1;
+    }
+    l.cap = args->need_results ? 1 : 0;
+    int r = each_domain(l.q, collect, &l);
+    ret->ret = (u_int)l.n;
+    ret->domains.domains_val = l.doms;
+    ret->domains.domains_len = l.doms ? (u_int)l.n : 0;
+    return r < 0 ? -1 : 0;
+}
+
+static int q_list_domains(struct drv_conn *c, const remote_connect_list_domains_args *args,
+                          remote_connect_list_domains_ret *ret)
+{
+    struct listing l = {.mode = 1, .max = (size_t)args->maxids, .q = qemu_conn_qdrv(c)};
+    l.ids = calloc(l.max + 1, sizeof(int));
+    if (!l.ids) {
+        error_report(ERR_NO_MEMORY, FROM_QEMU, NULL);
+        return -1;
+    }
+    int r = each_domain(l.q, collect, &l);
+    ret->ids.ids_val = l.ids;
+    ret->ids.ids_len = (u_int)l.n;
+    return r;
+}
+
+static int q_list_defined(struct drv_conn *c, const remote_connect_list_defined_domains_args *args,
+                          remote_connect_list_defined_domains_ret *ret)
+{
+    struct listing l = {.mode = 2, .max = (size_t)args->maxnames, .q = qemu_conn_qdrv(c)};
+    l.names = calloc(l.max + 1, sizeof(char *));
+    if (!l.names) {
+        error_report(ERR_NO_MEMORY, FROM_QEMU, NULL);
+        return -1;
+    }
+    int r = each_domain(l.q, collect, &l);
+    ret->names.names_val = l.names;
+    ret->names.names_len = (u_int)l.n;
+    return r;
+}
+
+static int q_num_of_domains(struct drv_conn *c, remote_connect_num_of_domains_ret *ret)
+{
+    struct listing l = {.mode = 3, .q = qemu_conn_qdrv(c)};
+    int r = each_domain(l.q, collect, &l);
+    ret->num = (int)l.n;
+    return r;
+}
+
+static int q_num_of_defined(struct drv_conn *c, remote_connect_num_of_defined_domains_ret *ret)
+{
+    struct listing l = {.mode = 4, .q = qemu_conn_qdrv(c)};
+    int r = each_domain(l.q, collect, &l);
+    ret->num = (int)l.n;
+    return r;
+}
+
+/* ---- define and undefine ---- */
+
+static int write_config(struct qdrv *q, const struct dx_def *def)
+{
+    char *xml = dx_def_format(def, -1), *path = path_of(q->conf_dir, def->name, ".xml");
+    size_t n = strlen(config_warning) + strlen(def->name) + (xml ? strlen(xml) : 0) + 1;
+    char *text = malloc(n);
+    int r = -1;
+
+    if (xml && path && text) {
+        int k = snprintf(text, n, config_warning, def->name);
+        memcpy(text + k, xml, strlen(xml) + 1);
+        r = sup_write_file(path, text, strlen(text), 0600);
+    } else {
+        error_report(ERR_NO_MEMORY, FROM_QEMU, NULL);
+    }
+    free(xml);
+    free(path);
+    free(text);
+    return r;
+}
+
+struct dup_check {
+    const struct dx_def *def;
+    int found; /* 1: same name, same uuid */
+};
+
+static int check_dup(void *opaque, struct qdom *d)
+{
+    struct dup_check *k = opaque;
+    char u[37];
+    bool same_uuid = memcmp(d->uuid, k->def->uuid, DRV_UUID_LEN) == 0;
+    bool same_name = strcmp(d->name, k->def->name) == 0;
+
+    if (same_uuid && !same_name) {
+        uuid_format(d->uuid, u);
+        error_report(ERR_OPERATION_FAILED, FROM_QEMU,
+                     "domain '%s' is already defined with uuid %s", d->name, u);
+        return -1;
+    }
+    if (same_name && !same_uuid) {
+        uuid_format(d->uuid, u);
+        error_report(ERR_OPERATION_FAILED, FROM_QEMU, "domain '%s' already exists with uuid %s",
+                     d->name, u);
+        return -1;
+    }
+    if (same_name)
+        k->found = 1;
+    return 0;
+}
+
+static int define(struct qdrv *q, const char *xml, unsigned int flags, remote_nonnull_domain *out)
+{
+    struct dx_def *def;
+    struct dup_check k = {0};
+    struct qdom d;
+    int lock = -1, r = -1;
+
+    if (check_flags(flags, 0x1) < 0 || !(def = dx_def_parse_string(xml)))
+        return -1;
+    if (qcmd_validate(def) < 0 || (lock = driver_lock(q)) < 0)
+        goto out;
+    k.def = def;
+    if (each_domain(q, check_dup, &k) < 0 || write_config(q, def) < 0)
+        goto out;
+    if (qdom_load(q, def->name, &d) > 0) {
+        r = fill_dom(&d, out);
+        qdom_clear(&d);
+    }
+    if (r == 0)
+        emit(q, def->name, def->uuid, -1, EV_DEFINED,
+             k.found ? EV_DEFINED_UPDATED : EV_DEFINED_ADDED);
+out:
+    unlock(lock);
+    dx_def_free(def);
+    return r;
+}
+
+static int q_define(struct drv_conn *c, const remote_domain_define_xml_args *args,
+                    remote_domain_define_xml_ret *ret)
+{
+    return define(qemu_conn_qdrv(c), args->xml, 0, &ret->dom);
+}
+
+static int q_define_flags(struct drv_conn *c, const remote_domain_define_xml_flags_args *args,
+                          remote_domain_define_xml_flags_ret *ret)
+{
+    return define(qemu_conn_qdrv(c), args->xml, args->flags, &ret->dom);
+}
+
+static int undefine(struct qdrv *q, const remote_nonnull_domain *dom, unsigned int flags)
+{
+    struct qdom d;
+    int lock, r = -1;
+
+    /* managed save, snapshot metadata, nvram, keep nvram, checkpoints, tpm */
+    if (check_flags(flags, 0x1 | 0x2 | 0x4 | 0x8 | 0x10 | 0x20 | 0x40) < 0)
+        return -1;
+    if ((lock = driver_lock(q)) < 0)
+        return -1;
+    if (get_dom(q, dom, &d) < 0)
+        goto out;
+    if (!d.config) {
+        error_report(ERR_OPERATION_INVALID, FROM_QEMU, "%s", "cannot undefine transient domain");
+        goto out_dom;
+    }
+    char *cfg = path_of(q->conf_dir, d.name, ".xml"), *link = path_of(q->autostart_dir, d.name, ".xml");
+    if (cfg && link) {
+        unlink(link);
+        if (unlink(cfg) == 0 || errno == ENOENT)
+            r = 0;
+        else
+            error_report(ERR_SYSTEM_ERROR, FROM_QEMU, "cannot remove config %s: %s", cfg,
+                         strerror(errno));
+    }
+    if (r == 0 && !qdom_active(&d)) {
+        /* Its last state goes with it. */
+        char *st = path_of(q->run_dir, d.name, ".xml");
+        if (st)
+            unlink(st);
+        free(st);
+    }
+    free(cfg);
+    free(link);
+    if (r == 0)
+        emit(q, d.name, d.uuid, -1, EV_UNDEFINED, EV_UNDEFINED_REMOVED);
+out_dom:
+    qdom_clear(&d);
+out:
+    unlock(lock);
+    return r;
+}
+
+static int q_undefine(struct drv_conn *c, const remote_domain_undefine_args *args)
+{
+    return undefine(qemu_conn_qdrv(c), &args->dom, 0);
+}
+
+static int q_undefine_flags(struct drv_conn *c, const remote_domain_undefine_flags_args *args)
+{
+    return undefine(qemu_conn_qdrv(c), &args->dom, args->flags);
+}
+
+/* ---- start, create ---- */
+
+static int create(struct qdrv *q, const remote_nonnull_domain *dom, unsigned int flags)
+{
+    struct qdom d;
+    int lock, r = -1;
+
+    /* paused, autodestroy, bypass cache, force boot, validate, reset nvram */
+    if (check_flags(flags, 0x1 | 0x2 | 0x4 | 0x8 | 0x10 | 0x20) < 0)
+        return -1;
+    if ((lock = lock_dom(q, dom, &d)) < 0)
+        return -1;
+    if (qdom_active(&d))
+        error_report(ERR_OPERATION_INVALID, FROM_QEMU, "%s", "domain is already running");
+    else
+        r = start(q, &d, d.config, (flags & 0x1) != 0, lock);
+    qdom_clear(&d);
+    unlock(lock);
+    return r;
+}
+
+static int q_create(struct drv_conn *c, const remote_domain_create_args *args)
+{
+    return create(qemu_conn_qdrv(c), &args->dom, 0);
+}
+
+static int q_create_with_flags(struct drv_conn *c, const remote_domain_create_with_flags_args *args,
+                               remote_domain_create_with_flags_ret *ret)
+{
+    struct qdrv *q = qemu_conn_qdrv(c);
+    struct qdom d;
+
+    if (create(q, &args->dom, args->flags) < 0)
+        return -1;
+    if (get_dom(q, &args->dom, &d) < 0)
+        return -1;
+    int r = fill_dom(&d, &ret->dom);
+    qdom_clear(&d);
+    return r;
+}
+
+static int q_create_xml(struct drv_conn *c, const remote_domain_create_xml_args *args,
+                        remote_domain_create_xml_ret *ret)
+{
+    struct qdrv *q = qemu_conn_qdrv(c);
+    struct dx_def *def;
+    struct qdom d = {0};
+    int lock = -1, r = -1;
+
+    if (check_flags(args->flags, 0x1 | 0x2 | 0x4 | 0x10) < 0 ||
+        !(def = dx_def_parse_string(args->xml_desc)))
+        return -1;
+    if (qcmd_validate(def) < 0 || (lock = job_lock(q, def->name)) < 0)
+        goto out;
+    int l = qdom_load(q, def->name, &d);
+    if (l < 0)
+        goto out;
+    if (l > 0 && memcmp(d.uuid, def->uuid, DRV_UUID_LEN) != 0) {
+        char u[37];
+        uuid_format(d.uuid, u);
+        error_report(ERR_OPERATION_FAILED, FROM_QEMU, "domain '%s' already exists with uuid %s",
+                     d.name, u);
+        goto out;
+    }
+    if (l > 0 && qdom_active(&d)) {
+        error_report(ERR_OPERATION_INVALID, FROM_QEMU, "domain '%s' is already active", d.name);
+        goto out;
+    }
+    if (l == 0 && !(d.name = strdup(def->name))) {
+        error_report(ERR_NO_MEMORY, FROM_QEMU, NULL);
+        goto out;
+    }
+    memcpy(d.uuid, def->uuid, DRV_UUID_LEN);
+    if (start(q, &d, def, (args->flags & 0x1) != 0, lock) < 0)
+        goto out;
+    qdom_clear(&d);
+    if (qdom_load(q, def->name, &d) > 0)
+        r = fill_dom(&d, &ret->dom);
+out:
+    qdom_clear(&d);
+    unlock(lock);
+    dx_def_free(def);
+    return r;
+}
+
+/* ---- changes to a running domain ---- */
+
+static int simple_request(struct drv_conn *c, const remote_nonnull_domain *dom, const char *what)
+{
+    struct qdrv *q = qemu_conn_qdrv(c);
+    struct qdom d;
+    int lock = lock_dom(q, dom, &d), r = -1;
+
+    if (lock < 0)
+        return -1;
+    if (need_active(&d) == 0)
+        r = request(q, &d, what, NULL);
+    qdom_clear(&d);
+    unlock(lock);
+    return r;
+}
+
+static int q_suspend(struct drv_conn *c, const remote_domain_suspend_args *args)
+{
+    return simple_request(c, &args->dom, "suspend");
+}
+
+static int q_resume(struct drv_conn *c, const remote_domain_resume_args *args)
+{
+    return simple_request(c, &args->dom, "resume");
+}
+
+static int q_shutdown(struct drv_conn *c, const remote_domain_shutdown_args *args)
+{
+    return simple_request(c, &args->dom, "powerdown");
+}
+
+static int q_shutdown_flags(struct drv_conn *c, const remote_domain_shutdown_flags_args *args)
+{
+    /* default, ACPI power button; the guest agent is not supported */
+    if (args->flags & ~0x1u) {
+        error_report(ERR_ARGUMENT_UNSUPPORTED, FROM_QEMU, "%s",
+                     "only the ACPI power button shutdown method is supported");
+        return -1;
+    }
+    return simple_request(c, &args->dom, "powerdown");
+}
+
+static int q_reboot(struct drv_conn *c, const remote_domain_reboot_args *args)
+{
+    if (args->flags & ~0x1u) {
+        error_report(ERR_ARGUMENT_UNSUPPORTED, FROM_QEMU, "%s",
+                     "only the ACPI power button reboot method is supported");
+        return -1;
+    }
+    return simple_request(c, &args->dom, "reboot");
+}
+
+static int destroy(struct drv_conn *c, const remote_nonnull_domain *dom, unsigned int flags)
+{
+    if (check_flags(flags, 0x1 | 0x2) < 0)
+        return -1;
+    return simple_request(c, dom, flags & 0x1 ? "destroy-graceful" : "destroy");
+}
+
+static int q_destroy(struct drv_conn *c, const remote_domain_destroy_args *args)
+{
+    return destroy(c, &args->dom, 0);
+}
+
+static int q_destroy_flags(struct drv_conn *c, const remote_domain_destroy_flags_args *args)
+{
+    return destroy(c, &args->dom, args->flags);
+}
+
+/* ---- reading ---- */
+
+/* QEMU's CPU time from /proc, in nanoseconds. */
+static unsigned long long cpu_time_ns(int pid)
+{
+    char path[64], buf[1024];
+    unsigned long long ut = 0, st = 0;
+    int fd;
+    ssize_t n;
+
+    snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    n = read(fd, buf, sizeof(buf) - 1);
+    close(fd);
+    if (n <= 0)
+        return 0;
+    buf[n] = '\0';
+    char *p = strrchr(buf, ')');
+    if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &st) != 2)
+        return 0;
+    long hz = sysconf(_SC_CLK_TCK);
+    return (ut + st) * (1000000000ull / (unsigned long long)(hz > 0 ? hz : 100));
+}
+
+static int q_get_info(struct drv_conn *c, const remote_domain_get_info_args *args,
+                      remote_domain_get_info_ret *ret)
+{
+    struct qdom d;
+
+    if (get_dom(qemu_conn_qdrv(c), &args->dom, &d) < 0)
+        return -1;
+    const struct dx_def *def = current_def(&d);
+    ret->state = (u_char)d.state;
+    ret->max_mem = def->max_kib;
+    ret->memory = def->cur_kib;
+    ret->nr_virt_cpu = (u_short)def->vcpus;
+    ret->cpu_time = qdom_active(&d) ? cpu_time_ns(d.st.qemu_pid) : 0;
+    qdom_clear(&d);
+    return 0;
+}
+
+static int q_get_state(struct drv_conn *c, const remote_domain_get_state_args *args,
+                       remote_domain_get_state_ret *ret)
+{
+    struct qdom d;
+
+    if (check_flags(args->flags, 0) < 0 || get_dom(qemu_conn_qdrv(c), &args->dom, &d) < 0)
+        return -1;
+    ret->state = d.state;
+    ret->reason = d.reason;
+    qdom_clear(&d);
+    return 0;
+}
+
+static int q_get_xml_desc(struct drv_conn *c, const remote_domain_get_xml_desc_args *args,
+                          remote_domain_get_xml_desc_ret *ret)
+{
+    struct qdom d;
+
+    /* secure, inactive, update cpu, migratable */
+    if (check_flags(args->flags, 0xf) < 0 || get_dom(qemu_conn_qdrv(c), &args->dom, &d) < 0)
+        return -1;
+    bool inactive = (args->flags & 0x2) != 0;
+    const struct dx_def *def = inactive && d.config ? d.config : current_def(&d);
+    ret->xml = dx_def_format(def, qdom_active(&d) && !(inactive && d.config) ? d.id : -1);
+    qdom_clear(&d);
+    return ret->xml ? 0 : -1;
+}
+
+static int q_get_os_type(struct drv_conn *c, const remote_domain_get_os_type_args *args,
+                         remote_domain_get_os_type_ret *ret)
+{
+    struct qdom d;
+    if (get_dom(qemu_conn_qdrv(c), &args->dom, &d) < 0)
+        return -1;
+    int r = drv_string(&ret->type, current_def(&d)->os_type);
+    qdom_clear(&d);
+    return r;
+}
+
+static int q_get_max_memory(struct drv_conn *c, const remote_domain_get_max_memory_args *args,
+                            remote_domain_get_max_memory_ret *ret)
+{
+    struct qdom d;
+    if (get_dom(qemu_conn_qdrv(c), &args->dom, &d) < 0)
+        return -1;
+    ret->memory = current_def(&d)->max_kib;
+    qdom_clear(&d);
+    return 0;
+}
+
+static int q_is_active(struct drv_conn *c, const remote_domain_is_active_args *args,
+                       remote_domain_is_active_ret *ret)
+{
+    struct qdom d;
+    if (get_dom(qemu_conn_qdrv(c), &args->dom, &d) < 0)
+        return -1;
+    ret->active = qdom_active(&d);
+    qdom_clear(&d);
+    return 0;
+}
+
+static int q_is_persistent(struct drv_conn *c, const remote_domain_is_persistent_args *args,
+                           remote_domain_is_persistent_ret *ret)
+{
+    struct qdom d;
+    if (get_dom(qemu_conn_qdrv(c), &args->dom, &d) < 0)
+        return -1;
+    ret->persistent = d.config != NULL;
+    qdom_clear(&d);
+    return 0;
+}
+
+static int q_has_managed_save(struct drv_conn *c,
+                              const remote_domain_has_managed_save_image_args *args,
+                              remote_domain_has_managed_save_image_ret *ret)
+{
+    struct qdom d;
+    if (check_flags(args->flags, 0) < 0 || get_dom(qemu_conn_qdrv(c), &args->dom, &d) < 0)
+        return -1;
+    ret->result = 0;
+    qdom_clear(&d);
+    return 0;
+}
+
+static int q_get_autostart(struct drv_conn *c, const remote_domain_get_autostart_args *args,
+                           remote_domain_get_autostart_ret *ret)
+{
+    struct qdrv *q = qemu_conn_qdrv(c);
+    struct qdom d;
+    if (get_dom(q, &args->dom, &d) < 0)
+        return -1;
+    ret->autostart = autostart_on(q, d.name);
+    qdom_clear(&d);
+    return 0;
+}
+
+static int q_set_autostart(struct drv_conn *c, const remote_domain_set_autostart_args *args)
+{
+    struct qdrv *q = qemu_conn_qdrv(c);
+    struct qdom d;
+    int r = -1;
+
+    if (get_dom(q, &args->dom, &d) < 0)
+        return -1;
+    if (!d.config) {
+        error_report(ERR_OPERATION_INVALID, FROM_QEMU, "%s",
+                     "cannot set autostart for transient domain");
+        qdom_clear(&d);
+        return -1;
+    }
+    char *link = path_of(q->autostart_dir, d.name, ".xml"), *cfg = path_of(q->conf_dir, d.name, ".xml");
+    if (link && cfg) {
+        if (!args->autostart) {
+            r = unlink(link) == 0 || errno == ENOENT ? 0 : -1;
+        } else {
+            mkdir(q->autostart_dir, 0755);
+            r = symlink(cfg, link) == 0 || errno == EEXIST ? 0 : -1;
+        }
+        if (r < 0)
+            error_report(ERR_SYSTEM_ERROR, FROM_QEMU, "Failed to %s autostart link '%s': %s",
+                         args->autostart ? "create" : "delete", link, strerror(errno));
+    }
+    free(link);
+    free(cfg);
+    qdom_clear(&d);
+    return r;
+}
+
+static int q_get_security_label(struct drv_conn *c,
+                                const remote_domain_get_security_label_args *args,
+                                remote_domain_get_security_label_ret *ret)
+{
+    struct qdom d;
+    if (get_dom(qemu_conn_qdrv(c), &args->dom, &d) < 0)
+        return -1;
+    /* security_driver = "none": no label. */
+    ret->enforcing = 0;
+    qdom_clear(&d);
+    return 0;
+}
+
+static int q_get_messages(struct drv_conn *c, const remote_domain_get_messages_args *args,
+                          remote_domain_get_messages_ret *ret)
+{
+    struct qdom d;
+    if (check_flags(args->flags, 0x3) < 0 || get_dom(qemu_conn_qdrv(c), &args->dom, &d) < 0)
+        return -1;
+    int r = 0;
+    /* QEMU runs with the daemon's privileges, as libvirt's with user = "root". */
+    if (qdom_active(&d) && geteuid() == 0 && (!args->flags || args->flags & 0x1)) {
+        ret->msgs.msgs_val = calloc(1, sizeof(char *));
+        r = ret->msgs.msgs_val ? drv_string(&ret->msgs.msgs_val[0],
+                                           "tainted: running with undesirable elevated privileges")
+                               : -1;
+        if (r == 0)
+            ret->msgs.msgs_len = 1;
+        else if (!ret->msgs.msgs_val)
+            error_report(ERR_NO_MEMORY, FROM_QEMU, NULL);
+    }
+    qdom_clear(&d);
+    return r;
+}
+
+static int q_get_vcpus_flags(struct drv_conn *c, const remote_domain_get_vcpus_flags_args *args,
+                             remote_domain_get_vcpus_flags_ret *ret)
+{
+    struct qdom d;
+    /* live, config, maximum, guest */
+    if (check_flags(args->flags, 0x1 | 0x2 | 0x4 | 0x8) < 0 ||
+        get_dom(qemu_conn_qdrv(c), &args->dom, &d) < 0)
+        return -1;
+    const struct dx_def *def = args->flags & 0x2 && d.config ? d.config : current_def(&d);
+    ret->num = (int)(args->flags & 0x4 ? def->vcpus_max : def->vcpus);
+    qdom_clear(&d);
+    return 0;
+}
+
+/* ---- setup ---- */
+
+static char *join(const char *root, const char *path)
+{
+    size_t n = strlen(root) + strlen(path) + 1;
+    char *p = malloc(n);
+    if (p)
+        snprintf(p, n, "%s%s", root, path);
+    return p;
+}
+
+static int mkdirs(const char *path, mode_t mode)
+{
+    char buf[4096];
+    snprintf(buf, sizeof(buf), "%s", path);
+    for (char *p = buf + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+            return -1;
+        *p = '/';
+    }
+    return mkdir(buf, mode) < 0 && errno != EEXIST ? -1 : 0;
+}
+
+/* The supervisor beside this program, else the installed one. */
+static char *find_supervisor(void)
+{
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 32);
+
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash) {
+            strcpy(slash + 1, "qemu-supervisor");
+            if (access(exe, X_OK) == 0)
+                return strdup(exe);
+        }
+    }
+    return strdup(QEMU_SUPERVISOR_PATH);
+}
+
+int qdrv_open(struct qdrv *q, const struct qemu_paths *paths, const struct drv_context *ctx)
+{
+    struct stat st;
+    char path[4096];
+
+    memset(q, 0, sizeof(*q));
+    q->watch_fd = -1;
+    q->conf_dir = join(paths->config, "");
+    q->autostart_dir = join(paths->autostart, "");
+    q->run_dir = join(paths->state, "");
+    q->lib_dir = join(paths->lib, "");
+    q->log_dir = join(paths->log, "");
+    q->supervisor = find_supervisor();
+    if (ctx)
+        q->ctx = *ctx;
+    if (!q->conf_dir || !q->autostart_dir || !q->run_dir || !q->lib_dir || !q->log_dir ||
+        !q->supervisor) {
+        error_report(ERR_NO_MEMORY, FROM_QEMU, NULL);
+        goto fail;
+    }
+    const char *dirs[] = {q->conf_dir, q->run_dir, q->lib_dir, q->log_dir};
+    for (size_t i = 0; i < 4; i++)
+        if (mkdirs(dirs[i], i == 0 ? 0755 : 0700) < 0) {
+            error_report(ERR_SYSTEM_ERROR, FROM_QEMU, "cannot create directory '%s': %s",
+                         dirs[i], strerror(errno));
+            goto fail;
+        }
+    /* Events from now on. */
+    snprintf(path, sizeof(path), "%s/events", q->run_dir);
+    int fd = open(path, O_RDONLY | O_CREAT | O_CLOEXEC, 0600);
+    if (fd >= 0 && fstat(fd, &st) == 0) {
+        q->journal_off = st.st_size;
+        q->journal_ino = st.st_ino;
+    }
+    if (fd >= 0)
+        close(fd);
+    q->watch_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    if (q->watch_fd >= 0 && (inotify_add_watch(q->watch_fd, path, IN_MODIFY) < 0 ||
+                             !q->ctx.watch_fd ||
+                             q->ctx.watch_fd(q->ctx.wait_opaque, q->watch_fd, read_journal, q) < 0)) {
+        close(q->watch_fd);
+        q->watch_fd = -1;
+        error_clear();
+    }
+    return 0;
+fail:
+    qdrv_close(q);
+    return -1;
+}
+
+void qdrv_close(struct qdrv *q)
+{
+    if (q->watch_fd >= 0) {
+        if (q->ctx.unwatch_fd)
+            q->ctx.unwatch_fd(q->ctx.wait_opaque, q->watch_fd);
+        close(q->watch_fd);
+    }
+    free(q->conf_dir);
+    free(q->autostart_dir);
+    free(q->run_dir);
+    free(q->lib_dir);
+    free(q->log_dir);
+    free(q->supervisor);
+    memset(q, 0, sizeof(*q));
+    q->watch_fd = -1;
+}
+
+const struct drv_domain_ops qemu_domain_ops = {
+    .domain_create = q_create,
+    .domain_create_xml = q_create_xml,
+    .domain_define_xml = q_define,
+    .domain_destroy = q_destroy,
+    .domain_get_xml_desc = q_get_xml_desc,
+    .domain_get_autostart = q_get_autostart,
+    .domain_get_info = q_get_info,
+    .domain_get_max_memory = q_get_max_memory,
+    .domain_get_os_type = q_get_os_type,
+    .connect_list_defined_domains = q_list_defined,
+    .domain_lookup_by_id = q_lookup_by_id,
+    .domain_lookup_by_name = q_lookup_by_name,
+    .domain_lookup_by_uuid = q_lookup_by_uuid,
+    .connect_num_of_defined_domains = q_num_of_defined,
+    .domain_reboot = q_reboot,
+    .domain_resume = q_resume,
+    .domain_set_autostart = q_set_autostart,
+    .domain_shutdown = q_shutdown,
+    .domain_suspend = q_suspend,
+    .domain_undefine = q_undefine,
+    .connect_list_domains = q_list_domains,
+    .connect_num_of_domains = q_num_of_domains,
+    .domain_get_security_label = q_get_security_label,
+    .domain_is_active = q_is_active,
+    .domain_is_persistent = q_is_persistent,
+    .domain_has_managed_save_image = q_has_managed_save,
+    .domain_create_with_flags = q_create_with_flags,
+    .domain_get_vcpus_flags = q_get_vcpus_flags,
+    .domain_get_state = q_get_state,
+    .domain_undefine_flags = q_undefine_flags,
+    .domain_destroy_flags = q_destroy_flags,
+    .domain_shutdown_flags = q_shutdown_flags,
+    .connect_list_all_domains = q_list_all,
+    .domain_define_xml_flags = q_define_flags,
+    .domain_get_messages = q_get_messages,
+    .connect_get_domain_capabilities = qemu_connect_get_domain_capabilities, /* driver.c */
+};

@@ -1,0 +1,64 @@
+/* qdrv: one connection's view of the QEMU driver's shared state. Nothing
+ * here outlives the connection: every domain's config, status and events
+ * are files (qemu-paths below), read when asked and written under locks,
+ * so that any number of connection processes see one truth.
+ *
+ *   CONF/NAME.xml            persistent config (libvirt's layout)
+ *   CONF/autostart/NAME.xml  symlink to it when autostart is on
+ *   RUN/NAME.xml             status (supervisor.h), RUN/NAME.pid, .sup
+ *   RUN/NAME.job             the domain's job lock ("state change lock")
+ *   RUN/driver.lock          the driver lock: define, undefine, ids
+ *   RUN/next-id              the next domain id
+ *   RUN/events               the event journal
+ *   LIB/domain-ID-NAME/      a running domain's monitor and control sockets
+ *   LOG/NAME.log             QEMU's log */
+#ifndef SRC_DRIVERS_QEMU_QDRV_H
+#define SRC_DRIVERS_QEMU_QDRV_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "driver.h"
+#include "paths.h"
+
+struct dx_env;
+
+struct qdrv {
+    char *conf_dir, *autostart_dir, *run_dir, *lib_dir, *log_dir;
+    char *supervisor; /* the qemu-supervisor program */
+    struct drv_context ctx;
+    drv_event_fn sink;
+    void *sink_opaque;
+    /* The journal, read from where it ended when the connection opened. */
+    int watch_fd; /* inotify on RUN, watched through the session */
+    off_t journal_off;
+    ino_t journal_ino;
+};
+
+/* Fills q for the directories of paths (paths.h: the system's, under
+ * libvirtd.conf's qemu_root when set, or the session's), creating them.
+ * 0, or -1 with the error recorded. */
+int qdrv_open(struct qdrv *q, const struct qemu_paths *paths, const struct drv_context *ctx);
+
+void qdrv_close(struct qdrv *q);
+
+/* The event sink; events from the journal go there from now on. */
+void qdrv_set_event_sink(struct qdrv *q, drv_event_fn fn, void *opaque);
+
+/* The domain operations; each finds its qdrv through qemu_conn_qdrv. */
+extern const struct drv_domain_ops qemu_domain_ops;
+struct qdrv *qemu_conn_qdrv(struct drv_conn *c);
+
+/* The host facts the QEMU rules of the domain XML ask for (default arch,
+ * emulator and machine, canonical machine names), answered from the
+ * connection's probed capabilities (driver.c; probed on first use,
+ * through the connection's wait). Valid while the connection is open. */
+const struct dx_env *qdrv_env(struct qdrv *q);
+
+/* virConnectGetDomainCapabilities (driver.c; its procedure is of module
+ * libvirt-domain, so it sits in qemu_domain_ops). */
+int qemu_connect_get_domain_capabilities(struct drv_conn *c,
+                                         const remote_connect_get_domain_capabilities_args *args,
+                                         remote_connect_get_domain_capabilities_ret *ret);
+
+#endif

@@ -1,0 +1,103 @@
+/* supervisor: the contract between a connection process and the small
+ * program that owns one running VM (qemu-supervisor, supervisor-main.c).
+ *
+ * A VM must outlive the connection that started it, QEMU's monitor takes
+ * one client, and something must reap QEMU and say why it stopped. So the
+ * connection that starts a domain writes a launch file and starts the
+ * supervisor detached from itself (double fork, setsid, exec). The
+ * supervisor takes the domain's supervisor lock for its whole life, binds
+ * the monitor socket, starts QEMU as its child (QEMU dies with it), speaks
+ * QMP, writes the domain's status file, appends lifecycle events to the
+ * driver's journal, serves requests from connection processes on a control
+ * socket, and when QEMU exits records why, cleans up and exits.
+ *
+ * Files, for a domain NAME with run directory RUN and domain directory DOM
+ * (under the driver's lib directory, domain-ID-NAME as libvirt names it):
+ *   RUN/NAME.launch   written by the starter: what the supervisor needs
+ *   RUN/NAME.xml      the status, written only by the supervisor while the
+ *                     VM runs (and its last state after: see below)
+ *   RUN/NAME.pid      QEMU's pid, as libvirt writes it
+ *   RUN/NAME.sup      the supervisor lock: held (OFD lock) while it lives
+ *   DOM/monitor.sock  QEMU's monitor (QEMU listens on a socket we bind)
+ *   DOM/control.sock  the supervisor's control socket
+ *
+ * The control protocol is one request line, one reply line, per
+ * connection: "suspend", "resume", "powerdown", "reset", "reboot",
+ * "destroy", "destroy-graceful", "query-balloon" answered "ok" (with a JSON
+ * return value for queries) or "error CODE DOMAIN MESSAGE"; a destroy is
+ * answered once QEMU is gone and the status says so. */
+#ifndef SRC_DRIVERS_QEMU_SUPERVISOR_H
+#define SRC_DRIVERS_QEMU_SUPERVISOR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* What the starter tells the supervisor; every string malloc'd. */
+struct sup_launch {
+    char *name;
+    char *uuid;          /* the canonical string form */
+    int id;
+    char *run_dir;       /* RUN */
+    char *dom_dir;       /* DOM, created by the supervisor, removed at the end */
+    char *log_file;      /* QEMU's stdout and stderr, appended */
+    char *journal_dir;   /* where lifecycle events go (state/journal.h) */
+    char *on_poweroff, *on_reboot, *on_crash; /* libvirt's action names */
+    bool start_paused;
+    char *domain_xml;    /* the live definition, kept in the status file */
+    char **argv;         /* QEMU's; its monitor is fd SUP_MONITOR_FD */
+    size_t argc;
+};
+
+/* The monitor socket, listening, is this fd in QEMU
+ * (-chardev socket,id=charmonitor,fd=3,server=on,wait=off). */
+#define SUP_MONITOR_FD 3
+
+/* Writes l to path atomically. 0, or -1 with the error recorded. */
+int sup_launch_write(const struct sup_launch *l, const char *path);
+
+/* Reads a launch file. 0, or -1 with the error recorded. */
+int sup_launch_read(const char *path, struct sup_launch *l);
+
+void sup_launch_clear(struct sup_launch *l);
+
+/* The status of a domain as its status file tells it. */
+struct sup_status {
+    int state;           /* virDomainState */
+    int reason;          /* its reason */
+    int qemu_pid, sup_pid, id;
+    char *domain_xml;    /* the live definition (NULL when shut off) */
+    char *ptys;          /* "ALIAS=PATH ..." of pty chardevs, or NULL */
+};
+
+/* Reads RUN/NAME.xml. 1 when there is one, 0 when there is none, -1 on
+ * error (recorded). A status that says running while nobody holds the
+ * supervisor lock is a supervisor that died: it is returned as it is,
+ * with *alive false. */
+int sup_status_read(const char *run_dir, const char *name, struct sup_status *st, bool *alive);
+
+void sup_status_clear(struct sup_status *st);
+
+/* Starts the supervisor for the launch file at launch_path, detached.
+ * sup_lock and job_lock are the starter's hold on the domain's supervisor
+ * lock (RUN/NAME.sup) and job lock: the supervisor gets both (an OFD lock
+ * is held while any copy of its fd is open), keeps the first for its life
+ * and lets go of the second once the VM runs, so that no moment of the
+ * start is unlocked even if the starter dies. Returns the read end of a
+ * pipe on which the supervisor writes one line when the VM runs ("ok") or
+ * failed ("error CODE DOMAIN MESSAGE"), or -1 with the error recorded.
+ * supervisor_path is the program. */
+int sup_spawn(const char *supervisor_path, const char *launch_path, int sup_lock, int job_lock);
+
+/* Sends one control request to the supervisor of domain directory dom_dir
+ * and reads the reply line, waiting through wait (the session's loop: 1
+ * ready, 0 deadline, -1 client gone) until deadline_ms. 0 with *reply
+ * (malloc'd text after "ok", maybe empty), or -1 with the supervisor's
+ * error (or a connection error) recorded. */
+typedef int (*sup_wait_fn)(void *opaque, int fd, unsigned events, long long deadline_ms);
+int sup_request(const char *dom_dir, const char *request, long long deadline_ms, sup_wait_fn wait,
+                void *wait_opaque, char **reply);
+
+/* The supervisor program's main. */
+int sup_main(int argc, char **argv);
+
+#endif

@@ -1,0 +1,58 @@
+#!/bin/bash
+# isolation.sh URI RUNDIR_OR_- TAG WORKDIR PAYLOAD: one VM's QEMU stopped
+# (SIGSTOP) with clients stuck in calls on it, and a second VM: `virsh
+# list` and `virsh dominfo` of the second must still answer. Prints the
+# figures (ms) for the note and exits 1 when either took longer than
+# ISOLATION_BOUND_MS (default 5000; the stuck calls wait up to 30 s).
+set -u
+URI=$1 TAG=$3 W=$4 PAYLOAD=$5
+BOUND=${ISOLATION_BOUND_MS:-5000}
+v() { timeout 120 virsh -c "$URI" "$@" 2>&1; }
+ms() { date +%s%3N; }
+
+for n in A B; do
+    sed "s#@PAYLOAD@#$PAYLOAD#g; s#@SERIAL@#$W/$TAG-iso$n.serial#g; s#@NAME@#iso$n-$TAG#g" \
+        "$(dirname "$0")/data/scenario.xml" >"$W/$TAG-iso$n.xml"
+    v define "$W/$TAG-iso$n.xml" >/dev/null && v start "iso$n-$TAG" >/dev/null || {
+        echo "FAIL: cannot start iso$n-$TAG"
+        exit 1
+    }
+done
+qemu_pid() { # NAME: the pid of its QEMU, from /proc (either driver)
+    local p
+    for p in /proc/[0-9]*; do
+        cat "$p/cmdline" 2>/dev/null | tr '\0' ' ' | grep -q "guest=$1,debug-threads" &&
+            [ "$(awk '{print $3}' "$p/stat" 2>/dev/null)" != Z ] && { echo "${p#/proc/}"; return; }
+    done
+}
+A=$(qemu_pid "isoA-$TAG")
+[ -n "$A" ] || { echo "FAIL: no QEMU for isoA-$TAG"; exit 1; }
+kill -STOP "$A"
+# Clients stuck on A: a state change (the monitor never answers) and a
+# second one queued behind it.
+v suspend "isoA-$TAG" >"$W/$TAG-stuck1" &
+S1=$!
+sleep 0.5
+v resume "isoA-$TAG" >"$W/$TAG-stuck2" &
+S2=$!
+sleep 0.5
+
+fail=0
+t0=$(ms); out=$(v list); t1=$(ms)
+list_ms=$((t1 - t0))
+t0=$(ms); info=$(v dominfo "isoB-$TAG"); t1=$(ms)
+info_ms=$((t1 - t0))
+t0=$(ms); infoa=$(v dominfo "isoA-$TAG"); t1=$(ms)
+infoa_ms=$((t1 - t0))
+echo "isolation ($TAG): list ${list_ms} ms, dominfo of the other VM ${info_ms} ms," \
+    "dominfo of the stuck one ${infoa_ms} ms, while two calls wait on the stopped QEMU"
+[[ $out == *"isoB-$TAG"* ]] || { echo "FAIL: list did not answer: $out"; fail=1; }
+[[ $info == *"State:"*running* ]] || { echo "FAIL: dominfo did not answer: $info"; fail=1; }
+[ "$list_ms" -le "$BOUND" ] || { echo "FAIL: list took ${list_ms} ms"; fail=1; }
+[ "$info_ms" -le "$BOUND" ] || { echo "FAIL: dominfo took ${info_ms} ms"; fail=1; }
+kill -0 "$S1" 2>/dev/null || { echo "FAIL: the call on the stopped QEMU did not wait"; fail=1; }
+
+kill -CONT "$A"
+wait "$S1" "$S2"
+for n in A B; do v destroy "iso$n-$TAG" >/dev/null; v undefine "iso$n-$TAG" >/dev/null; done
+exit $fail

@@ -1,0 +1,92 @@
+#!/bin/bash
+# scenario.sh URI TAG WORKDIR PAYLOADDIR: the lifecycle of one real VM as a
+# user drives it with real virsh, printed normalized (only what is random:
+# UUIDs, ids, pids, CPU time, MAC addresses, pty numbers, the serial file's
+# and payload's paths). tests/qemu/oracle.sh runs it against real libvirtd's
+# QEMU driver and against ours and compares the two transcripts line by
+# line. A second connection's `virsh event --all --loop`, started first,
+# must hear every event of the first; each `virsh` is its own connection,
+# so the VM outlives the one that started it.
+set -u
+URI=$1 TAG=$2 W=$3 PAYLOAD=$4
+SERIAL=$W/$TAG.serial
+NAME=scen-$TAG
+rm -f "$SERIAL"
+
+v() { timeout 60 virsh -c "$URI" "$@" 2>&1; }
+norm() {
+    sed -E -e 's/[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}/UUID/g' \
+        -e "s#$W#WORK#g; s#$PAYLOAD#PAYLOAD#g; s#$NAME#NAME#g" \
+        -e 's/^(CPU time: +)[0-9.]+s/\1Xs/' \
+        -e 's/^(Id: +)[0-9]+$/\1N/' \
+        -e "s/ id='[0-9]+'/ id='N'/" \
+        -e 's/^ +[0-9]+ +(NAME +)/ N    \1/' \
+        -e "s/(<mac address=')[0-9a-f:]+'/\1MAC'/" \
+        -e 's#/dev/pts/[0-9]+#/dev/pts/N#g' \
+        -e "s/(<domstatus.* pid=')[0-9]+'/\1PID'/"
+}
+say() { echo "== $*"; }
+wait_for() { # TRIES CMD...: until CMD succeeds, 0.1 s apart
+    local n=$1
+    shift
+    for ((i = 0; i < n; i++)); do "$@" && return 0; sleep 0.1; done
+    return 1
+}
+
+sed "s#@PAYLOAD@#$PAYLOAD#g; s#@SERIAL@#$SERIAL#g; s#@NAME@#$NAME#g" \
+    "$(dirname "$0")/data/scenario.xml" >"$W/$TAG.xml"
+echo "<domain type='qemu'><name>broken</name>" >"$W/$TAG-bad.xml"
+
+# The listener: registered once a throw-away domain's Undefined shows up.
+timeout 120 virsh -c "$URI" event --all --loop >"$W/$TAG.events" 2>&1 &
+LISTENER=$!
+sed "s#@NAME@#$NAME-probe#; s#@PAYLOAD@#$PAYLOAD#g; s#@SERIAL@#$W/$TAG.probe#" \
+    "$(dirname "$0")/data/scenario.xml" >"$W/$TAG-probe.xml"
+for ((i = 0; i < 50; i++)); do
+    v define "$W/$TAG-probe.xml" >/dev/null
+    v undefine "$NAME-probe" >/dev/null
+    grep -q "'$NAME-probe': Undefined" "$W/$TAG.events" && break
+    sleep 0.1
+done
+: >"$W/$TAG.events.start"
+cp "$W/$TAG.events" "$W/$TAG.events.start"
+
+{
+    say define; v define "$W/$TAG.xml"
+    say list; v list --all
+    say dominfo; v dominfo "$NAME"
+    say domstate; v domstate --reason "$NAME"
+    say dumpxml --inactive; v dumpxml --inactive "$NAME"
+    say define again; v define "$W/$TAG.xml"
+    say start; v start "$NAME"
+    say start again; v start "$NAME"
+    say list; v list
+    say dominfo; v dominfo "$NAME" | grep -v '^Messages:'
+    say domstate; v domstate --reason "$NAME"
+    say dumpxml; v dumpxml "$NAME"
+    say suspend; v suspend "$NAME"
+    say domstate; v domstate --reason "$NAME"
+    say suspend again; v suspend "$NAME"
+    say resume; v resume "$NAME"
+    say domstate; v domstate --reason "$NAME"
+    say guest marker
+    wait_for 300 grep -q 'qemu-payload: up' "$SERIAL" && echo "the guest is up"
+    say shutdown; v shutdown "$NAME"
+    wait_for 300 sh -c "virsh -c '$URI' domstate '$NAME' 2>/dev/null | grep -q 'shut off'"
+    say domstate; v domstate --reason "$NAME"
+    say start; v start "$NAME"
+    say destroy; v destroy "$NAME"
+    say domstate; v domstate --reason "$NAME"
+    say destroy again; v destroy "$NAME"
+    say undefine; v undefine "$NAME"
+    say undefine again; v undefine "$NAME"
+    say bad xml; v define "$W/$TAG-bad.xml"
+    say list; v list --all
+} | norm
+
+# Every event, after the ones of the probe, in order.
+wait_for 50 grep -q "'$NAME': Undefined" "$W/$TAG.events"
+kill "$LISTENER" 2>/dev/null
+wait "$LISTENER" 2>/dev/null
+say events
+tail -n +"$(($(wc -l <"$W/$TAG.events.start") + 1))" "$W/$TAG.events" | grep -v '^$' | norm

@@ -1,0 +1,41 @@
+#!/bin/bash
+# stress.sh concurrency|isolation|recovery: the QEMU driver's tests that
+# are not a comparison line by line, each with its daemons and payload.
+#   concurrency  8 clients hammering 3 domains of ours (concurrency.py)
+#   isolation    a stopped QEMU must not hold up list/dominfo of another
+#                VM: ours must answer within the bound; real libvirtd's
+#                figures are printed beside ours for the record
+#   recovery     kill -9 of a QEMU, a supervisor, a connection process
+#                mid-start on ours (recovery.sh)
+. "$(dirname "$0")/lib.sh"
+what=${1:?usage: stress.sh concurrency|isolation|recovery}
+q_setup
+q_payload
+q_ours_start
+RUN=$OURS_ROOT/run/libvirt/qemu
+case $what in
+concurrency)
+    names=()
+    for n in 1 2 3; do
+        sed "s#@PAYLOAD@#$PAYLOAD#g; s#@SERIAL@#$IT_DIR/c$n.serial#g; s#@NAME@#c$n#g" \
+            "$Q_DIR/data/scenario.xml" >"$IT_DIR/c$n.xml"
+        virsh -c "$OURS_URI" define "$IT_DIR/c$n.xml" >/dev/null || exit 1
+        names+=("c$n")
+    done
+    CONCURRENCY_SECONDS=${CONCURRENCY_SECONDS:-15} \
+        /usr/bin/python3 "$Q_DIR/concurrency.py" "$OURS_URI" "$RUN" "${names[@]}"
+    ;;
+isolation)
+    q_real_start
+    bash "$Q_DIR/isolation.sh" "$REAL_URI" - real "$IT_DIR" "$PAYLOAD" ||
+        echo "(real libvirtd fails the bound: for the record only)"
+    bash "$Q_DIR/isolation.sh" "$OURS_URI" "$RUN" ours "$IT_DIR" "$PAYLOAD"
+    ;;
+recovery)
+    bash "$Q_DIR/recovery.sh" "$OURS_URI" "$RUN" ours "$IT_DIR" "$PAYLOAD" "${IT_PIDS[-1]}"
+    ;;
+*)
+    echo "stress.sh: unknown test '$what'" >&2
+    exit 2
+    ;;
+esac
