@@ -431,7 +431,7 @@ static int qemu_node_get_cells_free_memory(struct drv_conn *c,
     if (max < 0)
         max = 0;
     if (args->startCell > max) {
-        error_report(ERR_INTERNAL_ERROR, FROM_QEMU,
+        error_report(ERR_INTERNAL_ERROR, FROM_NONE,
                      "start cell %d out of range (0-%d)", args->startCell, max);
         return -1;
     }
@@ -460,15 +460,14 @@ static int qemu_node_get_cells_free_memory(struct drv_conn *c,
 
 /* The stats as virNodeGet*Stats answer: nparams 0 asks for the count. */
 static int fill_stats(const struct host_stat *st, int n, int nparams, u_int *len,
-                      void **val, size_t size, int *out_n)
+                      void **val, size_t size, int *out_n, const char *fn)
 {
+    char msg[128];
+
     (void)size;
-    if (nparams == 0) {
-        *out_n = n;
-        return 0;
-    }
     if (nparams < n) {
-        error_report(ERR_INVALID_ARG, FROM_QEMU, "%s", "invalid argument: nparams");
+        snprintf(msg, sizeof(msg), "nparams in %s must be equal to %d", fn, n);
+        error_set_message(ERR_INVALID_ARG, FROM_NONE, msg);
         return -1;
     }
     remote_node_get_cpu_stats *p = calloc((size_t)n, sizeof(*p));
@@ -504,11 +503,16 @@ static int qemu_node_get_cpu_stats(struct drv_conn *c, const remote_node_get_cpu
                      args->flags, "virHostCPUGetStats");
         return -1;
     }
+    /* libvirt answers the count before it looks at the CPU */
+    if (args->nparams == 0) {
+        ret->nparams = 4;
+        return 0;
+    }
     if ((n = host_cpu_stats(args->cpuNum, st)) < 0)
         return -1;
     return fill_stats(st, n, args->nparams, &ret->params.params_len,
                       (void **)&ret->params.params_val, sizeof(*ret->params.params_val),
-                      &ret->nparams);
+                      &ret->nparams, "virHostCPUGetStatsLinux");
 }
 
 static int qemu_node_get_memory_stats(struct drv_conn *c,
@@ -524,12 +528,17 @@ static int qemu_node_get_memory_stats(struct drv_conn *c,
                      args->flags, "virHostMemGetStats");
         return -1;
     }
+    /* libvirt answers the count (4, a cell's too) before it looks */
+    if (args->nparams == 0) {
+        ret->nparams = 4;
+        return 0;
+    }
     if ((n = host_memory_stats(args->cellNum, st)) < 0)
         return -1;
     /* the two reply structs have the same layout */
     return fill_stats(st, n, args->nparams, &ret->params.params_len,
                       (void **)&ret->params.params_val, sizeof(*ret->params.params_val),
-                      &ret->nparams);
+                      &ret->nparams, "virHostMemGetStats");
 }
 
 static int qemu_connect_get_sysinfo(struct drv_conn *c, const remote_connect_get_sysinfo_args *args,

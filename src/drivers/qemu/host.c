@@ -582,8 +582,11 @@ int host_memory_stats(int cell, struct host_stat *out)
     }
     snprintf(path, sizeof(path), SYS_NODE "/node%d/meminfo", cell);
     if (access(path, R_OK) < 0) {
-        error_report(ERR_INVALID_ARG, FROM_QEMU,
-                     "invalid argument: cell number %d is not available", cell);
+        char msg[128];
+        int max = host_node_count() - 1;
+        snprintf(msg, sizeof(msg), "cellNum in virHostMemGetStats must be less than or equal to %d",
+                 max < 0 ? 0 : max);
+        error_set_message(ERR_INVALID_ARG, FROM_NONE, msg);
         return -1;
     }
     out[0].name = "total";
@@ -627,8 +630,7 @@ int host_cpu_stats(int cpu, struct host_stat *out)
         return 4;
     }
     fclose(f);
-    error_report(ERR_INVALID_ARG, FROM_QEMU,
-                 "invalid argument: Invalid cpuNum in virHostCPUGetStatsLinux");
+    error_set_message(ERR_INVALID_ARG, FROM_NONE, "Invalid cpuNum in virHostCPUGetStatsLinux");
     return -1;
 }
 
