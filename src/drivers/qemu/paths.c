@@ -6,7 +6,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "daemon-paths.h"
 #include "error.h"
 
 static int nomem(void)
@@ -47,12 +46,10 @@ static char *user_dir(const char *name, const char *fallback)
 static int init_system(struct qemu_paths *p, const char *root)
 {
     const char *r = root ? root : "";
-    /* The same locations libvirt is built with on Debian: SYSCONFDIR,
-     * RUNSTATEDIR and LOCALSTATEDIR of a /usr build. Under qemu_root they
-     * are always /etc, /run and /var below the root. */
-    const char *etc = root ? "/etc" : SYSCONFDIR;
-    const char *run = root ? "/run" : RUNSTATEDIR;
-    const char *var = root ? "/var" : LOCALSTATEDIR;
+    /* The locations libvirt is built with on Debian (a /usr build), whatever
+     * prefix we were built with: another driver's state in another place
+     * would be another host's. */
+    const char *etc = "/etc", *run = "/run", *var = "/var";
 
     if (asprintf(&p->qemu_conf, "%s%s/libvirt/qemu.conf", r, etc) < 0 ||
         asprintf(&p->config, "%s%s/libvirt/qemu", r, etc) < 0 ||

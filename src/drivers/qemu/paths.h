@@ -5,7 +5,7 @@
  * (domain XML, autostart/), /run/libvirt/qemu (live status),
  * /var/lib/libvirt/qemu, /var/cache/libvirt/qemu, /var/log/libvirt/qemu;
  * each under libvirtd.conf's qemu_root when that is set (ROOT/etc/...,
- * ROOT/run/..., ROOT/var/...: the layout real-libvirtd.sh gives real
+ * ROOT/run/..., ROOT/var/...: the layout tests/qemu/real-qemu.sh gives real
  * libvirt under its DIR).
  *
  * qemu:///session: $XDG_CONFIG_HOME/libvirt/qemu.conf and .../libvirt/qemu
