@@ -538,6 +538,11 @@ static int start(struct qdrv *q, struct qdom *d, const struct dx_def *def, bool 
 
     if (id < 0)
         return -1;
+    if (access(q->supervisor, X_OK) < 0) {
+        error_report(ERR_INTERNAL_ERROR, FROM_QEMU, "cannot run the QEMU supervisor %s: %s",
+                     q->supervisor, strerror(errno));
+        return -1;
+    }
     if (qcmd_validate(def) < 0)
         return -1;
     uuid_format(def->uuid, uuid);
