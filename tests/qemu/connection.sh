@@ -24,6 +24,10 @@
 # of a host but for the APIC ids, which are not reported: so nothing is
 # normalized for the pinning, and the comparison itself is the check.
 #
+# The host facts a define takes from the capabilities (qdrv_env, through
+# tests/qemu/test-qemu-env: arch, emulator, machine, CPU model, and the
+# refusals) against real's defines; UUIDs are random there and normalized.
+#
 # Then the capabilities cache: with wrappers of the emulators first on our
 # daemon's PATH (each records its starts), a first connection probes each
 # emulator, a second one starts no QEMU at all (the cache under
@@ -151,6 +155,49 @@ if [[ $u1 =~ ^\<uuid\>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
     ok "our host UUID is a UUID, the same on every connection"
 else
     bad "our host UUID is a UUID, the same on every connection ($u1, $u2)"
+fi
+
+# ---- the host facts the domain XML's QEMU rules get (qdrv_env) ----
+# A define fills in what a domain does not say from the probed
+# capabilities: the arch, the emulator, the machine (canonical), the CPU
+# model (the machine's default, qemu32 for qemu-system-i386), and refuses
+# an emulator that does not serve the arch. test-qemu-env parses each
+# file with them, as our define does; real libvirtd defines it.
+ENV_TOOL=${1:-$(dirname "$LIBVIRTD")/../tests/qemu/test-qemu-env}
+E=$IT_DIR/env
+mkdir -p "$E/xml"
+dom() { # NAME TYPE-ATTRS [DEVICES]
+    printf "<domain type='qemu'><name>%s</name><memory>131072</memory><os><type %s>hvm</type></os><devices>%s</devices></domain>\n" \
+        "$1" "$2" "${3:-}" >"$E/xml/$1.xml"
+}
+dom plain ""
+dom i686 "arch='i686'"
+dom i686pc "arch='i686' machine='pc'"
+dom alias "arch='x86_64' machine='pc'"
+dom old "machine='pc-i440fx-2.0'"
+dom sparc "arch='sparc'"
+dom nomachine "machine='nosuch'"
+dom emu386 "" "<emulator>/usr/bin/qemu-system-i386</emulator>"
+dom emu386arch "arch='i686'" "<emulator>/usr/bin/qemu-system-i386</emulator>"
+dom emu64i686 "arch='i686'" "<emulator>/usr/bin/qemu-system-x86_64</emulator>"
+sed "s/type='qemu'/type='kvm'/; s/<name>plain/<name>kvm/" "$E/xml/plain.xml" >"$E/xml/kvm.xml"
+for f in "$E"/xml/*.xml; do
+    n=$(basename "$f" .xml)
+    echo "== $n.xml"
+    if virsh -c "$REAL_URI" define "$f" >/dev/null 2>"$E/err"; then
+        virsh -c "$REAL_URI" dumpxml --inactive "$n" | grep -v '^$'
+        virsh -c "$REAL_URI" undefine "$n" >/dev/null
+    else
+        tail -1 "$E/err"
+    fi
+done >"$E/real"
+"$ENV_TOOL" "$E/root" "$E"/xml/*.xml >"$E/ours" 2>&1
+if diff -u <(sed -E 's#<uuid>.*</uuid>#<uuid/>#' "$E/real") \
+    <(sed -E 's#<uuid>.*</uuid>#<uuid/>#' "$E/ours") >"$IT_DIR/diff"; then
+    ok "the QEMU rules' host facts: $(grep -c '^== ' "$E/real") defines identical"
+else
+    bad "the QEMU rules' host facts"
+    sed 's/^/    /' "$IT_DIR/diff" | head -40
 fi
 
 # ---- the capabilities cache ----

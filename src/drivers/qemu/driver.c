@@ -150,10 +150,25 @@ static char *env_emulator(void *opaque, const char *virt_type, const char *arch)
     return qc ? dup_or_nomem(qc->emulator) : NULL;
 }
 
+/* The emulator's caps when it serves arch (x86_64's serves i686 too), with
+ * libvirt's error otherwise. */
+static const struct qemu_caps *caps_serving(void *opaque, const char *emulator, const char *arch)
+{
+    const struct qemu_caps *qc = caps_for_emulator(opaque, emulator);
+
+    if (qc && arch && strcmp(qc->arch, arch) != 0 &&
+        !(strcmp(qc->arch, "x86_64") == 0 && strcmp(arch, "i686") == 0)) {
+        error_report(ERR_CONFIG_UNSUPPORTED, FROM_QEMU, "Emulator '%s' does not support arch '%s'",
+                     emulator, arch);
+        return NULL;
+    }
+    return qc;
+}
+
 static char *env_machine(void *opaque, const char *emulator, const char *virt_type,
                          const char *arch)
 {
-    const struct qemu_caps *qc = caps_for_emulator(opaque, emulator);
+    const struct qemu_caps *qc = caps_serving(opaque, emulator, arch);
     const char *m = qc ? qemu_caps_default_machine(qc) : NULL;
 
     (void)virt_type;
@@ -167,11 +182,28 @@ static char *env_machine(void *opaque, const char *emulator, const char *virt_ty
 static char *env_canonical(void *opaque, const char *emulator, const char *virt_type,
                            const char *arch, const char *machine)
 {
-    const struct qemu_caps *qc = caps_for_emulator(opaque, emulator);
+    const struct qemu_caps *qc = caps_serving(opaque, emulator, arch);
 
     (void)virt_type;
-    (void)arch;
     return qc ? dup_or_nomem(qemu_caps_canonical_machine(qc, machine)) : NULL;
+}
+
+/* libvirt's virQEMUCapsGetMachineDefaultCPU: the model of the accel's
+ * CPU definitions whose QOM type is the machine's default-cpu-type. */
+static char *env_cpu(void *opaque, const char *emulator, const char *virt_type,
+                     const char *machine)
+{
+    const struct qemu_caps *qc = caps_for_emulator(opaque, emulator);
+    const struct qemu_machine *m = qc ? qemu_caps_machine(qc, machine) : NULL;
+
+    if (!qc)
+        return NULL;
+    bool kvm = virt_type && strcmp(virt_type, "kvm") == 0 && qc->kvm;
+    const struct qemu_accel *a = &qc->accel[kvm ? QEMU_ACCEL_KVM : QEMU_ACCEL_TCG];
+    for (size_t i = 0; m && m->default_cpu_type && i < a->ncpus; i++)
+        if (a->cpus[i].type_name && strcmp(a->cpus[i].type_name, m->default_cpu_type) == 0)
+            return dup_or_nomem(a->cpus[i].name);
+    return dup_or_nomem("");
 }
 
 static void env_init(struct drv_conn *c)
@@ -183,6 +215,7 @@ static void env_init(struct drv_conn *c)
         .default_emulator = env_emulator,
         .default_machine = env_machine,
         .canonical_machine = env_canonical,
+        .default_cpu = env_cpu,
     };
 }
 
@@ -283,10 +316,16 @@ static int qemu_connect_get_version(struct drv_conn *c, remote_connect_get_versi
 {
     /* the version of the emulator of the host's arch (libvirt's
      * virQEMUCapsGetDefaultVersion) */
-    const struct qemu_caps *qc = caps_for_arch(c, host_arch());
+    const struct qemu_caps_set *set = conn_caps(c);
+    const struct qemu_caps *qc = set ? qemu_caps_for_arch(set, host_arch()) : NULL;
 
-    if (!qc)
+    if (!set)
         return -1;
+    if (!qc) {
+        error_report(ERR_INTERNAL_ERROR, FROM_QEMU, "Cannot find suitable emulator for %s",
+                     host_arch());
+        return -1;
+    }
     ret->hv_ver = qc->version;
     return 0;
 }
