@@ -93,6 +93,9 @@ compare plain domcapabilities --virttype xen
 compare plain domcapabilities --virttype nosuch
 compare plain domcapabilities --machine nosuch
 compare plain domcapabilities --emulatorbin /usr/bin/qemu-system-i386 --arch x86_64
+compare plain domcapabilities --emulatorbin /nonexistent
+cp /usr/bin/qemu-system-x86_64 "$IT_DIR/qemu-copy" # any binary is probed
+compare plain domcapabilities --emulatorbin "$IT_DIR/qemu-copy" --virttype qemu
 compare plain nodeinfo
 compare plain hostname
 compare uri uri
@@ -180,6 +183,7 @@ dom nomachine "machine='nosuch'"
 dom emu386 "" "<emulator>/usr/bin/qemu-system-i386</emulator>"
 dom emu386arch "arch='i686'" "<emulator>/usr/bin/qemu-system-i386</emulator>"
 dom emu64i686 "arch='i686'" "<emulator>/usr/bin/qemu-system-x86_64</emulator>"
+dom emunone "" "<emulator>/nonexistent</emulator>"
 sed "s/type='qemu'/type='kvm'/; s/<name>plain/<name>kvm/" "$E/xml/plain.xml" >"$E/xml/kvm.xml"
 for f in "$E"/xml/*.xml; do
     n=$(basename "$f" .xml)

@@ -226,7 +226,8 @@ struct probe {
     long long deadline;
     const struct qemu_wait *wait;
     const char *emulator;
-    bool failed; /* an error is recorded: give up */
+    bool starting; /* no greeting yet: a failure is QEMU's start's */
+    bool failed;   /* an error is recorded: give up */
 };
 
 /* In the child: QEMU gets fd 3 as its monitor, /dev/null as stdin and
@@ -337,6 +338,20 @@ static void probe_fail(struct probe *p, const char *what)
 
     if (p->failed)
         return;
+    if (p->starting) {
+        /* libvirt's words for a QEMU that does not get as far as its
+         * monitor, with all it said on stderr */
+        size_t n = 0;
+        ssize_t r;
+        while (p->errfd >= 0 && n + 1 < sizeof(err) &&
+               (r = read(p->errfd, err + n, sizeof(err) - 1 - n)) > 0)
+            n += (size_t)r;
+        err[n] = '\0';
+        error_report(ERR_INTERNAL_ERROR, FROM_QEMU, "Failed to start QEMU binary %s for probing: %s",
+                     p->emulator, n ? err : "unknown error");
+        p->failed = true;
+        return;
+    }
     probe_stderr(p, err, sizeof(err));
     error_report(ERR_INTERNAL_ERROR, FROM_QEMU, "Failed to probe capabilities for %s: %s%s%s",
                  p->emulator, what, *err ? ": " : "", err);
@@ -953,10 +968,12 @@ static int probe_accel(struct qemu_caps *c, const char *accel, const struct qemu
 
     if (probe_start(&p, c->emulator, accel, wait) < 0)
         goto out;
+    p.starting = true;
     if (!(greeting = probe_read(&p)) || !json_get(greeting, "QMP")) {
         probe_fail(&p, "no QMP greeting");
         goto out;
     }
+    p.starting = false;
     if (cmd_ok(&p, "{\"execute\":\"qmp_capabilities\"}", &r, &ret) < 0)
         goto out;
     json_free(r);
@@ -984,6 +1001,21 @@ static int probe_accel(struct qemu_caps *c, const char *accel, const struct qemu
         r = NULL;
         if (!c->package)
             goto nomem;
+
+        /* libvirt's name of the target's arch, for a binary found by path */
+        if (!c->arch) {
+            if (cmd_ok(&p, "{\"execute\":\"query-target\"}", &r, &ret) < 0)
+                goto out;
+            const char *t = json_get_string(ret, "arch");
+            if (!t) {
+                probe_fail(&p, "no target arch");
+                goto out;
+            }
+            if (!(c->arch = strdup(strcmp(t, "i386") == 0 ? "i686" : t)))
+                goto nomem;
+            json_free(r);
+            r = NULL;
+        }
 
         if (cmd_ok(&p, "{\"execute\":\"query-machines\"}", &r, &ret) < 0)
             goto out;
@@ -1081,7 +1113,7 @@ struct qemu_caps *qemu_caps_probe(const char *emulator, const char *arch,
 {
     struct qemu_caps *c = calloc(1, sizeof(*c));
 
-    if (!c || !(c->emulator = strdup(emulator)) || !(c->arch = strdup(arch))) {
+    if (!c || !(c->emulator = strdup(emulator)) || (arch && !(c->arch = strdup(arch)))) {
         qemu_caps_free(c);
         nomem();
         return NULL;
@@ -1567,22 +1599,24 @@ static struct qemu_caps *caps_get(const char *cachedir, const char *emulator, co
     struct qemu_caps *c = NULL;
     char *file = NULL, *text = NULL, *dir = NULL;
 
-    if (cache_key(&k, emulator, arch) < 0)
+    /* an emulator named by path is probed for its arch: "emu" in the key */
+    const char *label = arch ? arch : "emu";
+    if (cache_key(&k, emulator, label) < 0)
         return NULL;
     if (cachedir) {
-        if (!(file = cache_file(cachedir, emulator, arch))) {
+        if (!(file = cache_file(cachedir, emulator, label))) {
             nomem();
             return NULL;
         }
         if ((text = read_small(file)) && (c = cache_parse(text, &k, emulator)) &&
-            strcmp(c->arch, arch) == 0) {
+            (!arch || strcmp(c->arch, arch) == 0)) {
             log_debug("QEMU capabilities of %s from %s", emulator, file);
             goto out;
         }
         qemu_caps_free(c);
         c = NULL;
     }
-    log_info("probing the capabilities of %s for %s", emulator, arch);
+    log_info("probing the capabilities of %s for %s", emulator, label);
     if (!(c = qemu_caps_probe(emulator, arch, wait)))
         goto out;
     if (file) {
@@ -1667,6 +1701,26 @@ int qemu_caps_set_load(struct qemu_caps_set *set, const char *cachedir,
         set->caps[set->n++] = c;
     }
     return 0;
+}
+
+const struct qemu_caps *qemu_caps_set_add(struct qemu_caps_set *set, const char *cachedir,
+                                          const char *emulator, const struct qemu_wait *wait)
+{
+    const struct qemu_caps *have = qemu_caps_for_emulator(set, emulator);
+    struct qemu_caps *c, **n;
+
+    if (have)
+        return have;
+    if (!(c = caps_get(cachedir, emulator, NULL, wait)))
+        return NULL;
+    if (!(n = realloc(set->caps, (set->n + 1) * sizeof(*n)))) {
+        qemu_caps_free(c);
+        nomem();
+        return NULL;
+    }
+    set->caps = n;
+    set->caps[set->n++] = c;
+    return c;
 }
 
 void qemu_caps_set_free(struct qemu_caps_set *set)

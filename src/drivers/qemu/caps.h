@@ -156,6 +156,13 @@ int qemu_caps_set_load(struct qemu_caps_set *set, const char *cachedir,
 
 void qemu_caps_set_free(struct qemu_caps_set *set);
 
+/* The emulator at path (a domain's <emulator>, domcapabilities'
+ * emulatorbin): the one of the set, else probed (or read from the cache)
+ * and added to the set. NULL with libvirt's error ("Cannot check QEMU
+ * binary PATH: ...") when it cannot be. */
+const struct qemu_caps *qemu_caps_set_add(struct qemu_caps_set *set, const char *cachedir,
+                                          const char *emulator, const struct qemu_wait *wait);
+
 /* The emulator for guests of arch (x86_64, i686), or NULL. */
 const struct qemu_caps *qemu_caps_for_arch(const struct qemu_caps_set *set, const char *arch);
 
@@ -163,8 +170,9 @@ const struct qemu_caps *qemu_caps_for_arch(const struct qemu_caps_set *set, cons
 const struct qemu_caps *qemu_caps_for_emulator(const struct qemu_caps_set *set,
                                                const char *path);
 
-/* Probes one emulator now, whatever the cache says. Returns the caps
- * (free with qemu_caps_free) or NULL with the error recorded. */
+/* Probes one emulator now, whatever the cache says (arch NULL: QEMU's
+ * target, in libvirt's name). Returns the caps (free with qemu_caps_free)
+ * or NULL with the error recorded. */
 struct qemu_caps *qemu_caps_probe(const char *emulator, const char *arch,
                                   const struct qemu_wait *wait);
 

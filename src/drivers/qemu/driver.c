@@ -107,15 +107,15 @@ static const struct qemu_caps *caps_for_arch(struct drv_conn *c, const char *arc
     return qc;
 }
 
+/* The emulator at a path: one of the host's, or any other binary, probed
+ * like them (libvirt probes whatever a domain or a caller names). */
 static const struct qemu_caps *caps_for_emulator(struct drv_conn *c, const char *emulator)
 {
-    const struct qemu_caps_set *set = conn_caps(c);
-    const struct qemu_caps *qc = set ? qemu_caps_for_emulator(set, emulator) : NULL;
+    struct qemu_wait w = {c->q.ctx.wait_fd, c->q.ctx.wait_opaque};
 
-    if (set && !qc)
-        error_report(ERR_INTERNAL_ERROR, FROM_QEMU,
-                     "Failed to probe capabilities for %s: no such emulator", emulator);
-    return qc;
+    if (!conn_caps(c))
+        return NULL;
+    return qemu_caps_set_add(&c->caps, c->paths.cache, emulator, &w);
 }
 
 static char *dup_or_nomem(const char *s)
