@@ -28,7 +28,8 @@
 # tests/qemu/test-qemu-env: arch, emulator, machine, CPU model, and the
 # refusals) against real's defines; UUIDs are random there and normalized.
 #
-# Then the capabilities cache: with wrappers of the emulators first on our
+# Then qemu:///session from a daemon running as nobody (the XDG paths), and
+# the capabilities cache: with wrappers of the emulators first on our
 # daemon's PATH (each records its starts), a first connection probes each
 # emulator, a second one starts no QEMU at all (the cache under
 # qemu_root/var/cache/libvirt/qemu/capabilities), and touching the x86_64
@@ -252,6 +253,36 @@ fi
 virsh -c "$CU" version >/dev/null 2>&1
 [ "$(starts qemu-system-x86_64)" = "$x3" ] && ok "and cached again" ||
     bad "and cached again ($(starts qemu-system-x86_64) starts)"
+
+# ---- qemu:///session: a daemon not running as root ----
+# It serves the session only, with libvirt's XDG layout under the user's
+# home (no XDG_RUNTIME_DIR: the run directory is in the cache directory).
+# Skipped where nobody cannot run the build (a home that others cannot
+# enter).
+S=$IT_DIR/session
+mkdir -p "$S/home" && chmod 777 "$S" "$S/home"
+printf 'unix_sock_dir = "%s"\nunix_sock_rw_perms = "0777"\n' "$S" >"$S/libvirtd.conf"
+if runuser -u nobody -- test -x "$LIBVIRTD" -a -r "$S/libvirtd.conf" 2>/dev/null; then
+    runuser -u nobody -- systemd-socket-activate --accept -E HOME="$S/home" \
+        -l "$S/libvirt-sock" "$LIBVIRTD" -f "$S/libvirtd.conf" 2>>"$S/daemon.log" &
+    IT_PIDS+=($!)
+    it_wait_socket "$S/libvirt-sock" || { echo "FAIL: the session daemon's socket" >&2; exit 1; }
+    got=$(virsh -c "qemu+unix:///session?socket=$S/libvirt-sock" version 2>&1 | tail -2 | head -1)
+    sys=$(virsh -c "qemu+unix:///system?socket=$S/libvirt-sock" version 2>&1 | tail -1)
+    H=$S/home
+    if [ "$got" = "$(virsh -c "$REAL_URI" version | tail -2 | head -1)" ] &&
+        [ "$sys" = "error: internal error: unexpected QEMU URI path '/system', try qemu:///session" ] &&
+        [ -d "$H/.config/libvirt/qemu/lib" ] && [ -f "$H/.cache/libvirt/qemu/run/events" ] &&
+        [ -d "$H/.cache/libvirt/qemu/log" ] &&
+        [ "$(ls "$H/.cache/libvirt/qemu/cache/capabilities" | wc -l)" = 2 ]; then
+        ok "qemu:///session as nobody: the XDG paths, and qemu:///system refused"
+    else
+        bad "qemu:///session as nobody ($got; $sys)"
+        find "$H" | sed 's/^/    /' | head -20
+    fi
+else
+    echo "skip qemu:///session: nobody cannot run $LIBVIRTD"
+fi
 
 echo "$((checks - fails)) passed, $fails failed"
 [ "$fails" = 0 ]
