@@ -322,8 +322,6 @@ static void format_host_model(struct host_buf *b, const struct qemu_caps *c, boo
     struct x86_data d = {0};
     struct cpumap_cpu cpu = {0};
     struct cpumap_hv_model *hv = NULL;
-    char **names = NULL;
-    size_t nnames = 0;
     long long fam = 0, mod = 0, step = 0;
     bool ok = false;
     /* libvirt asks for max-x86_64-cpu's unavailable-features (and
@@ -385,8 +383,6 @@ out:
     for (size_t i = 0; hv && i < a->ncpus; i++)
         free((void *)hv[i].blockers);
     free(hv);
-    free(names);
-    (void)nnames;
     cpumap_cpu_clear(&cpu);
     cpumap_data_clear(&d);
 }

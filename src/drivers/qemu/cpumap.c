@@ -199,8 +199,9 @@ static void vendor_data(struct x86_data *d, const char *s)
 {
     struct x86_item it = {.leaf = 0};
     char b[12] = {0};
+    size_t n = strlen(s);
 
-    strncpy(b, s, 12);
+    memcpy(b, s, n < sizeof(b) ? n : sizeof(b));
     memcpy(&it.r[1], b, 4);     /* ebx */
     memcpy(&it.r[3], b + 4, 4); /* edx */
     memcpy(&it.r[2], b + 8, 4); /* ecx */

@@ -890,22 +890,14 @@ unsigned long long host_microcode(void)
     return v;
 }
 
-/* libvirt reads the host's SMBIOS tables with dmidecode; where that
- * fails (no dmidecode, no DMI tables: most VMs and containers) it reports
- * that they are not available. Formatting what dmidecode prints is not
- * done: such a host also gets the error. */
+/* libvirt reads the host's SMBIOS tables with dmidecode when its QEMU
+ * driver starts; where that fails (no dmidecode, no DMI tables: most VMs
+ * and containers) it reports that they are not available. Reading and
+ * formatting what dmidecode prints is not done: every host gets the
+ * error for now. */
 int host_sysinfo(char **out)
 {
-    static const char *const dirs[] = {"/usr/sbin", "/sbin", "/usr/bin", "/bin", "/usr/local/sbin"};
-    char path[64];
-    bool found = false;
-
     *out = NULL;
-    for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]) && !found; i++) {
-        snprintf(path, sizeof(path), "%s/dmidecode", dirs[i]);
-        found = access(path, X_OK) == 0;
-    }
-    (void)found;
     error_report(ERR_CONFIG_UNSUPPORTED, FROM_QEMU, "%s",
                  "Host SMBIOS information is not available");
     return -1;
