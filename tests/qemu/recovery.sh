@@ -17,7 +17,8 @@
 # (the destroy still happens, the next state change is not held up), and
 # a supervisor writing the status (the file is whole, the domain shut off
 # (crashed), the next start works). Without strace those parts are
-# skipped, and said so.
+# skipped, and said so. Last, a connection stopped while the event journal
+# rotates past it says in the log how many events it lost.
 set -u
 URI=$1 RUN=$2 TAG=$3 W=$4 PAYLOAD=$5 ACTIVATOR=$6
 NAME=rec-$TAG
@@ -253,7 +254,43 @@ else
     check "supervisor killed writing the status: its temporary file is cleaned up" no_temp
     v destroy "$NAME" >/dev/null
 fi
-v undefine "$NAME" >/dev/null
+# 5. A connection that falls behind the journal's rotations (stopped while
+# a flood of records goes by: JOURNAL_APPEND, tests/qemu/journal-append.c)
+# says in the log how many events it lost, and goes on with the next ones.
+LOG=${RUN%/run/libvirt/qemu}/libvirtd.log
+if [ ! -x "${JOURNAL_APPEND:-}" ]; then
+    echo "SKIP a connection behind the journal: no JOURNAL_APPEND"
+else
+    before=" $(pgrep -P "$ACTIVATOR" | tr '\n' ' ') "
+    timeout 120 virsh -c "$URI" event --all --loop >"$W/behind.events" 2>&1 &
+    BEHIND=$!
+    LC=
+    for ((i = 0; i < 100; i++)); do
+        for p in $(pgrep -P "$ACTIVATOR"); do
+            [[ $before == *" $p "* ]] || LC=$p
+        done
+        [ -n "$LC" ] && break
+        sleep 0.05
+    done
+    # Registered once it hears an event.
+    for ((i = 0; i < 50; i++)); do
+        v define "$W/$NAME.xml" >/dev/null
+        grep -q "'$NAME': Defined" "$W/behind.events" && break
+        sleep 0.1
+    done
+    check "a connection behind the journal: its process is known" test -n "$LC"
+    kill -STOP "$LC"
+    "$JOURNAL_APPEND" "$RUN/events" 12000 \
+        "lifecycle 0 1 -1 0f0e0d0c-0b0a-0908-0706-050403020100 flood-$TAG"
+    kill -CONT "$LC"
+    v undefine "$NAME" >/dev/null
+    check "a connection behind the journal: goes on with the next events" \
+        wait_until 100 grep -q "'$NAME': Undefined" "$W/behind.events"
+    check "a connection behind the journal: says in the log how many it lost" \
+        grep -Eq "rotated past this connection: [0-9]+ events lost" "$LOG"
+    kill "$BEHIND" 2>/dev/null
+    wait "$BEHIND" 2>/dev/null
+fi
 kill "$LISTENER" 2>/dev/null
 wait "$LISTENER" 2>/dev/null
 echo "recovery: $good/$total as expected"
