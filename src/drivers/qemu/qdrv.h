@@ -42,6 +42,14 @@ void qdrv_close(struct qdrv *q);
 /* The event sink; events from the journal go there from now on. */
 void qdrv_set_event_sink(struct qdrv *q, drv_event_fn fn, void *opaque);
 
+/* The host facts the QEMU driver's domain XML rules ask for (the
+ * emulator of an architecture, its default and canonical machines), from
+ * probing the installed QEMU; valid while q is. Used to parse what a client
+ * defines or creates; what is stored is complete and is read back without
+ * it. (Until branch qemu-caps is merged: env-interim.c.) */
+struct dx_env;
+const struct dx_env *qdrv_env(struct qdrv *q);
+
 /* The domain operations; each finds its qdrv through qemu_conn_qdrv. */
 extern const struct drv_domain_ops qemu_domain_ops;
 struct qdrv *qemu_conn_qdrv(struct drv_conn *c);
