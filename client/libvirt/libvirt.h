@@ -539,6 +539,7 @@ int virDomainCreate(virDomainPtr domain);
 int virDomainCreateWithFlags(virDomainPtr domain, unsigned int flags);
 int virDomainSuspend(virDomainPtr domain);
 int virDomainResume(virDomainPtr domain);
+int virDomainReset(virDomainPtr domain, unsigned int flags);
 int virDomainShutdown(virDomainPtr domain);
 int virDomainShutdownFlags(virDomainPtr domain, unsigned int flags);
 int virDomainReboot(virDomainPtr domain, unsigned int flags);

@@ -36,6 +36,14 @@ wait_for() { # TRIES CMD...: until CMD succeeds, 0.1 s apart
 sed "s#@PAYLOAD@#$PAYLOAD#g; s#@SERIAL@#$SERIAL#g; s#@NAME@#$NAME#g" \
     "$(dirname "$0")/data/scenario.xml" >"$W/$TAG.xml"
 echo "<domain type='qemu'><name>broken</name>" >"$W/$TAG-bad.xml"
+# The second domain: BIOS boot (nothing to boot: it stays running), no
+# machine or emulator named (the host's defaults), a pty serial (the
+# console) and a file one, lifecycle actions other than the defaults.
+BIOS=$NAME-bios
+BIOS_SERIAL=$W/$TAG-bios.serial
+rm -f "$BIOS_SERIAL"
+sed "s#@NAME@#$BIOS#g; s#@SERIAL@#$BIOS_SERIAL#g" \
+    "$(dirname "$0")/data/scenario-bios.xml" >"$W/$TAG-bios.xml"
 
 # The listener: registered once a throw-away domain's Undefined shows up.
 timeout 120 virsh -c "$URI" event --all --loop >"$W/$TAG.events" 2>&1 &
@@ -75,18 +83,38 @@ cp "$W/$TAG.events" "$W/$TAG.events.start"
     wait_for 300 sh -c "virsh -c '$URI' domstate '$NAME' 2>/dev/null | grep -q 'shut off'"
     say domstate; v domstate --reason "$NAME"
     say start; v start "$NAME"
+    # Paused, so that the guest does not reset itself after the reset
+    # (SeaBIOS does it once or twice: as many reboot events).
+    say suspend; v suspend "$NAME"
+    say reset paused; v reset "$NAME"
+    say domstate; v domstate --reason "$NAME"
     say destroy; v destroy "$NAME"
     say domstate; v domstate --reason "$NAME"
     say destroy again; v destroy "$NAME"
     say undefine; v undefine "$NAME"
     say undefine again; v undefine "$NAME"
     say bad xml; v define "$W/$TAG-bad.xml"
+    say define bios; v define "$W/$TAG-bios.xml"
+    say dumpxml --inactive bios; v dumpxml --inactive "$BIOS"
+    say start bios; v start "$BIOS"
+    say dumpxml bios; v dumpxml "$BIOS"
+    say domstate bios; v domstate --reason "$BIOS"
+    say serial files
+    ls -l "$BIOS_SERIAL" | awk '{print $1, $5}'
+    say dumpxml --inactive bios running; v dumpxml --inactive "$BIOS"
+    say reset bios; v reset "$BIOS"
+    wait_for 50 sh -c "virsh -c '$URI' domstate '$BIOS' 2>/dev/null | grep -q 'shut off'"
+    say domstate bios; v domstate --reason "$BIOS"
+    say undefine bios; v undefine "$BIOS"
     say list; v list --all
 } | norm
 
 # Every event, after the ones of the probe, in order.
-wait_for 50 grep -q "'$NAME': Undefined" "$W/$TAG.events"
+wait_for 50 grep -q "'$BIOS': Undefined" "$W/$TAG.events"
 kill "$LISTENER" 2>/dev/null
 wait "$LISTENER" 2>/dev/null
 say events
-tail -n +"$(($(wc -l <"$W/$TAG.events.start") + 1))" "$W/$TAG.events" | grep -v '^$' | norm
+# Not control-error: real libvirtd emits it when a reset's follow-up query
+# (qom-list) meets QEMU dying, a race it loses about 2 times in 5 here.
+tail -n +"$(($(wc -l <"$W/$TAG.events.start") + 1))" "$W/$TAG.events" | grep -v '^$' |
+    grep -v "^event 'control-error' for domain" | norm

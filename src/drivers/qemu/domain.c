@@ -1177,6 +1177,13 @@ static int q_reboot(struct drv_conn *c, const remote_domain_reboot_args *args)
     return simple_request(c, &args->dom, "reboot");
 }
 
+static int q_reset(struct drv_conn *c, const remote_domain_reset_args *args)
+{
+    if (check_flags(args->flags, 0) < 0)
+        return -1;
+    return simple_request(c, &args->dom, "reset");
+}
+
 static int destroy(struct drv_conn *c, const remote_nonnull_domain *dom, unsigned int flags)
 {
     if (check_flags(flags, 0x1 | 0x2) < 0)
@@ -1553,6 +1560,7 @@ const struct drv_domain_ops qemu_domain_ops = {
     .connect_num_of_defined_domains = q_num_of_defined,
     .domain_reboot = q_reboot,
     .domain_resume = q_resume,
+    .domain_reset = q_reset,
     .domain_set_autostart = q_set_autostart,
     .domain_shutdown = q_shutdown,
     .domain_suspend = q_suspend,

@@ -69,7 +69,7 @@ struct sup {
     int vnc_port;         /* an autoport display's */
     char *ptys;
     bool shutdown_seen;   /* a SHUTDOWN event came (the one libvirt reports) */
-    bool guest_shutdown;  /* ... and it was the guest's */
+    bool guest_shutdown;  /* ... and QEMU is stopped for it: a shutdown */
     bool destroying;      /* we sent SIGTERM */
     bool fake_reboot;     /* a virDomainReboot: reset instead of stopping */
     long long kill_at;    /* when SIGKILL follows a destroy's SIGTERM */
@@ -597,32 +597,34 @@ static void on_qmp_event(void *opaque, const struct json *ev)
             /* virDomainReboot through ACPI: the guest powered off, and is
              * reset and started again instead. */
             s->fake_reboot = false;
-            qmp_send(s->qmp, "system_reset", NULL, NULL);
+            qmp_send(s->qmp, "system_reset", NULL, NULL); /* its RESET: the reboot event */
             qmp_send(s->qmp, "cont", NULL, NULL);
-            emit_reboot(s);
             return;
         }
         if (s->shutdown_seen)
             return;
         s->shutdown_seen = true;
-        s->guest_shutdown = guest;
         emit(s, EV_SHUTDOWN, guest ? EV_SHUTDOWN_GUEST : EV_SHUTDOWN_HOST);
-        if (guest && s->state != ST_SHUTOFF) {
-            /* QEMU runs with -no-shutdown: it stops and waits for us. */
+        if (!s->destroying && s->state != ST_SHUTOFF) {
+            /* QEMU runs with -no-shutdown: it stops and waits for us. As
+             * libvirt, whoever asked for it (the guest, a reset turned
+             * into a shutdown by set-action, a SIGTERM from elsewhere):
+             * the domain shuts down. */
             const char *act = s->l.on_poweroff ? s->l.on_poweroff : "destroy";
             if (strcmp(act, "restart") == 0) {
                 s->shutdown_seen = false;
                 qmp_send(s->qmp, "system_reset", NULL, NULL);
                 qmp_send(s->qmp, "cont", NULL, NULL);
-                emit_reboot(s);
             } else if (strcmp(act, "preserve") != 0) {
+                s->guest_shutdown = true;
                 kill(s->qemu, SIGTERM);
                 s->kill_at = clock_mono_ms() + DESTROY_GRACE_MS;
             }
         }
     } else if (strcmp(name, "RESET") == 0) {
-        if (json_get_bool(data, "guest", false))
-            emit_reboot(s);
+        /* Every reset is a reboot event, the guest's or a virDomainReset's,
+         * as libvirt reports them. */
+        emit_reboot(s);
     }
 }
 
