@@ -1246,6 +1246,14 @@ static int test_domain_destroy_flags(struct drv_conn *c,
     return destroy(c, &args->dom, args->flags);
 }
 
+/* As libvirt's test driver: nothing happens to an active domain. */
+static int test_domain_reset(struct drv_conn *c, const remote_domain_reset_args *args)
+{
+    if (check_flags(args->flags, 0, "testDomainReset") < 0)
+        return -1;
+    return get_active(c, &args->dom) ? 0 : -1;
+}
+
 static int test_domain_suspend(struct drv_conn *c, const remote_domain_suspend_args *args)
 {
     struct tdom *d = get_dom(c, &args->dom);
@@ -1658,6 +1666,7 @@ static const struct drv_domain_ops domain_ops = {
     .connect_num_of_defined_domains = test_connect_num_of_defined_domains,
     .domain_reboot = test_domain_reboot,
     .domain_resume = test_domain_resume,
+    .domain_reset = test_domain_reset,
     .domain_set_autostart = test_domain_set_autostart,
     .domain_set_max_memory = test_domain_set_max_memory,
     .domain_set_memory = test_domain_set_memory,

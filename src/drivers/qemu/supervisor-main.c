@@ -788,7 +788,6 @@ static void finish(struct sup *s, int wstatus)
         }
     if (chdir("/") == 0)
         rmdir(s->l.dom_dir);
-    unlink(s->launch_path);
 }
 
 /* ---- main ---- */
@@ -919,6 +918,9 @@ int sup_main(int argc, char **argv)
         return 1;
     }
     snprintf(s.launch_path, sizeof(s.launch_path), "%s", argv[1]);
+    /* Read: gone at once, so that it is never another start's (the next
+     * one writes its own as soon as this VM's job lock is let go). */
+    unlink(s.launch_path);
     snprintf(s.status_path, sizeof(s.status_path), "%s/%s.xml", s.l.run_dir, s.l.name);
     snprintf(s.pid_path, sizeof(s.pid_path), "%s/%s.pid", s.l.run_dir, s.l.name);
     snprintf(s.sup_path, sizeof(s.sup_path), "%s/%s.sup", s.l.run_dir, s.l.name);
@@ -981,7 +983,6 @@ fail:
         unlink_dom_files(&s);
         if (chdir("/") == 0)
             rmdir(s.l.dom_dir);
-        unlink(s.launch_path);
     }
     sup_log(&s, "start failed: %s", error_last_message());
     tell(ready, line);
