@@ -44,6 +44,16 @@ BIOS_SERIAL=$W/$TAG-bios.serial
 rm -f "$BIOS_SERIAL"
 sed "s#@NAME@#$BIOS#g; s#@SERIAL@#$BIOS_SERIAL#g" \
     "$(dirname "$0")/data/scenario-bios.xml" >"$W/$TAG-bios.xml"
+# Starts that fail: a serial file in a missing directory, a missing
+# kernel, a kernel QEMU cannot load (a directory).
+BROKEN=$NAME-broken
+sed "s#@NAME@#$BROKEN#g; s#@PAYLOAD@#$W/$TAG-missing#g; s#@SERIAL@#$W/$TAG-missing/serial#g" \
+    "$(dirname "$0")/data/scenario.xml" >"$W/$TAG-broken1.xml"
+sed "s#@NAME@#$BROKEN#g; s#@PAYLOAD@#$W/$TAG-missing#g; s#@SERIAL@#$W/$TAG-broken.serial#g" \
+    "$(dirname "$0")/data/scenario.xml" >"$W/$TAG-broken2.xml"
+sed "s#@NAME@#$BROKEN#g; s#@PAYLOAD@#$PAYLOAD#g; s#@SERIAL@#$W/$TAG-broken.serial#g" \
+    "$(dirname "$0")/data/scenario.xml" | sed "s#<kernel>.*</kernel>#<kernel>$W</kernel>#" \
+    >"$W/$TAG-broken3.xml"
 
 # The listener: registered once a throw-away domain's Undefined shows up.
 timeout 120 virsh -c "$URI" event --all --loop >"$W/$TAG.events" 2>&1 &
@@ -106,11 +116,22 @@ cp "$W/$TAG.events" "$W/$TAG.events.start"
     wait_for 50 sh -c "virsh -c '$URI' domstate '$BIOS' 2>/dev/null | grep -q 'shut off'"
     say domstate bios; v domstate --reason "$BIOS"
     say undefine bios; v undefine "$BIOS"
+    say define broken; v define "$W/$TAG-broken1.xml"
+    say start: no serial directory; v start "$BROKEN"
+    say domstate broken; v domstate --reason "$BROKEN"
+    say undefine broken; v undefine "$BROKEN"
+    say define broken again; v define "$W/$TAG-broken2.xml"
+    say start: no kernel; v start "$BROKEN"
+    say undefine broken; v undefine "$BROKEN"
+    say define broken again; v define "$W/$TAG-broken3.xml"
+    say start: a directory for a kernel; v start "$BROKEN"
+    say domstate broken; v domstate --reason "$BROKEN"
+    say undefine broken; v undefine "$BROKEN"
     say list; v list --all
 } | norm
 
 # Every event, after the ones of the probe, in order.
-wait_for 50 grep -q "'$BIOS': Undefined" "$W/$TAG.events"
+wait_for 50 grep -q "'$BROKEN': Undefined" "$W/$TAG.events"
 kill "$LISTENER" 2>/dev/null
 wait "$LISTENER" 2>/dev/null
 say events

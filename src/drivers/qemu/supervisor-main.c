@@ -469,7 +469,25 @@ static int start_qemu(struct sup *s)
         fds[i] = -1;
     for (size_t i = 0; i < nfiles; i++)
         if ((fds[i] = open(files[i].path, files[i].flags, files[i].mode)) < 0) {
-            error_report(ERR_SYSTEM_ERROR, FROM_QEMU, "Unable to open '%s': %s", files[i].path,
+            error_report(ERR_SYSTEM_ERROR, FROM_QEMU, "Failed to create file '%s': %s",
+                         files[i].path, strerror(errno));
+            goto out;
+        }
+    /* What QEMU is to read must be there, as libvirt checks it (in this
+     * order, after the serial files) before it runs QEMU. */
+    struct stat sb;
+    for (size_t i = 0; i < s->def->ndisks; i++) {
+        const struct dx_disk *d = &s->def->disks[i];
+        if (d->src && stat(d->src, &sb) < 0) {
+            error_report(ERR_SYSTEM_ERROR, FROM_QEMU, "Cannot access storage file '%s': %s",
+                         d->src, strerror(errno));
+            goto out;
+        }
+    }
+    const char *boot_files[] = {s->def->kernel, s->def->initrd};
+    for (size_t i = 0; i < 2; i++)
+        if (boot_files[i] && stat(boot_files[i], &sb) < 0) {
+            error_report(ERR_SYSTEM_ERROR, FROM_QEMU, "unable to stat: %s: %s", boot_files[i],
                          strerror(errno));
             goto out;
         }
@@ -562,8 +580,8 @@ fail:;
     s->qmp = NULL;
     log_tail(s, tail, sizeof(tail));
     if (*tail)
-        error_report(ERR_INTERNAL_ERROR, FROM_QEMU, "qemu unexpectedly closed the monitor: %s",
-                     tail);
+        error_report(ERR_INTERNAL_ERROR, FROM_QEMU,
+                     "process exited while connecting to monitor: %s", tail);
 out:
     if (mon >= 0)
         close(mon);
@@ -984,7 +1002,7 @@ fail:
         if (chdir("/") == 0)
             rmdir(s.l.dom_dir);
     }
-    sup_log(&s, "start failed: %s", error_last_message());
+    sup_log(&s, "shutting down, reason=failed");
     tell(ready, line);
     return 1;
 }
