@@ -552,11 +552,10 @@ static int start(struct qdrv *q, struct qdom *d, const struct dx_def *def, bool 
 {
     struct sup_launch l = {0};
     char uuid[37], *launch = NULL, line[4096];
-    int id = next_id(q), ready = -1, r = -1, sup_fd = -1;
+    int id, ready = -1, r = -1, sup_fd = -1;
 
-    if (id < 0)
-        return -1;
-    if (qemu_validate(def, QEMU_VALIDATE_START) < 0)
+    /* What cannot start takes no id, as in libvirt. */
+    if (qemu_validate(def, QEMU_VALIDATE_START) < 0 || (id = next_id(q)) < 0)
         return -1;
     uuid_format(def->uuid, uuid);
     l.name = d->name;
