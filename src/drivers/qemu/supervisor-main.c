@@ -615,9 +615,9 @@ static void on_qmp_event(void *opaque, const struct json *ev)
             /* virDomainReboot through ACPI: the guest powered off, and is
              * reset and started again instead. */
             s->fake_reboot = false;
-            qmp_send(s->qmp, "system_reset", NULL, NULL); /* its RESET: the reboot event */
+            qmp_send(s->qmp, "system_reset", NULL, NULL);
             qmp_send(s->qmp, "cont", NULL, NULL);
-            return;
+            return; /* its RESET event is the reboot event */
         }
         if (s->shutdown_seen)
             return;
@@ -640,8 +640,8 @@ static void on_qmp_event(void *opaque, const struct json *ev)
             }
         }
     } else if (strcmp(name, "RESET") == 0) {
-        /* Every reset is a reboot event, the guest's or a virDomainReset's,
-         * as libvirt reports them. */
+        /* Whoever reset it, the guest or a virsh reset (host-qmp-system-reset),
+         * libvirt reports a reboot. */
         emit_reboot(s);
     }
 }
