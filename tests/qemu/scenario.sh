@@ -14,6 +14,9 @@ NAME=scen-$TAG
 rm -f "$SERIAL"
 
 v() { timeout 60 virsh -c "$URI" "$@" 2>&1; }
+# When QEMU exits at once, real libvirtd says "process exited while
+# connecting to monitor" or "qemu unexpectedly closed the monitor",
+# whichever it notices first (a race): one wording for both.
 norm() {
     sed -E -e 's/[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}/UUID/g' \
         -e "s#$W#WORK#g; s#$PAYLOAD#PAYLOAD#g; s#$NAME#NAME#g" \
@@ -23,7 +26,8 @@ norm() {
         -e 's/^ +[0-9]+ +(NAME +)/ N    \1/' \
         -e "s/(<mac address=')[0-9a-f:]+'/\1MAC'/" \
         -e 's#/dev/pts/[0-9]+#/dev/pts/N#g' \
-        -e "s/(<domstatus.* pid=')[0-9]+'/\1PID'/"
+        -e "s/(<domstatus.* pid=')[0-9]+'/\1PID'/" \
+        -e 's/internal error: qemu unexpectedly closed the monitor: /internal error: process exited while connecting to monitor: /'
 }
 say() { echo "== $*"; }
 wait_for() { # TRIES CMD...: until CMD succeeds, 0.1 s apart
