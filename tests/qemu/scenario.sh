@@ -23,7 +23,7 @@ norm() {
         -e 's/^(CPU time: +)[0-9.]+s/\1Xs/' \
         -e 's/^(Id: +)[0-9]+$/\1N/' \
         -e "s/ id='[0-9]+'/ id='N'/" \
-        -e 's/^ +[0-9]+ +(NAME +)/ N    \1/' \
+        -e 's/^ +[0-9]+ +(NAME[^ ]* +)/ N    \1/' \
         -e "s/(<mac address=')[0-9a-f:]+'/\1MAC'/" \
         -e 's#/dev/pts/[0-9]+#/dev/pts/N#g' \
         -e "s/(<domstatus.* pid=')[0-9]+'/\1PID'/" \
@@ -48,6 +48,10 @@ BIOS_SERIAL=$W/$TAG-bios.serial
 rm -f "$BIOS_SERIAL"
 sed "s#@NAME@#$BIOS#g; s#@SERIAL@#$BIOS_SERIAL#g" \
     "$(dirname "$0")/data/scenario-bios.xml" >"$W/$TAG-bios.xml"
+# A transient domain: the BIOS one, created.
+TRANS=$NAME-transient
+sed "s#@NAME@#$TRANS#g; s#@SERIAL@#$W/$TAG-transient.serial#g" \
+    "$(dirname "$0")/data/scenario-bios.xml" >"$W/$TAG-transient.xml"
 # Starts that fail: a serial file in a missing directory, a missing
 # kernel, a kernel QEMU cannot load (a directory).
 BROKEN=$NAME-broken
@@ -120,6 +124,13 @@ cp "$W/$TAG.events" "$W/$TAG.events.start"
     wait_for 50 sh -c "virsh -c '$URI' domstate '$BIOS' 2>/dev/null | grep -q 'shut off'"
     say domstate bios; v domstate --reason "$BIOS"
     say undefine bios; v undefine "$BIOS"
+    say create transient; v create "$W/$TAG-transient.xml"
+    say list; v list --all
+    say dumpxml transient; v dumpxml "$TRANS"
+    say dumpxml --inactive transient; v dumpxml --inactive "$TRANS"
+    say undefine transient; v undefine "$TRANS"
+    say destroy transient; v destroy "$TRANS"
+    say dominfo transient; v dominfo "$TRANS"
     say define broken; v define "$W/$TAG-broken1.xml"
     say start: no serial directory; v start "$BROKEN"
     say domstate broken; v domstate --reason "$BROKEN"

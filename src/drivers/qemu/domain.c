@@ -1268,9 +1268,14 @@ static int q_get_xml_desc(struct drv_conn *c, const remote_domain_get_xml_desc_a
         ret->xml = strdup(d.st.domain_xml);
         if (!ret->xml)
             error_report(ERR_NO_MEMORY, FROM_QEMU, NULL);
+    } else if (qdom_active(&d) && !d.config && d.st.inactive_xml) {
+        /* A transient domain's: its live XML without this run's facts. */
+        ret->xml = strdup(d.st.inactive_xml);
+        if (!ret->xml)
+            error_report(ERR_NO_MEMORY, FROM_QEMU, NULL);
     } else {
-        /* The persistent config; a transient domain's is what it was
-         * started from. */
+        /* The persistent config (or, while a status has no live XML yet,
+         * the definition it starts from). */
         const struct dx_def *def = inactive && d.config ? d.config : current_def(&d);
         ret->xml = dx_def_format(def, qdom_active(&d) && !inactive ? d.id : -1);
     }

@@ -64,6 +64,7 @@ struct sup {
     int state, reason;
     struct dx_def *def;   /* the definition it runs (l.domain_xml) */
     char *live_xml;       /* its live XML (dx_def_format_live) once QEMU runs */
+    char *inactive_xml;   /* the same without the run's id and ptys */
     char **serial_ptys;   /* per serial of def: the pty QEMU opened, or NULL */
     char **tap_names;     /* per interface of def: its tap device, or NULL */
     int vnc_port;         /* an autoport display's */
@@ -124,6 +125,8 @@ static void write_status(struct sup *s)
             fprintf(f, "  <ptys>%s</ptys>\n", s->ptys);
         if (s->live_xml)
             fprintf(f, "%s", s->live_xml);
+        if (s->live_xml && s->inactive_xml)
+            fprintf(f, "<inactive>\n%s</inactive>\n", s->inactive_xml);
         fprintf(f, "<config>\n%s</config>\n", s->l.domain_xml ? s->l.domain_xml : "");
     }
     fprintf(f, "</domstatus>\n");
@@ -431,10 +434,19 @@ static int make_live(struct sup *s)
         .gid = (unsigned int)getegid(),
     };
     char *x = dx_def_format_live(s->def, &live);
-    if (!x)
+    /* What libvirt formats as a transient running domain's inactive XML:
+     * the live one but for the id and the ptys. */
+    live.id = -1;
+    live.serial_ptys = NULL;
+    char *y = x ? dx_def_format_live(s->def, &live) : NULL;
+    if (!y) {
+        free(x);
         return -1;
+    }
     free(s->live_xml);
+    free(s->inactive_xml);
     s->live_xml = x;
+    s->inactive_xml = y;
     return 0;
 }
 
@@ -820,6 +832,7 @@ static void sup_clear(struct sup *s)
     free(s->tap_names);
     dx_def_free(s->def);
     free(s->live_xml);
+    free(s->inactive_xml);
     free(s->ptys);
     sup_launch_clear(&s->l);
 }

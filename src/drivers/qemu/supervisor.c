@@ -197,6 +197,7 @@ void sup_status_clear(struct sup_status *st)
 {
     free(st->domain_xml);
     free(st->def_xml);
+    free(st->inactive_xml);
     free(st->ptys);
     memset(st, 0, sizeof(*st));
 }
@@ -228,16 +229,23 @@ int sup_status_read(const char *run_dir, const char *name, struct sup_status *st
         free(text);
         return -1;
     }
-    /* The live XML, then the definition within <config>, verbatim. */
+    /* The live XML, the same <inactive>, the definition within <config>,
+     * verbatim. */
     const char *cfg = strstr(text, "\n<config>\n"), *end = text;
-    if (!cfg || strncmp(text, "<domstatus", 10) != 0) {
-        cfg = NULL;
-    } else {
+    if (cfg && strncmp(text, "<domstatus", 10) == 0) {
+        const char *inact = strstr(text, "\n<inactive>\n");
+        if (inact && inact > cfg)
+            inact = NULL;
         char *live = domain_text(text, text, &end);
-        if (live && end <= cfg)
+        if (live && end <= (inact ? inact : cfg))
             st->domain_xml = live;
         else
             free(live);
+        if (inact && st->domain_xml && (st->inactive_xml = domain_text(text, inact, &end)) &&
+            end > cfg) {
+            free(st->inactive_xml);
+            st->inactive_xml = NULL;
+        }
         st->def_xml = domain_text(text, cfg, &end);
     }
     free(text);

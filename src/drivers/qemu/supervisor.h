@@ -20,6 +20,10 @@
  *                       <domstatus state= reason= pid= supervisor= id=>
  *                         <ptys>ALIAS=PATH ...</ptys>
  *                       <domain ...>the live XML</domain>
+ *                       <inactive>
+ *                       <domain ...>the same without this run's facts (the
+ *                         id, the ptys): a transient domain's --inactive</domain>
+ *                       </inactive>
  *                       <config>
  *                       <domain ...>the definition it started from</domain>
  *                       </config>
@@ -74,6 +78,8 @@ struct sup_status {
     int qemu_pid, sup_pid, id;
     char *domain_xml;    /* the live XML, verbatim (NULL when shut off, or
                             not known yet while it starts) */
+    char *inactive_xml;  /* the live XML without the run's id and ptys,
+                            verbatim (NULL when the live one is) */
     char *def_xml;       /* the definition it started from, verbatim (NULL
                             when shut off) */
     char *ptys;          /* "ALIAS=PATH ..." of pty chardevs, or NULL */
