@@ -613,6 +613,11 @@ out:
 
 /* ---- QMP events ---- */
 
+static bool on_poweroff_restart(const struct sup *s)
+{
+    return s->l.on_poweroff && strcmp(s->l.on_poweroff, "restart") == 0;
+}
+
 static void on_qmp_event(void *opaque, const struct json *ev)
 {
     struct sup *s = opaque;
@@ -631,6 +636,15 @@ static void on_qmp_event(void *opaque, const struct json *ev)
             qmp_send(s->qmp, "cont", NULL, NULL);
             return; /* its RESET event is the reboot event */
         }
+        if (on_poweroff_restart(s)) {
+            /* libvirt's fake reboot: reset and run again, and no Shutdown
+             * event for it (nor for the SHUTDOWN of a destroy, then). */
+            if (!s->destroying && s->state != ST_SHUTOFF) {
+                qmp_send(s->qmp, "system_reset", NULL, NULL);
+                qmp_send(s->qmp, "cont", NULL, NULL);
+            }
+            return;
+        }
         if (s->shutdown_seen)
             return;
         s->shutdown_seen = true;
@@ -641,11 +655,7 @@ static void on_qmp_event(void *opaque, const struct json *ev)
              * into a shutdown by set-action, a SIGTERM from elsewhere):
              * the domain shuts down. */
             const char *act = s->l.on_poweroff ? s->l.on_poweroff : "destroy";
-            if (strcmp(act, "restart") == 0) {
-                s->shutdown_seen = false;
-                qmp_send(s->qmp, "system_reset", NULL, NULL);
-                qmp_send(s->qmp, "cont", NULL, NULL);
-            } else if (strcmp(act, "preserve") != 0) {
+            if (strcmp(act, "preserve") != 0) {
                 s->guest_shutdown = true;
                 kill(s->qemu, SIGTERM);
                 s->kill_at = clock_mono_ms() + DESTROY_GRACE_MS;
@@ -794,7 +804,7 @@ static void finish(struct sup *s, int wstatus)
         reason = OFF_CRASHED;
         detail = EV_STOPPED_FAILED;
     }
-    if (s->destroying && !s->shutdown_seen)
+    if (s->destroying && !s->shutdown_seen && !on_poweroff_restart(s))
         emit(s, EV_SHUTDOWN, EV_SHUTDOWN_HOST);
     sup_log(s, "shutting down, reason=%s",
             reason == OFF_DESTROYED ? "destroyed"
