@@ -247,6 +247,10 @@ int sup_status_read(const char *run_dir, const char *name, struct sup_status *st
             st->inactive_xml = NULL;
         }
         st->def_xml = domain_text(text, cfg, &end);
+    } else if (strncmp(text, "<domstatus", 10) == 0) {
+        /* A status of an older supervisor: its one <domain> is the
+         * definition (its live XML is formatted from it). */
+        st->def_xml = domain_text(text, text, &end);
     }
     free(text);
     xmlNodePtr root = xmlDocGetRootElement(doc);
