@@ -1,12 +1,17 @@
 #!/bin/bash
-# scenario.sh URI TAG WORKDIR PAYLOADDIR: the lifecycle of one real VM as a
-# user drives it with real virsh, printed normalized (only what is random:
+# scenario.sh URI TAG WORKDIR PAYLOADDIR: the lifecycle of real VMs as a
+# user drives them with real virsh, printed normalized (only what is random:
 # UUIDs, ids, pids, CPU time, MAC addresses, pty numbers, the serial file's
-# and payload's paths). tests/qemu/oracle.sh runs it against real libvirtd's
-# QEMU driver and against ours and compares the two transcripts line by
-# line. A second connection's `virsh event --all --loop`, started first,
-# must hear every event of the first; each `virsh` is its own connection,
-# so the VM outlives the one that started it.
+# and payload's paths, and the races of real libvirtd noted below).
+# tests/qemu/oracle.sh runs it against real libvirtd's QEMU driver and
+# against ours and compares the two transcripts step by step. The domains:
+# the payload one (data/scenario.xml: file serial, kernel boot), the same
+# with on_poweroff=restart, a BIOS-boot one with the host's defaults, a pty
+# and a file serial and non-default lifecycle actions
+# (data/scenario-bios.xml), the latter created transient, and starts that
+# fail (docs/testing-qemu.md lists the steps). A second connection's
+# `virsh event --all --loop`, started first, must hear every event; each
+# `virsh` is its own connection, so a VM outlives the one that started it.
 set -u
 URI=$1 TAG=$2 W=$3 PAYLOAD=$4
 SERIAL=$W/$TAG.serial
