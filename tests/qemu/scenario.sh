@@ -111,6 +111,11 @@ cp "$W/$TAG.events" "$W/$TAG.events.start"
     say domstate; v domstate --reason "$NAME"
     say guest marker
     wait_for 300 grep -q 'qemu-payload: up' "$SERIAL" && echo "the guest is up"
+    # An ACPI reboot: the guest powers off, libvirt resets it and it runs on.
+    say reboot; v reboot "$NAME"
+    say guest marker again
+    wait_for 300 markers "$SERIAL" 2 && echo "the guest is up again"
+    say domstate; v domstate --reason "$NAME"
     say shutdown; v shutdown "$NAME"
     wait_for 300 sh -c "virsh -c '$URI' domstate '$NAME' 2>/dev/null | grep -q 'shut off'"
     say domstate; v domstate --reason "$NAME"
