@@ -49,7 +49,7 @@ struct client {
 
 struct sup {
     struct sup_launch l;
-    char status_path[4096], pid_path[4096], sup_path[4096], launch_path[4096];
+    char status_path[4096], pid_path[4096], sup_path[4096];
     int lock_fd, log_fd, ctl_fd, sig_fd;
     pid_t qemu;
     struct qmp *qmp;
@@ -510,7 +510,6 @@ static void finish(struct sup *s, int wstatus)
         }
     if (chdir("/") == 0)
         rmdir(s->l.dom_dir);
-    unlink(s->launch_path);
 }
 
 /* ---- main ---- */
@@ -626,7 +625,9 @@ int sup_main(int argc, char **argv)
         tell(ready, line);
         return 1;
     }
-    snprintf(s.launch_path, sizeof(s.launch_path), "%s", argv[1]);
+    /* Read, the launch file is spent: gone at once, so that an exit of
+     * ours never removes the one a later start has written. */
+    unlink(argv[1]);
     snprintf(s.status_path, sizeof(s.status_path), "%s/%s.xml", s.l.run_dir, s.l.name);
     snprintf(s.pid_path, sizeof(s.pid_path), "%s/%s.pid", s.l.run_dir, s.l.name);
     snprintf(s.sup_path, sizeof(s.sup_path), "%s/%s.sup", s.l.run_dir, s.l.name);
@@ -691,7 +692,6 @@ fail:
         unlink("control.sock");
         if (chdir("/") == 0)
             rmdir(s.l.dom_dir);
-        unlink(s.launch_path);
     }
     sup_log(&s, "start failed: %s", error_last_message());
     tell(ready, line);
