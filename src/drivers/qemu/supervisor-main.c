@@ -57,7 +57,7 @@ struct client {
 
 struct sup {
     struct sup_launch l;
-    char status_path[4096], pid_path[4096], sup_path[4096], launch_path[4096];
+    char status_path[4096], pid_path[4096], sup_path[4096];
     int lock_fd, log_fd, ctl_fd, sig_fd;
     pid_t qemu;
     struct qmp *qmp;
@@ -958,10 +958,9 @@ int sup_main(int argc, char **argv)
         tell(ready, line);
         return 1;
     }
-    snprintf(s.launch_path, sizeof(s.launch_path), "%s", argv[1]);
-    /* Read: gone at once, so that it is never another start's (the next
-     * one writes its own as soon as this VM's job lock is let go). */
-    unlink(s.launch_path);
+    /* Read, the launch file is spent: gone at once, so that an exit of
+     * ours never removes the one a later start has written. */
+    unlink(argv[1]);
     snprintf(s.status_path, sizeof(s.status_path), "%s/%s.xml", s.l.run_dir, s.l.name);
     snprintf(s.pid_path, sizeof(s.pid_path), "%s/%s.pid", s.l.run_dir, s.l.name);
     snprintf(s.sup_path, sizeof(s.sup_path), "%s/%s.sup", s.l.run_dir, s.l.name);
