@@ -413,7 +413,11 @@ static char *probe_line(struct probe *p)
             p->len += (size_t)r;
             continue;
         }
-        if (r == 0) {
+        if (r == 0 || (r < 0 && errno == ECONNRESET)) {
+            /* QEMU went away before it answered: libvirt, which sees it
+             * fail while it starts (-daemonize), words that as a failed
+             * start, with what QEMU said on stderr. */
+            p->starting = true;
             probe_fail(p, "QEMU exited");
             return NULL;
         }
