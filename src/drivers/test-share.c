@@ -240,8 +240,7 @@ static int join_store(struct tshare *t)
     }
 }
 
-int tshare_open(const struct drv_context *ctx, void (*on_event)(void *opaque), void *opaque,
-                struct tshare **out)
+int tshare_open(const struct drv_context *ctx, struct tshare **out)
 {
     struct tshare *t = calloc(1, sizeof(*t));
     char key[32];
@@ -271,20 +270,37 @@ int tshare_open(const struct drv_context *ctx, void (*on_event)(void *opaque), v
     }
     if (join_store(t) < 0)
         goto fail;
-    /* Events from now on, this connection's own included. */
-    if (state_journal_reader_open(t->journal_path, 0, &t->reader) < 0)
-        goto fail;
-    if (on_event && t->have_ctx && t->ctx.watch_fd) {
-        if (t->ctx.watch_fd(t->ctx.wait_opaque, state_journal_reader_fd(t->reader), on_event,
-                            opaque) < 0)
-            goto fail;
-        t->watched = 1;
-    }
     *out = t;
     return 0;
 fail:
     tshare_close(t);
     return -1;
+}
+
+int tshare_listen(struct tshare *t, void (*on_event)(void *opaque), void *opaque)
+{
+    struct state_journal_reader *r;
+
+    if (t->reader)
+        return 0;
+    /* Events from now on, this connection's own included. */
+    if (state_journal_reader_open(t->journal_path, 0, &r) < 0)
+        return -1;
+    if (on_event && t->have_ctx && t->ctx.watch_fd) {
+        if (t->ctx.watch_fd(t->ctx.wait_opaque, state_journal_reader_fd(r), on_event, opaque) <
+            0) {
+            state_journal_reader_close(r);
+            return -1;
+        }
+        t->watched = 1;
+    }
+    t->reader = r;
+    return 0;
+}
+
+int tshare_listening(const struct tshare *t)
+{
+    return t->reader != NULL;
 }
 
 void tshare_close(struct tshare *t)

@@ -41,12 +41,24 @@
 struct tshare;
 
 /* Joins the store of this daemon instance (creating it, and resetting it
- * when no other connection is open). on_event(opaque) runs from the
- * session's loop when the journal may have new records (not when ctx has
- * no watch_fd: then the records are only read by tshare_next_event's
- * callers). Returns 0 with *out set, or -1 with the error recorded. */
-int tshare_open(const struct drv_context *ctx, void (*on_event)(void *opaque), void *opaque,
-                struct tshare **out);
+ * when no other connection is open). Returns 0 with *out set, or -1 with
+ * the error recorded. */
+int tshare_open(const struct drv_context *ctx, struct tshare **out);
+
+/* Starts reading the event journal, from its end (the client registered
+ * an event callback: nothing before matters to it); again: nothing.
+ * on_event(opaque) runs from the session's loop when the journal may have
+ * new records (not when ctx has no watch_fd: then they are read only by
+ * tshare_next_event's callers). 0, or -1 recorded.
+ *
+ * Not done at open: an inotify instance costs little to make but its
+ * close waits for an RCU grace period, 5-20 ms here, which a connection
+ * that never listens should not pay. */
+int tshare_listen(struct tshare *t, void (*on_event)(void *opaque), void *opaque);
+
+/* Whether tshare_listen has succeeded: the events of this connection's
+ * own calls then come back through the journal too. */
+int tshare_listening(const struct tshare *t);
 
 /* Leaves the store: removes it when this was the last connection. NULL:
  * nothing. */
@@ -75,8 +87,8 @@ int tshare_save(struct tshare *t, const char *data, size_t len);
 /* Under the lock: appends one event record. */
 int tshare_append(struct tshare *t, const void *data, size_t len);
 
-/* The next event record any connection appended since this one opened
- * (this one's too): 1 with *data (valid until the next call) and *len set,
+/* The next event record any connection appended since this one started
+ * listening (this one's too): 1 with *data (valid until the next call) and *len set,
  * 0 when there is none for now, -1 recorded. */
 int tshare_next_event(struct tshare *t, const void **data, size_t *len);
 

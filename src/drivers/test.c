@@ -823,6 +823,26 @@ static void drop_pending(struct drv_conn *c)
     c->npending = 0;
 }
 
+/* One record to the session's sink. The journal's directory is private,
+ * but what is read is checked all the same. */
+static void deliver_record(struct drv_conn *c, const unsigned char *rec, size_t len)
+{
+    if (!c->event_fn || len < REC_HEAD + 1 || len > REC_HEAD + 4096 || rec[0] != 'L' ||
+        memchr(rec + REC_HEAD, '\0', len - REC_HEAD))
+        return;
+    char *name = strndup((const char *)rec + REC_HEAD, len - REC_HEAD);
+    if (!name)
+        return;
+    remote_domain_event_lifecycle_msg m = {
+        .dom = {.name = name, .id = get32(rec + 9)},
+        .event = get32(rec + 1),
+        .detail = get32(rec + 5)};
+    memcpy(m.dom.uuid, rec + 13, DRV_UUID_LEN);
+    c->event_fn(c->event_opaque, EVENT_ID_LIFECYCLE, rec + 13,
+                (xdrproc_t)xdr_remote_domain_event_lifecycle_msg, &m);
+    free(name);
+}
+
 /* Hands the journal's new records to the session, in the journal's order:
  * every connection's events, this one's too. */
 static void deliver_events(void *opaque)
@@ -832,24 +852,8 @@ static void deliver_events(void *opaque)
     size_t len;
     int r;
 
-    while ((r = tshare_next_event(c->share, &data, &len)) == 1) {
-        const unsigned char *rec = data;
-        if (len < REC_HEAD + 1 || len > REC_HEAD + 4096 || rec[0] != 'L' ||
-            memchr(rec + REC_HEAD, '\0', len - REC_HEAD))
-            continue;
-        char *name = strndup((const char *)rec + REC_HEAD, len - REC_HEAD);
-        if (!name)
-            continue;
-        remote_domain_event_lifecycle_msg m = {
-            .dom = {.name = name, .id = get32(rec + 9)},
-            .event = get32(rec + 1),
-            .detail = get32(rec + 5)};
-        memcpy(m.dom.uuid, rec + 13, DRV_UUID_LEN);
-        if (c->event_fn)
-            c->event_fn(c->event_opaque, EVENT_ID_LIFECYCLE, rec + 13,
-                        (xdrproc_t)xdr_remote_domain_event_lifecycle_msg, &m);
-        free(name);
-    }
+    while ((r = tshare_next_event(c->share, &data, &len)) == 1)
+        deliver_record(c, data, len);
     if (r < 0) {
         fprintf(stderr, "test driver: cannot read the event journal: %s\n",
                 error_last_message());
@@ -900,13 +904,32 @@ static int wr_end(struct drv_conn *c, int rc)
     } else {
         tshare_forget(c->share);
     }
-    drop_pending(c);
     /* The call's error is what the client gets, whatever the rest says. */
     error_save(&saved);
     tshare_unlock(c->share);
-    deliver_events(c);
+    if (tshare_listening(c->share)) {
+        drop_pending(c);
+        deliver_events(c);
+    } else {
+        /* Nobody listens to the journal here: this call's own events go
+         * to the session directly (which keeps those a registration
+         * wants; with none, it drops them). */
+        for (size_t i = 0; rc == 0 && i < c->npending; i++)
+            deliver_record(c, c->pending[i].data, c->pending[i].len);
+        drop_pending(c);
+    }
     error_restore(&saved);
     return rc;
+}
+
+static void test_events_wanted(struct drv_conn *c)
+{
+    if (c->share && !tshare_listening(c->share) &&
+        tshare_listen(c->share, deliver_events, c) < 0) {
+        fprintf(stderr, "test driver: cannot read the event journal: %s\n",
+                error_last_message());
+        error_clear();
+    }
 }
 
 static xmlNodePtr first_child(xmlNodePtr parent, const char *name)
@@ -1087,7 +1110,7 @@ static int test_open(const char *uri, unsigned int flags, const struct drv_conte
         goto out;
     if (strcmp(path, "/default") == 0) {
         r = open_default(c);
-        if (r == 0 && tshare_open(ctx, deliver_events, c, &c->share) < 0) {
+        if (r == 0 && tshare_open(ctx, &c->share) < 0) {
             /* Without the store (a run directory that cannot be made) the
              * connection still works, with a test:///default of its own. */
             fprintf(stderr, "test driver: test:///default is not shared: %s\n",
@@ -2094,6 +2117,7 @@ const struct driver test_driver = {
     .open = test_open,
     .close = test_close,
     .set_event_sink = test_set_event_sink,
+    .events_wanted = test_events_wanted,
     .host = &host_ops,
     .domain = &domain_ops,
 };

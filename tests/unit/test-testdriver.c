@@ -550,6 +550,7 @@ static void default_is_shared_while_open(void)
     if (!a || !b)
         goto out;
     drv->set_event_sink(b, on_event_b, NULL);
+    drv->events_wanted(b); /* b registered a callback */
     nb_events = 0;
     EXPECT_INT("define on a", 0,
                define_xml(a, "<domain type='test'><name>x</name><memory>1024</memory>"
