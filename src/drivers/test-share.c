@@ -102,9 +102,8 @@ static char *join(const char *a, const char *b)
 }
 
 /* Removes everything in dir, then dir. The caller holds the write lock
- * on dir/users (no connection uses the store) or knows no process can
- * (its daemon instance is gone); "users" goes last, so that an open that
- * comes meanwhile waits on it and then sees it gone. */
+ * on dir/users and knows no process will open it (its daemon instance is
+ * gone); "users" goes last. */
 static void remove_store(const char *dir)
 {
     DIR *d = opendir(dir);
@@ -179,8 +178,12 @@ static int join_store(struct tshare *t)
     long long deadline = clock_mono_ms() + JOIN_TIMEOUT_MS;
     long long pause_us = 50;
 
+    int created = 0;
+
     for (;;) {
-        if (mkdir(t->dir, 0700) < 0 && errno != EEXIST) {
+        if (mkdir(t->dir, 0700) == 0) {
+            created = 1;
+        } else if (errno != EEXIST) {
             if (errno != ENOENT || state_file_mkdirs(t->base, 0755) < 0 ||
                 (mkdir(t->dir, 0700) < 0 && errno != EEXIST)) {
                 if (errno != ENOENT) {
@@ -188,6 +191,7 @@ static int join_store(struct tshare *t)
                     return -1;
                 }
             }
+            created = 1;
         }
         int fd = open(t->users, O_RDWR | O_CREAT | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC, 0600);
         if (fd < 0 && errno != ENOENT) {
@@ -208,7 +212,9 @@ static int join_store(struct tshare *t)
                     }
                     ofd_lock(fd, F_RDLCK);
                     t->users_fd = fd;
-                    sweep(t->base, (long)getppid());
+                    /* A new daemon instance: the stores of those gone go. */
+                    if (created)
+                        sweep(t->base, (long)getppid());
                     return 0;
                 }
             } else if (r == 0 && ofd_lock(fd, F_RDLCK) == 1) {
@@ -319,10 +325,18 @@ void tshare_close(struct tshare *t)
     if (t->sleeper >= 0)
         close(t->sleeper);
     if (t->users_fd >= 0) {
-        /* The last one out removes the store: the next open starts from
-         * the default. */
-        if (ofd_lock(t->users_fd, F_WRLCK) == 1 && same_file(t->users_fd, t->users))
-            remove_store(t->dir);
+        /* The last one out resets the state and drops the events; the
+         * directory, "users" and "lock" stay for the next open (making
+         * and removing them cost each lone connection tens of µs). */
+        if (ofd_lock(t->users_fd, F_WRLCK) == 1 && same_file(t->users_fd, t->users)) {
+            static const char *const gone[] = {"state", "events", "events.1", "events.index"};
+            for (size_t i = 0; i < sizeof(gone) / sizeof(gone[0]); i++) {
+                char *p = join(t->dir, gone[i]);
+                if (p)
+                    unlink(p);
+                free(p);
+            }
+        }
         close(t->users_fd);
     }
     free(t->base);

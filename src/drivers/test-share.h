@@ -18,7 +18,8 @@
  *   included). An open that gets the write lock is the only connection:
  *   it resets the state (removes the state file: the built-in default).
  *   A close that can turn its read lock into the write lock is the last
- *   one: it removes the store.
+ *   one: it resets the state too (and removes the journal). The store of
+ *   an instance that is gone is removed by the first open of a new one.
  * - "state": the state, replaced atomically (state/file.h); absent: the
  *   built-in default.
  * - "lock": the short lock every state-changing call holds (state/lock.h)
@@ -60,8 +61,8 @@ int tshare_listen(struct tshare *t, void (*on_event)(void *opaque), void *opaque
  * own calls then come back through the journal too. */
 int tshare_listening(const struct tshare *t);
 
-/* Leaves the store: removes it when this was the last connection. NULL:
- * nothing. */
+/* Leaves the store: resets the state (and drops the journal) when this
+ * was the last connection. NULL: nothing. */
 void tshare_close(struct tshare *t);
 
 /* Whether the memory copy is out of date: returns 1 when it must be
