@@ -289,6 +289,13 @@ def main():
     activator = int(os.environ["OURS_PID"])
     real = scenario("real", os.environ["REAL_SOCK"], None)
     ours = scenario("ours", os.environ["OURS_SOCK"], activator)
+    # lib.sh keeps our store in the test's directory, one per activator.
+    store = os.path.join(os.path.dirname(os.environ["OURS_LOG"]), "test-default",
+                         str(activator))
+    check("ours: the store is in the test's directory", True,
+          os.path.isfile(os.path.join(store, "users")))
+    check("ours: the last close reset the state", False,
+          os.path.exists(os.path.join(store, "state")))
     for (name, r), (_, o) in zip(real, ours):
         check("same as real: " + name, r, o)
 
