@@ -256,9 +256,9 @@ static int events_now_wanted(struct session *s, int rc)
 int h_connect_domain_event_register(struct session *s, void *args, void *retp)
 {
     remote_connect_domain_event_register_ret *ret = retp;
+    int rc = events_register(session_events(s), DOMAIN_EVENT_ID_LIFECYCLE, true, NULL);
 
-    if (events_now_wanted(s, events_register(session_events(s), DOMAIN_EVENT_ID_LIFECYCLE,
-                                             true, NULL)) < 0)
+    if (events_now_wanted(s, rc) < 0)
         return -1;
     ret->cb_registered = 1;
     return 0;
@@ -278,10 +278,9 @@ int h_connect_domain_event_register_any(struct session *s, void *argsp, void *re
 {
     remote_connect_domain_event_register_any_args *args = argsp;
 
-    return events_now_wanted(s, events_register(session_events(s), args->eventID, true, NULL)) <
-                   0
-               ? -1
-               : 0;
+    int rc = events_register(session_events(s), args->eventID, true, NULL);
+
+    return events_now_wanted(s, rc) < 0 ? -1 : 0;
 }
 
 int h_connect_domain_event_deregister_any(struct session *s, void *argsp, void *ret)
