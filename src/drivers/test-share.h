@@ -20,7 +20,8 @@
  *   A close that can turn its read lock into the write lock is the last
  *   one: it resets the state too (and removes the journal). The store of
  *   an instance that is gone is removed by the first open of a new one.
- * - "state": the state, replaced atomically (state/file.h); absent: the
+ * - "state": the state, replaced atomically (a new file renamed over it,
+ *   as state/file.h does, but not synced: see tshare_save); absent: the
  *   built-in default.
  * - "lock": the short lock every state-changing call holds (state/lock.h)
  *   from before it reads the state until its events are in the journal.
