@@ -289,8 +289,13 @@ int tshare_listen(struct tshare *t, void (*on_event)(void *opaque), void *opaque
 
     if (t->reader)
         return 0;
-    /* Events from now on, this connection's own included. */
-    if (state_journal_reader_open(t->journal_path, 0, &r) < 0)
+    /* Events from now on, this connection's own included. Woken by the
+     * journal's 50 ms timer, not inotify: the release of an inotify
+     * instance waits for an RCU grace period (5-20 ms here), and a
+     * process killed with -9 releases it before its client socket, so its
+     * client saw the connection drop that much later (and a call it sent
+     * meanwhile was lost: tests/client/faults.sh). */
+    if (state_journal_reader_open(t->journal_path, STATE_JOURNAL_POLL, &r) < 0)
         return -1;
     if (on_event && t->have_ctx && t->ctx.watch_fd) {
         if (t->ctx.watch_fd(t->ctx.wait_opaque, state_journal_reader_fd(r), on_event, opaque) <

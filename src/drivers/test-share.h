@@ -53,9 +53,11 @@ int tshare_open(const struct drv_context *ctx, struct tshare **out);
  * new records (not when ctx has no watch_fd: then they are read only by
  * tshare_next_event's callers). 0, or -1 recorded.
  *
- * Not done at open: an inotify instance costs little to make but its
- * close waits for an RCU grace period, 5-20 ms here, which a connection
- * that never listens should not pay. */
+ * Not done at open: a connection that never listens has no reason to
+ * wake up. The reader polls (STATE_JOURNAL_POLL, every 50 ms) rather than
+ * using inotify, whose release waits for an RCU grace period (5-20 ms
+ * here) on every close and, for a process killed with -9, before its
+ * client socket is closed. */
 int tshare_listen(struct tshare *t, void (*on_event)(void *opaque), void *opaque);
 
 /* Whether tshare_listen has succeeded: the events of this connection's

@@ -2185,7 +2185,8 @@ static int test_connect_get_all_domain_stats(struct drv_conn *c,
                      args->stats & ~STATE);
         return -1;
     }
-    load_pending(c);
+    if (sync_state(c) < 0)
+        return -1;
     if (!cap)
         for (struct tdom *d = c->head; d; d = d->next)
             cap += matches(d, args->flags & 0xff);
