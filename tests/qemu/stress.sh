@@ -13,26 +13,29 @@ q_setup
 q_payload
 q_ours_start
 RUN=$OURS_ROOT/run/libvirt/qemu
+# The tests find QEMUs by their guest name in /proc: names unique to this
+# run keep another run's VMs (a second checkout's tests) out of it.
+ID=$(basename "$IT_DIR" | tr -cd 'a-zA-Z0-9')
 case $what in
 concurrency)
     names=()
     for n in 1 2 3; do
-        sed "s#@PAYLOAD@#$PAYLOAD#g; s#@SERIAL@#$IT_DIR/c$n.serial#g; s#@NAME@#c$n#g" \
+        sed "s#@PAYLOAD@#$PAYLOAD#g; s#@SERIAL@#$IT_DIR/c$n.serial#g; s#@NAME@#c$n-$ID#g" \
             "$Q_DIR/data/scenario.xml" >"$IT_DIR/c$n.xml"
         virsh -c "$OURS_URI" define "$IT_DIR/c$n.xml" >/dev/null || exit 1
-        names+=("c$n")
+        names+=("c$n-$ID")
     done
     CONCURRENCY_SECONDS=${CONCURRENCY_SECONDS:-15} \
         /usr/bin/python3 "$Q_DIR/concurrency.py" "$OURS_URI" "$RUN" "${names[@]}"
     ;;
 isolation)
     q_real_start
-    bash "$Q_DIR/isolation.sh" "$REAL_URI" - real "$IT_DIR" "$PAYLOAD" ||
+    bash "$Q_DIR/isolation.sh" "$REAL_URI" - "real$ID" "$IT_DIR" "$PAYLOAD" ||
         echo "(real libvirtd fails the bound: for the record only)"
-    bash "$Q_DIR/isolation.sh" "$OURS_URI" "$RUN" ours "$IT_DIR" "$PAYLOAD"
+    bash "$Q_DIR/isolation.sh" "$OURS_URI" "$RUN" "ours$ID" "$IT_DIR" "$PAYLOAD"
     ;;
 recovery)
-    bash "$Q_DIR/recovery.sh" "$OURS_URI" "$RUN" ours "$IT_DIR" "$PAYLOAD" "${IT_PIDS[-1]}"
+    bash "$Q_DIR/recovery.sh" "$OURS_URI" "$RUN" "ours$ID" "$IT_DIR" "$PAYLOAD" "${IT_PIDS[-1]}"
     ;;
 *)
     echo "stress.sh: unknown test '$what'" >&2
