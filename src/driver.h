@@ -17,6 +17,8 @@
 #include "driver-ops.h"
 #include "identity.h"
 
+struct config;
+
 #define DRV_UUID_LEN 16
 
 /* Event sink: the driver calls it for every event it raises, in the order
@@ -36,7 +38,8 @@ struct drv_conn; /* one open hypervisor connection, private to its driver */
  * EPOLLOUT, deadline on the monotonic clock in ms, -1 none) returns 1 when
  * fd is ready, 0 at the deadline, -1 when the client is gone. */
 struct drv_context {
-    const struct identity *who; /* NULL: the process's own */
+    const struct identity *who;   /* NULL: the process's own */
+    const struct config *config;  /* libvirtd.conf as read; NULL: the defaults */
     bool read_only;
     int (*wait_fd)(void *wait_opaque, int fd, uint32_t events, long long deadline_ms);
     /* Watches fd for as long as the connection lives (or until unwatch):

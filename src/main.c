@@ -24,6 +24,7 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 
+#include "autostart.h"
 #include "config.h"
 #include "daemon-paths.h"
 #include "error.h"
@@ -48,6 +49,7 @@ enum mode {
     MODE_INETD,     /* the connection is stdin/stdout (a socket) */
     MODE_STDIO,     /* stdin/stdout are pipes: ssh, ext, a spawning client */
     MODE_LISTEN,    /* standalone: bind, and serve each connection in a child */
+    MODE_AUTOSTART, /* start the autostart domains, exit (autostart.c) */
 };
 
 struct daemon_opts {
@@ -76,6 +78,8 @@ static void usage(FILE *out)
             "  --stdio              stdin/stdout are a pipe pair (ssh, ext transports)\n"
             "  -l, --listen         bind the sockets libvirtd.conf enables, fork one\n"
             "                       process per connection\n"
+            "  --autostart          serve nobody: start the domains marked autostart\n"
+            "                       (what real libvirtd does when it starts), exit\n"
             "\n"
             "  --socket-kind=KIND   the socket the connection came in on: unix-rw,\n"
             "                       unix-ro, tcp or tls (default: from the socket)\n"
@@ -463,6 +467,7 @@ static int serve(int rfd, int wfd, enum listen_kind kind, bool read_only, const 
         .secure = kind != LISTEN_TCP,
         .peer = peer,
         .who = who,
+        .config = &cfg,
     };
     const char *why = cannot_serve(kind);
     struct channel *ch;
@@ -743,11 +748,12 @@ static enum log_default default_output(const struct daemon_opts *o)
 
 int main(int argc, char **argv)
 {
-    enum { OPT_INETD = 256, OPT_STDIO, OPT_READ_ONLY, OPT_SOCKET_KIND };
+    enum { OPT_INETD = 256, OPT_STDIO, OPT_READ_ONLY, OPT_SOCKET_KIND, OPT_AUTOSTART };
     static const struct option longopts[] = {
         {"inetd", no_argument, NULL, OPT_INETD},
         {"stdio", no_argument, NULL, OPT_STDIO},
         {"listen", no_argument, NULL, 'l'},
+        {"autostart", no_argument, NULL, OPT_AUTOSTART},
         {"read-only", no_argument, NULL, OPT_READ_ONLY},
         {"socket-kind", required_argument, NULL, OPT_SOCKET_KIND},
         {"config", required_argument, NULL, 'f'},
@@ -773,6 +779,9 @@ int main(int argc, char **argv)
             break;
         case 'l':
             o.mode = MODE_LISTEN;
+            break;
+        case OPT_AUTOSTART:
+            o.mode = MODE_AUTOSTART;
             break;
         case OPT_READ_ONLY:
             o.read_only = true;
@@ -819,6 +828,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "libvirtd: --daemon and --pid-file go with --listen\n");
         return EXIT_USAGE;
     }
+    if (o.mode == MODE_AUTOSTART && (o.kind_given || o.read_only)) {
+        fprintf(stderr, "libvirtd: --autostart serves no connection: no --socket-kind or --read-only\n");
+        return EXIT_USAGE;
+    }
     if (o.mode == MODE_LISTEN && o.kind_given) {
         fprintf(stderr, "libvirtd: --socket-kind does not apply to --listen\n");
         return EXIT_USAGE;
@@ -847,7 +860,9 @@ int main(int argc, char **argv)
         return EXIT_CONFIG;
     }
 
-    r = o.mode == MODE_LISTEN ? run_listen(&o) : run_one(&o);
+    r = o.mode == MODE_LISTEN      ? run_listen(&o)
+        : o.mode == MODE_AUTOSTART ? autostart_run(&cfg)
+                                   : run_one(&o);
     log_close();
     config_free(&cfg);
     return r;

@@ -180,6 +180,7 @@ static void unwatch_for_driver(void *opaque, int fd)
 struct drv_context session_context(struct session *s)
 {
     return (struct drv_context){.who = s->opt.who,
+                                .config = s->opt.config,
                                 .read_only = s->opt.read_only,
                                 .wait_fd = wait_for_driver,
                                 .watch_fd = watch_for_driver,

@@ -37,6 +37,7 @@ struct session_options {
     const char *deny;       /* set: answer the first call with this refusal, then close */
     const struct identity *who; /* whose permissions files named by the client are
                                    opened with (identity.h) */
+    const struct config *config; /* libvirtd.conf, for the drivers; NULL: defaults */
     const struct driver *const *drivers; /* NULL-terminated, tried in order at open;
                                             NULL: the built-in ones */
 };

@@ -21,7 +21,8 @@ it_setup
 U=$IT_DIR/units
 mkdir -p "$U" "$IT_DIR/run"
 if [ -n "${UNITS_DIR:-}" ] && [ -f "$UNITS_DIR/libvirtd.socket" ]; then
-    cp "$UNITS_DIR"/libvirtd*.socket "$UNITS_DIR"/libvirtd*@.service "$U"/
+    cp "$UNITS_DIR"/libvirtd*.socket "$UNITS_DIR"/libvirtd*@.service \
+        "$UNITS_DIR"/libvirtd-autostart.service "$U"/
 else
     for f in "$SOURCE_ROOT"/units/*.in; do
         sed -e 's|@SBINDIR@|/usr/sbin|g' -e 's|@RUNSTATEDIR@|/run|g' \
@@ -32,13 +33,14 @@ fi
 # The daemon under test stands in for the installed one (libvirtd, or
 # libvirtd-full beside it for TLS).
 sed -i -E "s|^ExecStart=(-?)[^ ]*/(libvirtd(-full)?) |ExecStart=\1$(dirname "$LIBVIRTD")/\2 |" \
-    "$U"/*@.service
+    "$U"/*@.service "$U"/libvirtd-autostart.service
 
 SOCKETS=(libvirtd libvirtd-ro libvirtd-tcp libvirtd-tls)
 
 verify_clean() {
     local out
-    out=$(cd "$U" && systemd-analyze verify "$U"/*.socket "$U"/*@.service 2>&1)
+    out=$(cd "$U" && systemd-analyze verify "$U"/*.socket "$U"/*@.service \
+        "$U"/libvirtd-autostart.service 2>&1)
     [ $? -eq 0 ] && [ -z "$out" ] || { printf '%s\n' "$out"; return 1; }
 }
 check "systemd-analyze verify is clean on every unit" verify_clean
@@ -53,6 +55,12 @@ for s in "${SOCKETS[@]}"; do
     check "$s@.service bounds each connection (MemoryMax=1024M, TasksMax=16)" \
         bash -c "grep -qx MemoryMax=1024M '$U/$s@.service' && grep -qx TasksMax=16 '$U/$s@.service'"
 done
+check "libvirtd-autostart.service runs libvirtd --autostart once at boot" \
+    bash -c "grep -qx 'ExecStart=$(dirname "$LIBVIRTD")/libvirtd --autostart' '$U/libvirtd-autostart.service' &&
+             grep -qx Type=oneshot '$U/libvirtd-autostart.service' &&
+             grep -qx WantedBy=multi-user.target '$U/libvirtd-autostart.service'"
+check "libvirtd-autostart.service keeps the domains it starts (KillMode=process)" \
+    unit_has libvirtd-autostart.service "KillMode=process"
 for s in libvirtd-tcp libvirtd-tls; do
     check "$s.socket binds before its address exists (FreeBind=yes)" unit_has "$s.socket" "FreeBind=yes"
 done

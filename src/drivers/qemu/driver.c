@@ -1,7 +1,10 @@
 /* The QEMU driver: qemu:///system and qemu:///session. A connection is a
  * qdrv (qdrv.h) over the driver's shared directories; the domains are in
  * domain.c. */
+#include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -123,3 +126,27 @@ const struct driver qemu_driver = {
     .host = &qemu_host_ops,
     .domain = &qemu_domain_ops,
 };
+
+int qemu_autostart_claim(struct drv_conn *c)
+{
+    /* Real libvirt's marker: RUN/autostarted, which a reboot clears with
+     * the rest of /run, so a daemon restarted later does not start again
+     * what a user has stopped since. */
+    char *path = NULL;
+    if (asprintf(&path, "%s/autostarted", c->q.run_dir) < 0) {
+        error_report(ERR_NO_MEMORY, FROM_QEMU, NULL);
+        return -1;
+    }
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    int saved = errno;
+    free(path);
+    if (fd >= 0) {
+        close(fd);
+        return 1;
+    }
+    if (saved == EEXIST)
+        return 0;
+    error_report(ERR_SYSTEM_ERROR, FROM_QEMU, "cannot create the autostart marker in '%s': %s",
+                 c->q.run_dir, strerror(saved));
+    return -1;
+}
