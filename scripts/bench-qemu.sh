@@ -41,6 +41,13 @@ q_setup
 q_payload
 q_real_start
 q_ours_start
+# Where our QEMU driver keeps its state: LIBVIRTD_QEMU_ROOT in the daemon's
+# environment (q_ours_start sets it), or, in a daemon that knows the key,
+# qemu_root in libvirtd.conf. Each connection's process reads the file, so
+# a key added now applies from the first connection on.
+if grep -qa 'qemu_root' "$LIBVIRTD" && ! grep -q '^qemu_root' "$OURS_ROOT/libvirtd.conf"; then
+    printf 'qemu_root = "%s"\n' "$OURS_ROOT" >>"$OURS_ROOT/libvirtd.conf"
+fi
 W=$IT_DIR/bench
 mkdir -p "$W"
 chmod 755 "$W"

@@ -98,7 +98,7 @@ class Bench:
     # -- rows --
 
     def opens(self):
-        for _ in range(self.n(30)):
+        for _ in range(self.n(40)):
             for who in self.whos():
                 t0 = time.monotonic_ns()
                 c = libvirt.open(self.uri[who])
@@ -139,7 +139,7 @@ class Bench:
         """virsh start/destroy, then virDomainCreate/Destroy, then the floor,
         in every round; one warm-up round first, not counted."""
         name = "b0001"
-        for r in range(self.n(8) + 1):
+        for r in range(self.n(10) + 1):
             for who in self.whos():
                 ts = self.virsh(who, "start", name)
                 td = self.virsh(who, "destroy", name)
@@ -223,7 +223,7 @@ class Bench:
             self.next_event(who, EV_SUSPENDED)
             doms[who].resume()
             self.next_event(who, EV_RESUMED)
-        for _ in range(self.n(20)):
+        for _ in range(self.n(30)):
             for who in self.whos():
                 d = doms[who]
                 t0 = time.monotonic_ns()
@@ -232,7 +232,7 @@ class Bench:
                 self.add("api_susres_" + who, us_since(t0))
                 self.next_event(who, EV_SUSPENDED)
                 self.next_event(who, EV_RESUMED)
-        for _ in range(self.n(20)):
+        for _ in range(self.n(30)):
             for who in self.whos():
                 d = doms[who]
                 t0 = time.monotonic_ns()
