@@ -145,7 +145,11 @@ class Bench:
                 td = self.virsh(who, "destroy", name)
                 d = self.dom(who, name)
                 t0 = time.monotonic_ns()
-                d.create()
+                try:
+                    d.create()
+                except libvirt.libvirtError as e:
+                    raise RuntimeError("%s: virDomainCreate right after virsh destroy: %s; "
+                                       "state now %s" % (who, e, d.state()))
                 tc = us_since(t0)
                 t0 = time.monotonic_ns()
                 d.destroy()
