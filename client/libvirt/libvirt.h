@@ -541,6 +541,7 @@ int virDomainSuspend(virDomainPtr domain);
 int virDomainResume(virDomainPtr domain);
 int virDomainShutdown(virDomainPtr domain);
 int virDomainShutdownFlags(virDomainPtr domain, unsigned int flags);
+int virDomainReset(virDomainPtr domain, unsigned int flags);
 int virDomainReboot(virDomainPtr domain, unsigned int flags);
 int virDomainDestroy(virDomainPtr domain);
 int virDomainDestroyFlags(virDomainPtr domain, unsigned int flags);

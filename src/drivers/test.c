@@ -1641,6 +1641,152 @@ static const struct drv_host_ops host_ops = {
     .connect_get_sysinfo = test_connect_get_sysinfo,
 };
 
+static int test_domain_reset(struct drv_conn *c, const remote_domain_reset_args *args)
+{
+    if (check_flags(args->flags, 0, "testDomainReset") < 0)
+        return -1;
+    struct tdom *d = get_dom(c, &args->dom);
+    if (!d)
+        return -1;
+    if (!is_active(d)) {
+        not_running();
+        return -1;
+    }
+    return 0;
+}
+
+/* The test driver's made-up guest statistics, as libvirt 9.0's: derived
+ * from the balloon's size, for a domain with a balloon device. */
+static int test_domain_memory_stats(struct drv_conn *c,
+                                    const remote_domain_memory_stats_args *args,
+                                    remote_domain_memory_stats_ret *ret)
+{
+    /* virDomainMemoryStatTags, in the order libvirt's test driver gives them */
+    enum { SWAP_IN, SWAP_OUT, MAJOR_FAULT, MINOR_FAULT, UNUSED, AVAILABLE, ACTUAL, RSS, USABLE,
+           LAST_UPDATE, DISK_CACHES, HUGETLB_PGALLOC, HUGETLB_PGFAIL };
+    static const int order[] = {ACTUAL,      SWAP_IN,     SWAP_OUT,    MAJOR_FAULT, MINOR_FAULT,
+                                UNUSED,      AVAILABLE,   USABLE,      LAST_UPDATE, DISK_CACHES,
+                                HUGETLB_PGALLOC, HUGETLB_PGFAIL, RSS};
+    enum { N = sizeof(order) / sizeof(order[0]) };
+
+    if (check_flags(args->flags, 0, "testDomainMemoryStats") < 0)
+        return -1;
+    struct tdom *d = get_dom(c, &args->dom);
+    if (!d)
+        return -1;
+    if (!is_active(d)) {
+        not_running();
+        return -1;
+    }
+    const char *balloon = d->def->balloon_model;
+    if (!balloon || strcmp(balloon, "none") == 0)
+        return 0;
+    uint64_t cur = d->def->cur_kib ? d->def->cur_kib : d->def->max_kib;
+    remote_domain_memory_stat *s = calloc(N, sizeof(*s));
+    if (!s) {
+        no_memory();
+        return -1;
+    }
+    u_int n = 0;
+    for (size_t i = 0; i < N && n < args->maxStats; i++, n++) {
+        s[n].tag = order[i];
+        switch (order[i]) {
+        case ACTUAL:
+        case AVAILABLE:
+            s[n].val = cur;
+            break;
+        case UNUSED:
+        case USABLE:
+        case RSS:
+            s[n].val = cur / 2;
+            break;
+        case DISK_CACHES:
+            s[n].val = cur / 8;
+            break;
+        case LAST_UPDATE:
+            s[n].val = 627319920; /* a fixed moment, as libvirt's */
+            break;
+        default:
+            s[n].val = 0;
+        }
+    }
+    ret->stats.stats_val = s;
+    ret->stats.stats_len = n;
+    return 0;
+}
+
+/* Only the state group: the test driver has no other statistics. */
+static int stats_record(const struct tdom *d, unsigned int groups, remote_domain_stats_record *r)
+{
+    memset(r, 0, sizeof(*r));
+    if (fill_id(d, &r->dom) < 0)
+        return -1;
+    if (!(groups & 1))
+        return 0;
+    remote_typed_param *p = calloc(2, sizeof(*p));
+    if (!p || !(p[0].field = strdup("state.state")) || !(p[1].field = strdup("state.reason"))) {
+        if (p) {
+            free(p[0].field);
+            free(p);
+        }
+        no_memory();
+        return -1;
+    }
+    p[0].value.type = p[1].value.type = VIR_TYPED_PARAM_INT;
+    p[0].value.remote_typed_param_value_u.i = d->state;
+    p[1].value.remote_typed_param_value_u.i = d->reason;
+    r->params.params_val = p;
+    r->params.params_len = 2;
+    return 0;
+}
+
+static int test_connect_get_all_domain_stats(struct drv_conn *c,
+                                             const remote_connect_get_all_domain_stats_args *args,
+                                             remote_connect_get_all_domain_stats_ret *ret)
+{
+    enum { STATE = 1, ENFORCE = 1u << 31 };
+    unsigned int groups = args->stats ? args->stats : STATE;
+    size_t cap = args->doms.doms_len;
+
+    if (check_flags(args->flags, 0xff | (1u << 29) | (1u << 30) | ENFORCE,
+                    "testConnectGetAllDomainStats") < 0)
+        return -1;
+    if ((args->flags & ENFORCE) && (args->stats & ~STATE)) {
+        error_report(ERR_ARGUMENT_UNSUPPORTED, FROM_TEST,
+                     "Stats types bits 0x%x are not supported by this daemon",
+                     args->stats & ~STATE);
+        return -1;
+    }
+    load_pending(c);
+    if (!cap)
+        for (struct tdom *d = c->head; d; d = d->next)
+            cap += matches(d, args->flags & 0xff);
+    ret->retStats.retStats_val = calloc(cap ? cap : 1, sizeof(remote_domain_stats_record));
+    if (!ret->retStats.retStats_val) {
+        no_memory();
+        return -1;
+    }
+    remote_domain_stats_record *recs = ret->retStats.retStats_val;
+    u_int n = 0;
+    if (args->doms.doms_len) {
+        for (u_int i = 0; i < args->doms.doms_len; i++) {
+            struct tdom *d = get_dom(c, &args->doms.doms_val[i]);
+            if (!d || stats_record(d, groups, &recs[n]) < 0)
+                return -1;
+            ret->retStats.retStats_len = ++n;
+        }
+        return 0;
+    }
+    for (struct tdom *d = c->head; d && n < cap; d = d->next) {
+        if (!matches(d, args->flags & 0xff))
+            continue;
+        if (stats_record(d, groups, &recs[n]) < 0)
+            return -1;
+        ret->retStats.retStats_len = ++n;
+    }
+    return 0;
+}
+
 static const struct drv_domain_ops domain_ops = {
     .domain_create = test_domain_create,
     .domain_create_xml = test_domain_create_xml,
@@ -1664,6 +1810,9 @@ static const struct drv_domain_ops domain_ops = {
     .domain_set_vcpus = test_domain_set_vcpus,
     .domain_shutdown = test_domain_shutdown,
     .domain_suspend = test_domain_suspend,
+    .domain_reset = test_domain_reset,
+    .domain_memory_stats = test_domain_memory_stats,
+    .connect_get_all_domain_stats = test_connect_get_all_domain_stats,
     .domain_undefine = test_domain_undefine,
     .connect_list_domains = test_connect_list_domains,
     .connect_num_of_domains = test_connect_num_of_domains,

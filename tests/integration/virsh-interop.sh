@@ -129,6 +129,12 @@ add setmaxmem "define $WEB; setmaxmem web 2097152; dominfo web; dumpxml web"
 add setmaxmem-active 'setmaxmem test 4194304; dominfo test'
 add setvcpus 'setvcpus test 1; vcpucount test; dominfo test'
 add setvcpus-config "define $WEB; setvcpus web 2 --config; vcpucount web; setvcpus web 2 --config --maximum; vcpucount web"
+add reset 'reset test; domstate --reason test; destroy test; reset test'
+add dommemstat "dommemstat test; define $WEB; start web; dommemstat web; destroy web; dommemstat web"
+# (With several domains and no names, real libvirt lists them in its hash
+# table's order, which is random: only one matches, or the names say.)
+add domstats "domstats; domstats test; define $WEB; domstats --list-inactive --state; domstats --list-active; domstats --raw web test"
+add domstats-groups 'domstats --vcpu --balloon --cpu-total test; domstats --state --enforce; domstats --vcpu --enforce'
 add event-loop 'event --loop --all --timeout 1'
 add event-lifecycle 'event --event lifecycle --timeout 1'
 

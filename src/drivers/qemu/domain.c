@@ -538,6 +538,11 @@ static int start(struct qdrv *q, struct qdom *d, const struct dx_def *def, bool 
 
     if (id < 0)
         return -1;
+    if (access(q->supervisor, X_OK) < 0) {
+        error_report(ERR_INTERNAL_ERROR, FROM_QEMU, "cannot run the QEMU supervisor %s: %s",
+                     q->supervisor, strerror(errno));
+        return -1;
+    }
     if (qcmd_validate(def) < 0)
         return -1;
     uuid_format(def->uuid, uuid);
@@ -1397,6 +1402,558 @@ static int q_get_vcpus_flags(struct drv_conn *c, const remote_domain_get_vcpus_f
     return 0;
 }
 
+/* ---- memory and vCPUs of the definition ---- */
+
+/* virDomainModificationImpact and the flags of the calls below. */
+enum { AFFECT_LIVE = 1, AFFECT_CONFIG = 2, MEM_MAXIMUM = 4, VCPU_MAXIMUM = 4, VCPU_GUEST = 8,
+       VCPU_HOTPLUGGABLE = 16 };
+
+/* Which definitions flags affect (AFFECT_CURRENT: the live one of an
+ * active domain, else the persistent one), with libvirt's errors. */
+static int affected(const struct qdom *d, unsigned int flags, bool *live, bool *config)
+{
+    if (!(flags & (AFFECT_LIVE | AFFECT_CONFIG)))
+        flags |= qdom_active(d) ? AFFECT_LIVE : AFFECT_CONFIG;
+    *live = flags & AFFECT_LIVE;
+    *config = flags & AFFECT_CONFIG;
+    if (*live && need_active(d) < 0)
+        return -1;
+    if (*config && !d->config) {
+        error_report(ERR_OPERATION_INVALID, FROM_QEMU, "%s",
+                     "cannot change persistent config of a transient domain");
+        return -1;
+    }
+    return 0;
+}
+
+static int set_memory(struct drv_conn *c, const remote_nonnull_domain *dom, uint64_t kib,
+                      unsigned int flags, const char *api)
+{
+    struct qdrv *q = qemu_conn_qdrv(c);
+    struct qdom d;
+    bool live, config;
+    int r = -1;
+
+    if (kib == 0) {
+        char msg[128];
+        snprintf(msg, sizeof(msg), "memory in %s must not be zero", api);
+        error_set_message(ERR_INVALID_ARG, FROM_DOMAIN, msg);
+        return -1;
+    }
+    if (check_flags(flags, AFFECT_LIVE | AFFECT_CONFIG | MEM_MAXIMUM) < 0)
+        return -1;
+    if (kib > UINT64_MAX / 2048) {
+        error_report(ERR_OVERFLOW, FROM_DOMAIN, "%s", "size value too large");
+        return -1;
+    }
+    int lock = lock_dom(q, dom, &d);
+    if (lock < 0)
+        return -1;
+    if (affected(&d, flags, &live, &config) < 0)
+        goto out;
+    if (flags & MEM_MAXIMUM) {
+        if (live) {
+            error_report(ERR_OPERATION_INVALID, FROM_QEMU, "%s",
+                         "cannot resize the maximum memory on an active domain");
+            goto out;
+        }
+        d.config->max_kib = kib;
+        if (d.config->cur_kib > kib)
+            d.config->cur_kib = kib;
+        r = write_config(q, d.config);
+        goto out;
+    }
+    if ((live && kib > d.live->max_kib) || (config && kib > d.config->max_kib)) {
+        error_report(ERR_INVALID_ARG, FROM_QEMU, "%s", "cannot set memory higher than max memory");
+        goto out;
+    }
+    if (live) {
+        /* Changing a running guest's memory is the balloon's job. */
+        if (!d.live->balloon_model || strcmp(d.live->balloon_model, "none") == 0)
+            error_report(ERR_OPERATION_INVALID, FROM_QEMU, "%s",
+                         "Unable to change memory of active domain without the balloon device "
+                         "and guest OS balloon driver");
+        else
+            error_report(ERR_OPERATION_UNSUPPORTED, FROM_QEMU, "%s",
+                         "changing the memory of a running domain (the balloon) is not "
+                         "supported by this QEMU driver yet");
+        goto out;
+    }
+    d.config->cur_kib = kib;
+    r = write_config(q, d.config);
+out:
+    qdom_clear(&d);
+    unlock(lock);
+    return r;
+}
+
+static int q_set_max_memory(struct drv_conn *c, const remote_domain_set_max_memory_args *args)
+{
+    return set_memory(c, &args->dom, args->memory, MEM_MAXIMUM, "virDomainSetMaxMemory");
+}
+
+static int q_set_memory(struct drv_conn *c, const remote_domain_set_memory_args *args)
+{
+    return set_memory(c, &args->dom, args->memory, AFFECT_LIVE, "virDomainSetMemory");
+}
+
+static int q_set_memory_flags(struct drv_conn *c, const remote_domain_set_memory_flags_args *args)
+{
+    return set_memory(c, &args->dom, args->memory, args->flags, "virDomainSetMemoryFlags");
+}
+
+static int set_vcpus(struct drv_conn *c, const remote_nonnull_domain *dom, unsigned int n,
+                     unsigned int flags, const char *api)
+{
+    struct qdrv *q = qemu_conn_qdrv(c);
+    struct qdom d;
+    bool live, config;
+    int r = -1;
+
+    if (n == 0) {
+        char msg[128];
+        snprintf(msg, sizeof(msg), "nvcpus in %s must not be zero", api);
+        error_set_message(ERR_INVALID_ARG, FROM_DOMAIN, msg);
+        return -1;
+    }
+    if ((flags & VCPU_MAXIMUM) && !(flags & AFFECT_CONFIG)) {
+        error_set_message(ERR_INVALID_ARG, FROM_DOMAIN,
+                          "Flag 'VIR_DOMAIN_AFFECT_CONFIG' is required by flag "
+                          "'VIR_DOMAIN_VCPU_MAXIMUM'");
+        return -1;
+    }
+    if (check_flags(flags, AFFECT_LIVE | AFFECT_CONFIG | VCPU_MAXIMUM | VCPU_GUEST |
+                               VCPU_HOTPLUGGABLE) < 0)
+        return -1;
+    if (flags & VCPU_GUEST) {
+        error_report(ERR_OPERATION_UNSUPPORTED, FROM_QEMU, "%s",
+                     "setting the guest's vCPUs needs the guest agent, which this QEMU driver "
+                     "does not support");
+        return -1;
+    }
+    if (n > DX_VCPUS_MAX) {
+        error_report(ERR_INVALID_ARG, FROM_QEMU, "requested vcpus %u is more than the limit of %d",
+                     n, DX_VCPUS_MAX);
+        return -1;
+    }
+    int lock = lock_dom(q, dom, &d);
+    if (lock < 0)
+        return -1;
+    if (affected(&d, flags, &live, &config) < 0)
+        goto out;
+    if (live) {
+        if (n > d.live->vcpus_max) {
+            error_report(ERR_INVALID_ARG, FROM_QEMU,
+                         "requested vcpus is greater than max allowable vcpus for the live "
+                         "domain: %u > %u",
+                         n, d.live->vcpus_max);
+            goto out;
+        }
+        if (n != d.live->vcpus) {
+            error_report(ERR_OPERATION_UNSUPPORTED, FROM_QEMU, "%s",
+                         "adding or removing the vCPUs of a running domain is not supported by "
+                         "this QEMU driver yet");
+            goto out;
+        }
+    }
+    if (config && !(flags & VCPU_MAXIMUM) && n > d.config->vcpus_max) {
+        error_report(ERR_INVALID_ARG, FROM_QEMU,
+                     "requested vcpus is greater than max allowable vcpus for the persistent "
+                     "domain: %u > %u",
+                     n, d.config->vcpus_max);
+        goto out;
+    }
+    if (!config) {
+        r = 0;
+        goto out;
+    }
+    if (flags & VCPU_MAXIMUM) {
+        d.config->vcpus_max = n;
+        if (d.config->vcpus > n)
+            d.config->vcpus = n;
+    } else {
+        d.config->vcpus = n;
+    }
+    r = write_config(q, d.config);
+out:
+    qdom_clear(&d);
+    unlock(lock);
+    return r;
+}
+
+static int q_set_vcpus(struct drv_conn *c, const remote_domain_set_vcpus_args *args)
+{
+    return set_vcpus(c, &args->dom, args->nvcpus, AFFECT_LIVE, "virDomainSetVcpus");
+}
+
+static int q_set_vcpus_flags(struct drv_conn *c, const remote_domain_set_vcpus_flags_args *args)
+{
+    return set_vcpus(c, &args->dom, args->nvcpus, args->flags, "virDomainSetVcpusFlags");
+}
+
+static int q_reset(struct drv_conn *c, const remote_domain_reset_args *args)
+{
+    if (check_flags(args->flags, 0) < 0)
+        return -1;
+    return simple_request(c, &args->dom, "reset");
+}
+
+/* ---- statistics, from /proc (as libvirt reads them without cgroups) ---- */
+
+/* utime and stime of /proc/PID/stat or /proc/PID/task/TID/stat, in ns. */
+static int proc_times(const char *path, unsigned long long *user, unsigned long long *sys)
+{
+    char buf[1024];
+    unsigned long long ut, st;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+
+    if (fd >= 0)
+        close(fd);
+    if (n <= 0)
+        return -1;
+    buf[n] = '\0';
+    char *p = strrchr(buf, ')');
+    if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &st) != 2)
+        return -1;
+    long hz = sysconf(_SC_CLK_TCK);
+    unsigned long long tick = 1000000000ull / (unsigned long long)(hz > 0 ? hz : 100);
+    *user = ut * tick;
+    *sys = st * tick;
+    return 0;
+}
+
+/* A small text file read whole (at most 4 KiB), or -1. */
+static ssize_t read_small(const char *path, char *buf, size_t len)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    ssize_t n = fd >= 0 ? read(fd, buf, len - 1) : -1;
+    if (fd >= 0)
+        close(fd);
+    if (n >= 0)
+        buf[n] = '\0';
+    return n;
+}
+
+/* VmRSS of a process, in KiB (0 when unknown). */
+static unsigned long long rss_kib(int pid)
+{
+    char path[64], buf[4096];
+    snprintf(path, sizeof(path), "/proc/%d/status", pid);
+    if (read_small(path, buf, sizeof(buf)) <= 0)
+        return 0;
+    char *p = strstr(buf, "\nVmRSS:");
+    return p ? strtoull(p + 7, NULL, 10) : 0;
+}
+
+/* The thread of vCPU index of QEMU (named "CPU N/TCG" or "CPU N/KVM" with
+ * debug-threads=on), or 0. */
+static int vcpu_thread(int pid, unsigned int index)
+{
+    char path[64], want[32], comm[64];
+    int found = 0;
+
+    snprintf(path, sizeof(path), "/proc/%d/task", pid);
+    snprintf(want, sizeof(want), "CPU %u/", index);
+    DIR *dir = opendir(path);
+    struct dirent *e;
+    while (dir && !found && (e = readdir(dir))) {
+        if (e->d_name[0] < '0' || e->d_name[0] > '9')
+            continue;
+        char p[320];
+        snprintf(p, sizeof(p), "/proc/%d/task/%s/comm", pid, e->d_name);
+        if (read_small(p, comm, sizeof(comm)) > 0 && strncmp(comm, want, strlen(want)) == 0)
+            found = atoi(e->d_name);
+    }
+    if (dir)
+        closedir(dir);
+    return found;
+}
+
+static int q_memory_stats(struct drv_conn *c, const remote_domain_memory_stats_args *args,
+                          remote_domain_memory_stats_ret *ret)
+{
+    enum { STAT_ACTUAL_BALLOON = 6, STAT_RSS = 7 };
+    struct qdom d;
+    int r = -1;
+
+    if (check_flags(args->flags, 0) < 0 || get_dom(qemu_conn_qdrv(c), &args->dom, &d) < 0)
+        return -1;
+    if (need_active(&d) < 0)
+        goto out;
+    remote_domain_memory_stat *s = calloc(2, sizeof(*s));
+    if (!s) {
+        error_report(ERR_NO_MEMORY, FROM_QEMU, NULL);
+        goto out;
+    }
+    u_int n = 0;
+    /* Without a balloon there is nothing to ask the guest: only the host's
+     * view (what libvirt answers then). */
+    const char *balloon = d.live ? d.live->balloon_model : NULL;
+    if (balloon && strcmp(balloon, "none") != 0 && n < args->maxStats) {
+        s[n].tag = STAT_ACTUAL_BALLOON;
+        s[n++].val = d.live->cur_kib ? d.live->cur_kib : d.live->max_kib;
+    }
+    if (n < args->maxStats) {
+        s[n].tag = STAT_RSS;
+        s[n++].val = rss_kib(d.st.qemu_pid);
+    }
+    ret->stats.stats_val = s;
+    ret->stats.stats_len = n;
+    r = 0;
+out:
+    qdom_clear(&d);
+    return r;
+}
+
+/* A typed-parameter list being filled. */
+struct params {
+    remote_typed_param *p;
+    u_int n, cap;
+    bool failed;
+};
+
+static remote_typed_param *param_add(struct params *l, const char *field, int type)
+{
+    if (l->failed)
+        return NULL;
+    if (l->n == l->cap) {
+        u_int cap = l->cap ? l->cap * 2 : 16;
+        remote_typed_param *g = cap <= REMOTE_CONNECT_GET_ALL_DOMAIN_STATS_MAX
+                                    ? realloc(l->p, cap * sizeof(*g))
+                                    : NULL;
+        if (!g) {
+            l->failed = true;
+            return NULL;
+        }
+        l->p = g;
+        l->cap = cap;
+    }
+    remote_typed_param *t = &l->p[l->n];
+    memset(t, 0, sizeof(*t));
+    if (!(t->field = strdup(field))) {
+        l->failed = true;
+        return NULL;
+    }
+    l->n++;
+    t->value.type = type;
+    return t;
+}
+
+static void param_int(struct params *l, const char *field, int v)
+{
+    remote_typed_param *t = param_add(l, field, VIR_TYPED_PARAM_INT);
+    if (t)
+        t->value.remote_typed_param_value_u.i = v;
+}
+
+static void param_uint(struct params *l, const char *field, unsigned int v)
+{
+    remote_typed_param *t = param_add(l, field, VIR_TYPED_PARAM_UINT);
+    if (t)
+        t->value.remote_typed_param_value_u.ui = v;
+}
+
+static void param_ullong(struct params *l, const char *field, unsigned long long v)
+{
+    remote_typed_param *t = param_add(l, field, VIR_TYPED_PARAM_ULLONG);
+    if (t)
+        t->value.remote_typed_param_value_u.ul = v;
+}
+
+static void param_string(struct params *l, const char *field, const char *v)
+{
+    remote_typed_param *t = param_add(l, field, VIR_TYPED_PARAM_STRING);
+    if (t && !(t->value.remote_typed_param_value_u.s = strdup(v)))
+        l->failed = true;
+}
+
+/* virDomainStatsTypes */
+enum { STATS_STATE = 1, STATS_CPU_TOTAL = 2, STATS_BALLOON = 4, STATS_VCPU = 8,
+       STATS_INTERFACE = 16, STATS_BLOCK = 32, STATS_PERF = 64, STATS_IOTHREAD = 128,
+       STATS_MEMORY = 256, STATS_DIRTYRATE = 512, STATS_VM = 1024, STATS_ALL = 2047 };
+
+/* One domain's record, the groups in libvirt's order. */
+static void domain_stats(const struct qdom *d, unsigned int groups, struct params *l)
+{
+    const struct dx_def *def = current_def(d);
+    bool active = qdom_active(d);
+    int pid = active ? d->st.qemu_pid : 0;
+    unsigned long long user = 0, sys = 0;
+    char path[128], field[64];
+
+    if (groups & STATS_STATE) {
+        param_int(l, "state.state", d->state);
+        param_int(l, "state.reason", d->reason);
+    }
+    if (groups & STATS_CPU_TOTAL) {
+        /* Of an inactive domain real libvirt 9.0 reports the times of the
+         * process asking (its own /proc/self): so do we. */
+        if (pid)
+            snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+        else
+            snprintf(path, sizeof(path), "/proc/self/stat");
+        if (proc_times(path, &user, &sys) == 0) {
+            param_ullong(l, "cpu.time", user + sys);
+            param_ullong(l, "cpu.user", user);
+            param_ullong(l, "cpu.system", sys);
+        }
+        if (active) {
+            /* No cache monitors, and haltpoll is KVM's. */
+            param_uint(l, "cpu.cache.monitor.count", 0);
+            param_ullong(l, "cpu.haltpoll.success.time", 0);
+            param_ullong(l, "cpu.haltpoll.fail.time", 0);
+        }
+    }
+    if (groups & STATS_BALLOON) {
+        unsigned long long cur = active ? (def->cur_kib ? def->cur_kib : def->max_kib)
+                                        : def->max_kib;
+        param_ullong(l, "balloon.current", cur);
+        param_ullong(l, "balloon.maximum", def->max_kib);
+        if (active)
+            param_ullong(l, "balloon.rss", rss_kib(pid));
+    }
+    if (groups & STATS_VCPU) {
+        param_uint(l, "vcpu.current", def->vcpus);
+        param_uint(l, "vcpu.maximum", def->vcpus_max);
+        for (unsigned int i = 0; active && i < def->vcpus; i++) {
+            int tid = vcpu_thread(pid, i);
+            unsigned long long delay = 0;
+            char buf[256];
+            user = sys = 0;
+            if (tid) {
+                snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", pid, tid);
+                proc_times(path, &user, &sys);
+                snprintf(path, sizeof(path), "/proc/%d/task/%d/schedstat", pid, tid);
+                if (read_small(path, buf, sizeof(buf)) > 0)
+                    sscanf(buf, "%*u %llu", &delay);
+            }
+            snprintf(field, sizeof(field), "vcpu.%u.state", i);
+            param_int(l, field, 1); /* VIR_VCPU_RUNNING */
+            snprintf(field, sizeof(field), "vcpu.%u.time", i);
+            param_ullong(l, field, user + sys);
+            snprintf(field, sizeof(field), "vcpu.%u.wait", i);
+            param_ullong(l, field, 0);
+            snprintf(field, sizeof(field), "vcpu.%u.delay", i);
+            param_ullong(l, field, delay);
+        }
+    }
+    if ((groups & STATS_INTERFACE) && active)
+        param_uint(l, "net.count", (unsigned int)def->nnets);
+    if (groups & STATS_BLOCK)
+        param_uint(l, "block.count", (unsigned int)def->ndisks);
+    if ((groups & STATS_DIRTYRATE) && active) {
+        /* Nothing ever asks QEMU to measure it (no calc-dirty-rate). */
+        param_int(l, "dirtyrate.calc_status", 0);
+        param_ullong(l, "dirtyrate.calc_start_time", 0);
+        param_int(l, "dirtyrate.calc_period", 0);
+        param_string(l, "dirtyrate.calc_mode", "page-sampling");
+    }
+}
+
+struct stats_walk {
+    unsigned int flags, groups;
+    remote_domain_stats_record *recs;
+    u_int n, cap;
+    bool failed;
+};
+
+static bool stats_wanted(unsigned int f, const struct qdom *d)
+{
+    bool active = qdom_active(d), persistent = d->config != NULL;
+    if ((f & 3) && !((f & 1 && active) || (f & 2 && !active)))
+        return false;
+    if ((f & 12) && !((f & 4 && persistent) || (f & 8 && !persistent)))
+        return false;
+    if (f & 0xf0) {
+        unsigned int bit = d->state == ST_RUNNING   ? 0x10
+                           : d->state == ST_PAUSED  ? 0x20
+                           : d->state == ST_SHUTOFF ? 0x40
+                                                    : 0x80;
+        if (!(f & bit))
+            return false;
+    }
+    return true;
+}
+
+static int stats_one(struct stats_walk *w, const struct qdom *d)
+{
+    if (w->n == w->cap) {
+        u_int cap = w->cap ? w->cap * 2 : 8;
+        remote_domain_stats_record *g =
+            cap <= REMOTE_DOMAIN_LIST_MAX ? realloc(w->recs, cap * sizeof(*g)) : NULL;
+        if (!g) {
+            w->failed = true;
+            return -1;
+        }
+        w->recs = g;
+        w->cap = cap;
+    }
+    remote_domain_stats_record *r = &w->recs[w->n];
+    struct params l = {0};
+    memset(r, 0, sizeof(*r));
+    domain_stats(d, w->groups, &l);
+    r->params.params_val = l.p;
+    r->params.params_len = l.n;
+    w->n++;
+    if (l.failed || fill_dom(d, &r->dom) < 0) {
+        w->failed = true;
+        return -1;
+    }
+    return 0;
+}
+
+static int stats_each(void *opaque, struct qdom *d)
+{
+    struct stats_walk *w = opaque;
+    return stats_wanted(w->flags, d) ? stats_one(w, d) : 0;
+}
+
+static int q_get_all_stats(struct drv_conn *c, const remote_connect_get_all_domain_stats_args *args,
+                           remote_connect_get_all_domain_stats_ret *ret)
+{
+    enum { NOWAIT = 1u << 29, BACKING = 1u << 30, ENFORCE = 1u << 31 };
+    struct qdrv *q = qemu_conn_qdrv(c);
+    struct stats_walk w = {.flags = args->flags & 0xff,
+                           .groups = args->stats ? args->stats : STATS_ALL};
+    int r = 0;
+
+    if (check_flags(args->flags, 0xff | NOWAIT | BACKING | ENFORCE) < 0)
+        return -1;
+    if ((args->flags & ENFORCE) && (args->stats & ~STATS_ALL)) {
+        error_report(ERR_ARGUMENT_UNSUPPORTED, FROM_QEMU,
+                     "Stats types bits 0x%x are not supported by this daemon",
+                     args->stats & ~STATS_ALL);
+        return -1;
+    }
+    if (args->doms.doms_len) {
+        if (args->flags & 0xff) {
+            error_report(ERR_INVALID_ARG, FROM_QEMU,
+                         "unsupported flags (0x%x) in function virDomainListGetStats",
+                         args->flags & 0xff);
+            return -1;
+        }
+        for (u_int i = 0; r == 0 && i < args->doms.doms_len; i++) {
+            struct qdom d;
+            if (get_dom(q, &args->doms.doms_val[i], &d) < 0) {
+                r = -1;
+                break;
+            }
+            r = stats_one(&w, &d);
+            qdom_clear(&d);
+        }
+    } else {
+        r = each_domain(q, stats_each, &w);
+    }
+    ret->retStats.retStats_val = w.recs;
+    ret->retStats.retStats_len = w.n;
+    if (w.failed && r == 0) {
+        error_report(ERR_NO_MEMORY, FROM_QEMU, NULL);
+        r = -1;
+    }
+    return r;
+}
+
 /* ---- setup ---- */
 
 static char *join(const char *root, const char *path)
@@ -1546,4 +2103,12 @@ const struct drv_domain_ops qemu_domain_ops = {
     .connect_list_all_domains = q_list_all,
     .domain_define_xml_flags = q_define_flags,
     .domain_get_messages = q_get_messages,
+    .domain_set_max_memory = q_set_max_memory,
+    .domain_set_memory = q_set_memory,
+    .domain_set_memory_flags = q_set_memory_flags,
+    .domain_set_vcpus = q_set_vcpus,
+    .domain_set_vcpus_flags = q_set_vcpus_flags,
+    .domain_reset = q_reset,
+    .domain_memory_stats = q_memory_stats,
+    .connect_get_all_domain_stats = q_get_all_stats,
 };

@@ -335,8 +335,7 @@ static void on_qmp_event(void *opaque, const struct json *ev)
             s->fake_reboot = false;
             qmp_send(s->qmp, "system_reset", NULL, NULL);
             qmp_send(s->qmp, "cont", NULL, NULL);
-            emit_reboot(s);
-            return;
+            return; /* its RESET event is the reboot event */
         }
         if (s->shutdown_seen)
             return;
@@ -350,15 +349,15 @@ static void on_qmp_event(void *opaque, const struct json *ev)
                 s->shutdown_seen = false;
                 qmp_send(s->qmp, "system_reset", NULL, NULL);
                 qmp_send(s->qmp, "cont", NULL, NULL);
-                emit_reboot(s);
             } else if (strcmp(act, "preserve") != 0) {
                 kill(s->qemu, SIGTERM);
                 s->kill_at = clock_mono_ms() + DESTROY_GRACE_MS;
             }
         }
     } else if (strcmp(name, "RESET") == 0) {
-        if (json_get_bool(data, "guest", false))
-            emit_reboot(s);
+        /* Whoever reset it, the guest or a virsh reset (host-qmp-system-reset),
+         * libvirt reports a reboot. */
+        emit_reboot(s);
     }
 }
 
