@@ -47,8 +47,8 @@ wait_for() { # TENTHS CMD...: CMD every 0.1 s until it succeeds
 }
 
 mkdir -p "$dir/root"
-printf 'unix_sock_dir = "%s"\n' "$dir" >"$dir/libvirtd.conf"
-LIBVIRTD_QEMU_ROOT=$dir/root systemd-socket-activate --accept -E LIBVIRTD_QEMU_ROOT \
+printf 'unix_sock_dir = "%s"\nqemu_root = "%s"\n' "$dir" "$dir/root" >"$dir/libvirtd.conf"
+systemd-socket-activate --accept \
     -l "$sock" "$PWD/build/src/libvirtd" -f "$dir/libvirtd.conf" 2>"$dir/log" &
 pids+=($!)
 wait_for 100 test -S "$sock" || { cat "$dir/log" >&2; exit 1; }

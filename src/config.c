@@ -108,6 +108,7 @@ static const struct key keys[] = {
     {"log_filters", K_FILTERS, F(log_filters), 0, 0, NULL},
     {"log_outputs", K_OUTPUTS, F(log_outputs), 0, 0, NULL},
     {"host_uuid", K_UUID, F(host_uuid), 0, 0, NULL},
+    {"qemu_root", K_PATH, F(qemu_root), 0, 0, NULL},
     IGNORED("host_uuid_source", "the host UUID comes from host_uuid or the driver"),
     IGNORED("keepalive_required", "libvirt dropped it too; clients always get keepalive"),
     IGNORED("min_workers", WORKERS),

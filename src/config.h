@@ -72,6 +72,11 @@ struct config {
 
     char *host_uuid;
 
+    /* ours: the directory the QEMU driver's system paths are taken under
+     * (ROOT/etc/libvirt/qemu, ROOT/run/libvirt/qemu, ...); NULL: the real
+     * system paths */
+    char *qemu_root;
+
     /* Where each key was last set: its line in the file, 0 when it holds
      * the default. Indexed as config.c's key table; read it with
      * config_key_line. */

@@ -87,6 +87,16 @@ int dxq_post_parse_early(struct dx_def *def, const struct dx_env *env)
 
     if (!def->balloon_model && !(def->balloon_model = strdup("virtio")))
         return -1;
+    /* The machine's default CPU model (post_cpu completes the element). */
+    if (!def->cpu.mode && !def->cpu.model && env->default_cpu) {
+        char *model = env->default_cpu(env->opaque, def->emulator, def->virt_type, def->machine);
+        if (!model)
+            return -1;
+        if (*model)
+            def->cpu.model = model;
+        else
+            free(model);
+    }
     if (!is_i440fx(def->machine))
         return 0;
     /* An i440FX machine's own USB controller and PCI root. */

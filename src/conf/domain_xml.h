@@ -232,6 +232,11 @@ struct dx_env {
      * it is canonical already). */
     char *(*canonical_machine)(void *opaque, const char *emulator, const char *virt_type,
                                const char *arch, const char *machine);
+    /* The CPU model of a domain that names no CPU: the machine's default
+     * (qemu64, qemu32 for qemu-system-i386); "" when the machine has none.
+     * NULL callback: qemu64. */
+    char *(*default_cpu)(void *opaque, const char *emulator, const char *virt_type,
+                         const char *machine);
 };
 
 /* Parses a domain document given as text. Returns the definition (caller

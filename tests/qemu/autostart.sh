@@ -47,7 +47,7 @@ run() {
 }
 
 real_boot() { "$Q_DIR/real-qemu.sh" restart "$Q_REAL_DIR" >/dev/null; }
-ours_boot() { LIBVIRTD_QEMU_ROOT=$OURS_ROOT "$LIBVIRTD" --autostart -f "$OURS_ROOT/libvirtd.conf" -v; }
+ours_boot() { "$LIBVIRTD" --autostart -f "$OURS_ROOT/libvirtd.conf" -v; }
 
 RUNDIR=$Q_REAL_DIR/run/libvirt/qemu AUTODIR=$Q_REAL_DIR/etc/libvirt/qemu/autostart run "$REAL_URI" real real_boot | sed "s#$IT_DIR/real-#WORK/TAG-#g" >"$IT_DIR/want"
 RUNDIR=$OURS_ROOT/run/libvirt/qemu AUTODIR=$OURS_ROOT/etc/libvirt/qemu/autostart run "$OURS_URI" ours ours_boot | sed "s#$IT_DIR/ours-#WORK/TAG-#g" >"$IT_DIR/got"

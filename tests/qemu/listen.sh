@@ -21,6 +21,7 @@ cat >"$IT_DIR/listen.conf" <<CONF
 listen_tls = 0
 listen_tcp = 0
 unix_sock_dir = "$IT_DIR/lsock"
+qemu_root = "$R"
 CONF
 OURS_ROOT=$R # q_cleanup stops the VMs it finds here
 URI="qemu+unix:///system?socket=$IT_DIR/lsock/libvirt-sock"
@@ -34,7 +35,7 @@ check() { # WHAT CMD...
 v() { timeout 60 virsh -c "$URI" "$@" 2>&1; }
 listener() { # BINARY: starts it, sets LPID
     rm -f "$IT_DIR/lsock/libvirt-sock"
-    LIBVIRTD_QEMU_ROOT=$R "$1" --listen -f "$IT_DIR/listen.conf" </dev/null \
+    "$1" --listen -f "$IT_DIR/listen.conf" </dev/null \
         >>"$IT_DIR/listen.log" 2>&1 &
     LPID=$!
     IT_PIDS+=("$LPID")

@@ -1998,20 +1998,18 @@ static char *find_supervisor(void)
     return strdup(QEMU_SUPERVISOR_PATH);
 }
 
-int qdrv_open(struct qdrv *q, const char *root, const struct drv_context *ctx)
+int qdrv_open(struct qdrv *q, const struct qemu_paths *paths, const struct drv_context *ctx)
 {
     struct stat st;
     char path[4096];
 
     memset(q, 0, sizeof(*q));
     q->watch_fd = -1;
-    if (!root)
-        root = "";
-    q->conf_dir = join(root, "/etc/libvirt/qemu");
-    q->autostart_dir = join(root, "/etc/libvirt/qemu/autostart");
-    q->run_dir = join(root, "/run/libvirt/qemu");
-    q->lib_dir = join(root, "/var/lib/libvirt/qemu");
-    q->log_dir = join(root, "/var/log/libvirt/qemu");
+    q->conf_dir = join(paths->config, "");
+    q->autostart_dir = join(paths->autostart, "");
+    q->run_dir = join(paths->state, "");
+    q->lib_dir = join(paths->lib, "");
+    q->log_dir = join(paths->log, "");
     q->supervisor = find_supervisor();
     if (ctx)
         q->ctx = *ctx;
@@ -2111,4 +2109,5 @@ const struct drv_domain_ops qemu_domain_ops = {
     .domain_reset = q_reset,
     .domain_memory_stats = q_memory_stats,
     .connect_get_all_domain_stats = q_get_all_stats,
+    .connect_get_domain_capabilities = qemu_connect_get_domain_capabilities, /* driver.c */
 };

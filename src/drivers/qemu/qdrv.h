@@ -19,6 +19,9 @@
 #include <sys/types.h>
 
 #include "driver.h"
+#include "paths.h"
+
+struct dx_env;
 
 struct qdrv {
     char *conf_dir, *autostart_dir, *run_dir, *lib_dir, *log_dir;
@@ -32,10 +35,10 @@ struct qdrv {
     ino_t journal_ino;
 };
 
-/* Fills q for the directories under root ("" or NULL: the system's own
- * paths, /etc/libvirt/qemu and so on), creating them. 0, or -1 with the
- * error recorded. */
-int qdrv_open(struct qdrv *q, const char *root, const struct drv_context *ctx);
+/* Fills q for the directories of paths (paths.h: the system's, under
+ * libvirtd.conf's qemu_root when set, or the session's), creating them.
+ * 0, or -1 with the error recorded. */
+int qdrv_open(struct qdrv *q, const struct qemu_paths *paths, const struct drv_context *ctx);
 
 void qdrv_close(struct qdrv *q);
 
@@ -45,5 +48,17 @@ void qdrv_set_event_sink(struct qdrv *q, drv_event_fn fn, void *opaque);
 /* The domain operations; each finds its qdrv through qemu_conn_qdrv. */
 extern const struct drv_domain_ops qemu_domain_ops;
 struct qdrv *qemu_conn_qdrv(struct drv_conn *c);
+
+/* The host facts the QEMU rules of the domain XML ask for (default arch,
+ * emulator and machine, canonical machine names), answered from the
+ * connection's probed capabilities (driver.c; probed on first use,
+ * through the connection's wait). Valid while the connection is open. */
+const struct dx_env *qdrv_env(struct qdrv *q);
+
+/* virConnectGetDomainCapabilities (driver.c; its procedure is of module
+ * libvirt-domain, so it sits in qemu_domain_ops). */
+int qemu_connect_get_domain_capabilities(struct drv_conn *c,
+                                         const remote_connect_get_domain_capabilities_args *args,
+                                         remote_connect_get_domain_capabilities_ret *ret);
 
 #endif
