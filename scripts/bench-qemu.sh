@@ -9,8 +9,8 @@
 #   real   real libvirtd 9.0, QEMU driver only (tests/qemu/real-qemu.sh),
 #          logging warnings only (REAL_LIBVIRTD_LOG_FILTERS, default 3:*:
 #          the tests' default logs every QMP message)
-#   ours   build/src/libvirtd, socket-activated (tests/qemu/lib.sh's
-#          q_ours_start)
+#   ours   build/src/libvirtd, socket-activated, its state under
+#          qemu_root (tests/qemu/lib.sh's q_ours_start)
 #   floor  tests/bench/qemu-floor: QEMU forked and exec'd with real's
 #          command line for the same domain, QMP greeting, qmp_capabilities
 #          and cont; SIGTERM and waitpid
@@ -54,13 +54,6 @@ fi
 q_payload
 q_real_start
 q_ours_start
-# Where our QEMU driver keeps its state: LIBVIRTD_QEMU_ROOT in the daemon's
-# environment (q_ours_start sets it), or, in a daemon that knows the key,
-# qemu_root in libvirtd.conf. Each connection's process reads the file, so
-# a key added now applies from the first connection on.
-if grep -qa 'qemu_root' "$LIBVIRTD" && ! grep -q '^qemu_root' "$OURS_ROOT/libvirtd.conf"; then
-    printf 'qemu_root = "%s"\n' "$OURS_ROOT" >>"$OURS_ROOT/libvirtd.conf"
-fi
 W=$IT_DIR/bench
 mkdir -p "$W"
 chmod 755 "$W"
@@ -138,6 +131,7 @@ vs "virsh list --all, 1 defined vs real" v_list1 -
 vs "virsh list --all, 100 defined vs real" v_list100 -
 vs "virsh list --all, 1000 defined vs real" v_list1000 "<=0.5"
 vs "virConnectListAllDomains, 1000 (api) vs real" api_listall1000 -
+vs "virDomainDefineXML, ~1000 defined (api) vs real" api_define1000 -
 vs "suspend on A -> event on B vs real" api_event "<=1.0"
 printf '%s\n' "$(printf '%.0s-' {1..107})"
 echo "ratio: ours over other (real libvirt 9.0's QEMU driver, or the floor); (api): one call timed in python3-libvirt on an open connection; virsh: the whole /usr/bin/virsh process"
