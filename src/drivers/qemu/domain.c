@@ -24,7 +24,7 @@
 #include "conf/domain_xml.h"
 #include "daemon-paths.h"
 #include "error.h"
-#include "qcmd.h"
+#include "command.h"
 #include "sup-util.h"
 #include "supervisor.h"
 #include "uuid.h"
@@ -90,6 +90,11 @@ static bool qdom_active(const struct qdom *d)
     return d->state == ST_RUNNING || d->state == ST_PAUSED;
 }
 
+/* What is stored (a config, the definition a running domain was started
+ * from) was completed by the QEMU rules at define: it reads back with them
+ * and without asking the host anything. */
+static const struct dx_env stored_env = {.driver = DX_DRIVER_QEMU};
+
 /* A config file without libvirt's warning comment is read as it is. */
 static struct dx_def *read_config(const char *path)
 {
@@ -99,7 +104,7 @@ static struct dx_def *read_config(const char *path)
 
     if (r <= 0)
         return NULL;
-    struct dx_def *def = dx_def_parse_string(text);
+    struct dx_def *def = dx_def_parse_string_env(text, &stored_env);
     free(text);
     return def;
 }
@@ -140,8 +145,9 @@ static int qdom_load(struct qdrv *q, const char *name, struct qdom *d)
             d->state = d->st.state;
             d->reason = d->st.reason;
             d->id = d->st.id;
-            if (d->st.domain_xml)
-                d->live = dx_def_parse_string(d->st.domain_xml);
+            /* The definition it runs; its XML is the status' live one. */
+            if (d->st.def_xml)
+                d->live = dx_def_parse_string_env(d->st.def_xml, &stored_env);
         } else if (running) {
             /* Its supervisor died (and QEMU with it). */
             d->stale = true;
@@ -510,16 +516,17 @@ static int next_id(struct qdrv *q)
     return id;
 }
 
-/* The status of a domain whose supervisor is being started. */
-static int write_starting(struct qdrv *q, const char *name, int id, const char *domain_xml)
+/* The status of a domain whose supervisor is being started: the
+ * definition it starts from, no live XML yet (supervisor.h). */
+static int write_starting(struct qdrv *q, const char *name, int id, const char *def_xml)
 {
     char *path = path_of(q->run_dir, name, ".xml"), *text = NULL;
     int r = -1;
 
     if (path && asprintf(&text,
                          "<domstatus state='paused' reason='starting up' pid='0' "
-                         "supervisor='0' id='%d'>\n%s\n</domstatus>\n",
-                         id, domain_xml) >= 0)
+                         "supervisor='0' id='%d'>\n<config>\n%s</config>\n</domstatus>\n",
+                         id, def_xml) >= 0)
         r = sup_write_file(path, text, strlen(text), 0600);
     else
         error_report(ERR_NO_MEMORY, FROM_QEMU, NULL);
@@ -529,21 +536,31 @@ static int write_starting(struct qdrv *q, const char *name, int id, const char *
 }
 
 /* Starts d from def, d's job lock held in job_fd (which the supervisor
- * shares until the VM runs); its supervisor reports when it runs. */
+ * shares until the VM runs); its supervisor reports when it runs.
+ *
+ * The connection checks the definition (qemu_validate) and hands it over;
+ * the supervisor does everything else of command.h's start: it opens the
+ * serial files, creates the master key and the monitor socket in the
+ * domain's private directory (which it creates and removes), builds the
+ * command line, logs it and execs QEMU with the fds, and learns the ptys.
+ * It has to: the fds must be QEMU's parent's to pass, the private
+ * directory lives as long as the VM (the supervisor's life, not this
+ * connection's), and the live XML needs what only the monitor tells. And
+ * a failure anywhere comes back on the ready pipe with the error, as if
+ * it were this process'. */
 static int start(struct qdrv *q, struct qdom *d, const struct dx_def *def, bool paused, int job_fd)
 {
     struct sup_launch l = {0};
     char uuid[37], *launch = NULL, line[4096];
-    int id = next_id(q), ready = -1, r = -1, sup_fd = -1;
+    int id, ready = -1, r = -1, sup_fd = -1;
 
-    if (id < 0)
-        return -1;
     if (access(q->supervisor, X_OK) < 0) {
         error_report(ERR_INTERNAL_ERROR, FROM_QEMU, "cannot run the QEMU supervisor %s: %s",
                      q->supervisor, strerror(errno));
         return -1;
     }
-    if (qcmd_validate(def) < 0)
+    /* What cannot start takes no id, as in libvirt. */
+    if (qemu_validate(def, QEMU_VALIDATE_START) < 0 || (id = next_id(q)) < 0)
         return -1;
     uuid_format(def->uuid, uuid);
     l.name = d->name;
@@ -557,11 +574,13 @@ static int start(struct qdrv *q, struct qdom *d, const struct dx_def *def, bool 
     l.on_reboot = def->on_reboot;
     l.on_crash = def->on_crash;
     l.start_paused = paused;
-    l.domain_xml = dx_def_format(def, id);
+    l.domain_xml = dx_def_format(def, -1);
     launch = path_of(q->run_dir, d->name, ".launch");
-    if (!l.dom_dir || !l.log_file || !l.domain_xml || !launch ||
-        qcmd_build(def, SUP_MONITOR_FD, &l.argv, &l.argc) < 0 ||
-        sup_launch_write(&l, launch) < 0)
+    if (!l.dom_dir || !l.log_file || !l.domain_xml || !launch) {
+        error_report(ERR_NO_MEMORY, FROM_QEMU, NULL);
+        goto out;
+    }
+    if (sup_launch_write(&l, launch) < 0)
         goto out;
     /* From here the domain is starting: its supervisor lock is held (by us,
      * then by the supervisor), and its status says so. */
@@ -624,9 +643,6 @@ out:
     free(l.dom_dir);
     free(l.log_file);
     free(l.domain_xml);
-    for (size_t i = 0; i < l.argc; i++)
-        free(l.argv[i]);
-    free(l.argv);
     free(launch);
     return r;
 }
@@ -942,9 +958,9 @@ static int define(struct qdrv *q, const char *xml, unsigned int flags, remote_no
     struct qdom d;
     int lock = -1, r = -1;
 
-    if (check_flags(flags, 0x1) < 0 || !(def = dx_def_parse_string(xml)))
+    if (check_flags(flags, 0x1) < 0 || !(def = dx_def_parse_string_env(xml, qdrv_env(q))))
         return -1;
-    if (qcmd_validate(def) < 0 || (lock = driver_lock(q)) < 0)
+    if (qemu_validate(def, QEMU_VALIDATE_DEFINE) < 0 || (lock = driver_lock(q)) < 0)
         goto out;
     k.def = def;
     if (each_domain(q, check_dup, &k) < 0 || write_config(q, def) < 0)
@@ -1077,9 +1093,9 @@ static int q_create_xml(struct drv_conn *c, const remote_domain_create_xml_args 
     int lock = -1, r = -1;
 
     if (check_flags(args->flags, 0x1 | 0x2 | 0x4 | 0x10) < 0 ||
-        !(def = dx_def_parse_string(args->xml_desc)))
+        !(def = dx_def_parse_string_env(args->xml_desc, qdrv_env(q))))
         return -1;
-    if (qcmd_validate(def) < 0 || (lock = job_lock(q, def->name)) < 0)
+    if (qemu_validate(def, QEMU_VALIDATE_DEFINE) < 0 || (lock = job_lock(q, def->name)) < 0)
         goto out;
     int l = qdom_load(q, def->name, &d);
     if (l < 0)
@@ -1247,8 +1263,22 @@ static int q_get_xml_desc(struct drv_conn *c, const remote_domain_get_xml_desc_a
     if (check_flags(args->flags, 0xf) < 0 || get_dom(qemu_conn_qdrv(c), &args->dom, &d) < 0)
         return -1;
     bool inactive = (args->flags & 0x2) != 0;
-    const struct dx_def *def = inactive && d.config ? d.config : current_def(&d);
-    ret->xml = dx_def_format(def, qdom_active(&d) && !(inactive && d.config) ? d.id : -1);
+    if (qdom_active(&d) && !inactive && d.st.domain_xml) {
+        /* The live XML, as its supervisor wrote it. */
+        ret->xml = strdup(d.st.domain_xml);
+        if (!ret->xml)
+            error_report(ERR_NO_MEMORY, FROM_QEMU, NULL);
+    } else if (qdom_active(&d) && !d.config && d.st.inactive_xml) {
+        /* A transient domain's: its live XML without this run's facts. */
+        ret->xml = strdup(d.st.inactive_xml);
+        if (!ret->xml)
+            error_report(ERR_NO_MEMORY, FROM_QEMU, NULL);
+    } else {
+        /* The persistent config (or, while a status has no live XML yet,
+         * the definition it starts from). */
+        const struct dx_def *def = inactive && d.config ? d.config : current_def(&d);
+        ret->xml = dx_def_format(def, qdom_active(&d) && !inactive ? d.id : -1);
+    }
     qdom_clear(&d);
     return ret->xml ? 0 : -1;
 }
