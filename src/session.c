@@ -219,11 +219,12 @@ int session_attach(struct session *s, const struct driver *drv, struct drv_conn 
 }
 
 /* The driver's connection is closed when the session ends, after the
- * reply to CONNECT_CLOSE, as libvirtd closes it only once it has answered
- * (remoteDispatchConnectClose just marks the client for closing): a
- * driver's close can be slow, and the client need not wait for it (the
- * QEMU driver's closes an inotify instance, which waits for an RCU grace
- * period: 3-15 ms here). Once detached it gets no watch and no event. */
+ * reply to CONNECT_CLOSE and after the client's connection itself, as
+ * libvirtd closes it only once it has answered (remoteDispatchConnectClose
+ * just marks the client for closing): a driver's close can be slow, and
+ * the client need not wait for it (the QEMU driver's closes an inotify
+ * instance, which waits for an RCU grace period: 3-15 ms here). Once
+ * detached it gets no watch and no event. */
 static void close_detached(struct session *s)
 {
     if (s->closing)
@@ -714,13 +715,14 @@ int session_wait_fd(struct session *s, int fd, uint32_t events, long long deadli
 static void session_cleanup(struct session *s)
 {
     session_detach(s);
-    close_detached(s);
     for (size_t i = 0; i < s->npending; i++)
         free(s->pending[i].frame);
     events_free(s->events);
     loop_free(s->loop);
     msgbuf_free(&s->out);
     channel_free(s->ch);
+    /* Last: the client has its hang-up before a slow driver close. */
+    close_detached(s);
     error_clear();
 }
 
