@@ -31,6 +31,9 @@
 #include "conf/domain_xml.h"
 #include "error.h"
 #include "qmp.h"
+#include "state/file.h"
+#include "state/journal.h"
+#include "state/lock.h"
 #include "sup-util.h"
 #include "supervisor.h"
 
@@ -61,6 +64,7 @@ struct sup {
     int lock_fd, log_fd, ctl_fd, sig_fd;
     pid_t qemu;
     struct qmp *qmp;
+    struct state_journal *journal; /* opened at the first event */
     int state, reason;
     struct dx_def *def;   /* the definition it runs (l.domain_xml) */
     char *live_xml;       /* its live XML (dx_def_format_live) once QEMU runs */
@@ -130,7 +134,7 @@ static void write_status(struct sup *s)
         fprintf(f, "<config>\n%s</config>\n", s->l.domain_xml ? s->l.domain_xml : "");
     }
     fprintf(f, "</domstatus>\n");
-    if (fclose(f) == 0 && text && sup_write_file(s->status_path, text, len, 0600) < 0)
+    if (fclose(f) == 0 && text && state_file_write(s->status_path, text, len, 0600) < 0)
         sup_log(s, "cannot write status: %s", error_last_message());
     free(text);
 }
@@ -142,29 +146,35 @@ static void set_state(struct sup *s, int state, int reason)
     write_status(s);
 }
 
+/* Appends one record (sup-util.h) to the driver's journal. */
+static void journal_append(struct sup *s, const char *rec)
+{
+    if (!s->l.journal_dir)
+        return;
+    if ((s->journal || sup_journal_open(s->l.journal_dir, &s->journal) == 0) &&
+        state_journal_append(s->journal, rec, strlen(rec), NULL, NULL, NULL) == 0)
+        return;
+    sup_log(s, "cannot record an event: %s", error_last_message());
+    error_clear();
+}
+
 /* A lifecycle event, as the driver's journal carries it. */
 static void emit(struct sup *s, int event, int detail)
 {
-    char rec[512];
+    char rec[SUP_RECORD_MAX];
 
-    if (!s->l.journal_dir)
-        return;
     snprintf(rec, sizeof(rec), "lifecycle %d %d %d %s %s", event, detail,
              event == EV_STOPPED ? -1 : s->l.id, s->l.uuid ? s->l.uuid : "-", s->l.name);
-    if (sup_journal_append(s->l.journal_dir, rec) < 0)
-        sup_log(s, "%s", error_last_message());
+    journal_append(s, rec);
 }
 
 static void emit_reboot(struct sup *s)
 {
-    char rec[512];
+    char rec[SUP_RECORD_MAX];
 
-    if (!s->l.journal_dir)
-        return;
     snprintf(rec, sizeof(rec), "reboot %d %s %s", s->l.id, s->l.uuid ? s->l.uuid : "-",
              s->l.name);
-    if (sup_journal_append(s->l.journal_dir, rec) < 0)
-        sup_log(s, "%s", error_last_message());
+    journal_append(s, rec);
 }
 
 static void reply(struct client *c, const char *text)
@@ -272,7 +282,7 @@ static int write_master_key(const char *path)
         }
         got += (size_t)n;
     }
-    int r = sup_write_file(path, key, sizeof(key), 0600);
+    int r = state_file_write(path, key, sizeof(key), 0600);
     explicit_bzero(key, sizeof(key));
     return r;
 }
@@ -672,8 +682,16 @@ static void on_qmp_event(void *opaque, const struct json *ev)
 
 static void qmp_request(struct sup *s, struct client *c, const char *cmd, const char *what)
 {
-    if (!s->qmp || qmp_send(s->qmp, cmd, NULL, c->qmp_id) < 0) {
+    if (!s->qmp) {
+        /* The monitor is gone: QEMU is going. */
+        error_report(ERR_OPERATION_INVALID, FROM_QEMU, "%s", "domain is not running");
         reply_error(c);
+        error_clear();
+        return;
+    }
+    if (qmp_send(s->qmp, cmd, NULL, c->qmp_id) < 0) {
+        reply_error(c);
+        error_clear();
         return;
     }
     c->what = what;
@@ -753,6 +771,23 @@ static void on_qmp_reply(struct sup *s, struct json *m)
     }
 }
 
+/* The monitor closed, with its error recorded: what waited for a reply
+ * gets that error, as libvirt's callers do ("Unable to read from monitor:
+ * Connection reset by peer" for a QEMU killed before it read the
+ * command). */
+static void monitor_gone(struct sup *s)
+{
+    for (size_t i = s->nclients; i-- > 0;)
+        if (s->clients[i].what) {
+            reply_error(&s->clients[i]);
+            s->clients[i].what = NULL;
+            drop_client(s, i);
+        }
+    error_clear();
+    qmp_free(s->qmp);
+    s->qmp = NULL;
+}
+
 static void read_client(struct sup *s, size_t i)
 {
     struct client *c = &s->clients[i];
@@ -819,12 +854,16 @@ static void finish(struct sup *s, int wstatus)
     unlink_dom_files(s);
     set_state(s, ST_SHUTOFF, reason);
     emit(s, EV_STOPPED, detail);
+    /* Every client gets its answer: a destroy that it is done, the
+     * others (a request waiting for QEMU, or not read yet) libvirt's
+     * error for a domain that stopped before the call ran. */
     for (size_t i = 0; i < s->nclients; i++)
-        if (s->clients[i].waiting_exit)
+        if (s->clients[i].waiting_exit) {
             reply(&s->clients[i], "ok");
-        else if (s->clients[i].what) {
-            error_report(ERR_OPERATION_FAILED, FROM_QEMU, "%s", "domain is not running");
+        } else {
+            error_report(ERR_OPERATION_INVALID, FROM_QEMU, "%s", "domain is not running");
             reply_error(&s->clients[i]);
+            error_clear();
         }
     if (chdir("/") == 0)
         rmdir(s->l.dom_dir);
@@ -889,26 +928,31 @@ static void loop(struct sup *s)
             }
             int ws;
             if (s->qemu > 0 && waitpid(s->qemu, &ws, WNOHANG) == s->qemu) {
-                /* Events still queued on the monitor come first. */
+                /* What is still queued on the monitor comes first, then
+                 * how it ended. */
                 if (s->qmp) {
-                    qmp_fill(s->qmp);
-                    struct json *m;
-                    while ((m = qmp_next(s->qmp))) {
-                        if (json_get(m, "event"))
-                            on_qmp_event(s, m);
-                        json_free(m);
-                    }
+                    int f;
+                    do {
+                        f = qmp_fill(s->qmp);
+                        struct json *m;
+                        while ((m = qmp_next(s->qmp))) {
+                            if (json_get(m, "event"))
+                                on_qmp_event(s, m);
+                            else
+                                on_qmp_reply(s, m);
+                            json_free(m);
+                        }
+                    } while (f > 0);
+                    if (f < 0)
+                        monitor_gone(s);
                 }
                 finish(s, ws);
                 return;
             }
         }
         if (p[2].revents && s->qmp) {
-            if (qmp_fill(s->qmp) < 0) {
-                /* The monitor closed: QEMU is going; its exit follows. */
-                qmp_free(s->qmp);
-                s->qmp = NULL;
-            }
+            if (qmp_fill(s->qmp) < 0)
+                monitor_gone(s); /* QEMU is going; its exit follows */
             struct json *m;
             while (s->qmp && (m = qmp_next(s->qmp))) {
                 if (json_get(m, "event"))
@@ -967,10 +1011,17 @@ int sup_main(int argc, char **argv)
     /* The starter handed over its locks: the supervisor lock, held for
      * life, and the job lock, let go once the VM runs. */
     int job_fd = argc > 4 ? atoi(argv[4]) : -1;
-    s.lock_fd = argc > 3 ? atoi(argv[3]) : sup_lock_take(s.sup_path);
-    if (s.lock_fd < 0) {
-        error_report(ERR_OPERATION_INVALID, FROM_QEMU, "%s", "domain is already running");
-        goto fail;
+    struct state_lock *own = NULL;
+    if (argc > 3) {
+        s.lock_fd = atoi(argv[3]);
+    } else {
+        /* Started by hand: the lock is taken here. */
+        int got = state_lock_try(s.sup_path, NULL, &own);
+        if (got == 0)
+            error_report(ERR_OPERATION_INVALID, FROM_QEMU, "%s", "domain is already running");
+        if (got <= 0)
+            goto fail;
+        s.lock_fd = state_lock_fd(own);
     }
     s.log_fd = open(s.l.log_file ? s.l.log_file : "/dev/null",
                     O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
@@ -997,7 +1048,10 @@ int sup_main(int argc, char **argv)
     if (s.sig_fd < 0 || s.ctl_fd < 0 || start_qemu(&s) < 0)
         goto fail;
     snprintf(line, sizeof(line), "%d", (int)s.qemu);
-    sup_write_file(s.pid_path, line, strlen(line), 0644);
+    if (state_file_write(s.pid_path, line, strlen(line), 0644) < 0) {
+        sup_log(&s, "%s", error_last_message());
+        error_clear();
+    }
     if (s.l.start_paused) {
         set_state(&s, ST_PAUSED, PAUSED_USER);
         emit(&s, EV_STARTED, 0);
@@ -1011,6 +1065,7 @@ int sup_main(int argc, char **argv)
     if (job_fd >= 0)
         close(job_fd);
     loop(&s);
+    state_journal_close(s.journal);
     sup_clear(&s);
     return 0;
 fail:

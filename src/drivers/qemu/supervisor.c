@@ -19,6 +19,8 @@
 #include "error.h"
 #include "sup-util.h"
 #include "conf/xml.h"
+#include "state/file.h"
+#include "state/lock.h"
 
 /* ---- the launch file: key=value lines, values escaped ---- */
 
@@ -66,7 +68,7 @@ int sup_launch_write(const struct sup_launch *l, const char *path)
         error_report(ERR_NO_MEMORY, FROM_QEMU, NULL);
         return -1;
     }
-    r = sup_write_file(path, text, len, 0600);
+    r = state_file_write(path, text, len, 0600);
     free(text);
     return r;
 }
@@ -95,11 +97,8 @@ int sup_launch_read(const char *path, struct sup_launch *l)
     size_t len = 0;
 
     memset(l, 0, sizeof(*l));
-    if (sup_read_file(path, 64u << 20, &text, &len) <= 0) {
-        if (!error_last())
-            error_report(ERR_INTERNAL_ERROR, FROM_QEMU, "no launch file %s", path);
+    if (state_file_read(path, 64u << 20, &text, &len) < 0)
         return -1;
-    }
     for (char *p = text; p < text + len;) {
         char *nl = memchr(p, '\n', (size_t)(text + len - p)), *eq;
         if (!nl)
@@ -221,9 +220,12 @@ int sup_status_read(const char *run_dir, const char *name, struct sup_status *st
     *alive = false;
     snprintf(path, sizeof(path), "%s/%s.xml", run_dir, name);
     snprintf(lock, sizeof(lock), "%s/%s.sup", run_dir, name);
-    r = sup_read_file(path, 64u << 20, &text, &len);
-    if (r <= 0)
-        return r;
+    if (state_file_read(path, 64u << 20, &text, &len) < 0) {
+        if (errno != ENOENT)
+            return -1;
+        error_clear();
+        return 0;
+    }
     xmlDocPtr doc = xml_parse(text, len, path, FROM_QEMU);
     if (!doc) {
         free(text);
@@ -273,7 +275,10 @@ int sup_status_read(const char *run_dir, const char *name, struct sup_status *st
         }
     }
     xmlFreeDoc(doc);
-    *alive = sup_lock_held(lock);
+    r = state_lock_held(lock);
+    if (r < 0)
+        return -1;
+    *alive = r == 1;
     return 1;
 }
 
@@ -400,6 +405,11 @@ int sup_request(const char *dom_dir, const char *request, long long deadline_ms,
             goto out;
         }
         ssize_t n = read(fd, buf + have, sizeof(buf) - 1 - have);
+        if (n == 0 && have == 0) {
+            /* It ended without a word: it was exiting (its QEMU gone). */
+            error_report(ERR_OPERATION_INVALID, FROM_QEMU, "%s", "domain is not running");
+            goto out;
+        }
         if (n <= 0) {
             error_report(ERR_OPERATION_FAILED, FROM_QEMU, "%s",
                          "the domain's supervisor closed the connection");
