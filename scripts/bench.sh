@@ -1,7 +1,14 @@
 #!/usr/bin/env bash
-# bench.sh [BUILD_DIR]: our libvirtd and libvirt.so against real libvirt 9.0,
-# side by side on this machine, in one run; prints one table of medians and
-# p99 (microseconds unless stated) with the ratio ours/real.
+# bench.sh [--qemu | --qemu-only] [BUILD_DIR]: our libvirtd and libvirt.so
+# against real libvirt 9.0, side by side on this machine, in one run;
+# prints one table of medians and p99 (microseconds unless stated) with the
+# ratio ours/real.
+#
+#   (no option)  the remote layer on the test driver (below), ~1 minute
+#   --qemu       then the QEMU driver's table (scripts/bench-qemu.sh: real
+#                VMs against real libvirtd 9.0's QEMU driver and the bare
+#                floor; root; ~2 minutes more)
+#   --qemu-only  only the QEMU driver's table
 #
 # Daemons started (all private, in a temporary directory, stopped at exit):
 #   real     /usr/sbin/libvirtd --listen (unix + tcp, + tls with a PKI)
@@ -23,6 +30,22 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+QEMU=0
+CORE=1
+while [ $# -gt 0 ]; do
+    case $1 in
+    --qemu) QEMU=1 ;;
+    --qemu-only) QEMU=1 CORE=0 ;;
+    -h | --help)
+        sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'
+        exit 0
+        ;;
+    --) shift; break ;;
+    -*) echo "bench.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
+    *) break ;;
+    esac
+    shift
+done
 BUILD=${1:-$ROOT/build}
 SCALE=${BENCH_SCALE:-1}
 
@@ -33,6 +56,9 @@ if [ ! -f "$BUILD/build.ninja" ]; then
     meson setup "$BUILD" "$ROOT" >/dev/null
 fi
 ninja -C "$BUILD" >/dev/null
+if ((!CORE)); then
+    exec bash "$ROOT/scripts/bench-qemu.sh" "$BUILD"
+fi
 
 BENCH=$BUILD/tests/bench/bench-ours
 BENCH_REAL=$BUILD/tests/bench/bench-real
@@ -382,4 +408,8 @@ echo "machine: $(nproc) CPUs, $(awk -F': ' '/model name/ { print $2; exit }' /pr
 if [ -s "$W/errors" ]; then
     echo "errors:"
     sort -u "$W/errors" | head -20
+fi
+if ((QEMU)); then
+    echo
+    bash "$ROOT/scripts/bench-qemu.sh" "$BUILD"
 fi

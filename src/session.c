@@ -40,6 +40,8 @@ struct session {
     struct session_options opt;
     const struct driver *drv;
     struct drv_conn *conn;
+    const struct driver *closing_drv; /* detached, closed when the session ends */
+    struct drv_conn *closing;
     char *uri; /* what the client opened */
     struct events *events;
 
@@ -216,12 +218,27 @@ int session_attach(struct session *s, const struct driver *drv, struct drv_conn 
     return 0;
 }
 
+/* The driver's connection is closed when the session ends, after the
+ * reply to CONNECT_CLOSE and after the client's connection itself, as
+ * libvirtd closes it only once it has answered (remoteDispatchConnectClose
+ * just marks the client for closing): a driver's close can be slow, and
+ * the client need not wait for it (the QEMU driver's closes an inotify
+ * instance, which waits for an RCU grace period: 3-15 ms here). Once
+ * detached it gets no watch and no event. */
+static void close_detached(struct session *s)
+{
+    if (s->closing)
+        s->closing_drv->close(s->closing);
+    s->closing = NULL;
+}
+
 void session_detach(struct session *s)
 {
     while (s->nwatches > 0)
         unwatch_for_driver(s, s->watches[s->nwatches - 1].fd);
-    if (s->conn)
-        s->drv->close(s->conn);
+    close_detached(s);
+    s->closing_drv = s->drv;
+    s->closing = s->conn;
     s->conn = NULL;
     events_clear(s->events);
     free(s->uri);
@@ -704,6 +721,8 @@ static void session_cleanup(struct session *s)
     loop_free(s->loop);
     msgbuf_free(&s->out);
     channel_free(s->ch);
+    /* Last: the client has its hang-up before a slow driver close. */
+    close_detached(s);
     error_clear();
 }
 

@@ -65,7 +65,8 @@ struct drv_context session_context(struct session *s);
  * is closed then). */
 int session_attach(struct session *s, const struct driver *drv, struct drv_conn *conn,
                    const char *uri);
-/* Closes the hypervisor connection and forgets every event registration. */
+/* Forgets the hypervisor connection and every event registration; the
+ * connection is closed before the next detach or when the session ends. */
 void session_detach(struct session *s);
 /* The client may be pinged from now on (it asked for the keepalive
  * feature). */
