@@ -211,6 +211,9 @@ static int find_uuid(struct qdrv *q, const unsigned char *uuid, const char *hint
     size_t n;
     int r;
 
+    /* Cleared here: with no domain at all, nothing below fills it, and the
+     * caller clears it whatever was found. */
+    memset(d, 0, sizeof(*d));
     if (hint && (r = qdom_load(q, hint, d)) != 0) {
         if (r < 0 || memcmp(d->uuid, uuid, DRV_UUID_LEN) == 0)
             return r;
