@@ -19,14 +19,15 @@ q_real_start
 q_ours_start
 
 # Normalized, and why:
-#   - the log's "[date virt-manager PID]" prefix: time and pid;
+#   - the log's "[date virt-manager PID]" prefix: time and pid (removed
+#     where the records are sorted, below);
 #   - "id=0x...": the address of a Python object virt-manager prints;
 #   - UUIDs: each define makes a random one;
 #   - the work directory (WORK/TAG) and the domain's name: each daemon has
 #     its own socket, serial file and domain (vm-real, vm-ours);
 #   - <domain id='N'>: each daemon numbers its domains itself.
 norm() { # TAG
-    sed -E -e 's/^\[[^]]*\] //' -e 's/ id=0x[0-9a-f]+/ id=0xADDR/g' \
+    sed -E -e 's/ id=0x[0-9a-f]+/ id=0xADDR/g' \
         -e 's/[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}/UUID/g' \
         -e "s#$IT_DIR/$1#WORK/TAG#g; s#$PAYLOAD#PAYLOAD#g; s/vm-$1/NAME/g" \
         -e "s/(<domain [^>]*) id='[0-9]+'/\1 id='N'/"
@@ -67,7 +68,27 @@ run() { # URI TAG
     v destroy "$n"
     v undefine "$n"
     cat "$log.missing" 2>/dev/null
-    cat "$log"
+    # virt-manager logs from its main loop, its connection-opening thread
+    # and its event thread, so how their records interleave is timing: the
+    # records (a line with the "[date virt-manager PID]" prefix and the
+    # lines after it, such as an XML document) are compared sorted, and the
+    # events apart, in their own order.
+    /usr/bin/python3 - "$log" <<'PY'
+import re, sys
+recs, events = [], []
+for line in open(sys.argv[1], errors="replace"):
+    head = re.match(r"\[[^]]*virt-manager [0-9]+\] ", line)
+    if head or not recs:
+        recs.append(line[head.end():] if head else line)
+    else:
+        recs[-1] += line
+for r in recs:
+    if "domain lifecycle event" in r:
+        events.append(r)
+sys.stdout.writelines(sorted(r for r in recs if r not in events))
+print("== the events virt-manager logged")
+sys.stdout.writelines(events)
+PY
 }
 
 run "$REAL_URI" real | norm real >"$IT_DIR/want"
