@@ -205,6 +205,40 @@ void state_lock_release(struct state_lock *lock)
     free(lock);
 }
 
+int state_lock_fd(const struct state_lock *lock)
+{
+    return lock->fd;
+}
+
+void state_lock_leave(struct state_lock *lock)
+{
+    if (!lock)
+        return;
+    close(lock->fd);
+    free(lock->path);
+    free(lock);
+}
+
+int state_lock_held(const char *path)
+{
+    struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK | O_CLOEXEC), r;
+
+    if (fd < 0) {
+        if (errno == ENOENT)
+            return 0;
+        error_report(ERR_SYSTEM_ERROR, FROM_NONE, "Failed to open lock file '%s': %s", path,
+                     strerror(errno));
+        return -1;
+    }
+    r = fcntl(fd, F_OFD_GETLK, &fl);
+    if (r < 0)
+        error_report(ERR_SYSTEM_ERROR, FROM_NONE, "Failed to query lock file '%s': %s", path,
+                     strerror(errno));
+    close(fd);
+    return r < 0 ? -1 : fl.l_type != F_UNLCK;
+}
+
 int state_lock_remove(struct state_lock *lock)
 {
     int r = 0;

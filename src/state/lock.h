@@ -53,6 +53,22 @@ int state_lock_acquire(const char *path, const char *owner, long long timeout_ms
 /* Releases the lock and frees the handle (NULL: nothing). */
 void state_lock_release(struct state_lock *lock);
 
+/* The lock's fd, to hand the lock to a program this process starts (dup
+ * it to a fd that survives exec): the child then holds the same lock (one
+ * open file) until it closes its copy or exits. */
+int state_lock_fd(const struct state_lock *lock);
+
+/* Frees the handle and closes this process's fd without releasing the
+ * lock: for a lock handed to another process (state_lock_fd), which keeps
+ * it held as long as it has its copy open. The holder's description stays
+ * in the file (the next holder replaces it). NULL: nothing. */
+void state_lock_leave(struct state_lock *lock);
+
+/* Whether some open file holds the lock at path, without taking it (a
+ * check that took it would make a concurrent state_lock_try fail). 1 when
+ * held, 0 when free or when there is no such file, -1 on error (recorded). */
+int state_lock_held(const char *path);
+
 /* Removes the lock file while holding it, then releases it: for a domain
  * that is undefined. A waiter that then gets the lock on the removed file
  * notices and starts again on whatever file has that name by then.

@@ -30,6 +30,9 @@ EXPECTED = {
 }
 
 
+TEST_DIR = b""
+
+
 def qemus(name):
     """pids of QEMU processes running guest NAME (zombies are gone ones)."""
     found = []
@@ -43,7 +46,11 @@ def qemus(name):
                 state = f.read().rsplit(")", 1)[1].split()[0]
         except OSError:
             continue
-        if state != "Z" and b"guest=%s,debug-threads=on" % name.encode() in argv:
+        # This test's own: its files are under the test directory (RUNDIR
+        # is TESTDIR/ours/run/libvirt/qemu); other tests on the machine may
+        # run a domain of the same name.
+        if (state != "Z" and b"guest=%s,debug-threads=on" % name.encode() in argv
+                and any(TEST_DIR in a for a in argv)):
             found.append(int(pid))
     return found
 
@@ -102,6 +109,8 @@ def watcher(names, rundir, stop, out):
 
 def main():
     uri, rundir, names = sys.argv[1], sys.argv[2], sys.argv[3:]
+    global TEST_DIR
+    TEST_DIR = (os.path.dirname(rundir.rsplit("/run/libvirt/qemu", 1)[0]) + "/").encode()
     # The errors are counted here, not printed by the library.
     libvirt.registerErrorHandler(lambda ctx, err: None, None)
     out = multiprocessing.Queue()

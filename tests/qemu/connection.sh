@@ -272,7 +272,7 @@ if runuser -u nobody -- test -x "$LIBVIRTD" -a -r "$S/libvirtd.conf" 2>/dev/null
     H=$S/home
     if [ "$got" = "$(virsh -c "$REAL_URI" version | tail -2 | head -1)" ] &&
         [ "$sys" = "error: internal error: unexpected QEMU URI path '/system', try qemu:///session" ] &&
-        [ -d "$H/.config/libvirt/qemu/lib" ] && [ -f "$H/.cache/libvirt/qemu/run/events" ] &&
+        [ -d "$H/.config/libvirt/qemu/lib" ] && [ -d "$H/.cache/libvirt/qemu/run" ] &&
         [ -d "$H/.cache/libvirt/qemu/log" ] &&
         [ "$(ls "$H/.cache/libvirt/qemu/cache/capabilities" | wc -l)" = 2 ]; then
         ok "qemu:///session as nobody: the XDG paths, and qemu:///system refused"

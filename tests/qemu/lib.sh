@@ -77,8 +77,9 @@ q_real_start() {
 q_ours_start() {
     OURS_ROOT=$IT_DIR/ours
     mkdir -p "$OURS_ROOT/sock"
-    printf 'unix_sock_dir = "%s"\nqemu_root = "%s"\n' "$OURS_ROOT/sock" "$OURS_ROOT" \
-        >"$OURS_ROOT/libvirtd.conf"
+    # Warnings of every connection process in OURS_ROOT/libvirtd.log.
+    printf 'unix_sock_dir = "%s"\nqemu_root = "%s"\nlog_outputs = "3:file:%s"\n' \
+        "$OURS_ROOT/sock" "$OURS_ROOT" "$OURS_ROOT/libvirtd.log" >"$OURS_ROOT/libvirtd.conf"
     systemd-socket-activate --accept \
         -l "$OURS_ROOT/sock/libvirt-sock" "$LIBVIRTD" -f "$OURS_ROOT/libvirtd.conf" \
         2>>"$OURS_ROOT/daemon.log" &

@@ -68,7 +68,10 @@ run() {
     kill "$listener" 2>/dev/null
     wait "$listener" 2>/dev/null
     echo "== the other connection's events"
-    grep -v '^$' "$IT_DIR/$tag.events"
+    # A run of reboot events is one: after a reset of a running guest
+    # SeaBIOS resets it once or twice more, as it pleases (2 or 3 events).
+    grep -v '^$' "$IT_DIR/$tag.events" |
+        awk '!($0 == prev && /^event .reboot. /) { print } { prev = $0 }'
 }
 
 run "$REAL_URI" real | norm >"$IT_DIR/want"

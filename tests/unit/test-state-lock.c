@@ -369,6 +369,53 @@ static void mutual_exclusion(void)
         FAIL("the counter is %s, expected %d: updates were lost", text, PROCS * ROUNDS);
 }
 
+/* A lock handed to another process (state_lock_fd, as a starter hands
+ * a domain's locks to its supervisor) stays held after the giver leaves
+ * it, until the taker exits; state_lock_held sees it without taking it. */
+static void handed_over(void)
+{
+    char path[300];
+    struct state_lock *l, *other;
+    int go[2];
+    char c;
+
+    snprintf(path, sizeof(path), "%s/handed.lock", test_dir);
+    if (state_lock_held(path) != 0)
+        FAIL("a lock file that is not there is held");
+    if (state_lock_try(path, OWNER, &l) != 1) {
+        FAIL("cannot take the lock to hand over");
+        return;
+    }
+    if (state_lock_held(path) != 1)
+        FAIL("a held lock is not seen as held");
+    if (pipe(go) != 0)
+        exit(2);
+    pid_t pid = child_fork();
+    if (pid == 0) {
+        int fd = fcntl(state_lock_fd(l), F_DUPFD, 10); /* what an exec keeps */
+        close(go[1]);
+        if (read(go[0], &c, 1) < 0)
+            _exit(1);
+        close(fd);
+        _exit(0);
+    }
+    close(go[0]);
+    state_lock_leave(l);
+    if (state_lock_try(path, WAITER, &other) != 0)
+        FAIL("the lock was let go when the giver left it");
+    if (state_lock_held(path) != 1)
+        FAIL("a lock handed over is not seen as held");
+    close(go[1]);
+    if (child_wait(pid) != 0)
+        FAIL("the taker failed");
+    if (state_lock_held(path) != 0)
+        FAIL("the lock is still held after the taker exited");
+    if (state_lock_try(path, WAITER, &other) != 1)
+        FAIL("the lock cannot be taken after the taker exited");
+    else
+        state_lock_release(other);
+}
+
 int main(void)
 {
     struct holder h;
@@ -388,6 +435,7 @@ int main(void)
     one_process();
     bad_input();
     mutual_exclusion();
+    handed_over();
     if (failures)
         return 1;
     printf("state-lock: all passed\n");

@@ -24,6 +24,7 @@
 #include "json.h"
 #include "log.h"
 #include "paths.h"
+#include "state/file.h"
 
 /* A probe of one emulator with one accelerator takes 25-100 ms here; this
  * bounds a QEMU that hangs. */
@@ -412,7 +413,11 @@ static char *probe_line(struct probe *p)
             p->len += (size_t)r;
             continue;
         }
-        if (r == 0) {
+        if (r == 0 || (r < 0 && errno == ECONNRESET)) {
+            /* QEMU went away before it answered: libvirt, which sees it
+             * fail while it starts (-daemonize), words that as a failed
+             * start, with what QEMU said on stderr. */
+            p->starting = true;
             probe_fail(p, "QEMU exited");
             return NULL;
         }
@@ -1330,81 +1335,19 @@ static char *cache_format(const struct qemu_caps *c, const struct cache_key *k)
     return o.buf;
 }
 
-/* Writes text to path atomically: a temporary file beside it, fsync,
- * rename, fsync of the directory. Returns 0 or -1 (error recorded). */
-static int write_atomic(const char *path, const char *text)
-{
-    char *tmp = NULL, *dir = NULL, *slash;
-    size_t len = strlen(text), off = 0;
-    int fd = -1, ret = -1;
-
-    if (asprintf(&tmp, "%s.XXXXXX", path) < 0 || !(dir = strdup(path))) {
-        tmp = NULL;
-        nomem();
-        goto out;
-    }
-    if ((slash = strrchr(dir, '/')))
-        *slash = '\0';
-    if ((fd = mkostemp(tmp, O_CLOEXEC)) < 0)
-        goto syserr;
-    while (off < len) {
-        ssize_t w = write(fd, text + off, len - off);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w < 0)
-            goto syserr;
-        off += (size_t)w;
-    }
-    if (fsync(fd) < 0 || close(fd) < 0) {
-        fd = -1;
-        goto syserr;
-    }
-    fd = -1;
-    if (rename(tmp, path) < 0)
-        goto syserr;
-    free(tmp);
-    tmp = NULL;
-    if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0)
-        fsync(fd);
-    ret = 0;
-    goto out;
-syserr:
-    error_report(ERR_SYSTEM_ERROR, FROM_QEMU, "cannot write '%s': %s", path, strerror(errno));
-out:
-    if (fd >= 0)
-        close(fd);
-    if (tmp)
-        unlink(tmp);
-    free(tmp);
-    free(dir);
-    return ret;
-}
-
+/* A cache file's text (NUL-terminated, caller frees), or NULL when there
+ * is none that can be read: the cache is only a cache. */
 static char *read_small(const char *path)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    struct stat st;
-    char *buf = NULL;
-    size_t off = 0;
+    char *text = NULL;
+    size_t len = 0;
 
-    if (fd < 0)
+    if (state_file_read(path, CACHE_MAX, &text, &len) < 0 || len == 0) {
+        error_clear();
+        free(text);
         return NULL;
-    if (fstat(fd, &st) < 0 || st.st_size <= 0 || st.st_size > CACHE_MAX ||
-        !(buf = malloc((size_t)st.st_size + 1)))
-        goto fail;
-    while (off < (size_t)st.st_size) {
-        ssize_t r = read(fd, buf + off, (size_t)st.st_size - off);
-        if (r <= 0)
-            goto fail;
-        off += (size_t)r;
     }
-    buf[off] = '\0';
-    close(fd);
-    return buf;
-fail:
-    free(buf);
-    close(fd);
-    return NULL;
+    return text;
 }
 
 /* Splits line at spaces into at most max words, the last taking the rest
@@ -1624,7 +1567,8 @@ static struct qemu_caps *caps_get(const char *cachedir, const char *emulator, co
         if (!body || asprintf(&dir, "%s/capabilities", cachedir) < 0) {
             dir = NULL;
             nomem();
-        } else if (qemu_paths_mkdir(dir, 0755) == 0 && write_atomic(file, body) == 0) {
+        } else if (state_file_mkdirs(dir, 0755) == 0 &&
+                   state_file_write(file, body, strlen(body), 0600) == 0) {
             log_debug("QEMU capabilities of %s cached in %s", emulator, file);
         }
         if (error_last()) {

@@ -105,11 +105,11 @@ void qemu_command_env_free(char **env);
  * quoted for a shell where needed. Malloc'd, or NULL. */
 char *qemu_command_format(char *const *env, const struct qemu_command *cmd);
 
-/* What QEMU must do on a guest reboot, for QMP's set-action before cont:
- * "shutdown" when on_poweroff, on_reboot and on_crash all destroy (libvirt
- * lets QEMU turn the reboot into a shutdown then), NULL when QEMU resets
- * as usual (and the supervisor destroys on a RESET if on_reboot is
- * destroy). */
+/* What QEMU must do on a guest reboot, for QMP's set-action
+ * ({"reboot": ACTION}) after query-chardev and before cont, as real
+ * libvirt sends it: "shutdown" when on_reboot is destroy (QEMU then turns
+ * the guest's reboot into a SHUTDOWN, and the supervisor stops it), NULL
+ * when QEMU resets as usual. */
 const char *qemu_command_reboot_action(const struct dx_def *def);
 
 #endif

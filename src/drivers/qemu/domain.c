@@ -16,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
-#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -24,7 +23,11 @@
 #include "conf/domain_xml.h"
 #include "daemon-paths.h"
 #include "error.h"
-#include "qcmd.h"
+#include "command.h"
+#include "log.h"
+#include "state/file.h"
+#include "state/journal.h"
+#include "state/lock.h"
 #include "sup-util.h"
 #include "supervisor.h"
 #include "uuid.h"
@@ -41,7 +44,13 @@ enum { EV_DEFINED_ADDED = 0, EV_DEFINED_UPDATED = 1, EV_UNDEFINED_REMOVED = 0,
 #define JOB_WAIT_MS 30000     /* libvirt's job wait */
 #define DRIVER_WAIT_MS 30000
 #define START_WAIT_MS 60000
-#define REQUEST_WAIT_MS 30000
+/* A request waits for its supervisor longer than a call queued behind it
+ * waits for the job lock: as in libvirt, whose job waits on the monitor
+ * without a limit, the queued call times out naming the holder, and the
+ * holder still gets its answer, or the monitor's error when QEMU dies. */
+#define REQUEST_WAIT_MS (10 * JOB_WAIT_MS)
+/* How long a destroy waits for a busy job before it has QEMU killed. */
+#define DESTROY_JOB_WAIT_MS 5000
 #define CONFIG_MAX (4u << 20) /* a domain's config file */
 
 static const char config_warning[] =
@@ -90,18 +99,29 @@ static bool qdom_active(const struct qdom *d)
     return d->state == ST_RUNNING || d->state == ST_PAUSED;
 }
 
-/* A config file without libvirt's warning comment is read as it is. */
-static struct dx_def *read_config(const char *path)
+/* What is stored (a config, the definition a running domain was started
+ * from) was completed by the QEMU rules at define: it reads back with them
+ * and without asking the host anything. */
+static const struct dx_env stored_env = {.driver = DX_DRIVER_QEMU};
+
+/* A config file without libvirt's warning comment is read as it is. 1
+ * with *def, 0 when there is none (an undefine may remove it at any
+ * moment), -1 on error (recorded). */
+static int read_config(const char *path, struct dx_def **def)
 {
     char *text = NULL;
     size_t len = 0;
-    int r = sup_read_file(path, CONFIG_MAX, &text, &len);
 
-    if (r <= 0)
-        return NULL;
-    struct dx_def *def = dx_def_parse_string(text);
+    *def = NULL;
+    if (state_file_read(path, CONFIG_MAX, &text, &len) < 0) {
+        if (errno != ENOENT)
+            return -1;
+        error_clear();
+        return 0;
+    }
+    *def = dx_def_parse_string_env(text, &stored_env);
     free(text);
-    return def;
+    return *def ? 1 : -1;
 }
 
 /* Loads domain `name`: 1 when it exists, 0 when not, -1 on error. */
@@ -118,13 +138,10 @@ static int qdom_load(struct qdrv *q, const char *name, struct qdom *d)
     }
     if (!(d->name = strdup(name)) || !(cfg = path_of(q->conf_dir, name, ".xml")))
         goto oom;
-    if (access(cfg, F_OK) == 0) {
-        d->config = read_config(cfg);
-        if (!d->config) {
-            free(cfg);
-            qdom_clear(d);
-            return -1;
-        }
+    if (read_config(cfg, &d->config) < 0) {
+        free(cfg);
+        qdom_clear(d);
+        return -1;
     }
     free(cfg);
     r = sup_status_read(q->run_dir, name, &d->st, &d->alive);
@@ -140,8 +157,9 @@ static int qdom_load(struct qdrv *q, const char *name, struct qdom *d)
             d->state = d->st.state;
             d->reason = d->st.reason;
             d->id = d->st.id;
-            if (d->st.domain_xml)
-                d->live = dx_def_parse_string(d->st.domain_xml);
+            /* The definition it runs; its XML is the status' live one. */
+            if (d->st.def_xml)
+                d->live = dx_def_parse_string_env(d->st.def_xml, &stored_env);
         } else if (running) {
             /* Its supervisor died (and QEMU with it). */
             d->stale = true;
@@ -259,15 +277,20 @@ static int fill_dom(const struct qdom *d, remote_nonnull_domain *out)
 
 /* ---- events ---- */
 
+static int wait_loop(void *opaque, long long deadline_ms);
+
 static void emit(struct qdrv *q, const char *name, const unsigned char *uuid, int id, int event,
                  int detail)
 {
-    char u[37], rec[512];
+    char u[37], rec[SUP_RECORD_MAX];
 
     uuid_format(uuid, u);
     snprintf(rec, sizeof(rec), "lifecycle %d %d %d %s %s", event, detail, id, u, name);
-    if (sup_journal_append(q->run_dir, rec) < 0)
-        error_clear();
+    if ((q->journal || sup_journal_open(q->run_dir, &q->journal) == 0) &&
+        state_journal_append(q->journal, rec, strlen(rec), wait_loop, q, NULL) == 0)
+        return;
+    log_warn("cannot record the event %s: %s", rec, error_last_message());
+    error_clear();
 }
 
 /* A journal record to the sink: "lifecycle EVENT DETAIL ID UUID NAME" or
@@ -294,41 +317,33 @@ static void deliver(struct qdrv *q, char *rec)
     }
 }
 
-/* Reads what the journal has gained since the last time. */
+/* Hands what the journal has gained since the last time to the sink. */
 static void read_journal(void *opaque)
 {
     struct qdrv *q = opaque;
-    char buf[8192], path[4096];
-    struct stat st;
+    struct state_journal_record r;
+    char rec[SUP_RECORD_MAX + 1];
+    int got;
 
-    char ev[sizeof(struct inotify_event) + 256];
-    while (read(q->watch_fd, ev, sizeof(ev)) > 0)
-        ;
-    snprintf(path, sizeof(path), "%s/events", q->run_dir);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return;
-    if (fstat(fd, &st) == 0 && (st.st_ino != q->journal_ino || st.st_size < q->journal_off)) {
-        q->journal_ino = st.st_ino; /* a new journal: from its start */
-        q->journal_off = 0;
-    }
-    for (;;) {
-        ssize_t n = pread(fd, buf, sizeof(buf) - 1, q->journal_off);
-        if (n <= 0)
-            break;
-        buf[n] = '\0';
-        char *p = buf, *nl;
-        while ((nl = memchr(p, '\n', (size_t)(buf + n - p)))) {
-            *nl = '\0';
-            if (q->sink)
-                deliver(q, p);
-            q->journal_off += nl - p + 1;
-            p = nl + 1;
+    while ((got = state_journal_reader_next(q->events, &r)) > 0) {
+        if (r.lost)
+            log_warn("the event journal of %s rotated past this connection: %llu events "
+                     "lost before event %llu",
+                     q->run_dir, (unsigned long long)r.lost, (unsigned long long)r.seq);
+        if (r.len > SUP_RECORD_MAX || memchr(r.data, '\0', r.len)) {
+            log_warn("the event journal of %s has a record that is not an event (%zu bytes)",
+                     q->run_dir, r.len);
+            continue;
         }
-        if (p == buf)
-            break; /* a line longer than the buffer: not ours */
+        memcpy(rec, r.data, r.len);
+        rec[r.len] = '\0';
+        if (q->sink)
+            deliver(q, rec);
     }
-    close(fd);
+    if (got < 0) {
+        log_warn("cannot read the event journal of %s: %s", q->run_dir, error_last_message());
+        error_clear();
+    }
 }
 
 void qdrv_set_event_sink(struct qdrv *q, drv_event_fn fn, void *opaque)
@@ -339,58 +354,48 @@ void qdrv_set_event_sink(struct qdrv *q, drv_event_fn fn, void *opaque)
 
 /* ---- locks ---- */
 
-/* Takes the lock at path, waiting through the session up to timeout_ms.
- * The fd, or -1 with libvirt's timeout error recorded. */
-static int take_lock(struct qdrv *q, const char *path, long long timeout_ms)
+/* How the state library waits: the session's loop runs (keepalive, other
+ * calls' replies) until the deadline, on an eventfd nobody writes. */
+static int wait_loop(void *opaque, long long deadline_ms)
 {
-    long long deadline = clock_mono_ms() + timeout_ms;
-    int sleeper = -1, fd;
+    struct qdrv *q = opaque;
 
-    while ((fd = sup_lock_take(path)) < 0) {
-        if (errno != EAGAIN) {
-            error_report(ERR_SYSTEM_ERROR, FROM_QEMU, "cannot lock %s: %s", path,
-                         strerror(errno));
-            break;
-        }
-        if (clock_mono_ms() >= deadline) {
-            error_report(ERR_OPERATION_TIMEOUT, FROM_QEMU, "%s",
-                         "cannot acquire state change lock");
-            break;
-        }
-        if (sleeper < 0)
-            sleeper = eventfd(0, EFD_CLOEXEC);
-        if (sleeper < 0 || !q->ctx.wait_fd ||
-            q->ctx.wait_fd(q->ctx.wait_opaque, sleeper, POLLIN, clock_mono_ms() + 5) < 0) {
-            if (!error_last())
-                error_report(ERR_OPERATION_FAILED, FROM_QEMU, "%s", "the client went away");
-            break;
-        }
+    if (q->sleep_fd < 0 || !q->ctx.wait_fd) {
+        long long left = deadline_ms - clock_mono_ms();
+        if (left > 0)
+            usleep((useconds_t)(left > 20 ? 20 : left) * 1000);
+        return 0;
     }
-    if (sleeper >= 0)
-        close(sleeper);
-    return fd;
+    return q->ctx.wait_fd(q->ctx.wait_opaque, q->sleep_fd, POLLIN, deadline_ms) < 0 ? -1 : 0;
 }
 
-static int job_lock(struct qdrv *q, const char *name)
+/* libvirt's job ("state change") lock of domain name, taken for the API
+ * owner (libvirt's name of it, "remoteDispatchDomainSuspend", which a
+ * waiter that times out names), waiting JOB_WAIT_MS at most. */
+static struct state_lock *job_lock(struct qdrv *q, const char *name, const char *owner)
 {
     char *p = path_of(q->run_dir, name, ".job");
-    int fd = p ? take_lock(q, p, JOB_WAIT_MS) : -1;
+    struct state_lock *l = NULL;
+
+    if (p && state_lock_acquire(p, owner, JOB_WAIT_MS, wait_loop, q, &l) < 0) {
+        const struct error *e = error_last();
+        if (e && e->code == ERR_OPERATION_TIMEOUT)
+            log_warn("Cannot start job in API %s for domain %s: %s", owner, name, e->message);
+        l = NULL;
+    }
     free(p);
-    return fd;
+    return l;
 }
 
-static int driver_lock(struct qdrv *q)
+static struct state_lock *driver_lock(struct qdrv *q, const char *owner)
 {
     char *p = path_of(q->run_dir, "driver", ".lock");
-    int fd = p ? take_lock(q, p, DRIVER_WAIT_MS) : -1;
-    free(p);
-    return fd;
-}
+    struct state_lock *l = NULL;
 
-static void unlock(int fd)
-{
-    if (fd >= 0)
-        close(fd);
+    if (p && state_lock_acquire(p, owner, DRIVER_WAIT_MS, wait_loop, q, &l) < 0)
+        l = NULL;
+    free(p);
+    return l;
 }
 
 /* A domain whose supervisor died is shut off (crashed); under its job
@@ -401,11 +406,11 @@ static void reap_stale(struct qdrv *q, struct qdom *d)
     static const char text[] = "<domstatus state='shutoff' reason='crashed'>\n</domstatus>\n";
 
     if (status && pid) {
-        unlink(pid);
+        state_file_remove(pid);
         if (d->config)
-            sup_write_file(status, text, sizeof(text) - 1, 0600);
+            state_file_write(status, text, sizeof(text) - 1, 0600);
         else
-            unlink(status);
+            state_file_remove(status);
         emit(q, d->name, d->uuid, -1, EV_STOPPED, EV_STOPPED_FAILED);
     }
     error_clear();
@@ -413,18 +418,30 @@ static void reap_stale(struct qdrv *q, struct qdom *d)
     free(pid);
 }
 
-/* Loads and locks the domain a client names for a state change. The job
- * lock's fd, or -1 with the error recorded. */
-static int lock_dom(struct qdrv *q, const remote_nonnull_domain *dom, struct qdom *d)
+static struct state_lock *reload_locked(struct qdrv *q, const remote_nonnull_domain *dom,
+                                        struct qdom *d, struct state_lock *fd);
+
+/* Loads and locks the domain a client names for a state change, for the
+ * API owner. The job lock, or NULL with the error recorded. */
+static struct state_lock *lock_dom(struct qdrv *q, const remote_nonnull_domain *dom,
+                                   struct qdom *d, const char *owner)
 {
     if (get_dom(q, dom, d) < 0)
-        return -1;
-    int fd = job_lock(q, d->name);
-    if (fd < 0) {
+        return NULL;
+    struct state_lock *fd = job_lock(q, d->name, owner);
+    if (!fd) {
         qdom_clear(d);
-        return -1;
+        return NULL;
     }
-    /* What it was before the lock may have changed meanwhile. */
+    return reload_locked(q, dom, d, fd);
+}
+
+/* With d's job lock held: loads d again (what it was before the lock may
+ * have changed meanwhile) and tidies after a supervisor that died. The
+ * lock, or NULL with the error recorded and the lock released. */
+static struct state_lock *reload_locked(struct qdrv *q, const remote_nonnull_domain *dom,
+                                        struct qdom *d, struct state_lock *fd)
+{
     char *name = strdup(d->name);
     qdom_clear(d);
     int r = name ? qdom_load(q, name, d) : -1;
@@ -433,18 +450,18 @@ static int lock_dom(struct qdrv *q, const remote_nonnull_domain *dom, struct qdo
         if (r == 0)
             error_report(ERR_NO_DOMAIN, FROM_QEMU, "no domain with matching name '%s'",
                          dom->name);
-        unlock(fd);
-        return -1;
+        state_lock_release(fd);
+        return NULL;
     }
     if (d->stale) {
         reap_stale(q, d);
         d->stale = false;
         if (!d->config) {
             qdom_clear(d);
-            unlock(fd);
+            state_lock_release(fd);
             error_report(ERR_NO_DOMAIN, FROM_QEMU, "no domain with matching name '%s'",
                          dom->name);
-            return -1;
+            return NULL;
         }
     }
     return fd;
@@ -505,33 +522,37 @@ static int next_id(struct qdrv *q)
 {
     char *path = path_of(q->run_dir, "next-id", ""), *text = NULL, buf[32];
     size_t len;
-    int fd = driver_lock(q), id = -1;
+    struct state_lock *lock = driver_lock(q, "remoteDispatchDomainCreate");
+    int id = -1;
 
-    if (fd >= 0 && path) {
+    if (lock && path) {
         id = 1;
-        if (sup_read_file(path, 64, &text, &len) > 0 && atoi(text) > 0)
+        if (state_file_read(path, 64, &text, &len) == 0 && atoi(text) > 0)
             id = atoi(text);
+        else
+            error_clear(); /* none yet (or not a number): ids start again at 1 */
         snprintf(buf, sizeof(buf), "%d", id + 1);
-        if (sup_write_file(path, buf, strlen(buf), 0600) < 0)
+        if (state_file_write(path, buf, strlen(buf), 0600) < 0)
             id = -1;
     }
     free(text);
     free(path);
-    unlock(fd);
+    state_lock_release(lock);
     return id;
 }
 
-/* The status of a domain whose supervisor is being started. */
-static int write_starting(struct qdrv *q, const char *name, int id, const char *domain_xml)
+/* The status of a domain whose supervisor is being started: the
+ * definition it starts from, no live XML yet (supervisor.h). */
+static int write_starting(struct qdrv *q, const char *name, int id, const char *def_xml)
 {
     char *path = path_of(q->run_dir, name, ".xml"), *text = NULL;
     int r = -1;
 
     if (path && asprintf(&text,
                          "<domstatus state='paused' reason='starting up' pid='0' "
-                         "supervisor='0' id='%d'>\n%s\n</domstatus>\n",
-                         id, domain_xml) >= 0)
-        r = sup_write_file(path, text, strlen(text), 0600);
+                         "supervisor='0' id='%d'>\n<config>\n%s</config>\n</domstatus>\n",
+                         id, def_xml) >= 0)
+        r = state_file_write(path, text, strlen(text), 0600);
     else
         error_report(ERR_NO_MEMORY, FROM_QEMU, NULL);
     free(path);
@@ -539,22 +560,36 @@ static int write_starting(struct qdrv *q, const char *name, int id, const char *
     return r;
 }
 
-/* Starts d from def, d's job lock held in job_fd (which the supervisor
- * shares until the VM runs); its supervisor reports when it runs. */
-static int start(struct qdrv *q, struct qdom *d, const struct dx_def *def, bool paused, int job_fd)
+/* Starts d from def, d's job lock held in *job; its supervisor reports
+ * when it runs. Once the supervisor is started it holds the job lock too
+ * (until the VM runs), and *job is left (state_lock_leave) and NULL: a
+ * release here would end the supervisor's hold.
+ *
+ * The connection checks the definition (qemu_validate) and hands it over;
+ * the supervisor does everything else of command.h's start: it opens the
+ * serial files, creates the master key and the monitor socket in the
+ * domain's private directory (which it creates and removes), builds the
+ * command line, logs it and execs QEMU with the fds, and learns the ptys.
+ * It has to: the fds must be QEMU's parent's to pass, the private
+ * directory lives as long as the VM (the supervisor's life, not this
+ * connection's), and the live XML needs what only the monitor tells. And
+ * a failure anywhere comes back on the ready pipe with the error, as if
+ * it were this process'. */
+static int start(struct qdrv *q, struct qdom *d, const struct dx_def *def, bool paused,
+                 struct state_lock **job)
 {
     struct sup_launch l = {0};
     char uuid[37], *launch = NULL, line[4096];
-    int id = next_id(q), ready = -1, r = -1, sup_fd = -1;
+    int id, ready = -1, r = -1;
+    struct state_lock *sup = NULL;
 
-    if (id < 0)
-        return -1;
     if (access(q->supervisor, X_OK) < 0) {
         error_report(ERR_INTERNAL_ERROR, FROM_QEMU, "cannot run the QEMU supervisor %s: %s",
                      q->supervisor, strerror(errno));
         return -1;
     }
-    if (qcmd_validate(def) < 0)
+    /* What cannot start takes no id, as in libvirt. */
+    if (qemu_validate(def, QEMU_VALIDATE_START) < 0 || (id = next_id(q)) < 0)
         return -1;
     uuid_format(def->uuid, uuid);
     l.name = d->name;
@@ -568,34 +603,42 @@ static int start(struct qdrv *q, struct qdom *d, const struct dx_def *def, bool 
     l.on_reboot = def->on_reboot;
     l.on_crash = def->on_crash;
     l.start_paused = paused;
-    l.domain_xml = dx_def_format(def, id);
+    l.domain_xml = dx_def_format(def, -1);
     launch = path_of(q->run_dir, d->name, ".launch");
-    if (!l.dom_dir || !l.log_file || !l.domain_xml || !launch ||
-        qcmd_build(def, SUP_MONITOR_FD, &l.argv, &l.argc) < 0 ||
-        sup_launch_write(&l, launch) < 0)
+    if (!l.dom_dir || !l.log_file || !l.domain_xml || !launch) {
+        error_report(ERR_NO_MEMORY, FROM_QEMU, NULL);
+        goto out;
+    }
+    if (sup_launch_write(&l, launch) < 0)
         goto out;
     /* From here the domain is starting: its supervisor lock is held (by us,
      * then by the supervisor), and its status says so. */
     char *sup_path = path_of(q->run_dir, d->name, ".sup");
-    sup_fd = sup_path ? sup_lock_take(sup_path) : -1;
+    int got = sup_path ? state_lock_try(sup_path, NULL, &sup) : -1;
     free(sup_path);
-    if (sup_fd < 0) {
-        error_report(ERR_OPERATION_INVALID, FROM_QEMU, "%s", "domain is already running");
+    if (got <= 0) {
+        if (got == 0)
+            error_report(ERR_OPERATION_INVALID, FROM_QEMU, "%s", "domain is already running");
         goto out;
     }
     if (write_starting(q, d->name, id, l.domain_xml) < 0)
         goto out;
-    ready = sup_spawn(q->supervisor, launch, sup_fd, job_fd);
-    close(sup_fd);
-    sup_fd = -1;
+    ready = sup_spawn(q->supervisor, launch, state_lock_fd(sup), state_lock_fd(*job));
+    if (ready >= 0) {
+        /* Both locks are the supervisor's now. */
+        state_lock_leave(sup);
+        state_lock_leave(*job);
+        sup = NULL;
+        *job = NULL;
+    }
     if (ready < 0) {
         /* No supervisor took the start over: it failed here. */
         static const char failed[] = "<domstatus state='shutoff' reason='failed'>\n</domstatus>\n";
         char *st = path_of(q->run_dir, d->name, ".xml");
         if (st && d->config)
-            sup_write_file(st, failed, sizeof(failed) - 1, 0600);
+            state_file_write(st, failed, sizeof(failed) - 1, 0600);
         else if (st)
-            unlink(st);
+            state_file_remove(st);
         free(st);
         goto out;
     }
@@ -628,16 +671,12 @@ static int start(struct qdrv *q, struct qdom *d, const struct dx_def *def, bool 
         error_report(ERR_INTERNAL_ERROR, FROM_QEMU, "%s",
                      "the domain's supervisor ended without a word");
 out:
-    if (sup_fd >= 0)
-        close(sup_fd);
+    state_lock_release(sup);
     if (ready >= 0)
         close(ready);
     free(l.dom_dir);
     free(l.log_file);
     free(l.domain_xml);
-    for (size_t i = 0; i < l.argc; i++)
-        free(l.argv[i]);
-    free(l.argv);
     free(launch);
     return r;
 }
@@ -907,7 +946,7 @@ static int write_config(struct qdrv *q, const struct dx_def *def)
     if (xml && path && text) {
         int k = snprintf(text, n, config_warning, def->name);
         memcpy(text + k, xml, strlen(xml) + 1);
-        r = sup_write_file(path, text, strlen(text), 0600);
+        r = state_file_write(path, text, strlen(text), 0600);
     } else {
         error_report(ERR_NO_MEMORY, FROM_QEMU, NULL);
     }
@@ -952,14 +991,29 @@ static int define(struct qdrv *q, const char *xml, unsigned int flags, remote_no
     struct dx_def *def;
     struct dup_check k = {0};
     struct qdom d;
-    int lock = -1, r = -1;
+    struct state_lock *lock = NULL;
+    int r = -1;
 
-    if (check_flags(flags, 0x1) < 0 || !(def = dx_def_parse_string(xml)))
+    if (check_flags(flags, 0x1) < 0 || !(def = dx_def_parse_string_env(xml, qdrv_env(q))))
         return -1;
-    if (qcmd_validate(def) < 0 || (lock = driver_lock(q)) < 0)
+    if (qemu_validate(def, QEMU_VALIDATE_DEFINE) < 0 ||
+        !(lock = driver_lock(q, flags ? "remoteDispatchDomainDefineXMLFlags"
+                                      : "remoteDispatchDomainDefineXML")))
         goto out;
     k.def = def;
-    if (each_domain(q, check_dup, &k) < 0 || write_config(q, def) < 0)
+    if (each_domain(q, check_dup, &k) < 0)
+        goto out;
+    if (!k.found) {
+        /* A new domain: a last state left by an undefine that died before
+         * it removed it is not this domain's. */
+        char *st = path_of(q->run_dir, def->name, ".xml");
+        if (!st || state_file_remove(st) < 0) {
+            free(st);
+            goto out;
+        }
+        free(st);
+    }
+    if (write_config(q, def) < 0)
         goto out;
     if (qdom_load(q, def->name, &d) > 0) {
         r = fill_dom(&d, out);
@@ -969,7 +1023,7 @@ static int define(struct qdrv *q, const char *xml, unsigned int flags, remote_no
         emit(q, def->name, def->uuid, -1, EV_DEFINED,
              k.found ? EV_DEFINED_UPDATED : EV_DEFINED_ADDED);
 out:
-    unlock(lock);
+    state_lock_release(lock);
     dx_def_free(def);
     return r;
 }
@@ -989,12 +1043,14 @@ static int q_define_flags(struct drv_conn *c, const remote_domain_define_xml_fla
 static int undefine(struct qdrv *q, const remote_nonnull_domain *dom, unsigned int flags)
 {
     struct qdom d;
-    int lock, r = -1;
+    struct state_lock *lock;
+    int r = -1;
 
     /* managed save, snapshot metadata, nvram, keep nvram, checkpoints, tpm */
     if (check_flags(flags, 0x1 | 0x2 | 0x4 | 0x8 | 0x10 | 0x20 | 0x40) < 0)
         return -1;
-    if ((lock = driver_lock(q)) < 0)
+    if (!(lock = driver_lock(q, flags ? "remoteDispatchDomainUndefineFlags"
+                                      : "remoteDispatchDomainUndefine")))
         return -1;
     if (get_dom(q, dom, &d) < 0)
         goto out;
@@ -1003,19 +1059,14 @@ static int undefine(struct qdrv *q, const remote_nonnull_domain *dom, unsigned i
         goto out_dom;
     }
     char *cfg = path_of(q->conf_dir, d.name, ".xml"), *link = path_of(q->autostart_dir, d.name, ".xml");
-    if (cfg && link) {
-        unlink(link);
-        if (unlink(cfg) == 0 || errno == ENOENT)
-            r = 0;
-        else
-            error_report(ERR_SYSTEM_ERROR, FROM_QEMU, "cannot remove config %s: %s", cfg,
-                         strerror(errno));
-    }
+    /* The autostart link first: a link without its config is never left. */
+    if (cfg && link && state_file_remove(link) == 0 && state_file_remove(cfg) == 0)
+        r = 0;
     if (r == 0 && !qdom_active(&d)) {
         /* Its last state goes with it. */
         char *st = path_of(q->run_dir, d.name, ".xml");
-        if (st)
-            unlink(st);
+        if (st && state_file_remove(st) < 0)
+            error_clear();
         free(st);
     }
     free(cfg);
@@ -1025,7 +1076,7 @@ static int undefine(struct qdrv *q, const remote_nonnull_domain *dom, unsigned i
 out_dom:
     qdom_clear(&d);
 out:
-    unlock(lock);
+    state_lock_release(lock);
     return r;
 }
 
@@ -1041,28 +1092,30 @@ static int q_undefine_flags(struct drv_conn *c, const remote_domain_undefine_fla
 
 /* ---- start, create ---- */
 
-static int create(struct qdrv *q, const remote_nonnull_domain *dom, unsigned int flags)
+static int create(struct qdrv *q, const remote_nonnull_domain *dom, unsigned int flags,
+                  const char *owner)
 {
     struct qdom d;
-    int lock, r = -1;
+    struct state_lock *lock;
+    int r = -1;
 
     /* paused, autodestroy, bypass cache, force boot, validate, reset nvram */
     if (check_flags(flags, 0x1 | 0x2 | 0x4 | 0x8 | 0x10 | 0x20) < 0)
         return -1;
-    if ((lock = lock_dom(q, dom, &d)) < 0)
+    if (!(lock = lock_dom(q, dom, &d, owner)))
         return -1;
     if (qdom_active(&d))
         error_report(ERR_OPERATION_INVALID, FROM_QEMU, "%s", "domain is already running");
     else
-        r = start(q, &d, d.config, (flags & 0x1) != 0, lock);
+        r = start(q, &d, d.config, (flags & 0x1) != 0, &lock);
     qdom_clear(&d);
-    unlock(lock);
+    state_lock_release(lock);
     return r;
 }
 
 static int q_create(struct drv_conn *c, const remote_domain_create_args *args)
 {
-    return create(qemu_conn_qdrv(c), &args->dom, 0);
+    return create(qemu_conn_qdrv(c), &args->dom, 0, "remoteDispatchDomainCreate");
 }
 
 static int q_create_with_flags(struct drv_conn *c, const remote_domain_create_with_flags_args *args,
@@ -1071,7 +1124,7 @@ static int q_create_with_flags(struct drv_conn *c, const remote_domain_create_wi
     struct qdrv *q = qemu_conn_qdrv(c);
     struct qdom d;
 
-    if (create(q, &args->dom, args->flags) < 0)
+    if (create(q, &args->dom, args->flags, "remoteDispatchDomainCreateWithFlags") < 0)
         return -1;
     if (get_dom(q, &args->dom, &d) < 0)
         return -1;
@@ -1086,12 +1139,14 @@ static int q_create_xml(struct drv_conn *c, const remote_domain_create_xml_args 
     struct qdrv *q = qemu_conn_qdrv(c);
     struct dx_def *def;
     struct qdom d = {0};
-    int lock = -1, r = -1;
+    struct state_lock *lock = NULL;
+    int r = -1;
 
     if (check_flags(args->flags, 0x1 | 0x2 | 0x4 | 0x10) < 0 ||
-        !(def = dx_def_parse_string(args->xml_desc)))
+        !(def = dx_def_parse_string_env(args->xml_desc, qdrv_env(q))))
         return -1;
-    if (qcmd_validate(def) < 0 || (lock = job_lock(q, def->name)) < 0)
+    if (qemu_validate(def, QEMU_VALIDATE_DEFINE) < 0 ||
+        !(lock = job_lock(q, def->name, "remoteDispatchDomainCreateXML")))
         goto out;
     int l = qdom_load(q, def->name, &d);
     if (l < 0)
@@ -1112,27 +1167,31 @@ static int q_create_xml(struct drv_conn *c, const remote_domain_create_xml_args 
         goto out;
     }
     memcpy(d.uuid, def->uuid, DRV_UUID_LEN);
-    if (start(q, &d, def, (args->flags & 0x1) != 0, lock) < 0)
+    if (start(q, &d, def, (args->flags & 0x1) != 0, &lock) < 0)
         goto out;
     qdom_clear(&d);
     if (qdom_load(q, def->name, &d) > 0)
         r = fill_dom(&d, &ret->dom);
 out:
     qdom_clear(&d);
-    unlock(lock);
+    state_lock_release(lock);
     dx_def_free(def);
     return r;
 }
 
 /* ---- changes to a running domain ---- */
 
-static int simple_request(struct drv_conn *c, const remote_nonnull_domain *dom, const char *what)
+/* A request to a running domain's supervisor, under its job lock taken
+ * for the API owner. */
+static int simple_request(struct drv_conn *c, const remote_nonnull_domain *dom, const char *what,
+                          const char *owner)
 {
     struct qdrv *q = qemu_conn_qdrv(c);
     struct qdom d;
-    int lock = lock_dom(q, dom, &d), r = -1;
+    struct state_lock *lock = lock_dom(q, dom, &d, owner);
+    int r = -1;
 
-    if (lock < 0)
+    if (!lock)
         return -1;
     if (need_active_from(&d, strcmp(what, "powerdown") == 0 ? FROM_QEMU : FROM_DOMAIN) < 0)
         ;
@@ -1142,23 +1201,23 @@ static int simple_request(struct drv_conn *c, const remote_nonnull_domain *dom, 
     else
         r = request(q, &d, what, NULL);
     qdom_clear(&d);
-    unlock(lock);
+    state_lock_release(lock);
     return r;
 }
 
 static int q_suspend(struct drv_conn *c, const remote_domain_suspend_args *args)
 {
-    return simple_request(c, &args->dom, "suspend");
+    return simple_request(c, &args->dom, "suspend", "remoteDispatchDomainSuspend");
 }
 
 static int q_resume(struct drv_conn *c, const remote_domain_resume_args *args)
 {
-    return simple_request(c, &args->dom, "resume");
+    return simple_request(c, &args->dom, "resume", "remoteDispatchDomainResume");
 }
 
 static int q_shutdown(struct drv_conn *c, const remote_domain_shutdown_args *args)
 {
-    return simple_request(c, &args->dom, "powerdown");
+    return simple_request(c, &args->dom, "powerdown", "remoteDispatchDomainShutdown");
 }
 
 static int q_shutdown_flags(struct drv_conn *c, const remote_domain_shutdown_flags_args *args)
@@ -1169,7 +1228,7 @@ static int q_shutdown_flags(struct drv_conn *c, const remote_domain_shutdown_fla
                      "only the ACPI power button shutdown method is supported");
         return -1;
     }
-    return simple_request(c, &args->dom, "powerdown");
+    return simple_request(c, &args->dom, "powerdown", "remoteDispatchDomainShutdownFlags");
 }
 
 static int q_reboot(struct drv_conn *c, const remote_domain_reboot_args *args)
@@ -1179,24 +1238,68 @@ static int q_reboot(struct drv_conn *c, const remote_domain_reboot_args *args)
                      "only the ACPI power button reboot method is supported");
         return -1;
     }
-    return simple_request(c, &args->dom, "reboot");
+    return simple_request(c, &args->dom, "reboot", "remoteDispatchDomainReboot");
 }
 
-static int destroy(struct drv_conn *c, const remote_nonnull_domain *dom, unsigned int flags)
+/* libvirt's destroy does not queue behind a job stuck on QEMU (a monitor
+ * that never answers): it kills QEMU first, which ends that job, and only
+ * then takes the job. Here: a destroy waits DESTROY_JOB_WAIT_MS for the
+ * job lock, as short jobs (a start, a suspend) end well within it; a
+ * running domain whose job is still busy then is destroyed by its
+ * supervisor at once (the stuck call gets the monitor's error when QEMU is
+ * gone). Otherwise, or when that fails, the usual way, under the job
+ * lock. */
+static int destroy(struct drv_conn *c, const remote_nonnull_domain *dom, unsigned int flags,
+                   const char *owner)
 {
-    if (check_flags(flags, 0x1 | 0x2) < 0)
+    struct qdrv *q = qemu_conn_qdrv(c);
+    const char *what = flags & 0x1 ? "destroy-graceful" : "destroy";
+    struct state_lock *lock = NULL;
+    struct qdom d;
+    int busy;
+
+    if (check_flags(flags, 0x1 | 0x2) < 0 || get_dom(q, dom, &d) < 0)
         return -1;
-    return simple_request(c, dom, flags & 0x1 ? "destroy-graceful" : "destroy");
+    char *path = path_of(q->run_dir, d.name, ".job");
+    busy = !path ? -1
+           : state_lock_acquire(path, owner, DESTROY_JOB_WAIT_MS, wait_loop, q, &lock) == 0 ? 1
+           : error_last() && error_last()->code == ERR_OPERATION_TIMEOUT ? 0
+                                                                         : -1;
+    free(path);
+    if (busy == 1) {
+        /* Free: the usual way, with the lock held. */
+        int r = -1;
+        if (!(lock = reload_locked(q, dom, &d, lock)))
+            return -1;
+        if (need_active(&d) == 0)
+            r = request(q, &d, what, NULL);
+        qdom_clear(&d);
+        state_lock_release(lock);
+        return r;
+    }
+    if (busy == 0)
+        error_clear();
+    if (busy == 0 && qdom_active(&d)) {
+        if (request(q, &d, what, NULL) == 0) {
+            qdom_clear(&d);
+            return 0;
+        }
+        error_clear(); /* gone meanwhile: the usual way says what it is now */
+    }
+    qdom_clear(&d);
+    if (busy < 0)
+        return -1;
+    return simple_request(c, dom, what, owner);
 }
 
 static int q_destroy(struct drv_conn *c, const remote_domain_destroy_args *args)
 {
-    return destroy(c, &args->dom, 0);
+    return destroy(c, &args->dom, 0, "remoteDispatchDomainDestroy");
 }
 
 static int q_destroy_flags(struct drv_conn *c, const remote_domain_destroy_flags_args *args)
 {
-    return destroy(c, &args->dom, args->flags);
+    return destroy(c, &args->dom, args->flags, "remoteDispatchDomainDestroyFlags");
 }
 
 /* ---- reading ---- */
@@ -1264,8 +1367,22 @@ static int q_get_xml_desc(struct drv_conn *c, const remote_domain_get_xml_desc_a
     if (check_flags(args->flags, 0xf) < 0 || get_dom(qemu_conn_qdrv(c), &args->dom, &d) < 0)
         return -1;
     bool inactive = (args->flags & 0x2) != 0;
-    const struct dx_def *def = inactive && d.config ? d.config : current_def(&d);
-    ret->xml = dx_def_format(def, qdom_active(&d) && !(inactive && d.config) ? d.id : -1);
+    if (qdom_active(&d) && !inactive && d.st.domain_xml) {
+        /* The live XML, as its supervisor wrote it. */
+        ret->xml = strdup(d.st.domain_xml);
+        if (!ret->xml)
+            error_report(ERR_NO_MEMORY, FROM_QEMU, NULL);
+    } else if (qdom_active(&d) && !d.config && d.st.inactive_xml) {
+        /* A transient domain's: its live XML without this run's facts. */
+        ret->xml = strdup(d.st.inactive_xml);
+        if (!ret->xml)
+            error_report(ERR_NO_MEMORY, FROM_QEMU, NULL);
+    } else {
+        /* The persistent config (or, while a status has no live XML yet,
+         * the definition it starts from). */
+        const struct dx_def *def = inactive && d.config ? d.config : current_def(&d);
+        ret->xml = dx_def_format(def, qdom_active(&d) && !inactive ? d.id : -1);
+    }
     qdom_clear(&d);
     return ret->xml ? 0 : -1;
 }
@@ -1355,14 +1472,13 @@ static int q_set_autostart(struct drv_conn *c, const remote_domain_set_autostart
     char *link = path_of(q->autostart_dir, d.name, ".xml"), *cfg = path_of(q->conf_dir, d.name, ".xml");
     if (link && cfg) {
         if (!args->autostart) {
-            r = unlink(link) == 0 || errno == ENOENT ? 0 : -1;
-        } else {
-            mkdir(q->autostart_dir, 0755);
+            r = state_file_remove(link);
+        } else if (state_file_mkdirs(q->autostart_dir, 0755) == 0) {
             r = symlink(cfg, link) == 0 || errno == EEXIST ? 0 : -1;
+            if (r < 0)
+                error_report(ERR_SYSTEM_ERROR, FROM_QEMU,
+                             "Failed to create autostart link '%s': %s", link, strerror(errno));
         }
-        if (r < 0)
-            error_report(ERR_SYSTEM_ERROR, FROM_QEMU, "Failed to %s autostart link '%s': %s",
-                         args->autostart ? "create" : "delete", link, strerror(errno));
     }
     free(link);
     free(cfg);
@@ -1497,8 +1613,11 @@ static int set_memory(struct drv_conn *c, const remote_nonnull_domain *dom, uint
         error_report(ERR_OVERFLOW, FROM_DOMAIN, "%s", "size value too large");
         return -1;
     }
-    int lock = lock_dom(q, dom, &d);
-    if (lock < 0)
+    /* libvirt names a job by the server's dispatcher of the API */
+    char owner[96];
+    snprintf(owner, sizeof(owner), "remoteDispatchDomain%s", api + strlen("virDomain"));
+    struct state_lock *lock = lock_dom(q, dom, &d, owner);
+    if (!lock)
         return -1;
     if (affected(&d, flags, &live, &config) < 0)
         goto out;
@@ -1534,7 +1653,7 @@ static int set_memory(struct drv_conn *c, const remote_nonnull_domain *dom, uint
     r = write_config(q, d.config);
 out:
     qdom_clear(&d);
-    unlock(lock);
+    state_lock_release(lock);
     return r;
 }
 
@@ -1587,8 +1706,11 @@ static int set_vcpus(struct drv_conn *c, const remote_nonnull_domain *dom, unsig
                      n, DX_VCPUS_MAX);
         return -1;
     }
-    int lock = lock_dom(q, dom, &d);
-    if (lock < 0)
+    /* libvirt names a job by the server's dispatcher of the API */
+    char owner[96];
+    snprintf(owner, sizeof(owner), "remoteDispatchDomain%s", api + strlen("virDomain"));
+    struct state_lock *lock = lock_dom(q, dom, &d, owner);
+    if (!lock)
         return -1;
     if (affected(&d, flags, &live, &config) < 0)
         goto out;
@@ -1628,7 +1750,7 @@ static int set_vcpus(struct drv_conn *c, const remote_nonnull_domain *dom, unsig
     r = write_config(q, d.config);
 out:
     qdom_clear(&d);
-    unlock(lock);
+    state_lock_release(lock);
     return r;
 }
 
@@ -1646,7 +1768,7 @@ static int q_reset(struct drv_conn *c, const remote_domain_reset_args *args)
 {
     if (check_flags(args->flags, 0) < 0)
         return -1;
-    return simple_request(c, &args->dom, "reset");
+    return simple_request(c, &args->dom, "reset", "remoteDispatchDomainReset");
 }
 
 /* ---- statistics, from /proc (as libvirt reads them without cgroups) ---- */
@@ -2016,21 +2138,6 @@ static char *join(const char *root, const char *path)
     return p;
 }
 
-static int mkdirs(const char *path, mode_t mode)
-{
-    char buf[4096];
-    snprintf(buf, sizeof(buf), "%s", path);
-    for (char *p = buf + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-            return -1;
-        *p = '/';
-    }
-    return mkdir(buf, mode) < 0 && errno != EEXIST ? -1 : 0;
-}
-
 /* The supervisor beside this program, else the installed one. */
 static char *find_supervisor(void)
 {
@@ -2051,11 +2158,11 @@ static char *find_supervisor(void)
 
 int qdrv_open(struct qdrv *q, const struct qemu_paths *paths, const struct drv_context *ctx)
 {
-    struct stat st;
     char path[4096];
 
     memset(q, 0, sizeof(*q));
     q->watch_fd = -1;
+    q->sleep_fd = -1;
     q->conf_dir = join(paths->config, "");
     q->autostart_dir = join(paths->autostart, "");
     q->run_dir = join(paths->state, "");
@@ -2071,27 +2178,22 @@ int qdrv_open(struct qdrv *q, const struct qemu_paths *paths, const struct drv_c
     }
     const char *dirs[] = {q->conf_dir, q->run_dir, q->lib_dir, q->log_dir};
     for (size_t i = 0; i < 4; i++)
-        if (mkdirs(dirs[i], i == 0 ? 0755 : 0700) < 0) {
-            error_report(ERR_SYSTEM_ERROR, FROM_QEMU, "cannot create directory '%s': %s",
-                         dirs[i], strerror(errno));
+        if (state_file_mkdirs(dirs[i], i == 0 ? 0755 : 0700) < 0)
             goto fail;
-        }
     /* Events from now on. */
-    snprintf(path, sizeof(path), "%s/events", q->run_dir);
-    int fd = open(path, O_RDONLY | O_CREAT | O_CLOEXEC, 0600);
-    if (fd >= 0 && fstat(fd, &st) == 0) {
-        q->journal_off = st.st_size;
-        q->journal_ino = st.st_ino;
-    }
-    if (fd >= 0)
-        close(fd);
-    q->watch_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-    if (q->watch_fd >= 0 && (inotify_add_watch(q->watch_fd, path, IN_MODIFY) < 0 ||
-                             !q->ctx.watch_fd ||
-                             q->ctx.watch_fd(q->ctx.wait_opaque, q->watch_fd, read_journal, q) < 0)) {
-        close(q->watch_fd);
-        q->watch_fd = -1;
+    q->sleep_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    snprintf(path, sizeof(path), "%s/" SUP_JOURNAL_NAME, q->run_dir);
+    /* Without them the connection still works; its callbacks stay silent. */
+    if (state_journal_reader_open(path, 0, &q->events) < 0 ||
+        !q->ctx.watch_fd ||
+        q->ctx.watch_fd(q->ctx.wait_opaque, state_journal_reader_fd(q->events), read_journal,
+                        q) < 0) {
+        if (error_last())
+            log_warn("events of %s will not be delivered: %s", q->run_dir,
+                     error_last_message());
         error_clear();
+    } else {
+        q->watch_fd = state_journal_reader_fd(q->events);
     }
     return 0;
 fail:
@@ -2101,11 +2203,12 @@ fail:
 
 void qdrv_close(struct qdrv *q)
 {
-    if (q->watch_fd >= 0) {
-        if (q->ctx.unwatch_fd)
-            q->ctx.unwatch_fd(q->ctx.wait_opaque, q->watch_fd);
-        close(q->watch_fd);
-    }
+    if (q->watch_fd >= 0 && q->ctx.unwatch_fd)
+        q->ctx.unwatch_fd(q->ctx.wait_opaque, q->watch_fd);
+    state_journal_reader_close(q->events);
+    state_journal_close(q->journal);
+    if (q->sleep_fd >= 0)
+        close(q->sleep_fd);
     free(q->conf_dir);
     free(q->autostart_dir);
     free(q->run_dir);
@@ -2114,6 +2217,7 @@ void qdrv_close(struct qdrv *q)
     free(q->supervisor);
     memset(q, 0, sizeof(*q));
     q->watch_fd = -1;
+    q->sleep_fd = -1;
 }
 
 const struct drv_domain_ops qemu_domain_ops = {

@@ -126,31 +126,3 @@ void qemu_paths_free(struct qemu_paths *p)
     free(p->log);
     memset(p, 0, sizeof(*p));
 }
-
-int qemu_paths_mkdir(const char *dir, unsigned mode)
-{
-    char *copy = strdup(dir);
-    int ret = -1;
-
-    if (!copy)
-        return nomem();
-    for (char *s = copy + 1;; s++) {
-        char c = *s;
-
-        if (c != '/' && c != '\0')
-            continue;
-        *s = '\0';
-        if (mkdir(copy, mode) < 0 && errno != EEXIST) {
-            error_report(ERR_SYSTEM_ERROR, FROM_QEMU, "cannot create directory '%s': %s", copy,
-                         strerror(errno));
-            goto out;
-        }
-        *s = c;
-        if (!c)
-            break;
-    }
-    ret = 0;
-out:
-    free(copy);
-    return ret;
-}

@@ -39,8 +39,4 @@ int qemu_paths_init(struct qemu_paths *p, bool privileged, const char *root);
 
 void qemu_paths_free(struct qemu_paths *p);
 
-/* Creates dir and its missing parents with mode (as mkdir -p). Returns 0,
- * or -1 with a system error recorded. */
-int qemu_paths_mkdir(const char *dir, unsigned mode);
-
 #endif

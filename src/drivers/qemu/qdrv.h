@@ -9,7 +9,7 @@
  *   RUN/NAME.job             the domain's job lock ("state change lock")
  *   RUN/driver.lock          the driver lock: define, undefine, ids
  *   RUN/next-id              the next domain id
- *   RUN/events               the event journal
+ *   RUN/events, events.1, events.index   the event journal (docs/state.md)
  *   LIB/domain-ID-NAME/      a running domain's monitor and control sockets
  *   LOG/NAME.log             QEMU's log */
 #ifndef SRC_DRIVERS_QEMU_QDRV_H
@@ -20,6 +20,7 @@
 
 #include "driver.h"
 #include "paths.h"
+#include "state/journal.h"
 
 struct dx_env;
 
@@ -29,10 +30,13 @@ struct qdrv {
     struct drv_context ctx;
     drv_event_fn sink;
     void *sink_opaque;
-    /* The journal, read from where it ended when the connection opened. */
-    int watch_fd; /* inotify on RUN, watched through the session */
-    off_t journal_off;
-    ino_t journal_ino;
+    /* The event journal (sup-util.h): appended to, and read from where it
+     * ended when the connection opened, its reader's fd watched through
+     * the session. */
+    struct state_journal *journal;        /* opened at the first append */
+    struct state_journal_reader *events;
+    int watch_fd;                         /* the reader's fd while watched, or -1 */
+    int sleep_fd;                         /* an eventfd nobody writes: lock waits */
 };
 
 /* Fills q for the directories of paths (paths.h: the system's, under

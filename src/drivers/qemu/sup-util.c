@@ -1,131 +1,10 @@
 /* sup-util: see sup-util.h. */
 #include "sup-util.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <libgen.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "error.h"
-
-int sup_write_file(const char *path, const void *data, size_t len, mode_t mode)
-{
-    char tmp[4096], dir[4096];
-    int fd, r = -1;
-
-    if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp%ld", path, (long)getpid()) >= sizeof(tmp)) {
-        error_report(ERR_INTERNAL_ERROR, FROM_QEMU, "path too long: %s", path);
-        return -1;
-    }
-    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-    if (fd < 0)
-        goto fail;
-    for (const char *p = data; len > 0;) {
-        ssize_t n = write(fd, p, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            goto fail;
-        p += n;
-        len -= (size_t)n;
-    }
-    if (fsync(fd) < 0 || close(fd) < 0) {
-        fd = -1;
-        goto fail;
-    }
-    fd = -1;
-    if (rename(tmp, path) < 0)
-        goto fail;
-    snprintf(dir, sizeof(dir), "%s", path);
-    int dfd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd >= 0) {
-        fsync(dfd);
-        close(dfd);
-    }
-    return 0;
-fail:
-    error_report(ERR_SYSTEM_ERROR, FROM_QEMU, "Failed to write file '%s': %s", path,
-                 strerror(errno));
-    if (fd >= 0)
-        close(fd);
-    unlink(tmp);
-    return r;
-}
-
-int sup_read_file(const char *path, size_t max, char **data, size_t *len)
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    struct stat st;
-    char *buf = NULL;
-    size_t have = 0;
-
-    *data = NULL;
-    *len = 0;
-    if (fd < 0) {
-        if (errno == ENOENT)
-            return 0;
-        error_report(ERR_SYSTEM_ERROR, FROM_QEMU, "Failed to open file '%s': %s", path,
-                     strerror(errno));
-        return -1;
-    }
-    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size > max) {
-        error_report(ERR_INTERNAL_ERROR, FROM_QEMU, "'%s' is not a file of at most %zu bytes",
-                     path, max);
-        close(fd);
-        return -1;
-    }
-    buf = malloc((size_t)st.st_size + 1);
-    while (buf && have < (size_t)st.st_size) {
-        ssize_t n = read(fd, buf + have, (size_t)st.st_size - have);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
-        have += (size_t)n;
-    }
-    close(fd);
-    if (!buf) {
-        error_report(ERR_NO_MEMORY, FROM_QEMU, NULL);
-        return -1;
-    }
-    buf[have] = '\0';
-    *data = buf;
-    *len = have;
-    return 1;
-}
-
-int sup_lock_take(const char *path)
-{
-    struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
-    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-
-    if (fd < 0)
-        return -1;
-    if (fcntl(fd, F_OFD_SETLK, &fl) < 0) {
-        int e = errno == EACCES ? EAGAIN : errno;
-        close(fd);
-        errno = e;
-        return -1;
-    }
-    return fd;
-}
-
-bool sup_lock_held(const char *path)
-{
-    struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    bool held;
-
-    if (fd < 0)
-        return false;
-    held = fcntl(fd, F_OFD_GETLK, &fl) == 0 && fl.l_type != F_UNLCK;
-    close(fd);
-    return held;
-}
 
 static const char *const state_names[] = {"nostate", "running", "blocked", "paused",
                                           "shutdown", "shutoff", "crashed", "pmsuspended"};
@@ -214,30 +93,13 @@ void sup_error_decode(const char *line)
                      line);
 }
 
-int sup_journal_append(const char *dir, const char *record)
+int sup_journal_open(const char *dir, struct state_journal **journal)
 {
     char path[4096];
-    size_t n = strlen(record);
 
-    snprintf(path, sizeof(path), "%s/events", dir);
-    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-    if (fd < 0) {
-        error_report(ERR_SYSTEM_ERROR, FROM_QEMU, "cannot open the event journal %s: %s", path,
-                     strerror(errno));
+    if ((size_t)snprintf(path, sizeof(path), "%s/" SUP_JOURNAL_NAME, dir) >= sizeof(path)) {
+        error_report(ERR_INTERNAL_ERROR, FROM_QEMU, "path too long: %s", dir);
         return -1;
     }
-    char *line = malloc(n + 2);
-    ssize_t w = -1;
-    if (line) {
-        memcpy(line, record, n);
-        line[n] = '\n';
-        w = write(fd, line, n + 1);
-        free(line);
-    }
-    close(fd);
-    if (w != (ssize_t)(n + 1)) {
-        error_report(ERR_SYSTEM_ERROR, FROM_QEMU, "cannot append to the event journal %s", path);
-        return -1;
-    }
-    return 0;
+    return state_journal_open(path, SUP_JOURNAL_ROTATE_BYTES, journal);
 }

@@ -1,7 +1,7 @@
 /* sup-util: small pieces the supervisor program and the driver share:
- * whole-file reads and atomic writes, the supervisor lock, libvirt's state
- * and reason names, errors carried as one line, and the event journal's
- * append. */
+ * libvirt's state and reason names, errors carried as one line, and where
+ * the event journal is (files, locks and the journal themselves are
+ * src/state's). */
 #ifndef SRC_DRIVERS_QEMU_SUP_UTIL_H
 #define SRC_DRIVERS_QEMU_SUP_UTIL_H
 
@@ -9,21 +9,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-/* Writes len bytes to path atomically (a temporary file beside it, fsync,
- * rename, fsync of the directory). 0, or -1 with the error recorded. */
-int sup_write_file(const char *path, const void *data, size_t len, mode_t mode);
-
-/* Reads a whole file of at most max bytes into *data (NUL-terminated,
- * caller frees). 1, 0 when it does not exist, -1 on error (recorded). */
-int sup_read_file(const char *path, size_t max, char **data, size_t *len);
-
-/* Takes the write lock on path (an OFD lock, released when the returned fd
- * is closed or the process dies). The fd, or -1 (errno EAGAIN: someone
- * holds it). */
-int sup_lock_take(const char *path);
-
-/* Whether somebody holds the lock on path. */
-bool sup_lock_held(const char *path);
+#include "state/journal.h"
 
 /* virDomainState and its reasons by the names libvirt writes in its status
  * files ("running", "booted", ...); unknown names are 0. */
@@ -37,8 +23,21 @@ int sup_reason_from_name(int state, const char *name);
 void sup_error_encode(char *buf, size_t size);
 void sup_error_decode(const char *line);
 
-/* Appends one event record (one line of text) to the journal in dir. 0, or
- * -1 with the error recorded. */
-int sup_journal_append(const char *dir, const char *record);
+/* The driver's event journal (state/journal.h): RUN/events, and
+ * events.1, events.index beside it. A record is one line of text,
+ * "lifecycle EVENT DETAIL ID UUID NAME" or "reboot ID UUID NAME", written
+ * by connection processes (define, undefine, a dead supervisor's stop)
+ * and supervisors (everything a running VM does). A generation is rotated
+ * at SUP_JOURNAL_ROTATE_BYTES: about 2500 records, so a reader loses
+ * records only when it is some 5000 behind (and says so in its log). */
+#define SUP_JOURNAL_NAME "events"
+#define SUP_JOURNAL_ROTATE_BYTES (256 * 1024)
+
+/* The largest record the driver writes or reads. */
+#define SUP_RECORD_MAX 512
+
+/* Opens the journal in dir (RUN) for appending. 0, or -1 with the error
+ * recorded. */
+int sup_journal_open(const char *dir, struct state_journal **journal);
 
 #endif

@@ -19,6 +19,8 @@
 #include "error.h"
 #include "sup-util.h"
 #include "conf/xml.h"
+#include "state/file.h"
+#include "state/lock.h"
 
 /* ---- the launch file: key=value lines, values escaped ---- */
 
@@ -61,14 +63,12 @@ int sup_launch_write(const struct sup_launch *l, const char *path)
     put(f, "on_crash", l->on_crash);
     put(f, "start_paused", l->start_paused ? "1" : "0");
     put(f, "domain_xml", l->domain_xml);
-    for (size_t i = 0; i < l->argc; i++)
-        put(f, "arg", l->argv[i]);
     if (fclose(f) != 0 || !text) {
         free(text);
         error_report(ERR_NO_MEMORY, FROM_QEMU, NULL);
         return -1;
     }
-    r = sup_write_file(path, text, len, 0600);
+    r = state_file_write(path, text, len, 0600);
     free(text);
     return r;
 }
@@ -97,11 +97,8 @@ int sup_launch_read(const char *path, struct sup_launch *l)
     size_t len = 0;
 
     memset(l, 0, sizeof(*l));
-    if (sup_read_file(path, 64u << 20, &text, &len) <= 0) {
-        if (!error_last())
-            error_report(ERR_INTERNAL_ERROR, FROM_QEMU, "no launch file %s", path);
+    if (state_file_read(path, 64u << 20, &text, &len) < 0)
         return -1;
-    }
     for (char *p = text; p < text + len;) {
         char *nl = memchr(p, '\n', (size_t)(text + len - p)), *eq;
         if (!nl)
@@ -142,14 +139,6 @@ int sup_launch_read(const char *path, struct sup_launch *l)
                 l->id = atoi(v);
             } else if (KEY("start_paused")) {
                 l->start_paused = strcmp(v, "1") == 0;
-            } else if (KEY("arg")) {
-                char **a = realloc(l->argv, (l->argc + 2) * sizeof(*a));
-                if (a) {
-                    l->argv = a;
-                    a[l->argc++] = v;
-                    a[l->argc] = NULL;
-                    v = NULL;
-                }
             }
 #undef KEY
             free(v);
@@ -157,7 +146,7 @@ int sup_launch_read(const char *path, struct sup_launch *l)
         p = nl + 1;
     }
     free(text);
-    if (!l->name || !l->run_dir || !l->dom_dir || !l->argc) {
+    if (!l->name || !l->run_dir || !l->dom_dir || !l->domain_xml) {
         sup_launch_clear(l);
         error_report(ERR_INTERNAL_ERROR, FROM_QEMU, "incomplete launch file %s", path);
         return -1;
@@ -177,17 +166,37 @@ void sup_launch_clear(struct sup_launch *l)
     free(l->on_reboot);
     free(l->on_crash);
     free(l->domain_xml);
-    for (size_t i = 0; i < l->argc; i++)
-        free(l->argv[i]);
-    free(l->argv);
     memset(l, 0, sizeof(*l));
 }
 
 /* ---- the status file ---- */
 
+/* The <domain> element that starts at a line's start at or after from in
+ * text (the status file, which our writer laid out so: supervisor.h),
+ * verbatim up to its "</domain>" at a line's start; NULL when there is
+ * none. Inside it every element is indented, so the first such end is
+ * its own. Sets *end past it. */
+static char *domain_text(const char *text, const char *from, const char **end)
+{
+    const char *b = from;
+
+    while ((b = strstr(b, "<domain")) && ((b > text && b[-1] != '\n') ||
+                                          (b[7] != ' ' && b[7] != '>')))
+        b += 7;
+    const char *e = b ? strstr(b, "\n</domain>") : NULL;
+    if (!e)
+        return NULL;
+    e += strlen("\n</domain>");
+    *end = e;
+    /* and its newline, as dx_def_format ends it */
+    return strndup(b, (size_t)(e - b) + (*e == '\n'));
+}
+
 void sup_status_clear(struct sup_status *st)
 {
     free(st->domain_xml);
+    free(st->def_xml);
+    free(st->inactive_xml);
     free(st->ptys);
     memset(st, 0, sizeof(*st));
 }
@@ -211,13 +220,41 @@ int sup_status_read(const char *run_dir, const char *name, struct sup_status *st
     *alive = false;
     snprintf(path, sizeof(path), "%s/%s.xml", run_dir, name);
     snprintf(lock, sizeof(lock), "%s/%s.sup", run_dir, name);
-    r = sup_read_file(path, 64u << 20, &text, &len);
-    if (r <= 0)
-        return r;
+    if (state_file_read(path, 64u << 20, &text, &len) < 0) {
+        if (errno != ENOENT)
+            return -1;
+        error_clear();
+        return 0;
+    }
     xmlDocPtr doc = xml_parse(text, len, path, FROM_QEMU);
-    free(text);
-    if (!doc)
+    if (!doc) {
+        free(text);
         return -1;
+    }
+    /* The live XML, the same <inactive>, the definition within <config>,
+     * verbatim. */
+    const char *cfg = strstr(text, "\n<config>\n"), *end = text;
+    if (cfg && strncmp(text, "<domstatus", 10) == 0) {
+        const char *inact = strstr(text, "\n<inactive>\n");
+        if (inact && inact > cfg)
+            inact = NULL;
+        char *live = domain_text(text, text, &end);
+        if (live && end <= (inact ? inact : cfg))
+            st->domain_xml = live;
+        else
+            free(live);
+        if (inact && st->domain_xml && (st->inactive_xml = domain_text(text, inact, &end)) &&
+            end > cfg) {
+            free(st->inactive_xml);
+            st->inactive_xml = NULL;
+        }
+        st->def_xml = domain_text(text, cfg, &end);
+    } else if (strncmp(text, "<domstatus", 10) == 0) {
+        /* A status of an older supervisor: its one <domain> is the
+         * definition (its live XML is formatted from it). */
+        st->def_xml = domain_text(text, text, &end);
+    }
+    free(text);
     xmlNodePtr root = xmlDocGetRootElement(doc);
     xmlChar *state = xmlGetProp(root, (const xmlChar *)"state");
     xmlChar *reason = xmlGetProp(root, (const xmlChar *)"reason");
@@ -235,16 +272,13 @@ int sup_status_read(const char *run_dir, const char *name, struct sup_status *st
             xmlChar *t = xmlNodeGetContent(c);
             st->ptys = t ? strdup((const char *)t) : NULL;
             xmlFree(t);
-        } else if (xmlStrEqual(c->name, (const xmlChar *)"domain")) {
-            xmlBufferPtr b = xmlBufferCreate();
-            if (b && xmlNodeDump(b, doc, c, 0, 0) >= 0)
-                st->domain_xml = strdup((const char *)xmlBufferContent(b));
-            if (b)
-                xmlBufferFree(b);
         }
     }
     xmlFreeDoc(doc);
-    *alive = sup_lock_held(lock);
+    r = state_lock_held(lock);
+    if (r < 0)
+        return -1;
+    *alive = r == 1;
     return 1;
 }
 
@@ -371,6 +405,11 @@ int sup_request(const char *dom_dir, const char *request, long long deadline_ms,
             goto out;
         }
         ssize_t n = read(fd, buf + have, sizeof(buf) - 1 - have);
+        if (n == 0 && have == 0) {
+            /* It ended without a word: it was exiting (its QEMU gone). */
+            error_report(ERR_OPERATION_INVALID, FROM_QEMU, "%s", "domain is not running");
+            goto out;
+        }
         if (n <= 0) {
             error_report(ERR_OPERATION_FAILED, FROM_QEMU, "%s",
                          "the domain's supervisor closed the connection");

@@ -5,9 +5,10 @@
  * one client, and something must reap QEMU and say why it stopped. So the
  * connection that starts a domain writes a launch file and starts the
  * supervisor detached from itself (double fork, setsid, exec). The
- * supervisor takes the domain's supervisor lock for its whole life, binds
- * the monitor socket, starts QEMU as its child (QEMU dies with it), speaks
- * QMP, writes the domain's status file, appends lifecycle events to the
+ * supervisor takes the domain's supervisor lock for its whole life, does
+ * the start (command.h: the serial files, the master key, the monitor
+ * socket, the command line, logged), starts QEMU as its child (QEMU dies
+ * with it), speaks QMP, writes the domain's status file with the live XML, appends lifecycle events to the
  * driver's journal, serves requests from connection processes on a control
  * socket, and when QEMU exits records why, cleans up and exits.
  *
@@ -15,10 +16,25 @@
  * (under the driver's lib directory, domain-ID-NAME as libvirt names it):
  *   RUN/NAME.launch   written by the starter: what the supervisor needs
  *   RUN/NAME.xml      the status, written only by the supervisor while the
- *                     VM runs (and its last state after: see below)
+ *                     VM runs (and its last state after: see below):
+ *                       <domstatus state= reason= pid= supervisor= id=>
+ *                         <ptys>ALIAS=PATH ...</ptys>
+ *                       <domain ...>the live XML</domain>
+ *                       <inactive>
+ *                       <domain ...>the same without this run's facts (the
+ *                         id, the ptys): a transient domain's --inactive</domain>
+ *                       </inactive>
+ *                       <config>
+ *                       <domain ...>the definition it started from</domain>
+ *                       </config>
+ *                       </domstatus>
+ *                     each <domain> at the start of a line, as written by
+ *                     dx_def_format_live and dx_def_format, and read back
+ *                     verbatim
  *   RUN/NAME.pid      QEMU's pid, as libvirt writes it
  *   RUN/NAME.sup      the supervisor lock: held (OFD lock) while it lives
  *   DOM/monitor.sock  QEMU's monitor (QEMU listens on a socket we bind)
+ *   DOM/master-key.aes  the domain's master key (-object secret)
  *   DOM/control.sock  the supervisor's control socket
  *
  * The control protocol is one request line, one reply line, per
@@ -43,14 +59,9 @@ struct sup_launch {
     char *journal_dir;   /* where lifecycle events go (state/journal.h) */
     char *on_poweroff, *on_reboot, *on_crash; /* libvirt's action names */
     bool start_paused;
-    char *domain_xml;    /* the live definition, kept in the status file */
-    char **argv;         /* QEMU's; its monitor is fd SUP_MONITOR_FD */
-    size_t argc;
+    char *domain_xml;    /* the definition to start (dx_def_format's, with the
+                            QEMU rules applied and qemu_validate passed) */
 };
-
-/* The monitor socket, listening, is this fd in QEMU
- * (-chardev socket,id=charmonitor,fd=3,server=on,wait=off). */
-#define SUP_MONITOR_FD 3
 
 /* Writes l to path atomically. 0, or -1 with the error recorded. */
 int sup_launch_write(const struct sup_launch *l, const char *path);
@@ -65,7 +76,12 @@ struct sup_status {
     int state;           /* virDomainState */
     int reason;          /* its reason */
     int qemu_pid, sup_pid, id;
-    char *domain_xml;    /* the live definition (NULL when shut off) */
+    char *domain_xml;    /* the live XML, verbatim (NULL when shut off, or
+                            not known yet while it starts) */
+    char *inactive_xml;  /* the live XML without the run's id and ptys,
+                            verbatim (NULL when the live one is) */
+    char *def_xml;       /* the definition it started from, verbatim (NULL
+                            when shut off) */
     char *ptys;          /* "ALIAS=PATH ..." of pty chardevs, or NULL */
 };
 
