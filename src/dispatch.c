@@ -243,11 +243,22 @@ int h_connect_list_all_domains(struct session *s, void *args, void *retp)
 
 #define DOMAIN_EVENT_ID_LIFECYCLE 0
 
+/* Tells the driver that events are wanted (driver.h). */
+static int events_now_wanted(struct session *s, int rc)
+{
+    const struct driver *drv = session_driver(s);
+
+    if (rc >= 0 && drv && drv->events_wanted && session_conn(s))
+        drv->events_wanted(session_conn(s));
+    return rc;
+}
+
 int h_connect_domain_event_register(struct session *s, void *args, void *retp)
 {
     remote_connect_domain_event_register_ret *ret = retp;
+    int rc = events_register(session_events(s), DOMAIN_EVENT_ID_LIFECYCLE, true, NULL);
 
-    if (events_register(session_events(s), DOMAIN_EVENT_ID_LIFECYCLE, true, NULL) < 0)
+    if (events_now_wanted(s, rc) < 0)
         return -1;
     ret->cb_registered = 1;
     return 0;
@@ -267,7 +278,9 @@ int h_connect_domain_event_register_any(struct session *s, void *argsp, void *re
 {
     remote_connect_domain_event_register_any_args *args = argsp;
 
-    return events_register(session_events(s), args->eventID, true, NULL) < 0 ? -1 : 0;
+    int rc = events_register(session_events(s), args->eventID, true, NULL);
+
+    return events_now_wanted(s, rc) < 0 ? -1 : 0;
 }
 
 int h_connect_domain_event_deregister_any(struct session *s, void *argsp, void *ret)
@@ -281,8 +294,9 @@ int h_connect_domain_event_callback_register_any(struct session *s, void *argsp,
 {
     remote_connect_domain_event_callback_register_any_args *args = argsp;
     remote_connect_domain_event_callback_register_any_ret *ret = retp;
-    int id = events_register(session_events(s), args->eventID, false,
-                             args->dom ? (const unsigned char *)args->dom->uuid : NULL);
+    int id = events_now_wanted(
+        s, events_register(session_events(s), args->eventID, false,
+                           args->dom ? (const unsigned char *)args->dom->uuid : NULL));
 
     if (id < 0)
         return -1;

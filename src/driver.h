@@ -61,6 +61,10 @@ struct driver {
                 struct drv_conn **conn);
     void (*close)(struct drv_conn *conn);
     void (*set_event_sink)(struct drv_conn *conn, drv_event_fn fn, void *opaque);
+    /* The client has registered an event callback (called on each
+     * registration; NULL: nothing to do): a driver whose events come from
+     * other processes starts listening for them now, not at open. */
+    void (*events_wanted)(struct drv_conn *conn);
 
     const struct drv_host_ops *host;     /* the connection and the node */
     const struct drv_domain_ops *domain; /* domains */

@@ -25,6 +25,7 @@
 #include "driver.h"
 #include "error.h"
 #include "test.h"
+#include "test-share.h"
 #include "uuid.h"
 
 enum { ST_NOSTATE, ST_RUNNING, ST_BLOCKED, ST_PAUSED, ST_SHUTDOWN, ST_SHUTOFF, ST_CRASHED };
@@ -73,6 +74,18 @@ struct drv_conn {
     int next_id;
     drv_event_fn event_fn;
     void *event_opaque;
+    /* test:///default: the store every connection open to it shares
+     * (test-share.h); the domains above are a copy of its state, brought
+     * up to date at the start of each call. NULL: this connection's own
+     * domains (node files). */
+    struct tshare *share;
+    /* Events a state-changing call raised, appended to the journal with
+     * its new state. */
+    struct pending_event {
+        size_t len;
+        unsigned char *data;
+    } *pending;
+    size_t npending, pending_cap;
 };
 
 static const char caps_head[] = "<capabilities>\n"
@@ -431,12 +444,18 @@ static int is_active(const struct tdom *d)
 
 #define EVENT_ID_LIFECYCLE 0
 
+static void queue_event(struct drv_conn *c, struct tdom *d, int id, int event, int detail);
+
 /* A lifecycle event for d, naming it with `id`. */
 static void emit_as(struct drv_conn *c, struct tdom *d, int id, int event, int detail)
 {
     remote_domain_event_lifecycle_msg m = {
         .dom = {.name = d->def->name, .id = id}, .event = event, .detail = detail};
 
+    if (c->share) {
+        queue_event(c, d, id, event, detail);
+        return;
+    }
     if (!c->event_fn)
         return;
     memcpy(m.dom.uuid, d->def->uuid, DRV_UUID_LEN);
@@ -454,9 +473,13 @@ static int fill_id(const struct tdom *d, remote_nonnull_domain *out)
     return drv_domain(out, d->def->name, d->def->uuid, d->id);
 }
 
+static int sync_state(struct drv_conn *c);
+
 /* Finds the domain the client names, by uuid as libvirt does. */
 static struct tdom *get_dom(struct drv_conn *c, const remote_nonnull_domain *dom)
 {
+    if (sync_state(c) < 0)
+        return NULL;
     struct tdom *d = find_uuid(c, (const unsigned char *)dom->uuid);
     if (!d) {
         char uuid[37];
@@ -554,10 +577,15 @@ static struct drv_conn *conn_new(void)
     return c;
 }
 
+static void drop_pending(struct drv_conn *c);
+
 static void test_close(struct drv_conn *c)
 {
     if (!c)
         return;
+    tshare_close(c->share);
+    drop_pending(c);
+    free(c->pending);
     while (c->head)
         dom_remove(c, c->head);
     free(c->by_name);
@@ -609,6 +637,299 @@ static void load_pending(struct drv_conn *c)
     if (!def || add_initial_domain(c, def) < 0)
         fprintf(stderr, "test driver: cannot set up the default domain\n");
     c->event_fn = fn;
+}
+
+/* ---- test:///default, shared between connections (test-share.h) ---- */
+
+/* The state file: a header line, then each domain in definition order as
+ * a line of numbers followed by its definition's XML and its persistent
+ * config's (empty when it has none):
+ *   "test:///default 1 NEXT_ID NDOMS\n"
+ *   "domain ID STATE REASON PERSISTENT AUTOSTART DEFLEN NEWDEFLEN\n" DEF NEWDEF */
+#define STATE_MAGIC "test:///default 1"
+
+static void clear_domains(struct drv_conn *c)
+{
+    while (c->head)
+        dom_remove(c, c->head);
+}
+
+static void bad_state(const char *why)
+{
+    error_report(ERR_INTERNAL_ERROR, FROM_TEST, "the shared state of test:///default is damaged: %s",
+                 why);
+}
+
+/* Builds the domains from the state file's text; NULL: the default. */
+static int rebuild(struct drv_conn *c, const char *data, size_t len)
+{
+    clear_domains(c);
+    c->next_id = 1;
+    if (!data) {
+        struct dx_def *def = dx_def_parse_string(default_domain_xml);
+        return def ? add_initial_domain(c, def) : -1;
+    }
+    const char *p = data, *end = data + len;
+    int next_id, used = 0;
+    unsigned int ndoms;
+    if (sscanf(p, STATE_MAGIC " %d %u\n%n", &next_id, &ndoms, &used) != 2 || used <= 0 ||
+        next_id < 1 || ndoms > 1000000) {
+        bad_state("no header");
+        return -1;
+    }
+    c->next_id = next_id;
+    p += used;
+    for (unsigned int i = 0; i < ndoms; i++) {
+        int id, state, reason, persistent, autostart;
+        size_t deflen, newlen;
+        used = 0;
+        if (!memchr(p, '\n', (size_t)(end - p)) ||
+            sscanf(p, "domain %d %d %d %d %d %zu %zu\n%n", &id, &state, &reason, &persistent,
+                   &autostart, &deflen, &newlen, &used) != 7 ||
+            used <= 0 || id < -1 || state < ST_NOSTATE || state > ST_CRASHED ||
+            (persistent & ~1) || (autostart & ~1) || deflen == 0 ||
+            deflen > (size_t)(end - p - used) || newlen > (size_t)(end - p - used) - deflen) {
+            bad_state("a domain's line");
+            return -1;
+        }
+        p += used;
+        char *x = strndup(p, deflen), *y = newlen ? strndup(p + deflen, newlen) : NULL;
+        p += deflen + newlen;
+        if (!x || (newlen && !y)) {
+            free(x);
+            free(y);
+            no_memory();
+            return -1;
+        }
+        struct dx_def *def = dx_def_parse_string(x), *newdef = y ? dx_def_parse_string(y) : NULL;
+        free(x);
+        free(y);
+        struct tdom *d = def && (!newlen || newdef) ? dom_add(c, def) : NULL;
+        if (!d) {
+            dx_def_free(def);
+            dx_def_free(newdef);
+            return -1;
+        }
+        d->newdef = newdef;
+        d->state = state;
+        d->reason = reason;
+        d->persistent = persistent;
+        d->autostart = autostart;
+        set_id(c, d, id);
+    }
+    return 0;
+}
+
+/* The state file's text for the domains there are now. */
+static char *serialize(struct drv_conn *c, size_t *len)
+{
+    char *buf = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&buf, &size);
+    int ok = f != NULL;
+
+    if (ok)
+        ok = fprintf(f, STATE_MAGIC " %d %u\n", c->next_id, c->ndoms) > 0;
+    for (struct tdom *d = c->head; ok && d; d = d->next) {
+        char *x = dx_def_format(d->def, -1), *y = d->newdef ? dx_def_format(d->newdef, -1) : NULL;
+        ok = x && (!d->newdef || y) &&
+             fprintf(f, "domain %d %d %d %d %d %zu %zu\n%s%s", d->id, d->state, d->reason,
+                     d->persistent, d->autostart, strlen(x), y ? strlen(y) : 0, x,
+                     y ? y : "") > 0;
+        free(x);
+        free(y);
+    }
+    if (f && fclose(f) != 0)
+        ok = 0;
+    if (!ok) {
+        free(buf);
+        no_memory();
+        return NULL;
+    }
+    *len = size;
+    return buf;
+}
+
+/* Brings the domains up to date with the shared state (or, for a
+ * connection of its own, parses test:///default's domain the first time). */
+static int sync_state(struct drv_conn *c)
+{
+    char *data;
+    size_t len;
+
+    if (!c->share) {
+        load_pending(c);
+        return 0;
+    }
+    int r = tshare_snapshot(c->share, &data, &len);
+    if (r <= 0)
+        return r;
+    r = rebuild(c, data, len);
+    free(data);
+    if (r < 0) {
+        clear_domains(c);
+        tshare_forget(c->share);
+    }
+    return r;
+}
+
+/* An event record in the journal: 'L', the event, its detail and the
+ * domain's id (little-endian 32 bits each), its uuid, then its name. */
+#define REC_HEAD (1 + 12 + DRV_UUID_LEN)
+
+static void put32(unsigned char *p, int v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (unsigned char)((unsigned int)v >> (8 * i));
+}
+
+static int get32(const unsigned char *p)
+{
+    unsigned int v = 0;
+    for (int i = 3; i >= 0; i--)
+        v = v << 8 | p[i];
+    return (int)v;
+}
+
+static void queue_event(struct drv_conn *c, struct tdom *d, int id, int event, int detail)
+{
+    size_t nlen = strlen(d->def->name);
+    unsigned char *rec;
+
+    if (c->npending == c->pending_cap) {
+        size_t cap = c->pending_cap ? c->pending_cap * 2 : 4;
+        struct pending_event *p = realloc(c->pending, cap * sizeof(*p));
+        if (!p)
+            return;
+        c->pending = p;
+        c->pending_cap = cap;
+    }
+    rec = malloc(REC_HEAD + nlen);
+    if (!rec)
+        return;
+    rec[0] = 'L';
+    put32(rec + 1, event);
+    put32(rec + 5, detail);
+    put32(rec + 9, id);
+    memcpy(rec + 13, d->def->uuid, DRV_UUID_LEN);
+    memcpy(rec + REC_HEAD, d->def->name, nlen);
+    c->pending[c->npending++] = (struct pending_event){REC_HEAD + nlen, rec};
+}
+
+static void drop_pending(struct drv_conn *c)
+{
+    for (size_t i = 0; i < c->npending; i++)
+        free(c->pending[i].data);
+    c->npending = 0;
+}
+
+/* One record to the session's sink. The journal's directory is private,
+ * but what is read is checked all the same. */
+static void deliver_record(struct drv_conn *c, const unsigned char *rec, size_t len)
+{
+    if (!c->event_fn || len < REC_HEAD + 1 || len > REC_HEAD + 4096 || rec[0] != 'L' ||
+        memchr(rec + REC_HEAD, '\0', len - REC_HEAD))
+        return;
+    char *name = strndup((const char *)rec + REC_HEAD, len - REC_HEAD);
+    if (!name)
+        return;
+    remote_domain_event_lifecycle_msg m = {
+        .dom = {.name = name, .id = get32(rec + 9)},
+        .event = get32(rec + 1),
+        .detail = get32(rec + 5)};
+    memcpy(m.dom.uuid, rec + 13, DRV_UUID_LEN);
+    c->event_fn(c->event_opaque, EVENT_ID_LIFECYCLE, rec + 13,
+                (xdrproc_t)xdr_remote_domain_event_lifecycle_msg, &m);
+    free(name);
+}
+
+/* Hands the journal's new records to the session, in the journal's order:
+ * every connection's events, this one's too. */
+static void deliver_events(void *opaque)
+{
+    struct drv_conn *c = opaque;
+    const void *data;
+    size_t len;
+    int r;
+
+    while ((r = tshare_next_event(c->share, &data, &len)) == 1)
+        deliver_record(c, data, len);
+    if (r < 0) {
+        fprintf(stderr, "test driver: cannot read the event journal: %s\n",
+                error_last_message());
+        error_clear();
+    }
+}
+
+/* A state-changing call runs between these: the lock, then the latest
+ * state; after it, the new state and its events, in that order, before
+ * anyone else may change it. wr_end returns the call's result, or -1
+ * when its state could not be saved (nothing of it is then kept). */
+static int wr_begin(struct drv_conn *c, const char *owner)
+{
+    if (!c->share)
+        return sync_state(c);
+    if (tshare_lock(c->share, owner) < 0)
+        return -1;
+    if (sync_state(c) < 0) {
+        tshare_unlock(c->share);
+        return -1;
+    }
+    return 0;
+}
+
+static int wr_end(struct drv_conn *c, int rc)
+{
+    struct error saved = {0};
+
+    if (!c->share)
+        return rc;
+    if (rc == 0) {
+        size_t len;
+        char *text = serialize(c, &len);
+        if (!text || tshare_save(c->share, text, len) < 0)
+            rc = -1;
+        free(text);
+    }
+    if (rc == 0) {
+        for (size_t i = 0; i < c->npending; i++)
+            if (tshare_append(c->share, c->pending[i].data, c->pending[i].len) < 0) {
+                /* The state is saved; an event that cannot be journalled
+                 * is lost (logged), as one a full queue drops. */
+                fprintf(stderr, "test driver: cannot journal an event: %s\n",
+                        error_last_message());
+                error_clear();
+                break;
+            }
+    } else {
+        tshare_forget(c->share);
+    }
+    /* The call's error is what the client gets, whatever the rest says. */
+    error_save(&saved);
+    tshare_unlock(c->share);
+    if (tshare_listening(c->share)) {
+        drop_pending(c);
+        deliver_events(c);
+    } else {
+        /* Nobody listens to the journal here: this call's own events go
+         * to the session directly (which keeps those a registration
+         * wants; with none, it drops them). */
+        for (size_t i = 0; rc == 0 && i < c->npending; i++)
+            deliver_record(c, c->pending[i].data, c->pending[i].len);
+        drop_pending(c);
+    }
+    error_restore(&saved);
+    return rc;
+}
+
+static void test_events_wanted(struct drv_conn *c)
+{
+    if (c->share && !tshare_listening(c->share) &&
+        tshare_listen(c->share, deliver_events, c) < 0) {
+        fprintf(stderr, "test driver: cannot read the event journal: %s\n",
+                error_last_message());
+        error_clear();
+    }
 }
 
 static xmlNodePtr first_child(xmlNodePtr parent, const char *name)
@@ -789,6 +1110,15 @@ static int test_open(const char *uri, unsigned int flags, const struct drv_conte
         goto out;
     if (strcmp(path, "/default") == 0) {
         r = open_default(c);
+        if (r == 0 && tshare_open(ctx, &c->share) < 0) {
+            /* Without the store (a run directory that cannot be made) the
+             * connection still works, with a test:///default of its own. */
+            fprintf(stderr, "test driver: test:///default is not shared: %s\n",
+                    error_last_message());
+            error_clear();
+        }
+        if (c->share)
+            c->default_pending = 0;
     } else if (path[0] != '/') {
         error_report(ERR_XML_ERROR, FROM_TEST, "failed to parse xml document '%s'", path);
         r = -1;
@@ -936,7 +1266,8 @@ static int test_connect_list_all_domains(struct drv_conn *c,
     if (check_flags(args->flags, 0xffff, "testConnectListAllDomains") < 0)
         return -1;
     size_t count = 0, k = 0;
-    load_pending(c);
+    if (sync_state(c) < 0)
+        return -1;
     for (struct tdom *d = c->head; d; d = d->next)
         count += matches(d, args->flags);
     ret->ret = (u_int)count;
@@ -960,7 +1291,8 @@ static int test_connect_list_all_domains(struct drv_conn *c,
 static int test_connect_num_of_domains(struct drv_conn *c,
                                        remote_connect_num_of_domains_ret *ret)
 {
-    load_pending(c);
+    if (sync_state(c) < 0)
+        return -1;
     for (struct tdom *d = c->head; d; d = d->next)
         ret->num += is_active(d);
     return 0;
@@ -972,7 +1304,8 @@ static int test_connect_list_domains(struct drv_conn *c,
                                      remote_connect_list_domains_ret *ret)
 {
     int n = 0;
-    load_pending(c);
+    if (sync_state(c) < 0)
+        return -1;
     ret->ids.ids_val = calloc((size_t)args->maxids + 1, sizeof(int));
     if (!ret->ids.ids_val) {
         no_memory();
@@ -988,7 +1321,8 @@ static int test_connect_list_domains(struct drv_conn *c,
 static int test_connect_num_of_defined_domains(struct drv_conn *c,
                                                remote_connect_num_of_defined_domains_ret *ret)
 {
-    load_pending(c);
+    if (sync_state(c) < 0)
+        return -1;
     for (struct tdom *d = c->head; d; d = d->next)
         ret->num += !is_active(d);
     return 0;
@@ -1000,7 +1334,8 @@ static int test_connect_list_defined_domains(struct drv_conn *c,
                                              remote_connect_list_defined_domains_ret *ret)
 {
     u_int n = 0;
-    load_pending(c);
+    if (sync_state(c) < 0)
+        return -1;
     ret->names.names_val = calloc((size_t)args->maxnames + 1, sizeof(char *));
     if (!ret->names.names_val) {
         no_memory();
@@ -1036,6 +1371,8 @@ static int test_domain_lookup_by_id(struct drv_conn *c,
                           "id in virDomainLookupByID must be zero or greater");
         return -1;
     }
+    if (sync_state(c) < 0)
+        return -1;
     return lookup_result(find_id(c, args->id), &ret->dom);
 }
 
@@ -1043,6 +1380,8 @@ static int test_domain_lookup_by_name(struct drv_conn *c,
                                       const remote_domain_lookup_by_name_args *args,
                                       remote_domain_lookup_by_name_ret *ret)
 {
+    if (sync_state(c) < 0)
+        return -1;
     return lookup_result(find_name(c, args->name), &ret->dom);
 }
 
@@ -1050,6 +1389,8 @@ static int test_domain_lookup_by_uuid(struct drv_conn *c,
                                       const remote_domain_lookup_by_uuid_args *args,
                                       remote_domain_lookup_by_uuid_ret *ret)
 {
+    if (sync_state(c) < 0)
+        return -1;
     return lookup_result(find_uuid(c, (const unsigned char *)args->uuid), &ret->dom);
 }
 
@@ -1072,7 +1413,7 @@ static struct dx_def *parse_new_def(struct drv_conn *c, const char *xml, int tra
     return def;
 }
 
-static int create_xml(struct drv_conn *c, const char *xml, unsigned int flags,
+static int create_xml_locked(struct drv_conn *c, const char *xml, unsigned int flags,
                       remote_nonnull_domain *dom)
 {
     struct tdom *d;
@@ -1098,7 +1439,15 @@ static int create_xml(struct drv_conn *c, const char *xml, unsigned int flags,
     return fill_id(d, dom);
 }
 
-static int define_xml(struct drv_conn *c, const char *xml, unsigned int flags,
+static int create_xml(struct drv_conn *c, const char *xml, unsigned int flags,
+                      remote_nonnull_domain *dom)
+{
+    if (wr_begin(c, "testDomainCreateXML") < 0)
+        return -1;
+    return wr_end(c, create_xml_locked(c, xml, flags, dom));
+}
+
+static int define_xml_locked(struct drv_conn *c, const char *xml, unsigned int flags,
                       remote_nonnull_domain *dom)
 {
     struct tdom *d;
@@ -1126,6 +1475,14 @@ static int define_xml(struct drv_conn *c, const char *xml, unsigned int flags,
     d->persistent = 1;
     emit(c, d, EV_DEFINED, detail);
     return fill_id(d, dom);
+}
+
+static int define_xml(struct drv_conn *c, const char *xml, unsigned int flags,
+                      remote_nonnull_domain *dom)
+{
+    if (wr_begin(c, "testDomainDefineXMLFlags") < 0)
+        return -1;
+    return wr_end(c, define_xml_locked(c, xml, flags, dom));
 }
 
 static int test_domain_create_xml(struct drv_conn *c, const remote_domain_create_xml_args *args,
@@ -1170,7 +1527,9 @@ static struct tdom *create(struct drv_conn *c, const remote_nonnull_domain *dom,
 
 static int test_domain_create(struct drv_conn *c, const remote_domain_create_args *args)
 {
-    return create(c, &args->dom, 0) ? 0 : -1;
+    if (wr_begin(c, "testDomainCreateWithFlags") < 0)
+        return -1;
+    return wr_end(c, create(c, &args->dom, 0) ? 0 : -1);
 }
 
 /* The reply names the domain as the client did, with its new id. */
@@ -1178,14 +1537,16 @@ static int test_domain_create_with_flags(struct drv_conn *c,
                                          const remote_domain_create_with_flags_args *args,
                                          remote_domain_create_with_flags_ret *ret)
 {
+    if (wr_begin(c, "testDomainCreateWithFlags") < 0)
+        return -1;
     struct tdom *d = create(c, &args->dom, args->flags);
 
-    return d ? drv_domain(&ret->dom, args->dom.name, (const unsigned char *)args->dom.uuid,
-                          d->id)
-             : -1;
+    return wr_end(c, d ? drv_domain(&ret->dom, args->dom.name,
+                                    (const unsigned char *)args->dom.uuid, d->id)
+                       : -1);
 }
 
-static int undefine(struct drv_conn *c, const remote_nonnull_domain *dom, unsigned int flags)
+static int undefine_locked(struct drv_conn *c, const remote_nonnull_domain *dom, unsigned int flags)
 {
     if (check_flags(flags, 0x3, "testDomainUndefineFlags") < 0)
         return -1;
@@ -1201,6 +1562,13 @@ static int undefine(struct drv_conn *c, const remote_nonnull_domain *dom, unsign
         dom_remove(c, d);
     }
     return 0;
+}
+
+static int undefine(struct drv_conn *c, const remote_nonnull_domain *dom, unsigned int flags)
+{
+    if (wr_begin(c, "testDomainUndefineFlags") < 0)
+        return -1;
+    return wr_end(c, undefine_locked(c, dom, flags));
 }
 
 static int test_domain_undefine(struct drv_conn *c, const remote_domain_undefine_args *args)
@@ -1224,7 +1592,7 @@ static struct tdom *get_active(struct drv_conn *c, const remote_nonnull_domain *
     return d;
 }
 
-static int destroy(struct drv_conn *c, const remote_nonnull_domain *dom, unsigned int flags)
+static int destroy_locked(struct drv_conn *c, const remote_nonnull_domain *dom, unsigned int flags)
 {
     if (check_flags(flags, 0x1, "testDomainDestroyFlags") < 0)
         return -1;
@@ -1233,6 +1601,13 @@ static int destroy(struct drv_conn *c, const remote_nonnull_domain *dom, unsigne
         return -1;
     stop_domain(c, d, SHUTOFF_DESTROYED, EV_STOPPED_DESTROYED);
     return 0;
+}
+
+static int destroy(struct drv_conn *c, const remote_nonnull_domain *dom, unsigned int flags)
+{
+    if (wr_begin(c, "testDomainDestroyFlags") < 0)
+        return -1;
+    return wr_end(c, destroy_locked(c, dom, flags));
 }
 
 static int test_domain_destroy(struct drv_conn *c, const remote_domain_destroy_args *args)
@@ -1246,7 +1621,7 @@ static int test_domain_destroy_flags(struct drv_conn *c,
     return destroy(c, &args->dom, args->flags);
 }
 
-static int test_domain_suspend(struct drv_conn *c, const remote_domain_suspend_args *args)
+static int test_domain_suspend_locked(struct drv_conn *c, const remote_domain_suspend_args *args)
 {
     struct tdom *d = get_dom(c, &args->dom);
     if (!d)
@@ -1261,7 +1636,14 @@ static int test_domain_suspend(struct drv_conn *c, const remote_domain_suspend_a
     return 0;
 }
 
-static int test_domain_resume(struct drv_conn *c, const remote_domain_resume_args *args)
+static int test_domain_suspend(struct drv_conn *c, const remote_domain_suspend_args *args)
+{
+    if (wr_begin(c, "testDomainSuspend") < 0)
+        return -1;
+    return wr_end(c, test_domain_suspend_locked(c, args));
+}
+
+static int test_domain_resume_locked(struct drv_conn *c, const remote_domain_resume_args *args)
 {
     struct tdom *d = get_dom(c, &args->dom);
     if (!d)
@@ -1276,7 +1658,14 @@ static int test_domain_resume(struct drv_conn *c, const remote_domain_resume_arg
     return 0;
 }
 
-static int shutdown_domain(struct drv_conn *c, const remote_nonnull_domain *dom,
+static int test_domain_resume(struct drv_conn *c, const remote_domain_resume_args *args)
+{
+    if (wr_begin(c, "testDomainResume") < 0)
+        return -1;
+    return wr_end(c, test_domain_resume_locked(c, args));
+}
+
+static int shutdown_domain_locked(struct drv_conn *c, const remote_nonnull_domain *dom,
                            unsigned int flags)
 {
     if (check_flags(flags, 0, "testDomainShutdownFlags") < 0)
@@ -1292,6 +1681,14 @@ static int shutdown_domain(struct drv_conn *c, const remote_nonnull_domain *dom,
     return 0;
 }
 
+static int shutdown_domain(struct drv_conn *c, const remote_nonnull_domain *dom,
+                           unsigned int flags)
+{
+    if (wr_begin(c, "testDomainShutdownFlags") < 0)
+        return -1;
+    return wr_end(c, shutdown_domain_locked(c, dom, flags));
+}
+
 static int test_domain_shutdown(struct drv_conn *c, const remote_domain_shutdown_args *args)
 {
     return shutdown_domain(c, &args->dom, 0);
@@ -1304,7 +1701,7 @@ static int test_domain_shutdown_flags(struct drv_conn *c,
 }
 
 /* The test driver reboots instantly, following <on_reboot>. */
-static int test_domain_reboot(struct drv_conn *c, const remote_domain_reboot_args *args)
+static int test_domain_reboot_locked(struct drv_conn *c, const remote_domain_reboot_args *args)
 {
     if (check_flags(args->flags, 0x1f, "testDomainReboot") < 0)
         return -1;
@@ -1322,6 +1719,13 @@ static int test_domain_reboot(struct drv_conn *c, const remote_domain_reboot_arg
         d->reason = RUNNING_BOOTED;
     }
     return 0;
+}
+
+static int test_domain_reboot(struct drv_conn *c, const remote_domain_reboot_args *args)
+{
+    if (wr_begin(c, "testDomainReboot") < 0)
+        return -1;
+    return wr_end(c, test_domain_reboot_locked(c, args));
 }
 
 static uint64_t now_ns(void)
@@ -1418,7 +1822,7 @@ static int get_defs(struct tdom *d, unsigned int flags, struct dx_def **live,
     return 0;
 }
 
-static int set_memory(struct drv_conn *c, const remote_nonnull_domain *dom, uint64_t kib,
+static int set_memory_locked(struct drv_conn *c, const remote_nonnull_domain *dom, uint64_t kib,
                       unsigned int flags, const char *api)
 {
     if (kib == 0) {
@@ -1454,6 +1858,14 @@ static int set_memory(struct drv_conn *c, const remote_nonnull_domain *dom, uint
     if (config)
         config->cur_kib = kib;
     return 0;
+}
+
+static int set_memory(struct drv_conn *c, const remote_nonnull_domain *dom, uint64_t kib,
+                      unsigned int flags, const char *api)
+{
+    if (wr_begin(c, "testDomainSetMemoryFlags") < 0)
+        return -1;
+    return wr_end(c, set_memory_locked(c, dom, kib, flags, api));
 }
 
 static int test_domain_set_max_memory(struct drv_conn *c,
@@ -1497,7 +1909,7 @@ static int test_domain_get_vcpus_flags(struct drv_conn *c,
     return 0;
 }
 
-static int set_vcpus(struct drv_conn *c, const remote_nonnull_domain *dom, unsigned int nvcpus,
+static int set_vcpus_locked(struct drv_conn *c, const remote_nonnull_domain *dom, unsigned int nvcpus,
                      unsigned int flags)
 {
     if (nvcpus == 0) {
@@ -1545,6 +1957,14 @@ static int set_vcpus(struct drv_conn *c, const remote_nonnull_domain *dom, unsig
     return 0;
 }
 
+static int set_vcpus(struct drv_conn *c, const remote_nonnull_domain *dom, unsigned int nvcpus,
+                     unsigned int flags)
+{
+    if (wr_begin(c, "testDomainSetVcpusFlags") < 0)
+        return -1;
+    return wr_end(c, set_vcpus_locked(c, dom, nvcpus, flags));
+}
+
 static int test_domain_set_vcpus(struct drv_conn *c, const remote_domain_set_vcpus_args *args)
 {
     return set_vcpus(c, &args->dom, args->nvcpus, AFFECT_LIVE);
@@ -1567,7 +1987,7 @@ static int test_domain_get_autostart(struct drv_conn *c,
     return 0;
 }
 
-static int test_domain_set_autostart(struct drv_conn *c,
+static int test_domain_set_autostart_locked(struct drv_conn *c,
                                      const remote_domain_set_autostart_args *args)
 {
     struct tdom *d = get_dom(c, &args->dom);
@@ -1575,6 +1995,14 @@ static int test_domain_set_autostart(struct drv_conn *c,
         return -1;
     d->autostart = args->autostart != 0;
     return 0;
+}
+
+static int test_domain_set_autostart(struct drv_conn *c,
+                                     const remote_domain_set_autostart_args *args)
+{
+    if (wr_begin(c, "testDomainSetAutostart") < 0)
+        return -1;
+    return wr_end(c, test_domain_set_autostart_locked(c, args));
 }
 
 static int test_domain_is_active(struct drv_conn *c, const remote_domain_is_active_args *args,
@@ -1757,7 +2185,8 @@ static int test_connect_get_all_domain_stats(struct drv_conn *c,
                      args->stats & ~STATE);
         return -1;
     }
-    load_pending(c);
+    if (sync_state(c) < 0)
+        return -1;
     if (!cap)
         for (struct tdom *d = c->head; d; d = d->next)
             cap += matches(d, args->flags & 0xff);
@@ -1838,6 +2267,7 @@ const struct driver test_driver = {
     .open = test_open,
     .close = test_close,
     .set_event_sink = test_set_event_sink,
+    .events_wanted = test_events_wanted,
     .host = &host_ops,
     .domain = &domain_ops,
 };

@@ -252,7 +252,9 @@ ours_start() {
     }
     mkdir -p "$d" || return 1
     OURS_SOCK=$d/sock
-    systemd-socket-activate --accept -l "$OURS_SOCK" "$LIBVIRTD" $ro \
+    # test:///default's shared state goes in the test's directory.
+    systemd-socket-activate --accept -l "$OURS_SOCK" \
+        -E LIBVIRTD_TEST_DEFAULT_DIR="$d/test-default" "$LIBVIRTD" $ro \
         </dev/null >"$d/log" 2>&1 &
     OURS_PID=$!
     IT_PIDS+=("$OURS_PID")

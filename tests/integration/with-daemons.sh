@@ -2,7 +2,7 @@
 # Starts a private real libvirtd 9.0 and our libvirtd (read-write and
 # read-only sockets, behind systemd-socket-activate --accept), runs the
 # given command with REAL_SOCK, REAL_SOCK_RO, OURS_SOCK, OURS_SOCK_RO,
-# OURS_LOG and TEST_DATA in its environment, then stops them all.
+# OURS_LOG, OURS_PID (the read-write activator) and TEST_DATA in its environment, then stops them all.
 #
 # Usage: LIBVIRTD=build/src/libvirtd tests/integration/with-daemons.sh CMD [ARGS...]
 
@@ -23,11 +23,13 @@ it_setup
 
 real_start real || exit 1
 ours_start ours || exit 1
-ours_rw=$OURS_SOCK ours_log=$IT_DIR/ours/log
+ours_rw=$OURS_SOCK ours_log=$IT_DIR/ours/log ours_pid=$OURS_PID
 ours_start ours-ro --read-only || exit 1
 
 export REAL_SOCK REAL_SOCK_RO
 export OURS_SOCK=$ours_rw OURS_SOCK_RO=$OURS_SOCK OURS_LOG=$ours_log
+# The activator of the read-write socket: its children are the connections.
+export OURS_PID=$ours_pid
 TEST_DATA=$(cd "$here/../data" && pwd)
 export TEST_DATA
 

@@ -1,9 +1,11 @@
 /* Unit test of the in-memory test driver, through the driver interface.
  * Expected values come from libvirt 9.0's own test driver. Usage:
  * test-testdriver [DATADIR] (default: tests/data/testdriver). */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "driver.h"
 #include "drivers/test.h"
@@ -522,16 +524,102 @@ static void node_file_loads_running_domains(void)
     EXPECT_INT("open other scheme", 0, drv->open("qemu:///system", 0, NULL, &bad));
 }
 
+static int b_events[16][2], nb_events;
+
+static void on_event_b(void *opaque, int event_id, const unsigned char *uuid, xdrproc_t msg_fn,
+                       const void *msg)
+{
+    const remote_domain_event_lifecycle_msg *m = msg;
+    if (nb_events < 16) {
+        b_events[nb_events][0] = m->event;
+        b_events[nb_events][1] = m->detail;
+    }
+    nb_events++;
+}
+
+/* Two connections open at once share test:///default (the store in
+ * LIBVIRTD_TEST_DEFAULT_DIR); the last close resets it. Without a session
+ * loop, a connection reads the others' events when it next changes the
+ * state. */
+static void default_is_shared_while_open(void)
+{
+    struct drv_conn *a = open_uri("test:///default"), *b = open_uri("test:///default");
+    dref x = {0}, t = {0}, tb = {0}, ghost = {.name = "ghost"};
+    int state = -1, reason = -1;
+
+    if (!a || !b)
+        goto out;
+    drv->set_event_sink(b, on_event_b, NULL);
+    drv->events_wanted(b); /* b registered a callback */
+    nb_events = 0;
+    EXPECT_INT("define on a", 0,
+               define_xml(a, "<domain type='test'><name>x</name><memory>1024</memory>"
+                             "<os><type>hvm</type></os></domain>", &x));
+    EXPECT_INT("x seen on b", 0, lookup_by_name(b, "x", &tb));
+    dref_clear(&tb);
+    EXPECT_INT("lookup test on a", 0, lookup_by_name(a, "test", &t));
+    EXPECT_INT("destroy on a", 0, destroy(a, &t));
+    EXPECT_INT("state on b", 0, get_state(b, &t, &state, &reason));
+    EXPECT_INT("b sees shut off", 5, state);
+    EXPECT_INT("b sees destroyed", 2, reason);
+    EXPECT_INT("b's failed call", -1, destroy(b, &ghost));
+    EXPECT_INT("b heard a's two events", 2, nb_events);
+    EXPECT_INT("defined", 0, b_events[0][0]);
+    EXPECT_INT("stopped", 5, b_events[1][0]);
+    EXPECT_INT("destroyed", 1, b_events[1][1]);
+    EXPECT_INT("b's create", 0, create(b, &t));
+    EXPECT_INT("b hears its own start", 3, nb_events);
+    EXPECT_INT("started", 2, b_events[2][0]);
+    EXPECT_INT("a's domains", 1, num_of_defined_domains(a));
+out:
+    dref_clear(&x);
+    dref_clear(&t);
+    if (a)
+        drv->close(a);
+    if (b)
+        drv->close(b);
+    struct drv_conn *c = open_uri("test:///default");
+    if (!c)
+        return;
+    EXPECT_INT("reset: no x", -1, lookup_by_name(c, "x", &x));
+    EXPECT_INT("reset: test runs", 1, num_of_domains(c));
+    drv->close(c);
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1)
         datadir = argv[1];
+    /* test:///default's shared store, private to this run; the last close
+     * removes what is in it. */
+    char store[] = "/tmp/test-testdriver.XXXXXX";
+    if (!mkdtemp(store) || setenv("LIBVIRTD_TEST_DEFAULT_DIR", store, 1) < 0) {
+        perror("test-testdriver: store");
+        return 1;
+    }
     default_state_matches_libvirt();
     missing_domains_report_libvirt_errors();
     bad_xml_is_refused_and_changes_nothing();
     lifecycle_follows_libvirt();
     listing_filters_like_libvirt();
     node_file_loads_running_domains();
+    default_is_shared_while_open();
+    /* The last close reset the state (no "state" file: the default) and
+     * dropped the events; the lock files stay for the next open. */
+    char path[256];
+    static const char *const left[] = {"users", "lock"}, *const gone[] = {"state",
+                                                                        "events.index"};
+    for (int i = 0; i < 2; i++) {
+        snprintf(path, sizeof(path), "%s/%ld/%s", store, (long)getppid(), gone[i]);
+        if (access(path, F_OK) == 0)
+            FAIL("%s is left after the last close", path);
+        snprintf(path, sizeof(path), "%s/%ld/%s", store, (long)getppid(), left[i]);
+        if (unlink(path) < 0)
+            FAIL("%s: %s", path, strerror(errno));
+    }
+    snprintf(path, sizeof(path), "%s/%ld", store, (long)getppid());
+    if (rmdir(path) < 0 || rmdir(store) < 0)
+        FAIL("the shared store has more files: %s", strerror(errno));
     if (failures) {
         fprintf(stderr, "%d failure(s)\n", failures);
         return 1;
