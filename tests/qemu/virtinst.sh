@@ -4,7 +4,9 @@
 # payload VM installed with --import and --boot kernel=...,initrd=..., the
 # XML virt-install builds from the daemon's capabilities and domain
 # capabilities (its debug log's "Generated final_xml"), the definition the
-# daemon keeps, the guest coming up on its serial file, virt-xml edits
+# daemon keeps; then the same without what virt-install adds by default
+# and the QEMU driver may not run yet (<pm>, clock timers, ICH9 USB), and
+# with it the guest coming up on its serial file, virt-xml edits
 # (one refused by virt-xml itself, after it has read the domain), a second
 # install under a name in use, and virt-clone of the shut-off domain
 # (--disk none: nothing to copy, no storage pool needed). Each tool's exit
@@ -46,9 +48,9 @@ run() { # URI TAG
     mkdir -p "$HOME"
     v() { timeout 60 virsh -c "$uri" "$@" 2>&1; }
     step() { echo "== $*"; }
-    install() { # NAME [extra args]
-        local name=$1
-        shift
+    install() { # NAME SERIAL [extra args]
+        local name=$1 ser=$2
+        shift 2
         timeout 120 virt-install --connect "$uri" --name "$name" --memory 128 --vcpus 1 \
             --virt-type qemu --import --disk none \
             --boot "kernel=$PAYLOAD/vmlinuz,initrd=$PAYLOAD/initrd.gz,kernel_args=console=ttyS0 quiet panic=-1" \
@@ -57,11 +59,24 @@ run() { # URI TAG
         echo "exit $?"
     }
 
+    # What virt-install makes by default for a generic OS on i440FX: <pm>,
+    # three clock timers and the ICH9 EHCI/UHCI set.
     step virt-install
-    install "$n"
+    install "$n-default" "$IT_DIR/$tag-vi-default.serial"
     step "virt-install's generated XML"
     sed -n '/Generated final_xml:/,/^<\/domain>/p' "$HOME/.cache/virt-manager/virt-install.log" |
         sed 1d
+    step dumpxml --inactive
+    v dumpxml --inactive "$n-default"
+    step domstate
+    v domstate --reason "$n-default"
+    v destroy "$n-default" >/dev/null
+    v undefine "$n-default" >/dev/null
+    # The same without those (PIIX3 USB, no <pm>, no timers), for the rest.
+    step virt-install, PIIX3 USB, no pm, no timers
+    install "$n" "$ser" --controller usb,model=piix3-uhci --xml xpath.delete=./pm \
+        --xml xpath.delete=./clock/timer --xml xpath.delete=./clock/timer \
+        --xml xpath.delete=./clock/timer
     step domstate
     v domstate --reason "$n"
     step guest marker
@@ -77,7 +92,7 @@ run() { # URI TAG
     step dumpxml
     v dumpxml "$n"
     step virt-install, name in use
-    install "$n"
+    install "$n" "$ser"
     step virt-xml --edit --memory 96
     timeout 60 virt-xml --connect "$uri" "$n" --edit --memory 96 2>&1
     echo "exit $?"
