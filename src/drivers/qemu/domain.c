@@ -2158,8 +2158,6 @@ static char *find_supervisor(void)
 
 int qdrv_open(struct qdrv *q, const struct qemu_paths *paths, const struct drv_context *ctx)
 {
-    char path[4096];
-
     memset(q, 0, sizeof(*q));
     q->watch_fd = -1;
     q->sleep_fd = -1;
@@ -2180,12 +2178,25 @@ int qdrv_open(struct qdrv *q, const struct qemu_paths *paths, const struct drv_c
     for (size_t i = 0; i < 4; i++)
         if (state_file_mkdirs(dirs[i], i == 0 ? 0755 : 0700) < 0)
             goto fail;
-    /* Events from now on. */
     q->sleep_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    return 0;
+fail:
+    qdrv_close(q);
+    return -1;
+}
+
+void qdrv_events_wanted(struct qdrv *q)
+{
+    char path[4096];
+
+    /* Events from the first registration on: a connection that never
+     * registers one never reads the journal (an inotify instance made and
+     * dropped costs every open and close milliseconds). */
+    if (q->events)
+        return;
     snprintf(path, sizeof(path), "%s/" SUP_JOURNAL_NAME, q->run_dir);
     /* Without them the connection still works; its callbacks stay silent. */
-    if (state_journal_reader_open(path, 0, &q->events) < 0 ||
-        !q->ctx.watch_fd ||
+    if (state_journal_reader_open(path, 0, &q->events) < 0 || !q->ctx.watch_fd ||
         q->ctx.watch_fd(q->ctx.wait_opaque, state_journal_reader_fd(q->events), read_journal,
                         q) < 0) {
         if (error_last())
@@ -2195,10 +2206,6 @@ int qdrv_open(struct qdrv *q, const struct qemu_paths *paths, const struct drv_c
     } else {
         q->watch_fd = state_journal_reader_fd(q->events);
     }
-    return 0;
-fail:
-    qdrv_close(q);
-    return -1;
 }
 
 void qdrv_close(struct qdrv *q)

@@ -289,6 +289,11 @@ static void qemu_set_event_sink(struct drv_conn *c, drv_event_fn fn, void *opaqu
     qdrv_set_event_sink(&c->q, fn, opaque);
 }
 
+static void qemu_events_wanted(struct drv_conn *c)
+{
+    qdrv_events_wanted(&c->q);
+}
+
 static int qemu_connect_get_type(struct drv_conn *c, remote_connect_get_type_ret *ret)
 {
     (void)c;
@@ -615,6 +620,7 @@ const struct driver qemu_driver = {
     .open = qemu_open,
     .close = qemu_close,
     .set_event_sink = qemu_set_event_sink,
+    .events_wanted = qemu_events_wanted,
     .host = &qemu_host_ops,
     .domain = &qemu_domain_ops,
 };

@@ -46,6 +46,9 @@ int qdrv_open(struct qdrv *q, const struct qemu_paths *paths, const struct drv_c
 
 void qdrv_close(struct qdrv *q);
 
+/* The client registered an event callback: read the journal from now on. */
+void qdrv_events_wanted(struct qdrv *q);
+
 /* The event sink; events from the journal go there from now on. */
 void qdrv_set_event_sink(struct qdrv *q, drv_event_fn fn, void *opaque);
 
