@@ -45,6 +45,11 @@ PACKAGES=(
     # unpacks (dpkg-deb), xz and zstd for kernels whose modules are
     # compressed; flock (util-linux, above) guards its cache
     libvirt-daemon-driver-qemu qemu-system-x86 xz-utils zstd
+    # the QEMU tests' other real clients: virt-install, virt-xml and
+    # virt-clone (tests/qemu/virtinst.sh; python3-libvirt is above), and
+    # virt-manager headless on an X virtual framebuffer
+    # (tests/qemu/virt-manager.sh; xvfb-run needs xauth)
+    virtinst virt-manager xvfb xauth
 )
 
 missing=()

@@ -570,6 +570,7 @@ int virDomainGetAutostart(virDomainPtr domain, int *autostart);
 int virDomainSetAutostart(virDomainPtr domain, int autostart);
 int virDomainIsActive(virDomainPtr dom);
 int virDomainIsPersistent(virDomainPtr dom);
+int virDomainIsUpdated(virDomainPtr dom);
 int virDomainHasManagedSaveImage(virDomainPtr dom, unsigned int flags);
 int virDomainGetSecurityLabel(virDomainPtr domain, virSecurityLabelPtr seclabel);
 int virDomainGetMessages(virDomainPtr domain, char ***msgs, unsigned int flags);

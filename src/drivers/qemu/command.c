@@ -4,7 +4,8 @@
  * i440FX machine under TCG or KVM, memory, vCPUs (current and maximum),
  * the qemu64 cpu, kernel/initrd/cmdline or BIOS boot with <boot dev> or
  * per-device boot order, the acpi/apic/pae features, utc or localtime
- * clock, raw file disks and cdroms on virtio or IDE, user and ethernet
+ * clock (timers: rtc catchup, pit delay, hpet off), <pm> S3/S4, raw file
+ * disks and cdroms on virtio or IDE, user and ethernet
  * (tap fd given) interfaces (rtl8139, e1000, virtio), serials of type
  * pty and file and the serial console, ps2 and USB tablet/keyboard/mouse
  * inputs, a VNC display, cirrus and VGA video, audio none, a virtio
@@ -17,6 +18,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <libxml/parser.h>
 
 #include "error.h"
 #include "uuid.h"
@@ -194,6 +197,133 @@ static int is_i440fx(const char *machine)
            (strncmp(machine, "pc-", 3) == 0 && machine[3] >= '0' && machine[3] <= '9');
 }
 
+/* ---- <pm> and <clock>'s timers (virt-install writes them) ----
+ *
+ * The model keeps both as written (<pm> a kept element, the timers the
+ * clock's extra): read here, as far as the command line needs them. Only
+ * what real libvirt 9.0 was seen to run (tests/data/qemu/pm-timers.xml)
+ * is accepted: <suspend-to-mem>/<suspend-to-disk> enabled yes or no; an
+ * rtc timer with tickpolicy catchup (-rtc driftfix=slew), a pit timer
+ * with tickpolicy delay (-global kvm-pit.lost_tick_policy=delay), an hpet
+ * timer with present no (-no-hpet). */
+struct pm_timers {
+    int s3, s4;             /* -1: not said, 0: disabled, 1: enabled */
+    int rtc_slew;
+    const char *args[8];    /* the timers' options, in their order */
+    size_t nargs;
+};
+
+static int is_pm(const struct dx_kept *k)
+{
+    return strncmp(k->xml, "<pm>", 4) == 0 || strncmp(k->xml, "<pm ", 4) == 0 ||
+           strncmp(k->xml, "<pm/>", 5) == 0;
+}
+
+static xmlNodePtr parse_snippet(const char *text, xmlDocPtr *doc)
+{
+    *doc = xmlReadMemory(text, (int)strlen(text), NULL, NULL, XML_PARSE_NONET | XML_PARSE_NOBLANKS);
+    return *doc ? xmlDocGetRootElement(*doc) : NULL;
+}
+
+/* n has no attribute but those of names (NULL-terminated), no child. */
+static int only_attrs(xmlNodePtr n, const char *const *names)
+{
+    for (xmlAttrPtr a = n->properties; a; a = a->next)
+        if (a->ns || !one_of((const char *)a->name, names))
+            return 0;
+    for (xmlNodePtr c = n->children; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE)
+            return 0;
+    return 1;
+}
+
+static int read_pm(const char *xml, struct pm_timers *t)
+{
+    xmlDocPtr doc;
+    xmlNodePtr root = parse_snippet(xml, &doc);
+    static const char *const enabled[] = {"enabled", NULL};
+    int ok = root && !root->properties;
+
+    for (xmlNodePtr c = root ? root->children : NULL; ok && c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        int *which = strcmp((const char *)c->name, "suspend-to-mem") == 0    ? &t->s3
+                     : strcmp((const char *)c->name, "suspend-to-disk") == 0 ? &t->s4
+                                                                             : NULL;
+        xmlChar *v = xmlGetProp(c, (const xmlChar *)"enabled");
+        ok = which && *which < 0 && only_attrs(c, enabled) && v &&
+             (is((const char *)v, "yes") || is((const char *)v, "no"));
+        if (ok)
+            *which = is((const char *)v, "yes");
+        xmlFree(v);
+    }
+    xmlFreeDoc(doc);
+    return ok ? 0 : unsupported("<pm> other than suspend-to-mem and suspend-to-disk enabled "
+                                "yes or no is not supported by this QEMU driver");
+}
+
+/* The clock's extra: the <clock> as written, what the parser read of it
+ * flagged in the lr namespace (domain_xml.c); only <timer>s may be unread. */
+static int read_timers(const char *extra, struct pm_timers *t)
+{
+    xmlDocPtr doc;
+    xmlNodePtr root = parse_snippet(extra, &doc);
+    static const char *const tick[] = {"name", "tickpolicy", NULL};
+    static const char *const pres[] = {"name", "present", NULL};
+    int ok = root != NULL, rtc = 0, pit = 0, hpet = 0;
+    xmlChar *read_attrs = root ? xmlGetNsProp(root, (const xmlChar *)"attrs",
+                                              (const xmlChar *)"urn:x-libvirt-remote:read")
+                               : NULL;
+
+    for (xmlAttrPtr a = root ? root->properties : NULL; ok && a; a = a->next) {
+        char word[80];
+        snprintf(word, sizeof(word), " %s ", (const char *)a->name);
+        ok = a->ns || (read_attrs && strstr((const char *)read_attrs, word));
+    }
+    xmlFree(read_attrs);
+    for (xmlNodePtr c = root ? root->children : NULL; ok && c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        xmlChar *name = xmlGetProp(c, (const xmlChar *)"name");
+        xmlChar *policy = xmlGetProp(c, (const xmlChar *)"tickpolicy");
+        xmlChar *present = xmlGetProp(c, (const xmlChar *)"present");
+        ok = strcmp((const char *)c->name, "timer") == 0 && name;
+        if (ok && is((const char *)name, "rtc") && !rtc++) {
+            ok = only_attrs(c, tick) && is((const char *)policy, "catchup");
+            t->rtc_slew = 1;
+        } else if (ok && is((const char *)name, "pit") && !pit++) {
+            ok = only_attrs(c, tick) && is((const char *)policy, "delay") && t->nargs + 2 <= 8;
+            if (ok) {
+                t->args[t->nargs++] = "-global";
+                t->args[t->nargs++] = "kvm-pit.lost_tick_policy=delay";
+            }
+        } else if (ok && is((const char *)name, "hpet") && !hpet++) {
+            ok = only_attrs(c, pres) && is((const char *)present, "no") && t->nargs < 8;
+            if (ok)
+                t->args[t->nargs++] = "-no-hpet";
+        } else {
+            ok = 0;
+        }
+        xmlFree(name);
+        xmlFree(policy);
+        xmlFree(present);
+    }
+    xmlFreeDoc(doc);
+    return ok ? 0 : unsupported("clock: timers other than rtc tickpolicy catchup, pit tickpolicy "
+                                "delay and hpet present no are not supported by this QEMU "
+                                "driver");
+}
+
+static int read_pm_timers(const struct dx_def *def, struct pm_timers *t)
+{
+    memset(t, 0, sizeof(*t));
+    t->s3 = t->s4 = -1;
+    for (size_t i = 0; i < def->kept.n; i++)
+        if (is_pm(&def->kept.items[i]) && read_pm(def->kept.items[i].xml, t) < 0)
+            return -1;
+    return def->extra_clock ? read_timers(def->extra_clock, t) : 0;
+}
+
 static int validate_lifecycle(const struct dx_def *def)
 {
     if (is(def->on_reboot, "preserve") || is(def->on_poweroff, "preserve")) {
@@ -229,9 +359,12 @@ static int validate_domain(const struct dx_def *def)
                            def->machine);
     /* <metadata> is the user's, and /machine is the partition libvirt
      * writes for every running domain: nothing for QEMU to do. */
+    struct pm_timers pt;
+    if (read_pm_timers(def, &pt) < 0)
+        return -1;
     for (size_t i = 0; i < def->kept.n; i++) {
         kept_name(&def->kept.items[i], name, sizeof(name));
-        if (strcmp(name, "metadata") != 0 &&
+        if (strcmp(name, "metadata") != 0 && strcmp(name, "pm") != 0 &&
             strcmp(def->kept.items[i].xml,
                    "<resource>\n    <partition>/machine</partition>\n  </resource>") != 0)
             return unsupported("<%s> is not supported by this QEMU driver", name);
@@ -247,8 +380,7 @@ static int validate_domain(const struct dx_def *def)
     if (def->cpuset)
         return unsupported("vcpu cpuset is not supported by this QEMU driver");
     if (no_extra(def->extra_memory, "memory") || no_extra(def->extra_cur_memory, "currentMemory") ||
-        no_extra(def->extra_vcpu, "vcpu") || no_extra(def->extra_os, "os") ||
-        no_extra(def->extra_clock, "clock"))
+        no_extra(def->extra_vcpu, "vcpu") || no_extra(def->extra_os, "os"))
         return -1;
     if (!is(def->clock_offset, "utc") && !is(def->clock_offset, "localtime"))
         return unsupported("clock offset '%s' is not supported by this QEMU driver",
@@ -899,11 +1031,24 @@ int qemu_command_build(const struct dx_def *def, const struct qemu_start *st,
     pass_fd(&c, st->monitor_fd);
     add(&c, "-mon");
     add(&c, "chardev=charmonitor,id=monitor,mode=control");
+    struct pm_timers pt;
+    if (read_pm_timers(def, &pt) < 0)
+        goto out;
     add(&c, "-rtc");
-    addf(&c, "base=%s", def->clock_offset);
+    addf(&c, "base=%s%s", def->clock_offset, pt.rtc_slew ? ",driftfix=slew" : "");
+    for (size_t i = 0; i < pt.nargs; i++)
+        add(&c, pt.args[i]);
     add(&c, "-no-shutdown");
     if (!(def->features & 1u))
         add(&c, "-no-acpi");
+    if (pt.s3 >= 0) {
+        add(&c, "-global");
+        addf(&c, "PIIX4_PM.disable_s3=%d", !pt.s3);
+    }
+    if (pt.s4 >= 0) {
+        add(&c, "-global");
+        addf(&c, "PIIX4_PM.disable_s4=%d", !pt.s4);
+    }
     add(&c, "-boot");
     add(&c, "strict=on");
     if (def->kernel) {

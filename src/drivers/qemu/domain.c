@@ -229,6 +229,9 @@ static int find_uuid(struct qdrv *q, const unsigned char *uuid, const char *hint
     size_t n;
     int r;
 
+    /* Cleared here: with no domain at all, nothing below fills it, and the
+     * caller clears it whatever was found. */
+    memset(d, 0, sizeof(*d));
     if (hint && (r = qdom_load(q, hint, d)) != 0) {
         if (r < 0 || memcmp(d->uuid, uuid, DRV_UUID_LEN) == 0)
             return r;
@@ -464,12 +467,20 @@ static struct state_lock *reload_locked(struct qdrv *q, const remote_nonnull_dom
     return fd;
 }
 
-static int need_active(const struct qdom *d)
+/* libvirt's virDomainObjCheckActive, whose error is the domain
+ * configuration's (VIR_FROM_DOMAIN); shutdown checks in the QEMU driver
+ * itself, with VIR_FROM_QEMU: need_active_from. */
+static int need_active_from(const struct qdom *d, int from)
 {
     if (qdom_active(d))
         return 0;
-    error_report(ERR_OPERATION_INVALID, FROM_QEMU, "%s", "domain is not running");
+    error_report(ERR_OPERATION_INVALID, from, "%s", "domain is not running");
     return -1;
+}
+
+static int need_active(const struct qdom *d)
+{
+    return need_active_from(d, FROM_DOMAIN);
 }
 
 /* ---- the control socket of a running domain ---- */
@@ -957,15 +968,16 @@ static int check_dup(void *opaque, struct qdom *d)
     bool same_uuid = memcmp(d->uuid, k->def->uuid, DRV_UUID_LEN) == 0;
     bool same_name = strcmp(d->name, k->def->name) == 0;
 
+    /* virDomainObjListAdd's errors: the domain configuration's */
     if (same_uuid && !same_name) {
         uuid_format(d->uuid, u);
-        error_report(ERR_OPERATION_FAILED, FROM_QEMU,
+        error_report(ERR_OPERATION_FAILED, FROM_DOMAIN,
                      "domain '%s' is already defined with uuid %s", d->name, u);
         return -1;
     }
     if (same_name && !same_uuid) {
         uuid_format(d->uuid, u);
-        error_report(ERR_OPERATION_FAILED, FROM_QEMU, "domain '%s' already exists with uuid %s",
+        error_report(ERR_OPERATION_FAILED, FROM_DOMAIN, "domain '%s' already exists with uuid %s",
                      d->name, u);
         return -1;
     }
@@ -1142,12 +1154,12 @@ static int q_create_xml(struct drv_conn *c, const remote_domain_create_xml_args 
     if (l > 0 && memcmp(d.uuid, def->uuid, DRV_UUID_LEN) != 0) {
         char u[37];
         uuid_format(d.uuid, u);
-        error_report(ERR_OPERATION_FAILED, FROM_QEMU, "domain '%s' already exists with uuid %s",
+        error_report(ERR_OPERATION_FAILED, FROM_DOMAIN, "domain '%s' already exists with uuid %s",
                      d.name, u);
         goto out;
     }
     if (l > 0 && qdom_active(&d)) {
-        error_report(ERR_OPERATION_INVALID, FROM_QEMU, "domain '%s' is already active", d.name);
+        error_report(ERR_OPERATION_INVALID, FROM_DOMAIN, "domain '%s' is already active", d.name);
         goto out;
     }
     if (l == 0 && !(d.name = strdup(def->name))) {
@@ -1181,7 +1193,12 @@ static int simple_request(struct drv_conn *c, const remote_nonnull_domain *dom, 
 
     if (!lock)
         return -1;
-    if (need_active(&d) == 0)
+    if (need_active_from(&d, strcmp(what, "powerdown") == 0 ? FROM_QEMU : FROM_DOMAIN) < 0)
+        ;
+    else if (strcmp(what, "resume") == 0 && d.state == ST_RUNNING)
+        /* qemuDomainResume's own check */
+        error_report(ERR_OPERATION_INVALID, FROM_QEMU, "%s", "domain is already running");
+    else
         r = request(q, &d, what, NULL);
     qdom_clear(&d);
     state_lock_release(lock);
@@ -1414,6 +1431,21 @@ static int q_is_persistent(struct drv_conn *c, const remote_domain_is_persistent
     return 0;
 }
 
+/* qemuDomainIsUpdated answers virDomainObj's `updated` bit, which none of
+ * the calls this driver serves sets in real libvirt 9.0: python.sh sees 0
+ * for an inactive, a running, a transient domain and after a config change
+ * of a running one. The domain must exist. */
+static int q_is_updated(struct drv_conn *c, const remote_domain_is_updated_args *args,
+                        remote_domain_is_updated_ret *ret)
+{
+    struct qdom d;
+    if (get_dom(qemu_conn_qdrv(c), &args->dom, &d) < 0)
+        return -1;
+    ret->updated = 0;
+    qdom_clear(&d);
+    return 0;
+}
+
 static int q_has_managed_save(struct drv_conn *c,
                               const remote_domain_has_managed_save_image_args *args,
                               remote_domain_has_managed_save_image_ret *ret)
@@ -1512,9 +1544,43 @@ static int q_get_vcpus_flags(struct drv_conn *c, const remote_domain_get_vcpus_f
     if (check_flags(args->flags, 0x1 | 0x2 | 0x4 | 0x8) < 0 ||
         get_dom(qemu_conn_qdrv(c), &args->dom, &d) < 0)
         return -1;
-    const struct dx_def *def = args->flags & 0x2 && d.config ? d.config : current_def(&d);
+    /* virDomainObjGetOneDef: which definition, with its errors */
+    int r = -1;
+    bool live = args->flags & 0x1, config = args->flags & 0x2;
+    if (live && config) {
+        error_report(ERR_INVALID_ARG, FROM_DOMAIN, "%s",
+                     "Flags 'VIR_DOMAIN_AFFECT_LIVE' and 'VIR_DOMAIN_AFFECT_CONFIG' are mutually "
+                     "exclusive");
+        goto out;
+    }
+    if (!live && !config) {
+        live = qdom_active(&d);
+        config = !live;
+    }
+    if (live && need_active(&d) < 0)
+        goto out;
+    if (config && !d.config) {
+        error_report(ERR_OPERATION_INVALID, FROM_DOMAIN, "%s",
+                     "transient domains do not have any persistent config");
+        goto out;
+    }
+    const struct dx_def *def = config ? d.config : current_def(&d);
     ret->num = (int)(args->flags & 0x4 ? def->vcpus_max : def->vcpus);
+    r = 0;
+out:
     qdom_clear(&d);
+    return r;
+}
+
+/* virDomainGetMaxVcpus: qemuDomainGetMaxVcpus asks for the live maximum. */
+static int q_get_max_vcpus(struct drv_conn *c, const remote_domain_get_max_vcpus_args *args,
+                           remote_domain_get_max_vcpus_ret *ret)
+{
+    remote_domain_get_vcpus_flags_args a = {.dom = args->dom, .flags = 0x1 | 0x4};
+    remote_domain_get_vcpus_flags_ret r = {0};
+    if (q_get_vcpus_flags(c, &a, &r) < 0)
+        return -1;
+    ret->num = r.num;
     return 0;
 }
 
@@ -2202,9 +2268,11 @@ const struct drv_domain_ops qemu_domain_ops = {
     .domain_get_security_label = q_get_security_label,
     .domain_is_active = q_is_active,
     .domain_is_persistent = q_is_persistent,
+    .domain_is_updated = q_is_updated,
     .domain_has_managed_save_image = q_has_managed_save,
     .domain_create_with_flags = q_create_with_flags,
     .domain_get_vcpus_flags = q_get_vcpus_flags,
+    .domain_get_max_vcpus = q_get_max_vcpus,
     .domain_get_state = q_get_state,
     .domain_undefine_flags = q_undefine_flags,
     .domain_destroy_flags = q_destroy_flags,
