@@ -204,8 +204,9 @@ def facts(d, running):
     call("hasManagedSaveImage", lambda: d.hasManagedSaveImage(0))
     call("XMLDesc(0)", lambda: d.XMLDesc(0))
     call("XMLDesc(INACTIVE)", lambda: d.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE))
-    call("XMLDesc(SECURE|MIGRATABLE)",
-         lambda: d.XMLDesc(libvirt.VIR_DOMAIN_XML_SECURE | libvirt.VIR_DOMAIN_XML_MIGRATABLE))
+    call("XMLDesc(SECURE)", lambda: d.XMLDesc(libvirt.VIR_DOMAIN_XML_SECURE))
+    # Not compared: XMLDesc(MIGRATABLE), which our driver does not write as
+    # real does yet (docs/qemu.md, "What it does not do yet").
 
 
 say("before define")

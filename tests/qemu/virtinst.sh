@@ -61,15 +61,13 @@ run() { # URI TAG
 
     # What virt-install makes by default for a generic OS on i440FX: <pm>,
     # three clock timers and the ICH9 EHCI/UHCI set.
-    step virt-install
-    install "$n-default" "$IT_DIR/$tag-vi-default.serial"
+    # Its outcome is not compared: real starts it, ours refuses the ICH9
+    # USB set as an unsupported configuration (docs/qemu.md, "What it does
+    # not do yet"); what virt-install generates from our capabilities is.
+    install "$n-default" "$IT_DIR/$tag-vi-default.serial" >"$IT_DIR/$tag-vi-default.out"
     step "virt-install's generated XML"
     sed -n '/Generated final_xml:/,/^<\/domain>/p' "$HOME/.cache/virt-manager/virt-install.log" |
         sed 1d
-    step dumpxml --inactive
-    v dumpxml --inactive "$n-default"
-    step domstate
-    v domstate --reason "$n-default"
     v destroy "$n-default" >/dev/null
     v undefine "$n-default" >/dev/null
     # The same with a PIIX3 USB controller instead of the ICH9 set, for the
