@@ -854,6 +854,12 @@ static void finish(struct sup *s, int wstatus)
     unlink_dom_files(s);
     set_state(s, ST_SHUTOFF, reason);
     emit(s, EV_STOPPED, detail);
+    /* The domain is shut off: the next start may begin before the destroy
+     * that waits for this is answered (not only once this process exits). */
+    if (s->lock_fd >= 0) {
+        close(s->lock_fd);
+        s->lock_fd = -1;
+    }
     /* Every client gets its answer: a destroy that it is done, the
      * others (a request waiting for QEMU, or not read yet) libvirt's
      * error for a domain that stopped before the call ran. */
