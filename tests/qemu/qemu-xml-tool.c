@@ -28,9 +28,13 @@
 
 #define MAX_LIST 16
 
-static int refuse(void)
+/* Prints the error as virsh would and frees def (NULL: nothing). */
+static int refuse(struct dx_def *def)
 {
     printf("error: %s\n", error_last_message());
+    fflush(stdout);
+    dx_def_free(def);
+    test_env_free();
     return 1;
 }
 
@@ -87,11 +91,11 @@ int main(int argc, char **argv)
     struct dx_def *def = dx_def_parse_string_env(xml, env);
     free(xml);
     if (!def || qemu_validate(def, QEMU_VALIDATE_DEFINE) < 0)
-        return refuse();
+        return refuse(def);
     char *inactive = dx_def_format(def, -1);
     dx_def_free(def);
     if (!inactive)
-        return refuse();
+        return refuse(NULL);
     /* What is stored reads back as itself. */
     def = dx_def_parse_string_env(inactive, env);
     char *again = def ? dx_def_format(def, -1) : NULL;
@@ -111,7 +115,7 @@ int main(int argc, char **argv)
 
     /* virsh start: the stored definition, validated for a start. */
     if (qemu_validate(def, QEMU_VALIDATE_START) < 0)
-        return refuse();
+        return refuse(def);
     int ret = 0;
     /* The run's facts, per device in def's order. */
     const char *serial_ptys[MAX_LIST] = {0}, *net_ifnames[MAX_LIST] = {0};
@@ -126,7 +130,7 @@ int main(int argc, char **argv)
         live.net_ifnames = net_ifnames;
         char *s = dx_def_format_live(def, &live);
         if (!s)
-            return refuse();
+            return refuse(def);
         fputs(s, stdout);
         free(s);
     } else if (strcmp(mode, "argv") == 0) {
@@ -136,7 +140,7 @@ int main(int argc, char **argv)
         char key[4096];
         struct qemu_command cmd;
         if (qemu_command_files(def, &files, &nfiles) < 0)
-            return refuse();
+            return refuse(def);
         for (size_t k = 0; k < nfiles && k < MAX_LIST; k++)
             fds[k] = first_fd++;
         free(files);
@@ -154,7 +158,7 @@ int main(int argc, char **argv)
         if (qemu_command_build(def, &st, &cmd) < 0 || !envp) {
             qemu_command_free(&cmd);
             qemu_command_env_free(envp);
-            return refuse();
+            return refuse(def);
         }
         char *s = qemu_command_format(envp, &cmd);
         fputs(s ? s : "", stdout);
