@@ -83,6 +83,7 @@ struct qdom {
     bool alive;            /* its supervisor runs */
     int state, reason, id;
     bool stale;            /* the status says running, its supervisor is dead */
+    bool persistent;       /* it has a config (parsed into config unless light) */
 };
 
 static void qdom_clear(struct qdom *d)
@@ -124,8 +125,27 @@ static int read_config(const char *path, struct dx_def **def)
     return *def ? 1 : -1;
 }
 
-/* Loads domain `name`: 1 when it exists, 0 when not, -1 on error. */
-static int qdom_load(struct qdrv *q, const char *name, struct qdom *d)
+/* The <uuid> of a domain XML we wrote (libvirt's layout: right after
+ * <name>), found without parsing it: 0, or -1 when it is not where we put
+ * it (the caller parses then). */
+static int peek_uuid(const char *xml, unsigned char *uuid)
+{
+    const char *u = xml ? strstr(xml, "<uuid>") : NULL;
+    const char *m = xml ? strstr(xml, "<metadata") : NULL;
+    char text[37];
+
+    if (!u || (m && m < u) || strncmp(u + 6 + 36, "</uuid>", 7) != 0)
+        return -1;
+    memcpy(text, u + 6, 36);
+    text[36] = '\0';
+    return uuid_parse(text, uuid);
+}
+
+/* Loads domain `name`: 1 when it exists, 0 when not, -1 on error. A light
+ * load is for the calls that need only its name, uuid, id and state (list,
+ * lookups, domstate): the XML is not parsed (config and live stay NULL),
+ * which makes `virsh list` of many domains cheap. */
+static int qdom_load_as(struct qdrv *q, const char *name, struct qdom *d, bool light)
 {
     char *cfg = NULL;
     int r;
@@ -138,12 +158,31 @@ static int qdom_load(struct qdrv *q, const char *name, struct qdom *d)
     }
     if (!(d->name = strdup(name)) || !(cfg = path_of(q->conf_dir, name, ".xml")))
         goto oom;
-    if (read_config(cfg, &d->config) < 0) {
+    bool peeked = false;
+    if (light) {
+        char *text = NULL;
+        size_t len = 0;
+        if (state_file_read(cfg, CONFIG_MAX, &text, &len) == 0) {
+            d->persistent = true;
+            peeked = peek_uuid(text, d->uuid) == 0;
+            free(text);
+        } else if (errno == ENOENT) {
+            error_clear();
+        } else {
+            free(cfg);
+            qdom_clear(d);
+            return -1;
+        }
+        light = peeked;
+    }
+    if (!light && read_config(cfg, &d->config) < 0) {
         free(cfg);
         qdom_clear(d);
         return -1;
     }
     free(cfg);
+    if (d->config)
+        d->persistent = true;
     r = sup_status_read(q->run_dir, name, &d->st, &d->alive);
     if (r < 0) {
         qdom_clear(d);
@@ -158,7 +197,9 @@ static int qdom_load(struct qdrv *q, const char *name, struct qdom *d)
             d->reason = d->st.reason;
             d->id = d->st.id;
             /* The definition it runs; its XML is the status' live one. */
-            if (d->st.def_xml)
+            if (light && d->st.def_xml && peek_uuid(d->st.def_xml, d->uuid) == 0)
+                peeked = true;
+            else if (d->st.def_xml)
                 d->live = dx_def_parse_string_env(d->st.def_xml, &stored_env);
         } else if (running) {
             /* Its supervisor died (and QEMU with it). */
@@ -168,11 +209,13 @@ static int qdom_load(struct qdrv *q, const char *name, struct qdom *d)
             d->reason = d->st.reason;
         }
     }
-    if (!d->config && !d->live) {
+    bool running = d->live || (peeked && d->id >= 0 && qdom_active(d));
+    if (!d->persistent && !running) {
         qdom_clear(d);
         return 0;
     }
-    memcpy(d->uuid, d->live ? d->live->uuid : d->config->uuid, DRV_UUID_LEN);
+    if (d->live || d->config)
+        memcpy(d->uuid, d->live ? d->live->uuid : d->config->uuid, DRV_UUID_LEN);
     return 1;
 oom:
     free(cfg);
@@ -181,10 +224,22 @@ oom:
     return -1;
 }
 
-/* The names of every domain there may be: configs and statuses. */
+static int qdom_load(struct qdrv *q, const char *name, struct qdom *d)
+{
+    return qdom_load_as(q, name, d, false);
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The names of every domain there may be (configs and statuses), sorted
+ * and each once. */
 static int list_names(struct qdrv *q, char ***names, size_t *n)
 {
     const char *dirs[2] = {q->conf_dir, q->run_dir};
+    size_t cap = 0;
 
     *names = NULL;
     *n = 0;
@@ -197,19 +252,30 @@ static int list_names(struct qdrv *q, char ***names, size_t *n)
             size_t l = strlen(e->d_name);
             if (l < 5 || strcmp(e->d_name + l - 4, ".xml") != 0 || e->d_name[0] == '.')
                 continue;
-            char *nm = strndup(e->d_name, l - 4);
-            bool dup = false;
-            for (size_t i = 0; nm && i < *n && !dup; i++)
-                dup = strcmp((*names)[i], nm) == 0;
-            char **grown = dup || !nm ? NULL : realloc(*names, (*n + 1) * sizeof(char *));
-            if (grown) {
+            if (*n == cap) {
+                size_t ncap = cap ? cap * 2 : 64;
+                char **grown = realloc(*names, ncap * sizeof(char *));
+                if (!grown)
+                    break;
                 *names = grown;
-                grown[(*n)++] = nm;
-            } else {
-                free(nm);
+                cap = ncap;
             }
+            char *nm = strndup(e->d_name, l - 4);
+            if (nm)
+                (*names)[(*n)++] = nm;
         }
         closedir(dir);
+    }
+    if (*n > 1) {
+        qsort(*names, *n, sizeof(char *), cmp_names);
+        size_t w = 1;
+        for (size_t i = 1; i < *n; i++) {
+            if (strcmp((*names)[i], (*names)[w - 1]) == 0)
+                free((*names)[i]);
+            else
+                (*names)[w++] = (*names)[i];
+        }
+        *n = w;
     }
     return 0;
 }
@@ -223,7 +289,8 @@ static void free_names(char **names, size_t n)
 
 /* Finds the domain a client names, by uuid as libvirt does; its name is
  * tried first, the others only when that fails. 1, 0, -1. */
-static int find_uuid(struct qdrv *q, const unsigned char *uuid, const char *hint, struct qdom *d)
+static int find_uuid_as(struct qdrv *q, const unsigned char *uuid, const char *hint,
+                        struct qdom *d, bool light)
 {
     char **names;
     size_t n;
@@ -232,7 +299,7 @@ static int find_uuid(struct qdrv *q, const unsigned char *uuid, const char *hint
     /* Cleared here: with no domain at all, nothing below fills it, and the
      * caller clears it whatever was found. */
     memset(d, 0, sizeof(*d));
-    if (hint && (r = qdom_load(q, hint, d)) != 0) {
+    if (hint && (r = qdom_load_as(q, hint, d, light)) != 0) {
         if (r < 0 || memcmp(d->uuid, uuid, DRV_UUID_LEN) == 0)
             return r;
         qdom_clear(d);
@@ -242,7 +309,7 @@ static int find_uuid(struct qdrv *q, const unsigned char *uuid, const char *hint
     for (size_t i = 0; i < n && r == 0; i++) {
         if (hint && strcmp(names[i], hint) == 0)
             continue;
-        r = qdom_load(q, names[i], d);
+        r = qdom_load_as(q, names[i], d, light);
         if (r > 0 && memcmp(d->uuid, uuid, DRV_UUID_LEN) != 0) {
             qdom_clear(d);
             r = 0;
@@ -252,9 +319,9 @@ static int find_uuid(struct qdrv *q, const unsigned char *uuid, const char *hint
     return r;
 }
 
-static int get_dom(struct qdrv *q, const remote_nonnull_domain *dom, struct qdom *d)
+static int get_dom_as(struct qdrv *q, const remote_nonnull_domain *dom, struct qdom *d, bool light)
 {
-    int r = find_uuid(q, (const unsigned char *)dom->uuid, dom->name, d);
+    int r = find_uuid_as(q, (const unsigned char *)dom->uuid, dom->name, d, light);
     if (r == 0) {
         char uuid[37];
         uuid_format((const unsigned char *)dom->uuid, uuid);
@@ -262,6 +329,11 @@ static int get_dom(struct qdrv *q, const remote_nonnull_domain *dom, struct qdom
                      dom->name ? dom->name : "");
     }
     return r > 0 ? 0 : -1;
+}
+
+static int get_dom(struct qdrv *q, const remote_nonnull_domain *dom, struct qdom *d)
+{
+    return get_dom_as(q, dom, d, false);
 }
 
 /* The definition that describes d now: the live one while it runs. */
@@ -697,7 +769,7 @@ static int q_lookup_by_name(struct drv_conn *c, const remote_domain_lookup_by_na
                             remote_domain_lookup_by_name_ret *ret)
 {
     struct qdom d;
-    int r = qdom_load(qemu_conn_qdrv(c), args->name, &d);
+    int r = qdom_load_as(qemu_conn_qdrv(c), args->name, &d, true);
     if (r == 0)
         error_report(ERR_NO_DOMAIN, FROM_QEMU, "no domain with matching name '%s'", args->name);
     if (r > 0)
@@ -710,7 +782,7 @@ static int q_lookup_by_uuid(struct drv_conn *c, const remote_domain_lookup_by_uu
                             remote_domain_lookup_by_uuid_ret *ret)
 {
     struct qdom d;
-    int r = find_uuid(qemu_conn_qdrv(c), (const unsigned char *)args->uuid, NULL, &d);
+    int r = find_uuid_as(qemu_conn_qdrv(c), (const unsigned char *)args->uuid, NULL, &d, true);
     if (r == 0) {
         char u[37];
         uuid_format((const unsigned char *)args->uuid, u);
@@ -723,7 +795,8 @@ static int q_lookup_by_uuid(struct drv_conn *c, const remote_domain_lookup_by_uu
 }
 
 /* Calls fn for every domain, as the files have them now. */
-static int each_domain(struct qdrv *q, int (*fn)(void *opaque, struct qdom *d), void *opaque)
+static int each_domain_as(struct qdrv *q, int (*fn)(void *opaque, struct qdom *d), void *opaque,
+                          bool light)
 {
     char **names;
     size_t n;
@@ -732,7 +805,7 @@ static int each_domain(struct qdrv *q, int (*fn)(void *opaque, struct qdom *d), 
     list_names(q, &names, &n);
     for (size_t i = 0; i < n && r == 0; i++) {
         struct qdom d;
-        int l = qdom_load(q, names[i], &d);
+        int l = qdom_load_as(q, names[i], &d, light);
         if (l > 0)
             r = fn(opaque, &d);
         else if (l < 0)
@@ -741,6 +814,11 @@ static int each_domain(struct qdrv *q, int (*fn)(void *opaque, struct qdom *d), 
     }
     free_names(names, n);
     return r;
+}
+
+static int each_domain(struct qdrv *q, int (*fn)(void *opaque, struct qdom *d), void *opaque)
+{
+    return each_domain_as(q, fn, opaque, false);
 }
 
 struct by_id {
@@ -763,7 +841,7 @@ static int q_lookup_by_id(struct drv_conn *c, const remote_domain_lookup_by_id_a
 {
     struct by_id b = {args->id, &ret->dom, 0};
 
-    if (each_domain(qemu_conn_qdrv(c), match_id, &b) < 0)
+    if (each_domain_as(qemu_conn_qdrv(c), match_id, &b, true) < 0)
         return -1;
     if (!b.found) {
         error_report(ERR_NO_DOMAIN, FROM_QEMU, "no domain with matching id %d", args->id);
@@ -794,7 +872,7 @@ static bool autostart_on(struct qdrv *q, const char *name)
 static bool matches(struct listing *l, struct qdom *d)
 {
     unsigned int f = l->flags;
-    bool active = qdom_active(d), persistent = d->config != NULL;
+    bool active = qdom_active(d), persistent = d->persistent;
 
     if ((f & 3) && !((f & 1 && active) || (f & 2 && !active)))
         return false;
@@ -881,7 +959,7 @@ static int q_list_all(struct drv_conn *c, const remote_connect_list_all_domains_
         return -1;
     }
     l.cap = args->need_results ? 1 : 0;
-    int r = each_domain(l.q, collect, &l);
+    int r = each_domain_as(l.q, collect, &l, true);
     ret->ret = (u_int)l.n;
     ret->domains.domains_val = l.doms;
     ret->domains.domains_len = l.doms ? (u_int)l.n : 0;
@@ -897,7 +975,7 @@ static int q_list_domains(struct drv_conn *c, const remote_connect_list_domains_
         error_report(ERR_NO_MEMORY, FROM_QEMU, NULL);
         return -1;
     }
-    int r = each_domain(l.q, collect, &l);
+    int r = each_domain_as(l.q, collect, &l, true);
     ret->ids.ids_val = l.ids;
     ret->ids.ids_len = (u_int)l.n;
     return r;
@@ -912,7 +990,7 @@ static int q_list_defined(struct drv_conn *c, const remote_connect_list_defined_
         error_report(ERR_NO_MEMORY, FROM_QEMU, NULL);
         return -1;
     }
-    int r = each_domain(l.q, collect, &l);
+    int r = each_domain_as(l.q, collect, &l, true);
     ret->names.names_val = l.names;
     ret->names.names_len = (u_int)l.n;
     return r;
@@ -921,7 +999,7 @@ static int q_list_defined(struct drv_conn *c, const remote_connect_list_defined_
 static int q_num_of_domains(struct drv_conn *c, remote_connect_num_of_domains_ret *ret)
 {
     struct listing l = {.mode = 3, .q = qemu_conn_qdrv(c)};
-    int r = each_domain(l.q, collect, &l);
+    int r = each_domain_as(l.q, collect, &l, true);
     ret->num = (int)l.n;
     return r;
 }
@@ -929,7 +1007,7 @@ static int q_num_of_domains(struct drv_conn *c, remote_connect_num_of_domains_re
 static int q_num_of_defined(struct drv_conn *c, remote_connect_num_of_defined_domains_ret *ret)
 {
     struct listing l = {.mode = 4, .q = qemu_conn_qdrv(c)};
-    int r = each_domain(l.q, collect, &l);
+    int r = each_domain_as(l.q, collect, &l, true);
     ret->num = (int)l.n;
     return r;
 }
@@ -1001,7 +1079,7 @@ static int define(struct qdrv *q, const char *xml, unsigned int flags, remote_no
                                       : "remoteDispatchDomainDefineXML")))
         goto out;
     k.def = def;
-    if (each_domain(q, check_dup, &k) < 0)
+    if (each_domain_as(q, check_dup, &k, true) < 0)
         goto out;
     if (!k.found) {
         /* A new domain: a last state left by an undefine that died before
@@ -1350,7 +1428,7 @@ static int q_get_state(struct drv_conn *c, const remote_domain_get_state_args *a
 {
     struct qdom d;
 
-    if (check_flags(args->flags, 0) < 0 || get_dom(qemu_conn_qdrv(c), &args->dom, &d) < 0)
+    if (check_flags(args->flags, 0) < 0 || get_dom_as(qemu_conn_qdrv(c), &args->dom, &d, true) < 0)
         return -1;
     ret->state = d.state;
     ret->reason = d.reason;
@@ -2048,7 +2126,7 @@ struct stats_walk {
 
 static bool stats_wanted(unsigned int f, const struct qdom *d)
 {
-    bool active = qdom_active(d), persistent = d->config != NULL;
+    bool active = qdom_active(d), persistent = d->persistent;
     if ((f & 3) && !((f & 1 && active) || (f & 2 && !active)))
         return false;
     if ((f & 12) && !((f & 4 && persistent) || (f & 8 && !persistent)))
