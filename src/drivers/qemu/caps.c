@@ -344,9 +344,21 @@ static void probe_fail(struct probe *p, const char *what)
          * monitor, with all it said on stderr */
         size_t n = 0;
         ssize_t r;
-        while (p->errfd >= 0 && n + 1 < sizeof(err) &&
-               (r = read(p->errfd, err + n, sizeof(err) - 1 - n)) > 0)
-            n += (size_t)r;
+        long long until = clock_mono_ms() + 2000;
+        /* QEMU is dying: read its stderr to the end (its exit closes it),
+         * for a bounded time. */
+        while (p->errfd >= 0 && n + 1 < sizeof(err)) {
+            r = read(p->errfd, err + n, sizeof(err) - 1 - n);
+            if (r > 0) {
+                n += (size_t)r;
+                continue;
+            }
+            long long left = until - clock_mono_ms();
+            struct pollfd e = {p->errfd, POLLIN, 0};
+            if (r == 0 || (errno != EAGAIN && errno != EINTR) || left <= 0 ||
+                poll(&e, 1, (int)left) <= 0)
+                break;
+        }
         err[n] = '\0';
         error_report(ERR_INTERNAL_ERROR, FROM_QEMU, "Failed to start QEMU binary %s for probing: %s",
                      p->emulator, n ? err : "unknown error");
@@ -416,7 +428,7 @@ static char *probe_line(struct probe *p)
         if (r == 0 || (r < 0 && errno == ECONNRESET)) {
             /* QEMU went away before it answered: libvirt, which sees it
              * fail while it starts (-daemonize), words that as a failed
-             * start, with what QEMU said on stderr. */
+             * start, with what QEMU said on stderr (probe_send too). */
             p->starting = true;
             probe_fail(p, "QEMU exited");
             return NULL;
@@ -479,6 +491,10 @@ static int probe_send(struct probe *p, const char *text)
             }
             continue;
         }
+        /* QEMU gone (EPIPE, a reset): a failed start for libvirt, as in
+         * probe_line. */
+        if (r == 0 || errno == EPIPE || errno == ECONNRESET)
+            p->starting = true;
         probe_fail(p, r < 0 ? strerror(errno) : "QEMU closed its monitor");
         return -1;
     }
