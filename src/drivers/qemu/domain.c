@@ -1382,28 +1382,37 @@ static int q_destroy_flags(struct drv_conn *c, const remote_domain_destroy_flags
 
 /* ---- reading ---- */
 
-/* QEMU's CPU time from /proc, in nanoseconds. */
-static unsigned long long cpu_time_ns(int pid)
+/* utime and stime of /proc/PID/stat or /proc/PID/task/TID/stat, in ns. */
+static int proc_times(const char *path, unsigned long long *user, unsigned long long *sys)
 {
-    char path[64], buf[1024];
-    unsigned long long ut = 0, st = 0;
-    int fd;
-    ssize_t n;
+    char buf[1024];
+    unsigned long long ut, st;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
 
-    snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return 0;
-    n = read(fd, buf, sizeof(buf) - 1);
-    close(fd);
+    if (fd >= 0)
+        close(fd);
     if (n <= 0)
-        return 0;
+        return -1;
     buf[n] = '\0';
     char *p = strrchr(buf, ')');
     if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &st) != 2)
-        return 0;
+        return -1;
     long hz = sysconf(_SC_CLK_TCK);
-    return (ut + st) * (1000000000ull / (unsigned long long)(hz > 0 ? hz : 100));
+    unsigned long long tick = 1000000000ull / (unsigned long long)(hz > 0 ? hz : 100);
+    *user = ut * tick;
+    *sys = st * tick;
+    return 0;
+}
+
+/* QEMU's CPU time from /proc, in nanoseconds (0 when unknown). */
+static unsigned long long cpu_time_ns(int pid)
+{
+    char path[64];
+    unsigned long long user, sys;
+
+    snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+    return proc_times(path, &user, &sys) == 0 ? user + sys : 0;
 }
 
 static int q_get_info(struct drv_conn *c, const remote_domain_get_info_args *args,
@@ -1865,29 +1874,6 @@ static int q_reset(struct drv_conn *c, const remote_domain_reset_args *args)
 }
 
 /* ---- statistics, from /proc (as libvirt reads them without cgroups) ---- */
-
-/* utime and stime of /proc/PID/stat or /proc/PID/task/TID/stat, in ns. */
-static int proc_times(const char *path, unsigned long long *user, unsigned long long *sys)
-{
-    char buf[1024];
-    unsigned long long ut, st;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
-
-    if (fd >= 0)
-        close(fd);
-    if (n <= 0)
-        return -1;
-    buf[n] = '\0';
-    char *p = strrchr(buf, ')');
-    if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &st) != 2)
-        return -1;
-    long hz = sysconf(_SC_CLK_TCK);
-    unsigned long long tick = 1000000000ull / (unsigned long long)(hz > 0 ? hz : 100);
-    *user = ut * tick;
-    *sys = st * tick;
-    return 0;
-}
 
 /* A small text file read whole (at most 4 KiB), or -1. */
 static ssize_t read_small(const char *path, char *buf, size_t len)
