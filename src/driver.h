@@ -87,4 +87,9 @@ int drv_domain(remote_nonnull_domain *dst, const char *name, const unsigned char
  * it is longer than max. */
 int drv_chars(u_int *len, char **val, const char *src, u_int max);
 
+/* libvirt's check of an argument that must not be zero ("memory in
+ * virDomainSetMemoryFlags must not be zero", VIR_ERR_INVALID_ARG): 0 when
+ * value is not zero, else -1 with that error recorded. */
+int drv_nonzero(uint64_t value, const char *what, const char *api);
+
 #endif

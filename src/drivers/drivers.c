@@ -1,5 +1,6 @@
 /* The drivers built into libvirtd, in the order open tries them, and what
  * they share for filling replies. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,4 +47,15 @@ int drv_chars(u_int *len, char **val, const char *src, u_int max)
     memcpy(*val, src, n);
     *len = (u_int)n;
     return 0;
+}
+
+int drv_nonzero(uint64_t value, const char *what, const char *api)
+{
+    char msg[128];
+
+    if (value)
+        return 0;
+    snprintf(msg, sizeof(msg), "%s in %s must not be zero", what, api);
+    error_set_message(ERR_INVALID_ARG, FROM_DOMAIN, msg);
+    return -1;
 }

@@ -1825,12 +1825,8 @@ static int get_defs(struct tdom *d, unsigned int flags, struct dx_def **live,
 static int set_memory_locked(struct drv_conn *c, const remote_nonnull_domain *dom, uint64_t kib,
                       unsigned int flags, const char *api)
 {
-    if (kib == 0) {
-        char msg[128];
-        snprintf(msg, sizeof(msg), "memory in %s must not be zero", api);
-        error_set_message(ERR_INVALID_ARG, FROM_DOMAIN, msg);
+    if (drv_nonzero(kib, "memory", api) < 0)
         return -1;
-    }
     if (check_flags(flags, AFFECT_LIVE | AFFECT_CONFIG | MEM_MAXIMUM,
                     "testDomainSetMemoryFlags") < 0)
         return -1;
@@ -1912,11 +1908,8 @@ static int test_domain_get_vcpus_flags(struct drv_conn *c,
 static int set_vcpus_locked(struct drv_conn *c, const remote_nonnull_domain *dom, unsigned int nvcpus,
                      unsigned int flags)
 {
-    if (nvcpus == 0) {
-        error_set_message(ERR_INVALID_ARG, FROM_DOMAIN,
-                          "nvcpus in virDomainSetVcpusFlags must not be zero");
+    if (drv_nonzero(nvcpus, "nvcpus", "virDomainSetVcpusFlags") < 0)
         return -1;
-    }
     if ((flags & VCPU_MAXIMUM) && !(flags & AFFECT_CONFIG)) {
         error_set_message(ERR_INVALID_ARG, FROM_DOMAIN,
                           "Flag 'VIR_DOMAIN_AFFECT_CONFIG' is required by flag "

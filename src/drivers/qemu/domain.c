@@ -1703,12 +1703,8 @@ static int set_memory(struct drv_conn *c, const remote_nonnull_domain *dom, uint
     bool live, config;
     int r = -1;
 
-    if (kib == 0) {
-        char msg[128];
-        snprintf(msg, sizeof(msg), "memory in %s must not be zero", api);
-        error_set_message(ERR_INVALID_ARG, FROM_DOMAIN, msg);
+    if (drv_nonzero(kib, "memory", api) < 0)
         return -1;
-    }
     if (check_flags(flags, AFFECT_LIVE | AFFECT_CONFIG | MEM_MAXIMUM) < 0)
         return -1;
     if (kib > UINT64_MAX / 2048) {
@@ -1782,12 +1778,8 @@ static int set_vcpus(struct drv_conn *c, const remote_nonnull_domain *dom, unsig
     bool live, config;
     int r = -1;
 
-    if (n == 0) {
-        char msg[128];
-        snprintf(msg, sizeof(msg), "nvcpus in %s must not be zero", api);
-        error_set_message(ERR_INVALID_ARG, FROM_DOMAIN, msg);
+    if (drv_nonzero(n, "nvcpus", api) < 0)
         return -1;
-    }
     if ((flags & VCPU_MAXIMUM) && !(flags & AFFECT_CONFIG)) {
         error_set_message(ERR_INVALID_ARG, FROM_DOMAIN,
                           "Flag 'VIR_DOMAIN_AFFECT_CONFIG' is required by flag "
