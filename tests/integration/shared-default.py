@@ -129,6 +129,16 @@ def wait_for(pred, secs=10):
     return pred()
 
 
+def gone_or_zombie(pid):
+    """The process has exited: reaped already (its /proc entry may vanish
+    between any two looks), or a zombie."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().split(") ")[1][0] == "Z"
+    except FileNotFoundError:
+        return True
+
+
 def kill_one(sock, activator, how, arg=None):
     """Starts a child connection that makes a change, then kills the
     process that serves it with -9 (ours: the libvirtd process the
@@ -148,8 +158,7 @@ def kill_one(sock, activator, how, arg=None):
             raise RuntimeError("expected one new libvirtd process, found %r" % new)
         server = new.pop()
         os.kill(server, signal.SIGKILL)
-        wait_for(lambda: not os.path.exists("/proc/%d/stat" % server) or
-                 open("/proc/%d/stat" % server).read().split(") ")[1][0] == "Z")
+        wait_for(lambda: gone_or_zombie(server))
     else:
         child.kill()
         child.wait()
