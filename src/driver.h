@@ -31,6 +31,16 @@ typedef void (*drv_event_fn)(void *opaque, int event_id, const unsigned char *uu
 
 struct drv_conn; /* one open hypervisor connection, private to its driver */
 
+/* The operation tables (driver-ops.h defines those with operations). */
+struct drv_network_ops;
+struct drv_storage_ops;
+struct drv_nodedev_ops;
+struct drv_interface_ops;
+struct drv_secret_ops;
+struct drv_nwfilter_ops;
+struct drv_snapshot_ops;
+struct drv_checkpoint_ops;
+
 /* Who opens a connection, and how its operations may wait: what a driver
  * needs to decide what the client may do, with whose permissions it reads
  * files the client names, and to wait for an fd (a monitor's reply)
@@ -66,8 +76,16 @@ struct driver {
      * other processes starts listening for them now, not at open. */
     void (*events_wanted)(struct drv_conn *conn);
 
-    const struct drv_host_ops *host;     /* the connection and the node */
-    const struct drv_domain_ops *domain; /* domains */
+    const struct drv_host_ops *host;             /* the connection and the node */
+    const struct drv_domain_ops *domain;         /* domains */
+    const struct drv_network_ops *network;       /* networks and their ports */
+    const struct drv_storage_ops *storage;       /* storage pools and volumes */
+    const struct drv_nodedev_ops *nodedev;       /* node devices */
+    const struct drv_interface_ops *interface;   /* host interfaces */
+    const struct drv_secret_ops *secret;         /* secrets */
+    const struct drv_nwfilter_ops *nwfilter;     /* network filters and bindings */
+    const struct drv_snapshot_ops *snapshot;     /* domain snapshots */
+    const struct drv_checkpoint_ops *checkpoint; /* domain checkpoints */
 };
 
 /* The drivers built in, in the order open tries them; NULL-terminated. */
