@@ -481,10 +481,7 @@ static int qemu_node_get_cells_free_memory(struct drv_conn *c,
                      "start cell %d out of range (0-%d)", args->startCell, max);
         return -1;
     }
-    if (args->maxcells <= 0 || args->maxcells > 1024) {
-        error_report(ERR_RPC, FROM_RPC, "%s", "maxCells > REMOTE_NODE_MAX_CELLS");
-        return -1;
-    }
+    /* maxcells is 1..REMOTE_NODE_MAX_CELLS (src/dispatch-host.c) */
     int last = args->startCell + args->maxcells - 1;
     if (last > max)
         last = max;

@@ -1,0 +1,19 @@
+/* cpu: what libvirt 9.0's CPU drivers know of architectures and named
+ * CPU models (its cpu_map), as the drivers answer virConnectGetCPUModelNames. */
+#ifndef SRC_CONF_CPU_H
+#define SRC_CONF_CPU_H
+
+#include <stddef.h>
+
+/* Returns 1 when ARCH is one of libvirt's architecture names (virArch),
+ * 0 otherwise. */
+int cpu_arch_known(const char *arch);
+
+/* The CPU models libvirt's CPU driver for ARCH names, in cpu_map's order:
+ * sets *models to a static list (NULL when the driver accepts every model)
+ * and *n to its length and returns 0; returns -1 with libvirt's error
+ * recorded when ARCH is unknown (in error domain FROM, the asking driver's)
+ * or has no CPU driver. */
+int cpu_arch_models(const char *arch, int from, const char *const **models, size_t *n);
+
+#endif
