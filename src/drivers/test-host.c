@@ -14,9 +14,12 @@
 
 static int check_flags(unsigned int flags, const char *func)
 {
+    char msg[160];
+
     if (flags) {
-        error_report(ERR_INVALID_ARG, FROM_TEST, "unsupported flags (0x%x) in function %s",
-                     flags, func);
+        /* libvirt's virCheckFlags words it without the code's text */
+        snprintf(msg, sizeof(msg), "unsupported flags (0x%x) in function %s", flags, func);
+        error_set_message(ERR_INVALID_ARG, FROM_TEST, msg);
         return -1;
     }
     return 0;

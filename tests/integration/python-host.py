@@ -1,0 +1,98 @@
+#!/usr/bin/python3
+"""python3-libvirt's host-level calls against our libvirtd and real
+libvirtd 9.0: each must have the same outcome on both (the same value, or
+the same error code, domain and message), on the read-write and read-only
+sockets of test:///default and on a node file.
+
+Run through with-daemons.sh, which sets REAL_SOCK, OURS_SOCK (and _RO):
+  LIBVIRTD=build/src/libvirtd tests/integration/with-daemons.sh \\
+      /usr/bin/python3 tests/integration/python-host.py
+"""
+
+import os
+import sys
+
+import libvirt
+
+DATA = os.environ.get("TEST_DATA") or os.path.join(
+    os.path.dirname(os.path.abspath(__file__)), "..", "data")
+HASWELL = "<cpu><arch>x86_64</arch><model>Haswell</model></cpu>"
+
+libvirt.registerErrorHandler(lambda ctx, err: None, None)
+
+
+def calls(c):
+    """(name, function) pairs, each called once per connection."""
+    return [
+        ("getFreeMemory", c.getFreeMemory),
+        ("getCPUMap", c.getCPUMap),
+        ("getCPUStats(all)", lambda: c.getCPUStats(-1)),
+        ("getCPUStats(0)", lambda: c.getCPUStats(0)),
+        ("getCPUStats(99)", lambda: c.getCPUStats(99)),
+        ("getMemoryStats(all)", lambda: c.getMemoryStats(-1)),
+        ("getMemoryStats(0)", lambda: c.getMemoryStats(0)),
+        ("getCellsFreeMemory(0, 2)", lambda: c.getCellsFreeMemory(0, 2)),
+        ("getCellsFreeMemory(1, 5)", lambda: c.getCellsFreeMemory(1, 5)),
+        ("getCellsFreeMemory(5, 1)", lambda: c.getCellsFreeMemory(5, 1)),
+        ("getFreePages", lambda: c.getFreePages([4, 2048], 0, 2)),
+        ("getCPUModelNames(x86_64)", lambda: c.getCPUModelNames("x86_64")),
+        ("getCPUModelNames(ppc64le)", lambda: c.getCPUModelNames("ppc64le")),
+        ("getCPUModelNames(aarch64)", lambda: c.getCPUModelNames("aarch64")),
+        ("getCPUModelNames(riscv64)", lambda: c.getCPUModelNames("riscv64")),
+        ("getCPUModelNames(arm)", lambda: c.getCPUModelNames("arm")),
+        ("getCPUModelNames(flags)", lambda: c.getCPUModelNames("x86_64", 1)),
+        ("getMemoryParameters", c.getMemoryParameters),
+        ("setMemoryParameters", lambda: c.setMemoryParameters({"shm_pages_to_scan": 5})),
+        ("getSEVInfo", c.getSEVInfo),
+        ("allocPages", lambda: c.allocPages({2048: 1}, 0, 1)),
+        ("suspendForDuration", lambda: c.suspendForDuration(0, 60)),
+        ("compareCPU", lambda: c.compareCPU(HASWELL)),
+        ("compareHypervisorCPU",
+         lambda: c.compareHypervisorCPU(None, None, None, None, HASWELL)),
+        ("baselineHypervisorCPU",
+         lambda: c.baselineHypervisorCPU(None, None, None, None, [HASWELL])),
+        ("getDomainCapabilities", c.getDomainCapabilities),
+        ("setIdentity", lambda: c.setIdentity({"user-name": "alice", "unix-user-id": 1000})),
+        ("setIdentity(unknown key)", lambda: c.setIdentity({"colour": "blue"})),
+    ]
+
+
+def outcome(f):
+    try:
+        return ("ok", f())
+    except libvirt.libvirtError as e:
+        return ("error", e.get_error_code(), e.get_error_domain(), e.get_error_message())
+
+
+def run(uri, read_only):
+    conn = libvirt.openReadOnly(uri) if read_only else libvirt.open(uri)
+    try:
+        return [(name, outcome(f)) for name, f in calls(conn)]
+    finally:
+        conn.close()
+
+
+def main():
+    node = os.path.abspath(os.path.join(DATA, "node-interop.xml"))
+    setups = [
+        ("default", "test+unix:///default?socket=%s", "REAL_SOCK", "OURS_SOCK", False),
+        ("read-only", "test+unix:///default?socket=%s", "REAL_SOCK_RO", "OURS_SOCK_RO", True),
+        ("node file", "test+unix://" + node + "?socket=%s", "REAL_SOCK", "OURS_SOCK", False),
+    ]
+    failures = total = 0
+    for what, uri, real, ours, read_only in setups:
+        real_out = run(uri % os.environ[real], read_only)
+        ours_out = run(uri % os.environ[ours], read_only)
+        for (name, want), (_, got) in zip(real_out, ours_out):
+            total += 1
+            if want == got:
+                print("ok   %s: %s: %.100r" % (what, name, want))
+            else:
+                failures += 1
+                print("FAIL %s: %s: real %r, ours %r" % (what, name, want, got))
+    print("python host calls: %d/%d the same" % (total - failures, total))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
