@@ -16,4 +16,10 @@ int cpu_arch_known(const char *arch);
  * or has no CPU driver. */
 int cpu_arch_models(const char *arch, int from, const char *const **models, size_t *n);
 
+/* The baseline of N host CPU definitions XML[] (virConnectBaselineCPU:
+ * the guest CPU all of them can run), features expanded when EXPAND: a new
+ * string (caller frees) in libvirt's format, or NULL with libvirt's error
+ * recorded. x86 only (src/conf/cpu_x86.c). */
+char *cpu_baseline(char *const *xml, size_t n, int expand);
+
 #endif

@@ -156,3 +156,15 @@ int thost_connect_get_cpu_model_names(const remote_connect_get_cpu_model_names_a
     ret->ret = (int)n;
     return 0;
 }
+
+#define BASELINE_CPU_EXPAND_FEATURES 1
+
+int thost_connect_baseline_cpu(const remote_connect_baseline_cpu_args *args,
+                               remote_connect_baseline_cpu_ret *ret)
+{
+    if (check_flags(args->flags & ~BASELINE_CPU_EXPAND_FEATURES, "testConnectBaselineCPU") < 0)
+        return -1;
+    ret->cpu = cpu_baseline(args->xmlCPUs.xmlCPUs_val, args->xmlCPUs.xmlCPUs_len,
+                            args->flags & BASELINE_CPU_EXPAND_FEATURES);
+    return ret->cpu ? 0 : -1;
+}

@@ -20,5 +20,7 @@ int thost_node_get_cpu_stats(const remote_node_get_cpu_stats_args *args,
                              remote_node_get_cpu_stats_ret *ret);
 int thost_connect_get_cpu_model_names(const remote_connect_get_cpu_model_names_args *args,
                                       remote_connect_get_cpu_model_names_ret *ret);
+int thost_connect_baseline_cpu(const remote_connect_baseline_cpu_args *args,
+                               remote_connect_baseline_cpu_ret *ret);
 
 #endif

@@ -2070,6 +2070,7 @@ HOST_CALL(node_get_free_pages, remote_node_get_free_pages_args, remote_node_get_
 HOST_CALL(node_get_cpu_stats, remote_node_get_cpu_stats_args, remote_node_get_cpu_stats_ret)
 HOST_CALL(connect_get_cpu_model_names, remote_connect_get_cpu_model_names_args,
           remote_connect_get_cpu_model_names_ret)
+HOST_CALL(connect_baseline_cpu, remote_connect_baseline_cpu_args, remote_connect_baseline_cpu_ret)
 
 static const struct drv_host_ops host_ops = {
     .connect_get_type = test_connect_get_type,
@@ -2086,6 +2087,7 @@ static const struct drv_host_ops host_ops = {
     .node_get_free_pages = test_node_get_free_pages,
     .node_get_cpu_stats = test_node_get_cpu_stats,
     .connect_get_cpu_model_names = test_connect_get_cpu_model_names,
+    .connect_baseline_cpu = test_connect_baseline_cpu,
 };
 
 static int test_domain_reset(struct drv_conn *c, const remote_domain_reset_args *args)

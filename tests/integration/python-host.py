@@ -17,6 +17,10 @@ import libvirt
 DATA = os.environ.get("TEST_DATA") or os.path.join(
     os.path.dirname(os.path.abspath(__file__)), "..", "data")
 HASWELL = "<cpu><arch>x86_64</arch><model>Haswell</model></cpu>"
+SANDY = ("<cpu><arch>x86_64</arch><model>SandyBridge</model>"
+         "<feature name='vmx'/><feature name='pdpe1gb'/></cpu>")
+HASWELL_INTEL = "<cpu><arch>x86_64</arch><model>Haswell</model><vendor>Intel</vendor></cpu>"
+OPTERON_AMD = "<cpu><arch>x86_64</arch><model>Opteron_G3</model><vendor>AMD</vendor></cpu>"
 
 libvirt.registerErrorHandler(lambda ctx, err: None, None)
 
@@ -46,6 +50,15 @@ def calls(c):
         ("getSEVInfo", c.getSEVInfo),
         ("allocPages", lambda: c.allocPages({2048: 1}, 0, 1)),
         ("suspendForDuration", lambda: c.suspendForDuration(0, 60)),
+        ("baselineCPU", lambda: c.baselineCPU([HASWELL])),
+        ("baselineCPU(two)", lambda: c.baselineCPU([HASWELL, SANDY])),
+        ("baselineCPU(expand)", lambda: c.baselineCPU([HASWELL, SANDY], 1)),
+        ("baselineCPU(migratable)", lambda: c.baselineCPU([HASWELL], 2)),
+        ("baselineCPU(vendors)", lambda: c.baselineCPU([HASWELL_INTEL, OPTERON_AMD])),
+        ("baselineCPU(no arch)", lambda: c.baselineCPU(["<cpu><model>Haswell</model></cpu>"])),
+        ("baselineCPU(bad model)", lambda: c.baselineCPU([HASWELL.replace("Haswell", "Bogus")])),
+        ("baselineCPU(not xml)", lambda: c.baselineCPU(["<cpu>"])),
+        ("baselineCPU(not a cpu)", lambda: c.baselineCPU(["<domain/>"])),
         ("compareCPU", lambda: c.compareCPU(HASWELL)),
         ("compareHypervisorCPU",
          lambda: c.compareHypervisorCPU(None, None, None, None, HASWELL)),

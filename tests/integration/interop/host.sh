@@ -68,6 +68,7 @@ add cpu-baseline-guest "cpu-baseline $CPU_GUEST"
 add cpu-baseline-malformed "cpu-baseline $CPU_MALFORMED"
 add cpu-baseline-missing 'cpu-baseline /nonexistent/cpu.xml'
 add cpu-baseline-ro "cpu-baseline $CPU_HASWELL" ro
+add cpu-baseline-two-features "cpu-baseline --features $CPU_TWO"
 
 add cpu-compare "cpu-compare $CPU_HASWELL"
 add cpu-compare-guest "cpu-compare $CPU_GUEST; cpu-compare --error $CPU_GUEST"
