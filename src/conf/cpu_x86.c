@@ -593,30 +593,37 @@ static int vendor_known(const char *v)
     return 0;
 }
 
-/* How far model M is from DATA: each feature to add counts 1, the
- * features to disable 1, 2, 3, ... (their number in *ndisabled). This
- * weighing agrees with libvirt 9.0's choices in all but a few percent of
- * random baselines (which compare CPUID bits, not names), not always. */
-static size_t model_cost(const struct x86_model *m, const struct fset *data, size_t *ndisabled)
+/* How far model M is from DATA, weighed as libvirt 9.0 weighs a guest
+ * CPU's feature list (the required features, then the disabled ones):
+ * each listed feature counts 1, a disabled one a growing penalty (2, 3,
+ * 4, ...) instead; libvirt's loop runs while i < enabled, which shrinks as
+ * it counts, so only some of the disabled features are weighed. *penalty
+ * gets the penalties' part. */
+static size_t model_cost(const struct x86_model *m, const struct fset *data, size_t *penalty)
 {
     struct fset mf, rm;
-    size_t enabled = 0, disabled = 0, n = 0;
+    size_t required = 0, disabled = 0, weight = 2;
 
     model_features(m, &mf);
     names_to_set(m->removed, &rm);
     for (size_t i = 0; i < NFEATURES; i++) {
         if (data->bit[i] && !mf.bit[i])
-            enabled++;
+            required++;
         else if (!data->bit[i] && (mf.bit[i] || rm.bit[i]))
-            disabled += ++n;
+            disabled++;
     }
-    *ndisabled = n;
-    return enabled + disabled;
+    size_t enabled = required + disabled;
+    *penalty = 0;
+    for (size_t i = required; i < enabled; i++) {
+        enabled--;
+        *penalty += weight++;
+    }
+    return enabled + *penalty;
 }
 
 /* libvirt's decoding: models are tried from the last to the first, the
  * preferred one (the model every CPU named) wins outright, otherwise one
- * costing less, or as much with fewer features disabled, replaces the
+ * costing less, or as much with less of it in penalties, replaces the
  * current choice. */
 static const struct x86_model *decode(const struct fset *data, const char *vendor,
                                       const char *preferred)
