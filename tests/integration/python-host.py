@@ -10,6 +10,7 @@ Run through with-daemons.sh, which sets REAL_SOCK, OURS_SOCK (and _RO):
 """
 
 import os
+import random
 import sys
 
 import libvirt
@@ -25,9 +26,34 @@ OPTERON_AMD = "<cpu><arch>x86_64</arch><model>Opteron_G3</model><vendor>AMD</ven
 libvirt.registerErrorHandler(lambda ctx, err: None, None)
 
 
+X86_MODELS = ["486", "pentium2", "core2duo", "kvm64", "qemu64", "Nehalem", "Westmere",
+              "SandyBridge", "IvyBridge-IBRS", "Haswell", "Broadwell-noTSX", "Skylake-Client",
+              "Skylake-Server-noTSX-IBRS", "Icelake-Server", "Cooperlake", "Snowridge",
+              "Opteron_G2", "Opteron_G4", "EPYC", "EPYC-Rome", "EPYC-Milan", "Dhyana"]
+EXTRA = ["vmx", "svm", "aes", "pdpe1gb", "abm", "avx512f", "sse4a", "popcnt", "x2apic",
+         "invtsc", "smap", "mmxext"]
+
+
+def random_baselines(count):
+    """Sets of host CPUs to baseline, the same every run."""
+    rnd = random.Random(17)
+    sets = []
+    for _ in range(count):
+        vendor = rnd.choice([None, None, "Intel", "AMD"])
+        cpus = []
+        for _ in range(rnd.choice([1, 2, 2, 3])):
+            cpus.append("<cpu><arch>x86_64</arch><model>%s</model>%s%s</cpu>" % (
+                rnd.choice(X86_MODELS), "<vendor>%s</vendor>" % vendor if vendor else "",
+                "".join("<feature name='%s'/>" % f for f in rnd.sample(EXTRA, rnd.randint(0, 3)))))
+        sets.append((cpus, rnd.choice([0, 1])))
+    return sets
+
+
 def calls(c):
     """(name, function) pairs, each called once per connection."""
-    return [
+    baselines = [("baselineCPU(random %d)" % i, lambda b=b: c.baselineCPU(b[0], b[1]))
+                 for i, b in enumerate(random_baselines(40))]
+    return baselines + [
         ("getFreeMemory", c.getFreeMemory),
         ("getCPUMap", c.getCPUMap),
         ("getCPUStats(all)", lambda: c.getCPUStats(-1)),
