@@ -459,7 +459,7 @@ static void emit_as(struct drv_conn *c, struct tdom *d, int id, int event, int d
     if (!c->event_fn)
         return;
     memcpy(m.dom.uuid, d->def->uuid, DRV_UUID_LEN);
-    c->event_fn(c->event_opaque, EVENT_ID_LIFECYCLE, d->def->uuid,
+    c->event_fn(c->event_opaque, DRV_EVENT_DOMAIN, EVENT_ID_LIFECYCLE, d->def->uuid, DRV_UUID_LEN,
                 (xdrproc_t)xdr_remote_domain_event_lifecycle_msg, &m);
 }
 
@@ -838,7 +838,7 @@ static void deliver_record(struct drv_conn *c, const unsigned char *rec, size_t 
         .event = get32(rec + 1),
         .detail = get32(rec + 5)};
     memcpy(m.dom.uuid, rec + 13, DRV_UUID_LEN);
-    c->event_fn(c->event_opaque, EVENT_ID_LIFECYCLE, rec + 13,
+    c->event_fn(c->event_opaque, DRV_EVENT_DOMAIN, EVENT_ID_LIFECYCLE, rec + 13, DRV_UUID_LEN,
                 (xdrproc_t)xdr_remote_domain_event_lifecycle_msg, &m);
     free(name);
 }

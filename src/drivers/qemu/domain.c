@@ -378,13 +378,13 @@ static void deliver(struct qdrv *q, char *rec)
         remote_domain_event_lifecycle_msg m = {
             .dom = {.name = rec + used, .id = id}, .event = event, .detail = detail};
         memcpy(m.dom.uuid, uuid, DRV_UUID_LEN);
-        q->sink(q->sink_opaque, EVENT_ID_LIFECYCLE, uuid,
+        q->sink(q->sink_opaque, DRV_EVENT_DOMAIN, EVENT_ID_LIFECYCLE, uuid, DRV_UUID_LEN,
                 (xdrproc_t)xdr_remote_domain_event_lifecycle_msg, &m);
     } else if (sscanf(rec, "reboot %d %63s %n", &id, uuid_s, &used) == 2 && used > 0 &&
                uuid_parse(uuid_s, uuid) == 0) {
         remote_domain_event_reboot_msg m = {.dom = {.name = rec + used, .id = id}};
         memcpy(m.dom.uuid, uuid, DRV_UUID_LEN);
-        q->sink(q->sink_opaque, EVENT_ID_REBOOT, uuid,
+        q->sink(q->sink_opaque, DRV_EVENT_DOMAIN, EVENT_ID_REBOOT, uuid, DRV_UUID_LEN,
                 (xdrproc_t)xdr_remote_domain_event_reboot_msg, &m);
     }
 }
