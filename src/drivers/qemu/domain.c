@@ -49,8 +49,11 @@ enum { EV_DEFINED_ADDED = 0, EV_DEFINED_UPDATED = 1, EV_UNDEFINED_REMOVED = 0,
  * without a limit, the queued call times out naming the holder, and the
  * holder still gets its answer, or the monitor's error when QEMU dies. */
 #define REQUEST_WAIT_MS (10 * JOB_WAIT_MS)
-/* How long a destroy waits for a busy job before it has QEMU killed. */
-#define DESTROY_JOB_WAIT_MS 5000
+/* How long a destroy waits for a busy job before it has QEMU killed: long
+ * enough for a suspend or a resume in flight to end, short enough that a
+ * destroy of a QEMU that answers nothing takes what real libvirt's does
+ * (its 10 s of SIGTERM grace, then SIGKILL: 10.2 s in all, measured). */
+#define DESTROY_JOB_WAIT_MS 500
 #define CONFIG_MAX (4u << 20) /* a domain's config file */
 
 static const char config_warning[] =
@@ -1322,7 +1325,7 @@ static int q_reboot(struct drv_conn *c, const remote_domain_reboot_args *args)
 /* libvirt's destroy does not queue behind a job stuck on QEMU (a monitor
  * that never answers): it kills QEMU first, which ends that job, and only
  * then takes the job. Here: a destroy waits DESTROY_JOB_WAIT_MS for the
- * job lock, as short jobs (a start, a suspend) end well within it; a
+ * job lock, as short jobs (a suspend, a resume) end well within it; a
  * running domain whose job is still busy then is destroyed by its
  * supervisor at once (the stuck call gets the monitor's error when QEMU is
  * gone). Otherwise, or when that fails, the usual way, under the job
