@@ -1,5 +1,6 @@
 #include "cpu.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "error.h"
@@ -71,4 +72,30 @@ int cpu_arch_models(const char *arch, int from, const char *const **models, size
     error_report(ERR_NO_SUPPORT, FROM_CPU, "'%s' architecture is not supported by CPU driver",
                  arch);
     return -1;
+}
+
+int cpu_model_names_reply(const char *arch, int from, int need_results,
+                          remote_connect_get_cpu_model_names_ret *ret)
+{
+    const char *const *models;
+    size_t n;
+
+    if (cpu_arch_models(arch, from, &models, &n) < 0)
+        return -1;
+    if (need_results && n) {
+        if (!(ret->models.models_val = calloc(n, sizeof(char *)))) {
+            error_report(ERR_NO_MEMORY, from, NULL);
+            return -1;
+        }
+        for (size_t i = 0; i < n; i++) {
+            if (!(ret->models.models_val[i] = strdup(models[i]))) {
+                ret->models.models_len = (u_int)i;
+                error_report(ERR_NO_MEMORY, from, NULL);
+                return -1;
+            }
+        }
+        ret->models.models_len = (u_int)n;
+    }
+    ret->ret = (int)n;
+    return 0;
 }

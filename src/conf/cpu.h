@@ -5,6 +5,8 @@
 
 #include <stddef.h>
 
+#include "remote_protocol.h"
+
 /* Returns 1 when ARCH is one of libvirt's architecture names (virArch),
  * 0 otherwise. */
 int cpu_arch_known(const char *arch);
@@ -15,6 +17,12 @@ int cpu_arch_known(const char *arch);
  * recorded when ARCH is unknown (in error domain FROM, the asking driver's)
  * or has no CPU driver. */
 int cpu_arch_models(const char *arch, int from, const char *const **models, size_t *n);
+
+/* virConnectGetCPUModelNames' reply for ARCH: the count, and the names
+ * when NEED_RESULTS (RET's, freed with it); 0, or -1 with the error
+ * recorded (FROM as for cpu_arch_models). */
+int cpu_model_names_reply(const char *arch, int from, int need_results,
+                          remote_connect_get_cpu_model_names_ret *ret);
 
 /* The baseline of N host CPU definitions XML[] (virConnectBaselineCPU:
  * the guest CPU all of them can run), features expanded when EXPAND: a new

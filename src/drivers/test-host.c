@@ -132,29 +132,9 @@ int thost_node_get_cpu_stats(const remote_node_get_cpu_stats_args *args,
 int thost_connect_get_cpu_model_names(const remote_connect_get_cpu_model_names_args *args,
                                       remote_connect_get_cpu_model_names_ret *ret)
 {
-    const char *const *models;
-    size_t n;
-
     if (check_flags(args->flags, "testConnectGetCPUModelNames") < 0)
         return -1;
-    if (cpu_arch_models(args->arch, FROM_TEST, &models, &n) < 0)
-        return -1;
-    if (args->need_results && n) {
-        if (!(ret->models.models_val = calloc(n, sizeof(char *)))) {
-            no_memory();
-            return -1;
-        }
-        for (size_t i = 0; i < n; i++) {
-            if (!(ret->models.models_val[i] = strdup(models[i]))) {
-                ret->models.models_len = (u_int)i;
-                no_memory();
-                return -1;
-            }
-        }
-        ret->models.models_len = (u_int)n;
-    }
-    ret->ret = (int)n;
-    return 0;
+    return cpu_model_names_reply(args->arch, FROM_TEST, args->need_results, ret);
 }
 
 #define BASELINE_CPU_EXPAND_FEATURES 1
