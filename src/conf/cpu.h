@@ -27,7 +27,7 @@ int cpu_model_names_reply(const char *arch, int from, int need_results,
 /* The baseline of N host CPU definitions XML[] (virConnectBaselineCPU:
  * the guest CPU all of them can run), features expanded when EXPAND: a new
  * string (caller frees) in libvirt's format, or NULL with libvirt's error
- * recorded. x86 only (src/conf/cpu_x86.c). */
+ * recorded (src/conf/cpu_x86.c; ppc64's and arm's simple rules too). */
 char *cpu_baseline(char *const *xml, size_t n, int expand);
 
 #endif

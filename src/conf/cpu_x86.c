@@ -737,6 +737,66 @@ static int arch_is_x86(const char *arch)
     return strcmp(arch, "x86_64") == 0 || strcmp(arch, "i686") == 0;
 }
 
+static int arch_in(const char *arch, const char *const *list)
+{
+    for (; *list; list++)
+        if (strcmp(arch, *list) == 0)
+            return 1;
+    return 0;
+}
+
+static char *model_only(const char *model, int forbid)
+{
+    char *s;
+
+    if (asprintf(&s, "<cpu mode='custom' match='exact'>\n  <model fallback='%s'>%s</model>\n</cpu>\n",
+                 forbid ? "forbid" : "allow", model) < 0) {
+        error_report(ERR_NO_MEMORY, FROM_CPU, NULL);
+        return NULL;
+    }
+    return s;
+}
+
+/* The baselines of libvirt's other CPU drivers: ppc64's is the first
+ * CPU's model when every CPU names it, arm's the first CPU's model as it
+ * is, s390's does not exist. Vendors and features play no part. */
+static char *baseline_other(const struct host_cpu *cpus, size_t n)
+{
+    static const char *const ppc64[] = {"ppc64", "ppc64le", NULL};
+    static const char *const arm[] = {"armv6l", "armv7l", "armv7b", "aarch64", NULL};
+    static const char *const s390[] = {"s390", "s390x", NULL};
+    const char *arch = cpus[0].arch;
+
+    if (arch_in(arch, ppc64)) {
+        const char *const *models;
+        size_t nmodels, k = 0;
+
+        if (cpu_arch_models(arch, FROM_CPU, &models, &nmodels) < 0)
+            return NULL;
+        while (k < nmodels && strcmp(models[k], cpus[0].model) != 0)
+            k++;
+        if (k == nmodels) {
+            fail(ERR_INTERNAL_ERROR, "Unknown CPU model %s", cpus[0].model);
+            return NULL;
+        }
+        for (size_t i = 1; i < n; i++) {
+            if (strcmp(cpus[i].model, cpus[0].model) != 0) {
+                fail(ERR_OPERATION_FAILED, "%s", "CPUs are incompatible");
+                return NULL;
+            }
+        }
+        return model_only(cpus[0].model, 1);
+    }
+    if (arch_in(arch, arm))
+        return model_only(cpus[0].model, 0);
+    if (arch_in(arch, s390)) {
+        fail(ERR_NO_SUPPORT, "cannot compute baseline CPU of %s architecture", arch);
+        return NULL;
+    }
+    fail(ERR_NO_SUPPORT, "'%s' architecture is not supported by CPU driver", arch);
+    return NULL;
+}
+
 char *cpu_baseline(char *const *xml, size_t n, int expand)
 {
     struct host_cpu *cpus = NULL;
@@ -758,7 +818,7 @@ char *cpu_baseline(char *const *xml, size_t n, int expand)
         if (host_cpu_parse(xml[i], &cpus[i]) < 0)
             goto out;
     if (!arch_is_x86(cpus[0].arch)) {
-        fail(ERR_NO_SUPPORT, "'%s' architecture is not supported by CPU driver", cpus[0].arch);
+        result = baseline_other(cpus, n);
         goto out;
     }
     preferred = cpus[0].model;

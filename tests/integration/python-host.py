@@ -21,6 +21,8 @@ HASWELL = "<cpu><arch>x86_64</arch><model>Haswell</model></cpu>"
 SANDY = ("<cpu><arch>x86_64</arch><model>SandyBridge</model>"
          "<feature name='vmx'/><feature name='pdpe1gb'/></cpu>")
 HASWELL_INTEL = "<cpu><arch>x86_64</arch><model>Haswell</model><vendor>Intel</vendor></cpu>"
+POWER8 = "<cpu><arch>ppc64</arch><model>POWER8</model><vendor>IBM</vendor></cpu>"
+A53 = "<cpu><arch>aarch64</arch><model>cortex-a53</model><feature name='sve'/></cpu>"
 OPTERON_AMD = "<cpu><arch>x86_64</arch><model>Opteron_G3</model><vendor>AMD</vendor></cpu>"
 
 libvirt.registerErrorHandler(lambda ctx, err: None, None)
@@ -85,6 +87,13 @@ def calls(c):
         ("baselineCPU(bad model)", lambda: c.baselineCPU([HASWELL.replace("Haswell", "Bogus")])),
         ("baselineCPU(not xml)", lambda: c.baselineCPU(["<cpu>"])),
         ("baselineCPU(not a cpu)", lambda: c.baselineCPU(["<domain/>"])),
+        ("baselineCPU(ppc64)", lambda: c.baselineCPU([POWER8, POWER8])),
+        ("baselineCPU(ppc64, two models)", lambda: c.baselineCPU([POWER8, POWER8.replace("8", "9")])),
+        ("baselineCPU(ppc64, unknown model)", lambda: c.baselineCPU([POWER8.replace("8", "X")])),
+        ("baselineCPU(aarch64)", lambda: c.baselineCPU([A53, A53.replace("53", "57")])),
+        ("baselineCPU(s390x)", lambda: c.baselineCPU(["<cpu><arch>s390x</arch><model>z13</model></cpu>"])),
+        ("baselineCPU(riscv64)", lambda: c.baselineCPU(["<cpu><arch>riscv64</arch><model>x</model></cpu>"])),
+        ("baselineCPU(ppc64 and x86)", lambda: c.baselineCPU([POWER8, HASWELL])),
         ("compareCPU", lambda: c.compareCPU(HASWELL)),
         ("compareHypervisorCPU",
          lambda: c.compareHypervisorCPU(None, None, None, None, HASWELL)),
