@@ -25,9 +25,10 @@ int cpu_model_names_reply(const char *arch, int from, int need_results,
                           remote_connect_get_cpu_model_names_ret *ret);
 
 /* The baseline of N host CPU definitions XML[] (virConnectBaselineCPU:
- * the guest CPU all of them can run), features expanded when EXPAND: a new
+ * the guest CPU all of them can run), features expanded when EXPAND,
+ * the non-migratable ones left out when MIGRATABLE: a new
  * string (caller frees) in libvirt's format, or NULL with libvirt's error
  * recorded (src/conf/cpu_x86.c; ppc64's and arm's simple rules too). */
-char *cpu_baseline(char *const *xml, size_t n, int expand);
+char *cpu_baseline(char *const *xml, size_t n, int expand, int migratable);
 
 #endif

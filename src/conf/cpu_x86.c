@@ -683,46 +683,73 @@ __attribute__((format(printf, 2, 3))) static void put(struct out *o, const char 
     o->len += (size_t)n;
 }
 
-static int by_name(const void *a, const void *b)
+/* The features libvirt's map marks as not migratable. */
+static int non_migratable(size_t i)
 {
-    return strcmp(x86_features[*(const size_t *)a], x86_features[*(const size_t *)b]);
+    return strcmp(x86_features[i], "xsaves") == 0 || strcmp(x86_features[i], "invtsc") == 0;
 }
 
+struct listed {
+    size_t feature;
+    int require;
+};
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(x86_features[((const struct listed *)a)->feature],
+                  x86_features[((const struct listed *)b)->feature]);
+}
+
+/* The CPU element of model M describing DATA: the features to require,
+ * then to disable, in the map's order (then the model's removed features
+ * the data lacks, in the model's order); without the non-migratable ones
+ * when MIGRATABLE; expanded, the model's features too, all sorted by
+ * name, as virCPUExpandFeatures lists them. */
 static char *format(const struct x86_model *m, const char *vendor, int forbid,
-                    const struct fset *data, int expand)
+                    const struct fset *data, int expand, int migratable)
 {
     struct out o = {0};
-    struct fset mf;
-    size_t order[NFEATURES], n = 0;
+    struct fset mf, listed_set = {{0}};
+    struct listed list[2 * NFEATURES];
+    size_t n = 0;
 
     model_features(m, &mf);
+    for (size_t i = 0; i < NFEATURES; i++)
+        if (data->bit[i] && !mf.bit[i])
+            list[n++] = (struct listed){i, 1};
+    for (size_t i = 0; i < NFEATURES; i++)
+        if (!data->bit[i] && mf.bit[i])
+            list[n++] = (struct listed){i, 0};
+    for (const char *p = m->removed ? m->removed : ""; *p;) {
+        size_t len = strcspn(p, " ");
+        int i = feature_index(p, len);
+        if (i >= 0 && !data->bit[i])
+            list[n++] = (struct listed){(size_t)i, 0};
+        p += len;
+        p += strspn(p, " ");
+    }
+    if (migratable) {
+        size_t k = 0;
+        for (size_t j = 0; j < n; j++)
+            if (!non_migratable(list[j].feature))
+                list[k++] = list[j];
+        n = k;
+    }
+    if (expand) {
+        for (size_t j = 0; j < n; j++)
+            listed_set.bit[list[j].feature] = 1;
+        for (size_t i = 0; i < NFEATURES; i++)
+            if (mf.bit[i] && !listed_set.bit[i])
+                list[n++] = (struct listed){i, 1};
+        qsort(list, n, sizeof(list[0]), by_name);
+    }
     put(&o, "<cpu mode='custom' match='exact'>\n  <model fallback='%s'>%s</model>\n",
         forbid ? "forbid" : "allow", m->name);
     if (vendor)
         put(&o, "  <vendor>%s</vendor>\n", vendor);
-    /* required ones first, then disabled ones, each in the map's order;
-     * expanded, every feature the CPU has (and the disabled ones), sorted
-     * by name */
-    for (size_t i = 0; i < NFEATURES; i++)
-        if (data->bit[i] && (expand || !mf.bit[i]))
-            order[n++] = i;
-    for (size_t i = 0; i < NFEATURES; i++)
-        if (!data->bit[i] && mf.bit[i])
-            order[n++] = i;
-    /* then the model's removed features the CPU lacks, in the model's order */
-    for (const char *p = m->removed ? m->removed : ""; *p;) {
-        size_t len = strcspn(p, " ");
-        int i = feature_index(p, len);
-        if (i >= 0 && !data->bit[i] && n < NFEATURES)
-            order[n++] = (size_t)i;
-        p += len;
-        p += strspn(p, " ");
-    }
-    if (expand)
-        qsort(order, n, sizeof(order[0]), by_name);
-    for (size_t k = 0; k < n; k++)
-        put(&o, "  <feature policy='%s' name='%s'/>\n", data->bit[order[k]] ? "require" : "disable",
-            x86_features[order[k]]);
+    for (size_t j = 0; j < n; j++)
+        put(&o, "  <feature policy='%s' name='%s'/>\n", list[j].require ? "require" : "disable",
+            x86_features[list[j].feature]);
     put(&o, "</cpu>\n");
     if (o.failed) {
         free(o.buf);
@@ -797,7 +824,7 @@ static char *baseline_other(const struct host_cpu *cpus, size_t n)
     return NULL;
 }
 
-char *cpu_baseline(char *const *xml, size_t n, int expand)
+char *cpu_baseline(char *const *xml, size_t n, int expand, int migratable)
 {
     struct host_cpu *cpus = NULL;
     struct fset data, one;
@@ -874,7 +901,7 @@ char *cpu_baseline(char *const *xml, size_t n, int expand)
         goto out;
     }
     result = format(m, output_vendor ? vendor : NULL, preferred && strcmp(m->name, preferred) == 0,
-                    &data, expand);
+                    &data, expand, migratable);
 out:
     for (size_t i = 0; i < n; i++)
         host_cpu_clear(&cpus[i]);

@@ -145,6 +145,6 @@ int thost_connect_baseline_cpu(const remote_connect_baseline_cpu_args *args,
     if (check_flags(args->flags & ~BASELINE_CPU_EXPAND_FEATURES, "testConnectBaselineCPU") < 0)
         return -1;
     ret->cpu = cpu_baseline(args->xmlCPUs.xmlCPUs_val, args->xmlCPUs.xmlCPUs_len,
-                            args->flags & BASELINE_CPU_EXPAND_FEATURES);
+                            args->flags & BASELINE_CPU_EXPAND_FEATURES, 0);
     return ret->cpu ? 0 : -1;
 }

@@ -117,6 +117,13 @@ compare plain cpu-models x86_64
 compare plain cpu-models aarch64
 compare plain cpu-models riscv64
 compare plain cpu-models arm
+D=$(cd "$(dirname "$0")/../data" && pwd)
+compare plain cpu-baseline "$D/cpu-haswell.xml"
+compare plain cpu-baseline --features "$D/cpu-two-hosts.xml"
+compare plain cpu-baseline "$D/cpu-invtsc.xml"
+compare plain cpu-baseline --migratable "$D/cpu-invtsc.xml"
+compare plain cpu-baseline --migratable --features "$D/cpu-invtsc.xml"
+compare plain cpu-baseline "$D/cpu-guest.xml"
 
 # The calls virsh does not make, through python3-libvirt; the numbers that
 # change by themselves are printed as their type.

@@ -651,6 +651,22 @@ static int qemu_connect_get_cpu_model_names(struct drv_conn *c,
     return cpu_model_names_reply(args->arch, FROM_QEMU, args->need_results, ret);
 }
 
+#define BASELINE_CPU_EXPAND_FEATURES 1
+#define BASELINE_CPU_MIGRATABLE 2
+
+static int qemu_connect_baseline_cpu(struct drv_conn *c, const remote_connect_baseline_cpu_args *args,
+                                     remote_connect_baseline_cpu_ret *ret)
+{
+    (void)c;
+    if (unsupported_flags(args->flags & ~(BASELINE_CPU_EXPAND_FEATURES | BASELINE_CPU_MIGRATABLE),
+                          FROM_QEMU, "qemuConnectBaselineCPU") < 0)
+        return -1;
+    ret->cpu = cpu_baseline(args->xmlCPUs.xmlCPUs_val, args->xmlCPUs.xmlCPUs_len,
+                            args->flags & BASELINE_CPU_EXPAND_FEATURES,
+                            args->flags & BASELINE_CPU_MIGRATABLE);
+    return ret->cpu ? 0 : -1;
+}
+
 static const struct drv_host_ops qemu_host_ops = {
     .connect_get_type = qemu_connect_get_type,
     .connect_get_version = qemu_connect_get_version,
@@ -666,6 +682,7 @@ static const struct drv_host_ops qemu_host_ops = {
     .node_get_memory_stats = qemu_node_get_memory_stats,
     .node_get_cpu_map = qemu_node_get_cpu_map,
     .connect_get_cpu_model_names = qemu_connect_get_cpu_model_names,
+    .connect_baseline_cpu = qemu_connect_baseline_cpu,
 };
 
 const struct driver qemu_driver = {
