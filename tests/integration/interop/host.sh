@@ -82,3 +82,7 @@ add hypervisor-cpu-baseline-none 'hypervisor-cpu-baseline --features'
 add domcapabilities 'domcapabilities'
 add domcapabilities-opts 'domcapabilities --virttype test --arch i686'
 add domcapabilities-ro 'domcapabilities' ro
+
+# The same calls on a node file (no NUMA cells there).
+add host-node "nodecpustats; nodememstats; cpu-models x86_64; cpu-baseline $CPU_TWO; allocpages 2M 1; nodesuspend mem 1" node
+add cpu-baseline-ppc64-arm "cpu-baseline $data/cpu-ppc64.xml; cpu-baseline $data/cpu-arm.xml"
