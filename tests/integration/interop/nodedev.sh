@@ -85,3 +85,10 @@ add nwfilter-binding-create "nwfilter-binding-create $ND/nodedev-vhba.xml"
 add nwfilter-binding-dumpxml 'nwfilter-binding-dumpxml vnet0'
 add nwfilter-binding-delete 'nwfilter-binding-delete vnet0'
 add ro-nwfilter 'nwfilter-list; nwfilter-undefine clean-traffic' ro
+
+# Node device events: the list, a wait that hears nothing, a bad name.
+add nodedev-event-list 'nodedev-event --list'
+add nodedev-event-timeout 'nodedev-event --event lifecycle --timeout 1'
+add nodedev-event-device 'nodedev-event --event update --device scsi_host1 --timeout 1'
+add nodedev-event-bogus 'nodedev-event --event bogus'
+add nodedev-event-create "nodedev-create $VHBA; nodedev-event --event lifecycle --timeout 1"
