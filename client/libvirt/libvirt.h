@@ -670,6 +670,8 @@ int virNodeListDevices(virConnectPtr conn, const char *cap, char **const names, 
 int virConnectListAllNodeDevices(virConnectPtr conn, virNodeDevicePtr **devices,
                                  unsigned int flags);
 virNodeDevicePtr virNodeDeviceLookupByName(virConnectPtr conn, const char *name);
+virNodeDevicePtr virNodeDeviceLookupSCSIHostByWWN(virConnectPtr conn, const char *wwnn,
+                                                  const char *wwpn, unsigned int flags);
 const char *virNodeDeviceGetName(virNodeDevicePtr dev);
 const char *virNodeDeviceGetParent(virNodeDevicePtr dev);
 char *virNodeDeviceGetXMLDesc(virNodeDevicePtr dev, unsigned int flags);
