@@ -4,7 +4,7 @@
  * its state kept), undefine (active or not), start, destroy, the lookups
  * (by MAC, where an interface without a MAC matches any, as real's
  * comparison does, so that two interfaces give "multiple matching
- * interfaces found") and the change transaction: begin keeps a copy of
+ * interfaces found"; the handle carries the MAC as asked, in its case) and the change transaction: begin keeps a copy of
  * every interface, rollback puts it back, commit drops it; like the
  * interfaces themselves it belongs to test:///default, not to a
  * connection. The copy holds the definitions only: after a rollback every
@@ -1076,7 +1076,11 @@ static int op_lookup_by_mac(struct drv_conn *c,
         error_set_message(ERR_MULTIPLE_INTERFACES, FROM_TEST, "multiple matching interfaces found");
         return -1;
     }
-    return fill(&ret->iface, found);
+    /* Real's handle carries the MAC as the caller wrote it. */
+    return drv_string(&ret->iface.name, found->def->name) < 0 ||
+                   drv_string(&ret->iface.mac, args->mac) < 0
+               ? -1
+               : 0;
 }
 
 static int op_get_xml_desc(struct drv_conn *c, const remote_interface_get_xml_desc_args *args,

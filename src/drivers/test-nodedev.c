@@ -10,6 +10,9 @@
  * success for any other device, which it keeps, as real's does. Creating
  * and removing raise lifecycle events.
  *
+ * Lists are in the order the devices were added; real's come from a hash
+ * table with a random seed and differ from run to run anyway.
+ *
  * Capabilities understood: system and scsi_host (with fc_host and
  * vport_ops). A device with another capability type is refused with
  * libvirt's "unsupported configuration" (real's parser knows more of them). */
