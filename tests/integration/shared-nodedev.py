@@ -71,10 +71,11 @@ def scenario(sock):
                                         update, None)]
     env = dict(os.environ)
     env.pop("LD_LIBRARY_PATH", None)
-    watcher = subprocess.Popen(["virsh", "-c", uri(sock), "nodedev-event --event lifecycle --loop --timeout 4"],
+    watcher = subprocess.Popen(["virsh", "-c", uri(sock), "nodedev-event --event lifecycle --loop --timeout 8"],
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                env=env)
-    time.sleep(1.0)
+    # Time for virsh to connect and register (generous: a loaded machine).
+    time.sleep(2.5)
 
     # python3-libvirt's calls on B, before any change.
     out.append(("listAllDevices", sorted(d.name() for d in b.listAllDevices(0))))
