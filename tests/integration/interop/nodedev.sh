@@ -92,3 +92,8 @@ add nodedev-event-timeout 'nodedev-event --event lifecycle --timeout 1'
 add nodedev-event-device 'nodedev-event --event update --device scsi_host1 --timeout 1'
 add nodedev-event-bogus 'nodedev-event --event bogus'
 add nodedev-event-create "nodedev-create $VHBA; nodedev-event --event lifecycle --timeout 1"
+add ro-secret-define "secret-define $ND/nodedev-vhba.xml" ro
+add ro-nwfilter-define "nwfilter-define $ND/nodedev-vhba.xml; nwfilter-binding-delete vnet0" ro
+add ro-secret-others "secret-set-value $SECRET_UUID --base64 c2VjcmV0; secret-get-value $SECRET_UUID; secret-dumpxml $SECRET_UUID; secret-list" ro
+add ro-nwfilter-others "nwfilter-undefine clean-traffic; nwfilter-binding-create $ND/nodedev-vhba.xml; nwfilter-dumpxml x; nwfilter-binding-list" ro
+add ro-nodedev-others "nodedev-detach scsi_host1; nodedev-reattach scsi_host1; nodedev-reset scsi_host1; nodedev-define $VHBA; nodedev-undefine scsi_host1; nodedev-start scsi_host1; nodedev-autostart scsi_host1; nodedev-info scsi_host1" ro
