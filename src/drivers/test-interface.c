@@ -158,6 +158,16 @@ static xmlNodePtr child(xmlNodePtr parent, const char *name)
     return NULL;
 }
 
+/* The first element named elem under parent that has attribute attr: what
+ * libvirt's XPath string(./elem/@attr) reads, whichever element it is on. */
+static xmlNodePtr attr_node(xmlNodePtr parent, const char *elem, const char *attr)
+{
+    for (xmlNodePtr n = parent ? parent->children : NULL; n; n = n->next)
+        if (is_elem(n, elem) && xmlHasProp(n, (const xmlChar *)attr))
+            return n;
+    return NULL;
+}
+
 /* Attribute (malloc'd) or NULL; *oom set when it could not be copied. */
 static char *prop(xmlNodePtr n, const char *name, int *oom)
 {
@@ -209,7 +219,7 @@ static int parse_long(const char *t, long *v)
  * -1 missing, -2 not a number. */
 static int int_attr(xmlNodePtr parent, const char *elem, const char *attr, int *v)
 {
-    xmlNodePtr n = child(parent, elem);
+    xmlNodePtr n = attr_node(parent, elem, attr);
     xmlChar *s = n ? xmlGetProp(n, (const xmlChar *)attr) : NULL;
     if (!s || !*s) {
         xmlFree(s);
@@ -401,7 +411,7 @@ static int parse_bond(xmlNodePtr b, struct if_def *d, int depth, int *oom)
             xml_error("bond interface miimon updelay invalid");
             return -1;
         }
-        char *car = prop(mii, "carrier", oom);
+        char *car = prop(attr_node(b, "miimon", "carrier"), "carrier", oom);
         if (car && (d->carrier = enum_of(car, mii_carriers, NELEMS(mii_carriers))) < 0) {
             xml_error("unknown mii bonding carrier %s", car);
             free(car);
@@ -414,12 +424,12 @@ static int parse_bond(xmlNodePtr b, struct if_def *d, int depth, int *oom)
             xml_error("bond interface arpmon interval missing or invalid");
             return -1;
         }
-        if (!(d->target = prop_nonempty(arp, "target", oom))) {
+        if (!(d->target = prop_nonempty(attr_node(b, "arpmon", "target"), "target", oom))) {
             if (!*oom)
                 xml_error("bond interface arpmon target missing");
             return -1;
         }
-        char *val = prop(arp, "validate", oom);
+        char *val = prop(attr_node(b, "arpmon", "validate"), "validate", oom);
         if (val && (d->validate = enum_of(val, arp_validates, NELEMS(arp_validates))) < 0) {
             xml_error("unknown arp bonding validate %s", val);
             free(val);
@@ -466,7 +476,7 @@ static struct if_def *parse_def(xmlNodePtr n, int parent, int depth)
         goto fail;
     }
     if (parent < 0) {
-        xmlNodePtr start = child(n, "start"), mtu = child(n, "mtu");
+        xmlNodePtr start = attr_node(n, "start", "mode"), mtu = attr_node(n, "mtu", "size");
         char *mode = prop_nonempty(start, "mode", &oom);
         if (mode && (d->startmode = enum_of(mode, start_modes, NELEMS(start_modes))) <= 0) {
             xml_error("unknown interface startmode %s", mode);
@@ -502,7 +512,7 @@ static struct if_def *parse_def(xmlNodePtr n, int parent, int depth)
         goto fail;
     switch (d->type) {
     case IF_ETHERNET:
-        d->mac = prop_nonempty(child(n, "mac"), "address", &oom);
+        d->mac = prop_nonempty(attr_node(n, "mac", "address"), "address", &oom);
         break;
     case IF_BRIDGE: {
         xmlNodePtr b = child(n, "bridge");
@@ -548,7 +558,7 @@ static struct if_def *parse_def(xmlNodePtr n, int parent, int depth)
                 xml_error("vlan interface misses the tag attribute");
             goto fail;
         }
-        xmlNodePtr dev = child(v, "interface");
+        xmlNodePtr dev = attr_node(v, "interface", "name");
         if (!(d->dev_name = prop_nonempty(dev, "name", &oom))) {
             if (!oom)
                 xml_error("vlan interface misses name attribute");

@@ -47,3 +47,6 @@ add ro-iface-destroy 'iface-destroy eth1; iface-undefine eth1; iface-begin; ifac
 
 # A node file's interfaces.
 add node-file-iface 'iface-list --all; iface-dumpxml node-eth0; iface-dumpxml node-br0' node
+# Attributes read as libvirt's XPath reads them: from the first element
+# that has them.
+add iface-define-split-attrs "iface-define $IF/iface-bond-split.xml; iface-dumpxml bond2"
