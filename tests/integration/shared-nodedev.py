@@ -9,7 +9,8 @@ Run through with-daemons.sh (REAL_SOCK, OURS_SOCK, TEST_DATA):
 On each daemon, with connections A and B open at once (and real virsh's
 `nodedev-event --event lifecycle --loop` on a third): the vHBA A creates is listed and
 dumped on B, B's node device callbacks (lifecycle and update) and virsh
-hear its creation and A's destroy; an interface A defines and starts shows
+hear its creation and A's destroy (and a callback for scsi_host11 alone
+only that device's destroy); an interface A defines and starts shows
 on B, a change transaction A begins is B's too (B cannot begin another, B's
 rollback ends it). python3-libvirt's listAllDevices(), listAllInterfaces(),
 nodeDeviceLookupByName() and interfaceLookupByName() give the same outcome.
@@ -65,8 +66,17 @@ def scenario(sock):
         with lock:
             events.append(("update", dev.name()))
 
+    filtered = []
+
+    def lifecycle_filtered(conn, dev, event, detail, opaque):
+        with lock:
+            filtered.append((dev.name(), event, detail))
+
     cbs = [b.nodeDeviceEventRegisterAny(None, libvirt.VIR_NODE_DEVICE_EVENT_ID_LIFECYCLE,
                                         lifecycle, None),
+           b.nodeDeviceEventRegisterAny(b.nodeDeviceLookupByName("scsi_host11"),
+                                        libvirt.VIR_NODE_DEVICE_EVENT_ID_LIFECYCLE,
+                                        lifecycle_filtered, None),
            b.nodeDeviceEventRegisterAny(None, libvirt.VIR_NODE_DEVICE_EVENT_ID_UPDATE,
                                         update, None)]
     env = dict(os.environ)
@@ -97,9 +107,15 @@ def scenario(sock):
     dev.destroy()
     out.append(("B lists after destroy", sorted(b.listDevices(None, 0))))
     wait_for(lambda: len(events) >= 2)
+    # A vHBA real's test driver does destroy: B's callback for it alone
+    # hears that and nothing of scsi_host12.
+    a.nodeDeviceLookupByName("scsi_host11").destroy()
+    wait_for(lambda: len(filtered) >= 1)
     time.sleep(0.5)
     with lock:
         out.append(("B heard", list(events)))
+        out.append(("B heard for scsi_host11", list(filtered)))
+    out.append(("B lists after scsi_host11", sorted(b.listDevices(None, 0))))
 
     # Interfaces: A defines and starts, B sees.
     a.interfaceDefineXML(ETH2, 0).create(0)
