@@ -14,7 +14,8 @@ only that device's destroy); an interface A defines and starts shows
 on B, a change transaction A begins is B's too (B cannot begin another, B's
 rollback ends it). python3-libvirt's listAllDevices(), listAllInterfaces(),
 nodeDeviceLookupByName() and interfaceLookupByName() give the same outcome.
-Each daemon's transcript must be the same.
+A node file's connection hears the events of its own changes. Each
+daemon's transcript must be the same.
 """
 
 import os
@@ -139,6 +140,22 @@ def scenario(sock):
     return out
 
 
+def node_file(sock):
+    """A node file's connection hears its own node device events too."""
+    c = libvirt.open("test+unix://%s/node-interop.xml?socket=%s" % (DATA, sock))
+    heard = []
+    cb = c.nodeDeviceEventRegisterAny(None, libvirt.VIR_NODE_DEVICE_EVENT_ID_LIFECYCLE,
+                                      lambda conn, d, e, det, o: heard.append((d.name(), e, det)),
+                                      None)
+    c.nodeDeviceLookupByName("node-hba").destroy()
+    wait_for(lambda: heard)
+    time.sleep(0.3)
+    out = [("node file heard", list(heard)), ("node file lists", sorted(c.listDevices(None, 0)))]
+    c.nodeDeviceEventDeregisterAny(cb)
+    c.close()
+    return out
+
+
 def run_loop():
     while True:
         libvirt.virEventRunDefaultImpl()
@@ -148,10 +165,10 @@ def main():
     libvirt.virEventRegisterDefaultImpl()
     libvirt.registerErrorHandler(lambda c, e: None, None)
     threading.Thread(target=run_loop, daemon=True).start()
-    real = scenario(os.environ["REAL_SOCK"])
+    real = scenario(os.environ["REAL_SOCK"]) + node_file(os.environ["REAL_SOCK"])
     # Every connection to real's test:///default has closed: the next
     # starts from the default, as ours does.
-    ours = scenario(os.environ["OURS_SOCK"])
+    ours = scenario(os.environ["OURS_SOCK"]) + node_file(os.environ["OURS_SOCK"])
     failures = 0
     for r, o in zip(real, ours):
         if r != o:
