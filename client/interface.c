@@ -106,7 +106,8 @@ int virConnectListDefinedInterfaces(virConnectPtr conn, char **const names, int 
                       XA(remote_connect_list_defined_interfaces_ret), names, maxnames);
 }
 
-int virConnectListAllInterfaces(virConnectPtr conn, virInterfacePtr **ifaces, unsigned int flags)
+int virConnectListAllInterfaces(virConnectPtr conn, virInterfacePtr **ifaces,
+                                unsigned int flags)
 {
     remote_connect_list_all_interfaces_args a = {ifaces != NULL, flags};
     remote_connect_list_all_interfaces_ret r;

@@ -80,8 +80,9 @@ const char *virNodeDeviceGetParent(virNodeDevicePtr dev)
         return dev->parent;
     a.name = dev->name;
     memset(&r, 0, sizeof(r));
-    if (rpc(dev->conn, REMOTE_PROC_NODE_DEVICE_GET_PARENT, XA(remote_node_device_get_parent_args),
-            &a, XA(remote_node_device_get_parent_ret), &r) < 0)
+    if (rpc(dev->conn, REMOTE_PROC_NODE_DEVICE_GET_PARENT,
+            XA(remote_node_device_get_parent_args), &a, XA(remote_node_device_get_parent_ret),
+            &r) < 0)
         return NULL;
     if (r.parentName && *r.parentName && !(dev->parent = strdup(*r.parentName))) {
         xdr_free(XA(remote_node_device_get_parent_ret), (char *)&r);

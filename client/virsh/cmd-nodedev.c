@@ -16,7 +16,10 @@
 
 #include "vsh.h"
 
-#define OPT_END {NULL, 0, 0}
+#define OPT_END                                                                                \
+    {                                                                                          \
+        NULL, 0, 0                                                                             \
+    }
 
 /* --xpath and --wrap of the dumpxml commands: the nodes the expression
  * selects, each on its line, or copies of them inside <nodes>. */
@@ -87,9 +90,10 @@ static bool print_xml(struct vsh_ctl *ctl, const struct vsh_cmd *cmd, char *xml)
 /* ---- node devices ---- */
 
 static const char *const cap_names[] = {
-    "system", "pci",  "usb_device", "usb",  "net",     "scsi_host", "scsi_target", "scsi",
-    "storage", "fc_host", "vports", "scsi_generic", "drm", "mdev_types", "mdev", "ccw",
-    "css", "vdpa", "ap_card", "ap_queue", "ap_matrix", "vpd",
+    "system",      "pci",        "usb_device", "usb",     "net",    "scsi_host",
+    "scsi_target", "scsi",       "storage",    "fc_host", "vports", "scsi_generic",
+    "drm",         "mdev_types", "mdev",       "ccw",     "css",    "vdpa",
+    "ap_card",     "ap_queue",   "ap_matrix",  "vpd",
 };
 
 /* The device a name (or "WWNN,WWPN") names, as virsh finds it: NULL with
@@ -249,7 +253,8 @@ static bool cmd_nodedev_create(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
     if (!xml)
         return false;
     virNodeDevicePtr dev = virNodeDeviceCreateXML(
-        ctl->conn, xml, vsh_opt_bool(cmd, "validate") ? VIR_NODE_DEVICE_CREATE_XML_VALIDATE : 0);
+        ctl->conn, xml,
+        vsh_opt_bool(cmd, "validate") ? VIR_NODE_DEVICE_CREATE_XML_VALIDATE : 0);
     free(xml);
     if (!dev) {
         vsh_error(ctl, "Failed to create node device from %s", file);
@@ -267,13 +272,15 @@ static bool cmd_nodedev_define(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
     if (!xml)
         return false;
     virNodeDevicePtr dev = virNodeDeviceDefineXML(
-        ctl->conn, xml, vsh_opt_bool(cmd, "validate") ? VIR_NODE_DEVICE_DEFINE_XML_VALIDATE : 0);
+        ctl->conn, xml,
+        vsh_opt_bool(cmd, "validate") ? VIR_NODE_DEVICE_DEFINE_XML_VALIDATE : 0);
     free(xml);
     if (!dev) {
         vsh_error(ctl, "Failed to define node device from '%s'", file);
         return false;
     }
-    vsh_print_extra(ctl, "Node device '%s' defined from '%s'\n", virNodeDeviceGetName(dev), file);
+    vsh_print_extra(ctl, "Node device '%s' defined from '%s'\n", virNodeDeviceGetName(dev),
+                    file);
     virNodeDeviceFree(dev);
     return true;
 }
@@ -382,13 +389,15 @@ static bool cmd_nodedev_autostart(struct vsh_ctl *ctl, const struct vsh_cmd *cmd
     int r = virNodeDeviceSetAutostart(dev, !disable);
     virNodeDeviceFree(dev);
     if (r < 0) {
-        vsh_error(ctl, disable ? "failed to unmark device %s as autostarted"
-                               : "failed to mark device %s as autostarted",
+        vsh_error(ctl,
+                  disable ? "failed to unmark device %s as autostarted"
+                          : "failed to mark device %s as autostarted",
                   name);
         return false;
     }
-    vsh_print_extra(ctl, disable ? "Device %s unmarked as autostarted\n"
-                                 : "Device %s marked as autostarted\n",
+    vsh_print_extra(ctl,
+                    disable ? "Device %s unmarked as autostarted\n"
+                            : "Device %s marked as autostarted\n",
                     name);
     return true;
 }
@@ -485,8 +494,8 @@ static bool cmd_iface_dumpxml(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
     virInterfacePtr iface = find_iface(ctl, vsh_opt_string(cmd, "interface"), BY_NAME | BY_MAC);
     if (!iface)
         return false;
-    char *xml =
-        virInterfaceGetXMLDesc(iface, vsh_opt_bool(cmd, "inactive") ? VIR_INTERFACE_XML_INACTIVE : 0);
+    char *xml = virInterfaceGetXMLDesc(
+        iface, vsh_opt_bool(cmd, "inactive") ? VIR_INTERFACE_XML_INACTIVE : 0);
     virInterfaceFree(iface);
     return xml ? print_xml(ctl, cmd, xml) : false;
 }
@@ -705,10 +714,10 @@ const struct vsh_cmd_def vsh_nodedev_cmds[] = {
     {"iface-dumpxml", cmd_iface_dumpxml, opts_iface_dumpxml, "interface information in XML",
      false},
     {"iface-list", cmd_iface_list, opts_iface_list, "list physical host interfaces", false},
-    {"iface-mac", cmd_iface_mac, opts_iface_only, "convert an interface name to interface MAC address",
-     false},
-    {"iface-name", cmd_iface_name, opts_iface_only, "convert an interface MAC address to interface name",
-     false},
+    {"iface-mac", cmd_iface_mac, opts_iface_only,
+     "convert an interface name to interface MAC address", false},
+    {"iface-name", cmd_iface_name, opts_iface_only,
+     "convert an interface MAC address to interface name", false},
     {"iface-rollback", cmd_iface_rollback, NULL,
      "rollback to previous saved configuration created via iface-begin", false},
     {"iface-start", cmd_iface_start, opts_iface_only,

@@ -4,11 +4,10 @@
  * its state kept), undefine (active or not), start, destroy, the lookups
  * (by MAC, where an interface without a MAC matches any, as real's
  * comparison does, so that two interfaces give "multiple matching
- * interfaces found"; the handle carries the MAC as asked, in its case) and the change transaction: begin keeps a copy of
- * every interface, rollback puts it back, commit drops it; like the
- * interfaces themselves it belongs to test:///default, not to a
- * connection. The copy holds the definitions only: after a rollback every
- * interface is inactive, as with real's.
+ * interfaces found"; the handle carries the MAC as asked, in its case) and the change
+ * transaction: begin keeps a copy of every interface, rollback puts it back, commit drops it;
+ * like the interfaces themselves it belongs to test:///default, not to a connection. The copy
+ * holds the definitions only: after a rollback every interface is inactive, as with real's.
  *
  * The XML model is libvirt's interface definition (ethernet, bridge,
  * bond, vlan): what it does not know is dropped, what it knows is written
@@ -34,8 +33,9 @@
 enum if_type { IF_ETHERNET, IF_BRIDGE, IF_BOND, IF_VLAN };
 static const char *const if_types[] = {"ethernet", "bridge", "bond", "vlan"};
 static const char *const start_modes[] = {NULL, "none", "onboot", "hotplug"};
-static const char *const bond_modes[] = {NULL,        "balance-rr", "active-backup", "balance-xor",
-                                         "broadcast", "802.3ad",    "balance-tlb",   "balance-alb"};
+static const char *const bond_modes[] = {NULL,          "balance-rr", "active-backup",
+                                         "balance-xor", "broadcast",  "802.3ad",
+                                         "balance-tlb", "balance-alb"};
 static const char *const mii_carriers[] = {NULL, "ioctl", "netif"};
 static const char *const arp_validates[] = {NULL, "active", "backup", "all"};
 /* virNetDevIfState's names; 0 is "unknown" and is not written. */
@@ -102,7 +102,8 @@ static struct interface_state *state_of(struct drv_conn *c)
 }
 
 static const char default_interface[] =
-    "<interface type='ethernet' name='eth1'><start mode='onboot'/><mac address='aa:bb:cc:dd:ee:ff'/>"
+    "<interface type='ethernet' name='eth1'><start mode='onboot'/><mac "
+    "address='aa:bb:cc:dd:ee:ff'/>"
     "<mtu size='1492'/><protocol family='ipv4'><ip address='192.168.0.5' prefix='24'/>"
     "<route gateway='192.168.0.1'/></protocol></interface>";
 
@@ -289,7 +290,8 @@ static int parse_proto(xmlNodePtr pn, struct if_proto *p, int *oom)
             int yes = strcmp(v, "yes") == 0, no = strcmp(v, "no") == 0;
             if (!yes && !no) {
                 error_report(ERR_XML_ERROR, FROM_INTERFACE,
-                             "Invalid value for attribute 'peerdns' in element 'dhcp': '%s'.", v);
+                             "Invalid value for attribute 'peerdns' in element 'dhcp': '%s'.",
+                             v);
                 free(v);
                 return -1;
             }
@@ -499,7 +501,8 @@ static struct if_def *parse_def(xmlNodePtr n, int parent, int depth)
                 goto fail;
             }
             if (v > 100000) {
-                xml_error("value of the 'size' attribute of 'mtu' element must be at most 100000");
+                xml_error(
+                    "value of the 'size' attribute of 'mtu' element must be at most 100000");
                 goto fail;
             }
             d->mtu = (unsigned int)v;
@@ -588,7 +591,8 @@ static struct if_def *def_parse_string(const char *xml, size_t len)
     struct if_def *d = NULL;
     if (strcmp((const char *)root->name, "interface") != 0)
         error_report(ERR_XML_ERROR, FROM_INTERFACE,
-                     "expecting root element of 'interface', not '%s'", (const char *)root->name);
+                     "expecting root element of 'interface', not '%s'",
+                     (const char *)root->name);
     else
         d = parse_def(root, -1, 0);
     xmlFreeDoc(doc);
@@ -859,7 +863,8 @@ static int interface_load_node(struct drv_conn *c, void *state, xmlDocPtr doc, x
     struct if_def *d = NULL;
     if (sub && strcmp((const char *)root->name, "interface") != 0)
         error_report(ERR_XML_ERROR, FROM_INTERFACE,
-                     "expecting root element of 'interface', not '%s'", (const char *)root->name);
+                     "expecting root element of 'interface', not '%s'",
+                     (const char *)root->name);
     else
         d = parse_def(sub ? root : n, -1, 0);
     xmlFreeDoc(sub);
@@ -880,8 +885,8 @@ static int interface_save(struct drv_conn *c, void *state, FILE *f)
             char *x = def_format(l->v[i].def);
             if (!x)
                 return -1;
-            int ok = fprintf(f, "%s %d %zu\n%s", b ? "backup" : "cur", l->v[i].active, strlen(x),
-                             x) > 0;
+            int ok = fprintf(f, "%s %d %zu\n%s", b ? "backup" : "cur", l->v[i].active,
+                             strlen(x), x) > 0;
             free(x);
             if (!ok)
                 goto nomem;
@@ -1055,7 +1060,8 @@ static int op_list_all(struct drv_conn *c, const remote_connect_list_all_interfa
     return 0;
 }
 
-static int op_lookup_by_name(struct drv_conn *c, const remote_interface_lookup_by_name_args *args,
+static int op_lookup_by_name(struct drv_conn *c,
+                             const remote_interface_lookup_by_name_args *args,
                              remote_interface_lookup_by_name_ret *ret)
 {
     if (test_sync(c) < 0)
@@ -1083,7 +1089,8 @@ static int op_lookup_by_mac(struct drv_conn *c,
         return -1;
     }
     if (n > 1) {
-        error_set_message(ERR_MULTIPLE_INTERFACES, FROM_TEST, "multiple matching interfaces found");
+        error_set_message(ERR_MULTIPLE_INTERFACES, FROM_TEST,
+                          "multiple matching interfaces found");
         return -1;
     }
     /* Real's handle carries the MAC as the caller wrote it. */

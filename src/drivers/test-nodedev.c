@@ -43,9 +43,10 @@ enum cap_type { CAP_SYSTEM, CAP_SCSI_HOST };
 /* virNodeDevCapType's names, in its order: bit i of ListAll's flags is
  * the i-th name. */
 static const char *const cap_names[] = {
-    "system", "pci",  "usb_device", "usb",  "net",     "scsi_host", "scsi_target", "scsi",
-    "storage", "fc_host", "vports", "scsi_generic", "drm", "mdev_types", "mdev", "ccw",
-    "css", "vdpa", "ap_card", "ap_queue", "ap_matrix", "vpd",
+    "system",      "pci",        "usb_device", "usb",     "net",    "scsi_host",
+    "scsi_target", "scsi",       "storage",    "fc_host", "vports", "scsi_generic",
+    "drm",         "mdev_types", "mdev",       "ccw",     "css",    "vdpa",
+    "ap_card",     "ap_queue",   "ap_matrix",  "vpd",
 };
 #define NCAP_NAMES (sizeof(cap_names) / sizeof(cap_names[0]))
 enum {
@@ -233,7 +234,8 @@ static int parse_system(xmlNodePtr n, struct ndev *d, struct ndcap *cap, int *oo
     return 0;
 }
 
-static int parse_scsi_host(xmlNodePtr n, struct ndev *d, struct ndcap *cap, int create, int *oom)
+static int parse_scsi_host(xmlNodePtr n, struct ndev *d, struct ndcap *cap, int create,
+                           int *oom)
 {
     cap->unique_id = -1;
     if (!create) {
@@ -359,8 +361,8 @@ static struct ndev *ndev_parse_node(xmlNodePtr root, int create)
     struct ndev *d;
 
     if (strcmp((const char *)root->name, "device") != 0) {
-        error_report(ERR_XML_ERROR, FROM_NODEDEV, "expecting root element of 'device', not '%s'",
-                     (const char *)root->name);
+        error_report(ERR_XML_ERROR, FROM_NODEDEV,
+                     "expecting root element of 'device', not '%s'", (const char *)root->name);
         return NULL;
     }
     if (!(d = calloc(1, sizeof(*d)))) {
@@ -779,7 +781,8 @@ static int op_list_devices(struct drv_conn *c, const remote_node_list_devices_ar
     return 0;
 }
 
-static int op_lookup_by_name(struct drv_conn *c, const remote_node_device_lookup_by_name_args *args,
+static int op_lookup_by_name(struct drv_conn *c,
+                             const remote_node_device_lookup_by_name_args *args,
                              remote_node_device_lookup_by_name_ret *ret)
 {
     if (test_sync(c) < 0)
@@ -842,7 +845,8 @@ static int op_list_caps(struct drv_conn *c, const remote_node_device_list_caps_a
         return -1;
     }
     for (size_t i = 0; i < d->ncaps && ret->names.names_len < (u_int)args->maxnames; i++) {
-        const char *name = cap_names[d->caps[i].type == CAP_SYSTEM ? NAME_SYSTEM : NAME_SCSI_HOST];
+        const char *name =
+            cap_names[d->caps[i].type == CAP_SYSTEM ? NAME_SYSTEM : NAME_SCSI_HOST];
         if (drv_string(&ret->names.names_val[ret->names.names_len], name) < 0)
             return -1;
         ret->names.names_len++;
@@ -850,7 +854,8 @@ static int op_list_caps(struct drv_conn *c, const remote_node_device_list_caps_a
     return 0;
 }
 
-static int op_list_all(struct drv_conn *c, const remote_connect_list_all_node_devices_args *args,
+static int op_list_all(struct drv_conn *c,
+                       const remote_connect_list_all_node_devices_args *args,
                        remote_connect_list_all_node_devices_ret *ret)
 {
     if (test_check_flags(args->flags, LIST_CAPS_ALL, "testConnectListAllNodeDevices") < 0 ||
@@ -858,8 +863,8 @@ static int op_list_all(struct drv_conn *c, const remote_connect_list_all_node_de
         return -1;
     struct nodedev_state *st = state_of(c);
     size_t k = 0;
-    if (args->need_results &&
-        !(ret->devices.devices_val = calloc(st->ndevs + 1, sizeof(remote_nonnull_node_device)))) {
+    if (args->need_results && !(ret->devices.devices_val = calloc(
+                                    st->ndevs + 1, sizeof(remote_nonnull_node_device)))) {
         test_no_memory();
         return -1;
     }
@@ -910,7 +915,8 @@ static struct ndev *mock_vport(struct nodedev_state *st, const struct ndcap *fro
     struct ndev *tmpl = find(st, "scsi_host11");
     if (!tmpl) {
         /* Real's mock fails without saying why: libvirt's generic text. */
-        error_set_message(ERR_INTERNAL_ERROR, FROM_NONE, "An error occurred, but the cause is unknown");
+        error_set_message(ERR_INTERNAL_ERROR, FROM_NONE,
+                          "An error occurred, but the cause is unknown");
         return NULL;
     }
     char *x = ndev_format(tmpl);
