@@ -35,6 +35,8 @@ static const struct {
     {ERR_RPC, "RPC error", "%s"},
     {ERR_AUTH_FAILED, "authentication failed", "authentication failed: %s"},
     {ERR_NO_DOMAIN, "Domain not found", "Domain not found: %s"},
+    {ERR_NO_STORAGE_POOL, "Storage pool not found", "Storage pool not found: %s"},
+    {ERR_NO_STORAGE_VOL, "Storage volume not found", "Storage volume not found: %s"},
     {ERR_OPERATION_INVALID, "Requested operation is not valid",
      "Requested operation is not valid: %s"},
     {ERR_CONFIG_UNSUPPORTED, "unsupported configuration",
