@@ -95,3 +95,12 @@ add node-lifecycle 'pool-destroy nodepool; pool-list --all; vol-list nodepool; p
 # Read-only connections: reads allowed, changes refused.
 add ro-reads 'pool-list --all --details; pool-info default-pool; pool-dumpxml default-pool; vol-list default-pool; find-storage-pool-sources logical' ro
 add ro-writes "pool-define $PDIR; pool-create $PDIR; pool-define-as x dir --target /x; pool-destroy default-pool; pool-refresh default-pool; pool-autostart default-pool; pool-build default-pool; pool-undefine default-pool; vol-create default-pool $VOL; vol-create-as default-pool a 1M" ro
+
+# More of virsh's volume options.
+add vol-backing 'vol-create-as default-pool base.img 1G; vol-create-as default-pool top.qcow2 1G --format qcow2 --backing-vol base.img --backing-vol-format raw; vol-dumpxml top.qcow2 --pool default-pool; vol-create-as default-pool pm.qcow2 1G --format qcow2 --prealloc-metadata'
+add vol-validate "vol-create default-pool $VOL --validate; pool-define --validate $PDIR; pool-list --all"
+add vol-info-physical "$SVOLS; vol-info raw.img --pool default-pool --physical"
+add pool-event-none 'pool-event --list; pool-event --event lifecycle --timeout 1; pool-event --event refresh --pool default-pool --timeout 1'
+add pool-event-bad 'pool-event --event nosuch; pool-event --event lifecycle --pool nosuch --timeout 1'
+add vol-names-odd "vol-create-as default-pool 'a b' 1M; vol-create-as default-pool 'x&y<z>' 1M; vol-list default-pool; vol-dumpxml 'x&y<z>' --pool default-pool"
+add pool-xml-escape "pool-define $PDIR; pool-dumpxml images"
