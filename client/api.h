@@ -39,4 +39,14 @@ char *string_call(virConnectPtr conn, int proc, xdrproc_t af, const void *a, xdr
  * Returns 0, or -1 when it does not fit. */
 int copy_counted(char *dst, size_t size, const char *src, u_int len);
 
+/* Storage handles (storage.c): the wire's names for them (borrowed), and
+ * a handle for the reference *p or *v of reply r (decoded with rf), which
+ * they free; NULL with the error published when out of memory. */
+remote_nonnull_storage_pool wire_pool(virStoragePoolPtr pool);
+remote_nonnull_storage_vol wire_vol(virStorageVolPtr vol);
+virStoragePoolPtr pool_from_ret(virConnectPtr conn, const remote_nonnull_storage_pool *p,
+                                xdrproc_t rf, void *r);
+virStorageVolPtr vol_from_ret(virConnectPtr conn, const remote_nonnull_storage_vol *v,
+                              xdrproc_t rf, void *r);
+
 #endif
