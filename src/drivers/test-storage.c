@@ -35,6 +35,8 @@ enum {
     S_IQN = 128,
     S_DEFNAME = 256,   /* the source name defaults to the pool's */
     S_NEED_DEV = 512,  /* a device is required */
+    S_AUTH = 1024,
+    S_PROTOCOL = 2048, /* <protocol ver='N'/> */
 };
 
 enum vol_formats { VF_NONE, VF_FILE, VF_DISK };
@@ -68,14 +70,14 @@ static const struct pool_type {
 } pool_types[] = {
     {"dir", 0, NULL, 0, VF_FILE, 1u << 6, 0},
     {"fs", S_DEVICE | S_FORMAT | S_NEED_DEV, fs_formats, 0, VF_FILE, 1u << 7, 0},
-    {"netfs", S_HOST | S_DIR | S_FORMAT, netfs_formats, 0, VF_FILE, 1u << 8, 0},
+    {"netfs", S_HOST | S_DIR | S_FORMAT | S_PROTOCOL, netfs_formats, 0, VF_FILE, 1u << 8, 0},
     {"logical", S_NAME | S_DEVICE | S_FORMAT | S_DEFNAME, logical_formats, 1, VF_NONE, 1u << 9, 1},
     {"disk", S_DEVICE | S_FORMAT | S_NEED_DEV, disk_formats, 0, VF_DISK, 1u << 10, 1},
-    {"iscsi", S_HOST | S_DEVICE | S_IQN, NULL, 0, VF_NONE, 1u << 11, 1},
-    {"iscsi-direct", S_HOST | S_DEVICE | S_NETWORK | S_IQN, NULL, 0, VF_NONE, 1u << 19, 1},
+    {"iscsi", S_HOST | S_DEVICE | S_IQN | S_AUTH, NULL, 0, VF_NONE, 1u << 11, 1},
+    {"iscsi-direct", S_HOST | S_DEVICE | S_NETWORK | S_IQN | S_AUTH, NULL, 0, VF_NONE, 1u << 19, 1},
     {"scsi", S_ADAPTER, NULL, 0, VF_NONE, 1u << 12, 1},
     {"mpath", 0, NULL, 0, VF_NONE, 1u << 13, 1},
-    {"rbd", S_HOST | S_NETWORK | S_NAME, NULL, 0, VF_FILE, 1u << 14, 3},
+    {"rbd", S_HOST | S_NETWORK | S_NAME | S_AUTH, NULL, 0, VF_FILE, 1u << 14, 3},
     {"sheepdog", S_HOST | S_NETWORK | S_NAME, NULL, 0, VF_FILE, 1u << 15, 3},
     {"gluster", S_HOST | S_NETWORK | S_NAME | S_DIR, NULL, 0, VF_FILE, 1u << 16, 3},
     {"zfs", S_NAME | S_DEVICE | S_DEFNAME, NULL, 0, VF_NONE, 1u << 17, 1},
@@ -121,7 +123,8 @@ struct pool {
     size_t nhosts;
     char **devices;
     size_t ndevices;
-    char *src_dir, *src_name, *iqn, *vendor, *product;
+    char *src_dir, *src_name, *iqn, *vendor, *product, *protocol;
+    char *auth_type, *auth_user, *secret_usage, *secret_uuid;
     struct adapter adapter;
     int format; /* -1: none */
     char *target;
@@ -161,11 +164,9 @@ static void vol_free(struct vol *v)
     free(v);
 }
 
-static void pool_free(struct pool *p)
+/* What a pool's <source> holds (also a sources query's). */
+static void source_free(struct pool *p)
 {
-    if (!p)
-        return;
-    free(p->name);
     for (size_t i = 0; i < p->nhosts; i++)
         free(p->hosts[i].name);
     free(p->hosts);
@@ -177,12 +178,25 @@ static void pool_free(struct pool *p)
     free(p->iqn);
     free(p->vendor);
     free(p->product);
+    free(p->protocol);
+    free(p->auth_type);
+    free(p->auth_user);
+    free(p->secret_usage);
+    free(p->secret_uuid);
     free(p->adapter.type);
     free(p->adapter.name);
     free(p->adapter.parent);
     free(p->adapter.managed);
     free(p->adapter.wwnn);
     free(p->adapter.wwpn);
+}
+
+static void pool_free(struct pool *p)
+{
+    if (!p)
+        return;
+    free(p->name);
+    source_free(p);
     free(p->target);
     perms_free(&p->perms);
     for (size_t i = 0; i < p->nvols; i++)
@@ -560,6 +574,33 @@ static int parse_source(xmlNodePtr src, const struct pool_type *t, struct pool *
             if (v < 0)
                 return -1;
             p->format = v;
+        } else if (strcmp(nm, "protocol") == 0 && (t->flags & S_PROTOCOL) && !p->protocol) {
+            p->protocol = attr(n, "ver");
+            char *end;
+            if (p->protocol && (!*p->protocol || strtoul(p->protocol, &end, 10) > 1000 || *end)) {
+                error_report(ERR_XML_ERROR, FROM_STORAGE,
+                             "storage pool protocol ver '%s' is malformed", p->protocol);
+                return -1;
+            }
+        } else if (strcmp(nm, "auth") == 0 && (t->flags & S_AUTH) && !p->auth_type) {
+            xmlNodePtr sec = child(n, "secret");
+            p->auth_type = attr(n, "type");
+            p->auth_user = attr(n, "username");
+            p->secret_usage = attr(sec, "usage");
+            p->secret_uuid = attr(sec, "uuid");
+            if (!p->auth_type || (strcmp(p->auth_type, "chap") && strcmp(p->auth_type, "ceph"))) {
+                error_report(ERR_XML_ERROR, FROM_STORAGE, "unknown auth type '%s'",
+                             p->auth_type ? p->auth_type : "(null)");
+                return -1;
+            }
+            if (!p->auth_user) {
+                error_report(ERR_XML_ERROR, FROM_STORAGE, "missing username for auth");
+                return -1;
+            }
+            if (too_long(p->auth_user, NAME_MAX_LEN, "username") ||
+                too_long(p->secret_usage, NAME_MAX_LEN, "secret usage") ||
+                too_long(p->secret_uuid, NAME_MAX_LEN, "secret uuid"))
+                return -1;
         } else if (strcmp(nm, "vendor") == 0 && !p->vendor) {
             p->vendor = attr(n, "name");
         } else if (strcmp(nm, "product") == 0 && !p->product) {
@@ -732,6 +773,16 @@ static void format_source(FILE *f, const struct pool *p, const char *ind)
             ind);
     if (t->formats && p->format >= 0)
         put(f, "%s  <format type='%s'/>\n", ind, t->formats[p->format]);
+    if (p->protocol)
+        put(f, "%s  <protocol ver='%E'/>\n", ind, p->protocol);
+    if (p->auth_type) {
+        put(f, "%s  <auth type='%E' username='%E'>\n", ind, p->auth_type, p->auth_user);
+        if (p->secret_usage)
+            put(f, "%s    <secret usage='%E'/>\n", ind, p->secret_usage);
+        else if (p->secret_uuid)
+            put(f, "%s    <secret uuid='%E'/>\n", ind, p->secret_uuid);
+        put(f, "%s  </auth>\n", ind);
+    }
     if (p->vendor)
         put(f, "%s  <vendor name='%E'/>\n", ind, p->vendor);
     if (p->product)
@@ -1891,23 +1942,7 @@ static int test_connect_find_storage_pool_sources(
         rc = (ret->xml = out_close(&o)) ? 0 : -1;
     }
 out:
-    for (size_t i = 0; i < spec.nhosts; i++)
-        free(spec.hosts[i].name);
-    free(spec.hosts);
-    for (size_t i = 0; i < spec.ndevices; i++)
-        free(spec.devices[i]);
-    free(spec.devices);
-    free(spec.src_dir);
-    free(spec.src_name);
-    free(spec.iqn);
-    free(spec.vendor);
-    free(spec.product);
-    free(spec.adapter.type);
-    free(spec.adapter.name);
-    free(spec.adapter.parent);
-    free(spec.adapter.managed);
-    free(spec.adapter.wwnn);
-    free(spec.adapter.wwpn);
+    source_free(&spec);
     return rc;
 }
 

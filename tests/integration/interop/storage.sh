@@ -104,3 +104,4 @@ add pool-event-none 'pool-event --list; pool-event --event lifecycle --timeout 1
 add pool-event-bad 'pool-event --event nosuch; pool-event --event lifecycle --pool nosuch --timeout 1'
 add vol-names-odd "vol-create-as default-pool 'a b' 1M; vol-create-as default-pool 'x&y<z>' 1M; vol-list default-pool; vol-dumpxml 'x&y<z>' --pool default-pool"
 add pool-xml-escape "pool-define $PDIR; pool-dumpxml images"
+add pool-source-more "pool-define $data/storage-pool-netfs-proto.xml; pool-dumpxml nf; pool-define $data/storage-pool-iscsi-auth.xml; pool-dumpxml is; pool-define $data/storage-pool-rbd-auth.xml; pool-dumpxml rb; pool-define $data/storage-pool-fc.xml; pool-dumpxml fc; pool-list --all --type iscsi,rbd,scsi --details"
