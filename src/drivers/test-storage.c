@@ -1,6 +1,19 @@
 /* test-storage: storage pools and volumes of the test driver (see
  * test-storage.h). Facts (error texts, flags, XML shape, the 100 GiB every
- * pool has) are real libvirt 9.0's test driver's as it answers. */
+ * pool has) are real libvirt 9.0's test driver's as it answers.
+ *
+ * Differences from real libvirt worth knowing:
+ * - pools and volumes are listed in the order they were added; real's
+ *   come from hash tables (virsh sorts them either way);
+ * - a pool's <source> keeps what the pool types users define carry (hosts,
+ *   devices, dir, adapter name/parent/managed/wwnn/wwpn, name, initiator,
+ *   format, protocol, auth, vendor, product); other source details, the
+ *   storage pool namespaces (fs:, rbd:) and a volume's timestamps,
+ *   encryption, compat and features are not kept;
+ * - VIR_STORAGE_VOL_CREATE_VALIDATE is refused as real refuses a valid
+ *   document, without checking it against libvirt's schema first;
+ * - a definition given for a running pool is dropped, which is what
+ *   real's test driver shows too (it never applies it). */
 #include "test-storage.h"
 
 #include <errno.h>
