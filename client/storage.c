@@ -394,3 +394,25 @@ int virStorageVolGetInfo(virStorageVolPtr vol, virStorageVolInfoPtr info)
     info->allocation = r.allocation;
     return 0;
 }
+
+int virStorageVolGetInfoFlags(virStorageVolPtr vol, virStorageVolInfoPtr info,
+                              unsigned int flags)
+{
+    remote_storage_vol_get_info_flags_args a;
+    remote_storage_vol_get_info_flags_ret r;
+
+    CHECK_VOL(vol, -1);
+    CHECK_ARG(vol->conn, info, -1);
+    memset(info, 0, sizeof(*info));
+    a.vol = wire_vol(vol);
+    a.flags = flags;
+    memset(&r, 0, sizeof(r));
+    if (rpc(vol->conn, REMOTE_PROC_STORAGE_VOL_GET_INFO_FLAGS,
+            XA(remote_storage_vol_get_info_flags_args), &a,
+            XA(remote_storage_vol_get_info_flags_ret), &r) < 0)
+        return -1;
+    info->type = r.type;
+    info->capacity = r.capacity;
+    info->allocation = r.allocation;
+    return 0;
+}

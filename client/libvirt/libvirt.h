@@ -717,6 +717,23 @@ int virStorageVolFree(virStorageVolPtr vol);
 int virStorageVolGetInfo(virStorageVolPtr vol, virStorageVolInfoPtr info);
 char *virStorageVolGetXMLDesc(virStorageVolPtr vol, unsigned int flags);
 char *virStorageVolGetPath(virStorageVolPtr vol);
+int virStorageVolGetInfoFlags(virStorageVolPtr vol, virStorageVolInfoPtr info,
+                              unsigned int flags);
+int virStorageVolWipe(virStorageVolPtr vol, unsigned int flags);
+int virStorageVolWipePattern(virStorageVolPtr vol, unsigned int algorithm, unsigned int flags);
+int virStorageVolResize(virStorageVolPtr vol, unsigned long long capacity, unsigned int flags);
+virStoragePoolPtr virStoragePoolLookupByTargetPath(virConnectPtr conn, const char *path);
+char *virConnectGetStoragePoolCapabilities(virConnectPtr conn, unsigned int flags);
+
+typedef enum {
+    VIR_STORAGE_VOL_GET_PHYSICAL = 1 << 0,
+} virStorageVolInfoFlags;
+
+typedef enum {
+    VIR_STORAGE_VOL_RESIZE_ALLOCATE = 1 << 0,
+    VIR_STORAGE_VOL_RESIZE_DELTA = 1 << 1,
+    VIR_STORAGE_VOL_RESIZE_SHRINK = 1 << 2,
+} virStorageVolResizeFlags;
 
 typedef enum {
     VIR_EVENT_HANDLE_READABLE = 1,

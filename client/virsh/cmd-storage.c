@@ -839,7 +839,9 @@ static bool cmd_vol_info(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
     if (!vol)
         return false;
     vsh_print(ctl, "%-15s %s\n", "Name:", virStorageVolGetName(vol));
-    ok = virStorageVolGetInfo(vol, &info) == 0;
+    ok = (vsh_opt_bool(cmd, "physical")
+              ? virStorageVolGetInfoFlags(vol, &info, VIR_STORAGE_VOL_GET_PHYSICAL)
+              : virStorageVolGetInfo(vol, &info)) == 0;
     if (ok) {
         const char *names[] = {"Capacity:", "Allocation:"};
         unsigned long long vals[] = {info.capacity, info.allocation};
@@ -1270,7 +1272,107 @@ out:
     return ok;
 }
 
+static const struct vsh_opt_def opts_vol_wipe[] = {
+    {"vol", VSH_OT_DATA, VSH_OFLAG_REQ},
+    {"pool", VSH_OT_STRING, 0},
+    {"algorithm", VSH_OT_STRING, 0},
+    OPT_END,
+};
+
+static bool cmd_vol_wipe(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
+{
+    static const char *const algorithms[] = {"zero",      "nnsa",       "dod",    "bsi",
+                                             "gutmann",   "schneier",   "pfitzner7",
+                                             "pfitzner33", "random",    "trim"};
+    const char *name, *alg = vsh_opt_string(cmd, "algorithm");
+    virStorageVolPtr vol = command_vol(ctl, cmd, "vol", "pool", &name);
+    unsigned int a = 0;
+    bool ok = false;
+
+    if (!vol)
+        return false;
+    if (alg) {
+        while (a < sizeof(algorithms) / sizeof(algorithms[0]) && strcmp(algorithms[a], alg))
+            a++;
+        if (a == sizeof(algorithms) / sizeof(algorithms[0])) {
+            vsh_error(ctl, "Unsupported algorithm '%s'", alg);
+            goto out;
+        }
+    }
+    if ((a ? virStorageVolWipePattern(vol, a, 0) : virStorageVolWipe(vol, 0)) < 0) {
+        vsh_error(ctl, "Failed to wipe vol %s", name);
+        goto out;
+    }
+    vsh_print_extra(ctl, "Vol %s wiped\n", name);
+    ok = true;
+out:
+    virStorageVolFree(vol);
+    return ok;
+}
+
+static const struct vsh_opt_def opts_vol_resize[] = {
+    {"vol", VSH_OT_DATA, VSH_OFLAG_REQ},
+    {"capacity", VSH_OT_DATA, VSH_OFLAG_REQ},
+    {"pool", VSH_OT_STRING, 0},
+    {"allocate", VSH_OT_BOOL, 0},
+    {"delta", VSH_OT_BOOL, 0},
+    {"shrink", VSH_OT_BOOL, 0},
+    OPT_END,
+};
+
+static bool cmd_vol_resize(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
+{
+    const char *name, *cap = vsh_opt_string(cmd, "capacity");
+    virStorageVolPtr vol = command_vol(ctl, cmd, "vol", "pool", &name);
+    unsigned int flags = (vsh_opt_bool(cmd, "allocate") ? VIR_STORAGE_VOL_RESIZE_ALLOCATE : 0) |
+                         (vsh_opt_bool(cmd, "delta") ? VIR_STORAGE_VOL_RESIZE_DELTA : 0) |
+                         (vsh_opt_bool(cmd, "shrink") ? VIR_STORAGE_VOL_RESIZE_SHRINK : 0);
+    unsigned long long capacity;
+    bool ok = false;
+
+    if (!vol)
+        return false;
+    if (*cap == '-') {
+        if (!(flags & VIR_STORAGE_VOL_RESIZE_SHRINK)) {
+            vsh_error(ctl, "%s", "negative size requires --shrink");
+            goto out;
+        }
+        flags |= VIR_STORAGE_VOL_RESIZE_DELTA;
+        cap++;
+    }
+    if (!size_ok(ctl, cap, &capacity))
+        goto out;
+    if (virStorageVolResize(vol, capacity, flags) < 0) {
+        vsh_error(ctl, "Failed to change size of volume '%s' %s %s", name,
+                  flags & VIR_STORAGE_VOL_RESIZE_DELTA ? "by" : "to", cap);
+        goto out;
+    }
+    vsh_print(ctl, "Size of volume '%s' successfully changed %s %s\n", name,
+              flags & VIR_STORAGE_VOL_RESIZE_DELTA ? "by" : "to", cap);
+    ok = true;
+out:
+    virStorageVolFree(vol);
+    return ok;
+}
+
+static bool cmd_pool_capabilities(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
+{
+    char *caps = virConnectGetStoragePoolCapabilities(ctl->conn, 0);
+
+    (void)cmd;
+    if (!caps) {
+        vsh_error(ctl, "%s", "failed to get storage pool capabilities");
+        return false;
+    }
+    vsh_print(ctl, "%s\n", caps);
+    free(caps);
+    return true;
+}
+
 const struct vsh_cmd_def vsh_storage_cmds[] = {
+    {"vol-wipe", cmd_vol_wipe, opts_vol_wipe, "wipe a vol", false},
+    {"vol-resize", cmd_vol_resize, opts_vol_resize, "resize a vol", false},
+    {"pool-capabilities", cmd_pool_capabilities, NULL, "storage pool capabilities", false},
     {"pool-list", cmd_pool_list, opts_pool_list, "list pools", false},
     {"pool-info", cmd_pool_info, opts_pool_info, "storage pool information", false},
     {"pool-dumpxml", cmd_pool_dumpxml, opts_pool_dumpxml, "pool information in XML", false},

@@ -105,3 +105,5 @@ add pool-event-bad 'pool-event --event nosuch; pool-event --event lifecycle --po
 add vol-names-odd "vol-create-as default-pool 'a b' 1M; vol-create-as default-pool 'x&y<z>' 1M; vol-list default-pool; vol-dumpxml 'x&y<z>' --pool default-pool"
 add pool-xml-escape "pool-define $PDIR; pool-dumpxml images"
 add pool-source-more "pool-define $data/storage-pool-netfs-proto.xml; pool-dumpxml nf; pool-define $data/storage-pool-iscsi-auth.xml; pool-dumpxml is; pool-define $data/storage-pool-rbd-auth.xml; pool-dumpxml rb; pool-define $data/storage-pool-fc.xml; pool-dumpxml fc; pool-list --all --type iscsi,rbd,scsi --details"
+add vol-wipe-pattern "$SVOLS; vol-wipe raw.img --pool default-pool --algorithm nnsa; vol-resize raw.img 1M --pool default-pool --shrink --delta"
+add ro-vol-writes "vol-wipe x --pool default-pool; vol-delete x --pool default-pool; vol-clone x y --pool default-pool; vol-resize x 1M --pool default-pool; pool-capabilities; vol-info --physical x --pool default-pool" ro
