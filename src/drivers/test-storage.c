@@ -1199,31 +1199,28 @@ static void bad_section(void)
     error_report(ERR_INTERNAL_ERROR, FROM_TEST, "test:///default's shared storage state is damaged");
 }
 
-/* One "HEADER LEN\n" + LEN bytes item from *p (< end): the header's fields
- * by sscanf, the text as a malloc'd string. */
-static char *read_item(const char **p, const char *end, const char *fmt, int nfields, ...)
+/* The next line of the section (at most 512 bytes) into line; *p moves
+ * past it. 0, or -1 when there is none. */
+static int read_line(const char **p, const char *end, char line[513])
 {
     const char *nl = memchr(*p, '\n', (size_t)(end - *p));
     if (!nl || nl - *p > 512)
-        return NULL;
-    char line[513];
+        return -1;
     memcpy(line, *p, (size_t)(nl - *p));
     line[nl - *p] = '\0';
-    va_list ap;
-    va_start(ap, nfields);
-    int got = vsscanf(line, fmt, ap);
-    va_end(ap);
-    /* The text's length is the last field, a size_t passed last. */
-    va_start(ap, nfields);
-    size_t *lenp = NULL;
-    for (int i = 0; i < nfields; i++)
-        lenp = va_arg(ap, size_t *);
-    va_end(ap);
-    if (got != nfields || !lenp || *lenp > (size_t)(end - nl - 1) || *lenp > REMOTE_STRING_MAX)
+    *p = nl + 1;
+    return 0;
+}
+
+/* The len bytes at *p as a string (malloc'd), *p moved past them; NULL
+ * when they are not all there. */
+static char *read_text(const char **p, const char *end, size_t len)
+{
+    if (len > (size_t)(end - *p) || len > REMOTE_STRING_MAX)
         return NULL;
-    char *t = strndup(nl + 1, *lenp);
+    char *t = strndup(*p, len);
     if (t)
-        *p = nl + 1 + *lenp;
+        *p += len;
     return t;
 }
 
@@ -1231,12 +1228,16 @@ static int storage_load(struct drv_conn *c, void *state, const char *data, size_
 {
     (void)state;
     const char *p = data, *end = data + len;
+    char line[513];
     while (p < end) {
         int active, persistent, autostart;
         unsigned long long cap, alloc, avail;
         size_t nvols, xlen;
-        char *x = read_item(&p, end, "pool %d %d %d %llu %llu %llu %zu %zu", 8, &active,
-                            &persistent, &autostart, &cap, &alloc, &avail, &nvols, &xlen);
+        char *x = NULL;
+        if (read_line(&p, end, line) == 0 &&
+            sscanf(line, "pool %d %d %d %llu %llu %llu %zu %zu", &active, &persistent,
+                   &autostart, &cap, &alloc, &avail, &nvols, &xlen) == 8)
+            x = read_text(&p, end, xlen);
         struct pool *pl = x ? pool_parse_string(x) : NULL;
         free(x);
         if (!pl || nvols > VOLS_MAX || pool_add(c, pl) < 0) {
@@ -1251,17 +1252,15 @@ static int storage_load(struct drv_conn *c, void *state, const char *data, size_
         pl->allocation = alloc;
         pl->available = avail;
         for (size_t i = 0; i < nvols; i++) {
-            char *y = read_item(&p, end, "vol %zu", 1, &xlen);
+            char *y = NULL;
+            if (read_line(&p, end, line) == 0 && sscanf(line, "vol %zu", &xlen) == 1)
+                y = read_text(&p, end, xlen);
             struct vol *v = y ? vol_parse_string(pl, y) : NULL;
             free(y);
             if (!v || !v->key || !v->path || vol_add(pl, v) < 0) {
                 vol_free(v);
                 bad_section();
                 return -1;
-            }
-            if (v->key[0] == '\0') {
-                free(v->key);
-                v->key = NULL;
             }
         }
     }
