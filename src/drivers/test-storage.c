@@ -1147,25 +1147,30 @@ static int storage_load_node(struct drv_conn *c, void *state, xmlDocPtr doc, xml
 {
     xmlDocPtr sub;
     xmlNodePtr root;
+    int rc = -1;
     (void)state;
     if (test_node_file(c, n, dir, &sub, &root) < 0)
         return -1;
-    struct pool *p = pool_parse_node(sub ? root : n);
-    xmlFreeDoc(sub);
+    /* The volumes are the children of the <pool> element that defines the
+     * pool: in the node file, or in the file its file= names. */
+    xmlNodePtr def = sub ? root : n;
+    struct pool *p = pool_parse_node(def);
     if (!p)
-        return -1;
+        goto out;
     set_defaults(p);
     p->active = p->persistent = 1;
     if (pool_add(c, p) < 0) {
         pool_free(p);
-        return -1;
+        goto out;
     }
-    /* The volumes are children of the <pool> element of the node file. */
-    for (xmlNodePtr v = n->children; v; v = v->next)
+    for (xmlNodePtr v = def->children; v; v = v->next)
         if (v->type == XML_ELEMENT_NODE && strcmp((const char *)v->name, "volume") == 0 &&
-            node_volume(c, p, doc, v, dir) < 0)
-            return -1;
-    return 0;
+            node_volume(c, p, sub ? sub : doc, v, dir) < 0)
+            goto out;
+    rc = 0;
+out:
+    xmlFreeDoc(sub);
+    return rc;
 }
 
 /* The section: per pool a line "pool ACTIVE PERSISTENT AUTOSTART CAPACITY
