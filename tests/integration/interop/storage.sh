@@ -108,3 +108,6 @@ add pool-source-more "pool-define $data/storage-pool-netfs-proto.xml; pool-dumpx
 add vol-wipe-pattern "$SVOLS; vol-wipe raw.img --pool default-pool --algorithm nnsa; vol-resize raw.img 1M --pool default-pool --shrink --delta"
 add ro-vol-writes "vol-wipe x --pool default-pool; vol-delete x --pool default-pool; vol-clone x y --pool default-pool; vol-resize x 1M --pool default-pool; pool-capabilities; vol-info --physical x --pool default-pool" ro
 add node-pool-files 'pool-list --all --details; vol-list images --details; vol-list filed --details; vol-list inl --details; vol-dumpxml disk1.qcow2 --pool filed; vol-dumpxml blk --pool inl; pool-dumpxml filed' node:storage-node-files.xml
+add node-bad-pool 'pool-list' node:storage-node-bad-pool.xml
+add node-bad-vol 'pool-list' node:storage-node-bad-vol.xml
+add node-bad-file 'pool-list' node:storage-node-bad-file.xml
