@@ -228,7 +228,8 @@ static xmlNodePtr child(xmlNodePtr parent, const char *name)
     return NULL;
 }
 
-/* The attribute's value (malloc'd) or NULL; *oom set when out of memory. */
+/* The attribute's value (malloc'd), or NULL when absent (or out of
+ * memory). */
 static char *attr(xmlNodePtr n, const char *name)
 {
     xmlChar *v = n ? xmlGetProp(n, (const xmlChar *)name) : NULL;
@@ -237,8 +238,8 @@ static char *attr(xmlNodePtr n, const char *name)
     return s;
 }
 
-/* The element's text, trimmed like libvirt's XPath string(); NULL when the
- * element is absent. */
+/* The element's text (malloc'd), untrimmed as libvirt reads it; NULL when
+ * the element is absent (or out of memory). */
 static char *text(xmlNodePtr n)
 {
     if (!n)
