@@ -52,6 +52,7 @@ enum {
     FROM_STORAGE = 18,
     FROM_REMOTE = 13,
     FROM_DOMAIN = 20,
+    FROM_CPU = 31,
 };
 
 #define ERR_LEVEL_ERROR 2
