@@ -113,6 +113,13 @@ struct _virDomain {
     int id;
 };
 
+struct _virNetwork {
+    int refs; /* atomic */
+    virConnectPtr conn;
+    char *name;
+    unsigned char uuid[VIR_UUID_BUFLEN];
+};
+
 /* Sends procedure `proc` with args (args_fn NULL for none), waits for its
  * reply and decodes it into *ret (ret_fn NULL for none; caller frees *ret
  * with xdr_free(ret_fn, ret)). Returns 0, or -1 with the error recorded
@@ -128,6 +135,12 @@ virDomainPtr conn_domain_new(virConnectPtr conn, const char *name, const unsigne
 /* Drops a reference to a domain handle (virDomainFree); the last one frees
  * it and drops the connection reference it held. */
 void conn_domain_release(virDomainPtr dom);
+
+/* A new network handle (refs 1, holding a reference on conn) / drops a
+ * reference (virNetworkFree), the last one freeing it; as for domains.
+ * NULL with an error recorded on no memory. */
+virNetworkPtr conn_network_new(virConnectPtr conn, const char *name, const unsigned char *uuid);
+void conn_network_release(virNetworkPtr net);
 
 /* What the public connection and event functions use of the engine
  * (rpc.c); the engine uses none of theirs. */
@@ -183,6 +196,7 @@ void api_fail(virConnectPtr conn);
 /* Sets the error record for an invalid argument or handle. */
 void api_invalid_conn(const char *func);
 void api_invalid_domain(const char *func);
+void api_invalid_network(const char *func);
 void api_invalid_arg(const char *func, const char *what);
 
 /* The checks at the top of a public function: each records libvirt's error,
@@ -203,6 +217,16 @@ void api_invalid_arg(const char *func, const char *what);
         api_enter();                                                                     \
         if (!(dom) || !(dom)->conn) {                                                    \
             api_invalid_domain(__func__);                                                \
+            api_fail(NULL);                                                              \
+            return fail;                                                                 \
+        }                                                                                \
+    } while (0)
+
+#define CHECK_NET(net, fail)                                                             \
+    do {                                                                                 \
+        api_enter();                                                                     \
+        if (!(net) || !(net)->conn) {                                                    \
+            api_invalid_network(__func__);                                               \
             api_fail(NULL);                                                              \
             return fail;                                                                 \
         }                                                                                \

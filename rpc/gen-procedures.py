@@ -263,7 +263,15 @@ def read_prototypes(path):
     return protos
 
 
-OBJECTS = {'virConnectPtr': None, 'virDomainPtr': 'dom'}
+# The handle types a generated function's first parameter may be: the
+# reference's field in the arguments, its wire type, the check at the top,
+# the reference from the handle, and the handle from a reply's reference.
+OBJECTS = {
+    'virConnectPtr': None,
+    'virDomainPtr': ('dom', 'remote_nonnull_domain', 'CHECK_DOM', 'wire_dom', 'dom_from_ret'),
+    'virNetworkPtr': ('net', 'remote_nonnull_network', 'CHECK_NET', 'wire_net', 'net_from_ret'),
+}
+RETURNED = {o[1]: o[4] for o in OBJECTS.values() if o}
 
 
 def fail_value(ret):
@@ -277,22 +285,23 @@ def gen_client_stub(p, structs, protos):
         fail('%s: no prototype for %s in libvirt.h' % (p.name, p.api))
     rtype, params = protos[p.api]
     if not params or params[0][0] not in OBJECTS:
-        fail('%s: the first parameter of %s is not a connection or a domain' % (p.name, p.api))
+        fail('%s: the first parameter of %s is not a connection or a handle' % (p.name, p.api))
     obj = params[0][1]
     conn = obj if params[0][0] == 'virConnectPtr' else obj + '->conn'
     byname = {n: t for t, n in params[1:]}
     used = set()
     failv = fail_value(rtype)
     body, decls = [], []
-    check = 'CHECK_CONN' if params[0][0] == 'virConnectPtr' else 'CHECK_DOM'
+    handle = OBJECTS[params[0][0]]
+    check = handle[2] if handle else 'CHECK_CONN'
     body.append('    %s(%s, %s);' % (check, obj, failv))
     if p.write:
         body.append('    CHECK_WRITE(%s, %s);' % (conn, failv))
     if p.args:
         decls.append('    %s a;' % p.args)
         for ftype, fname, _ in structs[p.args]:
-            if ftype == 'remote_nonnull_domain' and fname == 'dom':
-                body.append('    a.dom = wire_dom(%s);' % obj)
+            if handle and ftype == handle[1] and fname == handle[0]:
+                body.append('    a.%s = %s(%s);' % (fname, handle[3], obj))
             elif fname in byname and ftype == 'remote_nonnull_string':
                 body.append('    CHECK_ARG(%s, %s, %s);' % (conn, fname, failv))
                 body.append('    a.%s = (char *)%s;' % (fname, fname))
@@ -332,8 +341,9 @@ def gen_client_stub(p, structs, protos):
         if p.ret:
             body.append('    xdr_free(XA(%s), (char *)&r);' % p.ret)
         body.append('    return 0;')
-    elif returned[0] == 'remote_nonnull_domain':
-        body.append('    return dom_from_ret(%s, &r.%s, XA(%s), &r);' % (conn, returned[1], p.ret))
+    elif returned[0] in RETURNED:
+        body.append('    return %s(%s, &r.%s, XA(%s), &r);' % (RETURNED[returned[0]], conn,
+                                                          returned[1], p.ret))
     elif returned[0] == 'remote_nonnull_string':
         body.append('    return r.%s;' % returned[1])
     else:

@@ -32,8 +32,6 @@ typedef virConnect *virConnectPtr;
 typedef struct _virDomain virDomain;
 typedef virDomain *virDomainPtr;
 
-/* Declared so that virError's layout matches; this library has no network
- * API. */
 typedef struct _virNetwork virNetwork;
 typedef virNetwork *virNetworkPtr;
 
@@ -594,6 +592,95 @@ int virConnectDomainEventRegisterAny(virConnectPtr conn, virDomainPtr dom, int e
                                      virConnectDomainEventGenericCallback cb, void *opaque,
                                      virFreeCallback freecb);
 int virConnectDomainEventDeregisterAny(virConnectPtr conn, int callbackID);
+
+/* Networks */
+
+typedef enum {
+    VIR_NETWORK_XML_INACTIVE = (1 << 0),
+} virNetworkXMLFlags;
+
+typedef enum {
+    VIR_NETWORK_CREATE_VALIDATE = 1 << 0,
+} virNetworkCreateFlags;
+
+typedef enum {
+    VIR_NETWORK_DEFINE_VALIDATE = 1 << 0,
+} virNetworkDefineFlags;
+
+typedef enum {
+    VIR_CONNECT_LIST_NETWORKS_INACTIVE = 1 << 0,
+    VIR_CONNECT_LIST_NETWORKS_ACTIVE = 1 << 1,
+    VIR_CONNECT_LIST_NETWORKS_PERSISTENT = 1 << 2,
+    VIR_CONNECT_LIST_NETWORKS_TRANSIENT = 1 << 3,
+    VIR_CONNECT_LIST_NETWORKS_AUTOSTART = 1 << 4,
+    VIR_CONNECT_LIST_NETWORKS_NO_AUTOSTART = 1 << 5,
+} virConnectListAllNetworksFlags;
+
+typedef enum {
+    VIR_NETWORK_UPDATE_COMMAND_NONE = 0,
+    VIR_NETWORK_UPDATE_COMMAND_MODIFY = 1,
+    VIR_NETWORK_UPDATE_COMMAND_DELETE = 2,
+    VIR_NETWORK_UPDATE_COMMAND_ADD_LAST = 3,
+    VIR_NETWORK_UPDATE_COMMAND_ADD_FIRST = 4,
+#ifdef VIR_ENUM_SENTINELS
+    VIR_NETWORK_UPDATE_COMMAND_LAST
+#endif
+} virNetworkUpdateCommand;
+
+typedef enum {
+    VIR_NETWORK_SECTION_NONE = 0,
+    VIR_NETWORK_SECTION_BRIDGE = 1,
+    VIR_NETWORK_SECTION_DOMAIN = 2,
+    VIR_NETWORK_SECTION_IP = 3,
+    VIR_NETWORK_SECTION_IP_DHCP_HOST = 4,
+    VIR_NETWORK_SECTION_IP_DHCP_RANGE = 5,
+    VIR_NETWORK_SECTION_FORWARD = 6,
+    VIR_NETWORK_SECTION_FORWARD_INTERFACE = 7,
+    VIR_NETWORK_SECTION_FORWARD_PF = 8,
+    VIR_NETWORK_SECTION_PORTGROUP = 9,
+    VIR_NETWORK_SECTION_DNS_HOST = 10,
+    VIR_NETWORK_SECTION_DNS_TXT = 11,
+    VIR_NETWORK_SECTION_DNS_SRV = 12,
+#ifdef VIR_ENUM_SENTINELS
+    VIR_NETWORK_SECTION_LAST
+#endif
+} virNetworkUpdateSection;
+
+typedef enum {
+    VIR_NETWORK_UPDATE_AFFECT_CURRENT = 0,
+    VIR_NETWORK_UPDATE_AFFECT_LIVE = 1 << 0,
+    VIR_NETWORK_UPDATE_AFFECT_CONFIG = 1 << 1,
+} virNetworkUpdateFlags;
+
+int virConnectNumOfNetworks(virConnectPtr conn);
+int virConnectListNetworks(virConnectPtr conn, char **const names, int maxnames);
+int virConnectNumOfDefinedNetworks(virConnectPtr conn);
+int virConnectListDefinedNetworks(virConnectPtr conn, char **const names, int maxnames);
+int virConnectListAllNetworks(virConnectPtr conn, virNetworkPtr **nets, unsigned int flags);
+virNetworkPtr virNetworkLookupByName(virConnectPtr conn, const char *name);
+virNetworkPtr virNetworkLookupByUUID(virConnectPtr conn, const unsigned char *uuid);
+virNetworkPtr virNetworkLookupByUUIDString(virConnectPtr conn, const char *uuid);
+virNetworkPtr virNetworkCreateXML(virConnectPtr conn, const char *xml);
+virNetworkPtr virNetworkCreateXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags);
+virNetworkPtr virNetworkDefineXML(virConnectPtr conn, const char *xml);
+virNetworkPtr virNetworkDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags);
+int virNetworkUndefine(virNetworkPtr network);
+int virNetworkUpdate(virNetworkPtr network, unsigned int command, unsigned int section,
+                     int parentIndex, const char *xml, unsigned int flags);
+int virNetworkCreate(virNetworkPtr network);
+int virNetworkDestroy(virNetworkPtr network);
+int virNetworkRef(virNetworkPtr network);
+int virNetworkFree(virNetworkPtr network);
+virConnectPtr virNetworkGetConnect(virNetworkPtr network);
+const char *virNetworkGetName(virNetworkPtr network);
+int virNetworkGetUUID(virNetworkPtr network, unsigned char *uuid);
+int virNetworkGetUUIDString(virNetworkPtr network, char *buf);
+char *virNetworkGetXMLDesc(virNetworkPtr network, unsigned int flags);
+char *virNetworkGetBridgeName(virNetworkPtr network);
+int virNetworkGetAutostart(virNetworkPtr network, int *autostart);
+int virNetworkSetAutostart(virNetworkPtr network, int autostart);
+int virNetworkIsActive(virNetworkPtr net);
+int virNetworkIsPersistent(virNetworkPtr net);
 
 /* The event loop */
 
