@@ -45,10 +45,10 @@ struct spec {
 static const struct spec s_lease = {"lease", A("expiry", "unit"), NULL, 0};
 static const struct spec s_range = {"range", A("start", "end"), K(&s_lease), 0};
 static const struct spec s_dhcp_host = {"host", A("id", "mac", "name", "ip"), K(&s_lease), 0};
-static const struct spec s_bootp = {"bootp", A("file", "server"), NULL, 0};
+static const struct spec s_bootp = {"bootp", A("file", "server"), NULL, NX_DROP_EMPTY};
 static const struct spec s_dhcp = {"dhcp", NULL, K(&s_range, &s_dhcp_host, &s_bootp),
                                    NX_DROP_EMPTY};
-static const struct spec s_tftp = {"tftp", A("root"), NULL, 0};
+static const struct spec s_tftp = {"tftp", A("root"), NULL, NX_DROP_EMPTY};
 static const struct spec s_ip = {"ip", A("family", "address", "netmask", "prefix", "localPtr"),
                                  K(&s_tftp, &s_dhcp), NX_OPEN};
 static const struct spec s_route = {
@@ -75,7 +75,8 @@ static const struct spec s_bridge = {"bridge", A("name", "zone", "stp", "delay",
                                      NULL, 0};
 static const struct spec s_mtu = {"mtu", A("size"), NULL, 0};
 static const struct spec s_mac = {"mac", A("address"), NULL, 0};
-static const struct spec s_domain = {"domain", A("name", "localOnly", "register"), NULL, 0};
+static const struct spec s_domain = {"domain", A("name", "localOnly", "register"), NULL,
+                                     NX_DROP_EMPTY};
 static const struct spec s_tag = {"tag", A("id", "nativeMode"), NULL, 0};
 static const struct spec s_vlan = {"vlan", A("trunk"), K(&s_tag), 0};
 static const struct spec s_inbound = {"inbound", A("average", "peak", "floor", "burst"), NULL, 0};
@@ -210,20 +211,14 @@ static int same_net(const struct addr *a, const struct addr *b, int prefix)
     return 1;
 }
 
-/* The prefix of a netmask, or -1 when its bits are not contiguous. */
+/* The prefix of a netmask: its bits set (libvirt takes a netmask whose
+ * bits are not contiguous as it is). */
 static int mask_prefix(const struct addr *m)
 {
-    int p = 0, ended = 0;
+    int p = 0;
     for (int i = 0; i < addr_len(m); i++)
-        for (int bit = 7; bit >= 0; bit--) {
-            int set = m->b[i] >> bit & 1;
-            if (set && ended)
-                return -1;
-            if (set)
-                p++;
-            else
-                ended = 1;
-        }
+        for (int bit = 7; bit >= 0; bit--)
+            p += m->b[i] >> bit & 1;
     return p;
 }
 
@@ -307,9 +302,13 @@ static int ip_def(const struct ctx *x, xmlNodePtr ip, struct addr *a, int *prefi
             goto out;
         }
         *prefix = (int)p;
+    } else if (mask && a->family == AF_INET6) {
+        error_report(ERR_CONFIG_UNSUPPORTED, FROM_NETWORK,
+                     "netmask not allowed for IPv6 address '%s' in network '%s'", addr, x->name);
+        goto out;
     } else if (mask) {
         struct addr m;
-        if (addr_parse(mask, &m) < 0 || m.family != AF_INET || a->family != AF_INET ||
+        if (addr_parse(mask, &m) < 0 || m.family != AF_INET ||
             (*prefix = mask_prefix(&m)) < 0) {
             error_report(ERR_XML_ERROR, FROM_NETWORK, "Invalid netmask '%s' in network '%s'",
                          mask, x->name);
@@ -336,14 +335,19 @@ static int check_range(const struct ctx *x, xmlNodePtr r, const struct addr *net
     int rc = -1;
     char netstr[64];
 
-    if (!start || addr_parse(start, &s) < 0) {
-        error_report(ERR_XML_ERROR, FROM_NETWORK, "Invalid dhcp range '%s' in network '%s'",
-                     start ? start : "(null)", x->name);
+    if (!start || !end) {
+        error_report(ERR_XML_ERROR, FROM_NETWORK, "Missing '%s' attribute in dhcp range for network '%s'",
+                     start ? "end" : "start", x->name);
         goto out;
     }
-    if (!end || addr_parse(end, &e) < 0) {
-        error_report(ERR_XML_ERROR, FROM_NETWORK, "Invalid dhcp range '%s' in network '%s'",
-                     end ? end : "(null)", x->name);
+    if (addr_parse(start, &s) < 0) {
+        error_report(ERR_XML_ERROR, FROM_NETWORK, "Invalid dhcp range '%s' in network '%s'", start,
+                     x->name);
+        goto out;
+    }
+    if (addr_parse(end, &e) < 0) {
+        error_report(ERR_XML_ERROR, FROM_NETWORK, "Invalid dhcp range '%s' in network '%s'", end,
+                     x->name);
         goto out;
     }
     if (!same_net(&s, net, prefix) || !same_net(&e, net, prefix)) {
@@ -364,6 +368,52 @@ out:
     return rc;
 }
 
+/* A DHCP host entry of an IPv4 network, as libvirt checks it (partial:
+ * the element of a delete, which needs only what identifies it). */
+static int check_dhcp_host(const char *net, xmlNodePtr h, int partial)
+{
+    char *mac = prop(h, "mac"), *name = prop(h, "name"), *ip = prop(h, "ip");
+    unsigned char m[6];
+    struct addr a;
+    int rc = -1;
+
+    if (mac && mac_parse(mac, m) < 0) {
+        error_report(ERR_XML_ERROR, FROM_NETWORK, "Cannot parse MAC address '%s' in network '%s'",
+                     mac, net);
+        goto out;
+    }
+    if (mac && (m[0] & 1)) {
+        error_report(ERR_XML_ERROR, FROM_NETWORK,
+                     "expected unicast mac address, found multicast '%s' in network '%s'", mac,
+                     net);
+        goto out;
+    }
+    if (ip && addr_parse(ip, &a) < 0) {
+        error_report(ERR_XML_ERROR, FROM_NETWORK, "Invalid IP address in static host definition for network '%s'",
+                     net);
+        goto out;
+    }
+    if (!partial) {
+        if (!mac && !name) {
+            error_report(ERR_XML_ERROR, FROM_NETWORK,
+                         "Static host definition in IPv4 network '%s' must have mac or name attribute",
+                         net);
+            goto out;
+        }
+        if (!ip) {
+            error_report(ERR_XML_ERROR, FROM_NETWORK,
+                         "Missing IP address in static host definition for network '%s'", net);
+            goto out;
+        }
+    }
+    rc = 0;
+out:
+    xmlFree(mac);
+    xmlFree(name);
+    xmlFree(ip);
+    return rc;
+}
+
 static int check_ips(const struct ctx *x, xmlNodePtr root, int *nipv4)
 {
     *nipv4 = 0;
@@ -377,6 +427,247 @@ static int check_ips(const struct ctx *x, xmlNodePtr root, int *nipv4)
         for (xmlNodePtr r = child(dhcp, "range"); r; r = next_named(r, "range"))
             if (check_range(x, r, &a, prefix) < 0)
                 return -1;
+        for (xmlNodePtr h = child(dhcp, "host"); h && a.family == AF_INET;
+             h = next_named(h, "host"))
+            if (check_dhcp_host(x->name, h, 0) < 0)
+                return -1;
+    }
+    return 0;
+}
+
+/* The DNS records as libvirt checks them (partial: the element of a
+ * delete, which needs only what identifies it). */
+static int check_dns_host(const char *net, xmlNodePtr h, int partial)
+{
+    char *ip = prop(h, "ip");
+    struct addr a;
+    int has_name = child(h, "hostname") != NULL, rc = -1;
+
+    if (ip && addr_parse(ip, &a) < 0)
+        error_report(ERR_XML_DETAIL, FROM_NETWORK,
+                     "Invalid IP address in network '%s' DNS HOST record", net);
+    else if (!ip && !partial)
+        error_report(ERR_XML_DETAIL, FROM_NETWORK,
+                     "Missing IP address in network '%s' DNS HOST record", net);
+    else if (!has_name && !partial)
+        error_report(ERR_XML_DETAIL, FROM_NETWORK,
+                     "Missing hostname in network '%s' DNS HOST record", net);
+    else if (!ip && !has_name)
+        error_report(ERR_XML_DETAIL, FROM_NETWORK,
+                     "Missing ip and hostname in network '%s' DNS HOST record", net);
+    else
+        rc = 0;
+    xmlFree(ip);
+    return rc;
+}
+
+static int check_dns_txt(const char *net, xmlNodePtr t, int partial)
+{
+    char *name = prop(t, "name"), *value = prop(t, "value");
+    int rc = -1;
+
+    if (!name)
+        error_report(ERR_XML_DETAIL, FROM_NETWORK,
+                     "missing required name attribute in DNS TXT record of network %s", net);
+    else if (strpbrk(name, " ,"))
+        error_report(ERR_XML_DETAIL, FROM_NETWORK,
+                     "prohibited character in DNS TXT record name '%s' of network %s", name, net);
+    else if (!value && !partial)
+        error_report(ERR_XML_DETAIL, FROM_NETWORK,
+                     "missing required value attribute in DNS TXT record named '%s' of network %s",
+                     name, net);
+    else
+        rc = 0;
+    xmlFree(name);
+    xmlFree(value);
+    return rc;
+}
+
+static int check_dns_srv(const char *net, xmlNodePtr r, int partial)
+{
+    char *service = prop(r, "service"), *protocol = prop(r, "protocol");
+    int rc = -1;
+
+    if (!service && !partial)
+        error_report(ERR_XML_DETAIL, FROM_NETWORK,
+                     "missing required service attribute in DNS SRV record of network '%s'", net);
+    else if (!protocol && !partial)
+        error_report(ERR_XML_DETAIL, FROM_NETWORK,
+                     "missing required protocol attribute in DNS SRV record '%s' of network '%s'",
+                     service, net);
+    else
+        rc = 0;
+    xmlFree(service);
+    xmlFree(protocol);
+    return rc;
+}
+
+static int check_dns(const char *net, xmlNodePtr dns)
+{
+    for (xmlNodePtr n = dns ? dns->children : NULL; n; n = n->next) {
+        if (is_elem(n, "forwarder") && !xmlHasProp(n, (const xmlChar *)"addr") &&
+            !xmlHasProp(n, (const xmlChar *)"domain")) {
+            error_report(ERR_XML_ERROR, FROM_NETWORK,
+                         "Invalid forwarder element, must contain at least one of addr or domain");
+            return -1;
+        }
+        if ((is_elem(n, "host") && check_dns_host(net, n, 0) < 0) ||
+            (is_elem(n, "txt") && check_dns_txt(net, n, 0) < 0) ||
+            (is_elem(n, "srv") && check_dns_srv(net, n, 0) < 0))
+            return -1;
+    }
+    return 0;
+}
+
+/* Each route's gateway must be on one of the network's own subnets. */
+static int check_routes(const struct ctx *x, xmlNodePtr root)
+{
+    for (xmlNodePtr r = child(root, "route"); r; r = next_named(r, "route")) {
+        char *gw = prop(r, "gateway");
+        struct addr g;
+        int reachable = 0;
+        if (!gw || addr_parse(gw, &g) < 0) {
+            xmlFree(gw);
+            continue;
+        }
+        for (xmlNodePtr ip = child(root, "ip"); ip && !reachable; ip = next_named(ip, "ip")) {
+            struct addr a;
+            int prefix;
+            if (ip_def(x, ip, &a, &prefix) == 0 && same_net(&a, &g, prefix))
+                reachable = 1;
+        }
+        if (!reachable) {
+            error_report(ERR_CONFIG_UNSUPPORTED, FROM_NETWORK,
+                         "unreachable static route gateway '%s' specified for network '%s'", gw,
+                         x->name);
+            xmlFree(gw);
+            return -1;
+        }
+        xmlFree(gw);
+    }
+    return 0;
+}
+
+static int is_uint(const char *s)
+{
+    if (!s || !*s)
+        return 0;
+    for (; *s; s++)
+        if (*s < '0' || *s > '9')
+            return 0;
+    return 1;
+}
+
+static int check_bandwidth(xmlNodePtr bw)
+{
+    static const char *const attrs[] = {"average", "peak", "burst", "floor", NULL};
+    for (xmlNodePtr d = bw ? bw->children : NULL; d; d = d->next) {
+        if (!is_elem(d, "inbound") && !is_elem(d, "outbound"))
+            continue;
+        for (int i = 0; attrs[i]; i++) {
+            char *v = prop(d, attrs[i]);
+            int bad = v && !is_uint(v);
+            if (bad)
+                error_report(ERR_CONFIG_UNSUPPORTED, FROM_NONE,
+                             "could not convert bandwidth %s value '%s'", attrs[i], v);
+            xmlFree(v);
+            if (bad)
+                return -1;
+        }
+        if (!xmlHasProp(d, (const xmlChar *)"average") &&
+            !xmlHasProp(d, (const xmlChar *)"floor")) {
+            error_report(ERR_XML_DETAIL, FROM_NONE, "Missing mandatory average or floor attributes");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int check_vlan(xmlNodePtr vlan)
+{
+    for (xmlNodePtr t = child(vlan, "tag"); t; t = next_named(t, "tag")) {
+        char *id = prop(t, "id");
+        long v = is_uint(id) ? strtol(id, NULL, 10) : -1;
+        xmlFree(id);
+        if (v > 4095) {
+            error_report(ERR_XML_ERROR, FROM_NONE, "vlan tag id %ld too large (maximum 4095)", v);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* The smaller elements' values libvirt checks. */
+static int check_misc(const struct ctx *x, xmlNodePtr root)
+{
+    xmlNodePtr n;
+    char *v;
+    int bad;
+
+    if ((n = child(root, "mtu"))) {
+        v = prop(n, "size");
+        bad = v && !is_uint(v);
+        if (bad)
+            error_report(ERR_XML_ERROR, FROM_NETWORK, "Invalid mtu size '%s' in network '%s'", v,
+                         x->name);
+        xmlFree(v);
+        if (bad)
+            return -1;
+    }
+    for (n = child(root, "ip"); n; n = next_named(n, "ip")) {
+        v = prop(n, "localPtr");
+        bad = v && strcmp(v, "yes") != 0 && strcmp(v, "no") != 0;
+        if (bad)
+            error_report(ERR_XML_ERROR, FROM_XML,
+                         "Invalid value for attribute 'localPtr' in element 'ip': '%s'.", v);
+        xmlFree(v);
+        if (bad)
+            return -1;
+    }
+    if ((n = child(root, "port"))) {
+        v = prop(n, "isolated");
+        bad = v && strcmp(v, "yes") != 0 && strcmp(v, "no") != 0;
+        if (bad)
+            error_report(ERR_XML_ERROR, FROM_XML,
+                         "Invalid value for attribute 'isolated' in element 'port': '%s'.", v);
+        xmlFree(v);
+        if (bad)
+            return -1;
+    }
+    if (check_bandwidth(child(root, "bandwidth")) < 0 || check_vlan(child(root, "vlan")) < 0 ||
+        check_dns(x->name, child(root, "dns")) < 0)
+        return -1;
+    if ((n = child(root, "bridge"))) {
+        v = prop(n, "macTableManager");
+        bad = v && strcmp(v, "kernel") != 0 && strcmp(v, "libvirt") != 0;
+        if (bad)
+            error_report(ERR_XML_ERROR, FROM_NETWORK,
+                         "Invalid macTableManager setting '%s' in network '%s'", v, x->name);
+        xmlFree(v);
+        if (bad)
+            return -1;
+    }
+    if ((n = child(child(root, "forward"), "nat"))) {
+        for (xmlNodePtr a = child(n, "address"); a; a = next_named(a, "address")) {
+            const char *missing = !xmlHasProp(a, (const xmlChar *)"start") ? "start"
+                                  : !xmlHasProp(a, (const xmlChar *)"end") ? "end"
+                                                                            : NULL;
+            if (missing) {
+                error_report(ERR_XML_ERROR, FROM_NETWORK,
+                             "missing '%s' attribute in <address> element in <nat> in <forward> "
+                             "in network %s",
+                             missing, x->name);
+                return -1;
+            }
+        }
+    }
+    for (n = child(root, "portgroup"); n; n = next_named(n, "portgroup")) {
+        if (!xmlHasProp(n, (const xmlChar *)"name")) {
+            error_report(ERR_XML_ERROR, FROM_NETWORK, "Missing required name attribute in portgroup");
+            return -1;
+        }
+        if (check_bandwidth(child(n, "bandwidth")) < 0 || check_vlan(child(n, "vlan")) < 0)
+            return -1;
     }
     return 0;
 }
@@ -405,6 +696,13 @@ static int check_forward(const struct ctx *x, xmlNodePtr root, char *mode, size_
     xmlFree(m);
     if (set_prop(fwd, "mode", mode) < 0)
         return -1;
+    if (!strcmp(mode, "hostdev")) {
+        char *managed = prop(fwd, "managed");
+        int rc = set_prop(fwd, "managed", managed && !strcmp(managed, "yes") ? "yes" : "no");
+        xmlFree(managed);
+        if (rc < 0)
+            return -1;
+    }
 
     char *dev = prop(fwd, "dev");
     xmlNodePtr first = child(fwd, "interface");
@@ -422,7 +720,7 @@ static int check_forward(const struct ctx *x, xmlNodePtr root, char *mode, size_
         char *fdev = prop(first, "dev");
         if (dev && fdev && strcmp(dev, fdev) != 0) {
             error_report(ERR_XML_ERROR, FROM_NETWORK,
-                         "forward dev '%s' must match first interface element dev '%s' in network '%s'",
+                         "<forward dev='%s'> must match first <interface dev='%s'/> in network %s",
                          dev, fdev, x->name);
             rc = -1;
         } else if (fdev) {
@@ -455,6 +753,14 @@ static int check_bridge(const struct ctx *x, xmlNodePtr root, const char *mode)
             return -1;
         }
         char *name = br ? prop(br, "name") : NULL;
+        if (name && !strcmp(mode, "bridge") && child(child(root, "forward"), "interface")) {
+            error_report(ERR_XML_ERROR, FROM_NETWORK,
+                         "A network with forward mode='%s' can specify a bridge name or a "
+                         "forward dev, but not both (network '%s')",
+                         mode, x->name);
+            xmlFree(name);
+            return -1;
+        }
         if (br) {
             xmlUnlinkNode(br);
             xmlFreeNode(br);
@@ -564,14 +870,21 @@ static int has_content(xmlNodePtr n, const struct spec *s)
     return 0;
 }
 
-static void write_elem(FILE *f, xmlDocPtr doc, xmlNodePtr n, const struct spec *s, int level)
+/* shown: the text libvirt shows, which has one quirk (a DHCP host's name
+ * unescaped) that the text kept to be parsed again must not have. */
+static void write_elem(FILE *f, xmlDocPtr doc, xmlNodePtr n, const struct spec *s, int level,
+                       int shown)
 {
     fprintf(f, "%*s<%s", level * 2, "", s->name);
     for (int i = 0; s->attrs && s->attrs[i]; i++) {
         char *v = prop(n, s->attrs[i]);
         if (v) {
             fprintf(f, " %s='", s->attrs[i]);
-            put_escaped(f, v);
+            /* libvirt writes a DHCP host's name as it is. */
+            if (shown && s == &s_dhcp_host && !strcmp(s->attrs[i], "name"))
+                fputs(v, f);
+            else
+                put_escaped(f, v);
             fputc('\'', f);
             xmlFree(v);
         }
@@ -583,6 +896,10 @@ static void write_elem(FILE *f, xmlDocPtr doc, xmlNodePtr n, const struct spec *
             put_escaped(f, t);
         fprintf(f, "</%s>\n", s->name);
         free(t);
+        return;
+    }
+    if ((s->flags & NX_META) && !has_content(n, s)) {
+        fputs("/>\n", f);
         return;
     }
     if (s->flags & NX_META) {
@@ -609,7 +926,7 @@ static void write_elem(FILE *f, xmlDocPtr doc, xmlNodePtr n, const struct spec *
         const struct spec *ks = s->kids[i];
         for (xmlNodePtr k = child(n, ks->name); k; k = next_named(k, ks->name)) {
             if (kid_written(k, ks))
-                write_elem(f, doc, k, ks, level + 1);
+                write_elem(f, doc, k, ks, level + 1, shown);
             /* libvirt keeps one of these. */
             if (ks == &s_name || ks == &s_uuid || ks == &s_metadata || ks == &s_bridge ||
                 ks == &s_forward || ks == &s_mtu || ks == &s_mac || ks == &s_domain ||
@@ -622,6 +939,24 @@ static void write_elem(FILE *f, xmlDocPtr doc, xmlNodePtr n, const struct spec *
     fprintf(f, "%*s</%s>\n", level * 2, "", s->name);
 }
 
+static char *format(xmlDocPtr doc, xmlNodePtr root, int shown)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (!f) {
+        nomem();
+        return NULL;
+    }
+    write_elem(f, doc, root, &s_network, 0, shown);
+    if (fclose(f) != 0 || !buf) {
+        free(buf);
+        nomem();
+        return NULL;
+    }
+    return buf;
+}
+
 /* ---- parsing ---- */
 
 void nx_def_clear(struct nx_def *def)
@@ -629,6 +964,7 @@ void nx_def_clear(struct nx_def *def)
     free(def->name);
     free(def->bridge);
     free(def->xml);
+    free(def->shown);
     memset(def, 0, sizeof(*def));
 }
 
@@ -637,6 +973,7 @@ int nx_def_copy(struct nx_def *dst, const struct nx_def *src)
     memset(dst, 0, sizeof(*dst));
     memcpy(dst->uuid, src->uuid, NX_UUID_LEN);
     if (!(dst->name = strdup(src->name)) || !(dst->xml = strdup(src->xml)) ||
+        !(dst->shown = strdup(src->shown)) ||
         (src->bridge && !(dst->bridge = strdup(src->bridge)))) {
         nx_def_clear(dst);
         return nomem();
@@ -689,9 +1026,11 @@ int nx_def_parse_node(xmlDocPtr doc, xmlNodePtr root, struct nx_def *def)
     }
 
     if (check_forward(&x, root, mode, sizeof(mode)) < 0 || check_bridge(&x, root, mode) < 0 ||
-        check_mac(&x, root) < 0 || check_ips(&x, root, &nipv4) < 0)
+        check_mac(&x, root) < 0 || check_ips(&x, root, &nipv4) < 0 ||
+        check_routes(&x, root) < 0 || check_misc(&x, root) < 0)
         goto out;
-    if ((!strcmp(mode, "nat") || !strcmp(mode, "route")) && nipv4 == 0) {
+    if ((!strcmp(mode, "nat") || !strcmp(mode, "route") || !strcmp(mode, "open")) &&
+        !child(root, "ip")) {
         error_report(ERR_XML_ERROR, FROM_NETWORK,
                      "%s forwarding requested, but no IP address provided for network '%s'",
                      mode, name);
@@ -709,20 +1048,8 @@ int nx_def_parse_node(xmlDocPtr doc, xmlNodePtr root, struct nx_def *def)
         }
     }
 
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    if (!f) {
-        nomem();
+    if (!(def->xml = format(doc, root, 0)) || !(def->shown = format(doc, root, 1)))
         goto out;
-    }
-    write_elem(f, doc, root, &s_network, 0);
-    if (fclose(f) != 0 || !buf) {
-        free(buf);
-        nomem();
-        goto out;
-    }
-    def->xml = buf;
     def->name = name;
     name = NULL;
     rc = 0;
@@ -1147,27 +1474,12 @@ static int update_dns_host(xmlNodePtr root, xmlNodePtr n, int command, const cha
 {
     if (command == CMD_MODIFY)
         return cannot_modify("DNS HOST records");
+    if (check_dns_host(net, n, command == CMD_DELETE) < 0)
+        return -1;
     char *addr = prop(n, "ip");
     struct addr a;
     int has_ip = addr && addr_parse(addr, &a) == 0;
     int rc = -1;
-    if (command != CMD_DELETE) {
-        if (!addr) {
-            error_report(ERR_XML_DETAIL, FROM_NETWORK,
-                         "Missing IP address in network '%s' DNS HOST record", net);
-            goto out;
-        }
-        if (!has_ip) {
-            error_report(ERR_XML_DETAIL, FROM_NETWORK,
-                         "Invalid IP address in network '%s' DNS HOST record", net);
-            goto out;
-        }
-        if (!child(n, "hostname")) {
-            error_report(ERR_XML_DETAIL, FROM_NETWORK,
-                         "Missing hostname in network '%s' DNS HOST record", net);
-            goto out;
-        }
-    }
     xmlNodePtr dns = child(root, "dns"), found = NULL;
     for (xmlNodePtr h = child(dns, "host"); h && !found; h = next_named(h, "host")) {
         char *hi = prop(h, "ip");
@@ -1204,17 +1516,10 @@ static int update_dns_txt(xmlNodePtr root, xmlNodePtr n, int command, const char
 {
     if (command == CMD_MODIFY)
         return cannot_modify("DNS TXT records");
+    if (check_dns_txt(net, n, command == CMD_DELETE) < 0)
+        return -1;
     char *name = prop(n, "name"), *value = prop(n, "value");
     int rc = -1;
-    if (!name) {
-        error_report(ERR_XML_DETAIL, FROM_NETWORK, "missing required name attribute in DNS TXT record");
-        goto out;
-    }
-    if (command != CMD_DELETE && !value) {
-        error_report(ERR_XML_DETAIL, FROM_NETWORK,
-                     "missing required value attribute in DNS TXT record named '%s'", name);
-        goto out;
-    }
     xmlNodePtr dns = child(root, "dns"), found = NULL;
     for (xmlNodePtr t = child(dns, "txt"); t && !found; t = next_named(t, "txt")) {
         char *tn = prop(t, "name");
@@ -1251,12 +1556,10 @@ static int update_dns_srv(xmlNodePtr root, xmlNodePtr n, int command, const char
                                        "port", "priority", "weight", NULL};
     if (command == CMD_MODIFY)
         return cannot_modify("DNS SRV records");
+    if (check_dns_srv(net, n, command == CMD_DELETE) < 0)
+        return -1;
     char *service = prop(n, "service");
     int rc = -1;
-    if (!service && command != CMD_DELETE) {
-        error_report(ERR_XML_DETAIL, FROM_NETWORK, "missing required service attribute in DNS SRV record");
-        goto out;
-    }
     xmlNodePtr dns = child(root, "dns"), found = NULL;
     for (xmlNodePtr s = child(dns, "srv"); s && !found; s = next_named(s, "srv")) {
         int all = 1;

@@ -20,7 +20,8 @@ struct nx_def {
     char *name;
     unsigned char uuid[NX_UUID_LEN];
     char *bridge; /* the bridge's name, or NULL */
-    char *xml;    /* the canonical XML */
+    char *xml;    /* the canonical XML, to keep and parse again */
+    char *shown;  /* what libvirt shows of it (virNetworkGetXMLDesc) */
 };
 
 /* Parses a client's XML text into *def (caller frees with nx_def_clear);

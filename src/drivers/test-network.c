@@ -478,7 +478,7 @@ static int test_network_get_xml_desc(struct drv_conn *c,
     if (test_check_flags(args->flags, 0, "testNetworkGetXMLDesc") < 0 || test_sync(c) < 0 ||
         !(n = get_net(c, &args->net)))
         return -1;
-    return drv_string(&ret->xml, n->def.xml);
+    return drv_string(&ret->xml, n->def.shown);
 }
 
 static int test_network_get_bridge_name(struct drv_conn *c,
