@@ -1630,7 +1630,9 @@ int nx_def_update(struct nx_def *def, int command, int section, int parent_index
                      (const char *)n->name, section_elems[section], def->name);
         goto out;
     }
-    if (!(doc = xml_parse(def->xml, strlen(def->xml), "(network_definition)", FROM_NETWORK)))
+    /* libvirt changes a copy made by writing the definition out and
+     * parsing that again: what it shows, quirk and all. */
+    if (!(doc = xml_parse(def->shown, strlen(def->shown), "(network_definition)", FROM_NETWORK)))
         goto out;
     xmlNodePtr root = xmlDocGetRootElement(doc);
     switch (section) {

@@ -2,7 +2,7 @@
 # add NAME COMMANDS [ro|node]). test:///default's "default" network and
 # the networks of tests/data/network-*.xml; their fixed UUIDs are compared
 # as they are, generated ones normalized.
-KNOWN_UUIDS="$KNOWN_UUIDS dd8fe884-6c02-601e-7551-cca97df1c5df 5b1a7c3e-2f4d-4e6a-9b8c-0d1e2f3a4b5c 6c2b8d4f-3a5e-4f7b-8c9d-1e2f3a4b5c6d 81ff0d90-c91e-6742-64da-4a736edb9a9c 9f5e1a7c-6d8b-4cae-9f20-4b5c6d7e8f90"
+KNOWN_UUIDS="$KNOWN_UUIDS dd8fe884-6c02-601e-7551-cca97df1c5df 5b1a7c3e-2f4d-4e6a-9b8c-0d1e2f3a4b5c 6c2b8d4f-3a5e-4f7b-8c9d-1e2f3a4b5c6d 81ff0d90-c91e-6742-64da-4a736edb9a9c 9f5e1a7c-6d8b-4cae-9f20-4b5c6d7e8f90 0d4e6f8a-1b3c-4d5e-8f7a-9b0c1d2e3f4a"
 
 LAB=$data/network-lab.xml
 ISO=$data/network-isolated.xml
@@ -103,3 +103,9 @@ add net-ro-leases 'net-dhcp-leases default' ro
 add net-node 'net-list --all; net-dumpxml nodenet; net-dumpxml lab; net-info nodenet' node
 add net-bridge-stp "net-define $data/network-bridged-stp.xml"
 add net-define-validate-bad "net-define --validate $ISO"
+add net-bad-dns "net-define $data/network-bad-dns.xml"
+add net-bad-route "net-define $data/network-bad-route.xml"
+add net-bad-vlan "net-define $data/network-bad-vlan.xml"
+add net-bad-bandwidth "net-define $data/network-bad-bandwidth.xml"
+add net-bad-dhcp-host "net-define $data/network-bad-dhcp-host.xml"
+add net-quirks "net-define $data/network-quirks.xml; net-dumpxml quirks; net-update quirks add dns-txt \"<txt name='t' value='v'/>\"; net-dumpxml quirks"
