@@ -1213,16 +1213,38 @@ static xmlNodePtr dhcp_ip(xmlNodePtr root, int index, const char *net, const cha
             if (ok)
                 return ip;
         }
-    op_invalid("can't update '%s' section of network '%s' - no <ip> elements found", section,
-               net);
+    (void)section;
+    op_invalid("couldn't update dhcp host entry - no <ip> element found in network '%s'", net);
     return NULL;
+}
+
+static int ip_family(xmlNodePtr ip)
+{
+    char *a = prop(ip, "address");
+    struct addr ad;
+    int fam = a && addr_parse(a, &ad) == 0 ? ad.family : 0;
+    xmlFree(a);
+    return fam;
+}
+
+/* libvirt adds DHCP entries to one IPv4 address only. */
+static int single_dhcp4(xmlNodePtr root, xmlNodePtr ip)
+{
+    if (ip_family(ip) != AF_INET)
+        return 0;
+    for (xmlNodePtr o = child(root, "ip"); o; o = next_named(o, "ip")) {
+        xmlNodePtr d = child(o, "dhcp");
+        if (o != ip && ip_family(o) == AF_INET && (child(d, "range") || child(d, "host")))
+            return op_invalid("dhcp is supported only for a single IPv4 address on each network");
+    }
+    return 0;
 }
 
 static int update_dhcp_host(xmlNodePtr root, xmlNodePtr n, int command, int index,
                             const char *net)
 {
     xmlNodePtr ip = dhcp_ip(root, index, net, "ip-dhcp-host");
-    if (!ip)
+    if (!ip || single_dhcp4(root, ip) < 0)
         return -1;
     char *mac = prop(n, "mac"), *name = prop(n, "name"), *addr = prop(n, "ip");
     struct addr a;
@@ -1304,7 +1326,7 @@ static int update_dhcp_range(xmlNodePtr root, xmlNodePtr n, int command, int ind
         return -1;
     }
     xmlNodePtr ip = dhcp_ip(root, index, net, "ip-dhcp-range");
-    if (!ip)
+    if (!ip || single_dhcp4(root, ip) < 0)
         return -1;
     struct addr a;
     int prefix;
@@ -1357,9 +1379,7 @@ static int update_forward_if(xmlNodePtr root, xmlNodePtr n, int command, const c
     xmlNodePtr fwd = child(root, "forward"), found = NULL;
     int rc = -1;
     if (!dev) {
-        error_report(ERR_XML_ERROR, FROM_NETWORK,
-                     "Missing required dev attribute in network '%s' forward interface element",
-                     net);
+        error_report(ERR_XML_ERROR, FROM_NETWORK, "missing dev attribute in <interface> element");
         goto out;
     }
     for (xmlNodePtr i = child(fwd, "interface"); i && !found; i = next_named(i, "interface")) {
