@@ -120,6 +120,12 @@ struct _virNetwork {
     unsigned char uuid[VIR_UUID_BUFLEN];
 };
 
+struct _virNetworkPort {
+    int refs; /* atomic */
+    virNetworkPtr net; /* a reference held */
+    unsigned char uuid[VIR_UUID_BUFLEN];
+};
+
 /* Sends procedure `proc` with args (args_fn NULL for none), waits for its
  * reply and decodes it into *ret (ret_fn NULL for none; caller frees *ret
  * with xdr_free(ret_fn, ret)). Returns 0, or -1 with the error recorded

@@ -228,3 +228,296 @@ int virNetworkGetUUIDString(virNetworkPtr network, char *buf)
     uuid_format(network->uuid, buf);
     return 0;
 }
+
+/* DHCP leases */
+
+void virNetworkDHCPLeaseFree(virNetworkDHCPLeasePtr lease)
+{
+    if (!lease)
+        return;
+    free(lease->iface);
+    free(lease->mac);
+    free(lease->iaid);
+    free(lease->ipaddr);
+    free(lease->hostname);
+    free(lease->clientid);
+    free(lease);
+}
+
+static char *take(char **s)
+{
+    char *v = *s;
+    *s = NULL;
+    return v;
+}
+
+static char *take_opt(remote_string *s)
+{
+    return *s ? take(*s) : NULL;
+}
+
+int virNetworkGetDHCPLeases(virNetworkPtr network, const char *mac,
+                            virNetworkDHCPLeasePtr **leases, unsigned int flags)
+{
+    remote_network_get_dhcp_leases_args a;
+    remote_network_get_dhcp_leases_ret r;
+    char *m = (char *)mac;
+    virNetworkDHCPLeasePtr *list = NULL;
+    int n;
+
+    CHECK_NET(network, -1);
+    a.net = wire_net(network);
+    a.mac = mac ? &m : NULL;
+    a.need_results = leases ? 1 : 0;
+    a.flags = flags;
+    if (leases)
+        *leases = NULL;
+    memset(&r, 0, sizeof(r));
+    if (rpc(network->conn, REMOTE_PROC_NETWORK_GET_DHCP_LEASES,
+            XA(remote_network_get_dhcp_leases_args), &a, XA(remote_network_get_dhcp_leases_ret),
+            &r) < 0)
+        return -1;
+    n = (int)r.ret;
+    if (leases) {
+        if (!(list = calloc(r.leases.leases_len + 1, sizeof(*list))))
+            goto oom;
+        for (u_int i = 0; i < r.leases.leases_len; i++) {
+            remote_network_dhcp_lease *w = &r.leases.leases_val[i];
+            virNetworkDHCPLeasePtr l = calloc(1, sizeof(*l));
+            if (!(list[i] = l)) {
+                for (u_int k = 0; k < i; k++)
+                    virNetworkDHCPLeaseFree(list[k]);
+                free(list);
+                goto oom;
+            }
+            l->iface = take(&w->iface);
+            l->expirytime = w->expirytime;
+            l->type = w->type;
+            l->mac = take_opt(&w->mac);
+            l->iaid = take_opt(&w->iaid);
+            l->ipaddr = take(&w->ipaddr);
+            l->prefix = w->prefix;
+            l->hostname = take_opt(&w->hostname);
+            l->clientid = take_opt(&w->clientid);
+        }
+        *leases = list;
+        n = (int)r.leases.leases_len;
+    }
+    xdr_free(XA(remote_network_get_dhcp_leases_ret), (char *)&r);
+    return n;
+oom:
+    xdr_free(XA(remote_network_get_dhcp_leases_ret), (char *)&r);
+    error_report(ERR_NO_MEMORY, VIR_FROM_NETWORK, NULL);
+    api_fail(network->conn);
+    return -1;
+}
+
+/* Network ports */
+
+static void invalid_port(const char *func)
+{
+    char msg[160];
+    snprintf(msg, sizeof(msg), "invalid network port pointer in %s", func);
+    error_set_message(VIR_ERR_INVALID_NETWORK_PORT, VIR_FROM_NETWORK, msg);
+}
+
+#define CHECK_PORT(port, fail)                                                           \
+    do {                                                                                 \
+        api_enter();                                                                     \
+        if (!(port) || !(port)->net || !(port)->net->conn) {                             \
+            invalid_port(__func__);                                                      \
+            api_fail(NULL);                                                              \
+            return fail;                                                                 \
+        }                                                                                \
+    } while (0)
+
+static virNetworkPortPtr port_new(virNetworkPtr net, const unsigned char *uuid)
+{
+    virNetworkPortPtr port = calloc(1, sizeof(*port));
+
+    if (!port) {
+        error_report(ERR_NO_MEMORY, VIR_FROM_NETWORK, NULL);
+        return NULL;
+    }
+    port->refs = 1;
+    port->net = net;
+    memcpy(port->uuid, uuid, VIR_UUID_BUFLEN);
+    __atomic_add_fetch(&net->refs, 1, __ATOMIC_SEQ_CST);
+    return port;
+}
+
+static remote_nonnull_network_port wire_port(virNetworkPortPtr port)
+{
+    remote_nonnull_network_port p;
+
+    p.net = wire_net(port->net);
+    memcpy(p.uuid, port->uuid, VIR_UUID_BUFLEN);
+    return p;
+}
+
+int virNetworkListAllPorts(virNetworkPtr network, virNetworkPortPtr **ports, unsigned int flags)
+{
+    remote_network_list_all_ports_args a;
+    remote_network_list_all_ports_ret r;
+    virNetworkPortPtr *list = NULL;
+    int n;
+
+    CHECK_NET(network, -1);
+    a.network = wire_net(network);
+    a.need_results = ports ? 1 : 0;
+    a.flags = flags;
+    if (ports)
+        *ports = NULL;
+    memset(&r, 0, sizeof(r));
+    if (rpc(network->conn, REMOTE_PROC_NETWORK_LIST_ALL_PORTS,
+            XA(remote_network_list_all_ports_args), &a, XA(remote_network_list_all_ports_ret),
+            &r) < 0)
+        return -1;
+    n = (int)r.ret;
+    if (ports) {
+        if (!(list = calloc(r.ports.ports_len + 1, sizeof(*list))))
+            goto oom;
+        for (u_int i = 0; i < r.ports.ports_len; i++) {
+            if (!(list[i] = port_new(network, (unsigned char *)r.ports.ports_val[i].uuid))) {
+                for (u_int k = 0; k < i; k++)
+                    virNetworkPortFree(list[k]);
+                free(list);
+                goto oom;
+            }
+        }
+        *ports = list;
+        n = (int)r.ports.ports_len;
+    }
+    xdr_free(XA(remote_network_list_all_ports_ret), (char *)&r);
+    return n;
+oom:
+    xdr_free(XA(remote_network_list_all_ports_ret), (char *)&r);
+    error_report(ERR_NO_MEMORY, VIR_FROM_NETWORK, NULL);
+    api_fail(network->conn);
+    return -1;
+}
+
+static virNetworkPortPtr port_from_ret(virNetworkPtr net, const remote_nonnull_network_port *p,
+                                       xdrproc_t rf, void *r)
+{
+    virNetworkPortPtr port = port_new(net, (const unsigned char *)p->uuid);
+
+    xdr_free(rf, (char *)r);
+    if (!port)
+        api_fail(net->conn);
+    return port;
+}
+
+virNetworkPortPtr virNetworkPortLookupByUUID(virNetworkPtr net, const unsigned char *uuid)
+{
+    remote_network_port_lookup_by_uuid_args a;
+    remote_network_port_lookup_by_uuid_ret r;
+
+    CHECK_NET(net, NULL);
+    CHECK_ARG(net->conn, uuid, NULL);
+    a.network = wire_net(net);
+    memcpy(a.uuid, uuid, VIR_UUID_BUFLEN);
+    memset(&r, 0, sizeof(r));
+    if (rpc(net->conn, REMOTE_PROC_NETWORK_PORT_LOOKUP_BY_UUID,
+            XA(remote_network_port_lookup_by_uuid_args), &a,
+            XA(remote_network_port_lookup_by_uuid_ret), &r) < 0)
+        return NULL;
+    return port_from_ret(net, &r.port, XA(remote_network_port_lookup_by_uuid_ret), &r);
+}
+
+virNetworkPortPtr virNetworkPortLookupByUUIDString(virNetworkPtr net, const char *uuidstr)
+{
+    unsigned char uuid[VIR_UUID_BUFLEN];
+
+    CHECK_NET(net, NULL);
+    CHECK_ARG(net->conn, uuidstr, NULL);
+    if (uuid_parse(uuidstr, uuid) < 0) {
+        error_set_message(ERR_INVALID_ARG, VIR_FROM_NETWORK, "Invalid UUID");
+        api_fail(net->conn);
+        return NULL;
+    }
+    return virNetworkPortLookupByUUID(net, uuid);
+}
+
+virNetworkPortPtr virNetworkPortCreateXML(virNetworkPtr net, const char *xmldesc,
+                                          unsigned int flags)
+{
+    remote_network_port_create_xml_args a;
+    remote_network_port_create_xml_ret r;
+
+    CHECK_NET(net, NULL);
+    CHECK_WRITE(net->conn, NULL);
+    CHECK_ARG(net->conn, xmldesc, NULL);
+    a.network = wire_net(net);
+    a.xml = (char *)xmldesc;
+    a.flags = flags;
+    memset(&r, 0, sizeof(r));
+    if (rpc(net->conn, REMOTE_PROC_NETWORK_PORT_CREATE_XML,
+            XA(remote_network_port_create_xml_args), &a,
+            XA(remote_network_port_create_xml_ret), &r) < 0)
+        return NULL;
+    return port_from_ret(net, &r.port, XA(remote_network_port_create_xml_ret), &r);
+}
+
+virNetworkPtr virNetworkPortGetNetwork(virNetworkPortPtr port)
+{
+    CHECK_PORT(port, NULL);
+    return port->net;
+}
+
+char *virNetworkPortGetXMLDesc(virNetworkPortPtr port, unsigned int flags)
+{
+    remote_network_port_get_xml_desc_args a;
+
+    CHECK_PORT(port, NULL);
+    a.port = wire_port(port);
+    a.flags = flags;
+    return string_call(port->net->conn, REMOTE_PROC_NETWORK_PORT_GET_XML_DESC,
+                       XA(remote_network_port_get_xml_desc_args), &a,
+                       XA(remote_network_port_get_xml_desc_ret));
+}
+
+int virNetworkPortGetUUID(virNetworkPortPtr port, unsigned char *uuid)
+{
+    CHECK_PORT(port, -1);
+    CHECK_ARG(port->net->conn, uuid, -1);
+    memcpy(uuid, port->uuid, VIR_UUID_BUFLEN);
+    return 0;
+}
+
+int virNetworkPortGetUUIDString(virNetworkPortPtr port, char *buf)
+{
+    CHECK_PORT(port, -1);
+    CHECK_ARG(port->net->conn, buf, -1);
+    uuid_format(port->uuid, buf);
+    return 0;
+}
+
+int virNetworkPortDelete(virNetworkPortPtr port, unsigned int flags)
+{
+    remote_network_port_delete_args a;
+
+    CHECK_PORT(port, -1);
+    CHECK_WRITE(port->net->conn, -1);
+    a.port = wire_port(port);
+    a.flags = flags;
+    return rpc(port->net->conn, REMOTE_PROC_NETWORK_PORT_DELETE,
+               XA(remote_network_port_delete_args), &a, NULL, NULL);
+}
+
+int virNetworkPortRef(virNetworkPortPtr port)
+{
+    CHECK_PORT(port, -1);
+    __atomic_add_fetch(&port->refs, 1, __ATOMIC_SEQ_CST);
+    return 0;
+}
+
+int virNetworkPortFree(virNetworkPortPtr port)
+{
+    CHECK_PORT(port, -1);
+    if (__atomic_sub_fetch(&port->refs, 1, __ATOMIC_SEQ_CST) == 0) {
+        conn_network_release(port->net);
+        free(port);
+    }
+    return 0;
+}

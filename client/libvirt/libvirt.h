@@ -35,6 +35,9 @@ typedef virDomain *virDomainPtr;
 typedef struct _virNetwork virNetwork;
 typedef virNetwork *virNetworkPtr;
 
+typedef struct _virNetworkPort virNetworkPort;
+typedef virNetworkPort *virNetworkPortPtr;
+
 typedef enum {
     VIR_CONNECT_CLOSE_REASON_ERROR = 0,
     VIR_CONNECT_CLOSE_REASON_EOF = 1,
@@ -681,6 +684,50 @@ int virNetworkGetAutostart(virNetworkPtr network, int *autostart);
 int virNetworkSetAutostart(virNetworkPtr network, int autostart);
 int virNetworkIsActive(virNetworkPtr net);
 int virNetworkIsPersistent(virNetworkPtr net);
+
+typedef enum {
+    VIR_IP_ADDR_TYPE_IPV4,
+    VIR_IP_ADDR_TYPE_IPV6,
+#ifdef VIR_ENUM_SENTINELS
+    VIR_IP_ADDR_TYPE_LAST
+#endif
+} virIPAddrType;
+
+typedef struct _virNetworkDHCPLease virNetworkDHCPLease;
+typedef virNetworkDHCPLease *virNetworkDHCPLeasePtr;
+struct _virNetworkDHCPLease {
+    char *iface;          /* Network interface name */
+    long long expirytime; /* Seconds since epoch */
+    int type;             /* virIPAddrType */
+    char *mac;            /* MAC address */
+    char *iaid;           /* IAID */
+    char *ipaddr;         /* IP address */
+    unsigned int prefix;  /* IP address prefix */
+    char *hostname;       /* Hostname */
+    char *clientid;       /* Client ID or DUID */
+};
+
+void virNetworkDHCPLeaseFree(virNetworkDHCPLeasePtr lease);
+int virNetworkGetDHCPLeases(virNetworkPtr network, const char *mac,
+                            virNetworkDHCPLeasePtr **leases, unsigned int flags);
+
+typedef enum {
+    VIR_NETWORK_PORT_CREATE_RECLAIM = (1 << 0),
+    VIR_NETWORK_PORT_CREATE_VALIDATE = (1 << 1),
+} virNetworkPortCreateFlags;
+
+int virNetworkListAllPorts(virNetworkPtr network, virNetworkPortPtr **ports, unsigned int flags);
+virNetworkPortPtr virNetworkPortLookupByUUID(virNetworkPtr net, const unsigned char *uuid);
+virNetworkPortPtr virNetworkPortLookupByUUIDString(virNetworkPtr net, const char *uuidstr);
+virNetworkPortPtr virNetworkPortCreateXML(virNetworkPtr net, const char *xmldesc,
+                                          unsigned int flags);
+virNetworkPtr virNetworkPortGetNetwork(virNetworkPortPtr port);
+char *virNetworkPortGetXMLDesc(virNetworkPortPtr port, unsigned int flags);
+int virNetworkPortGetUUID(virNetworkPortPtr port, unsigned char *uuid);
+int virNetworkPortGetUUIDString(virNetworkPortPtr port, char *buf);
+int virNetworkPortDelete(virNetworkPortPtr port, unsigned int flags);
+int virNetworkPortFree(virNetworkPortPtr port);
+int virNetworkPortRef(virNetworkPortPtr port);
 
 /* The event loop */
 

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "vsh.h"
 
@@ -418,6 +419,219 @@ out:
     return ok;
 }
 
+/* net-dhcp-leases */
+
+static const struct vsh_opt_def opts_net_dhcp_leases[] = {
+    OPT_NETWORK,
+    {"mac", VSH_OT_STRING, 0},
+    OPT_END,
+};
+
+static int lease_order(const void *a, const void *b)
+{
+    virNetworkDHCPLeasePtr la = *(virNetworkDHCPLeasePtr const *)a;
+    virNetworkDHCPLeasePtr lb = *(virNetworkDHCPLeasePtr const *)b;
+    return strcmp(la->mac ? la->mac : "", lb->mac ? lb->mac : "");
+}
+
+static bool cmd_net_dhcp_leases(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
+{
+    const char *mac = vsh_opt_string(cmd, "mac");
+    virNetworkPtr net = command_network(ctl, cmd, BY_UUID | BY_NAME);
+    virNetworkDHCPLeasePtr *leases = NULL;
+    struct vsh_table *t;
+    int n;
+
+    if (!net)
+        return false;
+    n = virNetworkGetDHCPLeases(net, mac, &leases, 0);
+    if (n < 0) {
+        vsh_error(ctl, "Failed to get leases info for %s", virNetworkGetName(net));
+        virNetworkFree(net);
+        return false;
+    }
+    qsort(leases, (size_t)n, sizeof(*leases), lease_order);
+    t = vsh_table_new("Expiry Time", "MAC address", "Protocol", "IP address", "Hostname",
+                      "Client ID or DUID", NULL);
+    for (int i = 0; i < n; i++) {
+        virNetworkDHCPLeasePtr l = leases[i];
+        time_t when = (time_t)l->expirytime;
+        struct tm tm;
+        char expiry[32], cidr[80];
+        localtime_r(&when, &tm);
+        strftime(expiry, sizeof(expiry), "%Y-%m-%d %H:%M:%S", &tm);
+        snprintf(cidr, sizeof(cidr), "%s/%u", l->ipaddr, l->prefix);
+        vsh_table_row(t, expiry, l->mac ? l->mac : "-",
+                      l->type == VIR_IP_ADDR_TYPE_IPV4 ? "ipv4" : "ipv6", cidr,
+                      l->hostname ? l->hostname : "-", l->clientid ? l->clientid : "-", NULL);
+    }
+    vsh_table_print(ctl, t);
+    vsh_table_free(t);
+    for (int i = 0; i < n; i++)
+        virNetworkDHCPLeaseFree(leases[i]);
+    free(leases);
+    virNetworkFree(net);
+    return true;
+}
+
+/* net-port-* */
+
+static const struct vsh_opt_def opts_net_port_list[] = {
+    OPT_NETWORK,
+    {"uuid", VSH_OT_BOOL, 0},
+    {"table", VSH_OT_BOOL, 0},
+    OPT_END,
+};
+
+static bool cmd_net_port_list(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
+{
+    bool uuid = vsh_opt_bool(cmd, "uuid");
+    virNetworkPortPtr *ports = NULL;
+    virNetworkPtr net;
+    struct vsh_table *t = NULL;
+    int n;
+
+    if (uuid && vsh_opt_bool(cmd, "table")) {
+        vsh_error(ctl, "%s", "Only one argument from --table and --uuid may be specified.");
+        return false;
+    }
+    if (!(net = command_network(ctl, cmd, BY_UUID | BY_NAME)))
+        return false;
+    n = virNetworkListAllPorts(net, &ports, 0);
+    virNetworkFree(net);
+    if (n < 0)
+        return false;
+    if (!uuid)
+        t = vsh_table_new("UUID", NULL);
+    for (int i = 0; i < n; i++) {
+        char u[VIR_UUID_STRING_BUFLEN];
+        if (virNetworkPortGetUUIDString(ports[i], u) == 0) {
+            if (uuid)
+                vsh_print(ctl, "%s\n", u);
+            else
+                vsh_table_row(t, u, NULL);
+        }
+    }
+    if (t)
+        vsh_table_print(ctl, t);
+    vsh_table_free(t);
+    for (int i = 0; i < n; i++)
+        virNetworkPortFree(ports[i]);
+    free(ports);
+    return true;
+}
+
+static const struct vsh_opt_def opts_net_port_create[] = {
+    OPT_NETWORK,
+    {"file", VSH_OT_DATA, VSH_OFLAG_REQ},
+    {"validate", VSH_OT_BOOL, 0},
+    OPT_END,
+};
+
+static bool cmd_net_port_create(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
+{
+    const char *file = vsh_opt_string(cmd, "file");
+    unsigned int flags = vsh_opt_bool(cmd, "validate") ? VIR_NETWORK_PORT_CREATE_VALIDATE : 0;
+    virNetworkPtr net = command_network(ctl, cmd, BY_UUID | BY_NAME);
+    virNetworkPortPtr port;
+    char *xml;
+    char u[VIR_UUID_STRING_BUFLEN];
+
+    if (!net)
+        return false;
+    if (!(xml = vsh_read_file(ctl, file))) {
+        virNetworkFree(net);
+        return false;
+    }
+    port = virNetworkPortCreateXML(net, xml, flags);
+    free(xml);
+    virNetworkFree(net);
+    if (!port) {
+        /* real virsh's words */
+        vsh_error(ctl, "Failed to create network from %s", file);
+        return false;
+    }
+    if (virNetworkPortGetUUIDString(port, u) == 0)
+        vsh_print_extra(ctl, "Network port %s created from %s\n", u, file);
+    virNetworkPortFree(port);
+    return true;
+}
+
+static const struct vsh_opt_def opts_net_port_dumpxml[] = {
+    OPT_NETWORK,
+    {"port", VSH_OT_DATA, VSH_OFLAG_REQ},
+    {"xpath", VSH_OT_STRING, 0},
+    {"wrap", VSH_OT_BOOL, 0},
+    OPT_END,
+};
+
+static const struct vsh_opt_def opts_net_port_delete[] = {
+    OPT_NETWORK,
+    {"port", VSH_OT_DATA, VSH_OFLAG_REQ},
+    OPT_END,
+};
+
+/* The command's port of its network, as virsh looks it up. Real virsh
+ * 9.0's net-port-dumpxml and net-port-delete report a failed lookup but
+ * succeed all the same (exit 0, so without the library's error): their
+ * callers return true when this returns NULL. */
+static virNetworkPortPtr command_port(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
+{
+    virNetworkPtr net = command_network(ctl, cmd, BY_UUID | BY_NAME);
+    const char *n = vsh_opt_string(cmd, "port");
+    virNetworkPortPtr port;
+
+    if (!net) {
+        vsh_reset_libvirt_error(ctl);
+        return NULL;
+    }
+    port = virNetworkPortLookupByUUIDString(net, n);
+    virNetworkFree(net);
+    if (!port) {
+        vsh_reset_libvirt_error(ctl);
+        vsh_error(ctl, "failed to get network port '%s'", n);
+    }
+    return port;
+}
+
+static bool cmd_net_port_dumpxml(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
+{
+    virNetworkPortPtr port;
+    char *xml;
+
+    if (vsh_opt_string(cmd, "xpath") || vsh_opt_bool(cmd, "wrap")) {
+        vsh_error(ctl, "%s", "--xpath is not supported by this virsh");
+        return false;
+    }
+    if (!(port = command_port(ctl, cmd)))
+        return true;
+    xml = virNetworkPortGetXMLDesc(port, 0);
+    virNetworkPortFree(port);
+    if (!xml)
+        return false;
+    vsh_print(ctl, "%s", xml);
+    free(xml);
+    return true;
+}
+
+static bool cmd_net_port_delete(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
+{
+    virNetworkPortPtr port = command_port(ctl, cmd);
+    char u[VIR_UUID_STRING_BUFLEN] = "";
+    bool ok;
+
+    if (!port)
+        return true;
+    virNetworkPortGetUUIDString(port, u);
+    ok = virNetworkPortDelete(port, 0) == 0;
+    if (ok)
+        vsh_print_extra(ctl, "Network port %s deleted\n", u);
+    else
+        vsh_error(ctl, "Failed to delete network port %s", u);
+    virNetworkPortFree(port);
+    return ok;
+}
+
 const struct vsh_cmd_def vsh_network_cmds[] = {
     {"net-list", cmd_net_list, opts_net_list, "list networks", false},
     {"net-info", cmd_net_info, opts_network_only, "network information", false},
@@ -439,5 +653,14 @@ const struct vsh_cmd_def vsh_network_cmds[] = {
      false},
     {"net-update", cmd_net_update, opts_net_update, "update parts of an existing network's "
      "configuration", false},
+    {"net-dhcp-leases", cmd_net_dhcp_leases, opts_net_dhcp_leases,
+     "print lease info for a given network", false},
+    {"net-port-list", cmd_net_port_list, opts_net_port_list, "list network ports", false},
+    {"net-port-create", cmd_net_port_create, opts_net_port_create,
+     "create a network port from an XML file", false},
+    {"net-port-dumpxml", cmd_net_port_dumpxml, opts_net_port_dumpxml,
+     "network port information in XML", false},
+    {"net-port-delete", cmd_net_port_delete, opts_net_port_delete, "delete the specified network port",
+     false},
     {NULL, NULL, NULL, NULL, false},
 };

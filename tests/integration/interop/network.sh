@@ -109,3 +109,6 @@ add net-bad-vlan "net-define $data/network-bad-vlan.xml"
 add net-bad-bandwidth "net-define $data/network-bad-bandwidth.xml"
 add net-bad-dhcp-host "net-define $data/network-bad-dhcp-host.xml"
 add net-quirks "net-define $data/network-quirks.xml; net-dumpxml quirks; net-update quirks add dns-txt \"<txt name='t' value='v'/>\"; net-dumpxml quirks"
+add net-port-create "net-port-create default $data/network-port.xml"
+add net-port-dumpxml 'net-port-dumpxml default 6695eb01-f6a4-8304-79aa-97f2502e193f; net-port-delete default 6695eb01-f6a4-8304-79aa-97f2502e193f'
+add net-port-ro "net-port-create default $data/network-port.xml; net-port-list default" ro
