@@ -79,8 +79,11 @@ struct _virConnect {
     int srv_close_cb;   /* REGISTER_CLOSE_CALLBACK */
     int srv_event_cb;   /* the callback event procedures */
 
-    /* Events, guarded by `lock`. */
+    /* Events, guarded by `lock`: the domain registrations, and the network
+     * ones (the same entries: dom_name and dom_uuid name the network, cb is
+     * a virConnectNetworkEventGenericCallback). */
     struct conn_event_cb *callbacks;
+    struct conn_event_cb *net_callbacks;
     int next_local_id;
     struct conn_event *queue, **queue_tail;
     int watch;       /* event loop handle for the fd, -1 when none */

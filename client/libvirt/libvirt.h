@@ -685,6 +685,37 @@ int virNetworkSetAutostart(virNetworkPtr network, int autostart);
 int virNetworkIsActive(virNetworkPtr net);
 int virNetworkIsPersistent(virNetworkPtr net);
 
+/* Network events */
+
+typedef enum {
+    VIR_NETWORK_EVENT_DEFINED = 0,
+    VIR_NETWORK_EVENT_UNDEFINED = 1,
+    VIR_NETWORK_EVENT_STARTED = 2,
+    VIR_NETWORK_EVENT_STOPPED = 3,
+#ifdef VIR_ENUM_SENTINELS
+    VIR_NETWORK_EVENT_LAST
+#endif
+} virNetworkEventLifecycleType;
+
+typedef enum {
+    VIR_NETWORK_EVENT_ID_LIFECYCLE = 0,
+#ifdef VIR_ENUM_SENTINELS
+    VIR_NETWORK_EVENT_ID_LAST
+#endif
+} virNetworkEventID;
+
+typedef void (*virConnectNetworkEventGenericCallback)(virConnectPtr conn, virNetworkPtr net,
+                                                      void *opaque);
+typedef void (*virConnectNetworkEventLifecycleCallback)(virConnectPtr conn, virNetworkPtr net,
+                                                        int event, int detail, void *opaque);
+#define VIR_NETWORK_EVENT_CALLBACK(cb) \
+    ((virConnectNetworkEventGenericCallback)(void (*)(void))(cb))
+
+int virConnectNetworkEventRegisterAny(virConnectPtr conn, virNetworkPtr net, int eventID,
+                                      virConnectNetworkEventGenericCallback cb, void *opaque,
+                                      virFreeCallback freecb);
+int virConnectNetworkEventDeregisterAny(virConnectPtr conn, int callbackID);
+
 typedef enum {
     VIR_IP_ADDR_TYPE_IPV4,
     VIR_IP_ADDR_TYPE_IPV6,

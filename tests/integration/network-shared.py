@@ -9,9 +9,10 @@ Run through with-daemons.sh (REAL_SOCK, OURS_SOCK):
 On each daemon: python3-libvirt's network calls (listAllNetworks with
 filters, lookups, XMLDesc, bridgeName, DHCPLeases, listAllPorts, the old
 list calls, the errors of unknown networks); then two connections A and B
-open at once, a third process running real `virsh net-event --event lifecycle --loop`:
-what A defines, starts, destroys, updates and undefines shows on B, B's
-callbacks and the virsh process hear A's events, and after every
+open at once, real `virsh net-event --event lifecycle --loop` and ours
+(OUR_VIRSH) listening: what A defines, starts, destroys, updates and
+undefines shows on B, B's callbacks and both virsh processes hear A's
+events, and after every
 connection has closed the default is back. Each daemon's transcript must
 be the same, and say what real libvirt's semantics say.
 """
@@ -25,6 +26,7 @@ import time
 import libvirt
 
 failures = []
+VIRSHES = ["virsh"] + ([os.environ["OUR_VIRSH"]] if os.environ.get("OUR_VIRSH") else [])
 DEFAULT_UUID = "dd8fe884-6c02-601e-7551-cca97df1c5df"
 UUID = "3a9d6c2e-8b1f-4d7a-9e5c-0f1a2b3c4d5e"
 XML = ("<network><name>shared-net</name><uuid>%s</uuid><forward mode='nat'/>"
@@ -117,11 +119,12 @@ def scenario(label, sock):
     cb = b.networkEventRegisterAny(
         None, libvirt.VIR_NETWORK_EVENT_ID_LIFECYCLE,
         lambda conn, net, e, det, o: heard.append((net.name(), e, det)), None)
-    virsh = subprocess.Popen(
-        ["virsh", "-c", uri(sock), "net-event --event lifecycle --loop --timeout 6"],
+    # Real virsh and ours (when OUR_VIRSH names it) listening.
+    listeners = [subprocess.Popen(
+        [v, "-c", uri(sock), "net-event --event lifecycle --loop --timeout 6"],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        env=dict(os.environ, LC_ALL="C"))
-    time.sleep(1.0)  # its registration is made
+        env=dict(os.environ, LC_ALL="C")) for v in VIRSHES]
+    time.sleep(1.0)  # their registrations are made
 
     net = a.networkDefineXML(XML)
     out.append(("B lists A's define", nets(b)))
@@ -146,8 +149,9 @@ def scenario(label, sock):
     del net
     a.close()
     b.close()
-    text = virsh.communicate(timeout=30)[0]
-    out.append(("virsh net-event hears", text))
+    for v, p in zip(VIRSHES, listeners):
+        out.append(("%s net-event hears" % ("real virsh" if v == "virsh" else "our virsh"),
+                    p.communicate(timeout=30)[0]))
 
     c = libvirt.open(uri(sock))
     out.append(("after every close", nets(c)))
@@ -181,6 +185,10 @@ def main():
         ("default", E.VIR_NETWORK_EVENT_STARTED, 0),
     ], got["B hears"])
     check("real: reset after every close", [("default", 1, 1, 0)], got["after every close"])
+    if len(VIRSHES) > 1:
+        for label, t in (("real", dict(real)), ("ours", dict(ours))):
+            check("%s: our virsh net-event hears what real virsh hears" % label,
+                  t["real virsh net-event hears"], t["our virsh net-event hears"])
 
     if failures:
         print("%d failure(s): %s" % (len(failures), ", ".join(failures)))
