@@ -180,7 +180,8 @@ virNetworkPtr virNetworkLookupByUUIDString(virConnectPtr conn, const char *uuids
     CHECK_CONN(conn, NULL);
     CHECK_ARG(conn, uuidstr, NULL);
     if (uuid_parse(uuidstr, uuid) < 0) {
-        error_set_message(ERR_INVALID_ARG, VIR_FROM_NETWORK, "Invalid UUID");
+        error_set_message(ERR_INVALID_ARG, VIR_FROM_NETWORK,
+                          "uuidstr in virNetworkLookupByUUIDString must be a valid UUID");
         api_fail(conn);
         return NULL;
     }
@@ -432,7 +433,8 @@ virNetworkPortPtr virNetworkPortLookupByUUIDString(virNetworkPtr net, const char
     CHECK_NET(net, NULL);
     CHECK_ARG(net->conn, uuidstr, NULL);
     if (uuid_parse(uuidstr, uuid) < 0) {
-        error_set_message(ERR_INVALID_ARG, VIR_FROM_NETWORK, "Invalid UUID");
+        error_set_message(ERR_INVALID_ARG, VIR_FROM_NETWORK,
+                          "uuidstr in virNetworkPortLookupByUUIDString must be a valid UUID");
         api_fail(net->conn);
         return NULL;
     }
