@@ -106,3 +106,5 @@ add cp-delete-metadata "checkpoint-create-as test c1; checkpoint-delete test c1 
 add cp-undefine "define $WEB; start web; checkpoint-create-as web c1; destroy web; undefine web; list --all"
 add cp-ro 'checkpoint-list test; checkpoint-create-as test c1; checkpoint-delete test c1' ro
 add cp-node 'checkpoint-create-as test n1; checkpoint-create-as test n2; checkpoint-list test --tree; checkpoint-delete test n1; checkpoint-list test --parent' node
+add cp-current-moves 'checkpoint-create-as test c1; checkpoint-create-as test c2; checkpoint-list test --leaves --no-leaves; checkpoint-create-as test c3; checkpoint-delete test c3; checkpoint-create-as test c4; checkpoint-list test --parent; checkpoint-delete test c1 --children; checkpoint-create-as test c5; checkpoint-list test --parent; checkpoint-create-as test c6; checkpoint-delete test c5 --children-only; checkpoint-create-as test c7; checkpoint-list test --parent'
+add snap-ro-secure 'snapshot-dumpxml test nosuch --security-info; snapshot-dumpxml test nosuch; checkpoint-dumpxml test nosuch --security-info; checkpoint-dumpxml test nosuch' ro
