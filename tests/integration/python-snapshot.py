@@ -66,6 +66,11 @@ def calls(sock):
                                "<description>one</description></domainsnapshot>")
     s2 = dom.snapshotCreateXML("<domainsnapshot><name>s2</name></domainsnapshot>")
     dom.snapshotCreateXML("<domainsnapshot><name>s3</name></domainsnapshot>")
+    # A second connection open at the same time shares test:///default.
+    other = libvirt.open(uri(sock))
+    a("shared.list", lambda: sorted(other.lookupByName("test").snapshotListNames()))
+    a("shared.current", lambda: other.lookupByName("test").snapshotCurrent().getName())
+    other.close()
     a("getName", lambda: s1.getName())
     a("getDomain", lambda: s1.getDomain().name())
     a("getConnect", lambda: s1.getConnect().getType())
