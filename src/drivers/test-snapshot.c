@@ -735,7 +735,6 @@ out:
     return rc;
 }
 
-static char *domain_copy(const struct tdom *d);
 static int new_moment(struct tmoments *m, int kind, struct tmoment *t);
 
 /* A snapshot given back whole (virsh snapshot-current NAME and
@@ -841,9 +840,8 @@ static int redefine_snapshot_locked(struct drv_conn *c,
     if (parse_redefine(args->xml_desc, &t) < 0 || !(m = moments_of(d, 1)))
         goto out;
     if (!t.domxml) {
-        t.domxml = domain_copy(d);
-        if (!t.domxml)
-            goto out;
+        error_report(ERR_INTERNAL_ERROR, FROM_DOMAIN_SNAPSHOT, "missing domain in snapshot");
+        goto out;
     }
     if (t.parent && (strcmp(t.parent, t.name) == 0 || !find_moment(m, KIND_SNAPSHOT, t.parent))) {
         error_report(ERR_INVALID_ARG, FROM_TEST, "parent %s for moment %s not found", t.parent,
