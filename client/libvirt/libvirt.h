@@ -623,6 +623,7 @@ int virEventRemoveTimeout(int timer);
 }
 #endif
 
+#include <libvirt/libvirt-domain-snapshot.h>
 #include <libvirt/virterror.h>
 
 #endif
