@@ -1024,6 +1024,10 @@ static bool cmd_checkpoint_create(struct vsh_ctl *ctl, const struct vsh_cmd *cmd
     bool ok;
     virDomainPtr dom;
 
+    if (vsh_opt_bool(cmd, "redefine-validate") && !vsh_opt_bool(cmd, "redefine")) {
+        vsh_error(ctl, "%s", "Option --redefine is required by option --redefine-validate");
+        return false;
+    }
     if (vsh_opt_bool(cmd, "redefine"))
         flags |= VIR_DOMAIN_CHECKPOINT_CREATE_REDEFINE;
     if (vsh_opt_bool(cmd, "quiesce"))

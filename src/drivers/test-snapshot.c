@@ -46,7 +46,7 @@ enum {
 };
 #define SNAP_FILTERS 0x3fe
 enum { CP_LIST_ROOTS = 1, CP_LIST_TOPOLOGICAL = 2, CP_LIST_LEAVES = 4, CP_LIST_NO_LEAVES = 8 };
-enum { CP_CREATE_REDEFINE = 1, CP_CREATE_QUIESCE = 2, CP_CREATE_REDEFINE_VALIDATE = 4 };
+enum { CP_CREATE_REDEFINE = 1, CP_CREATE_QUIESCE = 2 };
 enum { CP_XML_SECURE = 1, CP_XML_NO_DOMAIN = 2, CP_XML_SIZE = 4 };
 
 /* Lifecycle events and details. */
@@ -492,7 +492,8 @@ static char *format_moment(const struct tmoment *t, int kind, int with_domain)
     sstr(&b, "</creationTime>\n");
     if (kind == KIND_SNAPSHOT)
         sstr(&b, t->memory ? "  <memory snapshot='internal'/>\n" : "  <memory snapshot='no'/>\n");
-    sstr(&b, "  <disks>\n");
+    if (t->ndisks)
+        sstr(&b, "  <disks>\n");
     for (size_t i = 0; i < t->ndisks; i++) {
         sstr(&b, "    <disk name='");
         sesc(&b, t->disks[i].name);
@@ -504,7 +505,8 @@ static char *format_moment(const struct tmoment *t, int kind, int with_domain)
         }
         sstr(&b, "'/>\n");
     }
-    sstr(&b, "  </disks>\n");
+    if (t->ndisks)
+        sstr(&b, "  </disks>\n");
     if (with_domain && t->domxml)
         sindent(&b, t->domxml);
     sstr(&b, "</");
@@ -741,17 +743,20 @@ static int new_moment(struct tmoments *m, int kind, struct tmoment *t);
  * snapshot-edit send what snapshot-dumpxml showed, with REDEFINE): its
  * name, description, state, parent, creation time, memory, disks and the
  * domain's definition, as written. */
-static int parse_redefine(const char *xml, struct tmoment *t)
+static int parse_redefine(const char *xml, int kind, struct tmoment *t)
 {
-    xmlDocPtr doc = xml_parse(xml, strlen(xml), "(domain_snapshot)", FROM_DOMAIN_SNAPSHOT);
+    int from = kind == KIND_SNAPSHOT ? FROM_DOMAIN_SNAPSHOT : FROM_DOMAIN_CHECKPOINT;
+    const char *root_name = kind == KIND_SNAPSHOT ? "domainsnapshot" : "domaincheckpoint";
+    xmlDocPtr doc = xml_parse(xml, strlen(xml),
+                              kind == KIND_SNAPSHOT ? "(domain_snapshot)" : "(domain_checkpoint)",
+                              from);
     int rc = -1;
     char *state = NULL, *ctime = NULL, *mem = NULL;
     if (!doc)
         return -1;
     xmlNodePtr root = xmlDocGetRootElement(doc);
-    if (strcmp((const char *)root->name, "domainsnapshot") != 0) {
-        error_report(ERR_XML_ERROR, FROM_DOMAIN_SNAPSHOT,
-                     "expecting root element of 'domainsnapshot', not '%s'",
+    if (strcmp((const char *)root->name, root_name) != 0) {
+        error_report(ERR_XML_ERROR, from, "expecting root element of '%s', not '%s'", root_name,
                      (const char *)root->name);
         goto out;
     }
@@ -761,7 +766,7 @@ static int parse_redefine(const char *xml, struct tmoment *t)
     state = child_text(root, "state");
     ctime = child_text(root, "creationTime");
     if (!t->name) {
-        error_report(ERR_XML_ERROR, FROM_DOMAIN_SNAPSHOT, "a redefined snapshot must have a name");
+        error_report(ERR_XML_ERROR, from, "a redefined %s must have a name", kind_word[kind]);
         goto out;
     }
     if (strlen(t->name) > MOMENT_NAME_MAX || (t->desc && strlen(t->desc) > MOMENT_DESC_MAX) ||
@@ -769,8 +774,8 @@ static int parse_redefine(const char *xml, struct tmoment *t)
         error_report(ERR_XML_ERROR, FROM_DOMAIN_SNAPSHOT, "snapshot name or description too long");
         goto out;
     }
-    t->state = -1;
-    for (int i = 0; state && i < ST_LAST; i++)
+    t->state = kind == KIND_SNAPSHOT ? -1 : 0;
+    for (int i = 0; kind == KIND_SNAPSHOT && state && i < ST_LAST; i++)
         if (strcmp(state, state_names[i]) == 0)
             t->state = i;
     if (t->state < 0) {
@@ -781,7 +786,10 @@ static int parse_redefine(const char *xml, struct tmoment *t)
     char *endp = NULL;
     t->ctime = ctime ? strtoll(ctime, &endp, 10) : 0;
     if (!ctime || *endp) {
-        error_report(ERR_XML_ERROR, FROM_DOMAIN_SNAPSHOT, "missing creationTime from existing snapshot");
+        if (kind == KIND_SNAPSHOT)
+            error_report(ERR_XML_ERROR, from, "missing creationTime from existing snapshot");
+        else
+            error_report(ERR_INTERNAL_ERROR, from, "missing creationTime from existing checkpoint");
         goto out;
     }
     xmlNodePtr m = child(root, "memory");
@@ -791,12 +799,15 @@ static int parse_redefine(const char *xml, struct tmoment *t)
     for (xmlNodePtr n = disks ? disks->children : NULL; n; n = n->next) {
         if (n->type != XML_ELEMENT_NODE || strcmp((const char *)n->name, "disk") != 0)
             continue;
-        char *dn = attr(n, "name"), *mode = attr(n, "snapshot");
-        int r = dn && t->ndisks < 1024 ? add_disk(t, dn, mode ? mode : "internal", NULL) : -1;
+        char *dn = attr(n, "name"), *mode = attr(n, kind_word[kind]);
+        char *bitmap = kind == KIND_CHECKPOINT ? attr(n, "bitmap") : NULL;
+        const char *dflt = kind == KIND_SNAPSHOT ? "internal" : "bitmap";
+        int r = dn && t->ndisks < 1024 ? add_disk(t, dn, mode ? mode : dflt, bitmap) : -1;
         if (r < 0 && (!dn || t->ndisks >= 1024))
-            error_report(ERR_XML_ERROR, FROM_DOMAIN_SNAPSHOT, "missing name from disk snapshot");
+            error_report(ERR_XML_ERROR, from, "missing name from disk %s", kind_word[kind]);
         free(dn);
         free(mode);
+        free(bitmap);
         if (r < 0)
             goto out;
     }
@@ -837,7 +848,7 @@ static int redefine_snapshot_locked(struct drv_conn *c,
                      "cannot create snapshot while checkpoint exists");
         return -1;
     }
-    if (parse_redefine(args->xml_desc, &t) < 0 || !(m = moments_of(d, 1)))
+    if (parse_redefine(args->xml_desc, KIND_SNAPSHOT, &t) < 0 || !(m = moments_of(d, 1)))
         goto out;
     if (!t.domxml) {
         error_report(ERR_INTERNAL_ERROR, FROM_DOMAIN_SNAPSHOT, "missing domain in snapshot");
@@ -1416,21 +1427,69 @@ out:
     return rc;
 }
 
+/* A checkpoint given back whole: made current only when there is none. */
+static int redefine_checkpoint_locked(struct drv_conn *c,
+                                      const remote_domain_checkpoint_create_xml_args *args,
+                                      remote_domain_checkpoint_create_xml_ret *ret)
+{
+    struct tmoment t = {0};
+    int rc = -1;
+    struct tdom *d = tdom_get(c, &args->dom);
+
+    if (!d)
+        return -1;
+    struct tmoments *m = *tdom_moments(d);
+    if (m && m->n[KIND_SNAPSHOT]) {
+        error_report(ERR_OPERATION_UNSUPPORTED, FROM_TEST,
+                     "cannot create checkpoint while snapshot exists");
+        return -1;
+    }
+    if (parse_redefine(args->xml_desc, KIND_CHECKPOINT, &t) < 0 || !(m = moments_of(d, 1)))
+        goto out;
+    if (t.parent && (strcmp(t.parent, t.name) == 0 || !find_moment(m, KIND_CHECKPOINT, t.parent))) {
+        error_report(ERR_INVALID_ARG, FROM_TEST, "parent %s for moment %s not found", t.parent,
+                     t.name);
+        goto out;
+    }
+    char *name = strdup(t.name);
+    if (!name) {
+        no_memory();
+        goto out;
+    }
+    struct tmoment *old = find_moment(m, KIND_CHECKPOINT, t.name);
+    if (old) {
+        t.seq = old->seq;
+        moment_clear(old);
+        *old = t;
+        memset(&t, 0, sizeof(t));
+    } else if (new_moment(m, KIND_CHECKPOINT, &t) < 0) {
+        free(name);
+        goto out;
+    }
+    if ((!m->current[KIND_CHECKPOINT] && set_current(m, KIND_CHECKPOINT, name) < 0) ||
+        tdom_reference(d, &ret->checkpoint.dom) < 0 ||
+        drv_string(&ret->checkpoint.name, name) < 0) {
+        free(name);
+        goto out;
+    }
+    free(name);
+    rc = 0;
+out:
+    moment_clear(&t);
+    return rc;
+}
+
 static int test_domain_checkpoint_create_xml(struct drv_conn *c,
                                              const remote_domain_checkpoint_create_xml_args *args,
                                              remote_domain_checkpoint_create_xml_ret *ret)
 {
-    if (check_flags(args->flags,
-                    CP_CREATE_REDEFINE | CP_CREATE_QUIESCE | CP_CREATE_REDEFINE_VALIDATE,
+    if (check_flags(args->flags, CP_CREATE_REDEFINE | CP_CREATE_QUIESCE,
                     "testDomainCheckpointCreateXML") < 0)
         return -1;
-    if (args->flags & CP_CREATE_REDEFINE) {
-        error_report(ERR_ARGUMENT_UNSUPPORTED, FROM_TEST,
-                     "redefining checkpoints is not supported by this daemon");
-        return -1;
-    }
     if (tdom_write_begin(c, "checkpoint-create") < 0)
         return -1;
+    if (args->flags & CP_CREATE_REDEFINE)
+        return tdom_write_end(c, redefine_checkpoint_locked(c, args, ret));
     return tdom_write_end(c, create_checkpoint_locked(c, args, ret));
 }
 
