@@ -58,6 +58,10 @@ enum { EV_STARTED_FROM_SNAPSHOT = 3, EV_SUSPENDED_FROM_SNAPSHOT = 5 };
 #define MOMENT_NAME_MAX 1024
 #define MOMENT_DESC_MAX 65536
 #define MOMENTS_MAX 4096
+/* ... and all of them together at most 32 MiB of text (the domain's
+ * definition is copied into each): the shared state file is read whole by
+ * every call of every connection. */
+#define MOMENTS_BYTES_MAX (32u << 20)
 
 static const char *const state_names[ST_LAST] = {
     "nostate", "running", "blocked", "paused", "shutdown",
@@ -738,6 +742,7 @@ out:
 }
 
 static int new_moment(struct tmoments *m, int kind, struct tmoment *t);
+static int fits(const struct tmoments *m, const struct tmoment *old, const struct tmoment *t);
 
 /* A snapshot given back whole (virsh snapshot-current NAME and
  * snapshot-edit send what snapshot-dumpxml showed, with REDEFINE): its
@@ -866,6 +871,8 @@ static int redefine_snapshot_locked(struct drv_conn *c,
                          "cannot change parent of snapshot %s in a redefinition", t.name);
             goto out;
         }
+        if (fits(m, old, &t) < 0)
+            goto out;
         t.seq = old->seq;
         moment_clear(old);
         *old = t;
@@ -895,12 +902,43 @@ out:
     return rc;
 }
 
+static size_t moment_bytes(const struct tmoment *t)
+{
+    size_t n = strlen(t->name) + (t->desc ? strlen(t->desc) : 0) +
+               (t->domxml ? strlen(t->domxml) : 0);
+    for (size_t i = 0; i < t->ndisks; i++)
+        n += strlen(t->disks[i].name) + strlen(t->disks[i].mode) +
+             (t->disks[i].bitmap ? strlen(t->disks[i].bitmap) : 0);
+    return n;
+}
+
+/* Whether t, in old's place (NULL: as a new one), keeps the domain's
+ * moments within their bound; -1 with the error when not. */
+static int fits(const struct tmoments *m, const struct tmoment *old, const struct tmoment *t)
+{
+    size_t total = moment_bytes(t);
+    for (int k = 0; k < 2; k++)
+        for (size_t i = 0; i < m->n[k]; i++)
+            if (&m->m[k][i] != old)
+                total += moment_bytes(&m->m[k][i]);
+    if (total > MOMENTS_BYTES_MAX) {
+        error_report(ERR_OPERATION_FAILED, FROM_TEST,
+                     "a domain's snapshots and checkpoints take at most %u bytes",
+                     MOMENTS_BYTES_MAX);
+        return -1;
+    }
+    return 0;
+}
+
 static int new_moment(struct tmoments *m, int kind, struct tmoment *t)
 {
     if (m->n[kind] >= MOMENTS_MAX) {
-        error_report(ERR_OPERATION_FAILED, FROM_TEST, "too many %ss", kind_word[kind]);
+        error_report(ERR_OPERATION_FAILED, FROM_TEST, "a domain has at most %d %ss",
+                     MOMENTS_MAX, kind_word[kind]);
         return -1;
     }
+    if (fits(m, NULL, t) < 0)
+        return -1;
     struct tmoment *p = realloc(m->m[kind], (m->n[kind] + 1) * sizeof(*p));
     if (!p) {
         no_memory();
@@ -1458,6 +1496,10 @@ static int redefine_checkpoint_locked(struct drv_conn *c,
     }
     struct tmoment *old = find_moment(m, KIND_CHECKPOINT, t.name);
     if (old) {
+        if (fits(m, old, &t) < 0) {
+            free(name);
+            goto out;
+        }
         t.seq = old->seq;
         moment_clear(old);
         *old = t;
