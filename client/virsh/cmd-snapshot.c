@@ -253,7 +253,8 @@ static bool cmd_snapshot_create(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
 static bool diskspec(struct vsh_ctl *ctl, const char *spec, int kind, char **buf)
 {
     char *copy = strdup(spec), *save = NULL;
-    const char *name = NULL, *mode = NULL, *bitmap = NULL, *file = NULL;
+    const char *name = NULL, *mode = NULL, *bitmap = NULL, *file = NULL, *driver = NULL;
+    const char *stype = NULL;
     bool ok = true;
     if (!copy)
         return false;
@@ -268,9 +269,10 @@ static bool diskspec(struct vsh_ctl *ctl, const char *spec, int kind, char **buf
             bitmap = tok + 7;
         else if (kind == KIND_SNAPSHOT && strncmp(tok, "file=", 5) == 0)
             file = tok + 5;
-        else if (kind == KIND_SNAPSHOT &&
-                 (strncmp(tok, "driver=", 7) == 0 || strncmp(tok, "stype=", 6) == 0))
-            continue;
+        else if (kind == KIND_SNAPSHOT && strncmp(tok, "driver=", 7) == 0)
+            driver = tok + 7;
+        else if (kind == KIND_SNAPSHOT && strncmp(tok, "stype=", 6) == 0)
+            stype = tok + 6;
         else {
             ok = false;
             break;
@@ -294,10 +296,25 @@ static bool diskspec(struct vsh_ctl *ctl, const char *spec, int kind, char **buf
         append_esc(buf, bitmap);
         append(buf, "'");
     }
-    if (file) {
-        append(buf, " type='file'>\n      <source file='");
-        append_esc(buf, file);
-        append(buf, "'/>\n    </disk>\n");
+    if (stype) {
+        append(buf, " type='");
+        append_esc(buf, stype);
+        append(buf, "'");
+    }
+    if (driver || file) {
+        append(buf, ">\n");
+        if (driver) {
+            append(buf, "      <driver type='");
+            append_esc(buf, driver);
+            append(buf, "'/>\n");
+        }
+        if (file) {
+            append(buf, stype && strcmp(stype, "block") == 0 ? "      <source dev='"
+                                                             : "      <source file='");
+            append_esc(buf, file);
+            append(buf, "'/>\n");
+        }
+        append(buf, "    </disk>\n");
     } else {
         append(buf, "/>\n");
     }
@@ -349,7 +366,7 @@ static char *as_xml(struct vsh_ctl *ctl, const struct vsh_cmd *cmd, int kind)
 {
     const char *name = vsh_opt_string(cmd, "name"), *desc = vsh_opt_string(cmd, "description");
     const char *mem = kind == KIND_SNAPSHOT ? vsh_opt_string(cmd, "memspec") : NULL;
-    const char *disk = vsh_opt_string(cmd, "diskspec");
+    const char *disk = vsh_opt_nth(cmd, "diskspec", 0);
     char *buf = NULL;
 
     append(&buf, kind == KIND_SNAPSHOT ? "<domainsnapshot>\n" : "<domaincheckpoint>\n");
@@ -369,9 +386,11 @@ static char *as_xml(struct vsh_ctl *ctl, const struct vsh_cmd *cmd, int kind)
     }
     if (disk) {
         append(&buf, "  <disks>\n");
-        if (!diskspec(ctl, disk, kind, &buf)) {
-            free(buf);
-            return NULL;
+        for (int i = 0; (disk = vsh_opt_nth(cmd, "diskspec", i)); i++) {
+            if (!diskspec(ctl, disk, kind, &buf)) {
+                free(buf);
+                return NULL;
+            }
         }
         append(&buf, "  </disks>\n");
     }
@@ -393,7 +412,7 @@ static const struct vsh_opt_def opts_snapshot_create_as[] = {
     {"live", VSH_OT_BOOL, 0},
     {"validate", VSH_OT_BOOL, 0},
     {"memspec", VSH_OT_STRING, 0},
-    {"diskspec", VSH_OT_STRING, 0},
+    {"diskspec", VSH_OT_STRING, VSH_OFLAG_MULTI},
     OPT_END,
 };
 
@@ -408,7 +427,7 @@ static bool cmd_snapshot_create_as(struct vsh_ctl *ctl, const struct vsh_cmd *cm
     xml = as_xml(ctl, cmd, KIND_SNAPSHOT);
     if (xml) {
         if (vsh_opt_bool(cmd, "print-xml")) {
-            vsh_print(ctl, "%s", xml);
+            vsh_print(ctl, "%s\n", xml);
             ok = true;
         } else {
             ok = snap_create(ctl, dom, xml, snap_flags(cmd), NULL);
@@ -1056,7 +1075,7 @@ static const struct vsh_opt_def opts_checkpoint_create_as[] = {
     {"description", VSH_OT_STRING, 0},
     {"print-xml", VSH_OT_BOOL, 0},
     {"quiesce", VSH_OT_BOOL, 0},
-    {"diskspec", VSH_OT_STRING, 0},
+    {"diskspec", VSH_OT_STRING, VSH_OFLAG_MULTI},
     OPT_END,
 };
 
@@ -1071,7 +1090,7 @@ static bool cmd_checkpoint_create_as(struct vsh_ctl *ctl, const struct vsh_cmd *
     xml = as_xml(ctl, cmd, KIND_CHECKPOINT);
     if (xml) {
         if (vsh_opt_bool(cmd, "print-xml")) {
-            vsh_print(ctl, "%s", xml);
+            vsh_print(ctl, "%s\n", xml);
             ok = true;
         } else {
             ok = cp_create(ctl, dom, xml,
@@ -1105,7 +1124,7 @@ static bool cmd_checkpoint_list(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
 
 static const struct vsh_opt_def opts_checkpoint_info[] = {
     OPT_DOMAIN,
-    {"checkpointname", VSH_OT_DATA, VSH_OFLAG_REQ},
+    {"checkpointname", VSH_OT_DATA, 0},
     OPT_END,
 };
 
@@ -1149,7 +1168,7 @@ out:
 
 static const struct vsh_opt_def opts_checkpoint_dumpxml[] = {
     OPT_DOMAIN,
-    {"checkpointname", VSH_OT_DATA, VSH_OFLAG_REQ},
+    {"checkpointname", VSH_OT_DATA, 0},
     {"security-info", VSH_OT_BOOL, 0},
     {"no-domain", VSH_OT_BOOL, 0},
     {"size", VSH_OT_BOOL, 0},
@@ -1160,7 +1179,7 @@ static bool cmd_checkpoint_dumpxml(struct vsh_ctl *ctl, const struct vsh_cmd *cm
 {
     unsigned int flags = 0;
     virDomainPtr dom;
-    virDomainCheckpointPtr c;
+    struct moment m;
     char *xml = NULL;
 
     if (vsh_opt_bool(cmd, "security-info"))
@@ -1172,21 +1191,20 @@ static bool cmd_checkpoint_dumpxml(struct vsh_ctl *ctl, const struct vsh_cmd *cm
     dom = vsh_command_domain(ctl, cmd, VSH_BYALL, NULL);
     if (!dom)
         return false;
-    c = virDomainCheckpointLookupByName(dom, vsh_opt_string(cmd, "checkpointname"), 0);
-    if (c)
-        xml = virDomainCheckpointGetXMLDesc(c, flags);
+    if (lookup(ctl, cmd, KIND_CHECKPOINT, "checkpointname", true, dom, &m) == 0) {
+        xml = virDomainCheckpointGetXMLDesc(m.h, flags);
+        m_free(m);
+    }
     if (xml)
         vsh_print(ctl, "%s", xml);
     free(xml);
-    if (c)
-        virDomainCheckpointFree(c);
     virDomainFree(dom);
     return xml != NULL;
 }
 
 static const struct vsh_opt_def opts_checkpoint_parent[] = {
     OPT_DOMAIN,
-    {"checkpointname", VSH_OT_DATA, VSH_OFLAG_REQ},
+    {"checkpointname", VSH_OT_DATA, 0},
     OPT_END,
 };
 
@@ -1197,7 +1215,7 @@ static bool cmd_checkpoint_parent(struct vsh_ctl *ctl, const struct vsh_cmd *cmd
 
 static const struct vsh_opt_def opts_checkpoint_delete[] = {
     OPT_DOMAIN,
-    {"checkpointname", VSH_OT_DATA, VSH_OFLAG_REQ},
+    {"checkpointname", VSH_OT_DATA, 0},
     {"children", VSH_OT_BOOL, 0},
     {"children-only", VSH_OT_BOOL, 0},
     {"metadata", VSH_OT_BOOL, 0},
