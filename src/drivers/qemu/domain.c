@@ -27,6 +27,7 @@
 #include "log.h"
 #include "state/file.h"
 #include "state/journal.h"
+#include "migratable.h"
 #include "state/lock.h"
 #include "sup-util.h"
 #include "supervisor.h"
@@ -1472,6 +1473,13 @@ static int q_get_xml_desc(struct drv_conn *c, const remote_domain_get_xml_desc_a
          * the definition it starts from). */
         const struct dx_def *def = inactive && d.config ? d.config : current_def(&d);
         ret->xml = dx_def_format(def, qdom_active(&d) && !inactive ? d.id : -1);
+    }
+    if (ret->xml && (args->flags & 0x8)) {
+        /* Migratable: a running domain's CPU as it was defined. */
+        const char *defined = qdom_active(&d) && !inactive ? d.st.def_xml : NULL;
+        char *m = qemu_xml_migratable(ret->xml, defined);
+        free(ret->xml);
+        ret->xml = m;
     }
     qdom_clear(&d);
     return ret->xml ? 0 : -1;
