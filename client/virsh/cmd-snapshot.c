@@ -790,15 +790,20 @@ static void tree_node(struct vsh_ctl *ctl, struct item *items, size_t n, size_t 
 
 static void tree_print(struct vsh_ctl *ctl, struct item *items, size_t n)
 {
-    char indent[1024] = "";
+    /* Four characters per level ("| " and the two under the "+- "). */
+    size_t cap = 4 * n + 8;
+    char *indent = calloc(cap, 1);
+    if (!indent)
+        return;
     for (size_t i = 0; i < n; i++) {
         bool in_list = false;
         for (size_t k = 0; items[i].parent && k < n; k++)
             if (strcmp(items[k].name, items[i].parent) == 0)
                 in_list = true;
         if (!in_list)
-            tree_node(ctl, items, n, i, i, true, indent, sizeof(indent));
+            tree_node(ctl, items, n, i, i, true, indent, cap);
     }
+    free(indent);
 }
 
 static char *creation_time(const char *xml, const char *root)

@@ -330,20 +330,6 @@ static void remove_moment(struct tmoments *m, int kind, struct tmoment *t)
     m->n[kind]--;
 }
 
-static int is_descendant(const struct tmoments *m, int kind, const struct tmoment *t,
-                         const struct tmoment *ancestor)
-{
-    size_t guard = 0;
-    while (t->parent && guard++ <= m->n[kind]) {
-        if (strcmp(t->parent, ancestor->name) == 0)
-            return 1;
-        t = find_moment((struct tmoments *)m, kind, t->parent);
-        if (!t)
-            return 0;
-    }
-    return 0;
-}
-
 /* Deletes t, its descendants too (children) or only them (children_only);
  * what was current goes as libvirt's test driver has it: the parent of a
  * deleted current one becomes current when it is deleted alone, the
@@ -358,27 +344,39 @@ static int delete_moments(struct tmoments *m, int kind, struct tmoment *t, unsig
     }
     if (flags & (DELETE_CHILDREN | DELETE_CHILDREN_ONLY)) {
         int cur_gone = 0;
-        for (size_t i = 0; i < m->n[kind];) {
-            struct tmoment *c = &m->m[kind][i];
-            struct tmoment *top = find_moment(m, kind, name);
-            if (top && is_descendant(m, kind, c, top)) {
-                /* Descendants only: unlink them all at once, parents kept. */
-                if (is_current(m, kind, c))
-                    cur_gone = 1;
-                c->seq = -1; /* marked */
-            }
-            i++;
+        size_t n = m->n[kind];
+        unsigned char *gone = calloc(n + 1, 1);
+        if (!gone) {
+            no_memory();
+            goto out;
         }
-        for (size_t i = 0; i < m->n[kind];) {
-            struct tmoment *c = &m->m[kind][i];
-            if (c->seq == -1) {
-                moment_clear(c);
-                memmove(c, c + 1, (m->n[kind] - i - 1) * sizeof(*c));
-                m->n[kind]--;
-            } else {
-                i++;
+        /* The descendants: the children of t or of one already found,
+         * until a pass finds no more (at most one pass per generation). */
+        for (int more = 1; more;) {
+            more = 0;
+            for (size_t i = 0; i < n; i++) {
+                struct tmoment *c = &m->m[kind][i];
+                if (gone[i] || !c->parent)
+                    continue;
+                int under = strcmp(c->parent, name) == 0;
+                for (size_t j = 0; !under && j < n; j++)
+                    under = gone[j] && strcmp(c->parent, m->m[kind][j].name) == 0;
+                if (under) {
+                    gone[i] = more = 1;
+                    if (is_current(m, kind, c))
+                        cur_gone = 1;
+                }
             }
         }
+        size_t k = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (gone[i])
+                moment_clear(&m->m[kind][i]);
+            else
+                m->m[kind][k++] = m->m[kind][i];
+        }
+        m->n[kind] = k;
+        free(gone);
         struct tmoment *top = find_moment(m, kind, name);
         if (flags & DELETE_CHILDREN_ONLY) {
             if (cur_gone && set_current(m, kind, name) < 0)

@@ -118,3 +118,9 @@ add cp-redefine-existing "checkpoint-create-as test c1 --description before; che
 add undefine-checkpoints-metadata "define $WEB; start web; checkpoint-create-as web c1; destroy web; undefine web --checkpoints-metadata; list --all; define $WEB; undefine web --checkpoints-metadata --snapshots-metadata --managed-save"
 add undefine-fallback 'snapshot-create-as test s; undefine test --keep-nvram; undefine test --snapshots-metadata --keep-nvram; destroy test; list --all'
 add undefine-fallback-inactive 'snapshot-create-as test a; destroy test; undefine test --managed-save; undefine test --nvram; snapshot-list test; undefine --snapshots-metadata test --keep-nvram'
+
+# A chain 300 deep (the tree's indentation grows four characters a level),
+# then the whole of it deleted at once.
+DEEP=
+for i in $(seq -w 1 300); do DEEP+="snapshot-create-as test d$i; "; done
+add snap-deep-tree "${DEEP}snapshot-list test --tree; snapshot-info test d001; snapshot-list test --from d150 --descendants --name; snapshot-delete test d001 --children; snapshot-list test"
