@@ -50,6 +50,7 @@ enum {
     FROM_TEST = 12,
     FROM_REMOTE = 13,
     FROM_DOMAIN = 20,
+    FROM_CPU = 31,
     FROM_DOMAIN_SNAPSHOT = 35,
     FROM_DOMAIN_CHECKPOINT = 69,
 };
