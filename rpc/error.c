@@ -53,6 +53,10 @@ static const struct {
     {ERR_OPERATION_ABORTED, "operation aborted", "operation aborted: %s"},
     {ERR_OVERFLOW, "numerical overflow", "numerical overflow: %s"},
     {ERR_OPERATION_UNSUPPORTED, "Operation not supported", "Operation not supported: %s"},
+    {ERR_NO_DOMAIN_SNAPSHOT, "Domain snapshot not found", "Domain snapshot not found: %s"},
+    {ERR_XML_INVALID_SCHEMA, "XML document failed to validate against schema",
+     "XML document failed to validate against schema: %s"},
+    {ERR_NO_DOMAIN_CHECKPOINT, "Domain checkpoint not found", "Domain checkpoint not found: %s"},
 };
 
 const char *error_template(int code, int with_detail)

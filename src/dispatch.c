@@ -178,6 +178,33 @@ int h_domain_get_xml_desc(struct session *s, void *argsp, void *ret)
                        ret);
 }
 
+/* Snapshot and checkpoint XML carry the domain's, secrets and all. */
+int h_domain_snapshot_get_xml_desc(struct session *s, void *argsp, void *ret)
+{
+    const remote_domain_snapshot_get_xml_desc_args *args = argsp;
+
+    if (session_read_only(s) && (args->flags & DOMAIN_XML_SECURE)) {
+        error_report(ERR_OPERATION_DENIED, FROM_DOMAIN_SNAPSHOT,
+                     "virDomainSnapshotGetXMLDesc with secure flag");
+        return -1;
+    }
+    return DRIVER_CALL(s, snapshot, domain_snapshot_get_xml_desc,
+                       REMOTE_PROC_DOMAIN_SNAPSHOT_GET_XML_DESC, args, ret);
+}
+
+int h_domain_checkpoint_get_xml_desc(struct session *s, void *argsp, void *ret)
+{
+    const remote_domain_checkpoint_get_xml_desc_args *args = argsp;
+
+    if (session_read_only(s) && (args->flags & DOMAIN_XML_SECURE)) {
+        error_report(ERR_OPERATION_DENIED, FROM_DOMAIN_CHECKPOINT,
+                     "virDomainCheckpointGetXMLDesc with secure flag");
+        return -1;
+    }
+    return DRIVER_CALL(s, checkpoint, domain_checkpoint_get_xml_desc,
+                       REMOTE_PROC_DOMAIN_CHECKPOINT_GET_XML_DESC, args, ret);
+}
+
 int h_domain_get_vcpus_flags(struct session *s, void *argsp, void *ret)
 {
     const remote_domain_get_vcpus_flags_args *args = argsp;

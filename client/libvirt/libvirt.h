@@ -1136,6 +1136,7 @@ int virInterfaceChangeRollback(virConnectPtr conn, unsigned int flags);
 }
 #endif
 
+#include <libvirt/libvirt-domain-snapshot.h>
 #include <libvirt/virterror.h>
 
 #endif

@@ -860,13 +860,35 @@ static bool cmd_undefine(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
     if (!dom)
         return false;
     /* virsh asks, to decide about managed save and storage. */
-    if (virDomainIsActive(dom) < 0) {
+    int active = virDomainIsActive(dom);
+    if (active < 0) {
         virDomainFree(dom);
         return false;
     }
+    /* ... and how many snapshots' metadata it was asked to remove (a
+     * failure here shows again in the undefine). */
+    int nsnap = 0;
+    if (vsh_opt_bool(cmd, "snapshots-metadata")) {
+        nsnap = virDomainSnapshotNum(dom, VIR_DOMAIN_SNAPSHOT_LIST_METADATA);
+        if (nsnap < 0) {
+            vsh_reset_libvirt_error(ctl);
+            nsnap = 0;
+        }
+    }
     rc = virDomainUndefineFlags(dom, flags);
-    if (rc < 0 && !flags && ctl->last_error && ctl->last_error->code == VIR_ERR_NO_SUPPORT) {
+    /* A driver that does not take the flags: virsh falls back to the
+     * plain undefine, unless that would leave snapshots' metadata behind
+     * or it was asked to remove what only the driver can (NVRAM, TPM). */
+    if (rc < 0 && ctl->last_error &&
+        (ctl->last_error->code == VIR_ERR_NO_SUPPORT ||
+         (flags && ctl->last_error->code == VIR_ERR_INVALID_ARG &&
+          !(flags & (VIR_DOMAIN_UNDEFINE_NVRAM | VIR_DOMAIN_UNDEFINE_TPM))))) {
         vsh_reset_libvirt_error(ctl);
+        if (!active && nsnap > 0) {
+            vsh_error(ctl, "Unable to remove metadata of %d snapshots", nsnap);
+            virDomainFree(dom);
+            return false;
+        }
         rc = virDomainUndefine(dom);
     }
     virDomainFree(dom);

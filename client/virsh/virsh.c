@@ -115,6 +115,13 @@ bool vsh_opt_bool(const struct vsh_cmd *cmd, const char *name)
     return i >= 0 && cmd->seen[i];
 }
 
+const char *vsh_opt_nth(const struct vsh_cmd *cmd, const char *name, int n)
+{
+    if (n == 0)
+        return vsh_opt_string(cmd, name);
+    return n - 1 < cmd->nmore ? cmd->more[n - 1] : NULL;
+}
+
 const char *vsh_opt_string(const struct vsh_cmd *cmd, const char *name)
 {
     int i = opt_index(cmd->def, name);
@@ -446,7 +453,7 @@ static const struct vsh_cmd_def vsh_builtin_cmds[];
 static const struct vsh_cmd_def *const cmd_tables[] = {vsh_builtin_cmds, vsh_host_cmds,
                                                        vsh_domain_cmds, vsh_node_cmds,
                                                        vsh_nodedev_cmds, vsh_storage_cmds,
-                                                       vsh_network_cmds};
+                                                       vsh_network_cmds, vsh_snapshot_cmds};
 
 static const struct vsh_cmd_def *find_command(const char *name)
 {
@@ -503,6 +510,11 @@ static struct vsh_cmd *parse_one(struct vsh_ctl *ctl, char **words, size_t n)
             if (k < 0) {
                 vsh_error(ctl, "command '%s' doesn't support option --%s", def->name, name);
                 goto fail;
+            }
+            if (cmd->seen[k] && (def->opts[k].flags & VSH_OFLAG_MULTI) && !eq && i + 1 < n &&
+                cmd->nmore < VSH_MAX_MORE) {
+                cmd->more[cmd->nmore++] = words[++i];
+                continue;
             }
             if (cmd->seen[k]) {
                 vsh_error(ctl, "option --%s already seen", name);

@@ -20,8 +20,11 @@ enum vsh_opt_type {
 };
 
 enum {
-    VSH_OFLAG_REQ = 1 << 0, /* must be given */
+    VSH_OFLAG_REQ = 1 << 0,   /* must be given */
+    VSH_OFLAG_MULTI = 1 << 1, /* may be given again (one such option per command) */
 };
+
+#define VSH_MAX_MORE 64
 
 struct vsh_opt_def {
     const char *name;
@@ -49,6 +52,8 @@ struct vsh_cmd {
     const struct vsh_cmd_def *def;
     bool seen[VSH_MAX_OPTS];
     const char *value[VSH_MAX_OPTS];
+    const char *more[VSH_MAX_MORE]; /* a VSH_OFLAG_MULTI option's later values */
+    int nmore;
     struct vsh_cmd *next;
 };
 
@@ -80,6 +85,8 @@ void vsh_reset_libvirt_error(struct vsh_ctl *ctl);
 bool vsh_opt_bool(const struct vsh_cmd *cmd, const char *name);
 /* The string value, or NULL when not given. */
 const char *vsh_opt_string(const struct vsh_cmd *cmd, const char *name);
+/* The n-th value of a VSH_OFLAG_MULTI option (0: the first), NULL past the last. */
+const char *vsh_opt_nth(const struct vsh_cmd *cmd, const char *name, int n);
 /* 0 not given, 1 parsed into *value, -1 malformed (error printed). */
 int vsh_opt_int(struct vsh_ctl *ctl, const struct vsh_cmd *cmd, const char *name, int *value);
 /* A size with an optional unit suffix, in units of `scale` bytes by
@@ -110,6 +117,7 @@ extern const struct vsh_cmd_def vsh_node_cmds[];
 extern const struct vsh_cmd_def vsh_nodedev_cmds[]; /* and host interfaces */
 extern const struct vsh_cmd_def vsh_storage_cmds[];
 extern const struct vsh_cmd_def vsh_network_cmds[];
+extern const struct vsh_cmd_def vsh_snapshot_cmds[];
 
 /* Event waiting for the "event" command: started before registering,
  * returns how the wait ended. */

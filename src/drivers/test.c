@@ -34,6 +34,7 @@
 #include "test-host.h"
 #include "test-internal.h"
 #include "test-share.h"
+#include "test-snapshot.h"
 #include "state/journal.h"
 #include "uuid.h"
 
@@ -47,6 +48,9 @@ enum { EV_DEFINED, EV_UNDEFINED, EV_STARTED, EV_SUSPENDED, EV_RESUMED, EV_STOPPE
 enum { EV_DEFINED_ADDED = 0, EV_DEFINED_UPDATED = 1 };
 enum { EV_STOPPED_SHUTDOWN = 0, EV_STOPPED_DESTROYED = 1 };
 
+enum { UNDEFINE_SNAPSHOTS_METADATA = 2 };
+enum { RUNNING_FROM_SNAPSHOT = 4, PAUSED_FROM_SNAPSHOT = 7, SHUTOFF_FROM_SNAPSHOT = 7 };
+enum { EV_STARTED_FROM_SNAPSHOT = 3, EV_SUSPENDED_FROM_SNAPSHOT = 5, EV_STOPPED_FROM_SNAPSHOT = 6 };
 enum { AFFECT_LIVE = 1, AFFECT_CONFIG = 2, MEM_MAXIMUM = 4, VCPU_MAXIMUM = 4 };
 
 /* The domain tables start empty and double when there are more domains
@@ -61,6 +65,7 @@ struct tdom {
     struct dx_def *def;    /* the running definition, or the only one */
     struct dx_def *newdef; /* the persistent config while running */
     int id, state, reason, persistent, autostart;
+    struct tmoments *moments; /* its snapshots and checkpoints (test-snapshot.h) */
     struct tdom *prev, *next;
     struct tdom *name_next, *uuid_next, *id_next;
 };
@@ -489,6 +494,7 @@ static void dom_remove(struct drv_conn *c, struct tdom *d)
         c->tail = d->prev;
     dx_def_free(d->def);
     dx_def_free(d->newdef);
+    tmoments_free(d->moments);
     free(d);
 }
 
@@ -719,6 +725,7 @@ static void load_pending(struct drv_conn *c)
  * config's (empty when it has none):
  *   "test:///default 1 NEXT_ID NDOMS\n"
  *   "domain ID STATE REASON PERSISTENT AUTOSTART DEFLEN NEWDEFLEN\n" DEF NEWDEF
+ * each followed by its snapshots and checkpoints (tmoments_serialize),
  * and after the domains each other kind's section, what its save wrote:
  *   "section NAME LEN\n" DATA
  * (a kind without a section starts from its defaults). */
@@ -833,6 +840,10 @@ static int rebuild(struct drv_conn *c, const char *data, size_t len)
         d->persistent = persistent;
         d->autostart = autostart;
         set_id(c, d, id);
+        if (tmoments_parse(&p, end, &d->moments) < 0) {
+            bad_state("a domain's snapshots");
+            return -1;
+        }
     }
     return rebuild_kinds(c, p, end);
 }
@@ -852,7 +863,8 @@ static char *serialize(struct drv_conn *c, size_t *len)
         ok = x && (!d->newdef || y) &&
              fprintf(f, "domain %d %d %d %d %d %zu %zu\n%s%s", d->id, d->state, d->reason,
                      d->persistent, d->autostart, strlen(x), y ? strlen(y) : 0, x,
-                     y ? y : "") > 0;
+                     y ? y : "") > 0 &&
+             tmoments_serialize(f, d->moments) == 0;
         free(x);
         free(y);
     }
@@ -1781,6 +1793,12 @@ static int undefine_locked(struct drv_conn *c, const remote_nonnull_domain *dom,
     struct tdom *d = get_dom(c, dom);
     if (!d)
         return -1;
+    unsigned int nsnap = tmoments_snapshots(d->moments);
+    if (!is_active(d) && nsnap && !(flags & UNDEFINE_SNAPSHOTS_METADATA)) {
+        error_report(ERR_OPERATION_INVALID, FROM_DOMAIN,
+                     "cannot delete inactive domain with %u snapshots", nsnap);
+        return -1;
+    }
     emit(c, d, EV_UNDEFINED, 0);
     /* As in libvirt, a running domain keeps its config copy, which comes
      * back as the definition when it stops (and is then dropped). */
@@ -2464,6 +2482,79 @@ static int test_connect_get_all_domain_stats(struct drv_conn *c,
     return 0;
 }
 
+/* ---- what test-snapshot.c needs of a domain (test-snapshot.h) ---- */
+
+struct tdom *tdom_get(struct drv_conn *c, const remote_nonnull_domain *dom)
+{
+    return get_dom(c, dom);
+}
+
+int tdom_write_begin(struct drv_conn *c, const char *owner)
+{
+    return wr_begin(c, owner);
+}
+
+int tdom_write_end(struct drv_conn *c, int rc)
+{
+    return wr_end(c, rc);
+}
+
+const struct dx_def *tdom_def(const struct tdom *d)
+{
+    return d->def;
+}
+
+int tdom_state(const struct tdom *d)
+{
+    return d->state;
+}
+
+int tdom_reference(const struct tdom *d, remote_nonnull_domain *out)
+{
+    return fill_id(d, out);
+}
+
+struct tmoments **tdom_moments(struct tdom *d)
+{
+    return &d->moments;
+}
+
+void tdom_emit(struct drv_conn *c, struct tdom *d, int event, int detail)
+{
+    emit(c, d, event, detail);
+}
+
+void tdom_halt(struct drv_conn *c, struct tdom *d)
+{
+    stop_domain(c, d, SHUTOFF_FROM_SNAPSHOT, EV_STOPPED_FROM_SNAPSHOT);
+}
+
+int tdom_revert(struct drv_conn *c, struct tdom *d, struct dx_def *def, int run)
+{
+    if (is_active(d)) {
+        int old_id = d->id;
+        set_id(c, d, -1);
+        d->state = ST_SHUTOFF;
+        d->reason = SHUTOFF_FROM_SNAPSHOT;
+        emit_as(c, d, old_id, EV_STOPPED, EV_STOPPED_FROM_SNAPSHOT);
+    }
+    dx_def_free(d->def);
+    dx_def_free(d->newdef);
+    d->def = def;
+    d->newdef = NULL;
+    if (!run)
+        return 0;
+    if (start_domain(c, d, RUNNING_FROM_SNAPSHOT) < 0)
+        return -1;
+    emit(c, d, EV_STARTED, EV_STARTED_FROM_SNAPSHOT);
+    if (run == 2) {
+        d->state = ST_PAUSED;
+        d->reason = PAUSED_FROM_SNAPSHOT;
+        emit(c, d, EV_SUSPENDED, EV_SUSPENDED_FROM_SNAPSHOT);
+    }
+    return 0;
+}
+
 static const struct drv_domain_ops domain_ops = {
     .domain_create = test_domain_create,
     .domain_create_xml = test_domain_create_xml,
@@ -2529,4 +2620,6 @@ const struct driver test_driver = {
     .storage = &test_storage_ops,
     .nodedev = &test_nodedev_ops,
     .interface = &test_interface_ops,
+    .snapshot = &test_snapshot_ops,
+    .checkpoint = &test_checkpoint_ops,
 };

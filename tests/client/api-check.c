@@ -291,6 +291,127 @@ static void check_nodedev(virConnectPtr conn)
     }
     if (virInterfaceChangeCommit(conn, 0) < 0)
         print_error("virInterfaceChangeCommit");
+/* Snapshots and checkpoints of test:///default's "test": handles, their
+ * names, domain and connection, references, lists, the tree, errors. */
+static void show_snapshots(virConnectPtr conn)
+{
+    virDomainPtr dom = virDomainLookupByName(conn, "test");
+    virDomainSnapshotPtr s1, s2, cur, parent, *list = NULL;
+    virDomainCheckpointPtr c1, c2, cp, *cps = NULL;
+    char *names[8], *xml;
+    int n;
+
+    if (!dom) {
+        print_error("virDomainLookupByName test");
+        return;
+    }
+    printf("snapshots %d current %d\n", virDomainSnapshotNum(dom, 0),
+           virDomainHasCurrentSnapshot(dom, 0));
+    if (!virDomainSnapshotCurrent(dom, 0))
+        print_error("virDomainSnapshotCurrent");
+    s1 = virDomainSnapshotCreateXML(dom, "<domainsnapshot><name>api1</name></domainsnapshot>", 0);
+    s2 = virDomainSnapshotCreateXML(dom, "<domainsnapshot><name>api2</name></domainsnapshot>", 0);
+    if (!s1 || !s2) {
+        print_error("virDomainSnapshotCreateXML");
+        goto out;
+    }
+    printf("snapshot %s of %s on %s\n", virDomainSnapshotGetName(s1),
+           virDomainGetName(virDomainSnapshotGetDomain(s1)),
+           virDomainSnapshotGetConnect(s1) == conn ? "conn" : "another connection");
+    if (virDomainSnapshotRef(s1) < 0 || virDomainSnapshotFree(s1) < 0)
+        print_error("virDomainSnapshotRef/Free");
+    if (!virDomainSnapshotCreateXML(dom, "<domainsnapshot><name>api1</name></domainsnapshot>", 0))
+        print_error("virDomainSnapshotCreateXML (a name taken)");
+    n = virDomainSnapshotListNames(dom, names, 8, 0);
+    printf("names %d\n", n);
+    for (int i = 0; i < n; i++)
+        free(names[i]);
+    n = virDomainListAllSnapshots(dom, &list, VIR_DOMAIN_SNAPSHOT_LIST_TOPOLOGICAL);
+    for (int i = 0; i < n; i++) {
+        printf("listed %s current=%d metadata=%d children=%d\n",
+               virDomainSnapshotGetName(list[i]), virDomainSnapshotIsCurrent(list[i], 0),
+               virDomainSnapshotHasMetadata(list[i], 0), virDomainSnapshotNumChildren(list[i], 0));
+        virDomainSnapshotFree(list[i]);
+    }
+    free(list);
+    printf("count only %d\n", virDomainListAllSnapshots(dom, NULL, 0));
+    parent = virDomainSnapshotGetParent(s2, 0);
+    printf("parent %s\n", parent ? virDomainSnapshotGetName(parent) : "?");
+    if (parent)
+        virDomainSnapshotFree(parent);
+    if (!virDomainSnapshotGetParent(s1, 0))
+        print_error("virDomainSnapshotGetParent (a root)");
+    cur = virDomainSnapshotCurrent(dom, 0);
+    printf("current %s\n", cur ? virDomainSnapshotGetName(cur) : "?");
+    if (cur)
+        virDomainSnapshotFree(cur);
+    n = virDomainSnapshotListChildrenNames(s1, names, 8, VIR_DOMAIN_SNAPSHOT_LIST_DESCENDANTS);
+    for (int i = 0; i < n; i++) {
+        printf("child %s\n", names[i]);
+        free(names[i]);
+    }
+    n = virDomainSnapshotListAllChildren(s1, &list, 0);
+    for (int i = 0; i < n; i++)
+        virDomainSnapshotFree(list[i]);
+    free(list);
+    printf("children %d\n", n);
+    xml = virDomainSnapshotGetXMLDesc(s2, 0);
+    printf("xml has domain %d\n", xml && strstr(xml, "<domain type='test'>") != NULL);
+    free(xml);
+    if (!virDomainSnapshotLookupByName(dom, "nosuch", 0))
+        print_error("virDomainSnapshotLookupByName");
+    if (virDomainRevertToSnapshot(s1, VIR_DOMAIN_SNAPSHOT_REVERT_RUNNING |
+                                          VIR_DOMAIN_SNAPSHOT_REVERT_PAUSED) < 0)
+        print_error("virDomainRevertToSnapshot (running and paused)");
+    if (virDomainSnapshotDelete(s1, VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN |
+                                        VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN_ONLY) < 0)
+        print_error("virDomainSnapshotDelete (children and children only)");
+    if (!virDomainCheckpointCreateXML(dom, "<domaincheckpoint/>", 0))
+        print_error("virDomainCheckpointCreateXML (with snapshots)");
+    if (virDomainSnapshotDelete(s1, VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN) < 0)
+        print_error("virDomainSnapshotDelete");
+    printf("snapshots after delete %d\n", virDomainSnapshotNum(dom, 0));
+
+    c1 = virDomainCheckpointCreateXML(dom, "<domaincheckpoint><name>cp1</name></domaincheckpoint>",
+                                      0);
+    c2 = virDomainCheckpointCreateXML(dom, "<domaincheckpoint><name>cp2</name></domaincheckpoint>",
+                                      0);
+    if (!c1 || !c2) {
+        print_error("virDomainCheckpointCreateXML");
+    } else {
+        printf("checkpoint %s of %s on %s\n", virDomainCheckpointGetName(c2),
+               virDomainGetName(virDomainCheckpointGetDomain(c2)),
+               virDomainCheckpointGetConnect(c2) == conn ? "conn" : "another connection");
+        cp = virDomainCheckpointGetParent(c2, 0);
+        printf("checkpoint parent %s\n", cp ? virDomainCheckpointGetName(cp) : "?");
+        if (cp)
+            virDomainCheckpointFree(cp);
+        n = virDomainListAllCheckpoints(dom, &cps, VIR_DOMAIN_CHECKPOINT_LIST_TOPOLOGICAL);
+        for (int i = 0; i < n; i++) {
+            printf("checkpoint listed %s\n", virDomainCheckpointGetName(cps[i]));
+            virDomainCheckpointFree(cps[i]);
+        }
+        free(cps);
+        printf("checkpoint children %d\n", virDomainCheckpointListAllChildren(c1, NULL, 0));
+        xml = virDomainCheckpointGetXMLDesc(c2, VIR_DOMAIN_CHECKPOINT_XML_NO_DOMAIN);
+        printf("checkpoint xml has domain %d\n", xml && strstr(xml, "<domain ") != NULL);
+        free(xml);
+        if (!virDomainCheckpointLookupByName(dom, "nosuch", 0))
+            print_error("virDomainCheckpointLookupByName");
+        if (virDomainCheckpointDelete(c1, VIR_DOMAIN_CHECKPOINT_DELETE_CHILDREN) < 0)
+            print_error("virDomainCheckpointDelete");
+        printf("checkpoints after delete %d\n", virDomainListAllCheckpoints(dom, NULL, 0));
+    }
+    if (c1)
+        virDomainCheckpointFree(c1);
+    if (c2)
+        virDomainCheckpointFree(c2);
+out:
+    if (s1)
+        virDomainSnapshotFree(s1);
+    if (s2)
+        virDomainSnapshotFree(s2);
+    virDomainFree(dom);
 }
 
 int main(int argc, char **argv)
@@ -420,6 +541,7 @@ int main(int argc, char **argv)
     tick = virEventAddTimeout(100, on_tick, NULL, NULL);
     check_networks(conn);
     virEventRemoveTimeout(tick);
+    show_snapshots(conn);
     printf("close %d\n", virConnectClose(conn));
     return 0;
 }

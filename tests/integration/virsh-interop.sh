@@ -74,6 +74,10 @@ normalize() {
         BEGIN { %known = map { $_ => 1 } split / /, $ENV{KNOWN}; %seen = (); $n = 0; }
         s/\Q$ENV{SOCK}\E/<SOCK>/g;
         s/^(CPU time:\s+)[0-9.]+s$/${1}<CPUTIME>/;
+        # When a snapshot or checkpoint was made (and the name it gets by
+        # default): seconds since the epoch, or the date virsh shows.
+        s/\b1[0-9]{9}\b/abs($& - $^T) < 86400 ? "<TIME>" : $&/ge;
+        s/\b\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d{4}\b/<DATE>/g;
         s{\b([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b}{
             $known{$1} ? $1 : ($seen{$1} //= "<UUID" . ++$n . ">")
         }ge;
