@@ -83,6 +83,13 @@ struct driver {
     int (*open)(const char *uri, unsigned int flags, const struct drv_context *ctx,
                 struct drv_conn **conn);
     void (*close)(struct drv_conn *conn);
+    /* The client has closed the connection (CONNECT_CLOSE): what other
+     * connections may be waiting on goes now, before the reply, while the
+     * rest waits for close after it (NULL: nothing to do). The test
+     * driver leaves test:///default's store here, so that a client that
+     * opens again right after its close finds the state reset, as with
+     * real libvirtd. */
+    void (*detach)(struct drv_conn *conn);
     void (*set_event_sink)(struct drv_conn *conn, drv_event_fn fn, void *opaque);
     /* The client has registered an event callback (called on each
      * registration; NULL: nothing to do): a driver whose events come from

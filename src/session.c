@@ -238,6 +238,8 @@ void session_detach(struct session *s)
     while (s->nwatches > 0)
         unwatch_for_driver(s, s->watches[s->nwatches - 1].fd);
     close_detached(s);
+    if (s->conn && s->drv && s->drv->detach)
+        s->drv->detach(s->conn);
     s->closing_drv = s->drv;
     s->closing = s->conn;
     s->conn = NULL;

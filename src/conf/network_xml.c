@@ -18,7 +18,7 @@
 #include "uuid.h"
 
 /* libvirt's network error domain and codes this module reports. */
-enum { FROM_NETWORK = 19, ERR_OP_INVALID = 55, ERR_OP_UNSUPPORTED = 84, ERR_XML_INVALID_SCHEMA = 92 };
+enum { ERR_OP_INVALID = ERR_OPERATION_INVALID, ERR_OP_UNSUPPORTED = ERR_OPERATION_UNSUPPORTED };
 
 /* Text bigger than this is not a network definition. */
 #define NX_XML_MAX (1024 * 1024)

@@ -22,7 +22,6 @@
 #include "uuid.h"
 
 /* libvirt's network error domain and "Network not found" code. */
-enum { FROM_NETWORK = 19, ERR_NO_NETWORK = 43 };
 /* virNetworkEventLifecycleType; the lifecycle event's id is 0. */
 enum { EV_DEFINED, EV_UNDEFINED, EV_STARTED, EV_STOPPED };
 /* virConnectListAllNetworksFlags */

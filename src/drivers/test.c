@@ -1376,6 +1376,15 @@ out:
     return ret;
 }
 
+/* Leaves test:///default's store at the client's CONNECT_CLOSE: the last
+ * connection resets it now, not after the reply (driver.h). */
+static void test_detach(struct drv_conn *c)
+{
+    tshare_close(c->share);
+    c->share = NULL;
+    c->event_fn = NULL;
+}
+
 static void test_set_event_sink(struct drv_conn *c, drv_event_fn fn, void *opaque)
 {
     c->event_fn = fn;
@@ -2612,6 +2621,7 @@ const struct driver test_driver = {
     .name = "Test",
     .open = test_open,
     .close = test_close,
+    .detach = test_detach,
     .set_event_sink = test_set_event_sink,
     .events_wanted = test_events_wanted,
     .host = &host_ops,
