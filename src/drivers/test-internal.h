@@ -34,6 +34,7 @@ enum test_kind_id {
     TEST_KIND_STORAGE,
     TEST_KIND_NODEDEV,
     TEST_KIND_INTERFACE,
+    TEST_KIND_GUEST, /* what each domain's guest holds (test-guestops.h) */
     TEST_KIND_COUNT
 };
 
@@ -76,6 +77,7 @@ extern const struct test_kind test_network_kind __attribute__((weak));
 extern const struct test_kind test_storage_kind __attribute__((weak));
 extern const struct test_kind test_nodedev_kind __attribute__((weak));
 extern const struct test_kind test_interface_kind __attribute__((weak));
+extern const struct test_kind test_guest_kind __attribute__((weak));
 
 /* The kind's state in this connection (never NULL for a kind built in). */
 void *test_state(struct drv_conn *c, enum test_kind_id id);
