@@ -7,7 +7,6 @@
 GO=$IT_DIR/guestops
 mkdir -p "$GO"
 printf 'not a save image\n' >"$GO/garbage"
-printf 'TestGuestMagic\0' >"$GO/short"
 
 # Time.
 add domtime 'domtime test; domtime --pretty test'
@@ -52,7 +51,7 @@ add save-transient "create $SCRATCH; save scratch $GO/s5; list --all; restore $G
 add save-define "save test $GO/s6; save-image-define $GO/s6 $WEB; save-image-dumpxml $GO/s6"
 add restore-flags "save test $GO/s7; restore --running $GO/s7; restore --paused $GO/s7; restore --bypass-cache $GO/s7; restore --xml $WEB $GO/s7; restore $GO/s7; list"
 add restore-running "save test $GO/s8; restore $GO/s8; restore $GO/s8"
-add restore-bad "restore $GO/nosuch; restore $GO/garbage; restore $GO/short; save-image-dumpxml $GO/garbage; save-image-define $GO/garbage $WEB"
+add restore-bad "restore $GO/nosuch; restore $GO/garbage; save-image-dumpxml $GO/garbage; save-image-define $GO/garbage $WEB"
 add save-image-define-bad "save test $GO/s9; save-image-define $GO/s9 $MALFORMED; save-image-define $GO/s9 $NOTDOM; save-image-dumpxml $GO/s9"
 
 add save-restore-defined "save test $GO/s10; undefine test; restore $GO/s10; list --all; dominfo test; destroy test; list --all"
