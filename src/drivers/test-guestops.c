@@ -10,6 +10,7 @@
  *   leaves its partial file (real's removes it). */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -311,6 +312,19 @@ const struct test_kind test_guest_kind = {
 
 /* ---- helpers ---- */
 
+/* libvirt's virReportInvalidArg: the message as it is, without the
+ * "invalid argument" prefix. */
+static void invalid_arg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void invalid_arg(const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    error_set_message(ERR_INVALID_ARG, FROM_DOMAIN, msg);
+}
+
 static void not_running(void)
 {
     error_report(ERR_OPERATION_INVALID, FROM_DOMAIN, "domain is not running");
@@ -578,8 +592,7 @@ int test_guest_send_key(struct drv_conn *c, const remote_domain_send_key_args *a
 {
     enum { KEYCODE_SET_LAST = 10 }; /* virKeycodeSet: linux ... qnum */
     if (a->keycodes.keycodes_len == 0) {
-        error_report(ERR_INVALID_ARG, FROM_DOMAIN,
-                     "nkeycodes in virDomainSendKey must be greater than zero");
+        invalid_arg("nkeycodes in virDomainSendKey must be greater than zero");
         return -1;
     }
     if (!read_active(c, &a->dom, a->flags, 0, "testDomainSendKey"))
@@ -602,7 +615,7 @@ int test_guest_set_user_password(struct drv_conn *c,
 {
     enum { PASSWORD_ENCRYPTED = 1 };
     if (!a->user || !a->password) {
-        error_report(ERR_INVALID_ARG, FROM_DOMAIN, "%s in virDomainSetUserPassword must not be NULL",
+        invalid_arg("%s in virDomainSetUserPassword must not be NULL",
                      a->user ? "password" : "user");
         return -1;
     }
@@ -635,7 +648,7 @@ static int rename_locked(struct drv_conn *c, const remote_domain_rename_args *a)
         return -1;
     }
     if (!name) {
-        error_report(ERR_INVALID_ARG, FROM_DOMAIN, "new_name in virDomainRename must not be NULL");
+        invalid_arg("new_name in virDomainRename must not be NULL");
         return -1;
     }
     if (strchr(name, '/')) {
@@ -978,20 +991,19 @@ static int core_dump_locked(struct drv_conn *c, const remote_nonnull_domain *dom
     int fd;
 
     if (format >= FORMAT_LAST) {
-        error_report(ERR_INVALID_ARG, FROM_DOMAIN, "dumpformat '%d' is not supported", format);
+        invalid_arg("dumpformat '%d' is not supported", format);
         return -1;
     }
     if ((flags & DUMP_CRASH) && (flags & DUMP_LIVE)) {
-        error_report(ERR_INVALID_ARG, FROM_DOMAIN, "crash and live flags are mutually exclusive");
+        invalid_arg("Flags 'VIR_DUMP_CRASH' and 'VIR_DUMP_LIVE' are mutually exclusive");
         return -1;
     }
     if ((flags & DUMP_CRASH) && (flags & DUMP_RESET)) {
-        error_report(ERR_INVALID_ARG, FROM_DOMAIN,
-                     "crash and reset flags are mutually exclusive");
+        invalid_arg("Flags 'VIR_DUMP_CRASH' and 'VIR_DUMP_RESET' are mutually exclusive");
         return -1;
     }
     if ((flags & DUMP_LIVE) && (flags & DUMP_RESET)) {
-        error_report(ERR_INVALID_ARG, FROM_DOMAIN, "live and reset flags are mutually exclusive");
+        invalid_arg("Flags 'VIR_DUMP_LIVE' and 'VIR_DUMP_RESET' are mutually exclusive");
         return -1;
     }
     if (test_check_flags(flags, DUMP_CRASH, "testDomainCoreDumpWithFormat") < 0 ||
@@ -1063,11 +1075,11 @@ static int set_lifecycle_action_locked(struct drv_conn *c,
     struct dx_def *live, *config;
 
     if (a->type >= 3) {
-        error_report(ERR_INVALID_ARG, FROM_DOMAIN, "invalid lifecycle type '%u'", a->type);
+        invalid_arg("invalid lifecycle type '%u'", a->type);
         return -1;
     }
     if (a->action >= 6) {
-        error_report(ERR_INVALID_ARG, FROM_DOMAIN, "invalid lifecycle action '%u'", a->action);
+        invalid_arg("invalid lifecycle action '%u'", a->action);
         return -1;
     }
     if (test_check_flags(a->flags, AFFECT_LIVE | AFFECT_CONFIG, "testDomainSetLifecycleAction") <
@@ -1112,8 +1124,7 @@ static struct dx_def *one_def(struct tdom *d, unsigned int flags)
     struct dx_def *live, *config;
 
     if ((flags & AFFECT_LIVE) && (flags & AFFECT_CONFIG)) {
-        error_report(ERR_INVALID_ARG, FROM_DOMAIN,
-                     "Flags 'VIR_DOMAIN_AFFECT_LIVE' and 'VIR_DOMAIN_AFFECT_CONFIG' are "
+        invalid_arg("Flags 'VIR_DOMAIN_AFFECT_LIVE' and 'VIR_DOMAIN_AFFECT_CONFIG' are "
                      "mutually exclusive");
         return NULL;
     }
@@ -1125,11 +1136,11 @@ static struct dx_def *one_def(struct tdom *d, unsigned int flags)
 static int check_uri(int type, const char *uri, const char *func)
 {
     if (type == META_ELEMENT && !uri) {
-        error_report(ERR_INVALID_ARG, FROM_DOMAIN, "uri in %s must not be NULL", func);
+        invalid_arg("uri in %s must not be NULL", func);
         return -1;
     }
     if (type != META_ELEMENT && uri) {
-        error_report(ERR_INVALID_ARG, FROM_DOMAIN, "uri in %s must be NULL", func);
+        invalid_arg("uri in %s must be NULL", func);
         return -1;
     }
     return 0;
@@ -1143,7 +1154,7 @@ int test_guest_get_metadata(struct drv_conn *c, const remote_domain_get_metadata
     struct dx_def *def;
 
     if (a->type < META_DESCRIPTION || a->type > META_ELEMENT) {
-        error_report(ERR_INVALID_ARG, FROM_DOMAIN, "unknown metadata type '%d'", a->type);
+        invalid_arg("unknown metadata type '%d'", a->type);
         return -1;
     }
     if (check_uri(a->type, uri, "virDomainGetMetadata") < 0 ||
@@ -1196,7 +1207,7 @@ static int set_metadata_locked(struct drv_conn *c, const remote_domain_set_metad
     switch (a->type) {
     case META_TITLE:
         if (metadata && strchr(metadata, '\n')) {
-            error_report(ERR_INVALID_ARG, FROM_DOMAIN, "metadata title can't contain newlines");
+            invalid_arg("metadata title can't contain newlines");
             return -1;
         }
         /* fallthrough */
@@ -1204,7 +1215,7 @@ static int set_metadata_locked(struct drv_conn *c, const remote_domain_set_metad
         if (check_uri(a->type, uri, "virDomainSetMetadata") < 0)
             return -1;
         if (key) {
-            error_report(ERR_INVALID_ARG, FROM_DOMAIN, "key in virDomainSetMetadata must be NULL");
+            invalid_arg("key in virDomainSetMetadata must be NULL");
             return -1;
         }
         break;
@@ -1212,13 +1223,12 @@ static int set_metadata_locked(struct drv_conn *c, const remote_domain_set_metad
         if (check_uri(a->type, uri, "virDomainSetMetadata") < 0)
             return -1;
         if (metadata && !key) {
-            error_report(ERR_INVALID_ARG, FROM_DOMAIN,
-                         "key in virDomainSetMetadata must not be NULL");
+            invalid_arg(    "key in virDomainSetMetadata must not be NULL");
             return -1;
         }
         break;
     default:
-        error_report(ERR_INVALID_ARG, FROM_DOMAIN, "unknown metadata type '%d'", a->type);
+        invalid_arg("unknown metadata type '%d'", a->type);
         return -1;
     }
     if (test_check_flags(a->flags, AFFECT_LIVE | AFFECT_CONFIG, "virDomainObjSetMetadata") < 0 ||
