@@ -27,6 +27,7 @@
 #include "log.h"
 #include "state/file.h"
 #include "state/journal.h"
+#include "migratable.h"
 #include "state/lock.h"
 #include "sup-util.h"
 #include "supervisor.h"
@@ -483,7 +484,7 @@ static void reap_stale(struct qdrv *q, struct qdom *d)
     if (status && pid) {
         state_file_remove(pid);
         if (d->config)
-            state_file_write(status, text, sizeof(text) - 1, 0600);
+            state_file_write_runtime(status, text, sizeof(text) - 1, 0600);
         else
             state_file_remove(status);
         emit(q, d->name, d->uuid, -1, EV_STOPPED, EV_STOPPED_FAILED);
@@ -607,7 +608,7 @@ static int next_id(struct qdrv *q)
         else
             error_clear(); /* none yet (or not a number): ids start again at 1 */
         snprintf(buf, sizeof(buf), "%d", id + 1);
-        if (state_file_write(path, buf, strlen(buf), 0600) < 0)
+        if (state_file_write_runtime(path, buf, strlen(buf), 0600) < 0)
             id = -1;
     }
     free(text);
@@ -627,7 +628,7 @@ static int write_starting(struct qdrv *q, const char *name, int id, const char *
                          "<domstatus state='paused' reason='starting up' pid='0' "
                          "supervisor='0' id='%d'>\n<config>\n%s</config>\n</domstatus>\n",
                          id, def_xml) >= 0)
-        r = state_file_write(path, text, strlen(text), 0600);
+        r = state_file_write_runtime(path, text, strlen(text), 0600);
     else
         error_report(ERR_NO_MEMORY, FROM_QEMU, NULL);
     free(path);
@@ -711,7 +712,7 @@ static int start(struct qdrv *q, struct qdom *d, const struct dx_def *def, bool 
         static const char failed[] = "<domstatus state='shutoff' reason='failed'>\n</domstatus>\n";
         char *st = path_of(q->run_dir, d->name, ".xml");
         if (st && d->config)
-            state_file_write(st, failed, sizeof(failed) - 1, 0600);
+            state_file_write_runtime(st, failed, sizeof(failed) - 1, 0600);
         else if (st)
             state_file_remove(st);
         free(st);
@@ -1472,6 +1473,13 @@ static int q_get_xml_desc(struct drv_conn *c, const remote_domain_get_xml_desc_a
          * the definition it starts from). */
         const struct dx_def *def = inactive && d.config ? d.config : current_def(&d);
         ret->xml = dx_def_format(def, qdom_active(&d) && !inactive ? d.id : -1);
+    }
+    if (ret->xml && (args->flags & 0x8)) {
+        /* Migratable: a running domain's CPU as it was defined. */
+        const char *defined = qdom_active(&d) && !inactive ? d.st.def_xml : NULL;
+        char *m = qemu_xml_migratable(ret->xml, defined);
+        free(ret->xml);
+        ret->xml = m;
     }
     qdom_clear(&d);
     return ret->xml ? 0 : -1;
