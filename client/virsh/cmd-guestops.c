@@ -1,12 +1,14 @@
 /* cmd-guestops: virsh's guest-operation commands on domains (domtime,
  * domhostname, the file-system ones, inject-nmi, domrename, save, restore,
  * save-image-dumpxml/-define, managedsave, managedsave-remove, dump,
- * domifaddr, set-lifecycle-action, set-user-password, domcontrol), with
+ * domifaddr, set-lifecycle-action, set-user-password, domcontrol, desc,
+ * metadata), with
  * real virsh 9.0's options, messages and output.
  *
  * Not like real virsh yet: an option given more than once (domfsfreeze
  * --mountpoint / --mountpoint /boot) keeps only one value; save, dump and
- * managedsave do not show progress (--verbose is accepted and ignored). */
+ * managedsave do not show progress (--verbose is accepted and ignored);
+ * desc and metadata have no --edit, and desc takes its text as one word. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -729,6 +731,140 @@ static bool cmd_set_lifecycle_action(struct vsh_ctl *ctl, const struct vsh_cmd *
     return true;
 }
 
+/* ---- desc, metadata ---- */
+
+/* The title or description as virsh reads it: "" when there is none. */
+static char *domain_description(struct vsh_ctl *ctl, virDomainPtr dom, bool title,
+                                unsigned int flags)
+{
+    char *desc = virDomainGetMetadata(
+        dom, title ? VIR_DOMAIN_METADATA_TITLE : VIR_DOMAIN_METADATA_DESCRIPTION, NULL, flags);
+    if (!desc && virGetLastErrorCode() == VIR_ERR_NO_DOMAIN_METADATA) {
+        vsh_reset_libvirt_error(ctl);
+        desc = strdup("");
+    }
+    return desc;
+}
+
+static const struct vsh_opt_def opts_desc[] = {
+    OPT_DOMAIN,
+    {"live", VSH_OT_BOOL, 0},
+    {"config", VSH_OT_BOOL, 0},
+    {"current", VSH_OT_BOOL, 0},
+    {"title", VSH_OT_BOOL, 0},
+    {"edit", VSH_OT_BOOL, 0},
+    {"new-desc", VSH_OT_DATA, 0},
+    OPT_END,
+};
+
+static bool cmd_desc(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
+{
+    bool title = vsh_opt_bool(cmd, "title"), ok = false;
+    const char *text = vsh_opt_string(cmd, "new-desc");
+    unsigned int flags = affect_flags(cmd);
+    virDomainInfo info;
+    virDomainPtr dom;
+    char *desc;
+
+    if (!current_exclusive(ctl, cmd))
+        return false;
+    if (vsh_opt_bool(cmd, "edit")) {
+        vsh_error(ctl, "%s", "--edit is not supported by this virsh");
+        return false;
+    }
+    if (!(dom = vsh_command_domain(ctl, cmd, VSH_BYALL, NULL)))
+        return false;
+    if (virDomainGetInfo(dom, &info) < 0)
+        goto out;
+    if (text) {
+        if (virDomainSetMetadata(dom,
+                                 title ? VIR_DOMAIN_METADATA_TITLE
+                                       : VIR_DOMAIN_METADATA_DESCRIPTION,
+                                 text, NULL, NULL, flags) < 0) {
+            vsh_error(ctl, "%s", "Failed to set new domain description");
+            goto out;
+        }
+        vsh_print_extra(ctl, "%s",
+                        title ? "Domain title updated successfully"
+                              : "Domain description updated successfully");
+        ok = true;
+        goto out;
+    }
+    /* --config reads the persistent definition; otherwise the current one. */
+    if (!(desc = domain_description(ctl, dom, title, flags & VIR_DOMAIN_AFFECT_CONFIG)))
+        goto out;
+    if (*desc)
+        vsh_print(ctl, "%s", desc);
+    else
+        vsh_print_extra(ctl, title ? "No title for domain: %s" : "No description for domain: %s",
+                        virDomainGetName(dom));
+    free(desc);
+    ok = true;
+out:
+    virDomainFree(dom);
+    return ok;
+}
+
+static const struct vsh_opt_def opts_metadata[] = {
+    OPT_DOMAIN,
+    {"uri", VSH_OT_DATA, VSH_OFLAG_REQ},
+    {"config", VSH_OT_BOOL, 0},
+    {"live", VSH_OT_BOOL, 0},
+    {"current", VSH_OT_BOOL, 0},
+    {"edit", VSH_OT_BOOL, 0},
+    {"key", VSH_OT_STRING, 0},
+    {"set", VSH_OT_STRING, 0},
+    {"remove", VSH_OT_BOOL, 0},
+    OPT_END,
+};
+
+static bool cmd_metadata(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
+{
+    const char *uri = vsh_opt_string(cmd, "uri"), *key = vsh_opt_string(cmd, "key");
+    const char *set = vsh_opt_string(cmd, "set");
+    bool edit = vsh_opt_bool(cmd, "edit"), rem = vsh_opt_bool(cmd, "remove"), ok = false;
+    unsigned int flags = affect_flags(cmd);
+    virDomainPtr dom;
+
+    if (!current_exclusive(ctl, cmd))
+        return false;
+    if (edit && set) {
+        vsh_error(ctl, "Options --%s and --%s are mutually exclusive", "edit", "set");
+        return false;
+    }
+    if (rem && set) {
+        vsh_error(ctl, "Options --%s and --%s are mutually exclusive", "remove", "set");
+        return false;
+    }
+    if (!exclusive(ctl, cmd, "remove", "edit"))
+        return false;
+    if (edit) {
+        vsh_error(ctl, "%s", "--edit is not supported by this virsh");
+        return false;
+    }
+    if (!(dom = vsh_command_domain(ctl, cmd, VSH_BYALL, NULL)))
+        return false;
+    if (set && !key) {
+        vsh_error(ctl, "%s", "namespace key is required when modifying metadata");
+        goto out;
+    }
+    if (set || rem) {
+        if (virDomainSetMetadata(dom, VIR_DOMAIN_METADATA_ELEMENT, set, key, uri, flags) < 0)
+            goto out;
+        vsh_print_extra(ctl, "%s\n", rem ? "Metadata removed" : "Metadata modified");
+    } else {
+        char *data = virDomainGetMetadata(dom, VIR_DOMAIN_METADATA_ELEMENT, uri, flags);
+        if (!data)
+            goto out;
+        vsh_print(ctl, "%s\n", data);
+        free(data);
+    }
+    ok = true;
+out:
+    virDomainFree(dom);
+    return ok;
+}
+
 const struct vsh_cmd_def vsh_guestops_cmds[] = {
     {"domtime", cmd_domtime, opts_domtime, "domain time", false},
     {"domhostname", cmd_domhostname, opts_domhostname, "print the domain's hostname", false},
@@ -758,5 +894,7 @@ const struct vsh_cmd_def vsh_guestops_cmds[] = {
      false},
     {"set-lifecycle-action", cmd_set_lifecycle_action, opts_set_lifecycle_action,
      "change lifecycle actions", false},
+    {"desc", cmd_desc, opts_desc, "show or set domain's description or title", false},
+    {"metadata", cmd_metadata, opts_metadata, "show or set domain's custom XML metadata", false},
     {NULL, NULL, NULL, NULL, false},
 };
