@@ -1268,7 +1268,9 @@ static int network_base(struct drv_conn *c, const char *name, char *addr, size_t
         *ipv6 = 0;
         return 0;
     }
-    error_report(43, FROM_TEST, "no network with matching name '%s'", name);
+    char msg[512];
+    snprintf(msg, sizeof(msg), "Network not found: no network with matching name '%s'", name);
+    error_set_message(43, FROM_TEST, msg); /* VIR_ERR_NO_NETWORK */
     return -1;
 }
 

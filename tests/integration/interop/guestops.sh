@@ -87,6 +87,7 @@ add metadata-bad 'metadata test http://example.org/a --set "<x>1</x>"; metadata 
 
 # Interface addresses.
 add domifaddr 'domifaddr test; domifaddr test --full; domifaddr test --source lease; domifaddr test --source agent; domifaddr test --source arp; domifaddr test testnet0; domifaddr test nosuch'
+add domifaddr-node 'domifaddr db; domifaddr inline; domtime db; domfsinfo db' node
 add domifaddr-defined "define $WEB; start web; domifaddr web; domifaddr web --full; define $DB; domifaddr db"
 
 # Lifecycle actions and passwords.
