@@ -764,6 +764,12 @@ typedef void (*virConnectDomainEventGenericCallback)(virConnectPtr conn, virDoma
 #define VIR_DOMAIN_EVENT_CALLBACK(cb) \
     ((virConnectDomainEventGenericCallback)(void (*)(void))(cb))
 
+/* For VIR_DOMAIN_EVENT_ID_METADATA_CHANGE: type is a virDomainMetadataType,
+ * nsuri the namespace of an element's change (NULL otherwise). */
+typedef void (*virConnectDomainEventMetadataChangeCallback)(virConnectPtr conn, virDomainPtr dom,
+                                                            int type, const char *nsuri,
+                                                            void *opaque);
+
 /* For VIR_DOMAIN_EVENT_ID_LIFECYCLE (and virConnectDomainEventRegister). */
 typedef int (*virConnectDomainEventCallback)(virConnectPtr conn, virDomainPtr dom, int event,
                                              int detail, void *opaque);
