@@ -2,19 +2,20 @@
  * domhostname, the file-system ones, inject-nmi, domrename, save, restore,
  * save-image-dumpxml/-define, managedsave, managedsave-remove, dump,
  * domifaddr, set-lifecycle-action, set-user-password, domcontrol, desc,
- * metadata), with
+ * metadata, send-key), with
  * real virsh 9.0's options, messages and output.
  *
- * Not like real virsh yet: an option given more than once (domfsfreeze
- * --mountpoint / --mountpoint /boot) keeps only one value; save, dump and
- * managedsave do not show progress (--verbose is accepted and ignored);
- * desc and metadata have no --edit, and desc takes its text as one word. */
+ * Not like real virsh yet: save, dump and managedsave do not show
+ * progress (--verbose is accepted and ignored); desc and metadata have no
+ * --edit; send-key knows key names for the linux codeset only (the
+ * kernel's KEY_* names; numbers work with every codeset). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "keycodes.h"
 #include "vsh.h"
 
 #define OPT_DOMAIN {"domain", VSH_OT_DATA, VSH_OFLAG_REQ}
@@ -230,20 +231,21 @@ static bool cmd_domfsinfo(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
 
 static const struct vsh_opt_def opts_domfsfreeze[] = {
     OPT_DOMAIN,
-    {"mountpoint", VSH_OT_STRING, 0},
+    {"mountpoint", VSH_OT_ARGV, 0},
     OPT_END,
 };
 
 static bool freeze_thaw(struct vsh_ctl *ctl, const struct vsh_cmd *cmd, bool freeze)
 {
-    const char *mount = vsh_opt_string(cmd, "mountpoint");
+    size_t nmounts;
+    const char **mounts = (const char **)vsh_opt_argv(cmd, &nmounts);
     virDomainPtr dom = vsh_command_domain(ctl, cmd, VSH_BYALL, NULL);
     int n;
 
     if (!dom)
         return false;
-    n = freeze ? virDomainFSFreeze(dom, mount ? &mount : NULL, mount ? 1 : 0, 0)
-               : virDomainFSThaw(dom, mount ? &mount : NULL, mount ? 1 : 0, 0);
+    n = freeze ? virDomainFSFreeze(dom, mounts, (unsigned int)nmounts, 0)
+               : virDomainFSThaw(dom, mounts, (unsigned int)nmounts, 0);
     virDomainFree(dom);
     if (n < 0) {
         vsh_error(ctl, "%s", freeze ? "Unable to freeze filesystems" : "Unable to thaw filesystems");
@@ -753,27 +755,44 @@ static const struct vsh_opt_def opts_desc[] = {
     {"current", VSH_OT_BOOL, 0},
     {"title", VSH_OT_BOOL, 0},
     {"edit", VSH_OT_BOOL, 0},
-    {"new-desc", VSH_OT_DATA, 0},
+    {"new-desc", VSH_OT_ARGV, 0},
     OPT_END,
 };
 
 static bool cmd_desc(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
 {
     bool title = vsh_opt_bool(cmd, "title"), ok = false;
-    const char *text = vsh_opt_string(cmd, "new-desc");
+    size_t nwords, len = 1;
+    const char *const *words = vsh_opt_argv(cmd, &nwords);
+    char *text = NULL;
     unsigned int flags = affect_flags(cmd);
     virDomainInfo info;
     virDomainPtr dom;
     char *desc;
 
-    if (!current_exclusive(ctl, cmd))
-        return false;
-    if (vsh_opt_bool(cmd, "edit")) {
-        vsh_error(ctl, "%s", "--edit is not supported by this virsh");
+    /* The words of the new text, joined by single spaces. */
+    for (size_t i = 0; i < nwords; i++)
+        len += strlen(words[i]) + 1;
+    if (nwords && (text = calloc(1, len)))
+        for (size_t i = 0; i < nwords; i++) {
+            if (i)
+                strcat(text, " ");
+            strcat(text, words[i]);
+        }
+
+    if (!current_exclusive(ctl, cmd) || (nwords && !text)) {
+        free(text);
         return false;
     }
-    if (!(dom = vsh_command_domain(ctl, cmd, VSH_BYALL, NULL)))
+    if (vsh_opt_bool(cmd, "edit")) {
+        vsh_error(ctl, "%s", "--edit is not supported by this virsh");
+        free(text);
         return false;
+    }
+    if (!(dom = vsh_command_domain(ctl, cmd, VSH_BYALL, NULL))) {
+        free(text);
+        return false;
+    }
     if (virDomainGetInfo(dom, &info) < 0)
         goto out;
     if (text) {
@@ -801,6 +820,7 @@ static bool cmd_desc(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
     free(desc);
     ok = true;
 out:
+    free(text);
     virDomainFree(dom);
     return ok;
 }
@@ -865,6 +885,78 @@ out:
     return ok;
 }
 
+/* ---- send-key ---- */
+
+
+static const struct vsh_opt_def opts_send_key[] = {
+    OPT_DOMAIN,
+    {"codeset", VSH_OT_STRING, VSH_OFLAG_REQ_OPT},
+    {"holdtime", VSH_OT_INT, VSH_OFLAG_REQ_OPT},
+    {"keycode", VSH_OT_ARGV, VSH_OFLAG_REQ},
+    OPT_END,
+};
+
+/* A key given as a number (any base strtol reads), or -1. */
+static int keycode_number(const char *s)
+{
+    char *end;
+    long v;
+
+    errno = 0;
+    v = strtol(s, &end, 0);
+    if (!*s || *end || errno || v < 0 || v > 0xffff)
+        return -1;
+    return (int)v;
+}
+
+static bool cmd_send_key(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
+{
+    static const char *const codesets[] = {"linux", "xt",     "atset1", "atset2", "atset3",
+                                           "os_x",  "xt_kbd", "usb",    "win32",  "qnum"};
+    const char *codeset_name = vsh_opt_string(cmd, "codeset");
+    unsigned int keycodes[VIR_DOMAIN_SEND_KEY_MAX_KEYS];
+    int holdtime = 0, codeset, count = 0;
+    size_t nwords;
+    const char *const *words = vsh_opt_argv(cmd, &nwords);
+    virDomainPtr dom;
+    bool ok = false;
+
+    if (vsh_opt_int(ctl, cmd, "holdtime", &holdtime) < 0)
+        return false;
+    if (holdtime < 0) {
+        vsh_error(ctl, "Invalid value of %d for holdtime", holdtime);
+        return false;
+    }
+    if (!(dom = vsh_command_domain(ctl, cmd, VSH_BYALL, NULL)))
+        return false;
+    codeset = codeset_name ? index_of(codesets, 10, codeset_name) : 0;
+    if (codeset < 0) {
+        vsh_error(ctl, "unknown codeset: '%s'", codeset_name);
+        goto out;
+    }
+    for (size_t i = 0; i < nwords; i++) {
+        int code = keycode_number(words[i]);
+        if (count == VIR_DOMAIN_SEND_KEY_MAX_KEYS) {
+            vsh_error(ctl, "%s", "too many keycodes");
+            goto out;
+        }
+        /* Names are known for the linux codeset only. */
+        for (size_t k = 0; code < 0 && codeset == VIR_KEYCODE_SET_LINUX && linux_keys[k].name; k++)
+            if (strcmp(linux_keys[k].name, words[i]) == 0)
+                code = (int)linux_keys[k].code;
+        if (code < 0) {
+            vsh_error(ctl, "invalid keycode: '%s'", words[i]);
+            goto out;
+        }
+        keycodes[count++] = (unsigned int)code;
+    }
+    ok = virDomainSendKey(dom, (unsigned int)codeset, (unsigned int)holdtime, keycodes, count,
+                          0) == 0;
+out:
+    virDomainFree(dom);
+    return ok;
+}
+
 const struct vsh_cmd_def vsh_guestops_cmds[] = {
     {"domtime", cmd_domtime, opts_domtime, "domain time", false},
     {"domhostname", cmd_domhostname, opts_domhostname, "print the domain's hostname", false},
@@ -876,6 +968,7 @@ const struct vsh_cmd_def vsh_guestops_cmds[] = {
     {"domfsthaw", cmd_domfsthaw, opts_domfsfreeze, "Thaw domain's mounted filesystems.", false},
     {"domfstrim", cmd_domfstrim, opts_domfstrim, "Invoke fstrim on domain's mounted filesystems.",
      false},
+    {"send-key", cmd_send_key, opts_send_key, "Send keycodes to the guest", false},
     {"inject-nmi", cmd_inject_nmi, opts_domain_only, "Inject NMI to the guest", false},
     {"domrename", cmd_domrename, opts_domrename, "rename a domain", false},
     {"set-user-password", cmd_set_user_password, opts_set_user_password,

@@ -17,10 +17,12 @@ enum vsh_opt_type {
     VSH_OT_STRING, /* --name value */
     VSH_OT_INT,    /* --name number */
     VSH_OT_DATA,   /* a string usually given positionally */
+    VSH_OT_ARGV,   /* every remaining positional word (and each --name value) */
 };
 
 enum {
-    VSH_OFLAG_REQ = 1 << 0, /* must be given */
+    VSH_OFLAG_REQ = 1 << 0,     /* must be given */
+    VSH_OFLAG_REQ_OPT = 1 << 1, /* only as --name value, never positionally */
 };
 
 struct vsh_opt_def {
@@ -30,6 +32,7 @@ struct vsh_opt_def {
 };
 
 #define VSH_MAX_OPTS 32
+#define VSH_MAX_ARGV 64
 
 struct vsh_ctl;
 struct vsh_cmd;
@@ -49,6 +52,8 @@ struct vsh_cmd {
     const struct vsh_cmd_def *def;
     bool seen[VSH_MAX_OPTS];
     const char *value[VSH_MAX_OPTS];
+    const char *argv[VSH_MAX_ARGV]; /* the VSH_OT_ARGV option's words, in order */
+    size_t nargv;
     struct vsh_cmd *next;
 };
 
@@ -80,6 +85,8 @@ void vsh_reset_libvirt_error(struct vsh_ctl *ctl);
 bool vsh_opt_bool(const struct vsh_cmd *cmd, const char *name);
 /* The string value, or NULL when not given. */
 const char *vsh_opt_string(const struct vsh_cmd *cmd, const char *name);
+/* The words of the command's VSH_OT_ARGV option (*n of them; NULL when none). */
+const char *const *vsh_opt_argv(const struct vsh_cmd *cmd, size_t *n);
 /* 0 not given, 1 parsed into *value, -1 malformed (error printed). */
 int vsh_opt_int(struct vsh_ctl *ctl, const struct vsh_cmd *cmd, const char *name, int *value);
 /* A size with an optional unit suffix, in units of `scale` bytes by
