@@ -854,6 +854,13 @@ int virDomainSetUserPassword(virDomainPtr dom, const char *user, const char *pas
 int virDomainGetControlInfo(virDomainPtr domain, virDomainControlInfoPtr info,
                             unsigned int flags);
 
+int virDomainAbortJob(virDomainPtr dom);
+int virDomainPMSuspendForDuration(virDomainPtr dom, unsigned int target,
+                                  unsigned long long duration, unsigned int flags);
+int virDomainPMWakeup(virDomainPtr dom, unsigned int flags);
+char *virDomainManagedSaveGetXMLDesc(virDomainPtr domain, unsigned int flags);
+int virDomainManagedSaveDefineXML(virDomainPtr domain, const char *dxml, unsigned int flags);
+
 /* Domain events */
 
 typedef void (*virConnectDomainEventGenericCallback)(virConnectPtr conn, virDomainPtr dom,

@@ -2,7 +2,8 @@
  * domhostname, the file-system ones, inject-nmi, domrename, save, restore,
  * save-image-dumpxml/-define, managedsave, managedsave-remove, dump,
  * domifaddr, set-lifecycle-action, set-user-password, domcontrol, desc,
- * metadata, send-key), with
+ * metadata, send-key, and dompmsuspend, dompmwakeup, domjobabort,
+ * managedsave-dumpxml and -define, which real's test driver refuses), with
  * real virsh 9.0's options, messages and output.
  *
  * Not like real virsh yet: save, dump and managedsave do not show
@@ -957,6 +958,137 @@ out:
     return ok;
 }
 
+/* ---- what real's test driver does not serve: dompmsuspend, dompmwakeup,
+ * domjobabort, managedsave-dumpxml, managedsave-define ---- */
+
+static const struct vsh_opt_def opts_dompmsuspend[] = {
+    OPT_DOMAIN,
+    {"target", VSH_OT_DATA, VSH_OFLAG_REQ},
+    {"duration", VSH_OT_INT, VSH_OFLAG_REQ_OPT},
+    OPT_END,
+};
+
+static bool cmd_dompmsuspend(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
+{
+    static const char *const targets[] = {"mem", "disk", "hybrid"};
+    const char *name = NULL, *target = vsh_opt_string(cmd, "target");
+    long long duration = 0;
+    virDomainPtr dom;
+    bool ok = false;
+    int t;
+
+    if (!(dom = vsh_command_domain(ctl, cmd, VSH_BYALL, &name)))
+        return false;
+    if (opt_llong(ctl, cmd, "duration", &duration) < 0)
+        goto out;
+    if ((t = index_of(targets, 3, target)) < 0) {
+        vsh_error(ctl, "%s", "Invalid target");
+        goto out;
+    }
+    if (virDomainPMSuspendForDuration(dom, (unsigned int)t, (unsigned long long)duration, 0) <
+        0) {
+        vsh_error(ctl, "Domain '%s' could not be suspended", virDomainGetName(dom));
+        goto out;
+    }
+    vsh_print(ctl, "Domain '%s' successfully suspended", name);
+    ok = true;
+out:
+    virDomainFree(dom);
+    return ok;
+}
+
+static bool cmd_dompmwakeup(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
+{
+    const char *name = NULL;
+    virDomainPtr dom = vsh_command_domain(ctl, cmd, VSH_BYALL, &name);
+    bool ok;
+
+    if (!dom)
+        return false;
+    ok = virDomainPMWakeup(dom, 0) == 0;
+    if (!ok)
+        vsh_error(ctl, "Domain '%s' could not be woken up", virDomainGetName(dom));
+    else
+        vsh_print(ctl, "Domain '%s' successfully woken up", name);
+    virDomainFree(dom);
+    return ok;
+}
+
+static bool cmd_domjobabort(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
+{
+    virDomainPtr dom = vsh_command_domain(ctl, cmd, VSH_BYALL, NULL);
+    bool ok;
+
+    if (!dom)
+        return false;
+    ok = virDomainAbortJob(dom) == 0;
+    virDomainFree(dom);
+    return ok;
+}
+
+static const struct vsh_opt_def opts_managedsave_dumpxml[] = {
+    OPT_DOMAIN,
+    {"security-info", VSH_OT_BOOL, 0},
+    {"xpath", VSH_OT_STRING, 0},
+    {"wrap", VSH_OT_BOOL, 0},
+    OPT_END,
+};
+
+static bool cmd_managedsave_dumpxml(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
+{
+    virDomainPtr dom;
+    char *xml;
+
+    if (vsh_opt_string(cmd, "xpath") || vsh_opt_bool(cmd, "wrap")) {
+        vsh_error(ctl, "%s", "--xpath is not supported by this virsh");
+        return false;
+    }
+    if (!(dom = vsh_command_domain(ctl, cmd, VSH_BYALL, NULL)))
+        return false;
+    xml = virDomainManagedSaveGetXMLDesc(
+        dom, vsh_opt_bool(cmd, "security-info") ? VIR_DOMAIN_XML_SECURE : 0);
+    virDomainFree(dom);
+    if (!xml)
+        return false;
+    vsh_print(ctl, "%s", xml);
+    free(xml);
+    return true;
+}
+
+static const struct vsh_opt_def opts_managedsave_define[] = {
+    OPT_DOMAIN,
+    {"xml", VSH_OT_DATA, VSH_OFLAG_REQ},
+    {"running", VSH_OT_BOOL, 0},
+    {"paused", VSH_OT_BOOL, 0},
+    OPT_END,
+};
+
+static bool cmd_managedsave_define(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
+{
+    const char *name = NULL;
+    virDomainPtr dom;
+    char *xml;
+    int r;
+
+    if (!exclusive(ctl, cmd, "running", "paused"))
+        return false;
+    if (!(dom = vsh_command_domain(ctl, cmd, VSH_BYALL, &name)))
+        return false;
+    if (!(xml = vsh_read_file(ctl, vsh_opt_string(cmd, "xml")))) {
+        virDomainFree(dom);
+        return false;
+    }
+    r = virDomainManagedSaveDefineXML(dom, xml, save_flags(cmd));
+    free(xml);
+    virDomainFree(dom);
+    if (r < 0) {
+        vsh_error(ctl, "Failed to update %s XML configuration", name);
+        return false;
+    }
+    vsh_print_extra(ctl, "Managed save state file of domain '%s' updated.\n", name);
+    return true;
+}
+
 const struct vsh_cmd_def vsh_guestops_cmds[] = {
     {"domtime", cmd_domtime, opts_domtime, "domain time", false},
     {"domhostname", cmd_domhostname, opts_domhostname, "print the domain's hostname", false},
@@ -968,6 +1100,15 @@ const struct vsh_cmd_def vsh_guestops_cmds[] = {
     {"domfsthaw", cmd_domfsthaw, opts_domfsfreeze, "Thaw domain's mounted filesystems.", false},
     {"domfstrim", cmd_domfstrim, opts_domfstrim, "Invoke fstrim on domain's mounted filesystems.",
      false},
+    {"dompmsuspend", cmd_dompmsuspend, opts_dompmsuspend,
+     "suspend a domain gracefully using power management functions", false},
+    {"dompmwakeup", cmd_dompmwakeup, opts_domain_only,
+     "wakeup a domain from pmsuspended state", false},
+    {"domjobabort", cmd_domjobabort, opts_domain_only, "abort active domain job", false},
+    {"managedsave-dumpxml", cmd_managedsave_dumpxml, opts_managedsave_dumpxml,
+     "Domain information of managed save state file in XML", false},
+    {"managedsave-define", cmd_managedsave_define, opts_managedsave_define,
+     "redefine the XML for a domain's managed save state file", false},
     {"send-key", cmd_send_key, opts_send_key, "Send keycodes to the guest", false},
     {"inject-nmi", cmd_inject_nmi, opts_domain_only, "Inject NMI to the guest", false},
     {"domrename", cmd_domrename, opts_domrename, "rename a domain", false},
