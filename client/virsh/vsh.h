@@ -114,6 +114,7 @@ char *vsh_read_file(struct vsh_ctl *ctl, const char *path);
 extern const struct vsh_cmd_def vsh_host_cmds[];
 extern const struct vsh_cmd_def vsh_domain_cmds[];
 extern const struct vsh_cmd_def vsh_node_cmds[];
+extern const struct vsh_cmd_def vsh_nodedev_cmds[]; /* and host interfaces */
 extern const struct vsh_cmd_def vsh_guestops_cmds[];
 
 /* Event waiting for the "event" command: started before registering,
