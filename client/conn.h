@@ -40,7 +40,8 @@ struct conn_event {
     char *dom_name;
     unsigned char dom_uuid[VIR_UUID_BUFLEN];
     int dom_id;
-    int event, detail;
+    int event, detail; /* lifecycle; a metadata change's type in event */
+    char *nsuri;       /* a metadata change's namespace, or NULL */
     struct conn_event *next;
 };
 

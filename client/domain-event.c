@@ -21,7 +21,8 @@ static int register_event(virConnectPtr conn, virDomainPtr dom, int event_id,
     remote_nonnull_domain rd;
     struct conn_event_cb *e;
 
-    if (event_id != VIR_DOMAIN_EVENT_ID_LIFECYCLE && event_id != VIR_DOMAIN_EVENT_ID_REBOOT) {
+    if (event_id != VIR_DOMAIN_EVENT_ID_LIFECYCLE && event_id != VIR_DOMAIN_EVENT_ID_REBOOT &&
+        event_id != VIR_DOMAIN_EVENT_ID_METADATA_CHANGE) {
         error_report(ERR_NO_SUPPORT, VIR_FROM_REMOTE, "domain event %d", event_id);
         return -1;
     }

@@ -51,6 +51,7 @@ void conn_free(virConnectPtr conn)
     for (ev = conn->queue; ev; ev = nev) {
         nev = ev->next;
         free(ev->dom_name);
+        free(ev->nsuri);
         free(ev);
     }
     if (conn->close_freecb)
@@ -203,6 +204,7 @@ static void queue_event(virConnectPtr conn, const unsigned char *frame, size_t l
     const remote_nonnull_domain *d = NULL;
     remote_domain_event_callback_lifecycle_msg lc;
     remote_domain_event_callback_reboot_msg rb;
+    remote_domain_event_callback_metadata_change_msg md;
     struct conn_event_cb *cb, *list = conn->callbacks;
     int remote_id = -1, queued = 0;
 
@@ -210,6 +212,7 @@ static void queue_event(virConnectPtr conn, const unsigned char *frame, size_t l
         return;
     memset(&lc, 0, sizeof(lc));
     memset(&rb, 0, sizeof(rb));
+    memset(&md, 0, sizeof(md));
     ev->proc = proc;
     if (proc == REMOTE_PROC_NETWORK_EVENT_LIFECYCLE) {
         remote_network_event_lifecycle_msg nm;
@@ -241,6 +244,19 @@ static void queue_event(virConnectPtr conn, const unsigned char *frame, size_t l
             goto drop;
         remote_id = rb.callbackID;
         d = &rb.msg.dom;
+    } else if (proc == REMOTE_PROC_DOMAIN_EVENT_CALLBACK_METADATA_CHANGE) {
+        if (message_decode_body(frame, len,
+                                (xdrproc_t)xdr_remote_domain_event_callback_metadata_change_msg,
+                                &md) < 0)
+            goto drop;
+        remote_id = md.callbackID;
+        ev->event = md.type;
+        if (md.nsuri && !(ev->nsuri = strdup(*md.nsuri))) {
+            message_free_body((xdrproc_t)xdr_remote_domain_event_callback_metadata_change_msg,
+                              &md);
+            goto drop;
+        }
+        d = &md.dom;
     } else {
         goto drop; /* an event we never registered for */
     }
@@ -250,8 +266,11 @@ static void queue_event(virConnectPtr conn, const unsigned char *frame, size_t l
         ev->dom_id = d->id;
         if (proc == REMOTE_PROC_DOMAIN_EVENT_CALLBACK_LIFECYCLE)
             message_free_body((xdrproc_t)xdr_remote_domain_event_callback_lifecycle_msg, &lc);
-        else
+        else if (proc == REMOTE_PROC_DOMAIN_EVENT_CALLBACK_REBOOT)
             message_free_body((xdrproc_t)xdr_remote_domain_event_callback_reboot_msg, &rb);
+        else
+            message_free_body((xdrproc_t)xdr_remote_domain_event_callback_metadata_change_msg,
+                              &md);
         if (!ev->dom_name)
             goto drop;
     }
@@ -268,7 +287,10 @@ static void queue_event(virConnectPtr conn, const unsigned char *frame, size_t l
                 break;
             *copy = *ev;
             copy->dom_name = strdup(ev->dom_name);
-            if (!copy->dom_name) {
+            copy->nsuri = ev->nsuri ? strdup(ev->nsuri) : NULL;
+            if (!copy->dom_name || (ev->nsuri && !copy->nsuri)) {
+                free(copy->dom_name);
+                free(copy->nsuri);
                 free(copy);
                 break;
             }
@@ -283,6 +305,7 @@ static void queue_event(virConnectPtr conn, const unsigned char *frame, size_t l
         return;
     free(ev->dom_name);
 drop:
+    free(ev->nsuri);
     free(ev);
 }
 
@@ -630,12 +653,16 @@ static void deliver(virConnectPtr conn)
                 if (ev->proc == REMOTE_PROC_DOMAIN_EVENT_CALLBACK_LIFECYCLE)
                     ((virConnectDomainEventCallback)(void (*)(void))fn)(conn, dom, ev->event,
                                                                        ev->detail, opaque);
+                else if (ev->proc == REMOTE_PROC_DOMAIN_EVENT_CALLBACK_METADATA_CHANGE)
+                    ((virConnectDomainEventMetadataChangeCallback)(void (*)(void))fn)(
+                        conn, dom, ev->event, ev->nsuri, opaque);
                 else
                     fn(conn, dom, opaque);
                 conn_domain_release(dom);
             }
         }
         free(ev->dom_name);
+        free(ev->nsuri);
         free(ev);
     }
 }

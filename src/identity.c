@@ -259,3 +259,49 @@ fail:
     errno = EINVAL;
     return -1;
 }
+
+int identity_open_read(const struct identity *id, const char *path, int err_domain)
+{
+    struct stat st;
+
+    return open_as(id, path, err_domain, &st);
+}
+
+int identity_open_write(const struct identity *id, const char *path, mode_t mode)
+{
+    struct saved sv;
+    struct stat st;
+    int fd = -1, e = 0;
+
+    if (take(id, &sv) < 0)
+        return -1;
+    /* An existing name is looked at first without opening it: a FIFO
+     * would block, a device would see an open. */
+    int pfd = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+    if (pfd >= 0) {
+        if (fstat(pfd, &st) < 0)
+            e = errno;
+        else if (!S_ISREG(st.st_mode))
+            e = EINVAL;
+        close(pfd);
+    } else if (errno != ENOENT) {
+        e = errno;
+    }
+    if (!e) {
+        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY |
+                            O_CLOEXEC,
+                  mode);
+        if (fd < 0)
+            e = errno;
+        else if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+            e = EINVAL;
+    }
+    give_back(&sv);
+    if (e) {
+        if (fd >= 0)
+            close(fd);
+        errno = e;
+        return -1;
+    }
+    return fd;
+}

@@ -45,4 +45,17 @@ void identity_clear(struct identity *id);
 int identity_read_file(const struct identity *id, const char *path, size_t max,
                        int err_domain, char **text, size_t *len);
 
+/* Opens the regular file at path for reading as `id`, with the checks of
+ * identity_read_file, for a reader that wants only its first bytes.
+ * Returns the fd, or -1 with the error recorded (naming the path) and
+ * errno set. */
+int identity_open_read(const struct identity *id, const char *path, int err_domain);
+
+/* Creates or truncates the file at path for writing as `id` (mode for a
+ * new file): the last component is not followed if it is a symbolic link
+ * and anything but a regular file is refused (EINVAL) before it is
+ * opened. Returns the fd, or -1 with errno set; nothing is recorded (the
+ * caller words the error). */
+int identity_open_write(const struct identity *id, const char *path, mode_t mode);
+
 #endif

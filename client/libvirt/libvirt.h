@@ -674,6 +674,191 @@ int virDomainHasManagedSaveImage(virDomainPtr dom, unsigned int flags);
 int virDomainGetSecurityLabel(virDomainPtr domain, virSecurityLabelPtr seclabel);
 int virDomainGetMessages(virDomainPtr domain, char ***msgs, unsigned int flags);
 
+/* Guest operations */
+
+typedef enum {
+    VIR_DOMAIN_TIME_SYNC = (1 << 0),
+} virDomainSetTimeFlagsValues;
+
+typedef enum {
+    VIR_DOMAIN_GET_HOSTNAME_LEASE = (1 << 0),
+    VIR_DOMAIN_GET_HOSTNAME_AGENT = (1 << 1),
+} virDomainGetHostnameFlags;
+
+typedef struct _virDomainFSInfo virDomainFSInfo;
+typedef virDomainFSInfo *virDomainFSInfoPtr;
+struct _virDomainFSInfo {
+    char *mountpoint;
+    char *name;
+    char *fstype;
+    size_t ndevAlias;
+    char **devAlias;
+};
+void virDomainFSInfoFree(virDomainFSInfoPtr info);
+
+typedef enum {
+    VIR_KEYCODE_SET_LINUX = 0,
+    VIR_KEYCODE_SET_XT = 1,
+    VIR_KEYCODE_SET_ATSET1 = 2,
+    VIR_KEYCODE_SET_ATSET2 = 3,
+    VIR_KEYCODE_SET_ATSET3 = 4,
+    VIR_KEYCODE_SET_OSX = 5,
+    VIR_KEYCODE_SET_XT_KBD = 6,
+    VIR_KEYCODE_SET_USB = 7,
+    VIR_KEYCODE_SET_WIN32 = 8,
+    VIR_KEYCODE_SET_QNUM = 9,
+} virKeycodeSet;
+#define VIR_DOMAIN_SEND_KEY_MAX_KEYS 16
+
+typedef enum {
+    VIR_DOMAIN_SAVE_BYPASS_CACHE = 1 << 0,
+    VIR_DOMAIN_SAVE_RUNNING = 1 << 1,
+    VIR_DOMAIN_SAVE_PAUSED = 1 << 2,
+    VIR_DOMAIN_SAVE_RESET_NVRAM = 1 << 3,
+} virDomainSaveRestoreFlags;
+
+typedef enum {
+    VIR_DOMAIN_SAVE_IMAGE_XML_SECURE = 1 << 0,
+} virDomainSaveImageXMLFlags;
+
+typedef enum {
+    VIR_DUMP_CRASH = (1 << 0),
+    VIR_DUMP_LIVE = (1 << 1),
+    VIR_DUMP_BYPASS_CACHE = (1 << 2),
+    VIR_DUMP_RESET = (1 << 3),
+    VIR_DUMP_MEMORY_ONLY = (1 << 4),
+} virDomainCoreDumpFlags;
+
+typedef enum {
+    VIR_DOMAIN_CORE_DUMP_FORMAT_RAW,
+    VIR_DOMAIN_CORE_DUMP_FORMAT_KDUMP_ZLIB,
+    VIR_DOMAIN_CORE_DUMP_FORMAT_KDUMP_LZO,
+    VIR_DOMAIN_CORE_DUMP_FORMAT_KDUMP_SNAPPY,
+    VIR_DOMAIN_CORE_DUMP_FORMAT_WIN_DMP,
+} virDomainCoreDumpFormat;
+
+typedef enum {
+    VIR_DOMAIN_METADATA_DESCRIPTION = 0,
+    VIR_DOMAIN_METADATA_TITLE = 1,
+    VIR_DOMAIN_METADATA_ELEMENT = 2,
+} virDomainMetadataType;
+
+typedef enum {
+    VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_LEASE = 0,
+    VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_AGENT = 1,
+    VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_ARP = 2,
+} virDomainInterfaceAddressesSource;
+
+/* virIPAddrType is declared with the network API below. */
+
+typedef struct _virDomainIPAddress virDomainIPAddress;
+typedef virDomainIPAddress *virDomainIPAddressPtr;
+struct _virDomainIPAddress {
+    int type;
+    char *addr;
+    unsigned int prefix;
+};
+
+typedef struct _virDomainInterface virDomainInterface;
+typedef virDomainInterface *virDomainInterfacePtr;
+struct _virDomainInterface {
+    char *name;
+    char *hwaddr;
+    unsigned int naddrs;
+    virDomainIPAddressPtr addrs;
+};
+void virDomainInterfaceFree(virDomainInterfacePtr iface);
+
+typedef enum {
+    VIR_DOMAIN_LIFECYCLE_POWEROFF = 0,
+    VIR_DOMAIN_LIFECYCLE_REBOOT = 1,
+    VIR_DOMAIN_LIFECYCLE_CRASH = 2,
+} virDomainLifecycle;
+
+typedef enum {
+    VIR_DOMAIN_LIFECYCLE_ACTION_DESTROY = 0,
+    VIR_DOMAIN_LIFECYCLE_ACTION_RESTART = 1,
+    VIR_DOMAIN_LIFECYCLE_ACTION_RESTART_RENAME = 2,
+    VIR_DOMAIN_LIFECYCLE_ACTION_PRESERVE = 3,
+    VIR_DOMAIN_LIFECYCLE_ACTION_COREDUMP_DESTROY = 4,
+    VIR_DOMAIN_LIFECYCLE_ACTION_COREDUMP_RESTART = 5,
+} virDomainLifecycleAction;
+
+typedef enum {
+    VIR_DOMAIN_PASSWORD_ENCRYPTED = 1 << 0,
+} virDomainSetUserPasswordFlags;
+
+typedef enum {
+    VIR_DOMAIN_CONTROL_OK = 0,
+    VIR_DOMAIN_CONTROL_JOB = 1,
+    VIR_DOMAIN_CONTROL_OCCUPIED = 2,
+    VIR_DOMAIN_CONTROL_ERROR = 3,
+} virDomainControlState;
+
+typedef enum {
+    VIR_DOMAIN_CONTROL_ERROR_REASON_NONE = 0,
+    VIR_DOMAIN_CONTROL_ERROR_REASON_UNKNOWN = 1,
+    VIR_DOMAIN_CONTROL_ERROR_REASON_MONITOR = 2,
+    VIR_DOMAIN_CONTROL_ERROR_REASON_INTERNAL = 3,
+} virDomainControlErrorReason;
+
+typedef struct _virDomainControlInfo virDomainControlInfo;
+typedef virDomainControlInfo *virDomainControlInfoPtr;
+struct _virDomainControlInfo {
+    unsigned int state;
+    unsigned int details;
+    unsigned long long stateTime;
+};
+
+int virDomainGetTime(virDomainPtr dom, long long *seconds, unsigned int *nseconds,
+                     unsigned int flags);
+int virDomainSetTime(virDomainPtr dom, long long seconds, unsigned int nseconds,
+                     unsigned int flags);
+char *virDomainGetHostname(virDomainPtr domain, unsigned int flags);
+int virDomainGetFSInfo(virDomainPtr dom, virDomainFSInfoPtr **info, unsigned int flags);
+int virDomainFSFreeze(virDomainPtr dom, const char **mountpoints, unsigned int nmountpoints,
+                      unsigned int flags);
+int virDomainFSThaw(virDomainPtr dom, const char **mountpoints, unsigned int nmountpoints,
+                    unsigned int flags);
+int virDomainFSTrim(virDomainPtr dom, const char *mountPoint, unsigned long long minimum,
+                    unsigned int flags);
+int virDomainSendKey(virDomainPtr domain, unsigned int codeset, unsigned int holdtime,
+                     unsigned int *keycodes, int nkeycodes, unsigned int flags);
+int virDomainInjectNMI(virDomainPtr domain, unsigned int flags);
+int virDomainRename(virDomainPtr dom, const char *new_name, unsigned int flags);
+int virDomainSave(virDomainPtr domain, const char *to);
+int virDomainSaveFlags(virDomainPtr domain, const char *to, const char *dxml,
+                       unsigned int flags);
+int virDomainRestore(virConnectPtr conn, const char *from);
+int virDomainRestoreFlags(virConnectPtr conn, const char *from, const char *dxml,
+                          unsigned int flags);
+char *virDomainSaveImageGetXMLDesc(virConnectPtr conn, const char *file, unsigned int flags);
+int virDomainSaveImageDefineXML(virConnectPtr conn, const char *file, const char *dxml,
+                                unsigned int flags);
+int virDomainManagedSave(virDomainPtr dom, unsigned int flags);
+int virDomainManagedSaveRemove(virDomainPtr dom, unsigned int flags);
+int virDomainCoreDump(virDomainPtr domain, const char *to, unsigned int flags);
+int virDomainCoreDumpWithFormat(virDomainPtr domain, const char *to, unsigned int dumpformat,
+                                unsigned int flags);
+char *virDomainGetMetadata(virDomainPtr domain, int type, const char *uri, unsigned int flags);
+int virDomainSetMetadata(virDomainPtr domain, int type, const char *metadata, const char *key,
+                         const char *uri, unsigned int flags);
+int virDomainInterfaceAddresses(virDomainPtr dom, virDomainInterfacePtr **ifaces,
+                                unsigned int source, unsigned int flags);
+int virDomainSetLifecycleAction(virDomainPtr domain, unsigned int type, unsigned int action,
+                                unsigned int flags);
+int virDomainSetUserPassword(virDomainPtr dom, const char *user, const char *password,
+                             unsigned int flags);
+int virDomainGetControlInfo(virDomainPtr domain, virDomainControlInfoPtr info,
+                            unsigned int flags);
+
+int virDomainAbortJob(virDomainPtr dom);
+int virDomainPMSuspendForDuration(virDomainPtr dom, unsigned int target,
+                                  unsigned long long duration, unsigned int flags);
+int virDomainPMWakeup(virDomainPtr dom, unsigned int flags);
+char *virDomainManagedSaveGetXMLDesc(virDomainPtr domain, unsigned int flags);
+int virDomainManagedSaveDefineXML(virDomainPtr domain, const char *dxml, unsigned int flags);
+
 /* Domain events */
 
 typedef void (*virConnectDomainEventGenericCallback)(virConnectPtr conn, virDomainPtr dom,
@@ -681,6 +866,12 @@ typedef void (*virConnectDomainEventGenericCallback)(virConnectPtr conn, virDoma
 /* Through void (*)(void) so that -Wcast-function-type stays quiet. */
 #define VIR_DOMAIN_EVENT_CALLBACK(cb) \
     ((virConnectDomainEventGenericCallback)(void (*)(void))(cb))
+
+/* For VIR_DOMAIN_EVENT_ID_METADATA_CHANGE: type is a virDomainMetadataType,
+ * nsuri the namespace of an element's change (NULL otherwise). */
+typedef void (*virConnectDomainEventMetadataChangeCallback)(virConnectPtr conn, virDomainPtr dom,
+                                                            int type, const char *nsuri,
+                                                            void *opaque);
 
 /* For VIR_DOMAIN_EVENT_ID_LIFECYCLE (and virConnectDomainEventRegister). */
 typedef int (*virConnectDomainEventCallback)(virConnectPtr conn, virDomainPtr dom, int event,

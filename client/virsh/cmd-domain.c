@@ -1361,6 +1361,19 @@ static void on_generic(virConnectPtr conn, virDomainPtr dom, void *opaque)
     event_print(d, msg);
 }
 
+static void on_metadata_change(virConnectPtr conn, virDomainPtr dom, int type,
+                               const char *nsuri, void *opaque)
+{
+    static const char *const types[] = {"description", "title", "element"};
+    char msg[1024];
+
+    (void)conn;
+    snprintf(msg, sizeof(msg), "event 'metadata-change' for domain '%s': type %s, uri %s\n",
+             virDomainGetName(dom), type >= 0 && type < 3 ? types[type] : "unknown",
+             nsuri ? nsuri : "<null>");
+    event_print(opaque, msg);
+}
+
 static const struct vsh_opt_def opts_event[] = {
     {"domain", VSH_OT_STRING, 0},
     {"event", VSH_OT_STRING, 0},
@@ -1426,7 +1439,9 @@ static bool cmd_event(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
     for (int i = 0; i < ndata; i++) {
         virConnectDomainEventGenericCallback cb =
             data[i].event_id == VIR_DOMAIN_EVENT_ID_LIFECYCLE ? VIR_DOMAIN_EVENT_CALLBACK(on_lifecycle)
-                                                               : on_generic;
+            : data[i].event_id == VIR_DOMAIN_EVENT_ID_METADATA_CHANGE
+                ? VIR_DOMAIN_EVENT_CALLBACK(on_metadata_change)
+                : on_generic;
         data[i].id = virConnectDomainEventRegisterAny(ctl->conn, dom, data[i].event_id, cb,
                                                       &data[i], NULL);
         if (data[i].id < 0) {

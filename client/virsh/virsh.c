@@ -129,6 +129,12 @@ const char *vsh_opt_string(const struct vsh_cmd *cmd, const char *name)
     return i >= 0 && cmd->seen[i] ? cmd->value[i] : NULL;
 }
 
+const char *const *vsh_opt_argv(const struct vsh_cmd *cmd, size_t *n)
+{
+    *n = cmd->nargv;
+    return cmd->nargv ? cmd->argv : NULL;
+}
+
 int vsh_opt_int(struct vsh_ctl *ctl, const struct vsh_cmd *cmd, const char *name, int *value)
 {
     const char *s = vsh_opt_string(cmd, name);
@@ -453,7 +459,8 @@ static const struct vsh_cmd_def vsh_builtin_cmds[];
 static const struct vsh_cmd_def *const cmd_tables[] = {vsh_builtin_cmds, vsh_host_cmds,
                                                        vsh_domain_cmds, vsh_node_cmds,
                                                        vsh_nodedev_cmds, vsh_storage_cmds,
-                                                       vsh_network_cmds, vsh_snapshot_cmds};
+                                                       vsh_network_cmds, vsh_snapshot_cmds,
+                                                       vsh_guestops_cmds};
 
 static const struct vsh_cmd_def *find_command(const char *name)
 {
@@ -471,6 +478,29 @@ static void free_commands(struct vsh_cmd *cmd)
         free(cmd);
         cmd = next;
     }
+}
+
+static bool add_argv(struct vsh_ctl *ctl, struct vsh_cmd *cmd, const char *w)
+{
+    if (cmd->nargv == VSH_MAX_ARGV) {
+        vsh_error(ctl, "unexpected data '%s'", w);
+        return false;
+    }
+    cmd->argv[cmd->nargv++] = w;
+    return true;
+}
+
+/* Word w given positionally to option k: a VSH_OT_ARGV option takes it
+ * and stays open for more. */
+static bool take_positional(struct vsh_ctl *ctl, struct vsh_cmd *cmd, int k, const char *w,
+                            unsigned long long *need_arg)
+{
+    cmd->seen[k] = true;
+    if (cmd->def->opts[k].type == VSH_OT_ARGV)
+        return add_argv(ctl, cmd, w);
+    *need_arg &= ~(1ULL << k);
+    cmd->value[k] = w;
+    return true;
 }
 
 /* Parses one command from words[0..n); words stay owned by the caller
@@ -491,7 +521,7 @@ static struct vsh_cmd *parse_one(struct vsh_ctl *ctl, char **words, size_t n)
         return NULL;
     cmd->def = def;
     for (int k = 0; def->opts && def->opts[k].name; k++)
-        if (def->opts[k].type != VSH_OT_BOOL)
+        if (def->opts[k].type != VSH_OT_BOOL && !(def->opts[k].flags & VSH_OFLAG_REQ_OPT))
             need_arg |= 1ULL << k;
 
     for (i = 1; i < n; i++) {
@@ -516,13 +546,22 @@ static struct vsh_cmd *parse_one(struct vsh_ctl *ctl, char **words, size_t n)
                 cmd->more[cmd->nmore++] = words[++i];
                 continue;
             }
-            if (cmd->seen[k]) {
+            if (cmd->seen[k] && def->opts[k].type != VSH_OT_ARGV) {
                 vsh_error(ctl, "option --%s already seen", name);
                 goto fail;
             }
             cmd->seen[k] = true;
-            need_arg &= ~(1ULL << k);
-            if (def->opts[k].type == VSH_OT_BOOL) {
+            if (def->opts[k].type != VSH_OT_ARGV)
+                need_arg &= ~(1ULL << k);
+            if (def->opts[k].type == VSH_OT_ARGV) {
+                const char *v = eq ? eq + 1 : i + 1 < n ? words[++i] : NULL;
+                if (!v) {
+                    vsh_error(ctl, "expected syntax: --%s <%s>", name, "string");
+                    goto fail;
+                }
+                if (!add_argv(ctl, cmd, v))
+                    goto fail;
+            } else if (def->opts[k].type == VSH_OT_BOOL) {
                 if (eq) {
                     vsh_error(ctl, "invalid '=' after option --%s", name);
                     goto fail;
@@ -544,9 +583,8 @@ static struct vsh_cmd *parse_one(struct vsh_ctl *ctl, char **words, size_t n)
                     goto fail;
                 }
                 k = __builtin_ctzll(need_arg);
-                need_arg &= ~(1ULL << k);
-                cmd->seen[k] = true;
-                cmd->value[k] = words[i];
+                if (!take_positional(ctl, cmd, k, words[i], &need_arg))
+                    goto fail;
             }
             break;
         } else {
@@ -555,16 +593,15 @@ static struct vsh_cmd *parse_one(struct vsh_ctl *ctl, char **words, size_t n)
                 goto fail;
             }
             k = __builtin_ctzll(need_arg);
-            need_arg &= ~(1ULL << k);
-            cmd->seen[k] = true;
-            cmd->value[k] = w;
+            if (!take_positional(ctl, cmd, k, w, &need_arg))
+                goto fail;
         }
     }
     /* virsh names every required option that is missing */
     bool missing = false;
     for (int k = 0; def->opts && def->opts[k].name; k++) {
         if ((def->opts[k].flags & VSH_OFLAG_REQ) && !cmd->seen[k]) {
-            if (def->opts[k].type == VSH_OT_DATA)
+            if (def->opts[k].type == VSH_OT_DATA || def->opts[k].type == VSH_OT_ARGV)
                 vsh_error(ctl, "command '%s' requires <%s> option", def->name, def->opts[k].name);
             else
                 vsh_error(ctl, "command '%s' requires --%s option", def->name, def->opts[k].name);

@@ -17,11 +17,13 @@ enum vsh_opt_type {
     VSH_OT_STRING, /* --name value */
     VSH_OT_INT,    /* --name number */
     VSH_OT_DATA,   /* a string usually given positionally */
+    VSH_OT_ARGV,   /* every remaining positional word (and each --name value) */
 };
 
 enum {
-    VSH_OFLAG_REQ = 1 << 0,   /* must be given */
-    VSH_OFLAG_MULTI = 1 << 1, /* may be given again (one such option per command) */
+    VSH_OFLAG_REQ = 1 << 0,     /* must be given */
+    VSH_OFLAG_MULTI = 1 << 1,   /* may be given again (one such option per command) */
+    VSH_OFLAG_REQ_OPT = 1 << 2, /* only as --name value, never positionally */
 };
 
 #define VSH_MAX_MORE 64
@@ -33,6 +35,7 @@ struct vsh_opt_def {
 };
 
 #define VSH_MAX_OPTS 32
+#define VSH_MAX_ARGV 64
 
 struct vsh_ctl;
 struct vsh_cmd;
@@ -54,6 +57,8 @@ struct vsh_cmd {
     const char *value[VSH_MAX_OPTS];
     const char *more[VSH_MAX_MORE]; /* a VSH_OFLAG_MULTI option's later values */
     int nmore;
+    const char *argv[VSH_MAX_ARGV]; /* the VSH_OT_ARGV option's words, in order */
+    size_t nargv;
     struct vsh_cmd *next;
 };
 
@@ -87,6 +92,8 @@ bool vsh_opt_bool(const struct vsh_cmd *cmd, const char *name);
 const char *vsh_opt_string(const struct vsh_cmd *cmd, const char *name);
 /* The n-th value of a VSH_OFLAG_MULTI option (0: the first), NULL past the last. */
 const char *vsh_opt_nth(const struct vsh_cmd *cmd, const char *name, int n);
+/* The words of the command's VSH_OT_ARGV option (*n of them; NULL when none). */
+const char *const *vsh_opt_argv(const struct vsh_cmd *cmd, size_t *n);
 /* 0 not given, 1 parsed into *value, -1 malformed (error printed). */
 int vsh_opt_int(struct vsh_ctl *ctl, const struct vsh_cmd *cmd, const char *name, int *value);
 /* A size with an optional unit suffix, in units of `scale` bytes by
@@ -118,6 +125,7 @@ extern const struct vsh_cmd_def vsh_nodedev_cmds[]; /* and host interfaces */
 extern const struct vsh_cmd_def vsh_storage_cmds[];
 extern const struct vsh_cmd_def vsh_network_cmds[];
 extern const struct vsh_cmd_def vsh_snapshot_cmds[];
+extern const struct vsh_cmd_def vsh_guestops_cmds[];
 
 /* Event waiting for the "event" command: started before registering,
  * returns how the wait ended. */

@@ -1444,6 +1444,7 @@ static int post_nets(struct dx_def *def)
                     used = 1;
             if (!used) {
                 def->nets[i].ifname = strdup(name);
+                def->nets[i].ifname_generated = 1;
                 break;
             }
         }
@@ -2761,4 +2762,176 @@ struct dx_def *dx_def_copy(const struct dx_def *def)
     struct dx_def *copy = dx_def_parse_string_env(xml, &env);
     free(xml);
     return copy;
+}
+
+/* ---- <metadata> elements by namespace (virDomainGetMetadata/SetMetadata) ---- */
+
+/* The kept <metadata> of def, parsed back (NULL when there is none or on
+ * error, *err set then); *index its place in def->kept. */
+static xmlDocPtr metadata_doc(const struct dx_def *def, size_t *index, int *err)
+{
+    int at = order_of(domain_order, "metadata");
+
+    *err = 0;
+    for (size_t i = 0; i < def->kept.n; i++) {
+        if (def->kept.items[i].order != at)
+            continue;
+        *index = i;
+        const char *x = def->kept.items[i].xml;
+        xmlDocPtr doc = xml_parse(x, strlen(x), "(metadata)", FROM_DOMAIN);
+        if (!doc)
+            *err = 1;
+        return doc;
+    }
+    return NULL;
+}
+
+/* The first child element of <metadata> in namespace uri. */
+static xmlNodePtr metadata_find(xmlNodePtr meta, const char *uri)
+{
+    for (xmlNodePtr n = meta->children; n; n = n->next)
+        if (n->type == XML_ELEMENT_NODE && n->ns && n->ns->href &&
+            strcmp((const char *)n->ns->href, uri) == 0)
+            return n;
+    return NULL;
+}
+
+/* Takes namespace uri off n and its descendants, declaration included. */
+static void metadata_strip_ns(xmlNodePtr n, const char *uri)
+{
+    for (; n; n = n->next) {
+        if (n->type != XML_ELEMENT_NODE)
+            continue;
+        if (n->ns && n->ns->href && strcmp((const char *)n->ns->href, uri) == 0)
+            xmlSetNs(n, NULL);
+        for (xmlNsPtr *pp = &n->nsDef; *pp;) {
+            xmlNsPtr ns = *pp;
+            if (ns->href && strcmp((const char *)ns->href, uri) == 0) {
+                *pp = ns->next;
+                ns->next = NULL;
+                xmlFreeNs(ns);
+            } else {
+                pp = &ns->next;
+            }
+        }
+        metadata_strip_ns(n->children, uri);
+    }
+}
+
+char *dx_def_metadata_get(const struct dx_def *def, const char *uri)
+{
+    size_t index;
+    int err;
+    xmlDocPtr doc = metadata_doc(def, &index, &err);
+    xmlNodePtr n = doc ? metadata_find(xmlDocGetRootElement(doc), uri) : NULL;
+    char *ret = NULL;
+
+    if (n) {
+        xmlUnlinkNode(n);
+        xmlReconciliateNs(doc, n);
+        metadata_strip_ns(n, uri);
+        drop_blank_text(n);
+        xmlBufferPtr xb = xmlBufferCreate();
+        if (xb && xmlNodeDump(xb, doc, n, 0, 1) >= 0)
+            ret = strdup((const char *)xmlBufferContent(xb));
+        if (xb)
+            xmlBufferFree(xb);
+        xmlFreeNode(n);
+        if (!ret)
+            error_report(ERR_NO_MEMORY, FROM_DOMAIN, NULL);
+    } else if (!err) {
+        error_set_message(80, FROM_DOMAIN,
+                          "metadata not found: Requested metadata element is not present");
+    }
+    if (doc)
+        xmlFreeDoc(doc);
+    return ret;
+}
+
+static void ns_apply(xmlNodePtr n, xmlNsPtr ns)
+{
+    for (; n; n = n->next)
+        if (n->type == XML_ELEMENT_NODE) {
+            xmlSetNs(n, ns);
+            ns_apply(n->children, ns);
+        }
+}
+
+int dx_def_metadata_set(struct dx_def *def, const char *uri, const char *key, const char *xml)
+{
+    size_t index = 0;
+    int err, ret = -1;
+    xmlDocPtr doc = metadata_doc(def, &index, &err), user = NULL;
+    xmlNodePtr meta, old, add = NULL;
+
+    if (err)
+        return -1;
+    if (xml) {
+        if (!(user = xml_parse(xml, strlen(xml), "(metadata_xml)", FROM_DOMAIN)))
+            goto out;
+        if (xmlValidateNCName((const xmlChar *)key, 0) != 0) {
+            error_report(ERR_INVALID_ARG, FROM_DOMAIN,
+                         "failed to validate prefix for a new XML namespace '%s'", key);
+            goto out;
+        }
+    }
+    if (!doc) {
+        doc = xmlNewDoc((const xmlChar *)"1.0");
+        meta = doc ? xmlNewDocNode(doc, NULL, (const xmlChar *)"metadata", NULL) : NULL;
+        if (!meta)
+            goto oom;
+        xmlDocSetRootElement(doc, meta);
+        index = def->kept.n;
+    }
+    meta = xmlDocGetRootElement(doc);
+    while ((old = metadata_find(meta, uri))) {
+        xmlUnlinkNode(old);
+        xmlFreeNode(old);
+    }
+    if (user) {
+        add = xmlDocCopyNode(xmlDocGetRootElement(user), doc, 1);
+        xmlNsPtr ns = add ? xmlNewNs(add, (const xmlChar *)uri, (const xmlChar *)key) : NULL;
+        if (!ns)
+            goto oom;
+        ns_apply(add, ns);
+        if (!xmlAddChild(meta, add))
+            goto oom;
+        add = NULL;
+    }
+    /* The element replaces the kept one, or is added (an empty one stays,
+     * as <metadata/>, as libvirt keeps it). */
+    struct dx_kept_list one = {0};
+    if (keep(&one, order_of(domain_order, "metadata"), meta, 1) < 0)
+        goto out;
+    if (index < def->kept.n) {
+        free(def->kept.items[index].xml);
+        if (one.n) {
+            def->kept.items[index] = one.items[0];
+        } else {
+            memmove(&def->kept.items[index], &def->kept.items[index + 1],
+                    (def->kept.n - index - 1) * sizeof(*def->kept.items));
+            def->kept.n--;
+        }
+    } else if (one.n) {
+        struct dx_kept *items = realloc(def->kept.items, (def->kept.n + 1) * sizeof(*items));
+        if (!items) {
+            kept_clear(&one);
+            goto oom;
+        }
+        def->kept.items = items;
+        items[def->kept.n++] = one.items[0];
+    }
+    free(one.items);
+    ret = 0;
+    goto out;
+oom:
+    error_report(ERR_NO_MEMORY, FROM_DOMAIN, NULL);
+out:
+    if (add)
+        xmlFreeNode(add);
+    if (user)
+        xmlFreeDoc(user);
+    if (doc)
+        xmlFreeDoc(doc);
+    return ret;
 }

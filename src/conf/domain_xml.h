@@ -93,6 +93,7 @@ struct dx_net {
     char *src;      /* network, bridge or dev */
     char *src_mode; /* direct */
     char *ifname;
+    int ifname_generated; /* ifname is the test driver's testnetN, not the XML's */
     char *model;
     unsigned int boot_order;
     struct dx_addr addr;
@@ -317,6 +318,17 @@ int dx_disk_name_index(const char *name);
 struct dx_def *dx_def_copy(const struct dx_def *def);
 
 void dx_def_free(struct dx_def *def);
+
+/* The child of <metadata> in namespace uri, without its namespace, as
+ * libvirt's virDomainGetMetadata returns it (malloc'd); NULL with
+ * libvirt's "metadata not found" error (code 80) or another recorded. */
+char *dx_def_metadata_get(const struct dx_def *def, const char *uri);
+
+/* libvirt's virDomainSetMetadata for an element: xml (parsed by the
+ * hardened parser) goes under <metadata> in namespace uri with prefix
+ * key, replacing what was there in that namespace; xml NULL removes it.
+ * Returns 0, or -1 with the error recorded and def unchanged. */
+int dx_def_metadata_set(struct dx_def *def, const char *uri, const char *key, const char *xml);
 
 /* Domain names become file names (a driver's $confdir/NAME.xml), so on
  * top of libvirt's own rules (no '/', no newline) a name has no control

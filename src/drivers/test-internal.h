@@ -34,6 +34,7 @@ enum test_kind_id {
     TEST_KIND_STORAGE,
     TEST_KIND_NODEDEV,
     TEST_KIND_INTERFACE,
+    TEST_KIND_GUEST, /* what each domain's guest holds (test-guestops.h) */
     TEST_KIND_COUNT
 };
 
@@ -76,6 +77,7 @@ extern const struct test_kind test_network_kind __attribute__((weak));
 extern const struct test_kind test_storage_kind __attribute__((weak));
 extern const struct test_kind test_nodedev_kind __attribute__((weak));
 extern const struct test_kind test_interface_kind __attribute__((weak));
+extern const struct test_kind test_guest_kind __attribute__((weak));
 
 /* The kind's state in this connection (never NULL for a kind built in). */
 void *test_state(struct drv_conn *c, enum test_kind_id id);
@@ -116,5 +118,44 @@ const struct identity *test_who(const struct drv_conn *c);
  * when n has no file attribute; -1 recorded on error. */
 int test_node_file(struct drv_conn *c, xmlNodePtr n, const char *dir, xmlDocPtr *sub,
                    xmlNodePtr *root);
+
+/* ---- test.c's domains, for the files that act on them (test-guestops.c,
+ * test-snapshot.c) ---- */
+
+struct tdom;
+struct dx_def;
+
+/* The domain the client names (the state brought up to date first), or
+ * NULL with libvirt's "no domain with matching uuid" error. */
+struct tdom *test_dom_get(struct drv_conn *c, const remote_nonnull_domain *dom);
+int test_dom_active(const struct tdom *d);
+/* virDomainState, and its reason in *reason when not NULL. */
+int test_dom_state(const struct tdom *d, int *reason);
+int test_dom_persistent(const struct tdom *d);
+int test_dom_id(const struct tdom *d);
+const char *test_dom_name(const struct tdom *d);
+const unsigned char *test_dom_uuid(const struct tdom *d);
+/* The running definition (or the only one). */
+struct dx_def *test_dom_def(struct tdom *d);
+/* libvirt's virDomainObjGetDefs for flags AFFECT_LIVE (1) and
+ * AFFECT_CONFIG (2): the definitions to change (NULL for the other), or
+ * -1 with libvirt's error. */
+int test_dom_defs(struct tdom *d, unsigned int flags, struct dx_def **live,
+                  struct dx_def **config);
+/* The domain's wire reference with its id. */
+int test_dom_reference(const struct tdom *d, remote_nonnull_domain *out);
+/* A lifecycle event of d (virDomainEventType, its detail). */
+void test_dom_emit(struct drv_conn *c, struct tdom *d, int event, int detail);
+/* Stops d for `reason` (virDomainShutoffReason) with a STOPPED/`detail`
+ * event; a transient d is dropped (freed). */
+void test_dom_stop(struct drv_conn *c, struct tdom *d, int reason, int detail);
+/* Renames inactive d; -1 with libvirt's error when another domain has
+ * the name. */
+int test_dom_rename(struct drv_conn *c, struct tdom *d, const char *name);
+/* Starts def (taken over, freed on error) as libvirt's restore does: the
+ * domain of the same name and uuid keeps its config, another with either
+ * is refused, an active one too; running for `reason` with a STARTED/
+ * `detail` event. Returns the domain or NULL with the error recorded. */
+struct tdom *test_dom_start_def(struct drv_conn *c, struct dx_def *def, int reason, int detail);
 
 #endif

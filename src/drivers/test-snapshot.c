@@ -152,7 +152,7 @@ unsigned int tmoments_snapshots(const struct tmoments *m)
 
 static struct tmoments *moments_of(struct tdom *d, int create)
 {
-    struct tmoments **mp = tdom_moments(d);
+    struct tmoments **mp = test_dom_moments(d);
     if (!*mp && create) {
         *mp = calloc(1, sizeof(**mp));
         if (!*mp)
@@ -185,10 +185,10 @@ static void not_found(int kind, const char *name)
 static struct tmoment *get_moment(struct drv_conn *c, int kind, const char *name,
                                   const remote_nonnull_domain *dom, struct tdom **dp)
 {
-    struct tdom *d = tdom_get(c, dom);
+    struct tdom *d = test_dom_get(c, dom);
     if (!d)
         return NULL;
-    struct tmoment *t = find_moment(*tdom_moments(d), kind, name);
+    struct tmoment *t = find_moment(*test_dom_moments(d), kind, name);
     if (!t)
         not_found(kind, name);
     *dp = d;
@@ -841,11 +841,11 @@ static int redefine_snapshot_locked(struct drv_conn *c,
 {
     struct tmoment t = {0};
     int rc = -1;
-    struct tdom *d = tdom_get(c, &args->dom);
+    struct tdom *d = test_dom_get(c, &args->dom);
 
     if (!d)
         return -1;
-    struct tmoments *m = *tdom_moments(d);
+    struct tmoments *m = *test_dom_moments(d);
     if (m && m->n[KIND_CHECKPOINT]) {
         error_report(ERR_OPERATION_UNSUPPORTED, FROM_TEST,
                      "cannot create snapshot while checkpoint exists");
@@ -892,7 +892,7 @@ static int redefine_snapshot_locked(struct drv_conn *c,
     }
     if ((args->flags & SNAP_CREATE_CURRENT) && set_current(m, KIND_SNAPSHOT, t.name) < 0)
         goto out;
-    if (tdom_reference(d, &ret->snap.dom) < 0 || drv_string(&ret->snap.name, t.name) < 0)
+    if (test_dom_reference(d, &ret->snap.dom) < 0 || drv_string(&ret->snap.name, t.name) < 0)
         goto out;
     rc = 0;
 out:
@@ -949,9 +949,9 @@ static int new_moment(struct tmoments *m, int kind, struct tmoment *t)
     return 0;
 }
 
-static char *domain_copy(const struct tdom *d)
+static char *domain_copy(struct tdom *d)
 {
-    char *x = dx_def_format(tdom_def(d), -1);
+    char *x = dx_def_format(test_dom_def(d), -1);
     if (!x)
         no_memory();
     return x;
@@ -960,7 +960,7 @@ static char *domain_copy(const struct tdom *d)
 static int fill_ref(const struct tdom *d, const struct tmoment *t, remote_nonnull_string *name,
                     remote_nonnull_domain *dom)
 {
-    if (tdom_reference(d, dom) < 0)
+    if (test_dom_reference(d, dom) < 0)
         return -1;
     return drv_string(name, t->name);
 }
@@ -974,17 +974,17 @@ static int create_snapshot_locked(struct drv_conn *c, const remote_domain_snapsh
 {
     struct tmoment t = {0};
     int rc = -1;
-    struct tdom *d = tdom_get(c, &args->dom);
+    struct tdom *d = test_dom_get(c, &args->dom);
 
     if (!d)
         return -1;
-    struct tmoments *m = *tdom_moments(d);
+    struct tmoments *m = *test_dom_moments(d);
     if (m && m->n[KIND_CHECKPOINT]) {
         error_report(ERR_OPERATION_UNSUPPORTED, FROM_TEST,
                      "cannot create snapshot while checkpoint exists");
         return -1;
     }
-    if (parse_moment(args->xml_desc, KIND_SNAPSHOT, tdom_def(d), &t) < 0)
+    if (parse_moment(args->xml_desc, KIND_SNAPSHOT, test_dom_def(d), &t) < 0)
         goto out;
     m = moments_of(d, 1);
     if (!m)
@@ -994,7 +994,7 @@ static int create_snapshot_locked(struct drv_conn *c, const remote_domain_snapsh
                      t.name);
         goto out;
     }
-    t.state = tdom_state(d);
+    t.state = test_dom_state(d, NULL);
     t.memory = t.state != ST_SHUTOFF;
     t.domxml = domain_copy(d);
     t.parent = dup0(m->current[KIND_SNAPSHOT]);
@@ -1006,13 +1006,13 @@ static int create_snapshot_locked(struct drv_conn *c, const remote_domain_snapsh
         goto out;
     }
     if (new_moment(m, KIND_SNAPSHOT, &t) < 0 || set_current(m, KIND_SNAPSHOT, name) < 0 ||
-        tdom_reference(d, &ret->snap.dom) < 0 || drv_string(&ret->snap.name, name) < 0) {
+        test_dom_reference(d, &ret->snap.dom) < 0 || drv_string(&ret->snap.name, name) < 0) {
         free(name);
         goto out;
     }
     free(name);
-    if ((args->flags & SNAP_CREATE_HALT) && tdom_state(d) != ST_SHUTOFF)
-        tdom_halt(c, d);
+    if ((args->flags & SNAP_CREATE_HALT) && test_dom_state(d, NULL) != ST_SHUTOFF)
+        test_dom_halt(c, d);
     rc = 0;
 out:
     moment_clear(&t);
@@ -1029,11 +1029,11 @@ static int test_domain_snapshot_create_xml(struct drv_conn *c,
                         SNAP_CREATE_VALIDATE,
                     "testDomainSnapshotCreateXML") < 0)
         return -1;
-    if (tdom_write_begin(c, "snapshot-create") < 0)
+    if (test_wr_begin(c, "snapshot-create") < 0)
         return -1;
     if (args->flags & SNAP_CREATE_REDEFINE)
-        return tdom_write_end(c, redefine_snapshot_locked(c, args, ret));
-    return tdom_write_end(c, create_snapshot_locked(c, args, ret));
+        return test_wr_end(c, redefine_snapshot_locked(c, args, ret));
+    return test_wr_end(c, create_snapshot_locked(c, args, ret));
 }
 
 static int test_domain_snapshot_get_xml_desc(struct drv_conn *c,
@@ -1061,10 +1061,10 @@ static int test_domain_snapshot_num(struct drv_conn *c, const remote_domain_snap
     const struct tmoment **sel;
     if (list_flags_ok(args->flags, "testDomainSnapshotNum") < 0)
         return -1;
-    struct tdom *d = tdom_get(c, &args->dom);
+    struct tdom *d = test_dom_get(c, &args->dom);
     if (!d)
         return -1;
-    int n = select_moments(*tdom_moments(d), KIND_SNAPSHOT, NULL, args->flags, &sel);
+    int n = select_moments(*test_dom_moments(d), KIND_SNAPSHOT, NULL, args->flags, &sel);
     if (n < 0)
         return -1;
     free(sel);
@@ -1110,10 +1110,10 @@ static int test_domain_snapshot_list_names(struct drv_conn *c,
     const struct tmoment **sel;
     if (maxnames_ok(args->maxnames) < 0 || list_flags_ok(args->flags, "testDomainSnapshotListNames") < 0)
         return -1;
-    struct tdom *d = tdom_get(c, &args->dom);
+    struct tdom *d = test_dom_get(c, &args->dom);
     if (!d)
         return -1;
-    int n = select_moments(*tdom_moments(d), KIND_SNAPSHOT, NULL, args->flags, &sel);
+    int n = select_moments(*test_dom_moments(d), KIND_SNAPSHOT, NULL, args->flags, &sel);
     if (n < 0)
         return -1;
     int rc = names_reply(sel, n, args->maxnames, &ret->names.names_len, &ret->names.names_val);
@@ -1140,10 +1140,10 @@ static int test_domain_has_current_snapshot(struct drv_conn *c,
 {
     if (check_flags(args->flags, 0, "testDomainHasCurrentSnapshot") < 0)
         return -1;
-    struct tdom *d = tdom_get(c, &args->dom);
+    struct tdom *d = test_dom_get(c, &args->dom);
     if (!d)
         return -1;
-    struct tmoments *m = *tdom_moments(d);
+    struct tmoments *m = *test_dom_moments(d);
     ret->result = m && m->current[KIND_SNAPSHOT] ? 1 : 0;
     return 0;
 }
@@ -1154,10 +1154,10 @@ static int test_domain_snapshot_current(struct drv_conn *c,
 {
     if (check_flags(args->flags, 0, "testDomainSnapshotCurrent") < 0)
         return -1;
-    struct tdom *d = tdom_get(c, &args->dom);
+    struct tdom *d = test_dom_get(c, &args->dom);
     if (!d)
         return -1;
-    struct tmoments *m = *tdom_moments(d);
+    struct tmoments *m = *test_dom_moments(d);
     struct tmoment *t = m ? find_moment(m, KIND_SNAPSHOT, m->current[KIND_SNAPSHOT]) : NULL;
     if (!t) {
         error_report(ERR_NO_DOMAIN_SNAPSHOT, FROM_TEST,
@@ -1173,7 +1173,7 @@ static int revert_locked(struct drv_conn *c, const remote_domain_revert_to_snaps
     struct tmoment *t = get_moment(c, KIND_SNAPSHOT, args->snap.name, &args->snap.dom, &d);
     if (!t)
         return -1;
-    struct tmoments *m = *tdom_moments(d);
+    struct tmoments *m = *test_dom_moments(d);
     struct dx_def *def = dx_def_parse_string(t->domxml);
     if (!def)
         return -1;
@@ -1184,16 +1184,16 @@ static int revert_locked(struct drv_conn *c, const remote_domain_revert_to_snaps
     unsigned int f = args->flags;
     if (t->state == ST_RUNNING || t->state == ST_PAUSED) {
         int paused = (f & REVERT_PAUSED) || (t->state == ST_PAUSED && !(f & REVERT_RUNNING));
-        return tdom_revert(c, d, def, paused ? 2 : 1);
+        return test_dom_revert(c, d, def, paused ? 2 : 1);
     }
-    if (tdom_revert(c, d, def, 0) < 0)
+    if (test_dom_revert(c, d, def, 0) < 0)
         return -1;
     /* Asked to run a shut-off snapshot, libvirt's test driver announces
      * the start (and the pause) but leaves the domain off. */
     if (f & (REVERT_RUNNING | REVERT_PAUSED)) {
-        tdom_emit(c, d, EV_STARTED, EV_STARTED_FROM_SNAPSHOT);
+        test_dom_emit(c, d, EV_STARTED, EV_STARTED_FROM_SNAPSHOT);
         if (f & REVERT_PAUSED)
-            tdom_emit(c, d, EV_SUSPENDED, EV_SUSPENDED_FROM_SNAPSHOT);
+            test_dom_emit(c, d, EV_SUSPENDED, EV_SUSPENDED_FROM_SNAPSHOT);
     }
     return 0;
 }
@@ -1210,9 +1210,9 @@ static int test_domain_revert_to_snapshot(struct drv_conn *c,
                      "'VIR_DOMAIN_SNAPSHOT_REVERT_PAUSED' are mutually exclusive");
         return -1;
     }
-    if (tdom_write_begin(c, "snapshot-revert") < 0)
+    if (test_wr_begin(c, "snapshot-revert") < 0)
         return -1;
-    return tdom_write_end(c, revert_locked(c, args));
+    return test_wr_end(c, revert_locked(c, args));
 }
 
 static int delete_locked(struct drv_conn *c, int kind, const char *name,
@@ -1222,7 +1222,7 @@ static int delete_locked(struct drv_conn *c, int kind, const char *name,
     struct tmoment *t = get_moment(c, kind, name, dom, &d);
     if (!t)
         return -1;
-    return delete_moments(*tdom_moments(d), kind, t, flags);
+    return delete_moments(*test_dom_moments(d), kind, t, flags);
 }
 
 static int test_domain_snapshot_delete(struct drv_conn *c,
@@ -1231,9 +1231,9 @@ static int test_domain_snapshot_delete(struct drv_conn *c,
     if (check_flags(args->flags, DELETE_CHILDREN | DELETE_CHILDREN_ONLY,
                     "testDomainSnapshotDelete") < 0)
         return -1;
-    if (tdom_write_begin(c, "snapshot-delete") < 0)
+    if (test_wr_begin(c, "snapshot-delete") < 0)
         return -1;
-    return tdom_write_end(c, delete_locked(c, KIND_SNAPSHOT, args->snap.name, &args->snap.dom,
+    return test_wr_end(c, delete_locked(c, KIND_SNAPSHOT, args->snap.name, &args->snap.dom,
                                            args->flags));
 }
 
@@ -1247,7 +1247,7 @@ static int test_domain_snapshot_get_parent(struct drv_conn *c,
     struct tmoment *t = get_moment(c, KIND_SNAPSHOT, args->snap.name, &args->snap.dom, &d);
     if (!t)
         return -1;
-    struct tmoment *p = find_moment(*tdom_moments(d), KIND_SNAPSHOT, t->parent);
+    struct tmoment *p = find_moment(*test_dom_moments(d), KIND_SNAPSHOT, t->parent);
     if (!p) {
         error_report(ERR_NO_DOMAIN_SNAPSHOT, FROM_TEST,
                      "snapshot '%s' does not have a parent", t->name);
@@ -1272,7 +1272,7 @@ static int test_domain_snapshot_num_children(struct drv_conn *c,
     struct tmoment *t = get_moment(c, KIND_SNAPSHOT, args->snap.name, &args->snap.dom, &d);
     if (!t)
         return -1;
-    int n = select_moments(*tdom_moments(d), KIND_SNAPSHOT, t, args->flags, &sel);
+    int n = select_moments(*test_dom_moments(d), KIND_SNAPSHOT, t, args->flags, &sel);
     if (n < 0)
         return -1;
     free(sel);
@@ -1292,7 +1292,7 @@ static int test_domain_snapshot_list_children_names(
     struct tmoment *t = get_moment(c, KIND_SNAPSHOT, args->snap.name, &args->snap.dom, &d);
     if (!t)
         return -1;
-    int n = select_moments(*tdom_moments(d), KIND_SNAPSHOT, t, args->flags, &sel);
+    int n = select_moments(*test_dom_moments(d), KIND_SNAPSHOT, t, args->flags, &sel);
     if (n < 0)
         return -1;
     int rc = names_reply(sel, n, args->maxnames, &ret->names.names_len, &ret->names.names_val);
@@ -1310,7 +1310,7 @@ static int test_domain_snapshot_is_current(struct drv_conn *c,
     struct tmoment *t = get_moment(c, KIND_SNAPSHOT, args->snap.name, &args->snap.dom, &d);
     if (!t)
         return -1;
-    ret->current = is_current(*tdom_moments(d), KIND_SNAPSHOT, t);
+    ret->current = is_current(*test_dom_moments(d), KIND_SNAPSHOT, t);
     return 0;
 }
 
@@ -1354,10 +1354,10 @@ static int test_domain_list_all_snapshots(struct drv_conn *c,
     const struct tmoment **sel;
     if (list_flags_ok(args->flags, "testDomainListAllSnapshots") < 0)
         return -1;
-    struct tdom *d = tdom_get(c, &args->dom);
+    struct tdom *d = test_dom_get(c, &args->dom);
     if (!d)
         return -1;
-    int n = select_moments(*tdom_moments(d), KIND_SNAPSHOT, NULL, args->flags, &sel);
+    int n = select_moments(*test_dom_moments(d), KIND_SNAPSHOT, NULL, args->flags, &sel);
     if (n < 0)
         return -1;
     int rc = refs_reply(d, sel, n, args->need_results, &ret->snapshots.snapshots_len,
@@ -1378,7 +1378,7 @@ static int test_domain_snapshot_list_all_children(
         get_moment(c, KIND_SNAPSHOT, args->snapshot.name, &args->snapshot.dom, &d);
     if (!t)
         return -1;
-    int n = select_moments(*tdom_moments(d), KIND_SNAPSHOT, t, args->flags, &sel);
+    int n = select_moments(*test_dom_moments(d), KIND_SNAPSHOT, t, args->flags, &sel);
     if (n < 0)
         return -1;
     int rc = refs_reply(d, sel, n, args->need_results, &ret->snapshots.snapshots_len,
@@ -1416,22 +1416,22 @@ static int create_checkpoint_locked(struct drv_conn *c,
 {
     struct tmoment t = {0};
     int rc = -1;
-    struct tdom *d = tdom_get(c, &args->dom);
+    struct tdom *d = test_dom_get(c, &args->dom);
 
     if (!d)
         return -1;
-    if (tdom_state(d) == ST_SHUTOFF) {
+    if (test_dom_state(d, NULL) == ST_SHUTOFF) {
         error_report(ERR_OPERATION_UNSUPPORTED, FROM_TEST,
                      "cannot create checkpoint for inactive domain");
         return -1;
     }
-    struct tmoments *m = *tdom_moments(d);
+    struct tmoments *m = *test_dom_moments(d);
     if (m && m->n[KIND_SNAPSHOT]) {
         error_report(ERR_OPERATION_UNSUPPORTED, FROM_TEST,
                      "cannot create checkpoint while snapshot exists");
         return -1;
     }
-    if (parse_moment(args->xml_desc, KIND_CHECKPOINT, tdom_def(d), &t) < 0)
+    if (parse_moment(args->xml_desc, KIND_CHECKPOINT, test_dom_def(d), &t) < 0)
         goto out;
     m = moments_of(d, 1);
     if (!m)
@@ -1451,7 +1451,7 @@ static int create_checkpoint_locked(struct drv_conn *c,
         goto out;
     }
     if (new_moment(m, KIND_CHECKPOINT, &t) < 0 || set_current(m, KIND_CHECKPOINT, name) < 0 ||
-        tdom_reference(d, &ret->checkpoint.dom) < 0 ||
+        test_dom_reference(d, &ret->checkpoint.dom) < 0 ||
         drv_string(&ret->checkpoint.name, name) < 0) {
         free(name);
         goto out;
@@ -1470,11 +1470,11 @@ static int redefine_checkpoint_locked(struct drv_conn *c,
 {
     struct tmoment t = {0};
     int rc = -1;
-    struct tdom *d = tdom_get(c, &args->dom);
+    struct tdom *d = test_dom_get(c, &args->dom);
 
     if (!d)
         return -1;
-    struct tmoments *m = *tdom_moments(d);
+    struct tmoments *m = *test_dom_moments(d);
     if (m && m->n[KIND_SNAPSHOT]) {
         error_report(ERR_OPERATION_UNSUPPORTED, FROM_TEST,
                      "cannot create checkpoint while snapshot exists");
@@ -1507,7 +1507,7 @@ static int redefine_checkpoint_locked(struct drv_conn *c,
         goto out;
     }
     if ((!m->current[KIND_CHECKPOINT] && set_current(m, KIND_CHECKPOINT, name) < 0) ||
-        tdom_reference(d, &ret->checkpoint.dom) < 0 ||
+        test_dom_reference(d, &ret->checkpoint.dom) < 0 ||
         drv_string(&ret->checkpoint.name, name) < 0) {
         free(name);
         goto out;
@@ -1526,11 +1526,11 @@ static int test_domain_checkpoint_create_xml(struct drv_conn *c,
     if (check_flags(args->flags, CP_CREATE_REDEFINE | CP_CREATE_QUIESCE,
                     "testDomainCheckpointCreateXML") < 0)
         return -1;
-    if (tdom_write_begin(c, "checkpoint-create") < 0)
+    if (test_wr_begin(c, "checkpoint-create") < 0)
         return -1;
     if (args->flags & CP_CREATE_REDEFINE)
-        return tdom_write_end(c, redefine_checkpoint_locked(c, args, ret));
-    return tdom_write_end(c, create_checkpoint_locked(c, args, ret));
+        return test_wr_end(c, redefine_checkpoint_locked(c, args, ret));
+    return test_wr_end(c, create_checkpoint_locked(c, args, ret));
 }
 
 static int test_domain_checkpoint_get_xml_desc(
@@ -1581,10 +1581,10 @@ static int test_domain_list_all_checkpoints(struct drv_conn *c,
     const struct tmoment **sel;
     if (check_flags(args->flags, 0xf, "testDomainListAllCheckpoints") < 0)
         return -1;
-    struct tdom *d = tdom_get(c, &args->dom);
+    struct tdom *d = test_dom_get(c, &args->dom);
     if (!d)
         return -1;
-    int n = select_moments(*tdom_moments(d), KIND_CHECKPOINT, NULL, cp_select_flags(args->flags),
+    int n = select_moments(*test_dom_moments(d), KIND_CHECKPOINT, NULL, cp_select_flags(args->flags),
                            &sel);
     if (n < 0)
         return -1;
@@ -1606,7 +1606,7 @@ static int test_domain_checkpoint_list_all_children(
         get_moment(c, KIND_CHECKPOINT, args->checkpoint.name, &args->checkpoint.dom, &d);
     if (!t)
         return -1;
-    int n = select_moments(*tdom_moments(d), KIND_CHECKPOINT, t, cp_select_flags(args->flags),
+    int n = select_moments(*test_dom_moments(d), KIND_CHECKPOINT, t, cp_select_flags(args->flags),
                            &sel);
     if (n < 0)
         return -1;
@@ -1640,7 +1640,7 @@ static int test_domain_checkpoint_get_parent(struct drv_conn *c,
         get_moment(c, KIND_CHECKPOINT, args->checkpoint.name, &args->checkpoint.dom, &d);
     if (!t)
         return -1;
-    struct tmoment *p = find_moment(*tdom_moments(d), KIND_CHECKPOINT, t->parent);
+    struct tmoment *p = find_moment(*test_dom_moments(d), KIND_CHECKPOINT, t->parent);
     if (!p) {
         error_report(ERR_NO_DOMAIN_CHECKPOINT, FROM_TEST,
                      "checkpoint '%s' does not have a parent", t->name);
@@ -1655,9 +1655,9 @@ static int test_domain_checkpoint_delete(struct drv_conn *c,
     if (check_flags(args->flags, DELETE_CHILDREN | DELETE_METADATA_ONLY | DELETE_CHILDREN_ONLY,
                     "testDomainCheckpointDelete") < 0)
         return -1;
-    if (tdom_write_begin(c, "checkpoint-delete") < 0)
+    if (test_wr_begin(c, "checkpoint-delete") < 0)
         return -1;
-    return tdom_write_end(c, delete_locked(c, KIND_CHECKPOINT, args->checkpoint.name,
+    return test_wr_end(c, delete_locked(c, KIND_CHECKPOINT, args->checkpoint.name,
                                            &args->checkpoint.dom,
                                            args->flags & ~(unsigned int)DELETE_METADATA_ONLY));
 }

@@ -4,7 +4,7 @@
  * domain's definition inside, revert with its lifecycle events. The
  * operation tables go in the driver's struct driver; test.c keeps each
  * domain's `struct tmoments` and gives this file the few things it needs
- * of a domain (the tdom_* functions below, defined in test.c). */
+ * of a domain (the test_dom_* functions, defined in test.c). */
 #ifndef SRC_DRIVERS_TEST_SNAPSHOT_H
 #define SRC_DRIVERS_TEST_SNAPSHOT_H
 
@@ -12,6 +12,7 @@
 
 #include "conf/domain_xml.h"
 #include "driver.h"
+#include "test-internal.h"
 
 struct tdom;
 struct tmoments; /* one domain's snapshots and checkpoints */
@@ -32,31 +33,17 @@ unsigned int tmoments_snapshots(const struct tmoments *m);
 int tmoments_serialize(FILE *f, const struct tmoments *m);
 int tmoments_parse(const char **p, const char *end, struct tmoments **m);
 
-/* ---- test.c's side ---- */
+/* ---- test.c's side (and test-internal.h's test_dom_* calls) ---- */
 
-/* The domain the client names (after bringing the state up to date), or
- * NULL with libvirt's error. */
-struct tdom *tdom_get(struct drv_conn *c, const remote_nonnull_domain *dom);
-/* A state-changing call runs between these (test.c's wr_begin/wr_end). */
-int tdom_write_begin(struct drv_conn *c, const char *owner);
-int tdom_write_end(struct drv_conn *c, int rc);
-/* The running definition, or the only one. */
-const struct dx_def *tdom_def(const struct tdom *d);
-/* virDomainState. */
-int tdom_state(const struct tdom *d);
-/* The domain's wire reference (the name copied); 0 or -1. */
-int tdom_reference(const struct tdom *d, remote_nonnull_domain *out);
 /* Where the domain keeps its moments. */
-struct tmoments **tdom_moments(struct tdom *d);
-/* A lifecycle event for d. */
-void tdom_emit(struct drv_conn *c, struct tdom *d, int event, int detail);
+struct tmoments **test_dom_moments(struct tdom *d);
 /* Stops d (shut off from snapshot, STOPPED FROM_SNAPSHOT); a transient
  * domain is gone after it: d is no longer valid. */
-void tdom_halt(struct drv_conn *c, struct tdom *d);
+void test_dom_halt(struct drv_conn *c, struct tdom *d);
 /* Makes def (which it takes) d's definition: stops d first when it is
  * active (STOPPED FROM_SNAPSHOT), then run 0 leaves it off, 1 starts it
  * (STARTED FROM_SNAPSHOT), 2 starts it paused (and SUSPENDED
  * FROM_SNAPSHOT). 0, or -1 with the error recorded. */
-int tdom_revert(struct drv_conn *c, struct tdom *d, struct dx_def *def, int run);
+int test_dom_revert(struct drv_conn *c, struct tdom *d, struct dx_def *def, int run);
 
 #endif

@@ -31,6 +31,7 @@
 #include "driver.h"
 #include "error.h"
 #include "test.h"
+#include "test-guestops.h"
 #include "test-host.h"
 #include "test-internal.h"
 #include "test-share.h"
@@ -118,6 +119,8 @@ static const struct test_kind *kind(int id)
         return &test_nodedev_kind;
     case TEST_KIND_INTERFACE:
         return &test_interface_kind;
+    case TEST_KIND_GUEST:
+        return &test_guest_kind;
     default:
         return NULL;
     }
@@ -480,6 +483,7 @@ static struct tdom *dom_add(struct drv_conn *c, struct dx_def *def)
 
 static void dom_remove(struct drv_conn *c, struct tdom *d)
 {
+    test_guest_forget(c, d->def->uuid);
     unlink_chain(name_bucket(c, d->def->name), d, offsetof(struct tdom, name_next));
     unlink_chain(uuid_bucket(c, d->def->uuid), d, offsetof(struct tdom, uuid_next));
     id_unhash(c, d);
@@ -567,6 +571,7 @@ static int start_domain(struct drv_conn *c, struct tdom *d, int reason)
     set_id(c, d, c->next_id++);
     d->state = ST_RUNNING;
     d->reason = reason;
+    test_guest_started(c, d->def->uuid);
     return 0;
 }
 
@@ -1800,7 +1805,7 @@ static int undefine_locked(struct drv_conn *c, const remote_nonnull_domain *dom,
     if (check_flags(flags, 0x3, "testDomainUndefineFlags") < 0)
         return -1;
     struct tdom *d = get_dom(c, dom);
-    if (!d)
+    if (!d || test_guest_undefine(c, d->def->uuid, flags) < 0)
         return -1;
     unsigned int nsnap = tmoments_snapshots(d->moments);
     if (!is_active(d) && nsnap && !(flags & UNDEFINE_SNAPSHOTS_METADATA)) {
@@ -2274,14 +2279,17 @@ static int test_domain_is_persistent(struct drv_conn *c,
     return 0;
 }
 
-/* No managed save images exist. */
 static int test_domain_has_managed_save_image(struct drv_conn *c,
                                               const remote_domain_has_managed_save_image_args *args,
                                               remote_domain_has_managed_save_image_ret *ret)
 {
     if (check_flags(args->flags, 0, "testDomainHasManagedSaveImage") < 0)
         return -1;
-    return get_dom(c, &args->dom) ? 0 : -1;
+    struct tdom *d = get_dom(c, &args->dom);
+    if (!d)
+        return -1;
+    ret->result = test_guest_has_managed_save(c, d->def->uuid);
+    return 0;
 }
 
 static int test_domain_get_security_label(struct drv_conn *c,
@@ -2491,54 +2499,78 @@ static int test_connect_get_all_domain_stats(struct drv_conn *c,
     return 0;
 }
 
-/* ---- what test-snapshot.c needs of a domain (test-snapshot.h) ---- */
+/* ---- the domains, lent to test-guestops.c and test-snapshot.c
+ * (test-guestops.h, test-snapshot.h) ---- */
 
-struct tdom *tdom_get(struct drv_conn *c, const remote_nonnull_domain *dom)
+struct tdom *test_dom_get(struct drv_conn *c, const remote_nonnull_domain *dom)
 {
     return get_dom(c, dom);
 }
 
-int tdom_write_begin(struct drv_conn *c, const char *owner)
+int test_dom_active(const struct tdom *d)
 {
-    return wr_begin(c, owner);
+    return is_active(d);
 }
 
-int tdom_write_end(struct drv_conn *c, int rc)
+int test_dom_state(const struct tdom *d, int *reason)
 {
-    return wr_end(c, rc);
+    if (reason)
+        *reason = d->reason;
+    return d->state;
 }
 
-const struct dx_def *tdom_def(const struct tdom *d)
+int test_dom_persistent(const struct tdom *d)
+{
+    return d->persistent;
+}
+
+int test_dom_id(const struct tdom *d)
+{
+    return d->id;
+}
+
+const char *test_dom_name(const struct tdom *d)
+{
+    return d->def->name;
+}
+
+const unsigned char *test_dom_uuid(const struct tdom *d)
+{
+    return d->def->uuid;
+}
+
+struct dx_def *test_dom_def(struct tdom *d)
 {
     return d->def;
 }
 
-int tdom_state(const struct tdom *d)
+int test_dom_defs(struct tdom *d, unsigned int flags, struct dx_def **live,
+                  struct dx_def **config)
 {
-    return d->state;
+    return get_defs(d, flags, live, config);
 }
 
-int tdom_reference(const struct tdom *d, remote_nonnull_domain *out)
+int test_dom_reference(const struct tdom *d, remote_nonnull_domain *out)
 {
     return fill_id(d, out);
 }
 
-struct tmoments **tdom_moments(struct tdom *d)
+struct tmoments **test_dom_moments(struct tdom *d)
 {
     return &d->moments;
 }
 
-void tdom_emit(struct drv_conn *c, struct tdom *d, int event, int detail)
+void test_dom_emit(struct drv_conn *c, struct tdom *d, int event, int detail)
 {
     emit(c, d, event, detail);
 }
 
-void tdom_halt(struct drv_conn *c, struct tdom *d)
+void test_dom_halt(struct drv_conn *c, struct tdom *d)
 {
     stop_domain(c, d, SHUTOFF_FROM_SNAPSHOT, EV_STOPPED_FROM_SNAPSHOT);
 }
 
-int tdom_revert(struct drv_conn *c, struct tdom *d, struct dx_def *def, int run)
+int test_dom_revert(struct drv_conn *c, struct tdom *d, struct dx_def *def, int run)
 {
     if (is_active(d)) {
         int old_id = d->id;
@@ -2562,6 +2594,60 @@ int tdom_revert(struct drv_conn *c, struct tdom *d, struct dx_def *def, int run)
         emit(c, d, EV_SUSPENDED, EV_SUSPENDED_FROM_SNAPSHOT);
     }
     return 0;
+}
+
+void test_dom_stop(struct drv_conn *c, struct tdom *d, int reason, int detail)
+{
+    stop_domain(c, d, reason, detail);
+}
+
+int test_dom_rename(struct drv_conn *c, struct tdom *d, const char *name)
+{
+    struct tdom *other = find_name(c, name);
+    char *copy;
+
+    if (other) {
+        error_report(ERR_OPERATION_INVALID, FROM_DOMAIN, "domain with name '%s' already exists",
+                     name);
+        return -1;
+    }
+    if (!(copy = strdup(name))) {
+        no_memory();
+        return -1;
+    }
+    unlink_chain(name_bucket(c, d->def->name), d, offsetof(struct tdom, name_next));
+    free(d->def->name);
+    d->def->name = copy;
+    struct tdom **b = name_bucket(c, d->def->name);
+    d->name_next = *b;
+    *b = d;
+    return 0;
+}
+
+struct tdom *test_dom_start_def(struct drv_conn *c, struct dx_def *def, int reason, int detail)
+{
+    struct tdom *d;
+
+    if (check_duplicate(c, def, 1, &d) < 0) {
+        dx_def_free(def);
+        return NULL;
+    }
+    if (d) {
+        /* An inactive persistent domain keeps its config and runs `def`. */
+        dx_def_free(d->newdef);
+        d->newdef = d->def;
+        d->def = def;
+    } else if (!(d = dom_add(c, def))) {
+        dx_def_free(def);
+        return NULL;
+    }
+    if (start_domain(c, d, reason) < 0) {
+        if (!d->persistent)
+            dom_remove(c, d);
+        return NULL;
+    }
+    emit(c, d, EV_STARTED, detail);
+    return d;
 }
 
 static const struct drv_domain_ops domain_ops = {
@@ -2608,6 +2694,7 @@ static const struct drv_domain_ops domain_ops = {
     .connect_list_all_domains = test_connect_list_all_domains,
     .domain_define_xml_flags = test_domain_define_xml_flags,
     .domain_get_messages = test_domain_get_messages,
+    TEST_GUEST_DOMAIN_OPS,
 };
 
 /* Each kind's operations, in its file; weak until every file exists (a

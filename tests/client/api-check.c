@@ -291,6 +291,8 @@ static void check_nodedev(virConnectPtr conn)
     }
     if (virInterfaceChangeCommit(conn, 0) < 0)
         print_error("virInterfaceChangeCommit");
+}
+
 /* Snapshots and checkpoints of test:///default's "test": handles, their
  * names, domain and connection, references, lists, the tree, errors. */
 static void show_snapshots(virConnectPtr conn)

@@ -539,6 +539,78 @@ def hostile_server(root, rw):
         proxy.stop()
 
 
+# ---- guest operations' files: save images and dumps as the client ----
+def as_user(uid, fn):
+    """Runs fn() in a child as uid (no groups); returns what it returns (a
+    string), bounded to 15 s."""
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.close(r)
+            os.setgroups([])
+            os.setgid(uid)
+            os.setuid(uid)
+            os.write(w, str(fn()).encode())
+        except Exception as e:  # reported to the parent as the answer
+            os.write(w, ("client error: %r" % e).encode())
+        finally:
+            os._exit(0)
+    os.close(w)
+    ready = select.select([r], [], [], 15)[0]
+    text = os.read(r, 65536).decode() if ready else "TIMEOUT"
+    os.close(r)
+    if not ready:
+        os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+    return text
+
+
+def guest_files(name, rw, f):
+    """A read-write client that is not root saves, restores and dumps with
+    its own permissions: it cannot write into or read from root's files,
+    nor have a FIFO opened."""
+    secret_dir = os.path.join(f["dir"], "root-only")
+    os.makedirs(secret_dir, exist_ok=True)
+    os.chmod(secret_dir, 0o700)
+    let_anyone_reach(rw)
+
+    def attempt(what):
+        def run():
+            c = libvirt.open("test+unix:///default?socket=" + rw)
+            d = c.lookupByName("test")
+            try:
+                if what == "save":
+                    d.save(os.path.join(secret_dir, "img"))
+                elif what == "dump":
+                    d.coreDump(os.path.join(secret_dir, "core"), 0)
+                elif what == "restore":
+                    c.restore(f["secret-node"])
+                elif what == "fifo":
+                    c.restore(f["fifo"])
+                return "ok"
+            except libvirt.libvirtError as e:
+                return e.get_error_message()
+            finally:
+                c.close()
+        return as_user(65534, run)
+
+    got = attempt("save")
+    check("%s: a save as uid 65534 into root's directory is refused" % name,
+          "Permission denied" in got and not os.path.exists(os.path.join(secret_dir, "img")),
+          got)
+    got = attempt("dump")
+    check("%s: a core dump as uid 65534 into root's directory is refused" % name,
+          "Permission denied" in got and not os.path.exists(os.path.join(secret_dir, "core")),
+          got)
+    got = attempt("restore")
+    check("%s: a restore as uid 65534 of root's 0600 file is refused" % name,
+          "Permission denied" in got, got)
+    got = attempt("fifo")
+    check("%s: a restore of a FIFO is refused at once" % name,
+          "is not a regular file" in got, got)
+
+
 def main():
     for var in ("REAL_SOCK", "REAL_SOCK_RO", "OURS_SOCK", "OURS_SOCK_RO", "TEST_DATA"):
         if not os.environ.get(var):
@@ -571,6 +643,7 @@ def main():
             read_only_reads(name, ro, real_ro)
             input_limits(name, rw, real_rw)
             events_and_close(name, rw, real_rw)
+            guest_files(name, rw, f)
         hostile_server(root, targets[0][1])
     finally:
         if listen:

@@ -1,6 +1,6 @@
 #!/bin/bash
 # The daemon's tests under valgrind: every per-connection libvirtd started
-# while python-interop.py and bad-input.py run is a
+# while python-interop.py, bad-input.py and guestops.py run is a
 # memcheck run (full leak check). Any memcheck error or definitely/indirectly
 # lost block in any of them fails this test; the reports are printed.
 #
@@ -34,6 +34,8 @@ bash "$here/with-daemons.sh" /usr/bin/python3 "$here/python-interop.py" >"$IT_DI
     { echo "python-interop failed under valgrind:"; cat "$IT_DIR/py.out"; rc=1; }
 bash "$here/with-daemons.sh" /usr/bin/python3 "$here/bad-input.py" >"$IT_DIR/bad.out" 2>&1 ||
     { echo "bad-input failed under valgrind:"; tail -30 "$IT_DIR/bad.out"; rc=1; }
+bash "$here/with-daemons.sh" /usr/bin/python3 "$here/guestops.py" >"$IT_DIR/guestops.out" 2>&1 ||
+    { echo "guestops failed under valgrind:"; grep -v '^ok' "$IT_DIR/guestops.out" | tail -30; rc=1; }
 
 runs=$(ls "$logs" | wc -l)
 bad=0
