@@ -25,6 +25,8 @@
 #include "driver.h"
 #include "error.h"
 #include "test.h"
+#include "test-dstats.h"
+#include "test-priv.h"
 #include "test-share.h"
 #include "uuid.h"
 
@@ -38,7 +40,7 @@ enum { EV_DEFINED, EV_UNDEFINED, EV_STARTED, EV_SUSPENDED, EV_RESUMED, EV_STOPPE
 enum { EV_DEFINED_ADDED = 0, EV_DEFINED_UPDATED = 1 };
 enum { EV_STOPPED_SHUTDOWN = 0, EV_STOPPED_DESTROYED = 1 };
 
-enum { AFFECT_LIVE = 1, AFFECT_CONFIG = 2, MEM_MAXIMUM = 4, VCPU_MAXIMUM = 4 };
+enum { MEM_MAXIMUM = 4, VCPU_MAXIMUM = 4 };
 
 /* The domain tables start empty and double when there are more domains
  * than buckets. A connection used to start with three tables of 4096
@@ -48,13 +50,6 @@ enum { AFFECT_LIVE = 1, AFFECT_CONFIG = 2, MEM_MAXIMUM = 4, VCPU_MAXIMUM = 4 };
 /* What the test hypervisor reports as its vCPU limit (virConnectGetMaxVcpus). */
 #define TEST_MAX_VCPUS 32
 
-struct tdom {
-    struct dx_def *def;    /* the running definition, or the only one */
-    struct dx_def *newdef; /* the persistent config while running */
-    int id, state, reason, persistent, autostart;
-    struct tdom *prev, *next;
-    struct tdom *name_next, *uuid_next, *id_next;
-};
 
 /* What virNodeGetInfo reports. */
 struct node_info {
@@ -1041,6 +1036,10 @@ static int parse_node_domain(struct drv_conn *c, const char *dir, xmlDocPtr doc,
     } else {
         def = dx_def_parse_node(doc, n);
     }
+    if (def && tds_canonical(def) < 0) {
+        dx_def_free(def);
+        return -1;
+    }
     return def ? add_initial_domain(c, def) : -1;
 }
 
@@ -1404,8 +1403,10 @@ static struct dx_def *parse_new_def(struct drv_conn *c, const char *xml, int tra
 {
     struct dx_def *def = dx_def_parse_string(xml);
 
-    if (!def)
+    if (!def || tds_canonical(def) < 0) {
+        dx_def_free(def);
         return NULL;
+    }
     if (check_duplicate(c, def, transient, existing) < 0) {
         dx_def_free(def);
         return NULL;
@@ -2050,6 +2051,43 @@ static int test_domain_get_messages(struct drv_conn *c,
     return get_dom(c, &args->dom) ? 0 : -1;
 }
 
+/* ---- for the test driver's other files (test-priv.h) ---- */
+
+struct tdom *tdrv_dom(struct drv_conn *c, const remote_nonnull_domain *dom)
+{
+    return get_dom(c, dom);
+}
+
+int tdrv_active(const struct tdom *d)
+{
+    return is_active(d);
+}
+
+int tdrv_defs(struct tdom *d, unsigned int flags, struct dx_def **live, struct dx_def **config)
+{
+    return get_defs(d, flags, live, config);
+}
+
+int tdrv_check_flags(unsigned int flags, unsigned int supported, const char *func)
+{
+    return check_flags(flags, supported, func);
+}
+
+int tdrv_begin(struct drv_conn *c, const char *owner)
+{
+    return wr_begin(c, owner);
+}
+
+int tdrv_end(struct drv_conn *c, int rc)
+{
+    return wr_end(c, rc);
+}
+
+int tdrv_host_cpus(const struct drv_conn *c)
+{
+    return c->info.nodes * c->info.sockets * c->info.cores * c->info.threads;
+}
+
 static const struct drv_host_ops host_ops = {
     .connect_get_type = test_connect_get_type,
     .connect_get_version = test_connect_get_version,
@@ -2060,6 +2098,7 @@ static const struct drv_host_ops host_ops = {
     .connect_get_hostname = test_connect_get_hostname,
     .node_get_security_model = test_node_get_security_model,
     .connect_get_sysinfo = test_connect_get_sysinfo,
+    .node_get_cpu_map = tds_node_get_cpu_map,
 };
 
 static int test_domain_reset(struct drv_conn *c, const remote_domain_reset_args *args)
@@ -2136,7 +2175,7 @@ static int test_domain_memory_stats(struct drv_conn *c,
     return 0;
 }
 
-/* Only the state group: the test driver has no other statistics. */
+/* The state group (the iothread group adds nothing: test-dstats.c). */
 static int stats_record(const struct tdom *d, unsigned int groups, remote_domain_stats_record *r)
 {
     memset(r, 0, sizeof(*r));
@@ -2165,17 +2204,19 @@ static int test_connect_get_all_domain_stats(struct drv_conn *c,
                                              const remote_connect_get_all_domain_stats_args *args,
                                              remote_connect_get_all_domain_stats_ret *ret)
 {
-    enum { STATE = 1, ENFORCE = 1u << 31 };
+    /* The groups libvirt 9.0's test driver serves: state, and iothread
+     * (which reports nothing here: see test-dstats.c). */
+    enum { STATE = 1, IOTHREAD = 0x80, ENFORCE = 1u << 31 };
     unsigned int groups = args->stats ? args->stats : STATE;
     size_t cap = args->doms.doms_len;
 
     if (check_flags(args->flags, 0xff | (1u << 29) | (1u << 30) | ENFORCE,
                     "testConnectGetAllDomainStats") < 0)
         return -1;
-    if ((args->flags & ENFORCE) && (args->stats & ~STATE)) {
+    if ((args->flags & ENFORCE) && (args->stats & ~(STATE | IOTHREAD))) {
         error_report(ERR_ARGUMENT_UNSUPPORTED, FROM_TEST,
                      "Stats types bits 0x%x are not supported by this daemon",
-                     args->stats & ~STATE);
+                     args->stats & ~(STATE | IOTHREAD));
         return -1;
     }
     if (sync_state(c) < 0)
@@ -2253,6 +2294,35 @@ static const struct drv_domain_ops domain_ops = {
     .connect_list_all_domains = test_connect_list_all_domains,
     .domain_define_xml_flags = test_domain_define_xml_flags,
     .domain_get_messages = test_domain_get_messages,
+    .domain_get_vcpus = tds_domain_get_vcpus,
+    .domain_get_vcpu_pin_info = tds_domain_get_vcpu_pin_info,
+    .domain_pin_vcpu = tds_domain_pin_vcpu,
+    .domain_pin_vcpu_flags = tds_domain_pin_vcpu_flags,
+    .domain_pin_emulator = tds_domain_pin_emulator,
+    .domain_get_emulator_pin_info = tds_domain_get_emulator_pin_info,
+    .domain_get_iothread_info = tds_domain_get_iothread_info,
+    .domain_add_iothread = tds_domain_add_iothread,
+    .domain_del_iothread = tds_domain_del_iothread,
+    .domain_pin_iothread = tds_domain_pin_iothread,
+    .domain_set_iothread_params = tds_domain_set_iothread_params,
+    .domain_block_stats = tds_domain_block_stats,
+    .domain_interface_stats = tds_domain_interface_stats,
+    .domain_get_block_info = tds_domain_get_block_info,
+    .domain_get_disk_errors = tds_domain_get_disk_errors,
+    .domain_get_scheduler_type = tds_domain_get_scheduler_type,
+    .domain_get_scheduler_parameters = tds_domain_get_scheduler_parameters,
+    .domain_get_scheduler_parameters_flags = tds_domain_get_scheduler_parameters_flags,
+    .domain_set_scheduler_parameters = tds_domain_set_scheduler_parameters,
+    .domain_set_scheduler_parameters_flags = tds_domain_set_scheduler_parameters_flags,
+    .domain_get_memory_parameters = tds_domain_get_memory_parameters,
+    .domain_set_memory_parameters = tds_domain_set_memory_parameters,
+    .domain_get_blkio_parameters = tds_domain_get_blkio_parameters,
+    .domain_set_blkio_parameters = tds_domain_set_blkio_parameters,
+    .domain_get_numa_parameters = tds_domain_get_numa_parameters,
+    .domain_set_numa_parameters = tds_domain_set_numa_parameters,
+    .domain_get_perf_events = tds_domain_get_perf_events,
+    .domain_set_perf_events = tds_domain_set_perf_events,
+    .domain_get_block_io_tune = tds_domain_get_block_io_tune,
 };
 
 const struct driver test_driver = {

@@ -1,0 +1,44 @@
+/* test-priv: what test.c shares with the other files of the test driver
+ * (test-dstats.c). Not for other drivers. */
+#ifndef SRC_DRIVERS_TEST_PRIV_H
+#define SRC_DRIVERS_TEST_PRIV_H
+
+#include "conf/domain_xml.h"
+#include "driver.h"
+
+/* virDomainModificationImpact */
+enum { AFFECT_LIVE = 1, AFFECT_CONFIG = 2 };
+
+struct tdom {
+    struct dx_def *def;    /* the running definition, or the only one */
+    struct dx_def *newdef; /* the persistent config while running */
+    int id, state, reason, persistent, autostart;
+    struct tdom *prev, *next;
+    struct tdom *name_next, *uuid_next, *id_next;
+};
+
+/* The domain the client names (the shared state brought up to date
+ * first), or NULL with libvirt's "no domain with matching uuid" error. */
+struct tdom *tdrv_dom(struct drv_conn *c, const remote_nonnull_domain *dom);
+
+/* 1 when d runs. */
+int tdrv_active(const struct tdom *d);
+
+/* libvirt's virDomainObjGetDefs: the live and/or persistent definition
+ * `flags` (AFFECT_*, none: the current one) name, NULL for the other;
+ * -1 with libvirt's error when the domain's state does not allow them. */
+int tdrv_defs(struct tdom *d, unsigned int flags, struct dx_def **live, struct dx_def **config);
+
+/* virCheckFlags: -1 with "unsupported flags (0x..) in function FUNC". */
+int tdrv_check_flags(unsigned int flags, unsigned int supported, const char *func);
+
+/* A state-changing call runs between these (test.c's wr_begin/wr_end):
+ * tdrv_end returns rc, or -1 when the new state could not be saved. */
+int tdrv_begin(struct drv_conn *c, const char *owner);
+int tdrv_end(struct drv_conn *c, int rc);
+
+/* The host CPUs the test hypervisor has (nodes x sockets x cores x
+ * threads of virNodeGetInfo: 16 for test:///default). */
+int tdrv_host_cpus(const struct drv_conn *c);
+
+#endif
