@@ -7,6 +7,8 @@
 #include "conf/domain_xml.h"
 #include "driver.h"
 
+struct tdom;
+
 int tds_node_get_cpu_map(struct drv_conn *c, const remote_node_get_cpu_map_args *args, remote_node_get_cpu_map_ret *ret);
 int tds_domain_get_vcpus(struct drv_conn *c, const remote_domain_get_vcpus_args *args, remote_domain_get_vcpus_ret *ret);
 int tds_domain_get_vcpu_pin_info(struct drv_conn *c, const remote_domain_get_vcpu_pin_info_args *args, remote_domain_get_vcpu_pin_info_ret *ret);
@@ -40,5 +42,8 @@ int tds_domain_get_block_io_tune(struct drv_conn *c, const remote_domain_get_blo
 /* Rewrites the tuning elements of a definition a client or a node file
  * gave (<memtune> in KiB, IOThread ids, ...) in libvirt's canonical form. */
 int tds_canonical(struct dx_def *def);
+/* domstats' iothread group for d: appended to the *n parameters at
+ * *params (a malloc'd array, grown as needed). */
+int tds_stats_iothread(const struct tdom *d, remote_typed_param **params, u_int *n);
 
 #endif

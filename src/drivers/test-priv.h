@@ -13,6 +13,10 @@ struct tdom {
     struct dx_def *def;    /* the running definition, or the only one */
     struct dx_def *newdef; /* the persistent config while running */
     int id, state, reason, persistent, autostart;
+    /* What test-dstats.c keeps of the domain beyond its XML (the poll
+     * parameters of the IOThreads added to it), as text; NULL: nothing.
+     * Lives as long as the domain, saved with test:///default's state. */
+    char *extra;
     struct tdom *prev, *next;
     struct tdom *name_next, *uuid_next, *id_next;
 };

@@ -429,6 +429,7 @@ static void dom_remove(struct drv_conn *c, struct tdom *d)
         c->tail = d->prev;
     dx_def_free(d->def);
     dx_def_free(d->newdef);
+    free(d->extra);
     free(d);
 }
 
@@ -637,11 +638,13 @@ static void load_pending(struct drv_conn *c)
 /* ---- test:///default, shared between connections (test-share.h) ---- */
 
 /* The state file: a header line, then each domain in definition order as
- * a line of numbers followed by its definition's XML and its persistent
- * config's (empty when it has none):
- *   "test:///default 1 NEXT_ID NDOMS\n"
- *   "domain ID STATE REASON PERSISTENT AUTOSTART DEFLEN NEWDEFLEN\n" DEF NEWDEF */
-#define STATE_MAGIC "test:///default 1"
+ * a line of numbers followed by its definition's XML, its persistent
+ * config's (empty when it has none) and the driver's other state of it
+ * (struct tdom's extra, empty when none):
+ *   "test:///default 2 NEXT_ID NDOMS\n"
+ *   "domain ID STATE REASON PERSISTENT AUTOSTART DEFLEN NEWDEFLEN EXTRALEN\n"
+ *   DEF NEWDEF EXTRA */
+#define STATE_MAGIC "test:///default 2"
 
 static void clear_domains(struct drv_conn *c)
 {
@@ -676,23 +679,26 @@ static int rebuild(struct drv_conn *c, const char *data, size_t len)
     p += used;
     for (unsigned int i = 0; i < ndoms; i++) {
         int id, state, reason, persistent, autostart;
-        size_t deflen, newlen;
+        size_t deflen, newlen, extralen;
         used = 0;
         if (!memchr(p, '\n', (size_t)(end - p)) ||
-            sscanf(p, "domain %d %d %d %d %d %zu %zu\n%n", &id, &state, &reason, &persistent,
-                   &autostart, &deflen, &newlen, &used) != 7 ||
+            sscanf(p, "domain %d %d %d %d %d %zu %zu %zu\n%n", &id, &state, &reason, &persistent,
+                   &autostart, &deflen, &newlen, &extralen, &used) != 8 ||
             used <= 0 || id < -1 || state < ST_NOSTATE || state > ST_CRASHED ||
             (persistent & ~1) || (autostart & ~1) || deflen == 0 ||
-            deflen > (size_t)(end - p - used) || newlen > (size_t)(end - p - used) - deflen) {
+            deflen > (size_t)(end - p - used) || newlen > (size_t)(end - p - used) - deflen ||
+            extralen > (size_t)(end - p - used) - deflen - newlen) {
             bad_state("a domain's line");
             return -1;
         }
         p += used;
         char *x = strndup(p, deflen), *y = newlen ? strndup(p + deflen, newlen) : NULL;
-        p += deflen + newlen;
-        if (!x || (newlen && !y)) {
+        char *extra = extralen ? strndup(p + deflen + newlen, extralen) : NULL;
+        p += deflen + newlen + extralen;
+        if (!x || (newlen && !y) || (extralen && !extra)) {
             free(x);
             free(y);
+            free(extra);
             no_memory();
             return -1;
         }
@@ -703,9 +709,11 @@ static int rebuild(struct drv_conn *c, const char *data, size_t len)
         if (!d) {
             dx_def_free(def);
             dx_def_free(newdef);
+            free(extra);
             return -1;
         }
         d->newdef = newdef;
+        d->extra = extra;
         d->state = state;
         d->reason = reason;
         d->persistent = persistent;
@@ -728,9 +736,10 @@ static char *serialize(struct drv_conn *c, size_t *len)
     for (struct tdom *d = c->head; ok && d; d = d->next) {
         char *x = dx_def_format(d->def, -1), *y = d->newdef ? dx_def_format(d->newdef, -1) : NULL;
         ok = x && (!d->newdef || y) &&
-             fprintf(f, "domain %d %d %d %d %d %zu %zu\n%s%s", d->id, d->state, d->reason,
-                     d->persistent, d->autostart, strlen(x), y ? strlen(y) : 0, x,
-                     y ? y : "") > 0;
+             fprintf(f, "domain %d %d %d %d %d %zu %zu %zu\n%s%s%s", d->id, d->state,
+                     d->reason, d->persistent, d->autostart, strlen(x), y ? strlen(y) : 0,
+                     d->extra ? strlen(d->extra) : 0, x, y ? y : "",
+                     d->extra ? d->extra : "") > 0;
         free(x);
         free(y);
     }
@@ -2175,7 +2184,7 @@ static int test_domain_memory_stats(struct drv_conn *c,
     return 0;
 }
 
-/* The state group (the iothread group adds nothing: test-dstats.c). */
+/* The state group; stats_record_groups adds the iothread group. */
 static int stats_record(const struct tdom *d, unsigned int groups, remote_domain_stats_record *r)
 {
     memset(r, 0, sizeof(*r));
@@ -2200,12 +2209,21 @@ static int stats_record(const struct tdom *d, unsigned int groups, remote_domain
     return 0;
 }
 
+static int stats_record_groups(const struct tdom *d, unsigned int groups,
+                               remote_domain_stats_record *r)
+{
+    if (stats_record(d, groups, r) < 0)
+        return -1;
+    if (groups & 0x80) /* VIR_DOMAIN_STATS_IOTHREAD */
+        return tds_stats_iothread(d, &r->params.params_val, &r->params.params_len);
+    return 0;
+}
+
 static int test_connect_get_all_domain_stats(struct drv_conn *c,
                                              const remote_connect_get_all_domain_stats_args *args,
                                              remote_connect_get_all_domain_stats_ret *ret)
 {
-    /* The groups libvirt 9.0's test driver serves: state, and iothread
-     * (which reports nothing here: see test-dstats.c). */
+    /* The groups libvirt 9.0's test driver serves: state, iothread. */
     enum { STATE = 1, IOTHREAD = 0x80, ENFORCE = 1u << 31 };
     unsigned int groups = args->stats ? args->stats : STATE;
     size_t cap = args->doms.doms_len;
@@ -2234,7 +2252,7 @@ static int test_connect_get_all_domain_stats(struct drv_conn *c,
     if (args->doms.doms_len) {
         for (u_int i = 0; i < args->doms.doms_len; i++) {
             struct tdom *d = get_dom(c, &args->doms.doms_val[i]);
-            if (!d || stats_record(d, groups, &recs[n]) < 0)
+            if (!d || stats_record_groups(d, groups, &recs[n]) < 0)
                 return -1;
             ret->retStats.retStats_len = ++n;
         }
@@ -2243,7 +2261,7 @@ static int test_connect_get_all_domain_stats(struct drv_conn *c,
     for (struct tdom *d = c->head; d && n < cap; d = d->next) {
         if (!matches(d, args->flags & 0xff))
             continue;
-        if (stats_record(d, groups, &recs[n]) < 0)
+        if (stats_record_groups(d, groups, &recs[n]) < 0)
             return -1;
         ret->retStats.retStats_len = ++n;
     }

@@ -84,3 +84,7 @@ add ro-changes 'vcpupin test 0 1; emulatorpin test 1; iothreadadd test 2; iothre
 
 # A node file's domains.
 add node-file 'vcpuinfo db; vcpupin db; memtune db; domblkinfo db --all; iothreadinfo db' node
+
+# The poll parameters of added IOThreads (domstats' iothread group,
+# iothreadset): kept from the add to the delete, across a restart.
+add iothread-poll 'iothreadadd test 3; iothreadset test 3 --poll-max-ns 5 --config; iothreadset test 3 --poll-grow 6; iothreadset test 3 --poll-shrink 7 --live; domstats --iothread test; iothreadadd test 2; iothreadadd test 1 --config; domstats --iothread; iothreaddel test 3; domstats --iothread; destroy test; start test; domstats --iothread; iothreadinfo test; iothreadset test 2 --poll-max-ns 1; iothreadset test 1 --poll-max-ns 9 --poll-grow 1 --poll-shrink 2; domstats --iothread --raw'
