@@ -444,7 +444,7 @@ enum vsh_event_end vsh_event_wait(struct vsh_ctl *ctl)
 
 static const struct vsh_cmd_def vsh_builtin_cmds[];
 static const struct vsh_cmd_def *const cmd_tables[] = {vsh_builtin_cmds, vsh_host_cmds,
-                                                       vsh_domain_cmds};
+                                                       vsh_domain_cmds, vsh_dstats_cmds};
 
 static const struct vsh_cmd_def *find_command(const char *name)
 {
@@ -642,7 +642,8 @@ static int parse_string(struct vsh_ctl *ctl, const char *line, struct vsh_cmd **
     }
 }
 
-/* Runs a chain of commands; false when any failed. */
+/* Runs a chain of commands; false when the last one failed (real virsh's
+ * exit status is its last command's). */
 static bool run_commands(struct vsh_ctl *ctl, struct vsh_cmd *cmd, bool *quit)
 {
     bool all_ok = true;
@@ -662,10 +663,9 @@ static bool run_commands(struct vsh_ctl *ctl, struct vsh_cmd *cmd, bool *quit)
         long long start = now_ms_fine();
         ok = cmd->def->handler(ctl, cmd);
         long long elapsed = now_ms_fine() - start;
-        if (!ok) {
+        if (!ok)
             vsh_report_error(ctl);
-            all_ok = false;
-        }
+        all_ok = ok;
         if (strcmp(cmd->def->name, "quit") == 0 || strcmp(cmd->def->name, "exit") == 0) {
             *quit = true;
             break;
