@@ -769,3 +769,141 @@ int virDomainGetDiskErrors(virDomainPtr dom, virDomainDiskErrorPtr errors,
         api_fail(dom->conn);
     return rc;
 }
+
+int virDomainMemoryStats(virDomainPtr dom, virDomainMemoryStatPtr stats, unsigned int nr_stats,
+                         unsigned int flags)
+{
+    remote_domain_memory_stats_args a;
+    remote_domain_memory_stats_ret r = {0};
+
+    CHECK_DOM(dom, -1);
+    if (!stats || nr_stats == 0)
+        return 0;
+    if (nr_stats > REMOTE_DOMAIN_MEMORY_STATS_MAX) {
+        error_report(ERR_RPC, VIR_FROM_REMOTE, "too many memory stats requested: %u > %d",
+                     nr_stats, REMOTE_DOMAIN_MEMORY_STATS_MAX);
+        api_fail(dom->conn);
+        return -1;
+    }
+    a.dom = wire_dom(dom);
+    a.maxStats = nr_stats;
+    a.flags = flags;
+    if (DOM_CALL(dom, DOMAIN_MEMORY_STATS, remote_domain_memory_stats_args, &a,
+                 XA(remote_domain_memory_stats_ret), &r) < 0)
+        return -1;
+    u_int n = r.stats.stats_len < nr_stats ? r.stats.stats_len : nr_stats;
+    for (u_int i = 0; i < n; i++) {
+        stats[i].tag = r.stats.stats_val[i].tag;
+        stats[i].val = r.stats.stats_val[i].val;
+    }
+    xdr_free(XA(remote_domain_memory_stats_ret), (char *)&r);
+    return (int)n;
+}
+
+void virDomainStatsRecordListFree(virDomainStatsRecordPtr *stats)
+{
+    for (size_t i = 0; stats && stats[i]; i++) {
+        virDomainFree(stats[i]->dom);
+        virTypedParamsFree(stats[i]->params, stats[i]->nparams);
+        free(stats[i]);
+    }
+    free(stats);
+}
+
+/* The records of a GET_ALL_DOMAIN_STATS reply as the caller's
+ * NULL-terminated list; its count, or -1 with the error published. */
+static int stats_records(virConnectPtr conn, remote_connect_get_all_domain_stats_ret *r,
+                         virDomainStatsRecordPtr **out)
+{
+    u_int n = r->retStats.retStats_len;
+    virDomainStatsRecordPtr *list = calloc(n + 1, sizeof(*list));
+    if (!list)
+        goto nomem;
+    for (u_int i = 0; i < n; i++) {
+        remote_domain_stats_record *rec = &r->retStats.retStats_val[i];
+        u_int np = rec->params.params_len;
+        if (!(list[i] = calloc(1, sizeof(**list))))
+            goto nomem;
+        list[i]->params = calloc(np ? np : 1, sizeof(virTypedParameter));
+        list[i]->dom = conn_domain_new(conn, rec->dom.name, (unsigned char *)rec->dom.uuid,
+                                       rec->dom.id);
+        if (!list[i]->params || !list[i]->dom)
+            goto nomem;
+        if (params_from_wire(conn, rec->params.params_val, np, list[i]->params, (int)np) < 0) {
+            virDomainStatsRecordListFree(list);
+            return -1;
+        }
+        list[i]->nparams = (int)np;
+    }
+    *out = list;
+    return (int)n;
+nomem:
+    virDomainStatsRecordListFree(list);
+    error_report(ERR_NO_MEMORY, VIR_FROM_REMOTE, NULL);
+    api_fail(conn);
+    return -1;
+}
+
+static int all_domain_stats(virConnectPtr conn, virDomainPtr *doms, u_int ndoms,
+                            unsigned int stats, virDomainStatsRecordPtr **retStats,
+                            unsigned int flags)
+{
+    remote_connect_get_all_domain_stats_args a = {0};
+    remote_connect_get_all_domain_stats_ret r = {0};
+    remote_nonnull_domain *w = ndoms ? calloc(ndoms, sizeof(*w)) : NULL;
+
+    if (ndoms && !w) {
+        error_report(ERR_NO_MEMORY, VIR_FROM_REMOTE, NULL);
+        api_fail(conn);
+        return -1;
+    }
+    for (u_int i = 0; i < ndoms; i++)
+        w[i] = wire_dom(doms[i]);
+    a.doms.doms_val = w;
+    a.doms.doms_len = ndoms;
+    a.stats = stats;
+    a.flags = flags;
+    int rc = rpc(conn, REMOTE_PROC_CONNECT_GET_ALL_DOMAIN_STATS,
+                 XA(remote_connect_get_all_domain_stats_args), &a,
+                 XA(remote_connect_get_all_domain_stats_ret), &r);
+    free(w);
+    if (rc < 0)
+        return -1;
+    rc = stats_records(conn, &r, retStats);
+    xdr_free(XA(remote_connect_get_all_domain_stats_ret), (char *)&r);
+    return rc;
+}
+
+int virConnectGetAllDomainStats(virConnectPtr conn, unsigned int stats,
+                                virDomainStatsRecordPtr **retStats, unsigned int flags)
+{
+    CHECK_CONN(conn, -1);
+    CHECK_ARG(conn, retStats, -1);
+    *retStats = NULL;
+    return all_domain_stats(conn, NULL, 0, stats, retStats, flags);
+}
+
+int virDomainListGetStats(virDomainPtr *doms, unsigned int stats,
+                          virDomainStatsRecordPtr **retStats, unsigned int flags)
+{
+    u_int n = 0;
+
+    api_enter();
+    if (!doms || !doms[0]) {
+        error_report(ERR_INVALID_ARG, VIR_FROM_DOMAIN, "%s", "doms array in virDomainListGetStats must contain at least one domain");
+        api_fail(NULL);
+        return -1;
+    }
+    CHECK_ARG(doms[0]->conn, retStats, -1);
+    *retStats = NULL;
+    while (doms[n]) {
+        if (doms[n]->conn != doms[0]->conn) {
+            error_report(ERR_INVALID_ARG, VIR_FROM_DOMAIN, "%s",
+                         "domains in 'doms' array must belong to a single connection");
+            api_fail(doms[0]->conn);
+            return -1;
+        }
+        n++;
+    }
+    return all_domain_stats(doms[0]->conn, doms, n, stats, retStats, flags);
+}

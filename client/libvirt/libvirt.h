@@ -812,6 +812,73 @@ int virDomainGetPerfEvents(virDomainPtr dom, virTypedParameterPtr *params, int *
 int virDomainSetPerfEvents(virDomainPtr dom, virTypedParameterPtr params, int nparams,
                            unsigned int flags);
 
+typedef enum {
+    VIR_DOMAIN_MEMORY_STAT_SWAP_IN = 0,
+    VIR_DOMAIN_MEMORY_STAT_SWAP_OUT = 1,
+    VIR_DOMAIN_MEMORY_STAT_MAJOR_FAULT = 2,
+    VIR_DOMAIN_MEMORY_STAT_MINOR_FAULT = 3,
+    VIR_DOMAIN_MEMORY_STAT_UNUSED = 4,
+    VIR_DOMAIN_MEMORY_STAT_AVAILABLE = 5,
+    VIR_DOMAIN_MEMORY_STAT_ACTUAL_BALLOON = 6,
+    VIR_DOMAIN_MEMORY_STAT_RSS = 7,
+    VIR_DOMAIN_MEMORY_STAT_USABLE = 8,
+    VIR_DOMAIN_MEMORY_STAT_LAST_UPDATE = 9,
+    VIR_DOMAIN_MEMORY_STAT_DISK_CACHES = 10,
+    VIR_DOMAIN_MEMORY_STAT_HUGETLB_PGALLOC = 11,
+    VIR_DOMAIN_MEMORY_STAT_HUGETLB_PGFAIL = 12,
+    VIR_DOMAIN_MEMORY_STAT_NR = 13,
+} virDomainMemoryStatTags;
+
+typedef struct _virDomainMemoryStat virDomainMemoryStatStruct;
+struct _virDomainMemoryStat {
+    int tag;
+    unsigned long long val;
+};
+typedef virDomainMemoryStatStruct *virDomainMemoryStatPtr;
+int virDomainMemoryStats(virDomainPtr dom, virDomainMemoryStatPtr stats, unsigned int nr_stats,
+                         unsigned int flags);
+
+typedef enum {
+    VIR_DOMAIN_STATS_STATE = 1 << 0,
+    VIR_DOMAIN_STATS_CPU_TOTAL = 1 << 1,
+    VIR_DOMAIN_STATS_BALLOON = 1 << 2,
+    VIR_DOMAIN_STATS_VCPU = 1 << 3,
+    VIR_DOMAIN_STATS_INTERFACE = 1 << 4,
+    VIR_DOMAIN_STATS_BLOCK = 1 << 5,
+    VIR_DOMAIN_STATS_PERF = 1 << 6,
+    VIR_DOMAIN_STATS_IOTHREAD = 1 << 7,
+    VIR_DOMAIN_STATS_MEMORY = 1 << 8,
+    VIR_DOMAIN_STATS_DIRTYRATE = 1 << 9,
+    VIR_DOMAIN_STATS_VM = 1 << 10,
+} virDomainStatsTypes;
+
+typedef enum {
+    VIR_CONNECT_GET_ALL_DOMAINS_STATS_ACTIVE = VIR_CONNECT_LIST_DOMAINS_ACTIVE,
+    VIR_CONNECT_GET_ALL_DOMAINS_STATS_INACTIVE = VIR_CONNECT_LIST_DOMAINS_INACTIVE,
+    VIR_CONNECT_GET_ALL_DOMAINS_STATS_PERSISTENT = VIR_CONNECT_LIST_DOMAINS_PERSISTENT,
+    VIR_CONNECT_GET_ALL_DOMAINS_STATS_TRANSIENT = VIR_CONNECT_LIST_DOMAINS_TRANSIENT,
+    VIR_CONNECT_GET_ALL_DOMAINS_STATS_RUNNING = VIR_CONNECT_LIST_DOMAINS_RUNNING,
+    VIR_CONNECT_GET_ALL_DOMAINS_STATS_PAUSED = VIR_CONNECT_LIST_DOMAINS_PAUSED,
+    VIR_CONNECT_GET_ALL_DOMAINS_STATS_SHUTOFF = VIR_CONNECT_LIST_DOMAINS_SHUTOFF,
+    VIR_CONNECT_GET_ALL_DOMAINS_STATS_OTHER = VIR_CONNECT_LIST_DOMAINS_OTHER,
+    VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT = 1 << 29,
+    VIR_CONNECT_GET_ALL_DOMAINS_STATS_BACKING = 1 << 30,
+    VIR_CONNECT_GET_ALL_DOMAINS_STATS_ENFORCE_STATS = 1U << 31,
+} virConnectGetAllDomainStatsFlags;
+
+typedef struct _virDomainStatsRecord virDomainStatsRecord;
+typedef virDomainStatsRecord *virDomainStatsRecordPtr;
+struct _virDomainStatsRecord {
+    virDomainPtr dom;
+    virTypedParameterPtr params;
+    int nparams;
+};
+int virConnectGetAllDomainStats(virConnectPtr conn, unsigned int stats,
+                                virDomainStatsRecordPtr **retStats, unsigned int flags);
+int virDomainListGetStats(virDomainPtr *doms, unsigned int stats,
+                          virDomainStatsRecordPtr **retStats, unsigned int flags);
+void virDomainStatsRecordListFree(virDomainStatsRecordPtr *stats);
+
 #ifdef __cplusplus
 }
 #endif

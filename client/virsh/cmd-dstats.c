@@ -1,6 +1,7 @@
 /* Domain statistics and tuning commands: nodecpumap, vcpuinfo, vcpupin,
  * emulatorpin, iothreadinfo/add/del/pin, domblkstat, domifstat,
- * domblkinfo, domblkerror, schedinfo, memtune, blkiotune, numatune, perf.
+ * domblkinfo, domblkerror, schedinfo, memtune, blkiotune, numatune, perf,
+ * domstats (one domain named at most) and dommemstat (without --period).
  * Wording and layout are real virsh 9.0's. */
 #include <errno.h>
 #include <limits.h>
@@ -1254,6 +1255,132 @@ out:
     return ok;
 }
 
+/* ---- domstats, dommemstat ---- */
+
+static const struct vsh_opt_def opts_domstats[] = {
+    {"state", VSH_OT_BOOL, 0},
+    {"cpu-total", VSH_OT_BOOL, 0},
+    {"balloon", VSH_OT_BOOL, 0},
+    {"vcpu", VSH_OT_BOOL, 0},
+    {"interface", VSH_OT_BOOL, 0},
+    {"block", VSH_OT_BOOL, 0},
+    {"perf", VSH_OT_BOOL, 0},
+    {"iothread", VSH_OT_BOOL, 0},
+    {"memory", VSH_OT_BOOL, 0},
+    {"dirtyrate", VSH_OT_BOOL, 0},
+    {"vm", VSH_OT_BOOL, 0},
+    {"list-active", VSH_OT_BOOL, 0},
+    {"list-inactive", VSH_OT_BOOL, 0},
+    {"list-persistent", VSH_OT_BOOL, 0},
+    {"list-transient", VSH_OT_BOOL, 0},
+    {"list-running", VSH_OT_BOOL, 0},
+    {"list-paused", VSH_OT_BOOL, 0},
+    {"list-shutoff", VSH_OT_BOOL, 0},
+    {"list-other", VSH_OT_BOOL, 0},
+    {"raw", VSH_OT_BOOL, 0},
+    {"enforce", VSH_OT_BOOL, 0},
+    {"backing", VSH_OT_BOOL, 0},
+    {"nowait", VSH_OT_BOOL, 0},
+    {"domain", VSH_OT_DATA, 0},
+    OPT_END,
+};
+
+static bool cmd_domstats(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
+{
+    static const struct {
+        const char *opt;
+        unsigned int bit;
+    } groups[] = {{"state", VIR_DOMAIN_STATS_STATE},
+                  {"cpu-total", VIR_DOMAIN_STATS_CPU_TOTAL},
+                  {"balloon", VIR_DOMAIN_STATS_BALLOON},
+                  {"vcpu", VIR_DOMAIN_STATS_VCPU},
+                  {"interface", VIR_DOMAIN_STATS_INTERFACE},
+                  {"block", VIR_DOMAIN_STATS_BLOCK},
+                  {"perf", VIR_DOMAIN_STATS_PERF},
+                  {"iothread", VIR_DOMAIN_STATS_IOTHREAD},
+                  {"memory", VIR_DOMAIN_STATS_MEMORY},
+                  {"dirtyrate", VIR_DOMAIN_STATS_DIRTYRATE},
+                  {"vm", VIR_DOMAIN_STATS_VM}},
+      lists[] = {{"list-active", VIR_CONNECT_GET_ALL_DOMAINS_STATS_ACTIVE},
+                 {"list-inactive", VIR_CONNECT_GET_ALL_DOMAINS_STATS_INACTIVE},
+                 {"list-persistent", VIR_CONNECT_GET_ALL_DOMAINS_STATS_PERSISTENT},
+                 {"list-transient", VIR_CONNECT_GET_ALL_DOMAINS_STATS_TRANSIENT},
+                 {"list-running", VIR_CONNECT_GET_ALL_DOMAINS_STATS_RUNNING},
+                 {"list-paused", VIR_CONNECT_GET_ALL_DOMAINS_STATS_PAUSED},
+                 {"list-shutoff", VIR_CONNECT_GET_ALL_DOMAINS_STATS_SHUTOFF},
+                 {"list-other", VIR_CONNECT_GET_ALL_DOMAINS_STATS_OTHER},
+                 {"enforce", VIR_CONNECT_GET_ALL_DOMAINS_STATS_ENFORCE_STATS},
+                 {"backing", VIR_CONNECT_GET_ALL_DOMAINS_STATS_BACKING},
+                 {"nowait", VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT}};
+    unsigned int stats = 0, flags = 0;
+    virDomainStatsRecordPtr *recs = NULL;
+    int n;
+
+    for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)
+        if (vsh_opt_bool(cmd, groups[i].opt))
+            stats |= groups[i].bit;
+    for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
+        if (vsh_opt_bool(cmd, lists[i].opt))
+            flags |= lists[i].bit;
+    if (vsh_opt_string(cmd, "domain")) {
+        virDomainPtr doms[2] = {vsh_command_domain(ctl, cmd, VSH_BYALL, NULL), NULL};
+        if (!doms[0])
+            return false;
+        n = virDomainListGetStats(doms, stats, &recs, flags);
+        virDomainFree(doms[0]);
+    } else {
+        n = virConnectGetAllDomainStats(ctl->conn, stats, &recs, flags);
+    }
+    if (n < 0)
+        return false;
+    for (int i = 0; i < n; i++) {
+        if (i)
+            vsh_print(ctl, "\n");
+        vsh_print(ctl, "Domain: '%s'\n", virDomainGetName(recs[i]->dom));
+        for (int k = 0; k < recs[i]->nparams; k++) {
+            char v[4096];
+            param_value(&recs[i]->params[k], v, sizeof(v));
+            vsh_print(ctl, "  %s=%s\n", recs[i]->params[k].field, v);
+        }
+    }
+    virDomainStatsRecordListFree(recs);
+    return true;
+}
+
+static const struct vsh_opt_def opts_dommemstat[] = {
+    OPT_DOMAIN,
+    OPT_LCC,
+    OPT_END,
+};
+
+static bool cmd_dommemstat(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
+{
+    static const char *const names[] = {"swap_in", "swap_out", "major_fault", "minor_fault",
+                                        "unused", "available", "actual", "rss",
+                                        "usable", "last_update", "disk_caches",
+                                        "hugetlb_pgalloc", "hugetlb_pgfail"};
+    virDomainMemoryStatStruct st[VIR_DOMAIN_MEMORY_STAT_NR];
+    const char *name;
+    int flags;
+
+    if (!affect_flags(ctl, cmd, &flags, false))
+        return false;
+    virDomainPtr dom = vsh_command_domain(ctl, cmd, VSH_BYALL, &name);
+    if (!dom)
+        return false;
+    int n = virDomainMemoryStats(dom, st, VIR_DOMAIN_MEMORY_STAT_NR, 0);
+    if (n < 0) {
+        vsh_error(ctl, "Failed to get memory statistics for domain %s", name);
+        virDomainFree(dom);
+        return false;
+    }
+    for (int i = 0; i < n; i++)
+        if (st[i].tag >= 0 && st[i].tag < VIR_DOMAIN_MEMORY_STAT_NR)
+            vsh_print(ctl, "%s %llu\n", names[st[i].tag], st[i].val);
+    virDomainFree(dom);
+    return true;
+}
+
 const struct vsh_cmd_def vsh_dstats_cmds[] = {
     {"nodecpumap", cmd_nodecpumap, opts_nodecpumap, "node cpu map", false},
     {"vcpuinfo", cmd_vcpuinfo, opts_vcpuinfo, "detailed domain vcpu information", false},
@@ -1277,5 +1404,8 @@ const struct vsh_cmd_def vsh_dstats_cmds[] = {
     {"blkiotune", cmd_blkiotune, opts_blkiotune, "Get or set blkio parameters", false},
     {"numatune", cmd_numatune, opts_numatune, "Get or set numa parameters", false},
     {"perf", cmd_perf, opts_perf, "Get or set perf event", false},
+    {"domstats", cmd_domstats, opts_domstats, "get statistics about one or multiple domains",
+     false},
+    {"dommemstat", cmd_dommemstat, opts_dommemstat, "get memory statistics for a domain", false},
     {NULL, NULL, NULL, NULL, false},
 };
