@@ -362,6 +362,28 @@ int virDomainGetBlockIoTune(virDomainPtr dom, const char *disk, virTypedParamete
     return rc;
 }
 
+int virDomainSetBlockIoTune(virDomainPtr dom, const char *disk, virTypedParameterPtr params,
+                            int nparams, unsigned int flags)
+{
+    remote_domain_set_block_io_tune_args a;
+    remote_typed_param *w;
+
+    CHECK_DOM(dom, -1);
+    CHECK_ARG(dom->conn, disk, -1);
+    if (check_set(dom, params, nparams, __func__) < 0 ||
+        params_to_wire(dom->conn, params, nparams, &w) < 0)
+        return -1;
+    a.dom = wire_dom(dom);
+    a.disk = (char *)disk;
+    a.params.params_val = w;
+    a.params.params_len = (u_int)nparams;
+    a.flags = flags;
+    int rc = DOM_CALL(dom, DOMAIN_SET_BLOCK_IO_TUNE, remote_domain_set_block_io_tune_args, &a,
+                      NULL, NULL);
+    free(w);
+    return rc < 0 ? -1 : 0;
+}
+
 int virDomainGetPerfEvents(virDomainPtr dom, virTypedParameterPtr *params, int *nparams,
                            unsigned int flags)
 {

@@ -807,6 +807,8 @@ int virDomainGetNumaParameters(virDomainPtr domain, virTypedParameterPtr params,
                                unsigned int flags);
 int virDomainGetBlockIoTune(virDomainPtr dom, const char *disk, virTypedParameterPtr params,
                             int *nparams, unsigned int flags);
+int virDomainSetBlockIoTune(virDomainPtr dom, const char *disk, virTypedParameterPtr params,
+                            int nparams, unsigned int flags);
 int virDomainGetPerfEvents(virDomainPtr dom, virTypedParameterPtr *params, int *nparams,
                            unsigned int flags);
 int virDomainSetPerfEvents(virDomainPtr dom, virTypedParameterPtr params, int nparams,

@@ -1,6 +1,7 @@
 /* Domain statistics and tuning commands: nodecpumap, vcpuinfo, vcpupin,
  * emulatorpin, iothreadinfo/add/del/pin, domblkstat, domifstat,
  * domblkinfo, domblkerror, schedinfo, memtune, blkiotune, numatune, perf,
+ * blkdeviotune,
  * domstats (one domain named at most) and dommemstat (without --period).
  * Wording and layout are real virsh 9.0's. */
 #include <errno.h>
@@ -1381,6 +1382,119 @@ static bool cmd_dommemstat(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
     return true;
 }
 
+/* ---- blkdeviotune ---- */
+
+static const char *const iotune_opts[] = {
+    "total-bytes-sec",          "read-bytes-sec",          "write-bytes-sec",
+    "total-iops-sec",           "read-iops-sec",           "write-iops-sec",
+    "total-bytes-sec-max",      "read-bytes-sec-max",      "write-bytes-sec-max",
+    "total-iops-sec-max",       "read-iops-sec-max",       "write-iops-sec-max",
+    "size-iops-sec",            "group-name",              "total-bytes-sec-max-length",
+    "read-bytes-sec-max-length", "write-bytes-sec-max-length", "total-iops-sec-max-length",
+    "read-iops-sec-max-length", "write-iops-sec-max-length"};
+#define NIOTUNE_OPTS 20
+
+static const struct vsh_opt_def opts_blkdeviotune[] = {
+    OPT_DOMAIN,
+    {"device", VSH_OT_DATA, VSH_OFLAG_REQ},
+    {"total-bytes-sec", VSH_OT_STRING, 0},
+    {"read-bytes-sec", VSH_OT_STRING, 0},
+    {"write-bytes-sec", VSH_OT_STRING, 0},
+    {"total-iops-sec", VSH_OT_STRING, 0},
+    {"read-iops-sec", VSH_OT_STRING, 0},
+    {"write-iops-sec", VSH_OT_STRING, 0},
+    {"total-bytes-sec-max", VSH_OT_STRING, 0},
+    {"read-bytes-sec-max", VSH_OT_STRING, 0},
+    {"write-bytes-sec-max", VSH_OT_STRING, 0},
+    {"total-iops-sec-max", VSH_OT_STRING, 0},
+    {"read-iops-sec-max", VSH_OT_STRING, 0},
+    {"write-iops-sec-max", VSH_OT_STRING, 0},
+    {"size-iops-sec", VSH_OT_STRING, 0},
+    {"group-name", VSH_OT_STRING, 0},
+    {"total-bytes-sec-max-length", VSH_OT_STRING, 0},
+    {"read-bytes-sec-max-length", VSH_OT_STRING, 0},
+    {"write-bytes-sec-max-length", VSH_OT_STRING, 0},
+    {"total-iops-sec-max-length", VSH_OT_STRING, 0},
+    {"read-iops-sec-max-length", VSH_OT_STRING, 0},
+    {"write-iops-sec-max-length", VSH_OT_STRING, 0},
+    OPT_LCC,
+    OPT_END,
+};
+
+static bool cmd_blkdeviotune(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
+{
+    const char *disk = vsh_opt_string(cmd, "device");
+    virTypedParameter p[NIOTUNE_OPTS];
+    int flags, n = 0;
+    bool ok = false;
+
+    if (!affect_flags(ctl, cmd, &flags, false))
+        return false;
+    virDomainPtr dom = vsh_command_domain(ctl, cmd, VSH_BYALL, NULL);
+    if (!dom)
+        return false;
+    memset(p, 0, sizeof(p));
+    for (int i = 0; i < NIOTUNE_OPTS; i++) {
+        const char *v = vsh_opt_string(cmd, iotune_opts[i]);
+        if (!v)
+            continue;
+        snprintf(p[n].field, sizeof(p[n].field), "%s", iotune_opts[i]);
+        for (char *c = p[n].field; *c; c++)
+            if (*c == '-')
+                *c = '_';
+        if (i == 13) {
+            p[n].type = VIR_TYPED_PARAM_STRING;
+            p[n++].value.s = (char *)v;
+            continue;
+        }
+        unsigned long long x;
+        bool bytes = strstr(iotune_opts[i], "bytes-sec") && !strstr(iotune_opts[i], "length");
+        if (bytes) {
+            if (vsh_opt_scaled(ctl, cmd, iotune_opts[i], &x, 1, ULLONG_MAX) < 0)
+                goto out;
+        } else {
+            char *end;
+            errno = 0;
+            x = strtoull(v, &end, 10);
+            if (errno || *end || !*v || *v == '-') {
+                vsh_error(ctl, "Numeric value '%s' for <%s> option is malformed or out of range",
+                          v, iotune_opts[i]);
+                goto out;
+            }
+        }
+        p[n].type = VIR_TYPED_PARAM_ULLONG;
+        p[n++].value.ul = x;
+    }
+    if (n == 0) {
+        int count = 0;
+        /* virsh counts without naming the disk */
+        if (virDomainGetBlockIoTune(dom, NULL, NULL, &count, (unsigned int)flags) != 0) {
+            vsh_error(ctl, "%s", "Unable to get number of block I/O throttle parameters");
+            goto out;
+        }
+        virTypedParameter *q = calloc(count ? (size_t)count : 1, sizeof(*q));
+        if (!q || virDomainGetBlockIoTune(dom, disk, q, &count, (unsigned int)flags) != 0) {
+            vsh_error(ctl, "%s", "Unable to get block I/O throttle parameters");
+            free(q);
+            goto out;
+        }
+        for (int i = 0; i < count; i++) {
+            char v[4096];
+            param_value(&q[i], v, sizeof(v));
+            vsh_print(ctl, "%-15s: %s\n", q[i].field, v);
+        }
+        virTypedParamsFree(q, count);
+        ok = true;
+    } else {
+        ok = virDomainSetBlockIoTune(dom, disk, p, n, (unsigned int)flags) == 0;
+        if (!ok)
+            vsh_error(ctl, "%s", "Unable to change block I/O throttle");
+    }
+out:
+    virDomainFree(dom);
+    return ok;
+}
+
 const struct vsh_cmd_def vsh_dstats_cmds[] = {
     {"nodecpumap", cmd_nodecpumap, opts_nodecpumap, "node cpu map", false},
     {"vcpuinfo", cmd_vcpuinfo, opts_vcpuinfo, "detailed domain vcpu information", false},
@@ -1404,6 +1518,8 @@ const struct vsh_cmd_def vsh_dstats_cmds[] = {
     {"blkiotune", cmd_blkiotune, opts_blkiotune, "Get or set blkio parameters", false},
     {"numatune", cmd_numatune, opts_numatune, "Get or set numa parameters", false},
     {"perf", cmd_perf, opts_perf, "Get or set perf event", false},
+    {"blkdeviotune", cmd_blkdeviotune, opts_blkdeviotune,
+     "Set or query a block device I/O tuning parameters.", false},
     {"domstats", cmd_domstats, opts_domstats, "get statistics about one or multiple domains",
      false},
     {"dommemstat", cmd_dommemstat, opts_dommemstat, "get memory statistics for a domain", false},

@@ -1,8 +1,8 @@
 /* The test driver's domain statistics and tuning, as libvirt 9.0's test
  * driver answers them: made-up block and interface counters (from the
  * time of day), block info and disk errors, the host CPU map, vCPU,
- * emulator and IOThread pinning, the scheduler, memory/blkio/NUMA tuning
- * and perf events.
+ * emulator and IOThread pinning, the scheduler, memory/blkio/NUMA and
+ * block I/O tuning and perf events.
  *
  * The tuning lives in the domain XML (<memtune>, <blkiotune>, <numatune>,
  * <iothreads>, <iothreadids>, <cputune>, <perf>), which domain_xml keeps
@@ -10,9 +10,7 @@
  * into a small model here and, when it changes it, writes it back in
  * libvirt's canonical form. The state shared by test:///default's
  * connections is that XML, so a change is seen by every connection.
- *
- * Not modelled: <iotune> of disks (GetBlockIoTune reports zeros;
- * SetBlockIoTune is not served). */
+ */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -2379,7 +2377,11 @@ int tds_domain_set_perf_events(struct drv_conn *c, const remote_domain_set_perf_
     return tdrv_end(c, set_perf_locked(c, args));
 }
 
-/* ---- block I/O tuning: read only ---- */
+/* ---- block I/O tuning: a disk's <iotune> ----
+ *
+ * The model does not interpret <iotune>: it is in the disk's extra (a copy
+ * of the <disk> element as written, what was read flagged; domain_xml.c),
+ * and written back after <target>. */
 
 static const char *const iotune_fields[] = {
     "total_bytes_sec",          "read_bytes_sec",          "write_bytes_sec",
@@ -2390,37 +2392,210 @@ static const char *const iotune_fields[] = {
     "read_bytes_sec_max_length", "write_bytes_sec_max_length", "total_iops_sec_max_length",
     "read_iops_sec_max_length", "write_iops_sec_max_length"};
 #define NIOTUNE (sizeof(iotune_fields) / sizeof(iotune_fields[0]))
+#define IOTUNE_GROUP 13
+#define LR_NS "urn:x-libvirt-remote:read"
+
+struct iotune {
+    uint64_t v[NIOTUNE]; /* by iotune_fields; v[IOTUNE_GROUP] unused */
+    char *group;
+};
+
+static xmlDocPtr disk_extra_doc(const struct dx_disk *disk)
+{
+    const char *x = disk->extra;
+    return x ? xmlReadMemory(x, (int)strlen(x), NULL, NULL, XML_PARSE_NONET | XML_PARSE_NOBLANKS)
+             : NULL;
+}
+
+static xmlNodePtr child_el(xmlNodePtr n, const char *name)
+{
+    for (xmlNodePtr c = n ? n->children : NULL; c; c = c->next)
+        if (is_el(c, name))
+            return c;
+    return NULL;
+}
+
+static void iotune_load(const struct dx_disk *disk, struct iotune *t)
+{
+    memset(t, 0, sizeof(*t));
+    xmlDocPtr doc = disk_extra_doc(disk);
+    xmlNodePtr io = doc ? child_el(xmlDocGetRootElement(doc), "iotune") : NULL;
+    for (xmlNodePtr c = io ? io->children : NULL; c; c = c->next)
+        for (size_t k = 0; k < NIOTUNE; k++)
+            if (is_el(c, iotune_fields[k])) {
+                if (k == IOTUNE_GROUP) {
+                    free(t->group);
+                    t->group = text(c);
+                } else {
+                    t->v[k] = text_u64(c);
+                }
+            }
+    xmlFreeDoc(doc);
+}
+
+/* Puts t as the disk's <iotune> (none when all is zero). */
+static int iotune_store(struct dx_disk *disk, const struct iotune *t)
+{
+    xmlDocPtr doc = disk_extra_doc(disk);
+    int any = t->group != NULL, r = -1;
+    for (size_t k = 0; k < NIOTUNE; k++)
+        any |= t->v[k] != 0;
+    if (!doc) {
+        if (!any)
+            return 0;
+        /* an extra where only <target> was read: <iotune> goes after it */
+        static const char base[] = "<disk xmlns:lr='" LR_NS "'><target lr:read='1'/></disk>";
+        doc = xmlReadMemory(base, (int)strlen(base), NULL, NULL, XML_PARSE_NONET);
+        if (!doc) {
+            no_memory();
+            return -1;
+        }
+    }
+    xmlNodePtr root = xmlDocGetRootElement(doc), old = child_el(root, "iotune");
+    if (old) {
+        xmlUnlinkNode(old);
+        xmlFreeNode(old);
+    }
+    if (any) {
+        char num[32];
+        xmlNodePtr io = xmlNewNode(NULL, BAD_CAST "iotune");
+        for (size_t k = 0; io && k < NIOTUNE; k++) {
+            if (k == IOTUNE_GROUP) {
+                if (t->group)
+                    xmlNewTextChild(io, NULL, BAD_CAST iotune_fields[k], BAD_CAST t->group);
+                continue;
+            }
+            if (!t->v[k])
+                continue;
+            snprintf(num, sizeof(num), "%" PRIu64, t->v[k]);
+            xmlNewTextChild(io, NULL, BAD_CAST iotune_fields[k], BAD_CAST num);
+        }
+        xmlNodePtr target = child_el(root, "target");
+        if (!io)
+            goto out;
+        if (target)
+            xmlAddNextSibling(target, io);
+        else
+            xmlAddChild(root, io);
+    }
+    xmlBufferPtr xb = xmlBufferCreate();
+    if (xb && xmlNodeDump(xb, doc, root, 0, 0) >= 0) {
+        char *x = strdup((const char *)xmlBufferContent(xb));
+        if (x) {
+            free(disk->extra);
+            disk->extra = x;
+            r = 0;
+        }
+    }
+    if (xb)
+        xmlBufferFree(xb);
+out:
+    if (r < 0)
+        no_memory();
+    xmlFreeDoc(doc);
+    return r;
+}
+
+/* virDomainDiskByName: a target name or a source path. */
+static struct dx_disk *disk_for_tune(struct dx_def *def, const char *name)
+{
+    for (size_t i = 0; i < def->ndisks; i++)
+        if (def->disks[i].dst && strcmp(def->disks[i].dst, name) == 0)
+            return &def->disks[i];
+    for (size_t i = 0; i < def->ndisks; i++)
+        if (def->disks[i].src && strcmp(def->disks[i].src, name) == 0)
+            return &def->disks[i];
+    error_report(ERR_INVALID_ARG, FROM_TEST, "disk '%s' was not found in the domain config",
+                 name);
+    return NULL;
+}
 
 int tds_domain_get_block_io_tune(struct drv_conn *c,
                                  const remote_domain_get_block_io_tune_args *args,
                                  remote_domain_get_block_io_tune_ret *ret)
 {
     struct tplist l = {0};
+    struct iotune t;
     if (nparams_check(args->nparams, REMOTE_DOMAIN_BLOCK_IO_TUNE_PARAMETERS_MAX) < 0 ||
         tdrv_check_flags(args->flags, AFFECT_LIVE | AFFECT_CONFIG | STRING_OKAY,
                          "testDomainGetBlockIoTune") < 0)
         return -1;
     if (args->nparams == 0)
         return dom_count(c, &args->dom, (int)NIOTUNE, &ret->nparams);
-    const struct dx_def *def = dom_one_def(c, &args->dom, args->flags & ~STRING_OKAY);
-    if (!def)
+    struct dx_def *def = dom_one_def(c, &args->dom, args->flags & ~STRING_OKAY);
+    struct dx_disk *disk = def ? disk_for_tune(def, args->disk ? *args->disk : "") : NULL;
+    if (!disk)
         return -1;
-    const char *disk = args->disk ? *args->disk : "";
-    if (!disk_by_name(def, disk)) {
-        error_report(ERR_INVALID_ARG, FROM_TEST, "disk '%s' was not found in the domain config",
-                     disk);
+    iotune_load(disk, &t);
+    int r = 0;
+    for (size_t i = 0; i < NIOTUNE && !r; i++)
+        r = i == IOTUNE_GROUP ? tp_string(&l, iotune_fields[i], t.group ? t.group : "")
+                              : tp_ullong(&l, iotune_fields[i], t.v[i]);
+    free(t.group);
+    if (r < 0) {
+        tp_clear(&l);
         return -1;
-    }
-    for (size_t i = 0; i < NIOTUNE; i++) {
-        int r = strcmp(iotune_fields[i], "group_name") == 0 ? tp_string(&l, iotune_fields[i], "")
-                                                            : tp_ullong(&l, iotune_fields[i], 0);
-        if (r < 0) {
-            tp_clear(&l);
-            return -1;
-        }
     }
     return tp_reply(&l, args->nparams, REMOTE_DOMAIN_BLOCK_IO_TUNE_PARAMETERS_MAX,
                     &ret->params.params_len, &ret->params.params_val, &ret->nparams);
+}
+
+static int set_block_io_tune_locked(struct drv_conn *c,
+                                    const remote_domain_set_block_io_tune_args *args)
+{
+    struct dx_def *def = dom_one_def(c, &args->dom, args->flags);
+    struct dx_disk *disk = def ? disk_for_tune(def, args->disk) : NULL;
+    struct iotune t;
+    if (!disk)
+        return -1;
+    iotune_load(disk, &t);
+    const remote_typed_param *p = args->params.params_val;
+    for (u_int i = 0; i < args->params.params_len; i++)
+        for (size_t k = 0; k < NIOTUNE; k++) {
+            if (strcmp(p[i].field, iotune_fields[k]) != 0)
+                continue;
+            if (k == IOTUNE_GROUP) {
+                free(t.group);
+                t.group = strdup(p[i].value.remote_typed_param_value_u.s);
+                if (!t.group) {
+                    no_memory();
+                    return -1;
+                }
+            } else {
+                t.v[k] = p[i].value.remote_typed_param_value_u.ul;
+            }
+        }
+    /* each rate may not exceed its burst (total, read, write; bytes, iops) */
+    int r = 0;
+    for (size_t k = 0; k < 6 && !r; k++)
+        if (t.v[k] > t.v[k + 6]) {
+            error_report(ERR_INVALID_ARG, FROM_TEST, "%s cannot be set higher than %s ",
+                         iotune_fields[k], iotune_fields[k + 6]);
+            r = -1;
+        }
+    if (!r)
+        r = iotune_store(disk, &t);
+    free(t.group);
+    return r;
+}
+
+int tds_domain_set_block_io_tune(struct drv_conn *c,
+                                 const remote_domain_set_block_io_tune_args *args)
+{
+    const char *names[NIOTUNE + 1];
+    int types[NIOTUNE];
+    for (size_t i = 0; i < NIOTUNE; i++) {
+        names[i] = iotune_fields[i];
+        types[i] = i == IOTUNE_GROUP ? VIR_TYPED_PARAM_STRING : VIR_TYPED_PARAM_ULLONG;
+    }
+    names[NIOTUNE] = NULL;
+    if (tdrv_check_flags(args->flags, AFFECT_LIVE | AFFECT_CONFIG, "testDomainSetBlockIoTune") <
+            0 ||
+        tp_validate(args->params.params_val, args->params.params_len, names, types) < 0)
+        return -1;
+    if (tdrv_begin(c, "testDomainSetBlockIoTune") < 0)
+        return -1;
+    return tdrv_end(c, set_block_io_tune_locked(c, args));
 }
 
 /* ---- a new definition's tuning, as libvirt writes it back ---- */

@@ -2341,6 +2341,7 @@ static const struct drv_domain_ops domain_ops = {
     .domain_get_perf_events = tds_domain_get_perf_events,
     .domain_set_perf_events = tds_domain_set_perf_events,
     .domain_get_block_io_tune = tds_domain_get_block_io_tune,
+    .domain_set_block_io_tune = tds_domain_set_block_io_tune,
 };
 
 const struct driver test_driver = {

@@ -88,3 +88,8 @@ add node-file 'vcpuinfo db; vcpupin db; memtune db; domblkinfo db --all; iothrea
 # The poll parameters of added IOThreads (domstats' iothread group,
 # iothreadset): kept from the add to the delete, across a restart.
 add iothread-poll 'iothreadadd test 3; iothreadset test 3 --poll-max-ns 5 --config; iothreadset test 3 --poll-grow 6; iothreadset test 3 --poll-shrink 7 --live; domstats --iothread test; iothreadadd test 2; iothreadadd test 1 --config; domstats --iothread; iothreaddel test 3; domstats --iothread; destroy test; start test; domstats --iothread; iothreadinfo test; iothreadset test 2 --poll-max-ns 1; iothreadset test 1 --poll-max-ns 9 --poll-grow 1 --poll-shrink 2; domstats --iothread --raw'
+
+# Block I/O tuning: a disk's <iotune>.
+add blkdeviotune-set 'blkdeviotune test vda --total-bytes-sec 1000 --total-bytes-sec-max 2000; blkdeviotune test vda; dumpxml test; blkdeviotune test vda --read-iops-sec 5 --write-iops-sec 6; blkdeviotune test vda --total-iops-sec 3; blkdeviotune test vda --group-name g1 --total-bytes-sec-max-length 5; blkdeviotune test vda; blkdeviotune test vda --size-iops-sec 9; dumpxml test'
+add blkdeviotune-tuned "define $TUNED; blkdeviotune tuned sdb --read-bytes-sec 10 --read-bytes-sec-max 20; blkdeviotune tuned sdb; dumpxml tuned; blkdeviotune tuned /var/lib/libvirt/images/tuned-data.img; blkdeviotune tuned sdb --read-bytes-sec 0 --read-bytes-sec-max 0; dumpxml tuned"
+add blkdeviotune-ro 'blkdeviotune test vda; blkdeviotune test vda --total-bytes-sec 1' ro
