@@ -130,6 +130,8 @@ vs "virDomainSuspend (api) vs real" api_suspend -
 vs "virsh list --all, 1 defined vs real" v_list1 -
 vs "virsh list --all, 100 defined vs real" v_list100 -
 vs "virsh list --all, 1000 defined vs real" v_list1000 "<=0.5"
+row "virsh list --all, 1000: ours' test driver vs real" "$(fig v_testlist1000_ours)" "$(fig v_list1000_real)" -
+row "virsh list --all, 1000: real's test driver vs real" "$(fig v_testlist1000_real)" "$(fig v_list1000_real)" -
 vs "virConnectListAllDomains, 1000 (api) vs real" api_listall1000 -
 vs "virDomainDefineXML, ~1000 defined (api) vs real" api_define1000 -
 vs "suspend on A -> event on B vs real" api_event "<=1.0"

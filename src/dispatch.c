@@ -1,5 +1,6 @@
 #include "dispatch.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -256,7 +257,8 @@ static int events_now_wanted(struct session *s, int rc)
 int h_connect_domain_event_register(struct session *s, void *args, void *retp)
 {
     remote_connect_domain_event_register_ret *ret = retp;
-    int rc = events_register(session_events(s), DOMAIN_EVENT_ID_LIFECYCLE, true, NULL);
+    int rc = events_register(session_events(s), DRV_EVENT_DOMAIN, DOMAIN_EVENT_ID_LIFECYCLE, true,
+                             NULL, 0);
 
     if (events_now_wanted(s, rc) < 0)
         return -1;
@@ -278,7 +280,7 @@ int h_connect_domain_event_register_any(struct session *s, void *argsp, void *re
 {
     remote_connect_domain_event_register_any_args *args = argsp;
 
-    int rc = events_register(session_events(s), args->eventID, true, NULL);
+    int rc = events_register(session_events(s), DRV_EVENT_DOMAIN, args->eventID, true, NULL, 0);
 
     return events_now_wanted(s, rc) < 0 ? -1 : 0;
 }
@@ -295,8 +297,9 @@ int h_connect_domain_event_callback_register_any(struct session *s, void *argsp,
     remote_connect_domain_event_callback_register_any_args *args = argsp;
     remote_connect_domain_event_callback_register_any_ret *ret = retp;
     int id = events_now_wanted(
-        s, events_register(session_events(s), args->eventID, false,
-                           args->dom ? (const unsigned char *)args->dom->uuid : NULL));
+        s, events_register(session_events(s), DRV_EVENT_DOMAIN, args->eventID, false,
+                           args->dom ? (const unsigned char *)args->dom->uuid : NULL,
+                           args->dom ? DRV_UUID_LEN : 0));
 
     if (id < 0)
         return -1;
@@ -308,7 +311,122 @@ int h_connect_domain_event_callback_deregister_any(struct session *s, void *args
 {
     remote_connect_domain_event_callback_deregister_any_args *args = argsp;
 
-    return events_deregister(session_events(s), args->callbackID);
+    return events_deregister(session_events(s), DRV_EVENT_DOMAIN, args->callbackID);
+}
+
+/* A driver without the objects has no events for them either (real's test
+ * driver has no secrets, so registering for their events is unsupported). */
+static bool family_served(const struct driver *drv, int family)
+{
+    if (!drv)
+        return false;
+    switch (family) {
+    case DRV_EVENT_NETWORK:
+        return drv->network != NULL;
+    case DRV_EVENT_STORAGE_POOL:
+        return drv->storage != NULL;
+    case DRV_EVENT_NODE_DEVICE:
+        return drv->nodedev != NULL;
+    case DRV_EVENT_SECRET:
+        return drv->secret != NULL;
+    default:
+        return false;
+    }
+}
+
+/* The other families' registrations: one event id, optionally one object
+ * (its uuid; a node device's name), answered with the callbackID. */
+static int register_other(struct session *s, int family, int event_id,
+                          const unsigned char *key, size_t key_len, int *callback_id)
+{
+    if (!family_served(session_driver(s), family))
+        return dispatch_unsupported(family == DRV_EVENT_NETWORK
+                                        ? REMOTE_PROC_CONNECT_NETWORK_EVENT_REGISTER_ANY
+                                    : family == DRV_EVENT_STORAGE_POOL
+                                        ? REMOTE_PROC_CONNECT_STORAGE_POOL_EVENT_REGISTER_ANY
+                                    : family == DRV_EVENT_NODE_DEVICE
+                                        ? REMOTE_PROC_CONNECT_NODE_DEVICE_EVENT_REGISTER_ANY
+                                        : REMOTE_PROC_CONNECT_SECRET_EVENT_REGISTER_ANY);
+
+    int id = events_now_wanted(
+        s, events_register(session_events(s), family, event_id, false, key, key_len));
+
+    if (id < 0)
+        return -1;
+    *callback_id = id;
+    return 0;
+}
+
+int h_connect_network_event_register_any(struct session *s, void *argsp, void *retp)
+{
+    remote_connect_network_event_register_any_args *args = argsp;
+    remote_connect_network_event_register_any_ret *ret = retp;
+
+    return register_other(s, DRV_EVENT_NETWORK, args->eventID,
+                          args->net ? (const unsigned char *)args->net->uuid : NULL,
+                          args->net ? DRV_UUID_LEN : 0, &ret->callbackID);
+}
+
+int h_connect_network_event_deregister_any(struct session *s, void *argsp, void *ret)
+{
+    remote_connect_network_event_deregister_any_args *args = argsp;
+
+    (void)ret;
+    return events_deregister(session_events(s), DRV_EVENT_NETWORK, args->callbackID);
+}
+
+int h_connect_storage_pool_event_register_any(struct session *s, void *argsp, void *retp)
+{
+    remote_connect_storage_pool_event_register_any_args *args = argsp;
+    remote_connect_storage_pool_event_register_any_ret *ret = retp;
+
+    return register_other(s, DRV_EVENT_STORAGE_POOL, args->eventID,
+                          args->pool ? (const unsigned char *)args->pool->uuid : NULL,
+                          args->pool ? DRV_UUID_LEN : 0, &ret->callbackID);
+}
+
+int h_connect_storage_pool_event_deregister_any(struct session *s, void *argsp, void *ret)
+{
+    remote_connect_storage_pool_event_deregister_any_args *args = argsp;
+
+    (void)ret;
+    return events_deregister(session_events(s), DRV_EVENT_STORAGE_POOL, args->callbackID);
+}
+
+int h_connect_node_device_event_register_any(struct session *s, void *argsp, void *retp)
+{
+    remote_connect_node_device_event_register_any_args *args = argsp;
+    remote_connect_node_device_event_register_any_ret *ret = retp;
+    const char *name = args->dev ? args->dev->name : NULL;
+
+    return register_other(s, DRV_EVENT_NODE_DEVICE, args->eventID, (const unsigned char *)name,
+                          name ? strlen(name) : 0, &ret->callbackID);
+}
+
+int h_connect_node_device_event_deregister_any(struct session *s, void *argsp, void *ret)
+{
+    remote_connect_node_device_event_deregister_any_args *args = argsp;
+
+    (void)ret;
+    return events_deregister(session_events(s), DRV_EVENT_NODE_DEVICE, args->callbackID);
+}
+
+int h_connect_secret_event_register_any(struct session *s, void *argsp, void *retp)
+{
+    remote_connect_secret_event_register_any_args *args = argsp;
+    remote_connect_secret_event_register_any_ret *ret = retp;
+
+    return register_other(s, DRV_EVENT_SECRET, args->eventID,
+                          args->secret ? (const unsigned char *)args->secret->uuid : NULL,
+                          args->secret ? DRV_UUID_LEN : 0, &ret->callbackID);
+}
+
+int h_connect_secret_event_deregister_any(struct session *s, void *argsp, void *ret)
+{
+    remote_connect_secret_event_deregister_any_args *args = argsp;
+
+    (void)ret;
+    return events_deregister(session_events(s), DRV_EVENT_SECRET, args->callbackID);
 }
 
 /* --- dispatching --- */

@@ -21,13 +21,26 @@ struct config;
 
 #define DRV_UUID_LEN 16
 
+/* The kinds of object events are raised for, each with its own event ids
+ * (virDomainEventID, virNetworkEventID, virStoragePoolEventID,
+ * virNodeDeviceEventID, virSecretEventID) and registration procedures. */
+enum drv_event_family {
+    DRV_EVENT_DOMAIN,
+    DRV_EVENT_NETWORK,
+    DRV_EVENT_STORAGE_POOL,
+    DRV_EVENT_NODE_DEVICE,
+    DRV_EVENT_SECRET,
+};
+
 /* Event sink: the driver calls it for every event it raises, in the order
- * they happen: the event id (virDomainEventID), the uuid of the domain it
- * concerns and libvirt's message for it (a remote_domain_event_*_msg, as
- * msg_fn encodes it). The session sends it to the registrations that want
- * it after the reply to the current call. */
-typedef void (*drv_event_fn)(void *opaque, int event_id, const unsigned char *uuid,
-                             xdrproc_t msg_fn, const void *msg);
+ * they happen: the event's family and id, the key of the object it
+ * concerns (key_len bytes: its uuid; a node device's name) and libvirt's
+ * message for it as msg_fn encodes it: a remote_domain_event_*_msg for a
+ * domain, the family's remote_*_event_*_msg (its callbackID left 0) for
+ * the others. The session sends it to the registrations that want it after
+ * the reply to the current call. */
+typedef void (*drv_event_fn)(void *opaque, int family, int event_id, const unsigned char *key,
+                             size_t key_len, xdrproc_t msg_fn, const void *msg);
 
 struct drv_conn; /* one open hypervisor connection, private to its driver */
 

@@ -191,13 +191,14 @@ struct drv_context session_context(struct session *s)
 }
 
 /* The driver's event sink: queues an event for after the reply. */
-static void event_sink(void *opaque, int event_id, const unsigned char *uuid, xdrproc_t msg_fn,
-                       const void *msg)
+static void event_sink(void *opaque, int family, int event_id, const unsigned char *key,
+                       size_t key_len, xdrproc_t msg_fn, const void *msg)
 {
     struct session *s = opaque;
 
-    if (events_queue(s->events, event_id, uuid, msg_fn, msg) < 0)
-        log_warn("client %s: cannot queue event %d, dropping it", s->opt.peer, event_id);
+    if (events_queue(s->events, family, event_id, key, key_len, msg_fn, msg) < 0)
+        log_warn("client %s: cannot queue event %d of family %d, dropping it", s->opt.peer,
+                 event_id, family);
 }
 
 int session_attach(struct session *s, const struct driver *drv, struct drv_conn *conn,

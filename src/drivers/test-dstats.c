@@ -24,6 +24,7 @@
 #include "conf/xml.h"
 #include "error.h"
 #include "test-dstats.h"
+#include "test-internal.h"
 #include "test-priv.h"
 
 enum { STRING_OKAY = 4 }; /* VIR_TYPED_PARAM_STRING_OKAY */
@@ -33,11 +34,6 @@ enum { STRING_OKAY = 4 }; /* VIR_TYPED_PARAM_STRING_OKAY */
 #define NODE_CPUS 8
 #define NODE_ONLINE_MAP 0x15
 #define NODE_ONLINE 3
-
-static void no_memory(void)
-{
-    error_report(ERR_NO_MEMORY, FROM_TEST, NULL);
-}
 
 /* ---- CPU sets: bit arrays, libvirt's "0-3,5" text ---- */
 
@@ -58,7 +54,7 @@ static int cpuset_new(struct cpuset *s, size_t n, int all)
     s->n = n;
     s->bits = malloc(n ? n : 1);
     if (!s->bits) {
-        no_memory();
+        test_no_memory();
         return -1;
     }
     memset(s->bits, all ? 1 : 0, n ? n : 1);
@@ -109,7 +105,7 @@ static char *cpuset_format(const struct cpuset *s)
     int first = 1;
 
     if (!f) {
-        no_memory();
+        test_no_memory();
         return NULL;
     }
     for (size_t i = 0; i < s->n; i++) {
@@ -127,7 +123,7 @@ static char *cpuset_format(const struct cpuset *s)
     }
     if (fclose(f) != 0) {
         free(buf);
-        no_memory();
+        test_no_memory();
         return NULL;
     }
     return buf;
@@ -205,7 +201,7 @@ static remote_typed_param *tp_add(struct tplist *l, const char *field, int type)
         u_int cap = l->cap ? l->cap * 2 : 8;
         remote_typed_param *v = realloc(l->v, cap * sizeof(*v));
         if (!v) {
-            no_memory();
+            test_no_memory();
             return NULL;
         }
         l->v = v;
@@ -214,7 +210,7 @@ static remote_typed_param *tp_add(struct tplist *l, const char *field, int type)
     remote_typed_param *p = &l->v[l->n];
     memset(p, 0, sizeof(*p));
     if (!(p->field = strdup(field))) {
-        no_memory();
+        test_no_memory();
         return NULL;
     }
     p->value.type = type;
@@ -260,7 +256,7 @@ static int tp_string(struct tplist *l, const char *field, const char *v)
     if (!p)
         return -1;
     if (!(p->value.remote_typed_param_value_u.s = strdup(v ? v : ""))) {
-        no_memory();
+        test_no_memory();
         return -1;
     }
     return 0;
@@ -491,7 +487,7 @@ static int out_open(struct out *o)
     memset(o, 0, sizeof(*o));
     o->f = open_memstream(&o->buf, &o->size);
     if (!o->f) {
-        no_memory();
+        test_no_memory();
         return -1;
     }
     return 0;
@@ -504,7 +500,7 @@ static int out_put(struct out *o, struct dx_def *def, const char *name)
 {
     if (fclose(o->f) != 0) {
         free(o->buf);
-        no_memory();
+        test_no_memory();
         return -1;
     }
     char *s = o->buf;
@@ -601,14 +597,14 @@ static struct blkdev *blkdev_find(struct blkiotune *b, const char *path, int add
         return NULL;
     struct blkdev *d = realloc(b->devs, (b->ndevs + 1) * sizeof(*d));
     if (!d) {
-        no_memory();
+        test_no_memory();
         return NULL;
     }
     b->devs = d;
     d = &b->devs[b->ndevs];
     memset(d, 0, sizeof(*d));
     if (!(d->path = strdup(path))) {
-        no_memory();
+        test_no_memory();
         return NULL;
     }
     b->ndevs++;
@@ -880,7 +876,7 @@ static struct iothread *io_add(struct cpu_tune *t, unsigned int id, int autofill
 {
     struct iothread *v = realloc(t->io, (t->nio + 1) * sizeof(*v));
     if (!v) {
-        no_memory();
+        test_no_memory();
         return NULL;
     }
     t->io = v;
@@ -900,7 +896,7 @@ static char **pin_slot(struct cpu_tune *t, unsigned int vcpu)
         return &t->pins[i].cpuset;
     struct vcpupin *v = realloc(t->pins, (t->npins + 1) * sizeof(*v));
     if (!v) {
-        no_memory();
+        test_no_memory();
         return NULL;
     }
     t->pins = v;
@@ -1062,11 +1058,11 @@ int tds_node_get_cpu_map(struct drv_conn *c, const remote_node_get_cpu_map_args 
                          remote_node_get_cpu_map_ret *ret)
 {
     (void)c;
-    if (tdrv_check_flags(args->flags, 0, "testNodeGetCPUMap") < 0)
+    if (test_check_flags(args->flags, 0, "testNodeGetCPUMap") < 0)
         return -1;
     if (args->need_map) {
         if (!(ret->cpumap.cpumap_val = malloc(1))) {
-            no_memory();
+            test_no_memory();
             return -1;
         }
         ret->cpumap.cpumap_val[0] = NODE_ONLINE_MAP;
@@ -1096,7 +1092,7 @@ static int cpumaps_alloc(u_int *len, char **val, long long n)
     if (n <= 0)
         return 0;
     if (!(*val = calloc((size_t)n, 1))) {
-        no_memory();
+        test_no_memory();
         return -1;
     }
     *len = (u_int)n;
@@ -1135,7 +1131,7 @@ int tds_domain_get_vcpus(struct drv_conn *c, const remote_domain_get_vcpus_args 
                       (long long)args->maxinfo * args->maplen) < 0)
         goto out;
     if (n > 0 && !(ret->info.info_val = calloc((size_t)n, sizeof(remote_vcpu_info)))) {
-        no_memory();
+        test_no_memory();
         goto out;
     }
     for (int i = 0; i < n; i++) {
@@ -1171,7 +1167,7 @@ int tds_domain_get_vcpu_pin_info(struct drv_conn *c,
         error_report(ERR_INTERNAL_ERROR, FROM_REMOTE, "maxinfo * maplen > REMOTE_CPUMAPS_MAX");
         return -1;
     }
-    if (tdrv_check_flags(args->flags, AFFECT_LIVE | AFFECT_CONFIG, "testDomainGetVcpuPinInfo") <
+    if (test_check_flags(args->flags, AFFECT_LIVE | AFFECT_CONFIG, "testDomainGetVcpuPinInfo") <
         0)
         return -1;
     const struct dx_def *def = dom_one_def(c, &args->dom, args->flags);
@@ -1252,19 +1248,19 @@ out:
 
 int tds_domain_pin_vcpu(struct drv_conn *c, const remote_domain_pin_vcpu_args *args)
 {
-    if (tdrv_begin(c, "testDomainPinVcpu") < 0)
+    if (test_wr_begin(c, "testDomainPinVcpu") < 0)
         return -1;
-    return tdrv_end(c, pin_vcpu_locked(c, &args->dom, args->vcpu, args->cpumap.cpumap_val,
+    return test_wr_end(c, pin_vcpu_locked(c, &args->dom, args->vcpu, args->cpumap.cpumap_val,
                                        args->cpumap.cpumap_len, -1));
 }
 
 int tds_domain_pin_vcpu_flags(struct drv_conn *c, const remote_domain_pin_vcpu_flags_args *args)
 {
-    if (tdrv_check_flags(args->flags, 0, "testDomainPinVcpuFlags") < 0)
+    if (test_check_flags(args->flags, 0, "testDomainPinVcpuFlags") < 0)
         return -1;
-    if (tdrv_begin(c, "testDomainPinVcpuFlags") < 0)
+    if (test_wr_begin(c, "testDomainPinVcpuFlags") < 0)
         return -1;
-    return tdrv_end(c, pin_vcpu_locked(c, &args->dom, args->vcpu, args->cpumap.cpumap_val,
+    return test_wr_end(c, pin_vcpu_locked(c, &args->dom, args->vcpu, args->cpumap.cpumap_val,
                                        args->cpumap.cpumap_len, (int)args->flags));
 }
 
@@ -1296,11 +1292,11 @@ static int pin_emulator_locked(struct drv_conn *c, const remote_domain_pin_emula
 
 int tds_domain_pin_emulator(struct drv_conn *c, const remote_domain_pin_emulator_args *args)
 {
-    if (tdrv_check_flags(args->flags, AFFECT_LIVE | AFFECT_CONFIG, "testDomainPinEmulator") < 0)
+    if (test_check_flags(args->flags, AFFECT_LIVE | AFFECT_CONFIG, "testDomainPinEmulator") < 0)
         return -1;
-    if (tdrv_begin(c, "testDomainPinEmulator") < 0)
+    if (test_wr_begin(c, "testDomainPinEmulator") < 0)
         return -1;
-    return tdrv_end(c, pin_emulator_locked(c, args));
+    return test_wr_end(c, pin_emulator_locked(c, args));
 }
 
 int tds_domain_get_emulator_pin_info(struct drv_conn *c,
@@ -1311,7 +1307,7 @@ int tds_domain_get_emulator_pin_info(struct drv_conn *c,
         error_report(ERR_INTERNAL_ERROR, FROM_REMOTE, "maplen > REMOTE_CPUMAP_MAX");
         return -1;
     }
-    if (tdrv_check_flags(args->flags, AFFECT_LIVE | AFFECT_CONFIG,
+    if (test_check_flags(args->flags, AFFECT_LIVE | AFFECT_CONFIG,
                          "testDomainGetEmulatorPinInfo") < 0)
         return -1;
     const struct dx_def *def = dom_one_def(c, &args->dom, args->flags);
@@ -1347,7 +1343,7 @@ int tds_domain_get_iothread_info(struct drv_conn *c,
                                  const remote_domain_get_iothread_info_args *args,
                                  remote_domain_get_iothread_info_ret *ret)
 {
-    if (tdrv_check_flags(args->flags, AFFECT_LIVE | AFFECT_CONFIG, "testDomainGetIOThreadInfo") <
+    if (test_check_flags(args->flags, AFFECT_LIVE | AFFECT_CONFIG, "testDomainGetIOThreadInfo") <
         0)
         return -1;
     const struct dx_def *def = dom_one_def(c, &args->dom, args->flags);
@@ -1356,7 +1352,7 @@ int tds_domain_get_iothread_info(struct drv_conn *c,
         return -1;
     int r = -1;
     if (t.nio && !(ret->info.info_val = calloc(t.nio, sizeof(remote_domain_iothread_info)))) {
-        no_memory();
+        test_no_memory();
         goto out;
     }
     for (size_t i = 0; i < t.nio; i++) {
@@ -1373,7 +1369,7 @@ int tds_domain_get_iothread_info(struct drv_conn *c,
         v->iothread_id = t.io[i].id;
         if (!(v->cpumap.cpumap_val = malloc(maplen))) {
             cpuset_free(&s);
-            no_memory();
+            test_no_memory();
             goto out;
         }
         v->cpumap.cpumap_len = (u_int)maplen;
@@ -1419,7 +1415,7 @@ static int poll_load(const struct tdom *d, struct poll_list *l)
         struct poll_entry *v = realloc(l->v, (l->n + 1) * sizeof(*v));
         if (!v) {
             free(l->v);
-            no_memory();
+            test_no_memory();
             return -1;
         }
         l->v = v;
@@ -1435,7 +1431,7 @@ static int poll_store(struct tdom *d, struct poll_list *l)
     FILE *f = open_memstream(&buf, &size);
     if (!f) {
         free(l->v);
-        no_memory();
+        test_no_memory();
         return -1;
     }
     for (size_t i = 0; i < l->n; i++)
@@ -1444,7 +1440,7 @@ static int poll_store(struct tdom *d, struct poll_list *l)
     free(l->v);
     if (fclose(f) != 0) {
         free(buf);
-        no_memory();
+        test_no_memory();
         return -1;
     }
     free(d->extra);
@@ -1473,7 +1469,7 @@ static int poll_update(struct tdom *d, unsigned int id, int add)
         struct poll_entry *v = realloc(l.v, (l.n + 1) * sizeof(*v));
         if (!v) {
             free(l.v);
-            no_memory();
+            test_no_memory();
             return -1;
         }
         l.v = v;
@@ -1541,15 +1537,15 @@ static int add_iothread_locked(struct drv_conn *c, const remote_domain_add_iothr
 
 int tds_domain_add_iothread(struct drv_conn *c, const remote_domain_add_iothread_args *args)
 {
-    if (tdrv_check_flags(args->flags, AFFECT_LIVE | AFFECT_CONFIG, "testDomainAddIOThread") < 0)
+    if (test_check_flags(args->flags, AFFECT_LIVE | AFFECT_CONFIG, "testDomainAddIOThread") < 0)
         return -1;
     if (args->iothread_id == 0) {
         error_report(ERR_INVALID_ARG, FROM_TEST, "invalid value of 0 for iothread_id");
         return -1;
     }
-    if (tdrv_begin(c, "testDomainAddIOThread") < 0)
+    if (test_wr_begin(c, "testDomainAddIOThread") < 0)
         return -1;
-    return tdrv_end(c, add_iothread_locked(c, args));
+    return test_wr_end(c, add_iothread_locked(c, args));
 }
 
 static int del_iothread_locked(struct drv_conn *c, const remote_domain_del_iothread_args *args)
@@ -1589,15 +1585,15 @@ static int del_iothread_locked(struct drv_conn *c, const remote_domain_del_iothr
 
 int tds_domain_del_iothread(struct drv_conn *c, const remote_domain_del_iothread_args *args)
 {
-    if (tdrv_check_flags(args->flags, AFFECT_LIVE | AFFECT_CONFIG, "testDomainDelIOThread") < 0)
+    if (test_check_flags(args->flags, AFFECT_LIVE | AFFECT_CONFIG, "testDomainDelIOThread") < 0)
         return -1;
     if (args->iothread_id == 0) {
         error_report(ERR_INVALID_ARG, FROM_TEST, "invalid value of 0 for iothread_id");
         return -1;
     }
-    if (tdrv_begin(c, "testDomainDelIOThread") < 0)
+    if (test_wr_begin(c, "testDomainDelIOThread") < 0)
         return -1;
-    return tdrv_end(c, del_iothread_locked(c, args));
+    return test_wr_end(c, del_iothread_locked(c, args));
 }
 
 static int pin_iothread_locked(struct drv_conn *c, const remote_domain_pin_iothread_args *args)
@@ -1632,11 +1628,11 @@ out:
 
 int tds_domain_pin_iothread(struct drv_conn *c, const remote_domain_pin_iothread_args *args)
 {
-    if (tdrv_check_flags(args->flags, AFFECT_LIVE | AFFECT_CONFIG, "testDomainPinIOThread") < 0)
+    if (test_check_flags(args->flags, AFFECT_LIVE | AFFECT_CONFIG, "testDomainPinIOThread") < 0)
         return -1;
-    if (tdrv_begin(c, "testDomainPinIOThread") < 0)
+    if (test_wr_begin(c, "testDomainPinIOThread") < 0)
         return -1;
-    return tdrv_end(c, pin_iothread_locked(c, args));
+    return test_wr_end(c, pin_iothread_locked(c, args));
 }
 
 static int set_iothread_params_locked(struct drv_conn *c,
@@ -1686,12 +1682,12 @@ int tds_domain_set_iothread_params(struct drv_conn *c,
                                         "thread_pool_min", "thread_pool_max", NULL};
     static const int types[] = {VIR_TYPED_PARAM_ULLONG, VIR_TYPED_PARAM_UINT,
                                 VIR_TYPED_PARAM_UINT, VIR_TYPED_PARAM_INT, VIR_TYPED_PARAM_INT};
-    if (tdrv_check_flags(args->flags, AFFECT_LIVE, "testDomainSetIOThreadParams") < 0 ||
+    if (test_check_flags(args->flags, AFFECT_LIVE, "testDomainSetIOThreadParams") < 0 ||
         tp_validate(args->params.params_val, args->params.params_len, names, types) < 0)
         return -1;
-    if (tdrv_begin(c, "testDomainSetIOThreadParams") < 0)
+    if (test_wr_begin(c, "testDomainSetIOThreadParams") < 0)
         return -1;
-    return tdrv_end(c, set_iothread_params_locked(c, args));
+    return test_wr_end(c, set_iothread_params_locked(c, args));
 }
 
 /* ---- block and interface statistics ---- */
@@ -1783,7 +1779,7 @@ int tds_domain_interface_stats(struct drv_conn *c,
 int tds_domain_get_block_info(struct drv_conn *c, const remote_domain_get_block_info_args *args,
                               remote_domain_get_block_info_ret *ret)
 {
-    if (tdrv_check_flags(args->flags, 0, "testDomainGetBlockInfo") < 0)
+    if (test_check_flags(args->flags, 0, "testDomainGetBlockInfo") < 0)
         return -1;
     struct tdom *d = tdrv_dom(c, &args->dom);
     if (!d)
@@ -1812,7 +1808,7 @@ int tds_domain_get_disk_errors(struct drv_conn *c, const remote_domain_get_disk_
         error_report(ERR_INTERNAL_ERROR, FROM_REMOTE, "maxerrors too large");
         return -1;
     }
-    if (tdrv_check_flags(args->flags, 0, "testDomainGetDiskErrors") < 0)
+    if (test_check_flags(args->flags, 0, "testDomainGetDiskErrors") < 0)
         return -1;
     struct tdom *d = tdrv_dom(c, &args->dom);
     if (!d || check_active(d) < 0)
@@ -1824,13 +1820,13 @@ int tds_domain_get_disk_errors(struct drv_conn *c, const remote_domain_get_disk_
     }
     size_t n = def->ndisks < args->maxerrors ? def->ndisks : args->maxerrors;
     if (n && !(ret->errors.errors_val = calloc(n, sizeof(remote_domain_disk_error)))) {
-        no_memory();
+        test_no_memory();
         return -1;
     }
     for (size_t i = 0; i < n; i++) {
         remote_domain_disk_error *e = &ret->errors.errors_val[i];
         if (!(e->disk = strdup(def->disks[i].dst))) {
-            no_memory();
+            test_no_memory();
             return -1;
         }
         /* the error kinds in turn: unspecified, no space */
@@ -1853,7 +1849,7 @@ int tds_domain_get_scheduler_type(struct drv_conn *c,
         return -1;
     ret->nparams = 1;
     if (!(ret->type = strdup("fair"))) {
-        no_memory();
+        test_no_memory();
         return -1;
     }
     return 0;
@@ -1863,7 +1859,7 @@ static int sched_get(struct drv_conn *c, const remote_nonnull_domain *dom, int n
                      unsigned int flags, u_int *len, remote_typed_param **val)
 {
     struct tplist l = {0};
-    if (tdrv_check_flags(flags, 0, "testDomainGetSchedulerParametersFlags") < 0)
+    if (test_check_flags(flags, 0, "testDomainGetSchedulerParametersFlags") < 0)
         return -1;
     if (nparams > REMOTE_DOMAIN_SCHEDULER_PARAMETERS_MAX) {
         error_report(ERR_INTERNAL_ERROR, FROM_REMOTE, "nparams too large");
@@ -1901,7 +1897,7 @@ static int sched_set(struct drv_conn *c, const remote_nonnull_domain *dom,
 {
     static const char *const names[] = {"weight", NULL};
     static const int types[] = {VIR_TYPED_PARAM_UINT};
-    if (tdrv_check_flags(flags, 0, "testDomainSetSchedulerParametersFlags") < 0 ||
+    if (test_check_flags(flags, 0, "testDomainSetSchedulerParametersFlags") < 0 ||
         tp_validate(p, n, names, types) < 0)
         return -1;
     return tdrv_dom(c, dom) ? 0 : -1;
@@ -1963,7 +1959,7 @@ int tds_domain_get_memory_parameters(struct drv_conn *c,
     struct tplist l = {0};
     struct memtune m;
     if (nparams_check(args->nparams, REMOTE_DOMAIN_MEMORY_PARAMETERS_MAX) < 0 ||
-        tdrv_check_flags(args->flags, AFFECT_LIVE | AFFECT_CONFIG | STRING_OKAY,
+        test_check_flags(args->flags, AFFECT_LIVE | AFFECT_CONFIG | STRING_OKAY,
                          "testDomainGetMemoryParameters") < 0)
         return -1;
     if (args->nparams == 0)
@@ -2029,13 +2025,13 @@ int tds_domain_set_memory_parameters(struct drv_conn *c,
     static const char *const names[] = {"hard_limit", "soft_limit", "swap_hard_limit", NULL};
     static const int types[] = {VIR_TYPED_PARAM_ULLONG, VIR_TYPED_PARAM_ULLONG,
                                 VIR_TYPED_PARAM_ULLONG};
-    if (tdrv_check_flags(args->flags, AFFECT_LIVE | AFFECT_CONFIG,
+    if (test_check_flags(args->flags, AFFECT_LIVE | AFFECT_CONFIG,
                          "testDomainSetMemoryParameters") < 0 ||
         tp_validate(args->params.params_val, args->params.params_len, names, types) < 0)
         return -1;
-    if (tdrv_begin(c, "testDomainSetMemoryParameters") < 0)
+    if (test_wr_begin(c, "testDomainSetMemoryParameters") < 0)
         return -1;
-    return tdrv_end(c, set_memory_params_locked(c, args));
+    return test_wr_end(c, set_memory_params_locked(c, args));
 }
 
 static const char *const blkio_fields[] = {"device_weight", "device_read_iops_sec",
@@ -2065,7 +2061,7 @@ int tds_domain_get_blkio_parameters(struct drv_conn *c,
     struct tplist l = {0};
     struct blkiotune b;
     if (nparams_check(args->nparams, REMOTE_DOMAIN_BLKIO_PARAMETERS_MAX) < 0 ||
-        tdrv_check_flags(args->flags, AFFECT_LIVE | AFFECT_CONFIG | STRING_OKAY,
+        test_check_flags(args->flags, AFFECT_LIVE | AFFECT_CONFIG | STRING_OKAY,
                          "testDomainGetBlkioParameters") < 0)
         return -1;
     if (args->nparams == 0)
@@ -2080,7 +2076,7 @@ int tds_domain_get_blkio_parameters(struct drv_conn *c,
         FILE *f = open_memstream(&buf, &size);
         int first = 1;
         if (!f) {
-            no_memory();
+            test_no_memory();
             r = -1;
             break;
         }
@@ -2093,7 +2089,7 @@ int tds_domain_get_blkio_parameters(struct drv_conn *c,
         }
         if (fclose(f) != 0) {
             free(buf);
-            no_memory();
+            test_no_memory();
             r = -1;
             break;
         }
@@ -2116,7 +2112,7 @@ static int blkio_merge(struct blkiotune *b, const char *field, int k, const char
     char *copy = strdup(str);
     size_t commas = 0;
     if (!copy) {
-        no_memory();
+        test_no_memory();
         return -1;
     }
     for (const char *p = str; *p; p++)
@@ -2209,13 +2205,13 @@ int tds_domain_set_blkio_parameters(struct drv_conn *c,
     static const int types[] = {VIR_TYPED_PARAM_UINT,   VIR_TYPED_PARAM_STRING,
                                 VIR_TYPED_PARAM_STRING, VIR_TYPED_PARAM_STRING,
                                 VIR_TYPED_PARAM_STRING, VIR_TYPED_PARAM_STRING};
-    if (tdrv_check_flags(args->flags, AFFECT_LIVE | AFFECT_CONFIG,
+    if (test_check_flags(args->flags, AFFECT_LIVE | AFFECT_CONFIG,
                          "testDomainSetBlkioParameters") < 0 ||
         tp_validate(args->params.params_val, args->params.params_len, names, types) < 0)
         return -1;
-    if (tdrv_begin(c, "testDomainSetBlkioParameters") < 0)
+    if (test_wr_begin(c, "testDomainSetBlkioParameters") < 0)
         return -1;
-    return tdrv_end(c, set_blkio_locked(c, args));
+    return test_wr_end(c, set_blkio_locked(c, args));
 }
 
 int tds_domain_get_numa_parameters(struct drv_conn *c,
@@ -2225,7 +2221,7 @@ int tds_domain_get_numa_parameters(struct drv_conn *c,
     struct tplist l = {0};
     struct numatune t;
     if (nparams_check(args->nparams, REMOTE_DOMAIN_NUMA_PARAMETERS_MAX) < 0 ||
-        tdrv_check_flags(args->flags, AFFECT_LIVE | AFFECT_CONFIG | STRING_OKAY,
+        test_check_flags(args->flags, AFFECT_LIVE | AFFECT_CONFIG | STRING_OKAY,
                          "testDomainGetNumaParameters") < 0)
         return -1;
     if (args->nparams == 0)
@@ -2317,13 +2313,13 @@ int tds_domain_set_numa_parameters(struct drv_conn *c,
 {
     static const char *const names[] = {"numa_mode", "numa_nodeset", NULL};
     static const int types[] = {VIR_TYPED_PARAM_INT, VIR_TYPED_PARAM_STRING};
-    if (tdrv_check_flags(args->flags, AFFECT_LIVE | AFFECT_CONFIG,
+    if (test_check_flags(args->flags, AFFECT_LIVE | AFFECT_CONFIG,
                          "testDomainSetNumaParameters") < 0 ||
         tp_validate(args->params.params_val, args->params.params_len, names, types) < 0)
         return -1;
-    if (tdrv_begin(c, "testDomainSetNumaParameters") < 0)
+    if (test_wr_begin(c, "testDomainSetNumaParameters") < 0)
         return -1;
-    return tdrv_end(c, set_numa_locked(c, args));
+    return test_wr_end(c, set_numa_locked(c, args));
 }
 
 int tds_domain_get_perf_events(struct drv_conn *c, const remote_domain_get_perf_events_args *args,
@@ -2331,7 +2327,7 @@ int tds_domain_get_perf_events(struct drv_conn *c, const remote_domain_get_perf_
 {
     struct tplist l = {0};
     int state[NPERF];
-    if (tdrv_check_flags(args->flags, AFFECT_LIVE | AFFECT_CONFIG | STRING_OKAY,
+    if (test_check_flags(args->flags, AFFECT_LIVE | AFFECT_CONFIG | STRING_OKAY,
                          "testDomainGetPerfEvents") < 0)
         return -1;
     const struct dx_def *def = dom_one_def(c, &args->dom, args->flags & ~STRING_OKAY);
@@ -2369,12 +2365,12 @@ int tds_domain_set_perf_events(struct drv_conn *c, const remote_domain_set_perf_
         types[i] = VIR_TYPED_PARAM_BOOLEAN;
     }
     names[NPERF] = NULL;
-    if (tdrv_check_flags(args->flags, AFFECT_LIVE | AFFECT_CONFIG, "testDomainSetPerfEvents") < 0 ||
+    if (test_check_flags(args->flags, AFFECT_LIVE | AFFECT_CONFIG, "testDomainSetPerfEvents") < 0 ||
         tp_validate(args->params.params_val, args->params.params_len, names, types) < 0)
         return -1;
-    if (tdrv_begin(c, "testDomainSetPerfEvents") < 0)
+    if (test_wr_begin(c, "testDomainSetPerfEvents") < 0)
         return -1;
-    return tdrv_end(c, set_perf_locked(c, args));
+    return test_wr_end(c, set_perf_locked(c, args));
 }
 
 /* ---- block I/O tuning: a disk's <iotune> ----
@@ -2447,7 +2443,7 @@ static int iotune_store(struct dx_disk *disk, const struct iotune *t)
         static const char base[] = "<disk xmlns:lr='" LR_NS "'><target lr:read='1'/></disk>";
         doc = xmlReadMemory(base, (int)strlen(base), NULL, NULL, XML_PARSE_NONET);
         if (!doc) {
-            no_memory();
+            test_no_memory();
             return -1;
         }
     }
@@ -2491,7 +2487,7 @@ static int iotune_store(struct dx_disk *disk, const struct iotune *t)
         xmlBufferFree(xb);
 out:
     if (r < 0)
-        no_memory();
+        test_no_memory();
     xmlFreeDoc(doc);
     return r;
 }
@@ -2517,7 +2513,7 @@ int tds_domain_get_block_io_tune(struct drv_conn *c,
     struct tplist l = {0};
     struct iotune t;
     if (nparams_check(args->nparams, REMOTE_DOMAIN_BLOCK_IO_TUNE_PARAMETERS_MAX) < 0 ||
-        tdrv_check_flags(args->flags, AFFECT_LIVE | AFFECT_CONFIG | STRING_OKAY,
+        test_check_flags(args->flags, AFFECT_LIVE | AFFECT_CONFIG | STRING_OKAY,
                          "testDomainGetBlockIoTune") < 0)
         return -1;
     if (args->nparams == 0)
@@ -2558,7 +2554,7 @@ static int set_block_io_tune_locked(struct drv_conn *c,
                 free(t.group);
                 t.group = strdup(p[i].value.remote_typed_param_value_u.s);
                 if (!t.group) {
-                    no_memory();
+                    test_no_memory();
                     return -1;
                 }
             } else {
@@ -2589,13 +2585,13 @@ int tds_domain_set_block_io_tune(struct drv_conn *c,
         types[i] = i == IOTUNE_GROUP ? VIR_TYPED_PARAM_STRING : VIR_TYPED_PARAM_ULLONG;
     }
     names[NIOTUNE] = NULL;
-    if (tdrv_check_flags(args->flags, AFFECT_LIVE | AFFECT_CONFIG, "testDomainSetBlockIoTune") <
+    if (test_check_flags(args->flags, AFFECT_LIVE | AFFECT_CONFIG, "testDomainSetBlockIoTune") <
             0 ||
         tp_validate(args->params.params_val, args->params.params_len, names, types) < 0)
         return -1;
-    if (tdrv_begin(c, "testDomainSetBlockIoTune") < 0)
+    if (test_wr_begin(c, "testDomainSetBlockIoTune") < 0)
         return -1;
-    return tdrv_end(c, set_block_io_tune_locked(c, args));
+    return test_wr_end(c, set_block_io_tune_locked(c, args));
 }
 
 /* ---- a new definition's tuning, as libvirt writes it back ---- */

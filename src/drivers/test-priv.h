@@ -1,5 +1,5 @@
-/* test-priv: what test.c shares with the other files of the test driver
- * (test-dstats.c). Not for other drivers. */
+/* test-priv: what test.c shares of its domains with test-dstats.c (the
+ * rest of what the test driver's files share is test-internal.h's). */
 #ifndef SRC_DRIVERS_TEST_PRIV_H
 #define SRC_DRIVERS_TEST_PRIV_H
 
@@ -32,14 +32,6 @@ int tdrv_active(const struct tdom *d);
  * `flags` (AFFECT_*, none: the current one) name, NULL for the other;
  * -1 with libvirt's error when the domain's state does not allow them. */
 int tdrv_defs(struct tdom *d, unsigned int flags, struct dx_def **live, struct dx_def **config);
-
-/* virCheckFlags: -1 with "unsupported flags (0x..) in function FUNC". */
-int tdrv_check_flags(unsigned int flags, unsigned int supported, const char *func);
-
-/* A state-changing call runs between these (test.c's wr_begin/wr_end):
- * tdrv_end returns rc, or -1 when the new state could not be saved. */
-int tdrv_begin(struct drv_conn *c, const char *owner);
-int tdrv_end(struct drv_conn *c, int rc);
 
 /* The host CPUs the test hypervisor has (nodes x sockets x cores x
  * threads of virNodeGetInfo: 16 for test:///default). */

@@ -7,9 +7,15 @@
  * - list_all_domains and the list_* calls return domains in definition
  *   order; real libvirt's order comes from a hash table with a random seed
  *   and so differs from run to run anyway.
- * - node files: <cpu>, <memory> and <domain> (inline or file=) are read;
- *   NUMA cells, networks, pools, interfaces, devices and the test-driver
- *   runstate metadata in a node file are ignored. */
+ * - node files: <cpu>, <memory> and <domain> (inline or file=) are read
+ *   here, and each other kind's element by its file (test-internal.h);
+ *   NUMA cells and the test-driver runstate metadata in a node file are
+ *   ignored.
+ *
+ * The other kinds of object (networks, storage, node devices, host
+ * interfaces) are in test-KIND.c, each described by a
+ * struct test_kind (test-internal.h); this file keeps their state in the
+ * connection, in test:///default's shared state and in its journal. */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -26,8 +32,10 @@
 #include "error.h"
 #include "test.h"
 #include "test-dstats.h"
+#include "test-internal.h"
 #include "test-priv.h"
 #include "test-share.h"
+#include "state/journal.h"
 #include "uuid.h"
 
 enum { ST_NOSTATE, ST_RUNNING, ST_BLOCKED, ST_PAUSED, ST_SHUTDOWN, ST_SHUTOFF, ST_CRASHED };
@@ -81,7 +89,50 @@ struct drv_conn {
         unsigned char *data;
     } *pending;
     size_t npending, pending_cap;
+    /* Each other kind's objects (test-internal.h); NULL for a kind not
+     * built in. */
+    void *kind_state[TEST_KIND_COUNT];
+    const struct identity *who; /* who opened it (identity.h); NULL: us */
 };
+
+/* The kinds besides domains, by id; NULL when not built in. */
+static const struct test_kind *kind(int id)
+{
+    switch (id) {
+    case TEST_KIND_NETWORK:
+        return &test_network_kind;
+    case TEST_KIND_STORAGE:
+        return &test_storage_kind;
+    case TEST_KIND_NODEDEV:
+        return &test_nodedev_kind;
+    case TEST_KIND_INTERFACE:
+        return &test_interface_kind;
+    default:
+        return NULL;
+    }
+}
+
+void *test_state(struct drv_conn *c, enum test_kind_id id)
+{
+    return (unsigned)id < TEST_KIND_COUNT ? c->kind_state[id] : NULL;
+}
+
+static void clear_kinds(struct drv_conn *c)
+{
+    for (int i = 0; i < TEST_KIND_COUNT; i++)
+        if (c->kind_state[i] && kind(i)->clear)
+            kind(i)->clear(c, c->kind_state[i]);
+}
+
+/* Each kind's test:///default objects. */
+static int load_kind_defaults(struct drv_conn *c)
+{
+    for (int i = 0; i < TEST_KIND_COUNT; i++)
+        if (c->kind_state[i] && kind(i)->load_default &&
+            kind(i)->load_default(c, c->kind_state[i]) < 0)
+            return -1;
+    return 0;
+}
 
 static const char caps_head[] = "<capabilities>\n"
                                 "\n"
@@ -218,7 +269,7 @@ static const struct node_info default_node_info = {
 
 /* ---- errors with libvirt's exact texts ---- */
 
-static int check_flags(unsigned int flags, unsigned int supported, const char *func)
+int test_check_flags(unsigned int flags, unsigned int supported, const char *func)
 {
     if (flags & ~supported) {
         char msg[160];
@@ -230,10 +281,13 @@ static int check_flags(unsigned int flags, unsigned int supported, const char *f
     return 0;
 }
 
-static void no_memory(void)
+void test_no_memory(void)
 {
     error_report(ERR_NO_MEMORY, FROM_TEST, NULL);
 }
+
+#define check_flags test_check_flags
+#define no_memory test_no_memory
 
 static void not_running(void)
 {
@@ -455,7 +509,7 @@ static void emit_as(struct drv_conn *c, struct tdom *d, int id, int event, int d
     if (!c->event_fn)
         return;
     memcpy(m.dom.uuid, d->def->uuid, DRV_UUID_LEN);
-    c->event_fn(c->event_opaque, EVENT_ID_LIFECYCLE, d->def->uuid,
+    c->event_fn(c->event_opaque, DRV_EVENT_DOMAIN, EVENT_ID_LIFECYCLE, d->def->uuid, DRV_UUID_LEN,
                 (xdrproc_t)xdr_remote_domain_event_lifecycle_msg, &m);
 }
 
@@ -570,6 +624,16 @@ static struct drv_conn *conn_new(void)
     }
     c->info = default_node_info;
     c->next_id = 1;
+    for (int i = 0; i < TEST_KIND_COUNT; i++) {
+        const struct test_kind *k = kind(i);
+        if (k && !(c->kind_state[i] = calloc(1, k->state_size ? k->state_size : 1))) {
+            for (int j = 0; j < i; j++)
+                free(c->kind_state[j]);
+            free(c);
+            no_memory();
+            return NULL;
+        }
+    }
     return c;
 }
 
@@ -584,6 +648,9 @@ static void test_close(struct drv_conn *c)
     free(c->pending);
     while (c->head)
         dom_remove(c, c->head);
+    clear_kinds(c);
+    for (int i = 0; i < TEST_KIND_COUNT; i++)
+        free(c->kind_state[i]);
     free(c->by_name);
     free(c->by_uuid);
     free(c->by_id);
@@ -632,6 +699,11 @@ static void load_pending(struct drv_conn *c)
     struct dx_def *def = dx_def_parse_string(default_domain_xml);
     if (!def || add_initial_domain(c, def) < 0)
         fprintf(stderr, "test driver: cannot set up the default domain\n");
+    if (load_kind_defaults(c) < 0) {
+        fprintf(stderr, "test driver: cannot set up test:///default's objects: %s\n",
+                error_last_message());
+        error_clear();
+    }
     c->event_fn = fn;
 }
 
@@ -640,22 +712,64 @@ static void load_pending(struct drv_conn *c)
 /* The state file: a header line, then each domain in definition order as
  * a line of numbers followed by its definition's XML, its persistent
  * config's (empty when it has none) and the driver's other state of it
- * (struct tdom's extra, empty when none):
+ * (struct tdom's extra, test-dstats.c's; empty when none):
  *   "test:///default 2 NEXT_ID NDOMS\n"
  *   "domain ID STATE REASON PERSISTENT AUTOSTART DEFLEN NEWDEFLEN EXTRALEN\n"
- *   DEF NEWDEF EXTRA */
+ *   DEF NEWDEF EXTRA
+ * and after the domains each other kind's section, what its save wrote:
+ *   "section NAME LEN\n" DATA
+ * (a kind without a section starts from its defaults). */
 #define STATE_MAGIC "test:///default 2"
 
 static void clear_domains(struct drv_conn *c)
 {
     while (c->head)
         dom_remove(c, c->head);
+    clear_kinds(c);
 }
 
 static void bad_state(const char *why)
 {
     error_report(ERR_INTERNAL_ERROR, FROM_TEST, "the shared state of test:///default is damaged: %s",
                  why);
+}
+
+/* The kinds' sections, from p to end. */
+static int rebuild_kinds(struct drv_conn *c, const char *p, const char *end)
+{
+    int seen[TEST_KIND_COUNT] = {0};
+
+    while (p < end) {
+        char name[64];
+        size_t len;
+        int used = 0;
+        if (!memchr(p, '\n', (size_t)(end - p)) ||
+            sscanf(p, "section %63s %zu\n%n", name, &len, &used) != 2 || used <= 0 ||
+            len > (size_t)(end - p - used)) {
+            bad_state("a section's line");
+            return -1;
+        }
+        p += used;
+        int i = 0;
+        while (i < TEST_KIND_COUNT && !(kind(i) && strcmp(kind(i)->name, name) == 0))
+            i++;
+        /* A kind this build does not have: its section is skipped. */
+        if (i < TEST_KIND_COUNT) {
+            if (seen[i]) {
+                bad_state("a section twice");
+                return -1;
+            }
+            seen[i] = 1;
+            if (kind(i)->load && kind(i)->load(c, c->kind_state[i], p, len) < 0)
+                return -1;
+        }
+        p += len;
+    }
+    for (int i = 0; i < TEST_KIND_COUNT; i++)
+        if (kind(i) && !seen[i] && kind(i)->load_default &&
+            kind(i)->load_default(c, c->kind_state[i]) < 0)
+            return -1;
+    return 0;
 }
 
 /* Builds the domains from the state file's text; NULL: the default. */
@@ -665,7 +779,9 @@ static int rebuild(struct drv_conn *c, const char *data, size_t len)
     c->next_id = 1;
     if (!data) {
         struct dx_def *def = dx_def_parse_string(default_domain_xml);
-        return def ? add_initial_domain(c, def) : -1;
+        if (!def || add_initial_domain(c, def) < 0)
+            return -1;
+        return load_kind_defaults(c);
     }
     const char *p = data, *end = data + len;
     int next_id, used = 0;
@@ -720,7 +836,7 @@ static int rebuild(struct drv_conn *c, const char *data, size_t len)
         d->autostart = autostart;
         set_id(c, d, id);
     }
-    return 0;
+    return rebuild_kinds(c, p, end);
 }
 
 /* The state file's text for the domains there are now. */
@@ -742,6 +858,20 @@ static char *serialize(struct drv_conn *c, size_t *len)
                      d->extra ? d->extra : "") > 0;
         free(x);
         free(y);
+    }
+    for (int i = 0; ok && i < TEST_KIND_COUNT; i++) {
+        const struct test_kind *k = kind(i);
+        if (!k || !k->save)
+            continue;
+        char *sec = NULL;
+        size_t seclen = 0;
+        FILE *sf = open_memstream(&sec, &seclen);
+        ok = sf && k->save(c, c->kind_state[i], sf) == 0;
+        if (sf && fclose(sf) != 0)
+            ok = 0;
+        ok = ok && fprintf(f, "section %s %zu\n", k->name, seclen) > 0 &&
+             (seclen == 0 || fwrite(sec, 1, seclen, f) == seclen);
+        free(sec);
     }
     if (f && fclose(f) != 0)
         ok = 0;
@@ -795,19 +925,46 @@ static int get32(const unsigned char *p)
     return (int)v;
 }
 
+/* Keeps rec (malloc'd; taken over, freed when it cannot be kept) for the
+ * end of the call. */
+static void pending_add(struct drv_conn *c, unsigned char *rec, size_t len)
+{
+    if (c->npending == c->pending_cap) {
+        size_t cap = c->pending_cap ? c->pending_cap * 2 : 4;
+        struct pending_event *p = realloc(c->pending, cap * sizeof(*p));
+        if (!p) {
+            free(rec);
+            return;
+        }
+        c->pending = p;
+        c->pending_cap = cap;
+    }
+    c->pending[c->npending++] = (struct pending_event){len, rec};
+}
+
+void test_queue_event(struct drv_conn *c, const void *rec, size_t len)
+{
+    if (len == 0 || len > STATE_JOURNAL_RECORD_MAX)
+        return;
+    unsigned char *copy = malloc(len);
+    if (!copy)
+        return;
+    memcpy(copy, rec, len);
+    pending_add(c, copy, len);
+}
+
+void test_emit(struct drv_conn *c, int family, int event_id, const unsigned char *key,
+               size_t key_len, xdrproc_t msg_fn, const void *msg)
+{
+    if (c->event_fn)
+        c->event_fn(c->event_opaque, family, event_id, key, key_len, msg_fn, msg);
+}
+
 static void queue_event(struct drv_conn *c, struct tdom *d, int id, int event, int detail)
 {
     size_t nlen = strlen(d->def->name);
     unsigned char *rec;
 
-    if (c->npending == c->pending_cap) {
-        size_t cap = c->pending_cap ? c->pending_cap * 2 : 4;
-        struct pending_event *p = realloc(c->pending, cap * sizeof(*p));
-        if (!p)
-            return;
-        c->pending = p;
-        c->pending_cap = cap;
-    }
     rec = malloc(REC_HEAD + nlen);
     if (!rec)
         return;
@@ -817,7 +974,7 @@ static void queue_event(struct drv_conn *c, struct tdom *d, int id, int event, i
     put32(rec + 9, id);
     memcpy(rec + 13, d->def->uuid, DRV_UUID_LEN);
     memcpy(rec + REC_HEAD, d->def->name, nlen);
-    c->pending[c->npending++] = (struct pending_event){REC_HEAD + nlen, rec};
+    pending_add(c, rec, REC_HEAD + nlen);
 }
 
 static void drop_pending(struct drv_conn *c)
@@ -831,6 +988,16 @@ static void drop_pending(struct drv_conn *c)
  * but what is read is checked all the same. */
 static void deliver_record(struct drv_conn *c, const unsigned char *rec, size_t len)
 {
+    if (len > 0 && rec[0] != 'L') {
+        /* Another kind's: its tag says whose. */
+        for (int i = 0; i < TEST_KIND_COUNT; i++)
+            if (kind(i) && kind(i)->tag == rec[0] && kind(i)->deliver) {
+                if (c->event_fn)
+                    kind(i)->deliver(c, rec, len);
+                return;
+            }
+        return;
+    }
     if (!c->event_fn || len < REC_HEAD + 1 || len > REC_HEAD + 4096 || rec[0] != 'L' ||
         memchr(rec + REC_HEAD, '\0', len - REC_HEAD))
         return;
@@ -842,7 +1009,7 @@ static void deliver_record(struct drv_conn *c, const unsigned char *rec, size_t 
         .event = get32(rec + 1),
         .detail = get32(rec + 5)};
     memcpy(m.dom.uuid, rec + 13, DRV_UUID_LEN);
-    c->event_fn(c->event_opaque, EVENT_ID_LIFECYCLE, rec + 13,
+    c->event_fn(c->event_opaque, DRV_EVENT_DOMAIN, EVENT_ID_LIFECYCLE, rec + 13, DRV_UUID_LEN,
                 (xdrproc_t)xdr_remote_domain_event_lifecycle_msg, &m);
     free(name);
 }
@@ -924,6 +1091,31 @@ static int wr_end(struct drv_conn *c, int rc)
     }
     error_restore(&saved);
     return rc;
+}
+
+int test_sync(struct drv_conn *c)
+{
+    return sync_state(c);
+}
+
+int test_wr_begin(struct drv_conn *c, const char *owner)
+{
+    return wr_begin(c, owner);
+}
+
+int test_wr_end(struct drv_conn *c, int rc)
+{
+    return wr_end(c, rc);
+}
+
+int test_is_default(const struct drv_conn *c)
+{
+    return c->default_node;
+}
+
+const struct identity *test_who(const struct drv_conn *c)
+{
+    return c->who;
 }
 
 static void test_events_wanted(struct drv_conn *c)
@@ -1022,29 +1214,41 @@ static xmlDocPtr load_xml_file(const char *path, const struct identity *who)
     return doc;
 }
 
-static int parse_node_domain(struct drv_conn *c, const char *dir, xmlDocPtr doc, xmlNodePtr n,
-                             const struct identity *who)
+int test_node_file(struct drv_conn *c, xmlNodePtr n, const char *dir, xmlDocPtr *sub,
+                   xmlNodePtr *root)
 {
     xmlChar *file = xmlGetProp(n, (const xmlChar *)"file");
-    struct dx_def *def;
-    if (file) {
-        char *path;
-        int r = file[0] == '/' ? asprintf(&path, "%s", (const char *)file)
-                               : asprintf(&path, "%s/%s", dir, (const char *)file);
-        xmlFree(file);
-        if (r < 0) {
-            no_memory();
-            return -1;
-        }
-        xmlDocPtr sub = load_xml_file(path, who);
-        free(path);
-        if (!sub)
-            return -1;
-        def = dx_def_parse_node(sub, xmlDocGetRootElement(sub));
-        xmlFreeDoc(sub);
-    } else {
-        def = dx_def_parse_node(doc, n);
+    char *path;
+
+    *sub = NULL;
+    *root = NULL;
+    if (!file)
+        return 0;
+    int r = file[0] == '/' ? asprintf(&path, "%s", (const char *)file)
+                           : asprintf(&path, "%s/%s", dir, (const char *)file);
+    xmlFree(file);
+    if (r < 0) {
+        no_memory();
+        return -1;
     }
+    *sub = load_xml_file(path, c->who);
+    free(path);
+    if (!*sub)
+        return -1;
+    *root = xmlDocGetRootElement(*sub);
+    return 0;
+}
+
+static int parse_node_domain(struct drv_conn *c, const char *dir, xmlDocPtr doc, xmlNodePtr n)
+{
+    xmlDocPtr sub;
+    xmlNodePtr root;
+    struct dx_def *def;
+
+    if (test_node_file(c, n, dir, &sub, &root) < 0)
+        return -1;
+    def = sub ? dx_def_parse_node(sub, root) : dx_def_parse_node(doc, n);
+    xmlFreeDoc(sub);
     if (def && tds_canonical(def) < 0) {
         dx_def_free(def);
         return -1;
@@ -1052,9 +1256,22 @@ static int parse_node_domain(struct drv_conn *c, const char *dir, xmlDocPtr doc,
     return def ? add_initial_domain(c, def) : -1;
 }
 
-static int open_node_file(struct drv_conn *c, const char *path, const struct identity *who)
+/* An element of a node file other than <domain>, <cpu> and <memory>: the
+ * kind that reads it, if any. */
+static int parse_node_other(struct drv_conn *c, const char *dir, xmlDocPtr doc, xmlNodePtr n)
 {
-    xmlDocPtr doc = load_xml_file(path, who);
+    for (int i = 0; i < TEST_KIND_COUNT; i++) {
+        const struct test_kind *k = kind(i);
+        if (k && k->node_element && k->load_node &&
+            strcmp((const char *)n->name, k->node_element) == 0)
+            return k->load_node(c, c->kind_state[i], doc, n, dir);
+    }
+    return 0;
+}
+
+static int open_node_file(struct drv_conn *c, const char *path)
+{
+    xmlDocPtr doc = load_xml_file(path, c->who);
     if (!doc)
         return -1;
     int ret = -1;
@@ -1072,10 +1289,13 @@ static int open_node_file(struct drv_conn *c, const char *path, const struct ide
     }
     if (parse_node_cpu(c, root) < 0)
         goto out;
-    for (xmlNodePtr n = root->children; n; n = n->next)
-        if (n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, "domain") == 0 &&
-            parse_node_domain(c, dir, doc, n, who) < 0)
+    for (xmlNodePtr n = root->children; n; n = n->next) {
+        if (n->type != XML_ELEMENT_NODE)
+            continue;
+        if (strcmp((const char *)n->name, "domain") == 0 ? parse_node_domain(c, dir, doc, n) < 0
+                                                          : parse_node_other(c, dir, doc, n) < 0)
             goto out;
+    }
     ret = 0;
 out:
     free(dir);
@@ -1116,6 +1336,7 @@ static int test_open(const char *uri, unsigned int flags, const struct drv_conte
     c = conn_new();
     if (!c)
         goto out;
+    c->who = ctx ? ctx->who : NULL;
     if (strcmp(path, "/default") == 0) {
         r = open_default(c);
         if (r == 0 && tshare_open(ctx, &c->share) < 0) {
@@ -1131,7 +1352,7 @@ static int test_open(const char *uri, unsigned int flags, const struct drv_conte
         error_report(ERR_XML_ERROR, FROM_TEST, "failed to parse xml document '%s'", path);
         r = -1;
     } else {
-        r = open_node_file(c, path, ctx ? ctx->who : NULL);
+        r = open_node_file(c, path);
     }
     if (r < 0)
         goto out;
@@ -2077,21 +2298,6 @@ int tdrv_defs(struct tdom *d, unsigned int flags, struct dx_def **live, struct d
     return get_defs(d, flags, live, config);
 }
 
-int tdrv_check_flags(unsigned int flags, unsigned int supported, const char *func)
-{
-    return check_flags(flags, supported, func);
-}
-
-int tdrv_begin(struct drv_conn *c, const char *owner)
-{
-    return wr_begin(c, owner);
-}
-
-int tdrv_end(struct drv_conn *c, int rc)
-{
-    return wr_end(c, rc);
-}
-
 int tdrv_host_cpus(const struct drv_conn *c)
 {
     return c->info.nodes * c->info.sockets * c->info.cores * c->info.threads;
@@ -2344,6 +2550,13 @@ static const struct drv_domain_ops domain_ops = {
     .domain_set_block_io_tune = tds_domain_set_block_io_tune,
 };
 
+/* Each kind's operations, in its file; weak until every file exists (a
+ * table that is not built in is NULL: "not supported"). */
+extern const struct drv_network_ops test_network_ops __attribute__((weak));
+extern const struct drv_storage_ops test_storage_ops __attribute__((weak));
+extern const struct drv_nodedev_ops test_nodedev_ops __attribute__((weak));
+extern const struct drv_interface_ops test_interface_ops __attribute__((weak));
+
 const struct driver test_driver = {
     .name = "Test",
     .open = test_open,
@@ -2352,4 +2565,8 @@ const struct driver test_driver = {
     .events_wanted = test_events_wanted,
     .host = &host_ops,
     .domain = &domain_ops,
+    .network = &test_network_ops,
+    .storage = &test_storage_ops,
+    .nodedev = &test_nodedev_ops,
+    .interface = &test_interface_ops,
 };

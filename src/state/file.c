@@ -123,7 +123,8 @@ static int create_temp(int dirfd, const char *name, char *tmp, size_t tmp_size)
     return -1;
 }
 
-int state_file_write(const char *path, const void *data, size_t len, mode_t mode)
+/* state_file_write, or with durable 0 state_file_write_runtime. */
+static int replace(const char *path, const void *data, size_t len, mode_t mode, int durable)
 {
     char tmp[PATH_MAX];
     const char *name;
@@ -140,7 +141,7 @@ int state_file_write(const char *path, const void *data, size_t len, mode_t mode
         return fail("Failed to write file", path, e);
     }
     if (fchmod(fd, mode & 07777) < 0 || state_pwrite_all(fd, data, len, 0) < 0 ||
-        fsync(fd) < 0 || renameat(dirfd, tmp, dirfd, name) < 0) {
+        (durable && fsync(fd) < 0) || renameat(dirfd, tmp, dirfd, name) < 0) {
         e = errno;
         unlinkat(dirfd, tmp, 0);
         close(fd);
@@ -150,9 +151,19 @@ int state_file_write(const char *path, const void *data, size_t len, mode_t mode
     /* The lock on the temporary file ends here, after the rename: from
      * now on its name is the target's, which no clean-up touches. */
     close(fd);
-    e = state_dir_sync(dirfd) < 0 ? errno : 0;
+    e = durable && state_dir_sync(dirfd) < 0 ? errno : 0;
     close(dirfd);
     return e ? fail("Failed to write file", path, e) : 0;
+}
+
+int state_file_write(const char *path, const void *data, size_t len, mode_t mode)
+{
+    return replace(path, data, len, mode, 1);
+}
+
+int state_file_write_runtime(const char *path, const void *data, size_t len, mode_t mode)
+{
+    return replace(path, data, len, mode, 0);
 }
 
 /* Opens path for reading if it is a regular file, looking at it first

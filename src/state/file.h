@@ -27,6 +27,15 @@
  * but may not survive a power cut. */
 int state_file_write(const char *path, const void *data, size_t len, mode_t mode);
 
+/* The same replacement, atomic all the same (a reader, or a writer killed
+ * at any moment, sees the old content or the new), without the two
+ * fsyncs: for runtime state under the run directory (a domain's status,
+ * its pid, its launch file, the next domain id), which describes processes
+ * that a power cut ends too, and which lives on tmpfs (/run) where it is
+ * served. On a disk the fsyncs cost milliseconds at every state change,
+ * before the change's event can go out. Returns 0 or -1 as above. */
+int state_file_write_runtime(const char *path, const void *data, size_t len, mode_t mode);
+
 /* Reads the regular file at path (a symbolic link in the last component,
  * a FIFO or a device is refused without blocking). A file larger than max
  * bytes is refused (EFBIG). On success *data is malloc'd (caller frees),

@@ -148,6 +148,31 @@ class Bench:
             self.emit("v_list%d_%s" % (count, who))
             self.emit("api_listall%d_%s" % (count, who))
 
+    def list_floor(self, count):
+        """`virsh list --all` of count domains kept in memory: each daemon's
+        test driver on a node file of count domains, over the same socket
+        as its QEMU driver. What is left is virsh's own work per domain and
+        one GetState round trip each: the floor under a QEMU driver's list,
+        whatever it reads."""
+        node = os.path.join(self.work, "node%d.xml" % count)
+        with open(node, "w") as f:
+            f.write("<node>\n")
+            for i in range(count):
+                f.write("<domain type='test'><name>f%04d</name><memory>65536</memory>"
+                        "<os><type>hvm</type></os></domain>\n" % i)
+            f.write("</node>\n")
+        uri = {w: "test+unix://%s?%s" % (node, u.split("?", 1)[1]) for w, u in self.uri.items()}
+        for _ in range(self.n(10)):
+            for who in self.whos():
+                t0 = time.monotonic_ns()
+                r = subprocess.run([VIRSH, "-q", "-c", uri[who], "list", "--all"],
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                self.add("v_testlist%d_%s" % (count, who), us_since(t0))
+                if r.returncode != 0 or len(r.stdout.splitlines()) != count:
+                    raise RuntimeError("%s: test driver list: %s" % (who, r.stderr.decode()))
+        for who in ("real", "ours"):
+            self.emit("v_testlist%d_%s" % (count, who))
+
     def define(self, first, last):
         """Defines b0002..: inactive domains for the list rows. The last
         100 of 1000 are timed: a define with ~1000 domains defined."""
@@ -334,6 +359,7 @@ def main(argv):
         say("list --all, 1000 domains")
         b.define(101, 1000)
         b.lists(1000)
+        b.list_floor(1000)
     finally:
         b.close()
     return 0

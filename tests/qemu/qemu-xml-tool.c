@@ -2,11 +2,13 @@
  * file, printed the way real virsh and libvirtd show them, for
  * tests/qemu/qemu-xml.sh to compare with real libvirt 9.0's.
  *
- *   qemu-xml-tool [OPTIONS] inactive|live|argv FILE
+ *   qemu-xml-tool [OPTIONS] inactive|live|argv|migratable-inactive|migratable-live FILE
  *
  * inactive: what `virsh define FILE; virsh dumpxml --inactive` prints;
  * live: what `virsh start; virsh dumpxml` prints, for the run described
- * by the options; argv: the command line as libvirtd logs it. As a define
+ * by the options; argv: the command line as libvirtd logs it;
+ * migratable-inactive and migratable-live: those two with --migratable.
+ * As a define
  * and a start do, live and argv read the defined XML again first. A
  * refusal prints "error: MESSAGE" (virsh's last line) and exits 1.
  *
@@ -23,6 +25,7 @@
 
 #include "conf/domain_xml.h"
 #include "drivers/qemu/command.h"
+#include "drivers/qemu/migratable.h"
 #include "error.h"
 #include "env.h"
 
@@ -77,7 +80,8 @@ int main(int argc, char **argv)
         }
     }
     if (i + 2 != argc) {
-        fprintf(stderr, "usage: qemu-xml-tool [OPTIONS] inactive|live|argv FILE\n");
+        fprintf(stderr, "usage: qemu-xml-tool [OPTIONS] inactive|live|argv|migratable-inactive|"
+                        "migratable-live FILE\n");
         return 2;
     }
     const char *mode = argv[i];
@@ -105,17 +109,20 @@ int main(int argc, char **argv)
         return 2;
     }
     free(again);
-    if (strcmp(mode, "inactive") == 0) {
-        fputs(inactive, stdout);
+    if (strcmp(mode, "inactive") == 0 || strcmp(mode, "migratable-inactive") == 0) {
+        char *m = mode[0] == 'm' ? qemu_xml_migratable(inactive, NULL) : NULL;
+        fputs(mode[0] == 'm' ? (m ? m : "") : inactive, stdout);
+        free(m);
         free(inactive);
         dx_def_free(def);
         return 0;
     }
-    free(inactive);
 
     /* virsh start: the stored definition, validated for a start. */
-    if (qemu_validate(def, QEMU_VALIDATE_START) < 0)
+    if (qemu_validate(def, QEMU_VALIDATE_START) < 0) {
+        free(inactive);
         return refuse(def);
+    }
     int ret = 0;
     /* The run's facts, per device in def's order. */
     const char *serial_ptys[MAX_LIST] = {0}, *net_ifnames[MAX_LIST] = {0};
@@ -125,13 +132,20 @@ int main(int argc, char **argv)
     for (size_t k = 0, t = 0; k < def->nnets && k < MAX_LIST; k++)
         if (strcmp(def->nets[k].type, "ethernet") == 0 && t < ntaps)
             net_ifnames[k] = taps[t++];
-    if (strcmp(mode, "live") == 0) {
+    if (strcmp(mode, "live") == 0 || strcmp(mode, "migratable-live") == 0) {
         live.serial_ptys = serial_ptys;
         live.net_ifnames = net_ifnames;
         char *s = dx_def_format_live(def, &live);
-        if (!s)
+        if (!s) {
+            free(inactive);
             return refuse(def);
-        fputs(s, stdout);
+        }
+        if (mode[0] == 'm') {
+            char *m = qemu_xml_migratable(s, inactive);
+            free(s);
+            s = m;
+        }
+        fputs(s ? s : "", stdout);
         free(s);
     } else if (strcmp(mode, "argv") == 0) {
         struct qemu_file *files;
@@ -169,6 +183,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "qemu-xml-tool: unknown mode %s\n", mode);
         ret = 2;
     }
+    free(inactive);
     dx_def_free(def);
     test_env_free();
     return ret;

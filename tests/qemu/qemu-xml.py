@@ -6,7 +6,8 @@
 For each domain of DATA/*.xml (paths @PAYLOAD@ and @DIR@ filled in), real
 libvirtd's QEMU driver (ORACLE/real-qemu.sh, started once) and
 qemu-xml-tool (TOOL) must print the same: `virsh define` then `dumpxml
---inactive`; `virsh start` then `dumpxml`; and the command line libvirtd
+--inactive` (and with --migratable); `virsh start` then `dumpxml` (and
+with --migratable); and the command line libvirtd
 logs in NAME.log. Normalized only for what is random or the run's: a UUID
 or MAC that the XML does not give (libvirt makes them up), fd numbers;
 the run's facts (domain id, pty paths, VNC port, tap name) are read from
@@ -206,6 +207,9 @@ def main():
                 continue
             want = real.virsh('dumpxml', '--inactive', name).stdout
             res.check(case + ' inactive', norm(want), norm(tool(*machines, 'inactive', inst)))
+            want = real.virsh('dumpxml', '--inactive', '--migratable', name).stdout
+            res.check(case + ' inactive migratable', norm(want),
+                      norm(tool(*machines, 'migratable-inactive', inst)))
             log_before = len(real.log(name))
             r = real.virsh('start', name)
             if r.returncode != 0:
@@ -213,11 +217,14 @@ def main():
                 real.virsh('undefine', name)
                 continue
             live = real.virsh('dumpxml', name).stdout
+            live_migratable = real.virsh('dumpxml', '--migratable', name).stdout
             command = command_of(real.log(name)[log_before:])
             real.virsh('destroy', name)
             real.virsh('undefine', name)
             opts = machines + facts(live, name)
             res.check(case + ' live', norm(live), norm(tool(*opts, 'live', inst)))
+            res.check(case + ' live migratable', norm(live_migratable),
+                      norm(tool(*opts, 'migratable-live', inst)))
             res.check(case + ' command line', norm(command), norm(tool(*opts, 'argv', inst)))
 
             # `virsh dumpxml` of the running domain, defined again (as

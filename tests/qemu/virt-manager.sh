@@ -25,9 +25,15 @@ q_ours_start
 #   - UUIDs: each define makes a random one;
 #   - the work directory (WORK/TAG) and the domain's name: each daemon has
 #     its own socket, serial file and domain (vm-real, vm-ours);
-#   - <domain id='N'>: each daemon numbers its domains itself.
+#   - <domain id='N'>: each daemon numbers its domains itself;
+#   - the host's memory in the capabilities' NUMA cell (its size and its
+#     count of 4 KiB pages): on a host whose memory is hot-added as it runs
+#     it grows between the two runs (qemu-python checks it against the
+#     host's NUMA nodes).
 norm() { # TAG
     sed -E -e 's/ id=0x[0-9a-f]+/ id=0xADDR/g' \
+        -e "s#^( {8,}<memory unit='KiB'>)[0-9]+(</memory>)#\1MEM\2#" \
+        -e "s#<pages unit='KiB' size='4'>[0-9]+</pages>#<pages unit='KiB' size='4'>MEM</pages>#g" \
         -e 's/[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}/UUID/g' \
         -e "s#$IT_DIR/$1#WORK/TAG#g; s#$PAYLOAD#PAYLOAD#g; s/vm-$1/NAME/g" \
         -e "s/(<domain [^>]*) id='[0-9]+'/\1 id='N'/"

@@ -110,6 +110,18 @@ static void write_read_mode(void)
         free(data);
     if (count_temps() != 0)
         FAIL("%d temporary files left after plain writes", count_temps());
+    /* The runtime variant: the same replacement, mode and content. */
+    if (state_file_write_runtime(p, "<domstatus/>\n", 13, 0640) != 0)
+        FAIL("runtime write: %s", error_last_message());
+    else if (stat(p, &st) != 0 || (st.st_mode & 07777) != 0640)
+        FAIL("runtime write: mode %o, expected 0640", st.st_mode & 07777);
+    else if (state_file_read(p, 100, &data, &len) != 0 || len != 13 ||
+             strcmp(data, "<domstatus/>\n") != 0)
+        FAIL("runtime write: not read back");
+    else
+        free(data);
+    if (count_temps() != 0)
+        FAIL("%d temporary files left after a runtime write", count_temps());
 }
 
 static void read_limit(void)
@@ -274,6 +286,11 @@ static void leftovers(void)
 }
 
 /* Writes versions after whatever the file holds, until killed. */
+/* What the killed writers write with: state_file_write, then
+ * state_file_write_runtime, which must be as atomic without its fsyncs. */
+static int (*writer_fn)(const char *, const void *, size_t, mode_t) = state_file_write;
+static const char *writer_name = "state_file_write";
+
 static _Noreturn void writer_run(const char *p, char *buf)
 {
     char *data;
@@ -287,7 +304,7 @@ static _Noreturn void writer_run(const char *p, char *buf)
     if (v < 0)
         _exit(1);
     for (unsigned next = (unsigned)v + 1;; next++)
-        if (state_file_write(p, buf, version_make(next, buf), 0644) != 0)
+        if (writer_fn(p, buf, version_make(next, buf), 0644) != 0)
             _exit(1);
 }
 
@@ -397,8 +414,9 @@ static void killed_writers(void)
         FAIL("write: %s", error_last_message());
     if (count_temps() != 0)
         FAIL("%d temporary files left after a clean write", count_temps());
-    printf("killed writers: %d kills, %ld versions, at most %d temporary files; reader: %s",
-           kills, v, most_temps, report);
+    printf("killed writers (%s): %d kills, %ld versions, at most %d temporary files; "
+           "reader: %s",
+           writer_name, kills, v, most_temps, report);
     free(buf);
 }
 
@@ -413,6 +431,9 @@ int main(void)
     remove_file();
     mkdirs();
     leftovers();
+    killed_writers();
+    writer_fn = state_file_write_runtime;
+    writer_name = "state_file_write_runtime";
     killed_writers();
     if (failures)
         return 1;

@@ -52,12 +52,13 @@ static int nevents;
 
 /* The driver's event sink: the test driver raises lifecycle events (id 0)
  * with libvirt's lifecycle message. */
-static void on_event(void *opaque, int event_id, const unsigned char *uuid, xdrproc_t msg_fn,
-                     const void *msg)
+static void on_event(void *opaque, int family, int event_id, const unsigned char *uuid,
+                     size_t key_len, xdrproc_t msg_fn, const void *msg)
 {
     const remote_domain_event_lifecycle_msg *m = msg;
 
-    if (event_id != 0 || memcmp(uuid, m->dom.uuid, 16) != 0)
+    if (family != DRV_EVENT_DOMAIN || event_id != 0 || key_len != 16 ||
+        memcmp(uuid, m->dom.uuid, 16) != 0)
         FAIL("event %d for a uuid other than its domain's", event_id);
     if (nevents < MAXEV) {
         snprintf(events[nevents].name, sizeof(events[0].name), "%s", m->dom.name);
@@ -526,8 +527,8 @@ static void node_file_loads_running_domains(void)
 
 static int b_events[16][2], nb_events;
 
-static void on_event_b(void *opaque, int event_id, const unsigned char *uuid, xdrproc_t msg_fn,
-                       const void *msg)
+static void on_event_b(void *opaque, int family, int event_id, const unsigned char *uuid,
+                       size_t key_len, xdrproc_t msg_fn, const void *msg)
 {
     const remote_domain_event_lifecycle_msg *m = msg;
     if (nb_events < 16) {

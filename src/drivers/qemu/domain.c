@@ -27,6 +27,7 @@
 #include "log.h"
 #include "state/file.h"
 #include "state/journal.h"
+#include "migratable.h"
 #include "state/lock.h"
 #include "sup-util.h"
 #include "supervisor.h"
@@ -49,8 +50,11 @@ enum { EV_DEFINED_ADDED = 0, EV_DEFINED_UPDATED = 1, EV_UNDEFINED_REMOVED = 0,
  * without a limit, the queued call times out naming the holder, and the
  * holder still gets its answer, or the monitor's error when QEMU dies. */
 #define REQUEST_WAIT_MS (10 * JOB_WAIT_MS)
-/* How long a destroy waits for a busy job before it has QEMU killed. */
-#define DESTROY_JOB_WAIT_MS 5000
+/* How long a destroy waits for a busy job before it has QEMU killed: long
+ * enough for a suspend or a resume in flight to end, short enough that a
+ * destroy of a QEMU that answers nothing takes what real libvirt's does
+ * (its 10 s of SIGTERM grace, then SIGKILL: 10.2 s in all, measured). */
+#define DESTROY_JOB_WAIT_MS 500
 #define CONFIG_MAX (4u << 20) /* a domain's config file */
 
 static const char config_warning[] =
@@ -378,13 +382,13 @@ static void deliver(struct qdrv *q, char *rec)
         remote_domain_event_lifecycle_msg m = {
             .dom = {.name = rec + used, .id = id}, .event = event, .detail = detail};
         memcpy(m.dom.uuid, uuid, DRV_UUID_LEN);
-        q->sink(q->sink_opaque, EVENT_ID_LIFECYCLE, uuid,
+        q->sink(q->sink_opaque, DRV_EVENT_DOMAIN, EVENT_ID_LIFECYCLE, uuid, DRV_UUID_LEN,
                 (xdrproc_t)xdr_remote_domain_event_lifecycle_msg, &m);
     } else if (sscanf(rec, "reboot %d %63s %n", &id, uuid_s, &used) == 2 && used > 0 &&
                uuid_parse(uuid_s, uuid) == 0) {
         remote_domain_event_reboot_msg m = {.dom = {.name = rec + used, .id = id}};
         memcpy(m.dom.uuid, uuid, DRV_UUID_LEN);
-        q->sink(q->sink_opaque, EVENT_ID_REBOOT, uuid,
+        q->sink(q->sink_opaque, DRV_EVENT_DOMAIN, EVENT_ID_REBOOT, uuid, DRV_UUID_LEN,
                 (xdrproc_t)xdr_remote_domain_event_reboot_msg, &m);
     }
 }
@@ -480,7 +484,7 @@ static void reap_stale(struct qdrv *q, struct qdom *d)
     if (status && pid) {
         state_file_remove(pid);
         if (d->config)
-            state_file_write(status, text, sizeof(text) - 1, 0600);
+            state_file_write_runtime(status, text, sizeof(text) - 1, 0600);
         else
             state_file_remove(status);
         emit(q, d->name, d->uuid, -1, EV_STOPPED, EV_STOPPED_FAILED);
@@ -604,7 +608,7 @@ static int next_id(struct qdrv *q)
         else
             error_clear(); /* none yet (or not a number): ids start again at 1 */
         snprintf(buf, sizeof(buf), "%d", id + 1);
-        if (state_file_write(path, buf, strlen(buf), 0600) < 0)
+        if (state_file_write_runtime(path, buf, strlen(buf), 0600) < 0)
             id = -1;
     }
     free(text);
@@ -624,7 +628,7 @@ static int write_starting(struct qdrv *q, const char *name, int id, const char *
                          "<domstatus state='paused' reason='starting up' pid='0' "
                          "supervisor='0' id='%d'>\n<config>\n%s</config>\n</domstatus>\n",
                          id, def_xml) >= 0)
-        r = state_file_write(path, text, strlen(text), 0600);
+        r = state_file_write_runtime(path, text, strlen(text), 0600);
     else
         error_report(ERR_NO_MEMORY, FROM_QEMU, NULL);
     free(path);
@@ -708,7 +712,7 @@ static int start(struct qdrv *q, struct qdom *d, const struct dx_def *def, bool 
         static const char failed[] = "<domstatus state='shutoff' reason='failed'>\n</domstatus>\n";
         char *st = path_of(q->run_dir, d->name, ".xml");
         if (st && d->config)
-            state_file_write(st, failed, sizeof(failed) - 1, 0600);
+            state_file_write_runtime(st, failed, sizeof(failed) - 1, 0600);
         else if (st)
             state_file_remove(st);
         free(st);
@@ -1322,7 +1326,7 @@ static int q_reboot(struct drv_conn *c, const remote_domain_reboot_args *args)
 /* libvirt's destroy does not queue behind a job stuck on QEMU (a monitor
  * that never answers): it kills QEMU first, which ends that job, and only
  * then takes the job. Here: a destroy waits DESTROY_JOB_WAIT_MS for the
- * job lock, as short jobs (a start, a suspend) end well within it; a
+ * job lock, as short jobs (a suspend, a resume) end well within it; a
  * running domain whose job is still busy then is destroyed by its
  * supervisor at once (the stuck call gets the monitor's error when QEMU is
  * gone). Otherwise, or when that fails, the usual way, under the job
@@ -1469,6 +1473,13 @@ static int q_get_xml_desc(struct drv_conn *c, const remote_domain_get_xml_desc_a
          * the definition it starts from). */
         const struct dx_def *def = inactive && d.config ? d.config : current_def(&d);
         ret->xml = dx_def_format(def, qdom_active(&d) && !inactive ? d.id : -1);
+    }
+    if (ret->xml && (args->flags & 0x8)) {
+        /* Migratable: a running domain's CPU as it was defined. */
+        const char *defined = qdom_active(&d) && !inactive ? d.st.def_xml : NULL;
+        char *m = qemu_xml_migratable(ret->xml, defined);
+        free(ret->xml);
+        ret->xml = m;
     }
     qdom_clear(&d);
     return ret->xml ? 0 : -1;

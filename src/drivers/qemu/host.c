@@ -485,7 +485,16 @@ int host_get_info(struct host_info *info)
 
     memset(info, 0, sizeof(*info));
     snprintf(info->model, sizeof(info->model), "%s", host_arch());
-    info->memory_kib = meminfo_kib("/proc/meminfo", "MemTotal");
+    /* As libvirt with libnuma: the sum of the NUMA nodes' MemTotal, which
+     * is not /proc/meminfo's on every host (a VM whose memory is hot-added
+     * shows less in its node than in /proc/meminfo, and it changes). */
+    for (int i = 0; i < nn; i++) {
+        char path[128];
+        snprintf(path, sizeof(path), SYS_NODE "/node%d/meminfo", nodes[i]);
+        info->memory_kib += meminfo_kib(path, "MemTotal");
+    }
+    if (!info->memory_kib)
+        info->memory_kib = meminfo_kib("/proc/meminfo", "MemTotal");
     info->mhz = cpu_mhz();
     present_cpus(present);
     for (int i = 0; i < nn; i++) {

@@ -134,7 +134,7 @@ static void write_status(struct sup *s)
         fprintf(f, "<config>\n%s</config>\n", s->l.domain_xml ? s->l.domain_xml : "");
     }
     fprintf(f, "</domstatus>\n");
-    if (fclose(f) == 0 && text && state_file_write(s->status_path, text, len, 0600) < 0)
+    if (fclose(f) == 0 && text && state_file_write_runtime(s->status_path, text, len, 0600) < 0)
         sup_log(s, "cannot write status: %s", error_last_message());
     free(text);
 }
@@ -282,7 +282,7 @@ static int write_master_key(const char *path)
         }
         got += (size_t)n;
     }
-    int r = state_file_write(path, key, sizeof(key), 0600);
+    int r = state_file_write_runtime(path, key, sizeof(key), 0600);
     explicit_bzero(key, sizeof(key));
     return r;
 }
@@ -1054,7 +1054,7 @@ int sup_main(int argc, char **argv)
     if (s.sig_fd < 0 || s.ctl_fd < 0 || start_qemu(&s) < 0)
         goto fail;
     snprintf(line, sizeof(line), "%d", (int)s.qemu);
-    if (state_file_write(s.pid_path, line, strlen(line), 0644) < 0) {
+    if (state_file_write_runtime(s.pid_path, line, strlen(line), 0644) < 0) {
         sup_log(&s, "%s", error_last_message());
         error_clear();
     }

@@ -68,7 +68,7 @@ int sup_launch_write(const struct sup_launch *l, const char *path)
         error_report(ERR_NO_MEMORY, FROM_QEMU, NULL);
         return -1;
     }
-    r = state_file_write(path, text, len, 0600);
+    r = state_file_write_runtime(path, text, len, 0600);
     free(text);
     return r;
 }
