@@ -1,8 +1,8 @@
 /* Domain statistics and tuning commands: nodecpumap, vcpuinfo, vcpupin,
- * emulatorpin, iothreadinfo/add/del/pin, domblkstat, domifstat,
+ * emulatorpin, iothreadinfo/add/del/pin/set, domblkstat, domifstat,
  * domblkinfo, domblkerror, schedinfo, memtune, blkiotune, numatune, perf,
  * blkdeviotune,
- * domstats (one domain named at most) and dommemstat (without --period).
+ * domstats and dommemstat (without --period).
  * Wording and layout are real virsh 9.0's. */
 #include <errno.h>
 #include <limits.h>
@@ -543,6 +543,79 @@ static bool cmd_iothreadpin(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
                  0;
         free(map);
     }
+    virDomainFree(dom);
+    return ok;
+}
+
+static const struct vsh_opt_def opts_iothreadset[] = {
+    OPT_DOMAIN,
+    {"id", VSH_OT_INT, VSH_OFLAG_REQ},
+    {"poll-max-ns", VSH_OT_STRING, 0},
+    {"poll-grow", VSH_OT_STRING, 0},
+    {"poll-shrink", VSH_OT_STRING, 0},
+    {"thread-pool-min", VSH_OT_STRING, 0},
+    {"thread-pool-max", VSH_OT_STRING, 0},
+    OPT_LCC,
+    OPT_END,
+};
+
+static bool cmd_iothreadset(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
+{
+    static const struct {
+        const char *opt, *field;
+        int type;
+    } opts[] = {{"poll-max-ns", VIR_DOMAIN_IOTHREAD_POLL_MAX_NS, VIR_TYPED_PARAM_ULLONG},
+                {"poll-grow", VIR_DOMAIN_IOTHREAD_POLL_GROW, VIR_TYPED_PARAM_UINT},
+                {"poll-shrink", VIR_DOMAIN_IOTHREAD_POLL_SHRINK, VIR_TYPED_PARAM_UINT},
+                {"thread-pool-min", "thread_pool_min", VIR_TYPED_PARAM_INT},
+                {"thread-pool-max", "thread_pool_max", VIR_TYPED_PARAM_INT}};
+    virTypedParameter p[5];
+    int flags, id = 0, n = 0;
+    bool ok = false;
+
+    if (!affect_flags(ctl, cmd, &flags, false))
+        return false;
+    virDomainPtr dom = vsh_command_domain(ctl, cmd, VSH_BYALL, NULL);
+    if (!dom)
+        return false;
+    if (!iothread_id(ctl, cmd, "id", &id))
+        goto out;
+    memset(p, 0, sizeof(p));
+    for (int i = 0; i < 5; i++) {
+        const char *v = vsh_opt_string(cmd, opts[i].opt);
+        char *end;
+        if (!v)
+            continue;
+        errno = 0;
+        snprintf(p[n].field, sizeof(p[n].field), "%s", opts[i].field);
+        p[n].type = opts[i].type;
+        if (opts[i].type == VIR_TYPED_PARAM_INT) {
+            long x = strtol(v, &end, 10);
+            if (errno || *end || !*v || x < INT_MIN || x > INT_MAX)
+                goto bad;
+            p[n++].value.i = (int)x;
+        } else {
+            unsigned long long x = strtoull(v, &end, 10);
+            if (errno || *end || !*v || *v == '-' ||
+                (opts[i].type == VIR_TYPED_PARAM_UINT && x > UINT_MAX))
+                goto bad;
+            if (opts[i].type == VIR_TYPED_PARAM_UINT)
+                p[n++].value.ui = (unsigned int)x;
+            else
+                p[n++].value.ul = x;
+        }
+        continue;
+    bad:
+        vsh_error(ctl, "Numeric value '%s' for <%s> option is malformed or out of range", v,
+                  opts[i].opt);
+        goto out;
+    }
+    if (n == 0) {
+        vsh_error(ctl, "%s", "Not enough arguments passed, nothing to set");
+        goto out;
+    }
+    ok = virDomainSetIOThreadParams(dom, (unsigned int)id, p, n, (unsigned int)flags) == 0;
+out:
     virDomainFree(dom);
     return ok;
 }
@@ -1282,7 +1355,7 @@ static const struct vsh_opt_def opts_domstats[] = {
     {"enforce", VSH_OT_BOOL, 0},
     {"backing", VSH_OT_BOOL, 0},
     {"nowait", VSH_OT_BOOL, 0},
-    {"domain", VSH_OT_DATA, 0},
+    {"domain", VSH_OT_ARGV, 0},
     OPT_END,
 };
 
@@ -1323,12 +1396,16 @@ static bool cmd_domstats(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
     for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
         if (vsh_opt_bool(cmd, lists[i].opt))
             flags |= lists[i].bit;
-    if (vsh_opt_string(cmd, "domain")) {
-        virDomainPtr doms[2] = {vsh_command_domain(ctl, cmd, VSH_BYALL, NULL), NULL};
-        if (!doms[0])
-            return false;
-        n = virDomainListGetStats(doms, stats, &recs, flags);
-        virDomainFree(doms[0]);
+    if (cmd->nargv) {
+        virDomainPtr doms[VSH_MAX_ARGV + 1] = {NULL};
+        int nd = 0;
+        bool found = true;
+        for (; nd < cmd->nargv && found; nd++)
+            found = (doms[nd] = vsh_lookup_domain(ctl, cmd->argv[nd], VSH_BYALL)) != NULL;
+        n = found ? virDomainListGetStats(doms, stats, &recs, flags) : -1;
+        for (int i = 0; i < nd; i++)
+            if (doms[i])
+                virDomainFree(doms[i]);
     } else {
         n = virConnectGetAllDomainStats(ctl->conn, stats, &recs, flags);
     }
@@ -1507,6 +1584,8 @@ const struct vsh_cmd_def vsh_dstats_cmds[] = {
     {"iothreaddel", cmd_iothreaddel, opts_iothread_id, "delete an IOThread from the guest domain",
      false},
     {"iothreadpin", cmd_iothreadpin, opts_iothreadpin, "control domain IOThread affinity", false},
+    {"iothreadset", cmd_iothreadset, opts_iothreadset,
+     "modifies an existing IOThread of the guest domain", false},
     {"domblkstat", cmd_domblkstat, opts_domblkstat, "get device block stats for a domain", false},
     {"domifstat", cmd_domifstat, opts_domifstat, "get network interface stats for a domain",
      false},

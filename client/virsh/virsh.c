@@ -464,6 +464,27 @@ static void free_commands(struct vsh_cmd *cmd)
     }
 }
 
+/* A positional word for option k: a VSH_OT_ARGV option takes it and
+ * stays open for the next ones. Returns false with virsh's error. */
+static bool take_positional(struct vsh_ctl *ctl, struct vsh_cmd *cmd, unsigned long long *need_arg,
+                            int k, const char *w)
+{
+    cmd->seen[k] = true;
+    if (cmd->def->opts[k].type != VSH_OT_ARGV) {
+        *need_arg &= ~(1ULL << k);
+        cmd->value[k] = w;
+        return true;
+    }
+    if (cmd->nargv == VSH_MAX_ARGV) {
+        vsh_error(ctl, "unexpected data '%s'", w);
+        return false;
+    }
+    if (!cmd->value[k])
+        cmd->value[k] = w;
+    cmd->argv[cmd->nargv++] = w;
+    return true;
+}
+
 /* Parses one command from words[0..n); words stay owned by the caller
  * and must outlive the command. */
 static struct vsh_cmd *parse_one(struct vsh_ctl *ctl, char **words, size_t n)
@@ -522,6 +543,8 @@ static struct vsh_cmd *parse_one(struct vsh_ctl *ctl, char **words, size_t n)
                           def->opts[k].type == VSH_OT_INT ? "number" : "string");
                 goto fail;
             }
+            if (def->opts[k].type == VSH_OT_ARGV && cmd->value[k] && cmd->nargv < VSH_MAX_ARGV)
+                cmd->argv[cmd->nargv++] = cmd->value[k];
         } else if (w[0] == '-' && w[1] == '-' && !w[2]) {
             /* "--": everything after is data. */
             for (i++; i < n; i++) {
@@ -530,9 +553,8 @@ static struct vsh_cmd *parse_one(struct vsh_ctl *ctl, char **words, size_t n)
                     goto fail;
                 }
                 k = __builtin_ctzll(need_arg);
-                need_arg &= ~(1ULL << k);
-                cmd->seen[k] = true;
-                cmd->value[k] = words[i];
+                if (!take_positional(ctl, cmd, &need_arg, k, words[i]))
+                    goto fail;
             }
             break;
         } else {
@@ -541,14 +563,13 @@ static struct vsh_cmd *parse_one(struct vsh_ctl *ctl, char **words, size_t n)
                 goto fail;
             }
             k = __builtin_ctzll(need_arg);
-            need_arg &= ~(1ULL << k);
-            cmd->seen[k] = true;
-            cmd->value[k] = w;
+            if (!take_positional(ctl, cmd, &need_arg, k, w))
+                goto fail;
         }
     }
     for (int k = 0; def->opts && def->opts[k].name; k++) {
         if ((def->opts[k].flags & VSH_OFLAG_REQ) && !cmd->seen[k]) {
-            if (def->opts[k].type == VSH_OT_DATA)
+            if (def->opts[k].type == VSH_OT_DATA || def->opts[k].type == VSH_OT_ARGV)
                 vsh_error(ctl, "command '%s' requires <%s> option", def->name, def->opts[k].name);
             else
                 vsh_error(ctl, "command '%s' requires --%s option", def->name, def->opts[k].name);

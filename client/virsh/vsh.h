@@ -17,6 +17,7 @@ enum vsh_opt_type {
     VSH_OT_STRING, /* --name value */
     VSH_OT_INT,    /* --name number */
     VSH_OT_DATA,   /* a string usually given positionally */
+    VSH_OT_ARGV,   /* the last option: every remaining positional string */
 };
 
 enum {
@@ -30,6 +31,7 @@ struct vsh_opt_def {
 };
 
 #define VSH_MAX_OPTS 32
+#define VSH_MAX_ARGV 64
 
 struct vsh_ctl;
 struct vsh_cmd;
@@ -49,6 +51,10 @@ struct vsh_cmd {
     const struct vsh_cmd_def *def;
     bool seen[VSH_MAX_OPTS];
     const char *value[VSH_MAX_OPTS];
+    /* The strings of its VSH_OT_ARGV option, in order (value[] has the
+     * first). */
+    const char *argv[VSH_MAX_ARGV];
+    int nargv;
     struct vsh_cmd *next;
 };
 
