@@ -3,6 +3,7 @@
  * block and interface statistics, block info and disk errors, the
  * scheduler and the memory, blkio, NUMA, block I/O and perf tuning. Each
  * checks what libvirt checks before the call and converts the reply. */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -412,6 +413,51 @@ int virDomainGetPerfEvents(virDomainPtr dom, virTypedParameterPtr *params, int *
         rc = 0;
     }
     xdr_free(XA(remote_domain_get_perf_events_ret), (char *)&r);
+    return rc;
+}
+
+/* virDomainGetCPUStats: the domain's total (start_cpu -1, ncpus 1) or
+ * nparams figures for each of ncpus CPUs from start_cpu, at
+ * params[cpu * nparams + k]; with nparams 0, how many there are. */
+int virDomainGetCPUStats(virDomainPtr domain, virTypedParameterPtr params, unsigned int nparams,
+                         int start_cpu, unsigned int ncpus, unsigned int flags)
+{
+    remote_domain_get_cpu_stats_args a;
+    remote_domain_get_cpu_stats_ret r = {0};
+
+    CHECK_DOM(domain, -1);
+    if ((start_cpu == -1 ? ncpus != 1 : start_cpu < 0) || (nparams && (!params || !ncpus)) ||
+        (!nparams && params) || (nparams && ncpus > UINT_MAX / nparams)) {
+        api_invalid_arg(__func__, start_cpu < -1 ? "start_cpu" : "params");
+        api_fail(domain->conn);
+        return -1;
+    }
+    a.dom = wire_dom(domain);
+    a.nparams = nparams;
+    a.start_cpu = start_cpu;
+    a.ncpus = ncpus;
+    a.flags = flags | VIR_TYPED_PARAM_STRING_OKAY;
+    if (DOM_CALL(domain, DOMAIN_GET_CPU_STATS, remote_domain_get_cpu_stats_args, &a,
+                 XA(remote_domain_get_cpu_stats_ret), &r) < 0)
+        return -1;
+    int rc = r.nparams;
+    u_int len = r.params.params_len;
+    if (nparams && len) {
+        u_int per = r.nparams > 0 ? (u_int)r.nparams : 0;
+        if (!per || per > nparams || len % per || len / per > ncpus) {
+            error_report(ERR_RPC, VIR_FROM_REMOTE, "%s",
+                         "remoteDomainGetCPUStats: returned number of stats exceeds limit");
+            api_fail(domain->conn);
+            rc = -1;
+        } else {
+            memset(params, 0, (size_t)nparams * ncpus * sizeof(*params));
+            for (u_int cpu = 0; rc >= 0 && cpu < len / per; cpu++)
+                if (params_from_wire(domain->conn, r.params.params_val + cpu * per, per,
+                                     params + (size_t)cpu * nparams, (int)per) < 0)
+                    rc = -1;
+        }
+    }
+    xdr_free(XA(remote_domain_get_cpu_stats_ret), (char *)&r);
     return rc;
 }
 

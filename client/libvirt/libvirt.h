@@ -811,6 +811,8 @@ int virDomainSetBlockIoTune(virDomainPtr dom, const char *disk, virTypedParamete
                             int nparams, unsigned int flags);
 int virDomainGetPerfEvents(virDomainPtr dom, virTypedParameterPtr *params, int *nparams,
                            unsigned int flags);
+int virDomainGetCPUStats(virDomainPtr domain, virTypedParameterPtr params, unsigned int nparams,
+                         int start_cpu, unsigned int ncpus, unsigned int flags);
 int virDomainSetPerfEvents(virDomainPtr dom, virTypedParameterPtr params, int nparams,
                            unsigned int flags);
 

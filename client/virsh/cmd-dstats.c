@@ -1,7 +1,7 @@
 /* Domain statistics and tuning commands: nodecpumap, vcpuinfo, vcpupin,
  * emulatorpin, iothreadinfo/add/del/pin/set, domblkstat, domifstat,
  * domblkinfo, domblkerror, schedinfo, memtune, blkiotune, numatune, perf,
- * blkdeviotune,
+ * blkdeviotune, cpu-stats,
  * domstats and dommemstat (without --period).
  * Wording and layout are real virsh 9.0's. */
 #include <errno.h>
@@ -1572,6 +1572,124 @@ out:
     return ok;
 }
 
+/* ---- cpu-stats ---- */
+
+static const struct vsh_opt_def opts_cpu_stats[] = {
+    OPT_DOMAIN,
+    {"total", VSH_OT_BOOL, 0},
+    {"start", VSH_OT_INT, 0},
+    {"count", VSH_OT_INT, 0},
+    OPT_END,
+};
+
+static void print_cpu_param(struct vsh_ctl *ctl, const virTypedParameter *p, bool is_time)
+{
+    if (is_time && p->type == VIR_TYPED_PARAM_ULLONG) {
+        vsh_print(ctl, "\t%-15s %6llu.%09llu seconds\n", p->field, p->value.ul / 1000000000,
+                  p->value.ul % 1000000000);
+    } else {
+        char v[256];
+        param_value(p, v, sizeof(v));
+        vsh_print(ctl, "\t%-15s %s\n", p->field, v);
+    }
+}
+
+static bool cmd_cpu_stats(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
+{
+    bool show_total = vsh_opt_bool(cmd, "total"), show_per_cpu = false, ok = false;
+    int cpu = 0, count = -1, r;
+    virTypedParameter *p = NULL;
+    int np = 0;
+
+    if ((r = vsh_opt_int(ctl, cmd, "start", &cpu)) < 0)
+        return false;
+    if (r > 0) {
+        if (cpu < 0) {
+            vsh_error(ctl, "%s", "Invalid value for start CPU");
+            return false;
+        }
+        show_per_cpu = true;
+    }
+    if ((r = vsh_opt_int(ctl, cmd, "count", &count)) < 0)
+        return false;
+    if (r > 0) {
+        if (count < 0) {
+            vsh_error(ctl, "%s", "Invalid value for number of CPUs to show");
+            return false;
+        }
+        show_per_cpu = true;
+    }
+    if (!show_total && !show_per_cpu)
+        show_total = show_per_cpu = true;
+    virDomainPtr dom = vsh_command_domain(ctl, cmd, VSH_BYALL, NULL);
+    if (!dom)
+        return false;
+    if (show_per_cpu) {
+        int max_id = virDomainGetCPUStats(dom, NULL, 0, 0, 0, 0);
+        if (max_id < 0)
+            goto failed;
+        if (cpu >= max_id) {
+            vsh_error(ctl, "Start CPU %d is out of range (min: 0, max: %d)", cpu, max_id - 1);
+            goto out;
+        }
+        if (count < 0)
+            count = max_id;
+        int nparams = virDomainGetCPUStats(dom, NULL, 0, 0, 1, 0);
+        if (nparams < 0)
+            goto failed;
+        if (cpu + count > max_id) {
+            vsh_print(ctl, "Only %d CPUs available to show\n", max_id - cpu);
+            count = max_id - cpu;
+        }
+        while (count > 0 && nparams > 0) {
+            int n = count < 128 ? count : 128;
+            p = calloc((size_t)nparams * (size_t)n, sizeof(*p));
+            if (!p || virDomainGetCPUStats(dom, p, (unsigned int)nparams, cpu,
+                                           (unsigned int)n, 0) < 0)
+                goto failed;
+            for (int i = 0; i < n; i++) {
+                if (p[i * nparams].type == 0)
+                    continue;
+                vsh_print(ctl, "CPU%d:\n", cpu + i);
+                for (int j = 0; j < nparams; j++) {
+                    const virTypedParameter *q = &p[i * nparams + j];
+                    print_cpu_param(ctl, q,
+                                    strcmp(q->field, "cpu_time") == 0 ||
+                                        strcmp(q->field, "vcpu_time") == 0);
+                }
+            }
+            virTypedParamsFree(p, nparams * n);
+            p = NULL;
+            cpu += n;
+            count -= n;
+        }
+    }
+    if (show_total) {
+        int nparams = virDomainGetCPUStats(dom, NULL, 0, -1, 1, 0);
+        if (nparams < 0)
+            goto failed;
+        p = calloc(nparams > 0 ? (size_t)nparams : 1, sizeof(*p));
+        if (!p || (np = virDomainGetCPUStats(dom, p, (unsigned int)nparams, -1, 1, 0)) < 0)
+            goto failed;
+        vsh_print(ctl, "Total:\n");
+        for (int i = 0; i < np; i++)
+            print_cpu_param(ctl, &p[i],
+                            strcmp(p[i].field, "cpu_time") == 0 ||
+                                strcmp(p[i].field, "user_time") == 0 ||
+                                strcmp(p[i].field, "system_time") == 0);
+        virTypedParamsFree(p, nparams);
+        p = NULL;
+    }
+    ok = true;
+    goto out;
+failed:
+    vsh_error(ctl, "Failed to retrieve CPU statistics for domain '%s'", virDomainGetName(dom));
+out:
+    free(p);
+    virDomainFree(dom);
+    return ok;
+}
+
 const struct vsh_cmd_def vsh_dstats_cmds[] = {
     {"nodecpumap", cmd_nodecpumap, opts_nodecpumap, "node cpu map", false},
     {"vcpuinfo", cmd_vcpuinfo, opts_vcpuinfo, "detailed domain vcpu information", false},
@@ -1599,6 +1717,7 @@ const struct vsh_cmd_def vsh_dstats_cmds[] = {
     {"perf", cmd_perf, opts_perf, "Get or set perf event", false},
     {"blkdeviotune", cmd_blkdeviotune, opts_blkdeviotune,
      "Set or query a block device I/O tuning parameters.", false},
+    {"cpu-stats", cmd_cpu_stats, opts_cpu_stats, "show domain cpu statistics", false},
     {"domstats", cmd_domstats, opts_domstats, "get statistics about one or multiple domains",
      false},
     {"dommemstat", cmd_dommemstat, opts_dommemstat, "get memory statistics for a domain", false},

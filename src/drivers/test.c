@@ -2548,6 +2548,7 @@ static const struct drv_domain_ops domain_ops = {
     .domain_set_perf_events = tds_domain_set_perf_events,
     .domain_get_block_io_tune = tds_domain_get_block_io_tune,
     .domain_set_block_io_tune = tds_domain_set_block_io_tune,
+    .domain_get_cpu_stats = tds_domain_get_cpu_stats,
 };
 
 /* Each kind's operations, in its file; weak until every file exists (a

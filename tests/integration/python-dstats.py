@@ -76,6 +76,8 @@ def probe(conn, dom, out, prefix):
     call(out, p + "diskErrors", lambda: dom.diskErrors())
     call(out, p + "blockIoTune", lambda: dom.blockIoTune(dom.name() == "test" and "vda" or "sda", 0))
     call(out, p + "memoryStats", lambda: dom.memoryStats())
+    call(out, p + "getCPUStats.total", lambda: dom.getCPUStats(True))
+    call(out, p + "getCPUStats", lambda: dom.getCPUStats(False))
     call(out, p + "XMLDesc", lambda: dom.XMLDesc(0))
 
 

@@ -93,3 +93,8 @@ add iothread-poll 'iothreadadd test 3; iothreadset test 3 --poll-max-ns 5 --conf
 add blkdeviotune-set 'blkdeviotune test vda --total-bytes-sec 1000 --total-bytes-sec-max 2000; blkdeviotune test vda; dumpxml test; blkdeviotune test vda --read-iops-sec 5 --write-iops-sec 6; blkdeviotune test vda --total-iops-sec 3; blkdeviotune test vda --group-name g1 --total-bytes-sec-max-length 5; blkdeviotune test vda; blkdeviotune test vda --size-iops-sec 9; dumpxml test'
 add blkdeviotune-tuned "define $TUNED; blkdeviotune tuned sdb --read-bytes-sec 10 --read-bytes-sec-max 20; blkdeviotune tuned sdb; dumpxml tuned; blkdeviotune tuned /var/lib/libvirt/images/tuned-data.img; blkdeviotune tuned sdb --read-bytes-sec 0 --read-bytes-sec-max 0; dumpxml tuned"
 add blkdeviotune-ro 'blkdeviotune test vda; blkdeviotune test vda --total-bytes-sec 1' ro
+
+# CPU statistics (the test driver's fixed figures).
+add cpu-stats 'cpu-stats test; cpu-stats test --total; cpu-stats test --start 1 --count 1; cpu-stats test --start 3 --count 2; cpu-stats test --start 0 --count 20; cpu-stats test --count 0; cpu-stats test --start -1'
+add cpu-stats-inactive "define $TUNED; cpu-stats tuned; start tuned; cpu-stats tuned --total; cpu-stats nosuch"
+add cpu-stats-ro 'cpu-stats test' ro
