@@ -841,6 +841,7 @@ struct _virDomainMemoryStat {
 typedef virDomainMemoryStatStruct *virDomainMemoryStatPtr;
 int virDomainMemoryStats(virDomainPtr dom, virDomainMemoryStatPtr stats, unsigned int nr_stats,
                          unsigned int flags);
+int virDomainSetMemoryStatsPeriod(virDomainPtr domain, int period, unsigned int flags);
 
 typedef enum {
     VIR_DOMAIN_STATS_STATE = 1 << 0,

@@ -2,7 +2,7 @@
  * emulatorpin, iothreadinfo/add/del/pin/set, domblkstat, domifstat,
  * domblkinfo, domblkerror, schedinfo, memtune, blkiotune, numatune, perf,
  * blkdeviotune, cpu-stats,
- * domstats and dommemstat (without --period).
+ * domstats and dommemstat.
  * Wording and layout are real virsh 9.0's. */
 #include <errno.h>
 #include <limits.h>
@@ -1427,6 +1427,7 @@ static bool cmd_domstats(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
 
 static const struct vsh_opt_def opts_dommemstat[] = {
     OPT_DOMAIN,
+    {"period", VSH_OT_INT, 0},
     OPT_LCC,
     OPT_END,
 };
@@ -1446,6 +1447,18 @@ static bool cmd_dommemstat(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
     virDomainPtr dom = vsh_command_domain(ctl, cmd, VSH_BYALL, &name);
     if (!dom)
         return false;
+    int period = 0, r = vsh_opt_int(ctl, cmd, "period", &period);
+    if (r != 0) {
+        bool ok = false;
+        if (r > 0 && period < 0)
+            vsh_error(ctl, "Invalid collection period value '%d'", period);
+        else if (r > 0 && virDomainSetMemoryStatsPeriod(dom, period, (unsigned int)flags) < 0)
+            vsh_error(ctl, "%s", "Unable to change balloon collection period.");
+        else
+            ok = r > 0;
+        virDomainFree(dom);
+        return ok;
+    }
     int n = virDomainMemoryStats(dom, st, VIR_DOMAIN_MEMORY_STAT_NR, 0);
     if (n < 0) {
         vsh_error(ctl, "Failed to get memory statistics for domain %s", name);

@@ -2429,33 +2429,94 @@ static void iotune_load(const struct dx_disk *disk, struct iotune *t)
     xmlFreeDoc(doc);
 }
 
-/* Puts t as the disk's <iotune> (none when all is zero). */
-static int iotune_store(struct dx_disk *disk, const struct iotune *t)
+/* Replaces the child `name` of an element's extra (domain_xml.c: a copy of
+ * the element, what the model read flagged) by `child` (NULL: removes it),
+ * put after the child `after` (first when `after` is NULL or not
+ * there), which is where the formatter writes it back. An element without an extra gets one with nothing else unread.
+ * Takes child. Returns 0, or -1 recorded. */
+static int extra_put_child(char **extra, const char *root_name, const char *name,
+                           const char *after, xmlNodePtr child)
 {
-    xmlDocPtr doc = disk_extra_doc(disk);
-    int any = t->group != NULL, r = -1;
-    for (size_t k = 0; k < NIOTUNE; k++)
-        any |= t->v[k] != 0;
-    if (!doc) {
-        if (!any)
-            return 0;
-        /* an extra where only <target> was read: <iotune> goes after it */
-        static const char base[] = "<disk xmlns:lr='" LR_NS "'><target lr:read='1'/></disk>";
-        doc = xmlReadMemory(base, (int)strlen(base), NULL, NULL, XML_PARSE_NONET);
-        if (!doc) {
-            test_no_memory();
-            return -1;
+    xmlDocPtr doc = NULL;
+    int r = -1;
+
+    if (*extra)
+        doc = xmlReadMemory(*extra, (int)strlen(*extra), NULL, NULL,
+                            XML_PARSE_NONET | XML_PARSE_NOBLANKS);
+    else if (child)
+        doc = xmlNewDoc(BAD_CAST "1.0");
+    else
+        return 0;
+    if (doc && !*extra) {
+        xmlNodePtr root = xmlNewDocNode(doc, NULL, BAD_CAST root_name, NULL);
+        xmlNsPtr ns = root ? xmlNewNs(root, BAD_CAST LR_NS, BAD_CAST "lr") : NULL;
+        if (!root || !ns) {
+            xmlFreeNode(root);
+            xmlFreeDoc(doc);
+            doc = NULL;
+        } else {
+            xmlDocSetRootElement(doc, root);
+            if (after && !xmlNewNsProp(xmlNewChild(root, NULL, BAD_CAST after, NULL), ns,
+                                       BAD_CAST "read", BAD_CAST "1")) {
+                xmlFreeDoc(doc);
+                doc = NULL;
+            }
         }
     }
-    xmlNodePtr root = xmlDocGetRootElement(doc), old = child_el(root, "iotune");
+    if (!doc) {
+        xmlFreeNode(child);
+        test_no_memory();
+        return -1;
+    }
+    xmlNodePtr root = xmlDocGetRootElement(doc), old = child_el(root, name);
     if (old) {
         xmlUnlinkNode(old);
         xmlFreeNode(old);
     }
+    if (child) {
+        xmlNodePtr prev = after ? child_el(root, after) : NULL;
+        xmlNodePtr first = NULL;
+        for (xmlNodePtr c = root->children; c && !first; c = c->next)
+            if (c->type == XML_ELEMENT_NODE)
+                first = c;
+        if (prev)
+            xmlAddNextSibling(prev, child);
+        else if (first)
+            xmlAddPrevSibling(first, child);
+        else
+            xmlAddChild(root, child);
+    }
+    xmlBufferPtr xb = xmlBufferCreate();
+    if (xb && xmlNodeDump(xb, doc, root, 0, 0) >= 0) {
+        char *x = strdup((const char *)xmlBufferContent(xb));
+        if (x) {
+            free(*extra);
+            *extra = x;
+            r = 0;
+        }
+    }
+    if (xb)
+        xmlBufferFree(xb);
+    if (r < 0)
+        test_no_memory();
+    xmlFreeDoc(doc);
+    return r;
+}
+
+/* Puts t as the disk's <iotune> (none when all is zero), after <target>. */
+static int iotune_store(struct dx_disk *disk, const struct iotune *t)
+{
+    int any = t->group != NULL;
+    for (size_t k = 0; k < NIOTUNE; k++)
+        any |= t->v[k] != 0;
+    xmlNodePtr io = NULL;
     if (any) {
         char num[32];
-        xmlNodePtr io = xmlNewNode(NULL, BAD_CAST "iotune");
-        for (size_t k = 0; io && k < NIOTUNE; k++) {
+        if (!(io = xmlNewNode(NULL, BAD_CAST "iotune"))) {
+            test_no_memory();
+            return -1;
+        }
+        for (size_t k = 0; k < NIOTUNE; k++) {
             if (k == IOTUNE_GROUP) {
                 if (t->group)
                     xmlNewTextChild(io, NULL, BAD_CAST iotune_fields[k], BAD_CAST t->group);
@@ -2466,30 +2527,8 @@ static int iotune_store(struct dx_disk *disk, const struct iotune *t)
             snprintf(num, sizeof(num), "%" PRIu64, t->v[k]);
             xmlNewTextChild(io, NULL, BAD_CAST iotune_fields[k], BAD_CAST num);
         }
-        xmlNodePtr target = child_el(root, "target");
-        if (!io)
-            goto out;
-        if (target)
-            xmlAddNextSibling(target, io);
-        else
-            xmlAddChild(root, io);
     }
-    xmlBufferPtr xb = xmlBufferCreate();
-    if (xb && xmlNodeDump(xb, doc, root, 0, 0) >= 0) {
-        char *x = strdup((const char *)xmlBufferContent(xb));
-        if (x) {
-            free(disk->extra);
-            disk->extra = x;
-            r = 0;
-        }
-    }
-    if (xb)
-        xmlBufferFree(xb);
-out:
-    if (r < 0)
-        test_no_memory();
-    xmlFreeDoc(doc);
-    return r;
+    return extra_put_child(&disk->extra, "disk", "iotune", "target", io);
 }
 
 /* virDomainDiskByName: a target name or a source path. */
@@ -2592,6 +2631,54 @@ int tds_domain_set_block_io_tune(struct drv_conn *c,
     if (test_wr_begin(c, "testDomainSetBlockIoTune") < 0)
         return -1;
     return test_wr_end(c, set_block_io_tune_locked(c, args));
+}
+
+/* ---- the balloon's statistics period (<memballoon><stats period=>) ---- */
+
+static int set_stats_period_locked(struct drv_conn *c,
+                                   const remote_domain_set_memory_stats_period_args *args)
+{
+    struct tdom *d = tdrv_dom(c, &args->dom);
+    struct dx_def *live, *config;
+    if (!d || tdrv_defs(d, args->flags, &live, &config) < 0)
+        return -1;
+    struct dx_def *defs[2] = {live, config};
+    for (int i = 0; i < 2; i++)
+        if (defs[i] && (!defs[i]->balloon_model || strcmp(defs[i]->balloon_model, "none") == 0)) {
+            error_report(ERR_INTERNAL_ERROR, FROM_TEST,
+                         "No memory balloon device configured, can not set the collection "
+                         "period");
+            return -1;
+        }
+    for (int i = 0; i < 2; i++) {
+        if (!defs[i])
+            continue;
+        xmlNodePtr st = NULL;
+        if (args->period) {
+            char num[16];
+            snprintf(num, sizeof(num), "%d", args->period);
+            if (!(st = xmlNewNode(NULL, BAD_CAST "stats")) ||
+                !xmlNewProp(st, BAD_CAST "period", BAD_CAST num)) {
+                xmlFreeNode(st);
+                test_no_memory();
+                return -1;
+            }
+        }
+        if (extra_put_child(&defs[i]->balloon_extra, "memballoon", "stats", NULL, st) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+int tds_domain_set_memory_stats_period(struct drv_conn *c,
+                                       const remote_domain_set_memory_stats_period_args *args)
+{
+    if (test_check_flags(args->flags, AFFECT_LIVE | AFFECT_CONFIG,
+                         "testDomainSetMemoryStatsPeriod") < 0)
+        return -1;
+    if (test_wr_begin(c, "testDomainSetMemoryStatsPeriod") < 0)
+        return -1;
+    return test_wr_end(c, set_stats_period_locked(c, args));
 }
 
 /* ---- CPU statistics: libvirt 9.0's test driver's fixed figures ---- */

@@ -39,6 +39,7 @@ int tds_domain_set_numa_parameters(struct drv_conn *c, const remote_domain_set_n
 int tds_domain_get_perf_events(struct drv_conn *c, const remote_domain_get_perf_events_args *args, remote_domain_get_perf_events_ret *ret);
 int tds_domain_set_perf_events(struct drv_conn *c, const remote_domain_set_perf_events_args *args);
 int tds_domain_set_block_io_tune(struct drv_conn *c, const remote_domain_set_block_io_tune_args *args);
+int tds_domain_set_memory_stats_period(struct drv_conn *c, const remote_domain_set_memory_stats_period_args *args);
 int tds_domain_get_cpu_stats(struct drv_conn *c, const remote_domain_get_cpu_stats_args *args, remote_domain_get_cpu_stats_ret *ret);
 int tds_domain_get_block_io_tune(struct drv_conn *c, const remote_domain_get_block_io_tune_args *args, remote_domain_get_block_io_tune_ret *ret);
 /* Rewrites the tuning elements of a definition a client or a node file

@@ -2549,6 +2549,7 @@ static const struct drv_domain_ops domain_ops = {
     .domain_get_block_io_tune = tds_domain_get_block_io_tune,
     .domain_set_block_io_tune = tds_domain_set_block_io_tune,
     .domain_get_cpu_stats = tds_domain_get_cpu_stats,
+    .domain_set_memory_stats_period = tds_domain_set_memory_stats_period,
 };
 
 /* Each kind's operations, in its file; weak until every file exists (a

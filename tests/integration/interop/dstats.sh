@@ -98,3 +98,8 @@ add blkdeviotune-ro 'blkdeviotune test vda; blkdeviotune test vda --total-bytes-
 add cpu-stats 'cpu-stats test; cpu-stats test --total; cpu-stats test --start 1 --count 1; cpu-stats test --start 3 --count 2; cpu-stats test --start 0 --count 20; cpu-stats test --count 0; cpu-stats test --start -1'
 add cpu-stats-inactive "define $TUNED; cpu-stats tuned; start tuned; cpu-stats tuned --total; cpu-stats nosuch"
 add cpu-stats-ro 'cpu-stats test' ro
+
+# The balloon's statistics period.
+add dommemstat-period 'dommemstat test --period 5; dumpxml test; dommemstat test --period 7 --config; dumpxml test --inactive; dommemstat test --period 0; dumpxml test; dommemstat test'
+add dommemstat-period-errors "define $TUNED; dommemstat tuned --period 3; dommemstat tuned --period -1; define $data/domain-web.xml; dommemstat web --period 2 --config; dumpxml web"
+add dommemstat-period-ro 'dommemstat test --period 5' ro
