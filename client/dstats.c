@@ -461,34 +461,7 @@ int virDomainGetCPUStats(virDomainPtr domain, virTypedParameterPtr params, unsig
     return rc;
 }
 
-/* ---- the host CPU map, vCPUs, the emulator ---- */
-
-int virNodeGetCPUMap(virConnectPtr conn, unsigned char **cpumap, unsigned int *online,
-                     unsigned int flags)
-{
-    remote_node_get_cpu_map_args a = {cpumap != NULL, online != NULL, flags};
-    remote_node_get_cpu_map_ret r = {0};
-
-    CHECK_CONN(conn, -1);
-    if (rpc(conn, REMOTE_PROC_NODE_GET_CPU_MAP, XA(remote_node_get_cpu_map_args), &a,
-            XA(remote_node_get_cpu_map_ret), &r) < 0)
-        return -1;
-    if (cpumap) {
-        *cpumap = calloc(r.cpumap.cpumap_len ? r.cpumap.cpumap_len : 1, 1);
-        if (!*cpumap) {
-            xdr_free(XA(remote_node_get_cpu_map_ret), (char *)&r);
-            error_report(ERR_NO_MEMORY, VIR_FROM_REMOTE, NULL);
-            api_fail(conn);
-            return -1;
-        }
-        memcpy(*cpumap, r.cpumap.cpumap_val, r.cpumap.cpumap_len);
-    }
-    if (online)
-        *online = r.online;
-    int ret = r.ret;
-    xdr_free(XA(remote_node_get_cpu_map_ret), (char *)&r);
-    return ret;
-}
+/* ---- vCPUs, the emulator ---- */
 
 /* Copies a reply's cpumaps into the caller's buffer of `size` bytes. */
 static void copy_maps(unsigned char *dst, long long size, const char *src, u_int len)

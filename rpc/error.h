@@ -47,6 +47,7 @@ enum {
     FROM_TEST = 12,
     FROM_REMOTE = 13,
     FROM_DOMAIN = 20,
+    FROM_CPU = 31,
 };
 
 #define ERR_LEVEL_ERROR 2

@@ -37,7 +37,7 @@ import sys
 # The error domain (virErrorDomain) each API source module reports in, and
 # the driver operation table its procedures go to.
 MODULES = {
-    'libvirt-host': (0, 'host'),
+    'libvirt-host': (20, 'host'),
     'libvirt-domain': (20, 'domain'),
     'libvirt-storage': (18, 'storage'),
     'libvirt-network': (19, 'network'),

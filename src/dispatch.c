@@ -457,10 +457,14 @@ int dispatch_decode(struct session *s, const struct message_header *hdr,
     call->entry = e;
     if (!e) {
         /* A procedure of libvirt's that we do not implement gets what
-         * libvirtd answers when its driver lacks the function. */
+         * libvirtd answers when its driver lacks the function: after the
+         * read-only check when its row says it writes. */
         const struct procedure_info *p = procedure_lookup(hdr->proc);
         if (p && p->api && !session_conn(s))
             error_report(ERR_INTERNAL_ERROR, FROM_RPC, "hypervisor connection not open");
+        else if (p && p->api && session_read_only(s) && (p->flags & PROC_WRITE))
+            error_report(ERR_OPERATION_DENIED, FROM_DOMAIN, "read only access prevents %s",
+                         p->api);
         else if (p && p->api)
             error_report(ERR_NO_SUPPORT, p->error_domain, "%s", p->api);
         else

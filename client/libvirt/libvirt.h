@@ -163,6 +163,104 @@ int virNodeGetInfo(virConnectPtr conn, virNodeInfoPtr info);
 unsigned long long virNodeGetFreeMemory(virConnectPtr conn);
 int virNodeGetSecurityModel(virConnectPtr conn, virSecurityModelPtr secmodel);
 
+/* Host CPUs, memory and pages, CPU models (issue 17, area host) */
+
+#define VIR_NODE_CPU_STATS_FIELD_LENGTH 80
+#define VIR_NODE_CPU_STATS_ALL_CPUS (-1)
+#define VIR_NODE_CPU_STATS_KERNEL "kernel"
+#define VIR_NODE_CPU_STATS_USER "user"
+#define VIR_NODE_CPU_STATS_IDLE "idle"
+#define VIR_NODE_CPU_STATS_IOWAIT "iowait"
+#define VIR_NODE_CPU_STATS_INTR "intr"
+#define VIR_NODE_CPU_STATS_UTILIZATION "utilization"
+
+typedef struct _virNodeCPUStats virNodeCPUStats;
+struct _virNodeCPUStats {
+    char field[VIR_NODE_CPU_STATS_FIELD_LENGTH];
+    unsigned long long value;
+};
+typedef virNodeCPUStats *virNodeCPUStatsPtr;
+
+#define VIR_NODE_MEMORY_STATS_FIELD_LENGTH 80
+#define VIR_NODE_MEMORY_STATS_ALL_CELLS (-1)
+#define VIR_NODE_MEMORY_STATS_TOTAL "total"
+#define VIR_NODE_MEMORY_STATS_FREE "free"
+#define VIR_NODE_MEMORY_STATS_BUFFERS "buffers"
+#define VIR_NODE_MEMORY_STATS_CACHED "cached"
+
+typedef struct _virNodeMemoryStats virNodeMemoryStats;
+struct _virNodeMemoryStats {
+    char field[VIR_NODE_MEMORY_STATS_FIELD_LENGTH];
+    unsigned long long value;
+};
+typedef virNodeMemoryStats *virNodeMemoryStatsPtr;
+
+typedef enum {
+    VIR_NODE_SUSPEND_TARGET_MEM = 0,
+    VIR_NODE_SUSPEND_TARGET_DISK = 1,
+    VIR_NODE_SUSPEND_TARGET_HYBRID = 2,
+#ifdef VIR_ENUM_SENTINELS
+    VIR_NODE_SUSPEND_TARGET_LAST
+#endif
+} virNodeSuspendTarget;
+
+typedef enum {
+    VIR_NODE_ALLOC_PAGES_ADD = 0,
+    VIR_NODE_ALLOC_PAGES_SET = (1 << 0),
+} virNodeAllocPagesFlags;
+
+typedef enum {
+    VIR_CPU_COMPARE_ERROR = -1,
+    VIR_CPU_COMPARE_INCOMPATIBLE = 0,
+    VIR_CPU_COMPARE_IDENTICAL = 1,
+    VIR_CPU_COMPARE_SUPERSET = 2,
+#ifdef VIR_ENUM_SENTINELS
+    VIR_CPU_COMPARE_LAST
+#endif
+} virCPUCompareResult;
+
+typedef enum {
+    VIR_CONNECT_COMPARE_CPU_FAIL_INCOMPATIBLE = (1 << 0),
+    VIR_CONNECT_COMPARE_CPU_VALIDATE_XML = (1 << 1),
+} virConnectCompareCPUFlags;
+
+typedef enum {
+    VIR_CONNECT_BASELINE_CPU_EXPAND_FEATURES = (1 << 0),
+    VIR_CONNECT_BASELINE_CPU_MIGRATABLE = (1 << 1),
+} virConnectBaselineCPUFlags;
+
+int virNodeGetCellsFreeMemory(virConnectPtr conn, unsigned long long *freeMems, int startCell,
+                              int maxCells);
+int virNodeGetCPUMap(virConnectPtr conn, unsigned char **cpumap, unsigned int *online,
+                     unsigned int flags);
+int virNodeGetCPUStats(virConnectPtr conn, int cpuNum, virNodeCPUStatsPtr params, int *nparams,
+                       unsigned int flags);
+int virNodeGetMemoryStats(virConnectPtr conn, int cellNum, virNodeMemoryStatsPtr params,
+                          int *nparams, unsigned int flags);
+int virNodeGetFreePages(virConnectPtr conn, unsigned int npages, unsigned int *pages,
+                        int startCell, unsigned int cellcount, unsigned long long *counts,
+                        unsigned int flags);
+int virNodeAllocPages(virConnectPtr conn, unsigned int npages, unsigned int *pageSizes,
+                      unsigned long long *pageCounts, int startCell, unsigned int cellCount,
+                      unsigned int flags);
+int virNodeSuspendForDuration(virConnectPtr conn, unsigned int target,
+                              unsigned long long duration, unsigned int flags);
+int virConnectGetCPUModelNames(virConnectPtr conn, const char *arch, char ***models,
+                               unsigned int flags);
+char *virConnectBaselineCPU(virConnectPtr conn, const char **xmlCPUs, unsigned int ncpus,
+                            unsigned int flags);
+int virConnectCompareCPU(virConnectPtr conn, const char *xml, unsigned int flags);
+int virConnectCompareHypervisorCPU(virConnectPtr conn, const char *emulator, const char *arch,
+                                   const char *machine, const char *virttype,
+                                   const char *xmlCPU, unsigned int flags);
+char *virConnectBaselineHypervisorCPU(virConnectPtr conn, const char *emulator,
+                                      const char *arch, const char *machine,
+                                      const char *virttype, const char **xmlCPUs,
+                                      unsigned int ncpus, unsigned int flags);
+char *virConnectGetDomainCapabilities(virConnectPtr conn, const char *emulatorbin,
+                                      const char *arch, const char *machine,
+                                      const char *virttype, unsigned int flags);
+
 /* Domains */
 
 typedef enum {
@@ -680,8 +778,6 @@ struct _virVcpuInfo {
 };
 typedef virVcpuInfo *virVcpuInfoPtr;
 
-int virNodeGetCPUMap(virConnectPtr conn, unsigned char **cpumap, unsigned int *online,
-                     unsigned int flags);
 int virDomainGetVcpus(virDomainPtr domain, virVcpuInfoPtr info, int maxinfo,
                       unsigned char *cpumaps, int maplen);
 int virDomainPinVcpu(virDomainPtr domain, unsigned int vcpu, unsigned char *cpumap, int maplen);

@@ -1,4 +1,4 @@
-/* Domain statistics and tuning commands: nodecpumap, vcpuinfo, vcpupin,
+/* Domain statistics and tuning commands: vcpuinfo, vcpupin,
  * emulatorpin, iothreadinfo/add/del/pin/set, domblkstat, domifstat,
  * domblkinfo, domblkerror, schedinfo, memtune, blkiotune, numatune, perf,
  * blkdeviotune, cpu-stats,
@@ -180,39 +180,6 @@ static void param_value(const virTypedParameter *p, char *buf, size_t len)
     default:
         snprintf(buf, len, "unimplemented parameter type %d", p->type);
     }
-}
-
-/* ---- nodecpumap ---- */
-
-static const struct vsh_opt_def opts_nodecpumap[] = {
-    {"pretty", VSH_OT_BOOL, 0},
-    OPT_END,
-};
-
-static bool cmd_nodecpumap(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
-{
-    unsigned char *map = NULL;
-    unsigned int online = 0;
-    int n = virNodeGetCPUMap(ctl->conn, &map, &online, 0);
-
-    if (n < 0) {
-        vsh_error(ctl, "%s", "Unable to get cpu map");
-        return false;
-    }
-    vsh_print(ctl, "%-15s %d\n", "CPUs present:", n);
-    vsh_print(ctl, "%-15s %u\n", "CPUs online:", online);
-    vsh_print(ctl, "%-15s ", "CPU map:");
-    if (vsh_opt_bool(cmd, "pretty")) {
-        char *s = map_format(map, n);
-        vsh_print(ctl, "%s", s ? s : "");
-        free(s);
-    } else {
-        for (int i = 0; i < n; i++)
-            vsh_print(ctl, "%c", VIR_CPU_USED(map, i) ? 'y' : '-');
-    }
-    vsh_print(ctl, "\n");
-    free(map);
-    return true;
 }
 
 /* ---- vcpuinfo, vcpupin, emulatorpin ---- */
@@ -1704,7 +1671,6 @@ out:
 }
 
 const struct vsh_cmd_def vsh_dstats_cmds[] = {
-    {"nodecpumap", cmd_nodecpumap, opts_nodecpumap, "node cpu map", false},
     {"vcpuinfo", cmd_vcpuinfo, opts_vcpuinfo, "detailed domain vcpu information", false},
     {"vcpupin", cmd_vcpupin, opts_vcpupin, "control or query domain vcpu affinity", false},
     {"emulatorpin", cmd_emulatorpin, opts_emulatorpin,

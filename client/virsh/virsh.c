@@ -444,7 +444,8 @@ enum vsh_event_end vsh_event_wait(struct vsh_ctl *ctl)
 
 static const struct vsh_cmd_def vsh_builtin_cmds[];
 static const struct vsh_cmd_def *const cmd_tables[] = {vsh_builtin_cmds, vsh_host_cmds,
-                                                       vsh_domain_cmds, vsh_dstats_cmds};
+                                                       vsh_domain_cmds, vsh_node_cmds,
+                                                       vsh_dstats_cmds};
 
 static const struct vsh_cmd_def *find_command(const char *name)
 {
@@ -567,15 +568,19 @@ static struct vsh_cmd *parse_one(struct vsh_ctl *ctl, char **words, size_t n)
                 goto fail;
         }
     }
+    /* virsh names every required option that is missing */
+    bool missing = false;
     for (int k = 0; def->opts && def->opts[k].name; k++) {
         if ((def->opts[k].flags & VSH_OFLAG_REQ) && !cmd->seen[k]) {
             if (def->opts[k].type == VSH_OT_DATA || def->opts[k].type == VSH_OT_ARGV)
                 vsh_error(ctl, "command '%s' requires <%s> option", def->name, def->opts[k].name);
             else
                 vsh_error(ctl, "command '%s' requires --%s option", def->name, def->opts[k].name);
-            goto fail;
+            missing = true;
         }
     }
+    if (missing)
+        goto fail;
     return cmd;
 fail:
     free(cmd);

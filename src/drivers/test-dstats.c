@@ -1,6 +1,6 @@
 /* The test driver's domain statistics and tuning, as libvirt 9.0's test
  * driver answers them: made-up block and interface counters (from the
- * time of day), block info and disk errors, the host CPU map, vCPU,
+ * time of day), block info and disk errors, vCPU,
  * emulator and IOThread pinning, the scheduler, memory/blkio/NUMA and
  * block I/O tuning and perf events.
  *
@@ -30,10 +30,6 @@
 enum { STRING_OKAY = 4 }; /* VIR_TYPED_PARAM_STRING_OKAY */
 #define MEM_UNLIMITED 9007199254740991ULL /* VIR_DOMAIN_MEMORY_PARAM_UNLIMITED */
 #define FIELD_MAX 80                        /* VIR_TYPED_PARAM_FIELD_LENGTH */
-/* The test node's CPU map (virNodeGetCPUMap): 8 CPUs, 0, 2 and 4 online. */
-#define NODE_CPUS 8
-#define NODE_ONLINE_MAP 0x15
-#define NODE_ONLINE 3
 
 /* ---- CPU sets: bit arrays, libvirt's "0-3,5" text ---- */
 
@@ -1050,28 +1046,6 @@ static int vcpu_cpus(const struct dx_def *def, const struct cpu_tune *t, unsigne
     if (def->cpuset)
         return cpuset_parse(s, def->cpuset, CPUMASK_LEN);
     return cpuset_new(s, (size_t)hostcpus, 1);
-}
-
-/* ---- the host's CPU map ---- */
-
-int tds_node_get_cpu_map(struct drv_conn *c, const remote_node_get_cpu_map_args *args,
-                         remote_node_get_cpu_map_ret *ret)
-{
-    (void)c;
-    if (test_check_flags(args->flags, 0, "testNodeGetCPUMap") < 0)
-        return -1;
-    if (args->need_map) {
-        if (!(ret->cpumap.cpumap_val = malloc(1))) {
-            test_no_memory();
-            return -1;
-        }
-        ret->cpumap.cpumap_val[0] = NODE_ONLINE_MAP;
-        ret->cpumap.cpumap_len = 1;
-    }
-    if (args->need_online)
-        ret->online = NODE_ONLINE;
-    ret->ret = NODE_CPUS;
-    return 0;
 }
 
 /* ---- vCPUs and the emulator ---- */

@@ -9,7 +9,6 @@
 
 struct tdom;
 
-int tds_node_get_cpu_map(struct drv_conn *c, const remote_node_get_cpu_map_args *args, remote_node_get_cpu_map_ret *ret);
 int tds_domain_get_vcpus(struct drv_conn *c, const remote_domain_get_vcpus_args *args, remote_domain_get_vcpus_ret *ret);
 int tds_domain_get_vcpu_pin_info(struct drv_conn *c, const remote_domain_get_vcpu_pin_info_args *args, remote_domain_get_vcpu_pin_info_ret *ret);
 int tds_domain_pin_vcpu(struct drv_conn *c, const remote_domain_pin_vcpu_args *args);

@@ -31,6 +31,7 @@
 #include "driver.h"
 #include "error.h"
 #include "test.h"
+#include "test-host.h"
 #include "test-dstats.h"
 #include "test-internal.h"
 #include "test-priv.h"
@@ -2303,6 +2304,27 @@ int tdrv_host_cpus(const struct drv_conn *c)
     return c->info.nodes * c->info.sockets * c->info.cores * c->info.threads;
 }
 
+static int test_node_get_cells_free_memory(struct drv_conn *c,
+                                           const remote_node_get_cells_free_memory_args *args,
+                                           remote_node_get_cells_free_memory_ret *ret)
+{
+    return thost_node_get_cells_free_memory(c->default_node, args, ret);
+}
+
+/* The host calls that need nothing of the connection (test-host.c). */
+#define HOST_CALL(op, args_t, ret_t)                                                               \
+    static int test_##op(struct drv_conn *c, const args_t *args, ret_t *ret)                       \
+    {                                                                                              \
+        (void)c;                                                                                   \
+        return thost_##op(args, ret);                                                              \
+    }
+HOST_CALL(node_get_cpu_map, remote_node_get_cpu_map_args, remote_node_get_cpu_map_ret)
+HOST_CALL(node_get_free_pages, remote_node_get_free_pages_args, remote_node_get_free_pages_ret)
+HOST_CALL(node_get_cpu_stats, remote_node_get_cpu_stats_args, remote_node_get_cpu_stats_ret)
+HOST_CALL(connect_get_cpu_model_names, remote_connect_get_cpu_model_names_args,
+          remote_connect_get_cpu_model_names_ret)
+HOST_CALL(connect_baseline_cpu, remote_connect_baseline_cpu_args, remote_connect_baseline_cpu_ret)
+
 static const struct drv_host_ops host_ops = {
     .connect_get_type = test_connect_get_type,
     .connect_get_version = test_connect_get_version,
@@ -2313,7 +2335,12 @@ static const struct drv_host_ops host_ops = {
     .connect_get_hostname = test_connect_get_hostname,
     .node_get_security_model = test_node_get_security_model,
     .connect_get_sysinfo = test_connect_get_sysinfo,
-    .node_get_cpu_map = tds_node_get_cpu_map,
+    .node_get_cells_free_memory = test_node_get_cells_free_memory,
+    .node_get_cpu_map = test_node_get_cpu_map,
+    .node_get_free_pages = test_node_get_free_pages,
+    .node_get_cpu_stats = test_node_get_cpu_stats,
+    .connect_get_cpu_model_names = test_connect_get_cpu_model_names,
+    .connect_baseline_cpu = test_connect_baseline_cpu,
 };
 
 static int test_domain_reset(struct drv_conn *c, const remote_domain_reset_args *args)

@@ -111,6 +111,19 @@ compare numbers nodememstats 0
 compare numbers nodecpustats
 compare numbers nodecpustats 1
 compare numbers nodecpustats 99
+compare plain nodecpumap
+compare plain nodecpumap --pretty
+compare plain cpu-models x86_64
+compare plain cpu-models aarch64
+compare plain cpu-models riscv64
+compare plain cpu-models arm
+D=$(cd "$(dirname "$0")/../data" && pwd)
+compare plain cpu-baseline "$D/cpu-haswell.xml"
+compare plain cpu-baseline --features "$D/cpu-two-hosts.xml"
+compare plain cpu-baseline "$D/cpu-invtsc.xml"
+compare plain cpu-baseline --migratable "$D/cpu-invtsc.xml"
+compare plain cpu-baseline --migratable --features "$D/cpu-invtsc.xml"
+compare plain cpu-baseline "$D/cpu-guest.xml"
 
 # The calls virsh does not make, through python3-libvirt; the numbers that
 # change by themselves are printed as their type.
@@ -136,6 +149,10 @@ show("getMemoryStats", lambda: sorted(c.getMemoryStats(-1).keys()))
 show("getMemoryStats(0)", lambda: sorted(c.getMemoryStats(0).keys()))
 show("getMemoryStats(7)", lambda: c.getMemoryStats(7))
 show("getCPUStats", lambda: sorted(c.getCPUStats(-1).keys()))
+show("getCPUMap", c.getCPUMap)
+show("getCPUModelNames", lambda: c.getCPUModelNames("x86_64"))
+show("getCPUModelNames(flags)", lambda: c.getCPUModelNames("x86_64", 1))
+show("getCPUModelNames(arm)", lambda: c.getCPUModelNames("arm"))
 show("getSysinfo", lambda: c.getSysinfo(0))
 show("getType", c.getType)
 PY

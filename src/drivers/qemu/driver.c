@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "caps.h"
+#include "conf/cpu.h"
 #include "conf/domain_xml.h"
 #include "config.h"
 #include "driver.h"
@@ -481,10 +482,7 @@ static int qemu_node_get_cells_free_memory(struct drv_conn *c,
                      "start cell %d out of range (0-%d)", args->startCell, max);
         return -1;
     }
-    if (args->maxcells <= 0 || args->maxcells > 1024) {
-        error_report(ERR_RPC, FROM_RPC, "%s", "maxCells > REMOTE_NODE_MAX_CELLS");
-        return -1;
-    }
+    /* maxcells is 1..REMOTE_NODE_MAX_CELLS (src/dispatch-host.c) */
     int last = args->startCell + args->maxcells - 1;
     if (last > max)
         last = max;
@@ -600,6 +598,75 @@ static int qemu_connect_get_sysinfo(struct drv_conn *c, const remote_connect_get
     return host_sysinfo(&ret->sysinfo);
 }
 
+/* virCheckFlags' failure: the message alone, without the code's words. */
+static int unsupported_flags(unsigned int flags, int from, const char *func)
+{
+    char msg[160];
+
+    if (!flags)
+        return 0;
+    snprintf(msg, sizeof(msg), "unsupported flags (0x%x) in function %s", flags, func);
+    error_set_message(ERR_INVALID_ARG, from, msg);
+    return -1;
+}
+
+static int qemu_node_get_cpu_map(struct drv_conn *c, const remote_node_get_cpu_map_args *args,
+                                 remote_node_get_cpu_map_ret *ret)
+{
+    enum { MAX_CPUS = REMOTE_CPUMAP_MAX * 8 };
+    unsigned char *map;
+    unsigned int online = 0;
+    int n;
+
+    (void)c;
+    if (unsupported_flags(args->flags, FROM_NONE, "virHostCPUGetMap") < 0)
+        return -1;
+    if (!(map = calloc(1, MAX_CPUS / 8))) {
+        error_report(ERR_NO_MEMORY, FROM_QEMU, NULL);
+        return -1;
+    }
+    if ((n = host_cpu_map(map, MAX_CPUS, &online)) < 0) {
+        free(map);
+        return -1;
+    }
+    if (args->need_map) {
+        ret->cpumap.cpumap_val = (char *)map;
+        ret->cpumap.cpumap_len = (u_int)((n + 7) / 8);
+    } else {
+        free(map);
+    }
+    if (args->need_online)
+        ret->online = online;
+    ret->ret = n;
+    return 0;
+}
+
+static int qemu_connect_get_cpu_model_names(struct drv_conn *c,
+                                            const remote_connect_get_cpu_model_names_args *args,
+                                            remote_connect_get_cpu_model_names_ret *ret)
+{
+    (void)c;
+    if (unsupported_flags(args->flags, FROM_QEMU, "qemuConnectGetCPUModelNames") < 0)
+        return -1;
+    return cpu_model_names_reply(args->arch, FROM_QEMU, args->need_results, ret);
+}
+
+#define BASELINE_CPU_EXPAND_FEATURES 1
+#define BASELINE_CPU_MIGRATABLE 2
+
+static int qemu_connect_baseline_cpu(struct drv_conn *c, const remote_connect_baseline_cpu_args *args,
+                                     remote_connect_baseline_cpu_ret *ret)
+{
+    (void)c;
+    if (unsupported_flags(args->flags & ~(BASELINE_CPU_EXPAND_FEATURES | BASELINE_CPU_MIGRATABLE),
+                          FROM_QEMU, "qemuConnectBaselineCPU") < 0)
+        return -1;
+    ret->cpu = cpu_baseline(args->xmlCPUs.xmlCPUs_val, args->xmlCPUs.xmlCPUs_len,
+                            args->flags & BASELINE_CPU_EXPAND_FEATURES,
+                            args->flags & BASELINE_CPU_MIGRATABLE);
+    return ret->cpu ? 0 : -1;
+}
+
 static const struct drv_host_ops qemu_host_ops = {
     .connect_get_type = qemu_connect_get_type,
     .connect_get_version = qemu_connect_get_version,
@@ -613,6 +680,9 @@ static const struct drv_host_ops qemu_host_ops = {
     .connect_get_sysinfo = qemu_connect_get_sysinfo,
     .node_get_cpu_stats = qemu_node_get_cpu_stats,
     .node_get_memory_stats = qemu_node_get_memory_stats,
+    .node_get_cpu_map = qemu_node_get_cpu_map,
+    .connect_get_cpu_model_names = qemu_connect_get_cpu_model_names,
+    .connect_baseline_cpu = qemu_connect_baseline_cpu,
 };
 
 const struct driver qemu_driver = {

@@ -911,3 +911,52 @@ int host_sysinfo(char **out)
                  "Host SMBIOS information is not available");
     return -1;
 }
+
+/* ---- the CPU map (virHostCPUGetMap) ---- */
+
+/* Marks the CPUs of a sysfs list ("0-3,8") in map (bits, max CPUs);
+ * returns one more than the highest, or -1 when the list is malformed. */
+static int parse_cpu_list(const char *s, unsigned char *map, int max)
+{
+    int top = 0;
+
+    while (*s && *s != '\n') {
+        char *end;
+        long a = strtol(s, &end, 10), b;
+        if (end == s || a < 0 || a >= max)
+            return -1;
+        b = a;
+        if (*end == '-') {
+            s = end + 1;
+            b = strtol(s, &end, 10);
+            if (end == s || b < a || b >= max)
+                return -1;
+        }
+        for (long c = a; c <= b; c++)
+            if (map)
+                map[c / 8] |= (unsigned char)(1 << (c % 8));
+        if (b + 1 > top)
+            top = (int)b + 1;
+        s = *end == ',' ? end + 1 : end;
+    }
+    return top;
+}
+
+int host_cpu_map(unsigned char *map, int max, unsigned int *online)
+{
+    char present[4096], on[4096];
+    int n;
+
+    if (read_line(SYS_CPU "/present", present, sizeof(present)) < 0 ||
+        (n = parse_cpu_list(present, NULL, max)) < 0 ||
+        read_line(SYS_CPU "/online", on, sizeof(on)) < 0 ||
+        parse_cpu_list(on, map, max) < 0) {
+        error_report(ERR_INTERNAL_ERROR, FROM_NONE, "%s", "unable to read the host's CPUs");
+        return -1;
+    }
+    *online = 0;
+    for (int c = 0; c < max; c++)
+        if (map[c / 8] & (1 << (c % 8)))
+            (*online)++;
+    return n;
+}

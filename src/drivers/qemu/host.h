@@ -87,4 +87,10 @@ int host_sysinfo(char **out);
 /* The host's free memory in bytes (virNodeGetFreeMemory: the cells'). */
 uint64_t host_free_memory(void);
 
+/* virNodeGetCPUMap: sets the bits of the online CPUs in map (room for max
+ * CPUs, zeroed by the caller) and *online to their count; returns the
+ * number of CPUs present (one more than the highest), or -1 with the
+ * error recorded. */
+int host_cpu_map(unsigned char *map, int max, unsigned int *online);
+
 #endif

@@ -11,8 +11,7 @@ NORMALIZE_EXTRA='
     s/^( number of .*:\s+|\s*error count:\s+)\d+$/$1<N>/;
 '
 
-# The host CPU map, vCPUs.
-add nodecpumap 'nodecpumap; nodecpumap --pretty'
+# vCPUs (their affinity is printed against the host CPU map).
 add vcpuinfo 'vcpuinfo test; vcpuinfo --pretty test'
 add vcpuinfo-inactive "define $TUNED; vcpuinfo tuned; vcpuinfo --pretty tuned"
 add vcpuinfo-tuned "define $TUNED; start tuned; vcpuinfo tuned"
@@ -78,7 +77,7 @@ add perf-tuned "define $TUNED; perf tuned; perf tuned --enable mbmt --config; pe
 add perf-errors 'perf test --enable foo; perf nosuch'
 
 # Read-only connections: reads are allowed, changes refused.
-add ro-reads 'vcpuinfo test; vcpupin test; emulatorpin test; iothreadinfo test; schedinfo test; memtune test; blkiotune test; numatune test; perf test; domblkinfo test --all; domblkerror test; nodecpumap; domstats --iothread' ro
+add ro-reads 'vcpuinfo test; vcpupin test; emulatorpin test; iothreadinfo test; schedinfo test; memtune test; blkiotune test; numatune test; perf test; domblkinfo test --all; domblkerror test; domstats --iothread' ro
 add ro-stats 'domblkstat test vda; domifstat test testnet0' ro
 add ro-changes 'vcpupin test 0 1; emulatorpin test 1; iothreadadd test 2; iothreaddel test 2; iothreadpin test 2 1; memtune test --hard-limit 100; blkiotune test --weight 100; numatune test --nodeset 0; perf test --enable cmt; schedinfo test --set weight=1' ro
 
