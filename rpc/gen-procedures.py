@@ -263,7 +263,22 @@ def read_prototypes(path):
     return protos
 
 
-OBJECTS = {'virConnectPtr': None, 'virDomainPtr': 'dom'}
+# The handles a generated function may take first: the check at its top,
+# and how an argument struct's field names the object on the wire (a
+# domain and an interface as their wire structs, a node device by name).
+OBJECTS = {
+    'virConnectPtr': ('CHECK_CONN', None),
+    'virDomainPtr': ('CHECK_DOM', ('remote_nonnull_domain', 'dom', 'wire_dom(%s)')),
+    'virNodeDevicePtr': ('CHECK_NODEDEV', ('remote_nonnull_string', 'name', '%s->name')),
+    'virInterfacePtr': ('CHECK_IFACE', ('remote_nonnull_interface', 'iface', 'wire_iface(%s)')),
+}
+
+# Reply fields that are handles: the function that makes one of them.
+RETURNED = {
+    'remote_nonnull_domain': 'dom_from_ret',
+    'remote_nonnull_node_device': 'nodedev_from_ret',
+    'remote_nonnull_interface': 'iface_from_ret',
+}
 
 
 def fail_value(ret):
@@ -277,22 +292,22 @@ def gen_client_stub(p, structs, protos):
         fail('%s: no prototype for %s in libvirt.h' % (p.name, p.api))
     rtype, params = protos[p.api]
     if not params or params[0][0] not in OBJECTS:
-        fail('%s: the first parameter of %s is not a connection or a domain' % (p.name, p.api))
+        fail('%s: the first parameter of %s is not a connection or a handle' % (p.name, p.api))
     obj = params[0][1]
     conn = obj if params[0][0] == 'virConnectPtr' else obj + '->conn'
     byname = {n: t for t, n in params[1:]}
     used = set()
     failv = fail_value(rtype)
     body, decls = [], []
-    check = 'CHECK_CONN' if params[0][0] == 'virConnectPtr' else 'CHECK_DOM'
+    check, wire = OBJECTS[params[0][0]]
     body.append('    %s(%s, %s);' % (check, obj, failv))
     if p.write:
         body.append('    CHECK_WRITE(%s, %s);' % (conn, failv))
     if p.args:
         decls.append('    %s a;' % p.args)
         for ftype, fname, _ in structs[p.args]:
-            if ftype == 'remote_nonnull_domain' and fname == 'dom':
-                body.append('    a.dom = wire_dom(%s);' % obj)
+            if wire and (ftype, fname) == wire[:2] and fname not in byname:
+                body.append('    a.%s = %s;' % (fname, wire[2] % obj))
             elif fname in byname and ftype == 'remote_nonnull_string':
                 body.append('    CHECK_ARG(%s, %s, %s);' % (conn, fname, failv))
                 body.append('    a.%s = (char *)%s;' % (fname, fname))
@@ -332,8 +347,9 @@ def gen_client_stub(p, structs, protos):
         if p.ret:
             body.append('    xdr_free(XA(%s), (char *)&r);' % p.ret)
         body.append('    return 0;')
-    elif returned[0] == 'remote_nonnull_domain':
-        body.append('    return dom_from_ret(%s, &r.%s, XA(%s), &r);' % (conn, returned[1], p.ret))
+    elif returned[0] in RETURNED:
+        body.append('    return %s(%s, &r.%s, XA(%s), &r);' % (RETURNED[returned[0]], conn,
+                                                            returned[1], p.ret))
     elif returned[0] == 'remote_nonnull_string':
         body.append('    return r.%s;' % returned[1])
     else:

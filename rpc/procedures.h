@@ -18,7 +18,7 @@ struct procedure_info {
     const char *name;    /* REMOTE_PROC_ name without the prefix */
     const char *api;     /* e.g. "virDomainBlockPeek"; NULL when none */
     int error_domain;    /* virErrorDomain of that API's module */
-    unsigned int flags;  /* PROC_*, for the procedures we implement */
+    unsigned int flags;  /* PROC_*, for the procedures whose ACCESS is given */
 };
 
 extern const struct procedure_info procedure_table[];

@@ -462,8 +462,8 @@ int dispatch_decode(struct session *s, const struct message_header *hdr,
         const struct procedure_info *p = procedure_lookup(hdr->proc);
         if (p && p->api && !session_conn(s))
             error_report(ERR_INTERNAL_ERROR, FROM_RPC, "hypervisor connection not open");
-        else if (p && p->api && session_read_only(s) && (p->flags & PROC_WRITE))
-            error_report(ERR_OPERATION_DENIED, FROM_DOMAIN, "read only access prevents %s",
+        else if (p && p->api && (p->flags & PROC_WRITE) && session_read_only(s))
+            error_report(ERR_OPERATION_DENIED, p->error_domain, "read only access prevents %s",
                          p->api);
         else if (p && p->api)
             error_report(ERR_NO_SUPPORT, p->error_domain, "%s", p->api);

@@ -717,6 +717,117 @@ int virEventAddTimeout(int timeout, virEventTimeoutCallback cb, void *opaque,
 void virEventUpdateTimeout(int timer, int timeout);
 int virEventRemoveTimeout(int timer);
 
+/* Node devices (libvirt-nodedev) and host interfaces (libvirt-interface). */
+typedef struct _virNodeDevice virNodeDevice;
+typedef virNodeDevice *virNodeDevicePtr;
+typedef struct _virInterface virInterface;
+typedef virInterface *virInterfacePtr;
+
+typedef enum {
+    VIR_CONNECT_LIST_NODE_DEVICES_CAP_SYSTEM = 1 << 0,
+    VIR_CONNECT_LIST_NODE_DEVICES_CAP_PCI_DEV = 1 << 1,
+    VIR_CONNECT_LIST_NODE_DEVICES_CAP_USB_DEV = 1 << 2,
+    VIR_CONNECT_LIST_NODE_DEVICES_CAP_USB_INTERFACE = 1 << 3,
+    VIR_CONNECT_LIST_NODE_DEVICES_CAP_NET = 1 << 4,
+    VIR_CONNECT_LIST_NODE_DEVICES_CAP_SCSI_HOST = 1 << 5,
+    VIR_CONNECT_LIST_NODE_DEVICES_CAP_SCSI_TARGET = 1 << 6,
+    VIR_CONNECT_LIST_NODE_DEVICES_CAP_SCSI = 1 << 7,
+    VIR_CONNECT_LIST_NODE_DEVICES_CAP_STORAGE = 1 << 8,
+    VIR_CONNECT_LIST_NODE_DEVICES_CAP_FC_HOST = 1 << 9,
+    VIR_CONNECT_LIST_NODE_DEVICES_CAP_VPORTS = 1 << 10,
+    VIR_CONNECT_LIST_NODE_DEVICES_CAP_SCSI_GENERIC = 1 << 11,
+    VIR_CONNECT_LIST_NODE_DEVICES_CAP_DRM = 1 << 12,
+    VIR_CONNECT_LIST_NODE_DEVICES_CAP_MDEV_TYPES = 1 << 13,
+    VIR_CONNECT_LIST_NODE_DEVICES_CAP_MDEV = 1 << 14,
+    VIR_CONNECT_LIST_NODE_DEVICES_CAP_CCW_DEV = 1 << 15,
+    VIR_CONNECT_LIST_NODE_DEVICES_CAP_CSS_DEV = 1 << 16,
+    VIR_CONNECT_LIST_NODE_DEVICES_CAP_VDPA = 1 << 17,
+    VIR_CONNECT_LIST_NODE_DEVICES_CAP_AP_CARD = 1 << 18,
+    VIR_CONNECT_LIST_NODE_DEVICES_CAP_AP_QUEUE = 1 << 19,
+    VIR_CONNECT_LIST_NODE_DEVICES_CAP_AP_MATRIX = 1 << 20,
+    VIR_CONNECT_LIST_NODE_DEVICES_CAP_VPD = 1 << 21,
+    VIR_CONNECT_LIST_NODE_DEVICES_INACTIVE = 1 << 30,
+    VIR_CONNECT_LIST_NODE_DEVICES_ACTIVE = 1U << 31,
+} virConnectListAllNodeDeviceFlags;
+
+typedef enum {
+    VIR_NODE_DEVICE_XML_INACTIVE = 1 << 0,
+} virNodeDeviceXMLFlags;
+
+typedef enum {
+    VIR_NODE_DEVICE_CREATE_XML_VALIDATE = 1 << 0,
+} virNodeDeviceCreateXMLFlags;
+
+typedef enum {
+    VIR_NODE_DEVICE_DEFINE_XML_VALIDATE = 1 << 0,
+} virNodeDeviceDefineXMLFlags;
+
+int virNodeNumOfDevices(virConnectPtr conn, const char *cap, unsigned int flags);
+int virNodeListDevices(virConnectPtr conn, const char *cap, char **const names, int maxnames,
+                       unsigned int flags);
+int virConnectListAllNodeDevices(virConnectPtr conn, virNodeDevicePtr **devices,
+                                 unsigned int flags);
+virNodeDevicePtr virNodeDeviceLookupByName(virConnectPtr conn, const char *name);
+virNodeDevicePtr virNodeDeviceLookupSCSIHostByWWN(virConnectPtr conn, const char *wwnn,
+                                                  const char *wwpn, unsigned int flags);
+const char *virNodeDeviceGetName(virNodeDevicePtr dev);
+const char *virNodeDeviceGetParent(virNodeDevicePtr dev);
+char *virNodeDeviceGetXMLDesc(virNodeDevicePtr dev, unsigned int flags);
+int virNodeDeviceNumOfCaps(virNodeDevicePtr dev);
+int virNodeDeviceListCaps(virNodeDevicePtr dev, char **const names, int maxnames);
+int virNodeDeviceRef(virNodeDevicePtr dev);
+int virNodeDeviceFree(virNodeDevicePtr dev);
+virNodeDevicePtr virNodeDeviceCreateXML(virConnectPtr conn, const char *xml_desc,
+                                        unsigned int flags);
+int virNodeDeviceDestroy(virNodeDevicePtr dev);
+int virNodeDeviceDettach(virNodeDevicePtr dev);
+int virNodeDeviceDetachFlags(virNodeDevicePtr dev, const char *driverName, unsigned int flags);
+int virNodeDeviceReAttach(virNodeDevicePtr dev);
+int virNodeDeviceReset(virNodeDevicePtr dev);
+virNodeDevicePtr virNodeDeviceDefineXML(virConnectPtr conn, const char *xml_desc,
+                                        unsigned int flags);
+int virNodeDeviceUndefine(virNodeDevicePtr dev, unsigned int flags);
+int virNodeDeviceCreate(virNodeDevicePtr dev, unsigned int flags);
+int virNodeDeviceSetAutostart(virNodeDevicePtr dev, int autostart);
+int virNodeDeviceGetAutostart(virNodeDevicePtr dev, int *autostart);
+int virNodeDeviceIsPersistent(virNodeDevicePtr dev);
+int virNodeDeviceIsActive(virNodeDevicePtr dev);
+
+typedef enum {
+    VIR_CONNECT_LIST_INTERFACES_INACTIVE = 1 << 0,
+    VIR_CONNECT_LIST_INTERFACES_ACTIVE = 1 << 1,
+} virConnectListAllInterfacesFlags;
+
+typedef enum {
+    VIR_INTERFACE_XML_INACTIVE = 1 << 0,
+} virInterfaceXMLFlags;
+
+typedef enum {
+    VIR_INTERFACE_DEFINE_VALIDATE = 1 << 0,
+} virInterfaceDefineFlags;
+
+int virConnectNumOfInterfaces(virConnectPtr conn);
+int virConnectListInterfaces(virConnectPtr conn, char **const names, int maxnames);
+int virConnectNumOfDefinedInterfaces(virConnectPtr conn);
+int virConnectListDefinedInterfaces(virConnectPtr conn, char **const names, int maxnames);
+int virConnectListAllInterfaces(virConnectPtr conn, virInterfacePtr **ifaces,
+                                unsigned int flags);
+virInterfacePtr virInterfaceLookupByName(virConnectPtr conn, const char *name);
+virInterfacePtr virInterfaceLookupByMACString(virConnectPtr conn, const char *mac);
+virConnectPtr virInterfaceGetConnect(virInterfacePtr iface);
+const char *virInterfaceGetName(virInterfacePtr iface);
+const char *virInterfaceGetMACString(virInterfacePtr iface);
+char *virInterfaceGetXMLDesc(virInterfacePtr iface, unsigned int flags);
+virInterfacePtr virInterfaceDefineXML(virConnectPtr conn, const char *xml, unsigned int flags);
+int virInterfaceUndefine(virInterfacePtr iface);
+int virInterfaceCreate(virInterfacePtr iface, unsigned int flags);
+int virInterfaceDestroy(virInterfacePtr iface, unsigned int flags);
+int virInterfaceIsActive(virInterfacePtr iface);
+int virInterfaceRef(virInterfacePtr iface);
+int virInterfaceFree(virInterfacePtr iface);
+int virInterfaceChangeBegin(virConnectPtr conn, unsigned int flags);
+int virInterfaceChangeCommit(virConnectPtr conn, unsigned int flags);
+int virInterfaceChangeRollback(virConnectPtr conn, unsigned int flags);
 /* Domain statistics and tuning: typed parameters, vCPU and emulator
  * pinning, IOThreads, block and interface statistics, tuning. */
 

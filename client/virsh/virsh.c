@@ -445,7 +445,7 @@ enum vsh_event_end vsh_event_wait(struct vsh_ctl *ctl)
 static const struct vsh_cmd_def vsh_builtin_cmds[];
 static const struct vsh_cmd_def *const cmd_tables[] = {vsh_builtin_cmds, vsh_host_cmds,
                                                        vsh_domain_cmds, vsh_node_cmds,
-                                                       vsh_dstats_cmds};
+                                                       vsh_nodedev_cmds, vsh_dstats_cmds};
 
 static const struct vsh_cmd_def *find_command(const char *name)
 {
@@ -672,7 +672,7 @@ static int parse_string(struct vsh_ctl *ctl, const char *line, struct vsh_cmd **
  * exit status is its last command's). */
 static bool run_commands(struct vsh_ctl *ctl, struct vsh_cmd *cmd, bool *quit)
 {
-    bool all_ok = true;
+    bool last_ok = true;
 
     for (; cmd; cmd = cmd->next) {
         bool ok;
@@ -680,7 +680,7 @@ static bool run_commands(struct vsh_ctl *ctl, struct vsh_cmd *cmd, bool *quit)
         if (!cmd->def->no_connect && !ctl->conn) {
             if (!vsh_connect(ctl, ctl->connname, ctl->readonly)) {
                 vsh_report_error(ctl);
-                all_ok = false;
+                last_ok = false;
                 if (!ctl->interactive)
                     return false;
                 continue;
@@ -691,7 +691,7 @@ static bool run_commands(struct vsh_ctl *ctl, struct vsh_cmd *cmd, bool *quit)
         long long elapsed = now_ms_fine() - start;
         if (!ok)
             vsh_report_error(ctl);
-        all_ok = ok;
+        last_ok = ok;
         if (strcmp(cmd->def->name, "quit") == 0 || strcmp(cmd->def->name, "exit") == 0) {
             *quit = true;
             break;
@@ -703,7 +703,7 @@ static bool run_commands(struct vsh_ctl *ctl, struct vsh_cmd *cmd, bool *quit)
             vsh_print_extra(ctl, "\n");
         fflush(stdout);
     }
-    return all_ok;
+    return last_ok;
 }
 
 /* Built-in commands that need the engine. */

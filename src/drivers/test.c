@@ -1054,8 +1054,14 @@ static int wr_end(struct drv_conn *c, int rc)
 {
     struct error saved = {0};
 
-    if (!c->share)
+    if (!c->share) {
+        /* A node file's connection: the call's events (test_queue_event)
+         * go straight to its kinds' deliver. */
+        for (size_t i = 0; rc == 0 && i < c->npending; i++)
+            deliver_record(c, c->pending[i].data, c->pending[i].len);
+        drop_pending(c);
         return rc;
+    }
     if (rc == 0) {
         size_t len;
         char *text = serialize(c, &len);

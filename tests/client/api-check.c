@@ -82,6 +82,107 @@ static void show_domain(virDomainPtr dom)
            virDomainIsPersistent(dom), autostart, virDomainGetMaxMemory(dom));
 }
 
+/* Node devices and host interfaces: lists, lookups, XML, parents and
+ * capabilities, a vHBA created and destroyed, an interface defined,
+ * started and undefined inside a change transaction rolled back. */
+static void check_nodedev(virConnectPtr conn)
+{
+    static const char vhba[] =
+        "<device><parent>scsi_host1</parent><capability type='scsi_host'>"
+        "<capability type='fc_host'><wwnn>2000000012345678</wwnn>"
+        "<wwpn>1000000012345678</wwpn></capability></capability></device>";
+    static const char eth[] = "<interface type='ethernet' name='apicheck0'>"
+                              "<mac address='52:54:00:aa:bb:cc'/></interface>";
+    virNodeDevicePtr *devs = NULL, dev;
+    virInterfacePtr *ifaces = NULL, iface;
+    char *names[16], *s;
+    int n;
+
+    printf("devices %d fc_host %d\n", virNodeNumOfDevices(conn, NULL, 0),
+           virNodeNumOfDevices(conn, "fc_host", 0));
+    n = virNodeListDevices(conn, "scsi_host", names, 16, 0);
+    for (int i = 0; i < n; i++) {
+        printf("scsi_host %s\n", names[i]);
+        free(names[i]);
+    }
+    n = virConnectListAllNodeDevices(conn, &devs, VIR_CONNECT_LIST_NODE_DEVICES_CAP_VPORTS);
+    for (int i = 0; i < n; i++) {
+        const char *parent = virNodeDeviceGetParent(devs[i]);
+        printf("vports %s parent %s caps %d\n", virNodeDeviceGetName(devs[i]),
+               parent ? parent : "(none)", virNodeDeviceNumOfCaps(devs[i]));
+        virNodeDeviceFree(devs[i]);
+    }
+    free(devs);
+    if (virConnectListAllNodeDevices(conn, NULL, VIR_CONNECT_LIST_NODE_DEVICES_ACTIVE) < 0)
+        print_error("virConnectListAllNodeDevices (active)");
+    if (!virNodeDeviceLookupByName(conn, "nosuch"))
+        print_error("virNodeDeviceLookupByName");
+    dev = virNodeDeviceLookupByName(conn, "computer");
+    if (dev) {
+        s = virNodeDeviceGetXMLDesc(dev, 0);
+        printf("computer xml %zu bytes\n", s ? strlen(s) : 0);
+        free(s);
+        n = virNodeDeviceListCaps(dev, names, 16);
+        for (int i = 0; i < n; i++) {
+            printf("computer cap %s\n", names[i]);
+            free(names[i]);
+        }
+        if (virNodeDeviceDettach(dev) < 0)
+            print_error("virNodeDeviceDettach");
+        virNodeDeviceFree(dev);
+    }
+    dev = virNodeDeviceCreateXML(conn, vhba, 0);
+    if (!dev) {
+        print_error("virNodeDeviceCreateXML");
+    } else {
+        printf("created %s\n", virNodeDeviceGetName(dev));
+        if (virNodeDeviceDestroy(dev) < 0)
+            print_error("virNodeDeviceDestroy");
+        virNodeDeviceFree(dev);
+    }
+
+    printf("interfaces %d defined %d\n", virConnectNumOfInterfaces(conn),
+           virConnectNumOfDefinedInterfaces(conn));
+    if (!virInterfaceLookupByName(conn, "nosuch"))
+        print_error("virInterfaceLookupByName");
+    if (virInterfaceChangeBegin(conn, 0) < 0)
+        print_error("virInterfaceChangeBegin");
+    iface = virInterfaceDefineXML(conn, eth, 0);
+    if (!iface) {
+        print_error("virInterfaceDefineXML");
+    } else {
+        if (virInterfaceCreate(iface, 0) < 0)
+            print_error("virInterfaceCreate");
+        if (virInterfaceCreate(iface, 0) < 0)
+            print_error("virInterfaceCreate again");
+        virInterfaceFree(iface);
+    }
+    iface = virInterfaceLookupByMACString(conn, "52:54:00:AA:BB:CC");
+    if (iface) {
+        s = virInterfaceGetXMLDesc(iface, 0);
+        printf("by mac %s %s active %d xml %zu bytes\n", virInterfaceGetName(iface),
+               virInterfaceGetMACString(iface), virInterfaceIsActive(iface), s ? strlen(s) : 0);
+        free(s);
+        virInterfaceFree(iface);
+    }
+    if (virInterfaceChangeRollback(conn, 0) < 0)
+        print_error("virInterfaceChangeRollback");
+    n = virConnectListAllInterfaces(conn, &ifaces, 0);
+    for (int i = 0; i < n; i++) {
+        printf("interface %s %s active %d\n", virInterfaceGetName(ifaces[i]),
+               virInterfaceGetMACString(ifaces[i]), virInterfaceIsActive(ifaces[i]));
+        virInterfaceFree(ifaces[i]);
+    }
+    free(ifaces);
+    n = virConnectListDefinedInterfaces(conn, names, 16);
+    for (int i = 0; i < n; i++) {
+        printf("defined interface %s\n", names[i]);
+        free(names[i]);
+    }
+    if (virInterfaceChangeCommit(conn, 0) < 0)
+        print_error("virInterfaceChangeCommit");
+}
+
 int main(int argc, char **argv)
 {
     const char *uri = argc > 1 ? argv[1] : "test:///default";
@@ -205,6 +306,7 @@ int main(int argc, char **argv)
     printf("events %d %d\n", lifecycle_events[0], lifecycle_events[1]);
     if (cb2 >= 0 && virConnectDomainEventDeregisterAny(conn, cb2) < 0)
         print_error("virConnectDomainEventDeregisterAny (the second callback)");
+    check_nodedev(conn);
     printf("close %d\n", virConnectClose(conn));
     return 0;
 }
