@@ -44,8 +44,8 @@ static int params_from_wire(virConnectPtr conn, const remote_typed_param *v, u_i
     for (u_int i = 0; i < n; i++) {
         const remote_typed_param_value *x = &v[i].value;
         if (strlen(v[i].field) >= VIR_TYPED_PARAM_FIELD_LENGTH) {
-            error_report(ERR_INTERNAL_ERROR, VIR_FROM_REMOTE, "Parameter %s too big for destination",
-                         v[i].field);
+            error_report(ERR_INTERNAL_ERROR, VIR_FROM_REMOTE,
+                         "Parameter %s too big for destination", v[i].field);
             goto fail;
         }
         strcpy(out[i].field, v[i].field);
@@ -140,7 +140,8 @@ static int check_set(virDomainPtr dom, virTypedParameterPtr params, int nparams,
                      const char *func)
 {
     if (dom->conn->flags & VIR_CONNECT_RO) {
-        error_report(ERR_OPERATION_DENIED, VIR_FROM_DOMAIN, "read only access prevents %s", func);
+        error_report(ERR_OPERATION_DENIED, VIR_FROM_DOMAIN, "read only access prevents %s",
+                     func);
         api_fail(dom->conn);
         return -1;
     }
@@ -150,8 +151,8 @@ static int check_set(virDomainPtr dom, virTypedParameterPtr params, int nparams,
         return -1;
     }
     if (nparams <= 0) {
-        error_report(ERR_INVALID_ARG, VIR_FROM_DOMAIN, "nparams in %s must be greater than zero",
-                     func);
+        error_report(ERR_INVALID_ARG, VIR_FROM_DOMAIN,
+                     "nparams in %s must be greater than zero", func);
         api_fail(dom->conn);
         return -1;
     }
@@ -161,7 +162,7 @@ static int check_set(virDomainPtr dom, virTypedParameterPtr params, int nparams,
 /* The Get*Parameters calls that share one shape: args {dom, nparams,
  * flags}, ret {params, nparams}; nparams 0 asks how many there are. */
 #define GET_PARAMS(fn, proc, name, maxparams)                                                  \
-    int fn(virDomainPtr domain, virTypedParameterPtr params, int *nparams, unsigned int flags)  \
+    int fn(virDomainPtr domain, virTypedParameterPtr params, int *nparams, unsigned int flags) \
     {                                                                                          \
         remote_##name##_args a;                                                                \
         remote_##name##_ret r;                                                                 \
@@ -196,14 +197,14 @@ static int check_set(virDomainPtr dom, virTypedParameterPtr params, int nparams,
 
 GET_PARAMS(virDomainGetMemoryParameters, DOMAIN_GET_MEMORY_PARAMETERS,
            domain_get_memory_parameters, REMOTE_DOMAIN_MEMORY_PARAMETERS_MAX)
-GET_PARAMS(virDomainGetBlkioParameters, DOMAIN_GET_BLKIO_PARAMETERS, domain_get_blkio_parameters,
-           REMOTE_DOMAIN_BLKIO_PARAMETERS_MAX)
+GET_PARAMS(virDomainGetBlkioParameters, DOMAIN_GET_BLKIO_PARAMETERS,
+           domain_get_blkio_parameters, REMOTE_DOMAIN_BLKIO_PARAMETERS_MAX)
 GET_PARAMS(virDomainGetNumaParameters, DOMAIN_GET_NUMA_PARAMETERS, domain_get_numa_parameters,
            REMOTE_DOMAIN_NUMA_PARAMETERS_MAX)
 
 /* The Set*Parameters calls: args {dom, params, flags}. */
 #define SET_PARAMS(fn, proc, name)                                                             \
-    int fn(virDomainPtr domain, virTypedParameterPtr params, int nparams, unsigned int flags)   \
+    int fn(virDomainPtr domain, virTypedParameterPtr params, int nparams, unsigned int flags)  \
     {                                                                                          \
         remote_##name##_args a;                                                                \
         remote_typed_param *w;                                                                 \
@@ -215,20 +216,22 @@ GET_PARAMS(virDomainGetNumaParameters, DOMAIN_GET_NUMA_PARAMETERS, domain_get_nu
         a.params.params_val = w;                                                               \
         a.params.params_len = (u_int)nparams;                                                  \
         a.flags = flags;                                                                       \
-        int rc = DOM_CALL(domain, proc, remote_##name##_args, &a, NULL, NULL);             \
+        int rc = DOM_CALL(domain, proc, remote_##name##_args, &a, NULL, NULL);                 \
         free(w);                                                                               \
         return rc < 0 ? -1 : 0;                                                                \
     }
 
 SET_PARAMS(virDomainSetMemoryParameters, DOMAIN_SET_MEMORY_PARAMETERS,
            domain_set_memory_parameters)
-SET_PARAMS(virDomainSetBlkioParameters, DOMAIN_SET_BLKIO_PARAMETERS, domain_set_blkio_parameters)
+SET_PARAMS(virDomainSetBlkioParameters, DOMAIN_SET_BLKIO_PARAMETERS,
+           domain_set_blkio_parameters)
 SET_PARAMS(virDomainSetNumaParameters, DOMAIN_SET_NUMA_PARAMETERS, domain_set_numa_parameters)
 SET_PARAMS(virDomainSetSchedulerParametersFlags, DOMAIN_SET_SCHEDULER_PARAMETERS_FLAGS,
            domain_set_scheduler_parameters_flags)
 SET_PARAMS(virDomainSetPerfEvents, DOMAIN_SET_PERF_EVENTS, domain_set_perf_events)
 
-int virDomainSetSchedulerParameters(virDomainPtr domain, virTypedParameterPtr params, int nparams)
+int virDomainSetSchedulerParameters(virDomainPtr domain, virTypedParameterPtr params,
+                                    int nparams)
 {
     remote_domain_set_scheduler_parameters_args a;
     remote_typed_param *w;
@@ -261,8 +264,8 @@ int virDomainSetIOThreadParams(virDomainPtr domain, unsigned int iothread_id,
     a.params.params_val = w;
     a.params.params_len = (u_int)nparams;
     a.flags = flags;
-    int rc = DOM_CALL(domain, DOMAIN_SET_IOTHREAD_PARAMS, remote_domain_set_iothread_params_args,
-                      &a, NULL, NULL);
+    int rc = DOM_CALL(domain, DOMAIN_SET_IOTHREAD_PARAMS,
+                      remote_domain_set_iothread_params_args, &a, NULL, NULL);
     free(w);
     return rc < 0 ? -1 : 0;
 }
@@ -494,8 +497,8 @@ int virDomainGetVcpus(virDomainPtr domain, virVcpuInfoPtr info, int maxinfo,
     if (r.info.info_len > (u_int)maxinfo ||
         r.cpumaps.cpumaps_len > (u_int)((long long)maxinfo * a.maplen)) {
         xdr_free(XA(remote_domain_get_vcpus_ret), (char *)&r);
-        error_report(ERR_RPC, VIR_FROM_REMOTE, "host reply too large: %u > %d",
-                     r.info.info_len, maxinfo);
+        error_report(ERR_RPC, VIR_FROM_REMOTE, "host reply too large: %u > %d", r.info.info_len,
+                     maxinfo);
         api_fail(domain->conn);
         return -1;
     }
@@ -544,7 +547,8 @@ static int pin_check(virDomainPtr domain, const unsigned char *cpumap, int maple
                      const char *func)
 {
     if (domain->conn->flags & VIR_CONNECT_RO) {
-        error_report(ERR_OPERATION_DENIED, VIR_FROM_DOMAIN, "read only access prevents %s", func);
+        error_report(ERR_OPERATION_DENIED, VIR_FROM_DOMAIN, "read only access prevents %s",
+                     func);
         api_fail(domain->conn);
         return -1;
     }
@@ -585,8 +589,8 @@ int virDomainPinVcpuFlags(virDomainPtr domain, unsigned int vcpu, unsigned char 
     a.cpumap.cpumap_val = (char *)cpumap;
     a.cpumap.cpumap_len = (u_int)maplen;
     a.flags = flags;
-    return DOM_CALL(domain, DOMAIN_PIN_VCPU_FLAGS, remote_domain_pin_vcpu_flags_args, &a,
-                    NULL, NULL) < 0
+    return DOM_CALL(domain, DOMAIN_PIN_VCPU_FLAGS, remote_domain_pin_vcpu_flags_args, &a, NULL,
+                    NULL) < 0
                ? -1
                : 0;
 }
@@ -603,7 +607,8 @@ int virDomainPinEmulator(virDomainPtr domain, unsigned char *cpumap, int maplen,
     a.cpumap.cpumap_val = (char *)cpumap;
     a.cpumap.cpumap_len = (u_int)maplen;
     a.flags = flags;
-    return DOM_CALL(domain, DOMAIN_PIN_EMULATOR, remote_domain_pin_emulator_args, &a, NULL, NULL) < 0
+    return DOM_CALL(domain, DOMAIN_PIN_EMULATOR, remote_domain_pin_emulator_args, &a, NULL,
+                    NULL) < 0
                ? -1
                : 0;
 }
@@ -697,7 +702,8 @@ int virDomainPinIOThread(virDomainPtr domain, unsigned int iothread_id, unsigned
     a.cpumap.cpumap_val = (char *)cpumap;
     a.cpumap.cpumap_len = (u_int)maplen;
     a.flags = flags;
-    return DOM_CALL(domain, DOMAIN_PIN_IOTHREAD, remote_domain_pin_iothread_args, &a, NULL, NULL) < 0
+    return DOM_CALL(domain, DOMAIN_PIN_IOTHREAD, remote_domain_pin_iothread_args, &a, NULL,
+                    NULL) < 0
                ? -1
                : 0;
 }
@@ -714,8 +720,8 @@ int virDomainBlockStats(virDomainPtr dom, const char *disk, virDomainBlockStatsP
     CHECK_ARG(dom->conn, disk, -1);
     CHECK_ARG(dom->conn, stats, -1);
     if (size > sizeof(*stats)) {
-        error_report(ERR_INVALID_ARG, VIR_FROM_DOMAIN,
-                     "size must not exceed %zu", sizeof(*stats));
+        error_report(ERR_INVALID_ARG, VIR_FROM_DOMAIN, "size must not exceed %zu",
+                     sizeof(*stats));
         api_fail(dom->conn);
         return -1;
     }
@@ -739,8 +745,8 @@ int virDomainInterfaceStats(virDomainPtr dom, const char *device,
     CHECK_ARG(dom->conn, device, -1);
     CHECK_ARG(dom->conn, stats, -1);
     if (size > sizeof(*stats)) {
-        error_report(ERR_INVALID_ARG, VIR_FROM_DOMAIN,
-                     "size must not exceed %zu", sizeof(*stats));
+        error_report(ERR_INVALID_ARG, VIR_FROM_DOMAIN, "size must not exceed %zu",
+                     sizeof(*stats));
         api_fail(dom->conn);
         return -1;
     }
@@ -866,8 +872,8 @@ static int stats_records(virConnectPtr conn, remote_connect_get_all_domain_stats
         if (!(list[i] = calloc(1, sizeof(**list))))
             goto nomem;
         list[i]->params = calloc(np ? np : 1, sizeof(virTypedParameter));
-        list[i]->dom = conn_domain_new(conn, rec->dom.name, (unsigned char *)rec->dom.uuid,
-                                       rec->dom.id);
+        list[i]->dom =
+            conn_domain_new(conn, rec->dom.name, (unsigned char *)rec->dom.uuid, rec->dom.id);
         if (!list[i]->params || !list[i]->dom)
             goto nomem;
         if (params_from_wire(conn, rec->params.params_val, np, list[i]->params, (int)np) < 0) {
@@ -931,7 +937,8 @@ int virDomainListGetStats(virDomainPtr *doms, unsigned int stats,
 
     api_enter();
     if (!doms || !doms[0]) {
-        error_report(ERR_INVALID_ARG, VIR_FROM_DOMAIN, "%s", "doms array in virDomainListGetStats must contain at least one domain");
+        error_report(ERR_INVALID_ARG, VIR_FROM_DOMAIN, "%s",
+                     "doms array in virDomainListGetStats must contain at least one domain");
         api_fail(NULL);
         return -1;
     }

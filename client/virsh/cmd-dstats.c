@@ -15,11 +15,22 @@
 
 #include "vsh.h"
 
-#define OPT_DOMAIN {"domain", VSH_OT_DATA, VSH_OFLAG_REQ}
-#define OPT_LCC {"config", VSH_OT_BOOL, 0}, {"live", VSH_OT_BOOL, 0}, {"current", VSH_OT_BOOL, 0}
-#define OPT_END {NULL, 0, 0}
+#define OPT_DOMAIN                                                                             \
+    {                                                                                          \
+        "domain", VSH_OT_DATA, VSH_OFLAG_REQ                                                   \
+    }
+#define OPT_LCC                                                                                \
+    {"config", VSH_OT_BOOL, 0}, {"live", VSH_OT_BOOL, 0},                                      \
+    {                                                                                          \
+        "current", VSH_OT_BOOL, 0                                                              \
+    }
+#define OPT_END                                                                                \
+    {                                                                                          \
+        NULL, 0, 0                                                                             \
+    }
 
-static bool exclusive(struct vsh_ctl *ctl, const struct vsh_cmd *cmd, const char *a, const char *b)
+static bool exclusive(struct vsh_ctl *ctl, const struct vsh_cmd *cmd, const char *a,
+                      const char *b)
 {
     if (vsh_opt_bool(cmd, a) && vsh_opt_bool(cmd, b)) {
         vsh_error(ctl, "Options --%s and --%s are mutually exclusive", a, b);
@@ -84,7 +95,8 @@ static char *map_format(const unsigned char *map, int nbits)
 
 /* virsh's CPU list: "r" for every CPU, else libvirt's "0-3,^2,5"; a map
  * of maplen bytes (malloc'd), NULL with virsh's error printed. */
-static unsigned char *parse_cpulist(struct vsh_ctl *ctl, const char *list, int maxcpu, int *maplen)
+static unsigned char *parse_cpulist(struct vsh_ctl *ctl, const char *list, int maxcpu,
+                                    int *maplen)
 {
     enum { MAX = 1024 };
     unsigned char bits[MAX] = {0};
@@ -190,7 +202,8 @@ static const struct vsh_opt_def opts_vcpuinfo[] = {
     OPT_END,
 };
 
-static void print_affinity(struct vsh_ctl *ctl, const unsigned char *map, int maxcpu, bool pretty)
+static void print_affinity(struct vsh_ctl *ctl, const unsigned char *map, int maxcpu,
+                           bool pretty)
 {
     vsh_print(ctl, "%-15s ", "CPU Affinity:");
     if (pretty) {
@@ -254,8 +267,8 @@ static bool cmd_vcpuinfo(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
             vsh_print(ctl, "%-15s %d\n", "CPU:", vinfo[i].cpu);
             vsh_print(ctl, "%-15s %s\n", "State:", vcpu_state(vinfo[i].state));
             if (vinfo[i].cpuTime != 0)
-                vsh_print(ctl, "%-15s %.1lfs\n", "CPU time:",
-                          (double)vinfo[i].cpuTime / 1000000000.0);
+                vsh_print(ctl, "%-15s %.1lfs\n",
+                          "CPU time:", (double)vinfo[i].cpuTime / 1000000000.0);
         } else {
             vsh_print(ctl, "%-15s %s\n", "CPU:", "N/A");
             vsh_print(ctl, "%-15s %s\n", "State:", "N/A");
@@ -274,11 +287,7 @@ out:
 }
 
 static const struct vsh_opt_def opts_vcpupin[] = {
-    OPT_DOMAIN,
-    {"vcpu", VSH_OT_INT, 0},
-    {"cpulist", VSH_OT_DATA, 0},
-    OPT_LCC,
-    OPT_END,
+    OPT_DOMAIN, {"vcpu", VSH_OT_INT, 0}, {"cpulist", VSH_OT_DATA, 0}, OPT_LCC, OPT_END,
 };
 
 static bool cmd_vcpupin(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
@@ -319,7 +328,8 @@ static bool cmd_vcpupin(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
                 (!(qflags & VIR_DOMAIN_AFFECT_CONFIG) && virDomainIsActive(dom) == 1))
                 vsh_error(ctl, "vcpu %d is out of range of live cpu count %d", vcpu, ncpus);
             else
-                vsh_error(ctl, "vcpu %d is out of range of persistent cpu count %d", vcpu, ncpus);
+                vsh_error(ctl, "vcpu %d is out of range of persistent cpu count %d", vcpu,
+                          ncpus);
             goto out;
         }
         map = calloc((size_t)ncpus * (size_t)maplen, 1);
@@ -347,7 +357,8 @@ static bool cmd_vcpupin(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
     if (flags == -1)
         ok = virDomainPinVcpu(dom, (unsigned int)vcpu, map, maplen) == 0;
     else
-        ok = virDomainPinVcpuFlags(dom, (unsigned int)vcpu, map, maplen, (unsigned int)flags) == 0;
+        ok = virDomainPinVcpuFlags(dom, (unsigned int)vcpu, map, maplen, (unsigned int)flags) ==
+             0;
 out:
     free(map);
     virDomainFree(dom);
@@ -449,7 +460,8 @@ static const struct vsh_opt_def opts_iothread_id[] = {
     OPT_END,
 };
 
-static bool iothread_id(struct vsh_ctl *ctl, const struct vsh_cmd *cmd, const char *opt, int *id)
+static bool iothread_id(struct vsh_ctl *ctl, const struct vsh_cmd *cmd, const char *opt,
+                        int *id)
 {
     if (vsh_opt_int(ctl, cmd, opt, id) < 0)
         return false;
@@ -504,10 +516,11 @@ static bool cmd_iothreadpin(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
     if (!dom)
         return false;
     if (vsh_opt_int(ctl, cmd, "iothread", &id) >= 0 && (maxcpu = node_cpu_count(ctl)) >= 0) {
-        unsigned char *map = parse_cpulist(ctl, vsh_opt_string(cmd, "cpulist"), maxcpu, &maplen);
+        unsigned char *map =
+            parse_cpulist(ctl, vsh_opt_string(cmd, "cpulist"), maxcpu, &maplen);
         if (map)
-            ok = virDomainPinIOThread(dom, (unsigned int)id, map, maplen, (unsigned int)flags) ==
-                 0;
+            ok = virDomainPinIOThread(dom, (unsigned int)id, map, maplen,
+                                      (unsigned int)flags) == 0;
         free(map);
     }
     virDomainFree(dom);
@@ -656,8 +669,9 @@ static bool cmd_domifstat(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
     const struct {
         const char *field;
         long long v;
-    } rows[] = {{"rx_bytes", s.rx_bytes}, {"rx_packets", s.rx_packets}, {"rx_errs", s.rx_errs},
-                {"rx_drop", s.rx_drop},   {"tx_bytes", s.tx_bytes},     {"tx_packets", s.tx_packets},
+    } rows[] = {{"rx_bytes", s.rx_bytes}, {"rx_packets", s.rx_packets},
+                {"rx_errs", s.rx_errs},   {"rx_drop", s.rx_drop},
+                {"tx_bytes", s.tx_bytes}, {"tx_packets", s.tx_packets},
                 {"tx_errs", s.tx_errs},   {"tx_drop", s.tx_drop}};
     for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
         if (rows[i].v >= 0)
@@ -691,10 +705,7 @@ static void blkinfo_cells(const virDomainBlockInfo *info, bool human, char c[3][
 }
 
 static const struct vsh_opt_def opts_domblkinfo[] = {
-    OPT_DOMAIN,
-    {"device", VSH_OT_DATA, 0},
-    {"human", VSH_OT_BOOL, 0},
-    {"all", VSH_OT_BOOL, 0},
+    OPT_DOMAIN, {"device", VSH_OT_DATA, 0}, {"human", VSH_OT_BOOL, 0}, {"all", VSH_OT_BOOL, 0},
     OPT_END,
 };
 
@@ -884,9 +895,9 @@ static int sched_get(virDomainPtr dom, virTypedParameter *params, int *nparams, 
                      bool use_flags)
 {
     memset(params, 0, (size_t)*nparams * sizeof(*params));
-    return use_flags ? virDomainGetSchedulerParametersFlags(dom, params, nparams,
-                                                            (unsigned int)flags)
-                     : virDomainGetSchedulerParameters(dom, params, nparams);
+    return use_flags
+               ? virDomainGetSchedulerParametersFlags(dom, params, nparams, (unsigned int)flags)
+               : virDomainGetSchedulerParameters(dom, params, nparams);
 }
 
 static bool cmd_schedinfo(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
@@ -935,10 +946,9 @@ static bool cmd_schedinfo(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
     if (cap && !sched_update(ctl, "cap", cap, params, nparams, &updates[nupdates++]))
         goto out;
     if (nupdates) {
-        int r = use_flags
-                    ? virDomainSetSchedulerParametersFlags(dom, updates, nupdates,
-                                                           (unsigned int)flags)
-                    : virDomainSetSchedulerParameters(dom, updates, nupdates);
+        int r = use_flags ? virDomainSetSchedulerParametersFlags(dom, updates, nupdates,
+                                                                 (unsigned int)flags)
+                          : virDomainSetSchedulerParameters(dom, updates, nupdates);
         if (r < 0 || sched_get(dom, params, &nparams, qflags, use_flags) < 0)
             goto out;
     } else if (live && config) {
@@ -966,7 +976,8 @@ typedef int (*set_params_fn)(virDomainPtr, virTypedParameterPtr, int, unsigned i
 /* Gets and prints a domain's parameters ("%-15s: %s"); fmt may change a
  * value's text. */
 static bool show_params(struct vsh_ctl *ctl, virDomainPtr dom, get_params_fn get, int flags,
-                        const char *what, void (*fmt)(const virTypedParameter *, char *, size_t))
+                        const char *what,
+                        void (*fmt)(const virTypedParameter *, char *, size_t))
 {
     int n = 0;
     if (get(dom, NULL, &n, (unsigned int)flags) != 0) {
@@ -1032,14 +1043,24 @@ static int memtune_size(const struct vsh_cmd *cmd, const char *name, unsigned lo
         static const struct {
             const char *u;
             unsigned long long s;
-        } units[] = {{"b", 1},           {"bytes", 1},         {"k", 1024},
-                     {"KiB", 1024},      {"KB", 1000},         {"m", 1048576},
-                     {"MiB", 1048576},   {"MB", 1000000},      {"g", 1073741824},
-                     {"GiB", 1073741824}, {"GB", 1000000000},  {"t", 1099511627776ULL},
-                     {"TiB", 1099511627776ULL}, {"TB", 1000000000000ULL}};
+        } units[] = {{"b", 1},
+                     {"bytes", 1},
+                     {"k", 1024},
+                     {"KiB", 1024},
+                     {"KB", 1000},
+                     {"m", 1048576},
+                     {"MiB", 1048576},
+                     {"MB", 1000000},
+                     {"g", 1073741824},
+                     {"GiB", 1073741824},
+                     {"GB", 1000000000},
+                     {"t", 1099511627776ULL},
+                     {"TiB", 1099511627776ULL},
+                     {"TB", 1000000000000ULL}};
         scale = 0;
         for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
-            if (strcasecmp(units[i].u, end) == 0 && (units[i].u[1] != 'B' || strcmp(end + 1, "B") == 0))
+            if (strcasecmp(units[i].u, end) == 0 &&
+                (units[i].u[1] != 'B' || strcmp(end + 1, "B") == 0))
                 scale = units[i].s;
         if (!scale)
             return -1;
@@ -1083,7 +1104,8 @@ static bool cmd_memtune(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
         p[n++].value.ul = kib;
     }
     if (n == 0) {
-        ok = show_params(ctl, dom, virDomainGetMemoryParameters, flags, "memory", memtune_value);
+        ok =
+            show_params(ctl, dom, virDomainGetMemoryParameters, flags, "memory", memtune_value);
     } else {
         ok = virDomainSetMemoryParameters(dom, p, n, (unsigned int)flags) == 0;
         if (!ok)
@@ -1165,11 +1187,7 @@ static void numa_value(const virTypedParameter *p, char *buf, size_t len)
 }
 
 static const struct vsh_opt_def opts_numatune[] = {
-    OPT_DOMAIN,
-    {"mode", VSH_OT_STRING, 0},
-    {"nodeset", VSH_OT_STRING, 0},
-    OPT_LCC,
-    OPT_END,
+    OPT_DOMAIN, {"mode", VSH_OT_STRING, 0}, {"nodeset", VSH_OT_STRING, 0}, OPT_LCC, OPT_END,
 };
 
 static bool cmd_numatune(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
@@ -1223,11 +1241,7 @@ static bool cmd_numatune(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
 /* ---- perf ---- */
 
 static const struct vsh_opt_def opts_perf[] = {
-    OPT_DOMAIN,
-    {"enable", VSH_OT_STRING, 0},
-    {"disable", VSH_OT_STRING, 0},
-    OPT_LCC,
-    OPT_END,
+    OPT_DOMAIN, {"enable", VSH_OT_STRING, 0}, {"disable", VSH_OT_STRING, 0}, OPT_LCC, OPT_END,
 };
 
 static void print_perf(struct vsh_ctl *ctl, const virTypedParameter *p, int n)
@@ -1401,10 +1415,10 @@ static const struct vsh_opt_def opts_dommemstat[] = {
 
 static bool cmd_dommemstat(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
 {
-    static const char *const names[] = {"swap_in", "swap_out", "major_fault", "minor_fault",
-                                        "unused", "available", "actual", "rss",
-                                        "usable", "last_update", "disk_caches",
-                                        "hugetlb_pgalloc", "hugetlb_pgfail"};
+    static const char *const names[] = {
+        "swap_in",     "swap_out",        "major_fault",   "minor_fault", "unused",
+        "available",   "actual",          "rss",           "usable",      "last_update",
+        "disk_caches", "hugetlb_pgalloc", "hugetlb_pgfail"};
     virDomainMemoryStatStruct st[VIR_DOMAIN_MEMORY_STAT_NR];
     const char *name;
     int flags;
@@ -1441,14 +1455,26 @@ static bool cmd_dommemstat(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
 
 /* ---- blkdeviotune ---- */
 
-static const char *const iotune_opts[] = {
-    "total-bytes-sec",          "read-bytes-sec",          "write-bytes-sec",
-    "total-iops-sec",           "read-iops-sec",           "write-iops-sec",
-    "total-bytes-sec-max",      "read-bytes-sec-max",      "write-bytes-sec-max",
-    "total-iops-sec-max",       "read-iops-sec-max",       "write-iops-sec-max",
-    "size-iops-sec",            "group-name",              "total-bytes-sec-max-length",
-    "read-bytes-sec-max-length", "write-bytes-sec-max-length", "total-iops-sec-max-length",
-    "read-iops-sec-max-length", "write-iops-sec-max-length"};
+static const char *const iotune_opts[] = {"total-bytes-sec",
+                                          "read-bytes-sec",
+                                          "write-bytes-sec",
+                                          "total-iops-sec",
+                                          "read-iops-sec",
+                                          "write-iops-sec",
+                                          "total-bytes-sec-max",
+                                          "read-bytes-sec-max",
+                                          "write-bytes-sec-max",
+                                          "total-iops-sec-max",
+                                          "read-iops-sec-max",
+                                          "write-iops-sec-max",
+                                          "size-iops-sec",
+                                          "group-name",
+                                          "total-bytes-sec-max-length",
+                                          "read-bytes-sec-max-length",
+                                          "write-bytes-sec-max-length",
+                                          "total-iops-sec-max-length",
+                                          "read-iops-sec-max-length",
+                                          "write-iops-sec-max-length"};
 #define NIOTUNE_OPTS 20
 
 static const struct vsh_opt_def opts_blkdeviotune[] = {
@@ -1514,8 +1540,9 @@ static bool cmd_blkdeviotune(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
             errno = 0;
             x = strtoull(v, &end, 10);
             if (errno || *end || !*v || *v == '-') {
-                vsh_error(ctl, "Numeric value '%s' for <%s> option is malformed or out of range",
-                          v, iotune_opts[i]);
+                vsh_error(ctl,
+                          "Numeric value '%s' for <%s> option is malformed or out of range", v,
+                          iotune_opts[i]);
                 goto out;
             }
         }
@@ -1555,10 +1582,7 @@ out:
 /* ---- cpu-stats ---- */
 
 static const struct vsh_opt_def opts_cpu_stats[] = {
-    OPT_DOMAIN,
-    {"total", VSH_OT_BOOL, 0},
-    {"start", VSH_OT_INT, 0},
-    {"count", VSH_OT_INT, 0},
+    OPT_DOMAIN, {"total", VSH_OT_BOOL, 0}, {"start", VSH_OT_INT, 0}, {"count", VSH_OT_INT, 0},
     OPT_END,
 };
 
@@ -1624,8 +1648,8 @@ static bool cmd_cpu_stats(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
         while (count > 0 && nparams > 0) {
             int n = count < 128 ? count : 128;
             p = calloc((size_t)nparams * (size_t)n, sizeof(*p));
-            if (!p || virDomainGetCPUStats(dom, p, (unsigned int)nparams, cpu,
-                                           (unsigned int)n, 0) < 0)
+            if (!p || virDomainGetCPUStats(dom, p, (unsigned int)nparams, cpu, (unsigned int)n,
+                                           0) < 0)
                 goto failed;
             for (int i = 0; i < n; i++) {
                 if (p[i * nparams].type == 0)
@@ -1678,12 +1702,14 @@ const struct vsh_cmd_def vsh_dstats_cmds[] = {
     {"iothreadinfo", cmd_iothreadinfo, opts_iothreadinfo, "view domain IOThreads", false},
     {"iothreadadd", cmd_iothreadadd, opts_iothread_id, "add an IOThread to the guest domain",
      false},
-    {"iothreaddel", cmd_iothreaddel, opts_iothread_id, "delete an IOThread from the guest domain",
+    {"iothreaddel", cmd_iothreaddel, opts_iothread_id,
+     "delete an IOThread from the guest domain", false},
+    {"iothreadpin", cmd_iothreadpin, opts_iothreadpin, "control domain IOThread affinity",
      false},
-    {"iothreadpin", cmd_iothreadpin, opts_iothreadpin, "control domain IOThread affinity", false},
     {"iothreadset", cmd_iothreadset, opts_iothreadset,
      "modifies an existing IOThread of the guest domain", false},
-    {"domblkstat", cmd_domblkstat, opts_domblkstat, "get device block stats for a domain", false},
+    {"domblkstat", cmd_domblkstat, opts_domblkstat, "get device block stats for a domain",
+     false},
     {"domifstat", cmd_domifstat, opts_domifstat, "get network interface stats for a domain",
      false},
     {"domblkinfo", cmd_domblkinfo, opts_domblkinfo, "domain block device size information",
@@ -1699,6 +1725,7 @@ const struct vsh_cmd_def vsh_dstats_cmds[] = {
     {"cpu-stats", cmd_cpu_stats, opts_cpu_stats, "show domain cpu statistics", false},
     {"domstats", cmd_domstats, opts_domstats, "get statistics about one or multiple domains",
      false},
-    {"dommemstat", cmd_dommemstat, opts_dommemstat, "get memory statistics for a domain", false},
+    {"dommemstat", cmd_dommemstat, opts_dommemstat, "get memory statistics for a domain",
+     false},
     {NULL, NULL, NULL, NULL, false},
 };

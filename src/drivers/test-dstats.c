@@ -27,9 +27,9 @@
 #include "test-internal.h"
 #include "test-priv.h"
 
-enum { STRING_OKAY = 4 }; /* VIR_TYPED_PARAM_STRING_OKAY */
+enum { STRING_OKAY = 4 };                 /* VIR_TYPED_PARAM_STRING_OKAY */
 #define MEM_UNLIMITED 9007199254740991ULL /* VIR_DOMAIN_MEMORY_PARAM_UNLIMITED */
-#define FIELD_MAX 80                        /* VIR_TYPED_PARAM_FIELD_LENGTH */
+#define FIELD_MAX 80                      /* VIR_TYPED_PARAM_FIELD_LENGTH */
 
 /* ---- CPU sets: bit arrays, libvirt's "0-3,5" text ---- */
 
@@ -287,8 +287,8 @@ static void tp_give(struct tplist *l, u_int max, u_int *len, remote_typed_param 
     memset(l, 0, sizeof(*l));
 }
 
-static const char *const tp_type_names[] = {"", "int", "uint", "llong", "ullong",
-                                             "double", "boolean", "string"};
+static const char *const tp_type_names[] = {"",       "int",    "uint",    "llong",
+                                            "ullong", "double", "boolean", "string"};
 
 /* libvirt's virTypedParamsValidate: every parameter is one of the names
  * (NULL-terminated, each with its VIR_TYPED_PARAM_* in types), once. */
@@ -525,9 +525,9 @@ static int memtune_load(const struct dx_def *def, struct memtune *m)
     if (kept_doc(def, "memtune", &doc) < 0)
         return -1;
     for (xmlNodePtr n = doc ? xmlDocGetRootElement(doc)->children : NULL; n; n = n->next) {
-        uint64_t *v = is_el(n, "hard_limit")      ? &m->hard
-                      : is_el(n, "soft_limit")    ? &m->soft
-                      : is_el(n, "min_guarantee") ? &m->guarantee
+        uint64_t *v = is_el(n, "hard_limit")        ? &m->hard
+                      : is_el(n, "soft_limit")      ? &m->soft
+                      : is_el(n, "min_guarantee")   ? &m->guarantee
                       : is_el(n, "swap_hard_limit") ? &m->swap
                                                     : NULL;
         if (v) {
@@ -615,7 +615,8 @@ static int blkiotune_load(const struct dx_def *def, struct blkiotune *b)
     if (kept_doc(def, "blkiotune", &doc) < 0)
         return -1;
     int r = 0;
-    for (xmlNodePtr n = doc ? xmlDocGetRootElement(doc)->children : NULL; n && !r; n = n->next) {
+    for (xmlNodePtr n = doc ? xmlDocGetRootElement(doc)->children : NULL; n && !r;
+         n = n->next) {
         if (is_el(n, "weight")) {
             b->weight = (unsigned int)text_u64(n);
             continue;
@@ -723,7 +724,8 @@ static int numatune_load(const struct dx_def *def, struct numatune *t)
     memset(t, 0, sizeof(*t));
     if (kept_doc(def, "numatune", &t->doc) < 0)
         return -1;
-    for (xmlNodePtr n = t->doc ? xmlDocGetRootElement(t->doc)->children : NULL; n; n = n->next) {
+    for (xmlNodePtr n = t->doc ? xmlDocGetRootElement(t->doc)->children : NULL; n;
+         n = n->next) {
         if (!is_el(n, "memory"))
             continue;
         char *m = attr(n, "mode");
@@ -768,15 +770,28 @@ static int numatune_store(struct dx_def *def, const struct numatune *t)
 
 /* ---- <perf> ---- */
 
-static const char *const perf_events[] = {
-    "cmt",          "mbmt",           "mbml",
-    "cpu_cycles",   "instructions",   "cache_references",
-    "cache_misses", "branch_instructions", "branch_misses",
-    "bus_cycles",   "stalled_cycles_frontend", "stalled_cycles_backend",
-    "ref_cpu_cycles", "cpu_clock",    "task_clock",
-    "page_faults",  "context_switches", "cpu_migrations",
-    "page_faults_min", "page_faults_maj", "alignment_faults",
-    "emulation_faults"};
+static const char *const perf_events[] = {"cmt",
+                                          "mbmt",
+                                          "mbml",
+                                          "cpu_cycles",
+                                          "instructions",
+                                          "cache_references",
+                                          "cache_misses",
+                                          "branch_instructions",
+                                          "branch_misses",
+                                          "bus_cycles",
+                                          "stalled_cycles_frontend",
+                                          "stalled_cycles_backend",
+                                          "ref_cpu_cycles",
+                                          "cpu_clock",
+                                          "task_clock",
+                                          "page_faults",
+                                          "context_switches",
+                                          "cpu_migrations",
+                                          "page_faults_min",
+                                          "page_faults_maj",
+                                          "alignment_faults",
+                                          "emulation_faults"};
 #define NPERF (sizeof(perf_events) / sizeof(perf_events[0]))
 
 /* state[i]: 0 not set, 1 enabled, 2 disabled */
@@ -970,10 +985,9 @@ static int is_pin(xmlNodePtr n)
 /* The children of <cputune> libvirt writes before the pins. */
 static int before_pins(xmlNodePtr n)
 {
-    static const char *const names[] = {"shares", "global_period", "global_quota",
-                                        "period", "quota", "emulator_period",
-                                        "emulator_quota", "iothread_period",
-                                        "iothread_quota", NULL};
+    static const char *const names[] = {
+        "shares",          "global_period",  "global_quota",    "period",         "quota",
+        "emulator_period", "emulator_quota", "iothread_period", "iothread_quota", NULL};
     for (int i = 0; names[i]; i++)
         if (is_el(n, names[i]))
             return 1;
@@ -1225,7 +1239,7 @@ int tds_domain_pin_vcpu(struct drv_conn *c, const remote_domain_pin_vcpu_args *a
     if (test_wr_begin(c, "testDomainPinVcpu") < 0)
         return -1;
     return test_wr_end(c, pin_vcpu_locked(c, &args->dom, args->vcpu, args->cpumap.cpumap_val,
-                                       args->cpumap.cpumap_len, -1));
+                                          args->cpumap.cpumap_len, -1));
 }
 
 int tds_domain_pin_vcpu_flags(struct drv_conn *c, const remote_domain_pin_vcpu_flags_args *args)
@@ -1235,7 +1249,7 @@ int tds_domain_pin_vcpu_flags(struct drv_conn *c, const remote_domain_pin_vcpu_f
     if (test_wr_begin(c, "testDomainPinVcpuFlags") < 0)
         return -1;
     return test_wr_end(c, pin_vcpu_locked(c, &args->dom, args->vcpu, args->cpumap.cpumap_val,
-                                       args->cpumap.cpumap_len, (int)args->flags));
+                                          args->cpumap.cpumap_len, (int)args->flags));
 }
 
 static int pin_emulator_locked(struct drv_conn *c, const remote_domain_pin_emulator_args *args)
@@ -1317,8 +1331,8 @@ int tds_domain_get_iothread_info(struct drv_conn *c,
                                  const remote_domain_get_iothread_info_args *args,
                                  remote_domain_get_iothread_info_ret *ret)
 {
-    if (test_check_flags(args->flags, AFFECT_LIVE | AFFECT_CONFIG, "testDomainGetIOThreadInfo") <
-        0)
+    if (test_check_flags(args->flags, AFFECT_LIVE | AFFECT_CONFIG,
+                         "testDomainGetIOThreadInfo") < 0)
         return -1;
     const struct dx_def *def = dom_one_def(c, &args->dom, args->flags);
     struct cpu_tune t;
@@ -1381,8 +1395,8 @@ static int poll_load(const struct tdom *d, struct poll_list *l)
     for (const char *p = d->extra; p && *p;) {
         struct poll_entry e;
         int used = 0;
-        if (sscanf(p, "%u %" SCNu64 " %u %u\n%n", &e.id, &e.max_ns, &e.grow, &e.shrink, &used) !=
-                4 ||
+        if (sscanf(p, "%u %" SCNu64 " %u %u\n%n", &e.id, &e.max_ns, &e.grow, &e.shrink,
+                   &used) != 4 ||
             used <= 0)
             break;
         p += used;
@@ -1652,7 +1666,7 @@ static int set_iothread_params_locked(struct drv_conn *c,
 int tds_domain_set_iothread_params(struct drv_conn *c,
                                    const remote_domain_set_iothread_params_args *args)
 {
-    static const char *const names[] = {"poll_max_ns", "poll_grow", "poll_shrink",
+    static const char *const names[] = {"poll_max_ns",     "poll_grow",       "poll_shrink",
                                         "thread_pool_min", "thread_pool_max", NULL};
     static const int types[] = {VIR_TYPED_PARAM_ULLONG, VIR_TYPED_PARAM_UINT,
                                 VIR_TYPED_PARAM_UINT, VIR_TYPED_PARAM_INT, VIR_TYPED_PARAM_INT};
@@ -1775,7 +1789,8 @@ int tds_domain_get_block_info(struct drv_conn *c, const remote_domain_get_block_
     return 0;
 }
 
-int tds_domain_get_disk_errors(struct drv_conn *c, const remote_domain_get_disk_errors_args *args,
+int tds_domain_get_disk_errors(struct drv_conn *c,
+                               const remote_domain_get_disk_errors_args *args,
                                remote_domain_get_disk_errors_ret *ret)
 {
     if (args->maxerrors > REMOTE_DOMAIN_DISK_ERRORS_MAX) {
@@ -1893,8 +1908,8 @@ int tds_domain_set_scheduler_parameters_flags(
 /* ---- memory, blkio, NUMA, perf: typed parameters over the XML ---- */
 
 /* A Get*Parameters reply: nparams 0 asks how many there are. */
-static int tp_reply(struct tplist *l, int nparams, int max, u_int *len, remote_typed_param **val,
-                    int *count)
+static int tp_reply(struct tplist *l, int nparams, int max, u_int *len,
+                    remote_typed_param **val, int *count)
 {
     if (nparams == 0) {
         *count = (int)l->n;
@@ -2099,7 +2114,8 @@ static int blkio_merge(struct blkiotune *b, const char *field, int k, const char
     }
     char *save = NULL;
     int r = 0;
-    for (char *path = strtok_r(copy, ",", &save); path && !r; path = strtok_r(NULL, ",", &save)) {
+    for (char *path = strtok_r(copy, ",", &save); path && !r;
+         path = strtok_r(NULL, ",", &save)) {
         char *val = strtok_r(NULL, ",", &save), *end;
         if (!val) {
             error_report(ERR_INVALID_ARG, FROM_DOMAIN, "unable to parse blkio device '%s' '%s'",
@@ -2216,7 +2232,8 @@ int tds_domain_get_numa_parameters(struct drv_conn *c,
                     &ret->params.params_len, &ret->params.params_val, &ret->nparams);
 }
 
-static int set_numa_locked(struct drv_conn *c, const remote_domain_set_numa_parameters_args *args)
+static int set_numa_locked(struct drv_conn *c,
+                           const remote_domain_set_numa_parameters_args *args)
 {
     struct tdom *d = tdrv_dom(c, &args->dom);
     struct dx_def *def = d ? one_def(d, args->flags) : NULL;
@@ -2296,7 +2313,8 @@ int tds_domain_set_numa_parameters(struct drv_conn *c,
     return test_wr_end(c, set_numa_locked(c, args));
 }
 
-int tds_domain_get_perf_events(struct drv_conn *c, const remote_domain_get_perf_events_args *args,
+int tds_domain_get_perf_events(struct drv_conn *c,
+                               const remote_domain_get_perf_events_args *args,
                                remote_domain_get_perf_events_ret *ret)
 {
     struct tplist l = {0};
@@ -2330,7 +2348,8 @@ static int set_perf_locked(struct drv_conn *c, const remote_domain_set_perf_even
     return perf_store(def, state);
 }
 
-int tds_domain_set_perf_events(struct drv_conn *c, const remote_domain_set_perf_events_args *args)
+int tds_domain_set_perf_events(struct drv_conn *c,
+                               const remote_domain_set_perf_events_args *args)
 {
     const char *names[NPERF + 1];
     int types[NPERF];
@@ -2339,7 +2358,8 @@ int tds_domain_set_perf_events(struct drv_conn *c, const remote_domain_set_perf_
         types[i] = VIR_TYPED_PARAM_BOOLEAN;
     }
     names[NPERF] = NULL;
-    if (test_check_flags(args->flags, AFFECT_LIVE | AFFECT_CONFIG, "testDomainSetPerfEvents") < 0 ||
+    if (test_check_flags(args->flags, AFFECT_LIVE | AFFECT_CONFIG, "testDomainSetPerfEvents") <
+            0 ||
         tp_validate(args->params.params_val, args->params.params_len, names, types) < 0)
         return -1;
     if (test_wr_begin(c, "testDomainSetPerfEvents") < 0)
@@ -2353,14 +2373,26 @@ int tds_domain_set_perf_events(struct drv_conn *c, const remote_domain_set_perf_
  * of the <disk> element as written, what was read flagged; domain_xml.c),
  * and written back after <target>. */
 
-static const char *const iotune_fields[] = {
-    "total_bytes_sec",          "read_bytes_sec",          "write_bytes_sec",
-    "total_iops_sec",           "read_iops_sec",           "write_iops_sec",
-    "total_bytes_sec_max",      "read_bytes_sec_max",      "write_bytes_sec_max",
-    "total_iops_sec_max",       "read_iops_sec_max",       "write_iops_sec_max",
-    "size_iops_sec",            "group_name",              "total_bytes_sec_max_length",
-    "read_bytes_sec_max_length", "write_bytes_sec_max_length", "total_iops_sec_max_length",
-    "read_iops_sec_max_length", "write_iops_sec_max_length"};
+static const char *const iotune_fields[] = {"total_bytes_sec",
+                                            "read_bytes_sec",
+                                            "write_bytes_sec",
+                                            "total_iops_sec",
+                                            "read_iops_sec",
+                                            "write_iops_sec",
+                                            "total_bytes_sec_max",
+                                            "read_bytes_sec_max",
+                                            "write_bytes_sec_max",
+                                            "total_iops_sec_max",
+                                            "read_iops_sec_max",
+                                            "write_iops_sec_max",
+                                            "size_iops_sec",
+                                            "group_name",
+                                            "total_bytes_sec_max_length",
+                                            "read_bytes_sec_max_length",
+                                            "write_bytes_sec_max_length",
+                                            "total_iops_sec_max_length",
+                                            "read_iops_sec_max_length",
+                                            "write_iops_sec_max_length"};
 #define NIOTUNE (sizeof(iotune_fields) / sizeof(iotune_fields[0]))
 #define IOTUNE_GROUP 13
 #define LR_NS "urn:x-libvirt-remote:read"
@@ -2373,7 +2405,8 @@ struct iotune {
 static xmlDocPtr disk_extra_doc(const struct dx_disk *disk)
 {
     const char *x = disk->extra;
-    return x ? xmlReadMemory(x, (int)strlen(x), NULL, NULL, XML_PARSE_NONET | XML_PARSE_NOBLANKS)
+    return x ? xmlReadMemory(x, (int)strlen(x), NULL, NULL,
+                             XML_PARSE_NONET | XML_PARSE_NOBLANKS)
              : NULL;
 }
 
@@ -2406,8 +2439,8 @@ static void iotune_load(const struct dx_disk *disk, struct iotune *t)
 /* Replaces the child `name` of an element's extra (domain_xml.c: a copy of
  * the element, what the model read flagged) by `child` (NULL: removes it),
  * put after the child `after` (first when `after` is NULL or not
- * there), which is where the formatter writes it back. An element without an extra gets one with nothing else unread.
- * Takes child. Returns 0, or -1 recorded. */
+ * there), which is where the formatter writes it back. An element without an extra gets one
+ * with nothing else unread. Takes child. Returns 0, or -1 recorded. */
 static int extra_put_child(char **extra, const char *root_name, const char *name,
                            const char *after, xmlNodePtr child)
 {
@@ -2618,7 +2651,8 @@ static int set_stats_period_locked(struct drv_conn *c,
         return -1;
     struct dx_def *defs[2] = {live, config};
     for (int i = 0; i < 2; i++)
-        if (defs[i] && (!defs[i]->balloon_model || strcmp(defs[i]->balloon_model, "none") == 0)) {
+        if (defs[i] &&
+            (!defs[i]->balloon_model || strcmp(defs[i]->balloon_model, "none") == 0)) {
             error_report(ERR_INTERNAL_ERROR, FROM_TEST,
                          "No memory balloon device configured, can not set the collection "
                          "period");
