@@ -1534,7 +1534,7 @@ static bool cmd_blkdeviotune(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
         bool bytes = strstr(iotune_opts[i], "bytes-sec") && !strstr(iotune_opts[i], "length");
         if (bytes) {
             if (vsh_opt_scaled(ctl, cmd, iotune_opts[i], &x, 1, ULLONG_MAX) < 0)
-                goto out;
+                goto bad;
         } else {
             char *end;
             errno = 0;
@@ -1543,7 +1543,7 @@ static bool cmd_blkdeviotune(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
                 vsh_error(ctl,
                           "Numeric value '%s' for <%s> option is malformed or out of range", v,
                           iotune_opts[i]);
-                goto out;
+                goto bad;
             }
         }
         p[n].type = VIR_TYPED_PARAM_ULLONG;
@@ -1574,6 +1574,9 @@ static bool cmd_blkdeviotune(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
         if (!ok)
             vsh_error(ctl, "%s", "Unable to change block I/O throttle");
     }
+    goto out;
+bad:
+    vsh_error(ctl, "%s", "Unable to parse integer parameter");
 out:
     virDomainFree(dom);
     return ok;

@@ -2395,6 +2395,8 @@ static const char *const iotune_fields[] = {"total_bytes_sec",
                                             "write_iops_sec_max_length"};
 #define NIOTUNE (sizeof(iotune_fields) / sizeof(iotune_fields[0]))
 #define IOTUNE_GROUP 13
+/* The largest limit libvirt takes (1e15). */
+#define IOTUNE_LIMIT_MAX 1000000000000000ULL
 #define LR_NS "urn:x-libvirt-remote:read"
 
 struct iotune {
@@ -2538,8 +2540,9 @@ static int iotune_store(struct dx_disk *disk, const struct iotune *t)
     return extra_put_child(&disk->extra, "disk", "iotune", "target", io);
 }
 
-/* virDomainDiskByName: a target name or a source path. */
-static struct dx_disk *disk_for_tune(struct dx_def *def, const char *name)
+/* virDomainDiskByName: a target name or a source path; for_set picks the
+ * error's wording (Get and Set word it differently). */
+static struct dx_disk *disk_for_tune(struct dx_def *def, const char *name, int for_set)
 {
     for (size_t i = 0; i < def->ndisks; i++)
         if (def->disks[i].dst && strcmp(def->disks[i].dst, name) == 0)
@@ -2547,8 +2550,12 @@ static struct dx_disk *disk_for_tune(struct dx_def *def, const char *name)
     for (size_t i = 0; i < def->ndisks; i++)
         if (def->disks[i].src && strcmp(def->disks[i].src, name) == 0)
             return &def->disks[i];
-    error_report(ERR_INVALID_ARG, FROM_TEST, "disk '%s' was not found in the domain config",
-                 name);
+    if (for_set)
+        error_report(ERR_INVALID_ARG, FROM_TEST,
+                     "missing persistent configuration for disk '%s'", name);
+    else
+        error_report(ERR_INVALID_ARG, FROM_TEST, "disk '%s' was not found in the domain config",
+                     name);
     return NULL;
 }
 
@@ -2565,7 +2572,7 @@ int tds_domain_get_block_io_tune(struct drv_conn *c,
     if (args->nparams == 0)
         return dom_count(c, &args->dom, (int)NIOTUNE, &ret->nparams);
     struct dx_def *def = dom_one_def(c, &args->dom, args->flags & ~STRING_OKAY);
-    struct dx_disk *disk = def ? disk_for_tune(def, args->disk ? *args->disk : "") : NULL;
+    struct dx_disk *disk = def ? disk_for_tune(def, args->disk ? *args->disk : "", 0) : NULL;
     if (!disk)
         return -1;
     iotune_load(disk, &t);
@@ -2586,7 +2593,7 @@ static int set_block_io_tune_locked(struct drv_conn *c,
                                     const remote_domain_set_block_io_tune_args *args)
 {
     struct dx_def *def = dom_one_def(c, &args->dom, args->flags);
-    struct dx_disk *disk = def ? disk_for_tune(def, args->disk) : NULL;
+    struct dx_disk *disk = def ? disk_for_tune(def, args->disk, 1) : NULL;
     struct iotune t;
     if (!disk)
         return -1;
@@ -2605,10 +2612,29 @@ static int set_block_io_tune_locked(struct drv_conn *c,
                 }
             } else {
                 t.v[k] = p[i].value.remote_typed_param_value_u.ul;
+                if (t.v[k] > IOTUNE_LIMIT_MAX) {
+                    free(t.group);
+                    error_report(ERR_ARGUMENT_UNSUPPORTED, FROM_TEST,
+                                 "block I/O throttle limit value must be no more than %llu",
+                                 IOTUNE_LIMIT_MAX);
+                    return -1;
+                }
             }
         }
-    /* each rate may not exceed its burst (total, read, write; bytes, iops) */
+    /* a total excludes its read and write (bytes, iops; rates, bursts) */
+    static const char *const groups[] = {"bytes_sec", "iops_sec", "bytes_sec_max",
+                                         "iops_sec_max"};
     int r = 0;
+    for (size_t g = 0; g < 4 && !r; g++) {
+        size_t k = g % 2 * 3 + g / 2 * 6; /* the total of group g */
+        if (t.v[k] && (t.v[k + 1] || t.v[k + 2])) {
+            error_report(ERR_INVALID_ARG, FROM_TEST,
+                         "total and read/write of %s cannot be set at the same time",
+                         groups[g]);
+            r = -1;
+        }
+    }
+    /* each rate may not exceed its burst (total, read, write; bytes, iops) */
     for (size_t k = 0; k < 6 && !r; k++)
         if (t.v[k] > t.v[k + 6]) {
             error_report(ERR_INVALID_ARG, FROM_TEST, "%s cannot be set higher than %s ",

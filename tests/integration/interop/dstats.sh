@@ -102,3 +102,4 @@ add cpu-stats-ro 'cpu-stats test' ro
 add dommemstat-period 'dommemstat test --period 5; dumpxml test; dommemstat test --period 7 --config; dumpxml test --inactive; dommemstat test --period 0; dumpxml test; dommemstat test'
 add dommemstat-period-errors "define $TUNED; dommemstat tuned --period 3; dommemstat tuned --period -1; define $data/domain-web.xml; dommemstat web --period 2 --config; dumpxml web"
 add dommemstat-period-ro 'dommemstat test --period 5' ro
+add blkdeviotune-errors 'blkdeviotune test vda --total-bytes-sec 5 --read-bytes-sec 3 --total-bytes-sec-max 9 --read-bytes-sec-max 9; blkdeviotune test vda --total-iops-sec-max 5 --write-iops-sec-max 3; blkdeviotune test vda --total-bytes-sec 99999999999999999 --total-bytes-sec-max 99999999999999999; blkdeviotune test vda --read-bytes-sec 3 --read-bytes-sec-max 4; blkdeviotune test vda --total-bytes-sec 2 --total-bytes-sec-max 3; blkdeviotune test sdx --total-bytes-sec 1; blkdeviotune test vda'
