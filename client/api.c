@@ -55,3 +55,9 @@ int copy_counted(char *dst, size_t size, const char *src, u_int len)
     dst[len] = '\0';
     return 0;
 }
+
+void api_invalid_object(const char *func, int code, int domain)
+{
+    /* rpc/error.c words it: "invalid storage pool pointer in FUNC". */
+    error_report(code, domain, "%s", func);
+}

@@ -100,4 +100,14 @@ int names_take(virConnectPtr conn, char **const names, int max, remote_nonnull_s
  * Returns 0, or -1 when it does not fit. */
 int copy_counted(char *dst, size_t size, const char *src, u_int len);
 
+/* Storage handles (storage.c): the wire's names for them (borrowed), and
+ * a handle for the reference *p or *v of reply r (decoded with rf), which
+ * they free; NULL with the error published when out of memory. */
+remote_nonnull_storage_pool wire_pool(virStoragePoolPtr pool);
+remote_nonnull_storage_vol wire_vol(virStorageVolPtr vol);
+virStoragePoolPtr pool_from_ret(virConnectPtr conn, const remote_nonnull_storage_pool *p,
+                                xdrproc_t rf, void *r);
+virStorageVolPtr vol_from_ret(virConnectPtr conn, const remote_nonnull_storage_vol *v,
+                              xdrproc_t rf, void *r);
+
 #endif

@@ -113,6 +113,19 @@ struct _virDomain {
     int id;
 };
 
+struct _virStoragePool {
+    int refs; /* atomic */
+    virConnectPtr conn;
+    char *name;
+    unsigned char uuid[VIR_UUID_BUFLEN];
+};
+
+struct _virStorageVol {
+    int refs; /* atomic */
+    virConnectPtr conn;
+    char *pool, *name, *key;
+};
+
 /* Sends procedure `proc` with args (args_fn NULL for none), waits for its
  * reply and decodes it into *ret (ret_fn NULL for none; caller frees *ret
  * with xdr_free(ret_fn, ret)). Returns 0, or -1 with the error recorded
@@ -203,6 +216,27 @@ void api_invalid_arg(const char *func, const char *what);
         api_enter();                                                                     \
         if (!(dom) || !(dom)->conn) {                                                    \
             api_invalid_domain(__func__);                                                \
+            api_fail(NULL);                                                              \
+            return fail;                                                                 \
+        }                                                                                \
+    } while (0)
+
+/* The same for storage pool and volume handles (api_invalid_object: api.h). */
+#define CHECK_POOL(pool, fail)                                                           \
+    do {                                                                                 \
+        api_enter();                                                                     \
+        if (!(pool) || !(pool)->conn) {                                                  \
+            api_invalid_object(__func__, 46, VIR_FROM_STORAGE);                                            \
+            api_fail(NULL);                                                              \
+            return fail;                                                                 \
+        }                                                                                \
+    } while (0)
+
+#define CHECK_VOL(vol, fail)                                                             \
+    do {                                                                                 \
+        api_enter();                                                                     \
+        if (!(vol) || !(vol)->conn) {                                                    \
+            api_invalid_object(__func__, 47, VIR_FROM_STORAGE);                                            \
             api_fail(NULL);                                                              \
             return fail;                                                                 \
         }                                                                                \

@@ -8,14 +8,6 @@
 
 #include "api.h"
 
-void api_invalid_object(const char *func, int code, int domain)
-{
-    char msg[256];
-    snprintf(msg, sizeof(msg), "invalid %s pointer in %s",
-             code == VIR_ERR_INVALID_NODE_DEVICE ? "node device" : "interface", func);
-    error_set_message(code, domain, msg);
-}
-
 virNodeDevicePtr nodedev_new(virConnectPtr conn, const char *name)
 {
     virNodeDevicePtr dev = calloc(1, sizeof(*dev));

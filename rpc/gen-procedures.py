@@ -265,12 +265,15 @@ def read_prototypes(path):
 
 # The handles a generated function may take first: the check at its top,
 # and how an argument struct's field names the object on the wire (a
-# domain and an interface as their wire structs, a node device by name).
+# domain, an interface, a pool and a volume as their wire structs, a node
+# device by name). A handle among the other parameters goes the same way.
 OBJECTS = {
     'virConnectPtr': ('CHECK_CONN', None),
     'virDomainPtr': ('CHECK_DOM', ('remote_nonnull_domain', 'dom', 'wire_dom(%s)')),
     'virNodeDevicePtr': ('CHECK_NODEDEV', ('remote_nonnull_string', 'name', '%s->name')),
     'virInterfacePtr': ('CHECK_IFACE', ('remote_nonnull_interface', 'iface', 'wire_iface(%s)')),
+    'virStoragePoolPtr': ('CHECK_POOL', ('remote_nonnull_storage_pool', 'pool', 'wire_pool(%s)')),
+    'virStorageVolPtr': ('CHECK_VOL', ('remote_nonnull_storage_vol', 'vol', 'wire_vol(%s)')),
 }
 
 # Reply fields that are handles: the function that makes one of them.
@@ -278,6 +281,8 @@ RETURNED = {
     'remote_nonnull_domain': 'dom_from_ret',
     'remote_nonnull_node_device': 'nodedev_from_ret',
     'remote_nonnull_interface': 'iface_from_ret',
+    'remote_nonnull_storage_pool': 'pool_from_ret',
+    'remote_nonnull_storage_vol': 'vol_from_ret',
 }
 
 
@@ -308,6 +313,10 @@ def gen_client_stub(p, structs, protos):
         for ftype, fname, _ in structs[p.args]:
             if wire and (ftype, fname) == wire[:2] and fname not in byname:
                 body.append('    a.%s = %s;' % (fname, wire[2] % obj))
+            elif (byname.get(fname) in OBJECTS and OBJECTS[byname[fname]][1] and
+                  OBJECTS[byname[fname]][1][0] == ftype):
+                body.append('    CHECK_ARG(%s, %s, %s);' % (conn, fname, failv))
+                body.append('    a.%s = %s;' % (fname, OBJECTS[byname[fname]][1][2] % fname))
             elif fname in byname and ftype == 'remote_nonnull_string':
                 body.append('    CHECK_ARG(%s, %s, %s);' % (conn, fname, failv))
                 body.append('    a.%s = (char *)%s;' % (fname, fname))

@@ -695,6 +695,144 @@ int virConnectDomainEventDeregisterAny(virConnectPtr conn, int callbackID);
 
 /* The event loop */
 
+/* Storage pools and volumes */
+
+typedef struct _virStoragePool virStoragePool;
+typedef virStoragePool *virStoragePoolPtr;
+typedef struct _virStorageVol virStorageVol;
+typedef virStorageVol *virStorageVolPtr;
+
+typedef enum {
+    VIR_STORAGE_POOL_INACTIVE = 0,
+    VIR_STORAGE_POOL_BUILDING = 1,
+    VIR_STORAGE_POOL_RUNNING = 2,
+    VIR_STORAGE_POOL_DEGRADED = 3,
+    VIR_STORAGE_POOL_INACCESSIBLE = 4,
+} virStoragePoolState;
+
+typedef struct _virStoragePoolInfo virStoragePoolInfo;
+struct _virStoragePoolInfo {
+    int state;                     /* virStoragePoolState */
+    unsigned long long capacity;   /* bytes */
+    unsigned long long allocation; /* bytes */
+    unsigned long long available;  /* bytes */
+};
+typedef virStoragePoolInfo *virStoragePoolInfoPtr;
+
+typedef enum {
+    VIR_STORAGE_VOL_FILE = 0,
+    VIR_STORAGE_VOL_BLOCK = 1,
+    VIR_STORAGE_VOL_DIR = 2,
+    VIR_STORAGE_VOL_NETWORK = 3,
+    VIR_STORAGE_VOL_NETDIR = 4,
+    VIR_STORAGE_VOL_PLOOP = 5,
+} virStorageVolType;
+
+typedef struct _virStorageVolInfo virStorageVolInfo;
+struct _virStorageVolInfo {
+    int type;                      /* virStorageVolType */
+    unsigned long long capacity;   /* bytes */
+    unsigned long long allocation; /* bytes */
+};
+typedef virStorageVolInfo *virStorageVolInfoPtr;
+
+typedef enum {
+    VIR_CONNECT_LIST_STORAGE_POOLS_INACTIVE = 1 << 0,
+    VIR_CONNECT_LIST_STORAGE_POOLS_ACTIVE = 1 << 1,
+    VIR_CONNECT_LIST_STORAGE_POOLS_PERSISTENT = 1 << 2,
+    VIR_CONNECT_LIST_STORAGE_POOLS_TRANSIENT = 1 << 3,
+    VIR_CONNECT_LIST_STORAGE_POOLS_AUTOSTART = 1 << 4,
+    VIR_CONNECT_LIST_STORAGE_POOLS_NO_AUTOSTART = 1 << 5,
+    VIR_CONNECT_LIST_STORAGE_POOLS_DIR = 1 << 6,
+    VIR_CONNECT_LIST_STORAGE_POOLS_FS = 1 << 7,
+    VIR_CONNECT_LIST_STORAGE_POOLS_NETFS = 1 << 8,
+    VIR_CONNECT_LIST_STORAGE_POOLS_LOGICAL = 1 << 9,
+    VIR_CONNECT_LIST_STORAGE_POOLS_DISK = 1 << 10,
+    VIR_CONNECT_LIST_STORAGE_POOLS_ISCSI = 1 << 11,
+    VIR_CONNECT_LIST_STORAGE_POOLS_SCSI = 1 << 12,
+    VIR_CONNECT_LIST_STORAGE_POOLS_MPATH = 1 << 13,
+    VIR_CONNECT_LIST_STORAGE_POOLS_RBD = 1 << 14,
+    VIR_CONNECT_LIST_STORAGE_POOLS_SHEEPDOG = 1 << 15,
+    VIR_CONNECT_LIST_STORAGE_POOLS_GLUSTER = 1 << 16,
+    VIR_CONNECT_LIST_STORAGE_POOLS_ZFS = 1 << 17,
+    VIR_CONNECT_LIST_STORAGE_POOLS_VSTORAGE = 1 << 18,
+    VIR_CONNECT_LIST_STORAGE_POOLS_ISCSI_DIRECT = 1 << 19,
+} virConnectListAllStoragePoolsFlags;
+
+int virConnectNumOfStoragePools(virConnectPtr conn);
+int virConnectListStoragePools(virConnectPtr conn, char **const names, int maxnames);
+int virConnectNumOfDefinedStoragePools(virConnectPtr conn);
+int virConnectListDefinedStoragePools(virConnectPtr conn, char **const names, int maxnames);
+int virConnectListAllStoragePools(virConnectPtr conn, virStoragePoolPtr **pools,
+                                  unsigned int flags);
+char *virConnectFindStoragePoolSources(virConnectPtr conn, const char *type,
+                                       const char *srcSpec, unsigned int flags);
+
+virStoragePoolPtr virStoragePoolLookupByName(virConnectPtr conn, const char *name);
+virStoragePoolPtr virStoragePoolLookupByUUID(virConnectPtr conn, const unsigned char *uuid);
+virStoragePoolPtr virStoragePoolLookupByUUIDString(virConnectPtr conn, const char *uuid);
+virStoragePoolPtr virStoragePoolLookupByVolume(virStorageVolPtr vol);
+virStoragePoolPtr virStoragePoolCreateXML(virConnectPtr conn, const char *xml,
+                                          unsigned int flags);
+virStoragePoolPtr virStoragePoolDefineXML(virConnectPtr conn, const char *xml,
+                                          unsigned int flags);
+int virStoragePoolBuild(virStoragePoolPtr pool, unsigned int flags);
+int virStoragePoolUndefine(virStoragePoolPtr pool);
+int virStoragePoolCreate(virStoragePoolPtr pool, unsigned int flags);
+int virStoragePoolDestroy(virStoragePoolPtr pool);
+int virStoragePoolDelete(virStoragePoolPtr pool, unsigned int flags);
+int virStoragePoolRefresh(virStoragePoolPtr pool, unsigned int flags);
+int virStoragePoolRef(virStoragePoolPtr pool);
+int virStoragePoolFree(virStoragePoolPtr pool);
+virConnectPtr virStoragePoolGetConnect(virStoragePoolPtr pool);
+const char *virStoragePoolGetName(virStoragePoolPtr pool);
+int virStoragePoolGetUUID(virStoragePoolPtr pool, unsigned char *uuid);
+int virStoragePoolGetUUIDString(virStoragePoolPtr pool, char *buf);
+int virStoragePoolGetInfo(virStoragePoolPtr pool, virStoragePoolInfoPtr info);
+char *virStoragePoolGetXMLDesc(virStoragePoolPtr pool, unsigned int flags);
+int virStoragePoolGetAutostart(virStoragePoolPtr pool, int *autostart);
+int virStoragePoolSetAutostart(virStoragePoolPtr pool, int autostart);
+int virStoragePoolIsActive(virStoragePoolPtr pool);
+int virStoragePoolIsPersistent(virStoragePoolPtr pool);
+int virStoragePoolNumOfVolumes(virStoragePoolPtr pool);
+int virStoragePoolListVolumes(virStoragePoolPtr pool, char **const names, int maxnames);
+int virStoragePoolListAllVolumes(virStoragePoolPtr pool, virStorageVolPtr **vols,
+                                 unsigned int flags);
+
+virConnectPtr virStorageVolGetConnect(virStorageVolPtr vol);
+virStorageVolPtr virStorageVolLookupByName(virStoragePoolPtr pool, const char *name);
+virStorageVolPtr virStorageVolLookupByKey(virConnectPtr conn, const char *key);
+virStorageVolPtr virStorageVolLookupByPath(virConnectPtr conn, const char *path);
+const char *virStorageVolGetName(virStorageVolPtr vol);
+const char *virStorageVolGetKey(virStorageVolPtr vol);
+virStorageVolPtr virStorageVolCreateXML(virStoragePoolPtr pool, const char *xml,
+                                        unsigned int flags);
+virStorageVolPtr virStorageVolCreateXMLFrom(virStoragePoolPtr pool, const char *xml,
+                                            virStorageVolPtr clonevol, unsigned int flags);
+int virStorageVolDelete(virStorageVolPtr vol, unsigned int flags);
+int virStorageVolRef(virStorageVolPtr vol);
+int virStorageVolFree(virStorageVolPtr vol);
+int virStorageVolGetInfo(virStorageVolPtr vol, virStorageVolInfoPtr info);
+char *virStorageVolGetXMLDesc(virStorageVolPtr vol, unsigned int flags);
+char *virStorageVolGetPath(virStorageVolPtr vol);
+int virStorageVolGetInfoFlags(virStorageVolPtr vol, virStorageVolInfoPtr info,
+                              unsigned int flags);
+int virStorageVolWipe(virStorageVolPtr vol, unsigned int flags);
+int virStorageVolWipePattern(virStorageVolPtr vol, unsigned int algorithm, unsigned int flags);
+int virStorageVolResize(virStorageVolPtr vol, unsigned long long capacity, unsigned int flags);
+virStoragePoolPtr virStoragePoolLookupByTargetPath(virConnectPtr conn, const char *path);
+char *virConnectGetStoragePoolCapabilities(virConnectPtr conn, unsigned int flags);
+
+typedef enum {
+    VIR_STORAGE_VOL_GET_PHYSICAL = 1 << 0,
+} virStorageVolInfoFlags;
+
+typedef enum {
+    VIR_STORAGE_VOL_RESIZE_ALLOCATE = 1 << 0,
+    VIR_STORAGE_VOL_RESIZE_DELTA = 1 << 1,
+    VIR_STORAGE_VOL_RESIZE_SHRINK = 1 << 2,
+} virStorageVolResizeFlags;
+
 typedef enum {
     VIR_EVENT_HANDLE_READABLE = 1,
     VIR_EVENT_HANDLE_WRITABLE = 2,

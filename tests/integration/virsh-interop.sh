@@ -53,8 +53,9 @@ CASE_NAMES=()
 CASE_CMDS=()
 CASE_RO=()
 
-# add NAME COMMANDS [ro|node]: ro runs on the read-only sockets, node
-# connects to test:///ABS/PATH/node-interop.xml instead of test:///default.
+# add NAME COMMANDS [ro|node|node:FILE]: ro runs on the read-only sockets,
+# node connects to test:///ABS/PATH/node-interop.xml instead of
+# test:///default, node:FILE to that file of tests/data.
 add() {
     CASE_NAMES+=("$1")
     CASE_CMDS+=("$2")
@@ -86,6 +87,7 @@ run_case() {
     local sock=$1 cmd=$2 out=$3 uri rc
     uri=$(uri_for "$sock")
     [ "${4:-}" = node ] && uri="test+unix://$data/node-interop.xml?socket=$sock"
+    case ${4:-} in node:*) uri="test+unix://$data/${4#node:}?socket=$sock" ;; esac
     (
         cd "$IT_DIR/home" &&
             env -u LIBVIRT_DEFAULT_URI -u VIRSH_DEFAULT_CONNECT_URI \
