@@ -31,6 +31,11 @@ remote_nonnull_domain wire_dom(virDomainPtr dom);
 virDomainPtr dom_from_ret(virConnectPtr conn, const remote_nonnull_domain *d, xdrproc_t rf,
                           void *r);
 
+/* The same for networks. */
+remote_nonnull_network wire_net(virNetworkPtr net);
+virNetworkPtr net_from_ret(virConnectPtr conn, const remote_nonnull_network *n, xdrproc_t rf,
+                           void *r);
+
 /* One RPC whose reply is a single string, which becomes the caller's;
  * NULL with the error published. */
 char *string_call(virConnectPtr conn, int proc, xdrproc_t af, const void *a, xdrproc_t rf);

@@ -79,8 +79,11 @@ struct _virConnect {
     int srv_close_cb;   /* REGISTER_CLOSE_CALLBACK */
     int srv_event_cb;   /* the callback event procedures */
 
-    /* Events, guarded by `lock`. */
+    /* Events, guarded by `lock`: the domain registrations, and the network
+     * ones (the same entries: dom_name and dom_uuid name the network, cb is
+     * a virConnectNetworkEventGenericCallback). */
     struct conn_event_cb *callbacks;
+    struct conn_event_cb *net_callbacks;
     int next_local_id;
     struct conn_event *queue, **queue_tail;
     int watch;       /* event loop handle for the fd, -1 when none */
@@ -120,10 +123,23 @@ struct _virStoragePool {
     unsigned char uuid[VIR_UUID_BUFLEN];
 };
 
+struct _virNetwork {
+    int refs; /* atomic */
+    virConnectPtr conn;
+    char *name;
+    unsigned char uuid[VIR_UUID_BUFLEN];
+};
+
 struct _virStorageVol {
     int refs; /* atomic */
     virConnectPtr conn;
     char *pool, *name, *key;
+};
+
+struct _virNetworkPort {
+    int refs; /* atomic */
+    virNetworkPtr net; /* a reference held */
+    unsigned char uuid[VIR_UUID_BUFLEN];
 };
 
 /* Sends procedure `proc` with args (args_fn NULL for none), waits for its
@@ -141,6 +157,12 @@ virDomainPtr conn_domain_new(virConnectPtr conn, const char *name, const unsigne
 /* Drops a reference to a domain handle (virDomainFree); the last one frees
  * it and drops the connection reference it held. */
 void conn_domain_release(virDomainPtr dom);
+
+/* A new network handle (refs 1, holding a reference on conn) / drops a
+ * reference (virNetworkFree), the last one freeing it; as for domains.
+ * NULL with an error recorded on no memory. */
+virNetworkPtr conn_network_new(virConnectPtr conn, const char *name, const unsigned char *uuid);
+void conn_network_release(virNetworkPtr net);
 
 /* What the public connection and event functions use of the engine
  * (rpc.c); the engine uses none of theirs. */
@@ -196,6 +218,7 @@ void api_fail(virConnectPtr conn);
 /* Sets the error record for an invalid argument or handle. */
 void api_invalid_conn(const char *func);
 void api_invalid_domain(const char *func);
+void api_invalid_network(const char *func);
 void api_invalid_arg(const char *func, const char *what);
 
 /* The checks at the top of a public function: each records libvirt's error,
@@ -226,7 +249,7 @@ void api_invalid_arg(const char *func, const char *what);
     do {                                                                                 \
         api_enter();                                                                     \
         if (!(pool) || !(pool)->conn) {                                                  \
-            api_invalid_object(__func__, 46, VIR_FROM_STORAGE);                                            \
+            api_invalid_object(__func__, 46, VIR_FROM_STORAGE);                      \
             api_fail(NULL);                                                              \
             return fail;                                                                 \
         }                                                                                \
@@ -236,7 +259,17 @@ void api_invalid_arg(const char *func, const char *what);
     do {                                                                                 \
         api_enter();                                                                     \
         if (!(vol) || !(vol)->conn) {                                                    \
-            api_invalid_object(__func__, 47, VIR_FROM_STORAGE);                                            \
+            api_invalid_object(__func__, 47, VIR_FROM_STORAGE);                      \
+            api_fail(NULL);                                                              \
+            return fail;                                                                 \
+        }                                                                                \
+    } while (0)
+
+#define CHECK_NET(net, fail)                                                             \
+    do {                                                                                 \
+        api_enter();                                                                     \
+        if (!(net) || !(net)->conn) {                                                    \
+            api_invalid_network(__func__);                                               \
             api_fail(NULL);                                                              \
             return fail;                                                                 \
         }                                                                                \

@@ -40,13 +40,14 @@ void conn_free(virConnectPtr conn)
     if (conn->ch)
         channel_free(conn->ch);
     transport_close(&conn->tr);
-    for (cb = conn->callbacks; cb; cb = ncb) {
-        ncb = cb->next;
-        if (cb->freecb)
-            cb->freecb(cb->opaque);
-        free(cb->dom_name);
-        free(cb);
-    }
+    for (int l = 0; l < 2; l++)
+        for (cb = l ? conn->net_callbacks : conn->callbacks; cb; cb = ncb) {
+            ncb = cb->next;
+            if (cb->freecb)
+                cb->freecb(cb->opaque);
+            free(cb->dom_name);
+            free(cb);
+        }
     for (ev = conn->queue; ev; ev = nev) {
         nev = ev->next;
         free(ev->dom_name);
@@ -202,7 +203,7 @@ static void queue_event(virConnectPtr conn, const unsigned char *frame, size_t l
     const remote_nonnull_domain *d = NULL;
     remote_domain_event_callback_lifecycle_msg lc;
     remote_domain_event_callback_reboot_msg rb;
-    struct conn_event_cb *cb;
+    struct conn_event_cb *cb, *list = conn->callbacks;
     int remote_id = -1, queued = 0;
 
     if (!ev)
@@ -210,7 +211,23 @@ static void queue_event(virConnectPtr conn, const unsigned char *frame, size_t l
     memset(&lc, 0, sizeof(lc));
     memset(&rb, 0, sizeof(rb));
     ev->proc = proc;
-    if (proc == REMOTE_PROC_DOMAIN_EVENT_CALLBACK_LIFECYCLE) {
+    if (proc == REMOTE_PROC_NETWORK_EVENT_LIFECYCLE) {
+        remote_network_event_lifecycle_msg nm;
+        memset(&nm, 0, sizeof(nm));
+        if (message_decode_body(frame, len, (xdrproc_t)xdr_remote_network_event_lifecycle_msg,
+                                &nm) < 0)
+            goto drop;
+        remote_id = nm.callbackID;
+        ev->event = nm.event;
+        ev->detail = nm.detail;
+        ev->dom_name = strdup(nm.net.name);
+        memcpy(ev->dom_uuid, nm.net.uuid, VIR_UUID_BUFLEN);
+        ev->dom_id = -1;
+        message_free_body((xdrproc_t)xdr_remote_network_event_lifecycle_msg, &nm);
+        if (!ev->dom_name)
+            goto drop;
+        list = conn->net_callbacks;
+    } else if (proc == REMOTE_PROC_DOMAIN_EVENT_CALLBACK_LIFECYCLE) {
         if (message_decode_body(frame, len, (xdrproc_t)xdr_remote_domain_event_callback_lifecycle_msg,
                                 &lc) < 0)
             goto drop;
@@ -227,19 +244,21 @@ static void queue_event(virConnectPtr conn, const unsigned char *frame, size_t l
     } else {
         goto drop; /* an event we never registered for */
     }
-    ev->dom_name = strdup(d->name);
-    memcpy(ev->dom_uuid, d->uuid, VIR_UUID_BUFLEN);
-    ev->dom_id = d->id;
-    if (proc == REMOTE_PROC_DOMAIN_EVENT_CALLBACK_LIFECYCLE)
-        message_free_body((xdrproc_t)xdr_remote_domain_event_callback_lifecycle_msg, &lc);
-    else
-        message_free_body((xdrproc_t)xdr_remote_domain_event_callback_reboot_msg, &rb);
-    if (!ev->dom_name)
-        goto drop;
+    if (d) {
+        ev->dom_name = strdup(d->name);
+        memcpy(ev->dom_uuid, d->uuid, VIR_UUID_BUFLEN);
+        ev->dom_id = d->id;
+        if (proc == REMOTE_PROC_DOMAIN_EVENT_CALLBACK_LIFECYCLE)
+            message_free_body((xdrproc_t)xdr_remote_domain_event_callback_lifecycle_msg, &lc);
+        else
+            message_free_body((xdrproc_t)xdr_remote_domain_event_callback_reboot_msg, &rb);
+        if (!ev->dom_name)
+            goto drop;
+    }
     /* Named by our own ids: the server's change when we reconnect. The
      * server holds one registration per event and domain filter, which
      * every callback of ours on them shares: each gets its copy. */
-    for (cb = conn->callbacks; cb; cb = cb->next) {
+    for (cb = list; cb; cb = cb->next) {
         struct conn_event *copy = ev;
         if (cb->remote_id != remote_id)
             continue;
@@ -588,7 +607,9 @@ static void deliver(virConnectPtr conn)
         conn->queue = ev->next;
         if (!conn->queue)
             conn->queue_tail = &conn->queue;
-        for (cb = conn->callbacks; cb; cb = cb->next)
+        for (cb = ev->proc == REMOTE_PROC_NETWORK_EVENT_LIFECYCLE ? conn->net_callbacks
+                                                                   : conn->callbacks;
+             cb; cb = cb->next)
             if (cb->local_id == ev->local_id) {
                 fn = cb->cb;
                 opaque = cb->opaque;
@@ -596,7 +617,14 @@ static void deliver(virConnectPtr conn)
             }
         pthread_mutex_unlock(&conn->lock);
 
-        if (fn) {
+        if (fn && ev->proc == REMOTE_PROC_NETWORK_EVENT_LIFECYCLE) {
+            virNetworkPtr net = conn_network_new(conn, ev->dom_name, ev->dom_uuid);
+            if (net) {
+                ((virConnectNetworkEventLifecycleCallback)(void (*)(void))fn)(
+                    conn, net, ev->event, ev->detail, opaque);
+                conn_network_release(net);
+            }
+        } else if (fn) {
             virDomainPtr dom = conn_domain_new(conn, ev->dom_name, ev->dom_uuid, ev->dom_id);
             if (dom) {
                 if (ev->proc == REMOTE_PROC_DOMAIN_EVENT_CALLBACK_LIFECYCLE)
@@ -777,6 +805,31 @@ static int reopen_locked(virConnectPtr conn)
         if (call_locked(conn, REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY,
                         (xdrproc_t)xdr_remote_connect_domain_event_callback_register_any_args, &a,
                         (xdrproc_t)xdr_remote_connect_domain_event_callback_register_any_ret, &r,
+                        NULL) < 0)
+            goto fail;
+        cb->remote_id = r.callbackID;
+    }
+    for (cb = conn->net_callbacks; cb; cb = cb->next) {
+        remote_connect_network_event_register_any_args a;
+        remote_connect_network_event_register_any_ret r = {0};
+        remote_nonnull_network rn;
+        struct conn_event_cb *shared = conn_shared_registration(
+            conn->net_callbacks, cb, cb->event_id, cb->dom_name, cb->dom_uuid);
+
+        if (shared) {
+            cb->remote_id = shared->remote_id;
+            continue;
+        }
+        memset(&a, 0, sizeof(a));
+        a.eventID = cb->event_id;
+        if (cb->dom_name) {
+            rn.name = cb->dom_name;
+            memcpy(rn.uuid, cb->dom_uuid, VIR_UUID_BUFLEN);
+            a.net = &rn;
+        }
+        if (call_locked(conn, REMOTE_PROC_CONNECT_NETWORK_EVENT_REGISTER_ANY,
+                        (xdrproc_t)xdr_remote_connect_network_event_register_any_args, &a,
+                        (xdrproc_t)xdr_remote_connect_network_event_register_any_ret, &r,
                         NULL) < 0)
             goto fail;
         cb->remote_id = r.callbackID;

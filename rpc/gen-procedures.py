@@ -265,8 +265,9 @@ def read_prototypes(path):
 
 # The handles a generated function may take first: the check at its top,
 # and how an argument struct's field names the object on the wire (a
-# domain, an interface, a pool and a volume as their wire structs, a node
-# device by name). A handle among the other parameters goes the same way.
+# domain, an interface, a network, a pool and a volume as their wire
+# structs, a node device by name). A handle among the other parameters goes
+# the same way.
 OBJECTS = {
     'virConnectPtr': ('CHECK_CONN', None),
     'virDomainPtr': ('CHECK_DOM', ('remote_nonnull_domain', 'dom', 'wire_dom(%s)')),
@@ -274,6 +275,7 @@ OBJECTS = {
     'virInterfacePtr': ('CHECK_IFACE', ('remote_nonnull_interface', 'iface', 'wire_iface(%s)')),
     'virStoragePoolPtr': ('CHECK_POOL', ('remote_nonnull_storage_pool', 'pool', 'wire_pool(%s)')),
     'virStorageVolPtr': ('CHECK_VOL', ('remote_nonnull_storage_vol', 'vol', 'wire_vol(%s)')),
+    'virNetworkPtr': ('CHECK_NET', ('remote_nonnull_network', 'net', 'wire_net(%s)')),
 }
 
 # Reply fields that are handles: the function that makes one of them.
@@ -283,6 +285,7 @@ RETURNED = {
     'remote_nonnull_interface': 'iface_from_ret',
     'remote_nonnull_storage_pool': 'pool_from_ret',
     'remote_nonnull_storage_vol': 'vol_from_ret',
+    'remote_nonnull_network': 'net_from_ret',
 }
 
 

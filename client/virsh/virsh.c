@@ -446,7 +446,7 @@ static const struct vsh_cmd_def vsh_builtin_cmds[];
 static const struct vsh_cmd_def *const cmd_tables[] = {vsh_builtin_cmds, vsh_host_cmds,
                                                        vsh_domain_cmds, vsh_node_cmds,
                                                        vsh_nodedev_cmds, vsh_storage_cmds,
-                                                       vsh_dstats_cmds};
+                                                       vsh_network_cmds, vsh_dstats_cmds};
 
 static const struct vsh_cmd_def *find_command(const char *name)
 {

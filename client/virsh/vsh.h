@@ -115,6 +115,7 @@ extern const struct vsh_cmd_def vsh_domain_cmds[];
 extern const struct vsh_cmd_def vsh_node_cmds[];
 extern const struct vsh_cmd_def vsh_nodedev_cmds[]; /* and host interfaces */
 extern const struct vsh_cmd_def vsh_storage_cmds[];
+extern const struct vsh_cmd_def vsh_network_cmds[];
 extern const struct vsh_cmd_def vsh_dstats_cmds[]; /* cmd-dstats.c */
 
 /* Event waiting for the "event" command: started before registering,

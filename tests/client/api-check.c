@@ -82,6 +82,116 @@ static void show_domain(virDomainPtr dom)
            virDomainIsPersistent(dom), autostart, virDomainGetMaxMemory(dom));
 }
 
+static int net_events;
+
+static void on_net_lifecycle(virConnectPtr conn, virNetworkPtr net, int event, int detail,
+                             void *opaque)
+{
+    (void)conn;
+    (void)opaque;
+    printf("network event %s %d %d\n", virNetworkGetName(net), event, detail);
+    net_events++;
+}
+
+static void show_network(virNetworkPtr net)
+{
+    char uuid[VIR_UUID_STRING_BUFLEN], *bridge;
+    int autostart = -1;
+
+    virNetworkGetUUIDString(net, uuid);
+    virNetworkGetAutostart(net, &autostart);
+    printf("network %s %s active=%d persistent=%d autostart=%d\n", virNetworkGetName(net), uuid,
+           virNetworkIsActive(net), virNetworkIsPersistent(net), autostart);
+    if ((bridge = virNetworkGetBridgeName(net)))
+        printf("  bridge %s\n", bridge);
+    else
+        print_error("virNetworkGetBridgeName");
+    free(bridge);
+}
+
+/* The network API: lists, lookups, changes, update, events, and the
+ * leases and ports the test driver does not have. */
+static void check_networks(virConnectPtr conn)
+{
+    static const char xml[] =
+        "<network><name>apicheck-net</name>"
+        "<uuid>4c6d8e0f-2a3b-4c5d-8e9f-0a1b2c3d4e5f</uuid><forward mode='nat'/>"
+        "<bridge name='virbr77'/><ip address='10.77.0.1' prefix='24'/></network>";
+    virNetworkPtr net, *nets = NULL;
+    virNetworkDHCPLeasePtr *leases = NULL;
+    virNetworkPortPtr *ports = NULL;
+    char *names[16], *s;
+    int n, cb;
+
+    printf("networks active %d defined %d\n", virConnectNumOfNetworks(conn),
+           virConnectNumOfDefinedNetworks(conn));
+    n = virConnectListNetworks(conn, names, 16);
+    for (int i = 0; i < n; i++) {
+        printf("active network %s\n", names[i]);
+        free(names[i]);
+    }
+    n = virConnectListAllNetworks(conn, &nets, 0);
+    for (int i = 0; i < n; i++) {
+        show_network(nets[i]);
+        virNetworkFree(nets[i]);
+    }
+    free(nets);
+    if (virConnectListAllNetworks(conn, NULL, 1u << 10) < 0)
+        print_error("virConnectListAllNetworks (bad flag)");
+    if (!virNetworkLookupByName(conn, "nosuch"))
+        print_error("virNetworkLookupByName");
+    if (!virNetworkLookupByUUIDString(conn, "not-a-uuid"))
+        print_error("virNetworkLookupByUUIDString");
+
+    cb = virConnectNetworkEventRegisterAny(conn, NULL, VIR_NETWORK_EVENT_ID_LIFECYCLE,
+                                           VIR_NETWORK_EVENT_CALLBACK(on_net_lifecycle), NULL,
+                                           NULL);
+    if (cb < 0)
+        print_error("virConnectNetworkEventRegisterAny");
+    if (!(net = virNetworkDefineXML(conn, xml))) {
+        print_error("virNetworkDefineXML");
+        return;
+    }
+    show_network(net);
+    if (virNetworkCreate(net) < 0)
+        print_error("virNetworkCreate");
+    if (virNetworkCreate(net) < 0)
+        print_error("virNetworkCreate again");
+    if (virNetworkSetAutostart(net, 1) < 0)
+        print_error("virNetworkSetAutostart");
+    if (virNetworkUpdate(net, VIR_NETWORK_UPDATE_COMMAND_ADD_LAST, VIR_NETWORK_SECTION_DNS_TXT, -1,
+                         "<txt name='a' value='b'/>", VIR_NETWORK_UPDATE_AFFECT_LIVE) < 0)
+        print_error("virNetworkUpdate");
+    if ((s = virNetworkGetXMLDesc(net, 0)))
+        printf("%s", s);
+    free(s);
+    if (!virNetworkGetXMLDesc(net, VIR_NETWORK_XML_INACTIVE))
+        print_error("virNetworkGetXMLDesc (inactive)");
+    virNetworkFree(net);
+    if (!(net = virNetworkLookupByUUIDString(conn, "4c6d8e0f-2a3b-4c5d-8e9f-0a1b2c3d4e5f")))
+        print_error("virNetworkLookupByUUIDString");
+    else
+        show_network(net);
+    if (net && virNetworkGetDHCPLeases(net, NULL, &leases, 0) < 0)
+        print_error("virNetworkGetDHCPLeases");
+    if (net && virNetworkListAllPorts(net, &ports, 0) < 0)
+        print_error("virNetworkListAllPorts");
+    if (net && virNetworkUndefine(net) < 0)
+        print_error("virNetworkUndefine (running)");
+    if (net && virNetworkDestroy(net) < 0)
+        print_error("virNetworkDestroy");
+    if (net && virNetworkUndefine(net) < 0)
+        print_error("virNetworkUndefine");
+    if (net)
+        virNetworkFree(net);
+    /* defined, started, stopped, undefined */
+    for (int i = 0; i < 50 && net_events < 4; i++)
+        virEventRunDefaultImpl();
+    printf("network events %d\n", net_events);
+    if (cb >= 0 && virConnectNetworkEventDeregisterAny(conn, cb) < 0)
+        print_error("virConnectNetworkEventDeregisterAny");
+}
+
 /* Node devices and host interfaces: lists, lookups, XML, parents and
  * capabilities, a vHBA created and destroyed, an interface defined,
  * started and undefined inside a change transaction rolled back. */
@@ -307,6 +417,9 @@ int main(int argc, char **argv)
     if (cb2 >= 0 && virConnectDomainEventDeregisterAny(conn, cb2) < 0)
         print_error("virConnectDomainEventDeregisterAny (the second callback)");
     check_nodedev(conn);
+    tick = virEventAddTimeout(100, on_tick, NULL, NULL);
+    check_networks(conn);
+    virEventRemoveTimeout(tick);
     printf("close %d\n", virConnectClose(conn));
     return 0;
 }
