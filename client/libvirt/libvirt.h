@@ -1322,6 +1322,268 @@ int virInterfaceFree(virInterfacePtr iface);
 int virInterfaceChangeBegin(virConnectPtr conn, unsigned int flags);
 int virInterfaceChangeCommit(virConnectPtr conn, unsigned int flags);
 int virInterfaceChangeRollback(virConnectPtr conn, unsigned int flags);
+/* Domain statistics and tuning: typed parameters, vCPU and emulator
+ * pinning, IOThreads, block and interface statistics, tuning. */
+
+#define VIR_TYPED_PARAM_FIELD_LENGTH 80
+
+typedef enum {
+    VIR_TYPED_PARAM_INT = 1,
+    VIR_TYPED_PARAM_UINT = 2,
+    VIR_TYPED_PARAM_LLONG = 3,
+    VIR_TYPED_PARAM_ULLONG = 4,
+    VIR_TYPED_PARAM_DOUBLE = 5,
+    VIR_TYPED_PARAM_BOOLEAN = 6,
+    VIR_TYPED_PARAM_STRING = 7,
+} virTypedParameterType;
+
+typedef enum {
+    VIR_TYPED_PARAM_STRING_OKAY = 1 << 2,
+} virTypedParameterFlags;
+
+typedef struct _virTypedParameter virTypedParameter;
+struct _virTypedParameter {
+    char field[VIR_TYPED_PARAM_FIELD_LENGTH];
+    int type;
+    union {
+        int i;
+        unsigned int ui;
+        long long int l;
+        unsigned long long int ul;
+        double d;
+        char b;
+        char *s;
+    } value;
+};
+typedef virTypedParameter *virTypedParameterPtr;
+
+void virTypedParamsClear(virTypedParameterPtr params, int nparams);
+void virTypedParamsFree(virTypedParameterPtr params, int nparams);
+
+#define VIR_CPU_MAPLEN(cpu) (((cpu) + 7) / 8)
+#define VIR_USE_CPU(cpumap, cpu) ((cpumap)[(cpu) / 8] |= (1 << ((cpu) % 8)))
+#define VIR_UNUSE_CPU(cpumap, cpu) ((cpumap)[(cpu) / 8] &= ~(1 << ((cpu) % 8)))
+#define VIR_CPU_USED(cpumap, cpu) ((cpumap)[(cpu) / 8] & (1 << ((cpu) % 8)))
+#define VIR_GET_CPUMAP(cpumaps, maplen, vcpu) (&((cpumaps)[(vcpu) * (maplen)]))
+#define VIR_CPU_USABLE(cpumaps, maplen, vcpu, cpu)                                           \
+    VIR_CPU_USED(VIR_GET_CPUMAP(cpumaps, maplen, vcpu), cpu)
+
+typedef enum {
+    VIR_VCPU_OFFLINE = 0,
+    VIR_VCPU_RUNNING = 1,
+    VIR_VCPU_BLOCKED = 2,
+} virVcpuState;
+
+typedef struct _virVcpuInfo virVcpuInfo;
+struct _virVcpuInfo {
+    unsigned int number;
+    int state;
+    unsigned long long cpuTime;
+    int cpu;
+};
+typedef virVcpuInfo *virVcpuInfoPtr;
+
+int virDomainGetVcpus(virDomainPtr domain, virVcpuInfoPtr info, int maxinfo,
+                      unsigned char *cpumaps, int maplen);
+int virDomainPinVcpu(virDomainPtr domain, unsigned int vcpu, unsigned char *cpumap, int maplen);
+int virDomainPinVcpuFlags(virDomainPtr domain, unsigned int vcpu, unsigned char *cpumap,
+                          int maplen, unsigned int flags);
+int virDomainGetVcpuPinInfo(virDomainPtr domain, int ncpumaps, unsigned char *cpumaps,
+                            int maplen, unsigned int flags);
+int virDomainPinEmulator(virDomainPtr domain, unsigned char *cpumap, int maplen,
+                         unsigned int flags);
+int virDomainGetEmulatorPinInfo(virDomainPtr domain, unsigned char *cpumaps, int maplen,
+                                unsigned int flags);
+
+typedef struct _virDomainIOThreadInfo virDomainIOThreadInfo;
+typedef virDomainIOThreadInfo *virDomainIOThreadInfoPtr;
+struct _virDomainIOThreadInfo {
+    unsigned int iothread_id;
+    unsigned char *cpumap;
+    int cpumaplen;
+};
+
+void virDomainIOThreadInfoFree(virDomainIOThreadInfoPtr info);
+int virDomainGetIOThreadInfo(virDomainPtr domain, virDomainIOThreadInfoPtr **info,
+                             unsigned int flags);
+int virDomainPinIOThread(virDomainPtr domain, unsigned int iothread_id, unsigned char *cpumap,
+                         int maplen, unsigned int flags);
+int virDomainAddIOThread(virDomainPtr domain, unsigned int iothread_id, unsigned int flags);
+int virDomainDelIOThread(virDomainPtr domain, unsigned int iothread_id, unsigned int flags);
+int virDomainSetIOThreadParams(virDomainPtr domain, unsigned int iothread_id,
+                               virTypedParameterPtr params, int nparams, unsigned int flags);
+
+#define VIR_DOMAIN_IOTHREAD_POLL_MAX_NS "poll_max_ns"
+#define VIR_DOMAIN_IOTHREAD_POLL_GROW "poll_grow"
+#define VIR_DOMAIN_IOTHREAD_POLL_SHRINK "poll_shrink"
+
+typedef struct _virDomainBlockStats virDomainBlockStatsStruct;
+struct _virDomainBlockStats {
+    long long rd_req;
+    long long rd_bytes;
+    long long wr_req;
+    long long wr_bytes;
+    long long errs;
+};
+typedef virDomainBlockStatsStruct *virDomainBlockStatsPtr;
+
+typedef struct _virDomainInterfaceStats virDomainInterfaceStatsStruct;
+struct _virDomainInterfaceStats {
+    long long rx_bytes;
+    long long rx_packets;
+    long long rx_errs;
+    long long rx_drop;
+    long long tx_bytes;
+    long long tx_packets;
+    long long tx_errs;
+    long long tx_drop;
+};
+typedef virDomainInterfaceStatsStruct *virDomainInterfaceStatsPtr;
+
+int virDomainBlockStats(virDomainPtr dom, const char *disk, virDomainBlockStatsPtr stats,
+                        size_t size);
+int virDomainInterfaceStats(virDomainPtr dom, const char *device,
+                            virDomainInterfaceStatsPtr stats, size_t size);
+
+typedef struct _virDomainBlockInfo virDomainBlockInfo;
+typedef virDomainBlockInfo *virDomainBlockInfoPtr;
+struct _virDomainBlockInfo {
+    unsigned long long capacity;
+    unsigned long long allocation;
+    unsigned long long physical;
+};
+int virDomainGetBlockInfo(virDomainPtr dom, const char *disk, virDomainBlockInfoPtr info,
+                          unsigned int flags);
+
+typedef enum {
+    VIR_DOMAIN_DISK_ERROR_NONE = 0,
+    VIR_DOMAIN_DISK_ERROR_UNSPEC = 1,
+    VIR_DOMAIN_DISK_ERROR_NO_SPACE = 2,
+} virDomainDiskErrorCode;
+
+typedef struct _virDomainDiskError virDomainDiskError;
+typedef virDomainDiskError *virDomainDiskErrorPtr;
+struct _virDomainDiskError {
+    char *disk;
+    int error;
+};
+int virDomainGetDiskErrors(virDomainPtr dom, virDomainDiskErrorPtr errors,
+                           unsigned int maxerrors, unsigned int flags);
+
+char *virDomainGetSchedulerType(virDomainPtr domain, int *nparams);
+int virDomainGetSchedulerParameters(virDomainPtr domain, virTypedParameterPtr params,
+                                    int *nparams);
+int virDomainGetSchedulerParametersFlags(virDomainPtr domain, virTypedParameterPtr params,
+                                         int *nparams, unsigned int flags);
+int virDomainSetSchedulerParameters(virDomainPtr domain, virTypedParameterPtr params,
+                                    int nparams);
+int virDomainSetSchedulerParametersFlags(virDomainPtr domain, virTypedParameterPtr params,
+                                         int nparams, unsigned int flags);
+
+#define VIR_DOMAIN_MEMORY_PARAM_UNLIMITED 9007199254740991LL
+#define VIR_DOMAIN_MEMORY_HARD_LIMIT "hard_limit"
+#define VIR_DOMAIN_MEMORY_SOFT_LIMIT "soft_limit"
+#define VIR_DOMAIN_MEMORY_MIN_GUARANTEE "min_guarantee"
+#define VIR_DOMAIN_MEMORY_SWAP_HARD_LIMIT "swap_hard_limit"
+int virDomainSetMemoryParameters(virDomainPtr domain, virTypedParameterPtr params, int nparams,
+                                 unsigned int flags);
+int virDomainGetMemoryParameters(virDomainPtr domain, virTypedParameterPtr params, int *nparams,
+                                 unsigned int flags);
+int virDomainSetBlkioParameters(virDomainPtr domain, virTypedParameterPtr params, int nparams,
+                                unsigned int flags);
+int virDomainGetBlkioParameters(virDomainPtr domain, virTypedParameterPtr params, int *nparams,
+                                unsigned int flags);
+
+typedef enum {
+    VIR_DOMAIN_NUMATUNE_MEM_STRICT = 0,
+    VIR_DOMAIN_NUMATUNE_MEM_PREFERRED = 1,
+    VIR_DOMAIN_NUMATUNE_MEM_INTERLEAVE = 2,
+    VIR_DOMAIN_NUMATUNE_MEM_RESTRICTIVE = 3,
+} virDomainNumatuneMemMode;
+#define VIR_DOMAIN_NUMA_NODESET "numa_nodeset"
+#define VIR_DOMAIN_NUMA_MODE "numa_mode"
+int virDomainSetNumaParameters(virDomainPtr domain, virTypedParameterPtr params, int nparams,
+                               unsigned int flags);
+int virDomainGetNumaParameters(virDomainPtr domain, virTypedParameterPtr params, int *nparams,
+                               unsigned int flags);
+int virDomainGetBlockIoTune(virDomainPtr dom, const char *disk, virTypedParameterPtr params,
+                            int *nparams, unsigned int flags);
+int virDomainSetBlockIoTune(virDomainPtr dom, const char *disk, virTypedParameterPtr params,
+                            int nparams, unsigned int flags);
+int virDomainGetPerfEvents(virDomainPtr dom, virTypedParameterPtr *params, int *nparams,
+                           unsigned int flags);
+int virDomainGetCPUStats(virDomainPtr domain, virTypedParameterPtr params, unsigned int nparams,
+                         int start_cpu, unsigned int ncpus, unsigned int flags);
+int virDomainSetPerfEvents(virDomainPtr dom, virTypedParameterPtr params, int nparams,
+                           unsigned int flags);
+
+typedef enum {
+    VIR_DOMAIN_MEMORY_STAT_SWAP_IN = 0,
+    VIR_DOMAIN_MEMORY_STAT_SWAP_OUT = 1,
+    VIR_DOMAIN_MEMORY_STAT_MAJOR_FAULT = 2,
+    VIR_DOMAIN_MEMORY_STAT_MINOR_FAULT = 3,
+    VIR_DOMAIN_MEMORY_STAT_UNUSED = 4,
+    VIR_DOMAIN_MEMORY_STAT_AVAILABLE = 5,
+    VIR_DOMAIN_MEMORY_STAT_ACTUAL_BALLOON = 6,
+    VIR_DOMAIN_MEMORY_STAT_RSS = 7,
+    VIR_DOMAIN_MEMORY_STAT_USABLE = 8,
+    VIR_DOMAIN_MEMORY_STAT_LAST_UPDATE = 9,
+    VIR_DOMAIN_MEMORY_STAT_DISK_CACHES = 10,
+    VIR_DOMAIN_MEMORY_STAT_HUGETLB_PGALLOC = 11,
+    VIR_DOMAIN_MEMORY_STAT_HUGETLB_PGFAIL = 12,
+    VIR_DOMAIN_MEMORY_STAT_NR = 13,
+} virDomainMemoryStatTags;
+
+typedef struct _virDomainMemoryStat virDomainMemoryStatStruct;
+struct _virDomainMemoryStat {
+    int tag;
+    unsigned long long val;
+};
+typedef virDomainMemoryStatStruct *virDomainMemoryStatPtr;
+int virDomainMemoryStats(virDomainPtr dom, virDomainMemoryStatPtr stats, unsigned int nr_stats,
+                         unsigned int flags);
+int virDomainSetMemoryStatsPeriod(virDomainPtr domain, int period, unsigned int flags);
+
+typedef enum {
+    VIR_DOMAIN_STATS_STATE = 1 << 0,
+    VIR_DOMAIN_STATS_CPU_TOTAL = 1 << 1,
+    VIR_DOMAIN_STATS_BALLOON = 1 << 2,
+    VIR_DOMAIN_STATS_VCPU = 1 << 3,
+    VIR_DOMAIN_STATS_INTERFACE = 1 << 4,
+    VIR_DOMAIN_STATS_BLOCK = 1 << 5,
+    VIR_DOMAIN_STATS_PERF = 1 << 6,
+    VIR_DOMAIN_STATS_IOTHREAD = 1 << 7,
+    VIR_DOMAIN_STATS_MEMORY = 1 << 8,
+    VIR_DOMAIN_STATS_DIRTYRATE = 1 << 9,
+    VIR_DOMAIN_STATS_VM = 1 << 10,
+} virDomainStatsTypes;
+
+typedef enum {
+    VIR_CONNECT_GET_ALL_DOMAINS_STATS_ACTIVE = VIR_CONNECT_LIST_DOMAINS_ACTIVE,
+    VIR_CONNECT_GET_ALL_DOMAINS_STATS_INACTIVE = VIR_CONNECT_LIST_DOMAINS_INACTIVE,
+    VIR_CONNECT_GET_ALL_DOMAINS_STATS_PERSISTENT = VIR_CONNECT_LIST_DOMAINS_PERSISTENT,
+    VIR_CONNECT_GET_ALL_DOMAINS_STATS_TRANSIENT = VIR_CONNECT_LIST_DOMAINS_TRANSIENT,
+    VIR_CONNECT_GET_ALL_DOMAINS_STATS_RUNNING = VIR_CONNECT_LIST_DOMAINS_RUNNING,
+    VIR_CONNECT_GET_ALL_DOMAINS_STATS_PAUSED = VIR_CONNECT_LIST_DOMAINS_PAUSED,
+    VIR_CONNECT_GET_ALL_DOMAINS_STATS_SHUTOFF = VIR_CONNECT_LIST_DOMAINS_SHUTOFF,
+    VIR_CONNECT_GET_ALL_DOMAINS_STATS_OTHER = VIR_CONNECT_LIST_DOMAINS_OTHER,
+    VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT = 1 << 29,
+    VIR_CONNECT_GET_ALL_DOMAINS_STATS_BACKING = 1 << 30,
+    VIR_CONNECT_GET_ALL_DOMAINS_STATS_ENFORCE_STATS = 1U << 31,
+} virConnectGetAllDomainStatsFlags;
+
+typedef struct _virDomainStatsRecord virDomainStatsRecord;
+typedef virDomainStatsRecord *virDomainStatsRecordPtr;
+struct _virDomainStatsRecord {
+    virDomainPtr dom;
+    virTypedParameterPtr params;
+    int nparams;
+};
+int virConnectGetAllDomainStats(virConnectPtr conn, unsigned int stats,
+                                virDomainStatsRecordPtr **retStats, unsigned int flags);
+int virDomainListGetStats(virDomainPtr *doms, unsigned int stats,
+                          virDomainStatsRecordPtr **retStats, unsigned int flags);
+void virDomainStatsRecordListFree(virDomainStatsRecordPtr *stats);
 
 #ifdef __cplusplus
 }

@@ -460,7 +460,7 @@ static const struct vsh_cmd_def *const cmd_tables[] = {vsh_builtin_cmds, vsh_hos
                                                        vsh_domain_cmds, vsh_node_cmds,
                                                        vsh_nodedev_cmds, vsh_storage_cmds,
                                                        vsh_network_cmds, vsh_snapshot_cmds,
-                                                       vsh_guestops_cmds};
+                                                       vsh_guestops_cmds, vsh_dstats_cmds};
 
 static const struct vsh_cmd_def *find_command(const char *name)
 {
@@ -575,6 +575,8 @@ static struct vsh_cmd *parse_one(struct vsh_ctl *ctl, char **words, size_t n)
                           def->opts[k].type == VSH_OT_INT ? "number" : "string");
                 goto fail;
             }
+            if (def->opts[k].type == VSH_OT_ARGV && cmd->value[k] && cmd->nargv < VSH_MAX_ARGV)
+                cmd->argv[cmd->nargv++] = cmd->value[k];
         } else if (w[0] == '-' && w[1] == '-' && !w[2]) {
             /* "--": everything after is data. */
             for (i++; i < n; i++) {

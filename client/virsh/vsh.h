@@ -126,6 +126,7 @@ extern const struct vsh_cmd_def vsh_storage_cmds[];
 extern const struct vsh_cmd_def vsh_network_cmds[];
 extern const struct vsh_cmd_def vsh_snapshot_cmds[];
 extern const struct vsh_cmd_def vsh_guestops_cmds[];
+extern const struct vsh_cmd_def vsh_dstats_cmds[]; /* cmd-dstats.c */
 
 /* Event waiting for the "event" command: started before registering,
  * returns how the wait ended. */

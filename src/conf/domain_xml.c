@@ -145,6 +145,53 @@ static int keep(struct dx_kept_list *l, int order, xmlNodePtr n, int level)
     return 0;
 }
 
+const char *dx_kept_get(const struct dx_def *def, const char *name)
+{
+    int at = order_of(domain_order, name);
+    for (size_t i = 0; at >= 0 && i < def->kept.n; i++)
+        if (def->kept.items[i].order == at)
+            return def->kept.items[i].xml;
+    return NULL;
+}
+
+int dx_kept_put(struct dx_def *def, const char *name, const char *xml)
+{
+    struct dx_kept_list *l = &def->kept;
+    int at = order_of(domain_order, name);
+    char *copy = xml ? strdup(xml) : NULL;
+    size_t i = 0;
+
+    if (xml && !copy) {
+        error_report(ERR_NO_MEMORY, FROM_DOMAIN, NULL);
+        return -1;
+    }
+    while (i < l->n && l->items[i].order != at)
+        i++;
+    if (i < l->n) {
+        free(l->items[i].xml);
+        if (copy) {
+            l->items[i].xml = copy;
+        } else {
+            memmove(&l->items[i], &l->items[i + 1], (l->n - i - 1) * sizeof(l->items[0]));
+            l->n--;
+        }
+        return 0;
+    }
+    if (!copy)
+        return 0;
+    struct dx_kept *items = realloc(l->items, (l->n + 1) * sizeof(*items));
+    if (!items) {
+        free(copy);
+        error_report(ERR_NO_MEMORY, FROM_DOMAIN, NULL);
+        return -1;
+    }
+    l->items = items;
+    items[l->n].order = at;
+    items[l->n].xml = copy;
+    l->n++;
+    return 0;
+}
+
 static void kept_clear(struct dx_kept_list *l)
 {
     for (size_t i = 0; i < l->n; i++)

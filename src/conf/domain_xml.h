@@ -314,6 +314,15 @@ char *dx_extra_describe(const char *extra);
 /* libvirt's disk-name index: "vda" 0, "hdc" 2, "sdaa" 26; -1 if not a disk name. */
 int dx_disk_name_index(const char *name);
 
+/* The kept child of <domain> named `name` (<memtune>, <cputune>, ...):
+ * its XML as kept (no leading indentation, its inner lines indented for a
+ * child of <domain>), or NULL when the definition has none. */
+const char *dx_kept_get(const struct dx_def *def, const char *name);
+
+/* Replaces the kept child `name` by xml, in the form dx_kept_get returns
+ * (NULL: removes it). Returns 0, or -1 with the error recorded. */
+int dx_kept_put(struct dx_def *def, const char *name, const char *xml);
+
 /* Deep copy (same driver's rules), or NULL with an error recorded. */
 struct dx_def *dx_def_copy(const struct dx_def *def);
 

@@ -33,7 +33,9 @@
 #include "test.h"
 #include "test-guestops.h"
 #include "test-host.h"
+#include "test-dstats.h"
 #include "test-internal.h"
+#include "test-priv.h"
 #include "test-share.h"
 #include "test-snapshot.h"
 #include "state/journal.h"
@@ -52,7 +54,7 @@ enum { EV_STOPPED_SHUTDOWN = 0, EV_STOPPED_DESTROYED = 1 };
 enum { UNDEFINE_SNAPSHOTS_METADATA = 2 };
 enum { RUNNING_FROM_SNAPSHOT = 4, PAUSED_FROM_SNAPSHOT = 7, SHUTOFF_FROM_SNAPSHOT = 7 };
 enum { EV_STARTED_FROM_SNAPSHOT = 3, EV_SUSPENDED_FROM_SNAPSHOT = 5, EV_STOPPED_FROM_SNAPSHOT = 6 };
-enum { AFFECT_LIVE = 1, AFFECT_CONFIG = 2, MEM_MAXIMUM = 4, VCPU_MAXIMUM = 4 };
+enum { MEM_MAXIMUM = 4, VCPU_MAXIMUM = 4 };
 
 /* The domain tables start empty and double when there are more domains
  * than buckets. A connection used to start with three tables of 4096
@@ -62,14 +64,6 @@ enum { AFFECT_LIVE = 1, AFFECT_CONFIG = 2, MEM_MAXIMUM = 4, VCPU_MAXIMUM = 4 };
 /* What the test hypervisor reports as its vCPU limit (virConnectGetMaxVcpus). */
 #define TEST_MAX_VCPUS 32
 
-struct tdom {
-    struct dx_def *def;    /* the running definition, or the only one */
-    struct dx_def *newdef; /* the persistent config while running */
-    int id, state, reason, persistent, autostart;
-    struct tmoments *moments; /* its snapshots and checkpoints (test-snapshot.h) */
-    struct tdom *prev, *next;
-    struct tdom *name_next, *uuid_next, *id_next;
-};
 
 /* What virNodeGetInfo reports. */
 struct node_info {
@@ -499,6 +493,7 @@ static void dom_remove(struct drv_conn *c, struct tdom *d)
     dx_def_free(d->def);
     dx_def_free(d->newdef);
     tmoments_free(d->moments);
+    free(d->extra);
     free(d);
 }
 
@@ -726,15 +721,17 @@ static void load_pending(struct drv_conn *c)
 /* ---- test:///default, shared between connections (test-share.h) ---- */
 
 /* The state file: a header line, then each domain in definition order as
- * a line of numbers followed by its definition's XML and its persistent
- * config's (empty when it has none):
- *   "test:///default 1 NEXT_ID NDOMS\n"
- *   "domain ID STATE REASON PERSISTENT AUTOSTART DEFLEN NEWDEFLEN\n" DEF NEWDEF
- * each followed by its snapshots and checkpoints (tmoments_serialize),
+ * a line of numbers followed by its definition's XML, its persistent
+ * config's (empty when it has none) and the driver's other state of it
+ * (struct tdom's extra, test-dstats.c's; empty when none), then its
+ * snapshots and checkpoints (tmoments_serialize):
+ *   "test:///default 2 NEXT_ID NDOMS\n"
+ *   "domain ID STATE REASON PERSISTENT AUTOSTART DEFLEN NEWDEFLEN EXTRALEN\n"
+ *   DEF NEWDEF EXTRA MOMENTS
  * and after the domains each other kind's section, what its save wrote:
  *   "section NAME LEN\n" DATA
  * (a kind without a section starts from its defaults). */
-#define STATE_MAGIC "test:///default 1"
+#define STATE_MAGIC "test:///default 2"
 
 static void clear_domains(struct drv_conn *c)
 {
@@ -810,23 +807,26 @@ static int rebuild(struct drv_conn *c, const char *data, size_t len)
     p += used;
     for (unsigned int i = 0; i < ndoms; i++) {
         int id, state, reason, persistent, autostart;
-        size_t deflen, newlen;
+        size_t deflen, newlen, extralen;
         used = 0;
         if (!memchr(p, '\n', (size_t)(end - p)) ||
-            sscanf(p, "domain %d %d %d %d %d %zu %zu\n%n", &id, &state, &reason, &persistent,
-                   &autostart, &deflen, &newlen, &used) != 7 ||
+            sscanf(p, "domain %d %d %d %d %d %zu %zu %zu\n%n", &id, &state, &reason, &persistent,
+                   &autostart, &deflen, &newlen, &extralen, &used) != 8 ||
             used <= 0 || id < -1 || state < ST_NOSTATE || state > ST_CRASHED ||
             (persistent & ~1) || (autostart & ~1) || deflen == 0 ||
-            deflen > (size_t)(end - p - used) || newlen > (size_t)(end - p - used) - deflen) {
+            deflen > (size_t)(end - p - used) || newlen > (size_t)(end - p - used) - deflen ||
+            extralen > (size_t)(end - p - used) - deflen - newlen) {
             bad_state("a domain's line");
             return -1;
         }
         p += used;
         char *x = strndup(p, deflen), *y = newlen ? strndup(p + deflen, newlen) : NULL;
-        p += deflen + newlen;
-        if (!x || (newlen && !y)) {
+        char *extra = extralen ? strndup(p + deflen + newlen, extralen) : NULL;
+        p += deflen + newlen + extralen;
+        if (!x || (newlen && !y) || (extralen && !extra)) {
             free(x);
             free(y);
+            free(extra);
             no_memory();
             return -1;
         }
@@ -837,9 +837,11 @@ static int rebuild(struct drv_conn *c, const char *data, size_t len)
         if (!d) {
             dx_def_free(def);
             dx_def_free(newdef);
+            free(extra);
             return -1;
         }
         d->newdef = newdef;
+        d->extra = extra;
         d->state = state;
         d->reason = reason;
         d->persistent = persistent;
@@ -866,9 +868,10 @@ static char *serialize(struct drv_conn *c, size_t *len)
     for (struct tdom *d = c->head; ok && d; d = d->next) {
         char *x = dx_def_format(d->def, -1), *y = d->newdef ? dx_def_format(d->newdef, -1) : NULL;
         ok = x && (!d->newdef || y) &&
-             fprintf(f, "domain %d %d %d %d %d %zu %zu\n%s%s", d->id, d->state, d->reason,
-                     d->persistent, d->autostart, strlen(x), y ? strlen(y) : 0, x,
-                     y ? y : "") > 0 &&
+             fprintf(f, "domain %d %d %d %d %d %zu %zu %zu\n%s%s%s", d->id, d->state,
+                     d->reason, d->persistent, d->autostart, strlen(x), y ? strlen(y) : 0,
+                     d->extra ? strlen(d->extra) : 0, x, y ? y : "",
+                     d->extra ? d->extra : "") > 0 &&
              tmoments_serialize(f, d->moments) == 0;
         free(x);
         free(y);
@@ -1269,6 +1272,10 @@ static int parse_node_domain(struct drv_conn *c, const char *dir, xmlDocPtr doc,
         return -1;
     def = sub ? dx_def_parse_node(sub, root) : dx_def_parse_node(doc, n);
     xmlFreeDoc(sub);
+    if (def && tds_canonical(def) < 0) {
+        dx_def_free(def);
+        return -1;
+    }
     return def ? add_initial_domain(c, def) : -1;
 }
 
@@ -1658,8 +1665,10 @@ static struct dx_def *parse_new_def(struct drv_conn *c, const char *xml, int tra
 {
     struct dx_def *def = dx_def_parse_string(xml);
 
-    if (!def)
+    if (!def || tds_canonical(def) < 0) {
+        dx_def_free(def);
         return NULL;
+    }
     if (check_duplicate(c, def, transient, existing) < 0) {
         dx_def_free(def);
         return NULL;
@@ -2313,6 +2322,13 @@ static int test_domain_get_messages(struct drv_conn *c,
     return get_dom(c, &args->dom) ? 0 : -1;
 }
 
+/* ---- for the test driver's other files (test-priv.h) ---- */
+
+int tdrv_host_cpus(const struct drv_conn *c)
+{
+    return c->info.nodes * c->info.sockets * c->info.cores * c->info.threads;
+}
+
 static int test_node_get_cells_free_memory(struct drv_conn *c,
                                            const remote_node_get_cells_free_memory_args *args,
                                            remote_node_get_cells_free_memory_ret *ret)
@@ -2426,7 +2442,7 @@ static int test_domain_memory_stats(struct drv_conn *c,
     return 0;
 }
 
-/* Only the state group: the test driver has no other statistics. */
+/* The state group; stats_record_groups adds the iothread group. */
 static int stats_record(const struct tdom *d, unsigned int groups, remote_domain_stats_record *r)
 {
     memset(r, 0, sizeof(*r));
@@ -2451,21 +2467,32 @@ static int stats_record(const struct tdom *d, unsigned int groups, remote_domain
     return 0;
 }
 
+static int stats_record_groups(const struct tdom *d, unsigned int groups,
+                               remote_domain_stats_record *r)
+{
+    if (stats_record(d, groups, r) < 0)
+        return -1;
+    if (groups & 0x80) /* VIR_DOMAIN_STATS_IOTHREAD */
+        return tds_stats_iothread(d, &r->params.params_val, &r->params.params_len);
+    return 0;
+}
+
 static int test_connect_get_all_domain_stats(struct drv_conn *c,
                                              const remote_connect_get_all_domain_stats_args *args,
                                              remote_connect_get_all_domain_stats_ret *ret)
 {
-    enum { STATE = 1, ENFORCE = 1u << 31 };
+    /* The groups libvirt 9.0's test driver serves: state, iothread. */
+    enum { STATE = 1, IOTHREAD = 0x80, ENFORCE = 1u << 31 };
     unsigned int groups = args->stats ? args->stats : STATE;
     size_t cap = args->doms.doms_len;
 
     if (check_flags(args->flags, 0xff | (1u << 29) | (1u << 30) | ENFORCE,
                     "testConnectGetAllDomainStats") < 0)
         return -1;
-    if ((args->flags & ENFORCE) && (args->stats & ~STATE)) {
+    if ((args->flags & ENFORCE) && (args->stats & ~(STATE | IOTHREAD))) {
         error_report(ERR_ARGUMENT_UNSUPPORTED, FROM_TEST,
                      "Stats types bits 0x%x are not supported by this daemon",
-                     args->stats & ~STATE);
+                     args->stats & ~(STATE | IOTHREAD));
         return -1;
     }
     if (sync_state(c) < 0)
@@ -2483,7 +2510,7 @@ static int test_connect_get_all_domain_stats(struct drv_conn *c,
     if (args->doms.doms_len) {
         for (u_int i = 0; i < args->doms.doms_len; i++) {
             struct tdom *d = get_dom(c, &args->doms.doms_val[i]);
-            if (!d || stats_record(d, groups, &recs[n]) < 0)
+            if (!d || stats_record_groups(d, groups, &recs[n]) < 0)
                 return -1;
             ret->retStats.retStats_len = ++n;
         }
@@ -2492,7 +2519,7 @@ static int test_connect_get_all_domain_stats(struct drv_conn *c,
     for (struct tdom *d = c->head; d && n < cap; d = d->next) {
         if (!matches(d, args->flags & 0xff))
             continue;
-        if (stats_record(d, groups, &recs[n]) < 0)
+        if (stats_record_groups(d, groups, &recs[n]) < 0)
             return -1;
         ret->retStats.retStats_len = ++n;
     }
@@ -2695,6 +2722,38 @@ static const struct drv_domain_ops domain_ops = {
     .domain_define_xml_flags = test_domain_define_xml_flags,
     .domain_get_messages = test_domain_get_messages,
     TEST_GUEST_DOMAIN_OPS,
+    .domain_get_vcpus = tds_domain_get_vcpus,
+    .domain_get_vcpu_pin_info = tds_domain_get_vcpu_pin_info,
+    .domain_pin_vcpu = tds_domain_pin_vcpu,
+    .domain_pin_vcpu_flags = tds_domain_pin_vcpu_flags,
+    .domain_pin_emulator = tds_domain_pin_emulator,
+    .domain_get_emulator_pin_info = tds_domain_get_emulator_pin_info,
+    .domain_get_iothread_info = tds_domain_get_iothread_info,
+    .domain_add_iothread = tds_domain_add_iothread,
+    .domain_del_iothread = tds_domain_del_iothread,
+    .domain_pin_iothread = tds_domain_pin_iothread,
+    .domain_set_iothread_params = tds_domain_set_iothread_params,
+    .domain_block_stats = tds_domain_block_stats,
+    .domain_interface_stats = tds_domain_interface_stats,
+    .domain_get_block_info = tds_domain_get_block_info,
+    .domain_get_disk_errors = tds_domain_get_disk_errors,
+    .domain_get_scheduler_type = tds_domain_get_scheduler_type,
+    .domain_get_scheduler_parameters = tds_domain_get_scheduler_parameters,
+    .domain_get_scheduler_parameters_flags = tds_domain_get_scheduler_parameters_flags,
+    .domain_set_scheduler_parameters = tds_domain_set_scheduler_parameters,
+    .domain_set_scheduler_parameters_flags = tds_domain_set_scheduler_parameters_flags,
+    .domain_get_memory_parameters = tds_domain_get_memory_parameters,
+    .domain_set_memory_parameters = tds_domain_set_memory_parameters,
+    .domain_get_blkio_parameters = tds_domain_get_blkio_parameters,
+    .domain_set_blkio_parameters = tds_domain_set_blkio_parameters,
+    .domain_get_numa_parameters = tds_domain_get_numa_parameters,
+    .domain_set_numa_parameters = tds_domain_set_numa_parameters,
+    .domain_get_perf_events = tds_domain_get_perf_events,
+    .domain_set_perf_events = tds_domain_set_perf_events,
+    .domain_get_block_io_tune = tds_domain_get_block_io_tune,
+    .domain_set_block_io_tune = tds_domain_set_block_io_tune,
+    .domain_get_cpu_stats = tds_domain_get_cpu_stats,
+    .domain_set_memory_stats_period = tds_domain_set_memory_stats_period,
 };
 
 /* Each kind's operations, in its file; weak until every file exists (a

@@ -62,6 +62,8 @@ add() {
     CASE_RO+=("${3:-}")
 }
 
+# A case file may set NORMALIZE_EXTRA to more perl substitutions for what
+# its commands print that ticks (the test driver's statistics counters).
 # The cases: tests/integration/interop/AREA.sh, one file per area, each a
 # list of add lines (INTEROP_CASES names the file; domain.sh by default).
 cases_file=${INTEROP_CASES:-$here/interop/domain.sh}
@@ -81,7 +83,7 @@ normalize() {
         s{\b([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b}{
             $known{$1} ? $1 : ($seen{$1} //= "<UUID" . ++$n . ">")
         }ge;
-    '
+    '"${NORMALIZE_EXTRA:-}"
 }
 
 # run_case SOCK COMMANDS OUTPREFIX [node]: runs virsh, writes OUTPREFIX.txt
