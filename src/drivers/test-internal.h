@@ -70,14 +70,12 @@ struct test_kind {
     void (*deliver)(struct drv_conn *c, const unsigned char *rec, size_t len);
 };
 
-/* Each kind's description, defined in its file. They are weak until every
- * file exists: a kind that is not built in is NULL, and so is its
- * operation table (struct driver): libvirt's "not supported". */
-extern const struct test_kind test_network_kind __attribute__((weak));
-extern const struct test_kind test_storage_kind __attribute__((weak));
-extern const struct test_kind test_nodedev_kind __attribute__((weak));
-extern const struct test_kind test_interface_kind __attribute__((weak));
-extern const struct test_kind test_guest_kind __attribute__((weak));
+/* Each kind's description, defined in its file. */
+extern const struct test_kind test_network_kind;
+extern const struct test_kind test_storage_kind;
+extern const struct test_kind test_nodedev_kind;
+extern const struct test_kind test_interface_kind;
+extern const struct test_kind test_guest_kind;
 
 /* The kind's state in this connection (never NULL for a kind built in). */
 void *test_state(struct drv_conn *c, enum test_kind_id id);

@@ -2756,12 +2756,11 @@ static const struct drv_domain_ops domain_ops = {
     .domain_set_memory_stats_period = tds_domain_set_memory_stats_period,
 };
 
-/* Each kind's operations, in its file; weak until every file exists (a
- * table that is not built in is NULL: "not supported"). */
-extern const struct drv_network_ops test_network_ops __attribute__((weak));
-extern const struct drv_storage_ops test_storage_ops __attribute__((weak));
-extern const struct drv_nodedev_ops test_nodedev_ops __attribute__((weak));
-extern const struct drv_interface_ops test_interface_ops __attribute__((weak));
+/* Each kind's operations, in its file. */
+extern const struct drv_network_ops test_network_ops;
+extern const struct drv_storage_ops test_storage_ops;
+extern const struct drv_nodedev_ops test_nodedev_ops;
+extern const struct drv_interface_ops test_interface_ops;
 
 const struct driver test_driver = {
     .name = "Test",
