@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""virt-install and virt-clone with disks in a storage pool: ours against real libvirtd 9.0.
+"""virt-install, virt-clone and virt-xml with disks in a storage pool: ours against real libvirtd 9.0.
 
 Run through with-daemons.sh (REAL_SOCK, OURS_SOCK):
   LIBVIRTD=build/src/libvirtd tests/integration/with-daemons.sh \
@@ -10,7 +10,8 @@ prints, and a real install: the volume allocated in the pool, the domain
 created), then virt-clone --auto-clone of a shut-off domain whose disk is a
 volume of default-pool, defined by a connection held open meanwhile (so the
 tools' own connections share its test:///default), and what that
-connection sees afterwards. Each daemon must give what real gives, after
+connection sees afterwards; then virt-xml --add-device --disk of a new
+volume in the pool on "test" (its diff printed, then done). Each daemon must give what real gives, after
 normalizing only random UUIDs and MAC addresses.
 """
 
@@ -29,6 +30,7 @@ SRC = ("<domain type='test'><name>src</name><memory>65536</memory><vcpu>1</vcpu>
        "<os><type>hvm</type></os><devices><disk type='file' device='disk'>"
        "<driver name='qemu' type='raw'/><source file='/default-pool/src.img'/>"
        "<target dev='vda' bus='virtio'/></disk></devices></domain>")
+VIR_INACTIVE = 2  # VIR_DOMAIN_XML_INACTIVE
 VOL = "<volume><name>src.img</name><capacity unit='M'>100</capacity></volume>"
 
 
@@ -80,12 +82,18 @@ def scenario(sock):
     clone = a.lookupByName("src-clone")
     out.append(("the clone's disk", normalize(clone.XMLDesc(0)).count("/default-pool/src-clone.img")))
     del clone, pool
+    xml = ["virt-xml", "--connect", uri(sock), "test", "--add-device", "--disk"]
+    out.append(("virt-xml --add-device --disk --print-diff",
+                run(xml + ["/default-pool/added.img,size=1", "--print-diff"])))
+    out.append(("virt-xml --add-device --disk", run(xml + ["size=1,pool=default-pool"])))
+    out.append(("test's disks after virt-xml",
+                normalize(a.lookupByName("test").XMLDesc(VIR_INACTIVE)).count("<disk ")))
     a.close()
     return out
 
 
 def main():
-    if not (shutil.which("virt-install") and shutil.which("virt-clone")):
+    if not all(shutil.which(t) for t in ("virt-install", "virt-clone", "virt-xml")):
         print("virtinst not installed: skipped")
         return 77
     libvirt.registerErrorHandler(lambda c, e: None, None)
@@ -99,6 +107,7 @@ def main():
           "/default-pool/x.qcow2" in got["virt-install --print-xml"][1])
     check("real: virt-clone made the clone", ["src", "src-clone", "test"],
           got["domains after the clone"])
+    check("real: virt-xml added the disk", 0, got["virt-xml --add-device --disk"][0])
     if failures:
         print("%d failure(s): %s" % (len(failures), ", ".join(failures)))
         return 1
