@@ -2851,6 +2851,8 @@ static void metadata_strip_ns(xmlNodePtr n, const char *uri)
             continue;
         if (n->ns && n->ns->href && strcmp((const char *)n->ns->href, uri) == 0)
             xmlSetNs(n, NULL);
+        /* The children first: theirs may be the declaration freed below. */
+        metadata_strip_ns(n->children, uri);
         for (xmlNsPtr *pp = &n->nsDef; *pp;) {
             xmlNsPtr ns = *pp;
             if (ns->href && strcmp((const char *)ns->href, uri) == 0) {
@@ -2861,7 +2863,6 @@ static void metadata_strip_ns(xmlNodePtr n, const char *uri)
                 pp = &ns->next;
             }
         }
-        metadata_strip_ns(n->children, uri);
     }
 }
 

@@ -247,6 +247,8 @@ static int run_facts(struct lines *l)
             memcpy(v + n - 2, " type='raw'/>", 14);
             free(l->v[i]);
             l->v[i] = v;
+            i++;
+            continue;
         }
         if (indent(l->v[i]) == 4 && strncmp(t, "<console type='pty'", 19) == 0)
             drop_attr(l, i, " tty='");
