@@ -1,7 +1,7 @@
 /* Node device and host interface commands. Wording, layout and the API
  * calls made (and so what goes on the wire) follow real virsh 9.0. Not
  * here yet: nodedev-list --tree's drawing (real's test driver refuses the
- * listing it draws anyway), nodedev-event, the fallback to the old list
+ * listing it draws anyway), the fallback to the old list
  * calls when a server lacks the ListAll ones, and iface-bridge's and
  * iface-unbridge's rewriting of the definitions (they stop where real's
  * test driver stops them: the inactive XML it refuses). */
