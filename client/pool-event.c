@@ -4,6 +4,7 @@
  * filter share one registration with the server; the engine (rpc.c)
  * receives and delivers the events. A node device filter is its name
  * (dom_name; dom_uuid stays zero). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,8 +50,10 @@ static int obj_event_register(virConnectPtr conn, const struct obj_event_kind *k
     static const unsigned char zero[VIR_UUID_BUFLEN];
 
     if (eventID < 0 || eventID > k->last_id) {
-        error_report(ERR_INVALID_ARG, k->from, "eventID in %s must be less than %d", func,
-                     k->last_id + 1);
+        char msg[128];
+        /* libvirt's text, without the "invalid argument: " of the code. */
+        snprintf(msg, sizeof(msg), "eventID in %s must be less than %d", func, k->last_id + 1);
+        error_set_message(ERR_INVALID_ARG, k->from, msg);
         return -1;
     }
     if (conn_attach_event_loop(conn) < 0) {
