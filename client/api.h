@@ -81,7 +81,6 @@ void api_invalid_object(const char *func, int code, int domain);
 
 /* New handles (refs 1, each holding a reference on conn); NULL with the
  * out-of-memory error recorded. */
-virNodeDevicePtr nodedev_new(virConnectPtr conn, const char *name);
 virInterfacePtr iface_new(virConnectPtr conn, const char *name, const char *mac);
 
 /* The wire's name for an interface handle (borrows its strings). */

@@ -80,11 +80,14 @@ struct _virConnect {
     int srv_close_cb;   /* REGISTER_CLOSE_CALLBACK */
     int srv_event_cb;   /* the callback event procedures */
 
-    /* Events, guarded by `lock`: the domain registrations, and the network
-     * ones (the same entries: dom_name and dom_uuid name the network, cb is
-     * a virConnectNetworkEventGenericCallback). */
+    /* Events, guarded by `lock`: the domain registrations, and the network,
+     * storage pool and node device ones (the same entries: dom_name and
+     * dom_uuid name the object, a node device by name only; cb is the
+     * kind's generic callback type). */
     struct conn_event_cb *callbacks;
     struct conn_event_cb *net_callbacks;
+    struct conn_event_cb *pool_callbacks;
+    struct conn_event_cb *nodedev_callbacks;
     int next_local_id;
     struct conn_event *queue, **queue_tail;
     int watch;       /* event loop handle for the fd, -1 when none */
@@ -163,6 +166,10 @@ void conn_domain_release(virDomainPtr dom);
  * reference (virNetworkFree), the last one freeing it; as for domains.
  * NULL with an error recorded on no memory. */
 virNetworkPtr conn_network_new(virConnectPtr conn, const char *name, const unsigned char *uuid);
+/* Handles for an event (storage.c, nodedev.c), released with their Free. */
+virStoragePoolPtr conn_pool_new(virConnectPtr conn, const char *name,
+                                const unsigned char *uuid);
+virNodeDevicePtr nodedev_new(virConnectPtr conn, const char *name);
 void conn_network_release(virNetworkPtr net);
 
 /* What the public connection and event functions use of the engine

@@ -40,8 +40,10 @@ void conn_free(virConnectPtr conn)
     if (conn->ch)
         channel_free(conn->ch);
     transport_close(&conn->tr);
-    for (int l = 0; l < 2; l++)
-        for (cb = l ? conn->net_callbacks : conn->callbacks; cb; cb = ncb) {
+    struct conn_event_cb *lists[] = {conn->callbacks, conn->net_callbacks, conn->pool_callbacks,
+                                     conn->nodedev_callbacks};
+    for (int l = 0; l < 4; l++)
+        for (cb = lists[l]; cb; cb = ncb) {
             ncb = cb->next;
             if (cb->freecb)
                 cb->freecb(cb->opaque);
@@ -179,7 +181,8 @@ int conn_same_filter(const struct conn_event_cb *c, int event_id, const char *do
                        const unsigned char *dom_uuid)
 {
     return c->event_id == event_id && !c->dom_name == !dom_name &&
-           (!dom_name || memcmp(c->dom_uuid, dom_uuid, VIR_UUID_BUFLEN) == 0);
+           (!dom_name || (memcmp(c->dom_uuid, dom_uuid, VIR_UUID_BUFLEN) == 0 &&
+                          strcmp(c->dom_name, dom_name) == 0));
 }
 
 /* The registration among list's entries before `end` (NULL: all) that
@@ -230,6 +233,58 @@ static void queue_event(virConnectPtr conn, const unsigned char *frame, size_t l
         if (!ev->dom_name)
             goto drop;
         list = conn->net_callbacks;
+    } else if (proc == REMOTE_PROC_STORAGE_POOL_EVENT_LIFECYCLE ||
+               proc == REMOTE_PROC_STORAGE_POOL_EVENT_REFRESH) {
+        /* The refresh message is the lifecycle one without event and detail. */
+        remote_storage_pool_event_lifecycle_msg pm;
+        remote_storage_pool_event_refresh_msg rm;
+        int lcy = proc == REMOTE_PROC_STORAGE_POOL_EVENT_LIFECYCLE;
+        memset(&pm, 0, sizeof(pm));
+        memset(&rm, 0, sizeof(rm));
+        if ((lcy ? message_decode_body(frame, len,
+                                       (xdrproc_t)xdr_remote_storage_pool_event_lifecycle_msg, &pm)
+                 : message_decode_body(frame, len,
+                                       (xdrproc_t)xdr_remote_storage_pool_event_refresh_msg,
+                                       &rm)) < 0)
+            goto drop;
+        remote_id = lcy ? pm.callbackID : rm.callbackID;
+        ev->event = pm.event;
+        ev->detail = pm.detail;
+        ev->dom_name = strdup(lcy ? pm.pool.name : rm.pool.name);
+        memcpy(ev->dom_uuid, lcy ? pm.pool.uuid : rm.pool.uuid, VIR_UUID_BUFLEN);
+        ev->dom_id = -1;
+        if (lcy)
+            message_free_body((xdrproc_t)xdr_remote_storage_pool_event_lifecycle_msg, &pm);
+        else
+            message_free_body((xdrproc_t)xdr_remote_storage_pool_event_refresh_msg, &rm);
+        if (!ev->dom_name)
+            goto drop;
+        list = conn->pool_callbacks;
+    } else if (proc == REMOTE_PROC_NODE_DEVICE_EVENT_LIFECYCLE ||
+               proc == REMOTE_PROC_NODE_DEVICE_EVENT_UPDATE) {
+        remote_node_device_event_lifecycle_msg dm;
+        remote_node_device_event_update_msg um;
+        int lcy = proc == REMOTE_PROC_NODE_DEVICE_EVENT_LIFECYCLE;
+        memset(&dm, 0, sizeof(dm));
+        memset(&um, 0, sizeof(um));
+        if ((lcy ? message_decode_body(frame, len,
+                                       (xdrproc_t)xdr_remote_node_device_event_lifecycle_msg, &dm)
+                 : message_decode_body(frame, len,
+                                       (xdrproc_t)xdr_remote_node_device_event_update_msg,
+                                       &um)) < 0)
+            goto drop;
+        remote_id = lcy ? dm.callbackID : um.callbackID;
+        ev->event = dm.event;
+        ev->detail = dm.detail;
+        ev->dom_name = strdup(lcy ? dm.dev.name : um.dev.name);
+        ev->dom_id = -1;
+        if (lcy)
+            message_free_body((xdrproc_t)xdr_remote_node_device_event_lifecycle_msg, &dm);
+        else
+            message_free_body((xdrproc_t)xdr_remote_node_device_event_update_msg, &um);
+        if (!ev->dom_name)
+            goto drop;
+        list = conn->nodedev_callbacks;
     } else if (proc == REMOTE_PROC_DOMAIN_EVENT_CALLBACK_LIFECYCLE) {
         if (message_decode_body(frame, len, (xdrproc_t)xdr_remote_domain_event_callback_lifecycle_msg,
                                 &lc) < 0)
@@ -612,6 +667,23 @@ void conn_keepalive_cb(int timer, void *opaque)
         notify_close(conn);
 }
 
+/* The registrations an event message of proc is for. */
+static struct conn_event_cb *event_list(virConnectPtr conn, int proc)
+{
+    switch (proc) {
+    case REMOTE_PROC_NETWORK_EVENT_LIFECYCLE:
+        return conn->net_callbacks;
+    case REMOTE_PROC_STORAGE_POOL_EVENT_LIFECYCLE:
+    case REMOTE_PROC_STORAGE_POOL_EVENT_REFRESH:
+        return conn->pool_callbacks;
+    case REMOTE_PROC_NODE_DEVICE_EVENT_LIFECYCLE:
+    case REMOTE_PROC_NODE_DEVICE_EVENT_UPDATE:
+        return conn->nodedev_callbacks;
+    default:
+        return conn->callbacks;
+    }
+}
+
 /* Runs the application's callbacks for queued events, without the lock. */
 static void deliver(virConnectPtr conn)
 {
@@ -630,9 +702,7 @@ static void deliver(virConnectPtr conn)
         conn->queue = ev->next;
         if (!conn->queue)
             conn->queue_tail = &conn->queue;
-        for (cb = ev->proc == REMOTE_PROC_NETWORK_EVENT_LIFECYCLE ? conn->net_callbacks
-                                                                   : conn->callbacks;
-             cb; cb = cb->next)
+        for (cb = event_list(conn, ev->proc); cb; cb = cb->next)
             if (cb->local_id == ev->local_id) {
                 fn = cb->cb;
                 opaque = cb->opaque;
@@ -640,7 +710,31 @@ static void deliver(virConnectPtr conn)
             }
         pthread_mutex_unlock(&conn->lock);
 
-        if (fn && ev->proc == REMOTE_PROC_NETWORK_EVENT_LIFECYCLE) {
+        if (fn && (ev->proc == REMOTE_PROC_STORAGE_POOL_EVENT_LIFECYCLE ||
+                   ev->proc == REMOTE_PROC_STORAGE_POOL_EVENT_REFRESH)) {
+            virStoragePoolPtr pool = conn_pool_new(conn, ev->dom_name, ev->dom_uuid);
+            if (pool) {
+                if (ev->proc == REMOTE_PROC_STORAGE_POOL_EVENT_LIFECYCLE)
+                    ((virConnectStoragePoolEventLifecycleCallback)(void (*)(void))fn)(
+                        conn, pool, ev->event, ev->detail, opaque);
+                else
+                    ((virConnectStoragePoolEventGenericCallback)(void (*)(void))fn)(conn, pool,
+                                                                                  opaque);
+                virStoragePoolFree(pool);
+            }
+        } else if (fn && (ev->proc == REMOTE_PROC_NODE_DEVICE_EVENT_LIFECYCLE ||
+                          ev->proc == REMOTE_PROC_NODE_DEVICE_EVENT_UPDATE)) {
+            virNodeDevicePtr dev = nodedev_new(conn, ev->dom_name);
+            if (dev) {
+                if (ev->proc == REMOTE_PROC_NODE_DEVICE_EVENT_LIFECYCLE)
+                    ((virConnectNodeDeviceEventLifecycleCallback)(void (*)(void))fn)(
+                        conn, dev, ev->event, ev->detail, opaque);
+                else
+                    ((virConnectNodeDeviceEventGenericCallback)(void (*)(void))fn)(conn, dev,
+                                                                                 opaque);
+                virNodeDeviceFree(dev);
+            }
+        } else if (fn && ev->proc == REMOTE_PROC_NETWORK_EVENT_LIFECYCLE) {
             virNetworkPtr net = conn_network_new(conn, ev->dom_name, ev->dom_uuid);
             if (net) {
                 ((virConnectNetworkEventLifecycleCallback)(void (*)(void))fn)(
@@ -857,6 +951,55 @@ static int reopen_locked(virConnectPtr conn)
         if (call_locked(conn, REMOTE_PROC_CONNECT_NETWORK_EVENT_REGISTER_ANY,
                         (xdrproc_t)xdr_remote_connect_network_event_register_any_args, &a,
                         (xdrproc_t)xdr_remote_connect_network_event_register_any_ret, &r,
+                        NULL) < 0)
+            goto fail;
+        cb->remote_id = r.callbackID;
+    }
+    for (cb = conn->pool_callbacks; cb; cb = cb->next) {
+        remote_connect_storage_pool_event_register_any_args a;
+        remote_connect_storage_pool_event_register_any_ret r = {0};
+        remote_nonnull_storage_pool rp;
+        struct conn_event_cb *shared = conn_shared_registration(
+            conn->pool_callbacks, cb, cb->event_id, cb->dom_name, cb->dom_uuid);
+
+        if (shared) {
+            cb->remote_id = shared->remote_id;
+            continue;
+        }
+        memset(&a, 0, sizeof(a));
+        a.eventID = cb->event_id;
+        if (cb->dom_name) {
+            rp.name = cb->dom_name;
+            memcpy(rp.uuid, cb->dom_uuid, VIR_UUID_BUFLEN);
+            a.pool = &rp;
+        }
+        if (call_locked(conn, REMOTE_PROC_CONNECT_STORAGE_POOL_EVENT_REGISTER_ANY,
+                        (xdrproc_t)xdr_remote_connect_storage_pool_event_register_any_args, &a,
+                        (xdrproc_t)xdr_remote_connect_storage_pool_event_register_any_ret, &r,
+                        NULL) < 0)
+            goto fail;
+        cb->remote_id = r.callbackID;
+    }
+    for (cb = conn->nodedev_callbacks; cb; cb = cb->next) {
+        remote_connect_node_device_event_register_any_args a;
+        remote_connect_node_device_event_register_any_ret r = {0};
+        remote_nonnull_node_device rd;
+        struct conn_event_cb *shared = conn_shared_registration(
+            conn->nodedev_callbacks, cb, cb->event_id, cb->dom_name, cb->dom_uuid);
+
+        if (shared) {
+            cb->remote_id = shared->remote_id;
+            continue;
+        }
+        memset(&a, 0, sizeof(a));
+        a.eventID = cb->event_id;
+        if (cb->dom_name) {
+            rd.name = cb->dom_name;
+            a.dev = &rd;
+        }
+        if (call_locked(conn, REMOTE_PROC_CONNECT_NODE_DEVICE_EVENT_REGISTER_ANY,
+                        (xdrproc_t)xdr_remote_connect_node_device_event_register_any_args, &a,
+                        (xdrproc_t)xdr_remote_connect_node_device_event_register_any_ret, &r,
                         NULL) < 0)
             goto fail;
         cb->remote_id = r.callbackID;

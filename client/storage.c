@@ -9,8 +9,8 @@
 
 /* Handles */
 
-static virStoragePoolPtr pool_new(virConnectPtr conn, const char *name,
-                                  const unsigned char *uuid)
+virStoragePoolPtr conn_pool_new(virConnectPtr conn, const char *name,
+                                const unsigned char *uuid)
 {
     virStoragePoolPtr p = calloc(1, sizeof(*p));
 
@@ -64,7 +64,7 @@ remote_nonnull_storage_vol wire_vol(virStorageVolPtr vol)
 virStoragePoolPtr pool_from_ret(virConnectPtr conn, const remote_nonnull_storage_pool *p,
                                 xdrproc_t rf, void *r)
 {
-    virStoragePoolPtr pool = pool_new(conn, p->name, (const unsigned char *)p->uuid);
+    virStoragePoolPtr pool = conn_pool_new(conn, p->name, (const unsigned char *)p->uuid);
 
     xdr_free(rf, (char *)r);
     if (!pool)
@@ -257,7 +257,7 @@ int virConnectListAllStoragePools(virConnectPtr conn, virStoragePoolPtr **pools,
         virStoragePoolPtr *list = calloc(r.pools.pools_len + 1, sizeof(*list));
         for (u_int i = 0; list && i < r.pools.pools_len; i++) {
             remote_nonnull_storage_pool *p = &r.pools.pools_val[i];
-            if (!(list[i] = pool_new(conn, p->name, (const unsigned char *)p->uuid))) {
+            if (!(list[i] = conn_pool_new(conn, p->name, (const unsigned char *)p->uuid))) {
                 for (u_int k = 0; k < i; k++)
                     virStoragePoolFree(list[k]);
                 free(list);

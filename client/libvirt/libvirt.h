@@ -1589,6 +1589,75 @@ void virDomainStatsRecordListFree(virDomainStatsRecordPtr *stats);
 }
 #endif
 
+/* Storage pool events */
+
+typedef enum {
+    VIR_STORAGE_POOL_EVENT_DEFINED = 0,
+    VIR_STORAGE_POOL_EVENT_UNDEFINED = 1,
+    VIR_STORAGE_POOL_EVENT_STARTED = 2,
+    VIR_STORAGE_POOL_EVENT_STOPPED = 3,
+    VIR_STORAGE_POOL_EVENT_CREATED = 4,
+    VIR_STORAGE_POOL_EVENT_DELETED = 5,
+#ifdef VIR_ENUM_SENTINELS
+    VIR_STORAGE_POOL_EVENT_LAST
+#endif
+} virStoragePoolEventLifecycleType;
+
+typedef enum {
+    VIR_STORAGE_POOL_EVENT_ID_LIFECYCLE = 0,
+    VIR_STORAGE_POOL_EVENT_ID_REFRESH = 1,
+#ifdef VIR_ENUM_SENTINELS
+    VIR_STORAGE_POOL_EVENT_ID_LAST
+#endif
+} virStoragePoolEventID;
+
+typedef void (*virConnectStoragePoolEventGenericCallback)(virConnectPtr conn,
+                                                          virStoragePoolPtr pool, void *opaque);
+typedef void (*virConnectStoragePoolEventLifecycleCallback)(virConnectPtr conn,
+                                                            virStoragePoolPtr pool, int event,
+                                                            int detail, void *opaque);
+#define VIR_STORAGE_POOL_EVENT_CALLBACK(cb) \
+    ((virConnectStoragePoolEventGenericCallback)(void (*)(void))(cb))
+
+int virConnectStoragePoolEventRegisterAny(virConnectPtr conn, virStoragePoolPtr pool,
+                                          int eventID,
+                                          virConnectStoragePoolEventGenericCallback cb,
+                                          void *opaque, virFreeCallback freecb);
+int virConnectStoragePoolEventDeregisterAny(virConnectPtr conn, int callbackID);
+
+/* Node device events */
+
+typedef enum {
+    VIR_NODE_DEVICE_EVENT_CREATED = 0,
+    VIR_NODE_DEVICE_EVENT_DELETED = 1,
+    VIR_NODE_DEVICE_EVENT_DEFINED = 2,
+    VIR_NODE_DEVICE_EVENT_UNDEFINED = 3,
+#ifdef VIR_ENUM_SENTINELS
+    VIR_NODE_DEVICE_EVENT_LAST
+#endif
+} virNodeDeviceEventLifecycleType;
+
+typedef enum {
+    VIR_NODE_DEVICE_EVENT_ID_LIFECYCLE = 0,
+    VIR_NODE_DEVICE_EVENT_ID_UPDATE = 1,
+#ifdef VIR_ENUM_SENTINELS
+    VIR_NODE_DEVICE_EVENT_ID_LAST
+#endif
+} virNodeDeviceEventID;
+
+typedef void (*virConnectNodeDeviceEventGenericCallback)(virConnectPtr conn,
+                                                         virNodeDevicePtr dev, void *opaque);
+typedef void (*virConnectNodeDeviceEventLifecycleCallback)(virConnectPtr conn,
+                                                           virNodeDevicePtr dev, int event,
+                                                           int detail, void *opaque);
+#define VIR_NODE_DEVICE_EVENT_CALLBACK(cb) \
+    ((virConnectNodeDeviceEventGenericCallback)(void (*)(void))(cb))
+
+int virConnectNodeDeviceEventRegisterAny(virConnectPtr conn, virNodeDevicePtr dev, int eventID,
+                                         virConnectNodeDeviceEventGenericCallback cb,
+                                         void *opaque, virFreeCallback freecb);
+int virConnectNodeDeviceEventDeregisterAny(virConnectPtr conn, int callbackID);
+
 #include <libvirt/libvirt-domain-snapshot.h>
 #include <libvirt/virterror.h>
 

@@ -1,10 +1,11 @@
 /* Node device and host interface commands. Wording, layout and the API
  * calls made (and so what goes on the wire) follow real virsh 9.0. Not
  * here yet: nodedev-list --tree's drawing (real's test driver refuses the
- * listing it draws anyway), nodedev-event, the fallback to the old list
+ * listing it draws anyway), the fallback to the old list
  * calls when a server lacks the ListAll ones, and iface-bridge's and
  * iface-unbridge's rewriting of the definitions (they stop where real's
  * test driver stops them: the inactive XML it refuses). */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -675,7 +676,124 @@ static bool cmd_iface_unbridge(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
     return false;
 }
 
+/* nodedev-event */
+
+struct nodedev_event_data {
+    struct vsh_ctl *ctl;
+    bool loop, timestamp;
+    int count;
+};
+
+static const char *const nodedev_event_names[] = {"Created", "Deleted", "Defined", "Undefined"};
+
+/* After a printed event: one-shot listening ends with the first. */
+static void nodedev_event_seen(struct nodedev_event_data *d)
+{
+    d->count++;
+    if (!d->loop)
+        vsh_event_done(d->ctl);
+}
+
+static void on_nodedev_lifecycle(virConnectPtr conn, virNodeDevicePtr obj, int event, int detail,
+                             void *opaque)
+{
+    struct nodedev_event_data *d = opaque;
+
+    (void)conn;
+    (void)detail;
+    if (!d->loop && d->count)
+        return;
+    vsh_event_line(d->ctl, d->timestamp, "event 'lifecycle' for node device %s: %s", virNodeDeviceGetName(obj),
+                   event >= 0 && event < 4 ? nodedev_event_names[event] : "unknown");
+    nodedev_event_seen(d);
+}
+
+static void on_nodedev_update(virConnectPtr conn, virNodeDevicePtr obj, void *opaque)
+{
+    struct nodedev_event_data *d = opaque;
+
+    (void)conn;
+    if (!d->loop && d->count)
+        return;
+    vsh_event_line(d->ctl, d->timestamp, "event 'update' for node device %s", virNodeDeviceGetName(obj));
+    nodedev_event_seen(d);
+}
+
+static const struct vsh_opt_def opts_nodedev_event[] = {
+    {"device", VSH_OT_STRING, 0},
+    {"event", VSH_OT_STRING, 0},
+    {"loop", VSH_OT_BOOL, 0},
+    {"timeout", VSH_OT_INT, 0},
+    {"list", VSH_OT_BOOL, 0},
+    {"timestamp", VSH_OT_BOOL, 0},
+    OPT_END,
+};
+
+static bool cmd_nodedev_event(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
+{
+    const char *name = vsh_opt_string(cmd, "event");
+    struct nodedev_event_data data = {ctl, vsh_opt_bool(cmd, "loop"), vsh_opt_bool(cmd, "timestamp"),
+                                  0};
+    virNodeDevicePtr obj = NULL;
+    int timeout = 0, id, event_id;
+    bool ok = false;
+
+    if (vsh_opt_bool(cmd, "list")) {
+        vsh_print(ctl, "%s\n%s\n", "lifecycle", "update");
+        return true;
+    }
+    if (!name) {
+        vsh_error(ctl, "%s", "either --list or --event <type> is required");
+        return false;
+    }
+    if (strcmp(name, "lifecycle") == 0) {
+        event_id = VIR_NODE_DEVICE_EVENT_ID_LIFECYCLE;
+    } else if (strcmp(name, "update") == 0) {
+        event_id = VIR_NODE_DEVICE_EVENT_ID_UPDATE;
+    } else {
+        vsh_error(ctl, "unknown event type %s", name);
+        return false;
+    }
+    if (vsh_opt_int(ctl, cmd, "timeout", &timeout) < 0)
+        return false;
+    if (timeout < 0 || timeout > INT_MAX / 1000) {
+        vsh_error(ctl, "invalid timeout");
+        return false;
+    }
+    if (vsh_opt_string(cmd, "device") &&
+        !(obj = virNodeDeviceLookupByName(ctl->conn, vsh_opt_string(cmd, "device")))) {
+        vsh_error(ctl, "Could not find matching device '%s'", vsh_opt_string(cmd, "device"));
+        return false;
+    }
+    vsh_event_start(ctl, timeout * 1000);
+    id = virConnectNodeDeviceEventRegisterAny(
+        ctl->conn, obj, event_id,
+        event_id == VIR_NODE_DEVICE_EVENT_ID_LIFECYCLE ? VIR_NODE_DEVICE_EVENT_CALLBACK(on_nodedev_lifecycle) : VIR_NODE_DEVICE_EVENT_CALLBACK(on_nodedev_update),
+        &data, NULL);
+    if (id < 0)
+        goto out;
+    switch (vsh_event_wait(ctl)) {
+    case VSH_EVENT_INTERRUPT:
+        vsh_print(ctl, "%s", "event loop interrupted\n");
+        break;
+    case VSH_EVENT_TIMEOUT:
+        vsh_print(ctl, "%s", "event loop timed out\n");
+        break;
+    case VSH_EVENT_DONE:
+        break;
+    }
+    vsh_print(ctl, "events received: %d\n", data.count);
+    ok = data.count > 0;
+    if (virConnectNodeDeviceEventDeregisterAny(ctl->conn, id) < 0)
+        ok = false;
+out:
+    if (obj)
+        virNodeDeviceFree(obj);
+    return ok;
+}
+
 const struct vsh_cmd_def vsh_nodedev_cmds[] = {
+    {"nodedev-event", cmd_nodedev_event, opts_nodedev_event, "Node Device Events", false},
     {"nodedev-create", cmd_nodedev_create, opts_file_validate,
      "create a device defined by an XML file on the node", false},
     {"nodedev-destroy", cmd_nodedev_destroy, opts_device, "destroy (stop) a device on the node",

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -414,6 +415,28 @@ void vsh_event_done(struct vsh_ctl *ctl)
     ev_done = 1;
     pthread_cond_broadcast(&ev_cond);
     pthread_mutex_unlock(&ev_lock);
+}
+
+void vsh_event_line(struct vsh_ctl *ctl, bool timestamp, const char *fmt, ...)
+{
+    char line[1024];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof(line), fmt, ap);
+    va_end(ap);
+    if (timestamp) {
+        struct timeval tv;
+        struct tm tm;
+        char ts[64];
+        gettimeofday(&tv, NULL);
+        gmtime_r(&tv.tv_sec, &tm);
+        strftime(ts, sizeof(ts), "%Y-%m-%d %H:%M:%S", &tm);
+        vsh_print(ctl, "%s.%03d+0000: %s\n", ts, (int)(tv.tv_usec / 1000), line);
+    } else {
+        vsh_print(ctl, "%s\n", line);
+    }
+    fflush(stdout);
 }
 
 enum vsh_event_end vsh_event_wait(struct vsh_ctl *ctl)

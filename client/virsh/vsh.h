@@ -133,6 +133,10 @@ extern const struct vsh_cmd_def vsh_dstats_cmds[]; /* cmd-dstats.c */
 enum vsh_event_end { VSH_EVENT_DONE, VSH_EVENT_TIMEOUT, VSH_EVENT_INTERRUPT };
 void vsh_event_start(struct vsh_ctl *ctl, int timeout_ms);
 void vsh_event_done(struct vsh_ctl *ctl);
+/* Prints an event's line (fmt without the newline), after a timestamp
+ * as real virsh's when asked. */
+void vsh_event_line(struct vsh_ctl *ctl, bool timestamp, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 enum vsh_event_end vsh_event_wait(struct vsh_ctl *ctl);
 
 /* A table printed like virsh's vshTable. */
