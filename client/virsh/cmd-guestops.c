@@ -506,6 +506,42 @@ static bool cmd_save_image_define(struct vsh_ctl *ctl, const struct vsh_cmd *cmd
     return true;
 }
 
+static const struct vsh_opt_def opts_save_image_edit[] = {
+    {"file", VSH_OT_DATA, VSH_OFLAG_REQ},
+    {"running", VSH_OT_BOOL, 0},
+    {"paused", VSH_OT_BOOL, 0},
+    OPT_END,
+};
+
+/* The image's XML in the editor (cmd-edits.c's vsh_edit_xml). */
+static bool cmd_save_image_edit(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
+{
+    const char *file = vsh_opt_string(cmd, "file");
+    char *xml, *edited = NULL;
+    bool ok = false;
+
+    if (!exclusive(ctl, cmd, "running", "paused"))
+        return false;
+    if (!(xml = virDomainSaveImageGetXMLDesc(ctl->conn, file, VIR_DOMAIN_SAVE_IMAGE_XML_SECURE)))
+        return false;
+    int r = vsh_edit_xml(ctl, xml, &edited);
+    if (r < 0)
+        goto out;
+    if (r == 0) {
+        vsh_print_extra(ctl, "Saved image %s XML configuration not changed.\n", file);
+        ok = true;
+        goto out;
+    }
+    if (virDomainSaveImageDefineXML(ctl->conn, file, edited, save_flags(cmd)) < 0)
+        vsh_edit_refused(ctl);
+    vsh_print_extra(ctl, "State file %s edited.\n", file);
+    ok = true;
+out:
+    free(xml);
+    free(edited);
+    return ok;
+}
+
 static const struct vsh_opt_def opts_managedsave[] = {
     OPT_DOMAIN,
     {"bypass-cache", VSH_OT_BOOL, 0},
@@ -1120,6 +1156,8 @@ const struct vsh_cmd_def vsh_guestops_cmds[] = {
      "saved state domain information in XML", false},
     {"save-image-define", cmd_save_image_define, opts_save_image_define,
      "redefine the XML for a domain's saved state file", false},
+    {"save-image-edit", cmd_save_image_edit, opts_save_image_edit,
+     "edit XML for a domain's saved state file", false},
     {"managedsave", cmd_managedsave, opts_managedsave, "managed save of a domain state", false},
     {"managedsave-remove", cmd_managedsave_remove, opts_domain_only,
      "Remove managed save of a domain", false},
