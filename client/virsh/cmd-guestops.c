@@ -821,17 +821,42 @@ static bool cmd_desc(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
         free(text);
         return false;
     }
-    if (vsh_opt_bool(cmd, "edit")) {
-        vsh_error(ctl, "%s", "--edit is not supported by this virsh");
-        free(text);
-        return false;
-    }
     if (!(dom = vsh_command_domain(ctl, cmd, VSH_BYALL, NULL))) {
         free(text);
         return false;
     }
     if (virDomainGetInfo(dom, &info) < 0)
         goto out;
+    if (vsh_opt_bool(cmd, "edit")) {
+        /* The given words, else the current text, in the editor. */
+        char *edited = NULL;
+        if (!text &&
+            !(text = domain_description(ctl, dom, title, flags & VIR_DOMAIN_AFFECT_CONFIG)))
+            goto out;
+        if (vsh_edit_xml(ctl, text, &edited) < 0)
+            goto out;
+        if (!edited) {
+            vsh_print_extra(ctl, "%s",
+                            title ? "Domain title not changed\n"
+                                  : "Domain description not changed\n");
+            ok = true;
+            goto out;
+        }
+        /* A title loses the newline an editor ends the file with. */
+        size_t n = strlen(edited);
+        if (title && n && edited[n - 1] == '\n')
+            edited[n - 1] = '\0';
+        if (strcmp(edited, text) == 0) {
+            free(edited);
+            vsh_print_extra(ctl, "%s",
+                            title ? "Domain title not changed\n"
+                                  : "Domain description not changed\n");
+            ok = true;
+            goto out;
+        }
+        free(text);
+        text = edited;
+    }
     if (text) {
         if (virDomainSetMetadata(dom,
                                  title ? VIR_DOMAIN_METADATA_TITLE
@@ -895,17 +920,36 @@ static bool cmd_metadata(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
     }
     if (!exclusive(ctl, cmd, "remove", "edit"))
         return false;
-    if (edit) {
-        vsh_error(ctl, "%s", "--edit is not supported by this virsh");
-        return false;
-    }
     if (!(dom = vsh_command_domain(ctl, cmd, VSH_BYALL, NULL)))
         return false;
-    if (set && !key) {
+    if ((set || edit) && !key) {
         vsh_error(ctl, "%s", "namespace key is required when modifying metadata");
         goto out;
     }
-    if (set || rem) {
+    if (edit) {
+        /* The element (empty when there is none) in the editor. */
+        char *data = virDomainGetMetadata(dom, VIR_DOMAIN_METADATA_ELEMENT, uri, flags), *edited;
+        if (!data) {
+            vsh_reset_libvirt_error(ctl);
+            if (!(data = strdup(""))) {
+                vsh_error(ctl, "%s", "out of memory");
+                goto out;
+            }
+        }
+        int r = vsh_edit_xml(ctl, data, &edited);
+        free(data);
+        if (r < 0)
+            goto out;
+        if (r == 0) {
+            vsh_print_extra(ctl, "%s", "Metadata not changed");
+        } else {
+            if (virDomainSetMetadata(dom, VIR_DOMAIN_METADATA_ELEMENT, edited, key, uri, flags) <
+                0)
+                vsh_edit_refused(ctl);
+            vsh_print_extra(ctl, "%s\n", "Metadata modified");
+        }
+        free(edited);
+    } else if (set || rem) {
         if (virDomainSetMetadata(dom, VIR_DOMAIN_METADATA_ELEMENT, set, key, uri, flags) < 0)
             goto out;
         vsh_print_extra(ctl, "%s\n", rem ? "Metadata removed" : "Metadata modified");
