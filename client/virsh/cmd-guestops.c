@@ -1,14 +1,13 @@
 /* cmd-guestops: virsh's guest-operation commands on domains (domtime,
  * domhostname, the file-system ones, inject-nmi, domrename, save, restore,
- * save-image-dumpxml/-define, managedsave, managedsave-remove, dump,
+ * save-image-dumpxml/-define/-edit, managedsave, managedsave-remove, dump,
  * domifaddr, set-lifecycle-action, set-user-password, domcontrol, desc,
  * metadata, send-key, and dompmsuspend, dompmwakeup, domjobabort,
  * managedsave-dumpxml and -define, which real's test driver refuses), with
  * real virsh 9.0's options, messages and output.
  *
  * Not like real virsh yet: save, dump and managedsave do not show
- * progress (--verbose is accepted and ignored); desc and metadata have no
- * --edit; send-key knows key names for the linux codeset only (the
+ * progress (--verbose is accepted and ignored); send-key knows key names for the linux codeset only (the
  * kernel's KEY_* names; numbers work with every codeset). */
 #include <errno.h>
 #include <stdio.h>
