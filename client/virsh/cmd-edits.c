@@ -15,19 +15,50 @@
 
 #include "vsh.h"
 
-/* The editor's command line: $EDITOR, else $VISUAL, else vi. One with
- * shell syntax or arguments in it runs through sh -c. */
+/* A program name without a slash looked up in $PATH, as libvirt's
+ * virCommand does; NULL when it is not there. */
+static char *find_in_path(const char *name)
+{
+    if (strchr(name, '/'))
+        return strdup(name);
+    const char *path = getenv("PATH");
+    if (!*name || !path)
+        return NULL;
+    for (const char *p = path;;) {
+        const char *end = strchr(p, ':');
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        char *full = NULL;
+        if (asprintf(&full, "%.*s/%s", (int)n, n ? p : ".", name) >= 0) {
+            if (access(full, X_OK) == 0)
+                return full;
+            free(full);
+        }
+        if (!end)
+            return NULL;
+        p = end + 1;
+    }
+}
+
+/* The editor: $VISUAL, else $EDITOR, else vi (an empty one is taken as it
+ * is, as real virsh takes it). One with shell syntax or arguments in it
+ * runs through sh -c. */
 static int run_editor(struct vsh_ctl *ctl, const char *path)
 {
-    const char *editor = getenv("EDITOR");
-    if (!editor || !*editor)
-        editor = getenv("VISUAL");
-    if (!editor || !*editor)
+    const char *editor = getenv("VISUAL");
+    if (!editor)
+        editor = getenv("EDITOR");
+    if (!editor)
         editor = "vi";
     bool shell = editor[strcspn(editor, " \t\n|&;<>()$`\\\"'*?[#~=%")] != '\0';
-    char *line = NULL;
-    if (asprintf(&line, "%s %s", editor, path) < 0) {
+    char *line = NULL, *prog = NULL;
+    if (shell ? asprintf(&line, "sh -c '%s %s'", editor, path) < 0
+              : asprintf(&line, "%s %s", editor, path) < 0) {
         vsh_error(ctl, "%s", "out of memory");
+        return -1;
+    }
+    if (!shell && !(prog = find_in_path(editor))) {
+        vsh_error(ctl, "Cannot find '%s' in path: %s", editor, strerror(ENOENT));
+        free(line);
         return -1;
     }
     fflush(stdout);
@@ -36,15 +67,23 @@ static int run_editor(struct vsh_ctl *ctl, const char *path)
     if (pid < 0) {
         vsh_error(ctl, "internal error: cannot fork child process: %s", strerror(errno));
         free(line);
+        free(prog);
         return -1;
     }
     if (pid == 0) {
-        if (shell)
-            execl("/bin/sh", "sh", "-c", line, (char *)NULL);
-        else
-            execlp(editor, editor, path, (char *)NULL);
-        _exit(errno == ENOENT ? 127 : 126);
+        if (shell) {
+            char *cmd = NULL;
+            if (asprintf(&cmd, "%s %s", editor, path) >= 0)
+                execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+        } else {
+            execl(prog, editor, path, (char *)NULL);
+        }
+        int e = errno;
+        fprintf(stderr, "libvirt:  error : cannot execute binary %s: %s\n",
+                shell ? "/bin/sh" : prog, strerror(e));
+        _exit(127);
     }
+    free(prog);
     int status;
     while (waitpid(pid, &status, 0) < 0) {
         if (errno != EINTR) {

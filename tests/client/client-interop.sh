@@ -303,7 +303,8 @@ if [ "$part" = local ]; then
                         line=${line#* }
                         ;;
                     esac
-                    EDITOR=$here/edit-xml.sh VIRSH_EDIT=$mode VISUAL= compare_cmd "$uri" "$line"
+                    unset VISUAL # virsh takes $VISUAL before $EDITOR
+                    EDITOR=$here/edit-xml.sh VIRSH_EDIT=$mode compare_cmd "$uri" "$line"
                 else
                     compare_cmd "$uri" "$line"
                 fi
