@@ -44,6 +44,7 @@ struct session {
     struct drv_conn *closing;
     char *uri; /* what the client opened */
     struct events *events;
+    unsigned long events_dropped; /* since the last flush (logged once per flush) */
 
     struct msgbuf out;
     bool keepalive_enabled;
@@ -125,6 +126,8 @@ static int wait_for_driver(void *opaque, int fd, uint32_t events, long long dead
 static int send_event(void *opaque, int proc, const int32_t *callback_id,
                       const unsigned char *body, size_t len);
 
+static int flush_events(struct session *s);
+
 static void on_driver_fd(void *opaque, int fd, uint32_t events)
 {
     struct driver_watch *w = opaque;
@@ -134,7 +137,7 @@ static void on_driver_fd(void *opaque, int fd, uint32_t events)
     (void)events;
     w->fn(w->opaque);
     /* Between calls its events go now; during one, after its reply. */
-    if (s->depth == 0 && events_flush(s->events, send_event, s) < 0)
+    if (s->depth == 0 && flush_events(s) < 0)
         s->done = true;
 }
 
@@ -197,8 +200,20 @@ static void event_sink(void *opaque, int family, int event_id, const unsigned ch
     struct session *s = opaque;
 
     if (events_queue(s->events, family, event_id, key, key_len, msg_fn, msg) < 0)
-        log_warn("client %s: cannot queue event %d of family %d, dropping it", s->opt.peer,
-                 event_id, family);
+        s->events_dropped++;
+}
+
+/* Sends the queued events; a burst that overflowed the queue is logged
+ * once, with how many were dropped (one line per event was thousands of
+ * log lines when a connection catches up with a flooded journal). */
+static int flush_events(struct session *s)
+{
+    if (s->events_dropped) {
+        log_warn("client %s: %lu events dropped: more than %d were waiting to be sent",
+                 s->opt.peer, s->events_dropped, EVENTS_MAX_QUEUED);
+        s->events_dropped = 0;
+    }
+    return events_flush(s->events, send_event, s);
 }
 
 int session_attach(struct session *s, const struct driver *drv, struct drv_conn *conn,
@@ -423,7 +438,7 @@ static int remote_call(struct session *s, const struct message_header *hdr, stru
     }
     dispatch_reply_free(&reply);
     if (r == 0)
-        r = events_flush(s->events, send_event, s);
+        r = flush_events(s);
     if (r == 0 && s->ending) {
         s->orderly = true;
         s->done = true;
