@@ -955,3 +955,70 @@ int virDomainListGetStats(virDomainPtr *doms, unsigned int stats,
     }
     return all_domain_stats(doms[0]->conn, doms, n, stats, retStats, flags);
 }
+
+/* ---- the host's memory parameters (node-memory-tune) ---- */
+
+int virNodeGetMemoryParameters(virConnectPtr conn, virTypedParameterPtr params, int *nparams,
+                               unsigned int flags)
+{
+    remote_node_get_memory_parameters_args a;
+    remote_node_get_memory_parameters_ret r;
+    int rc = 0;
+
+    CHECK_CONN(conn, -1);
+    CHECK_ARG(conn, nparams, -1);
+    if (*nparams < 0 || (*nparams && !params)) {
+        api_invalid_arg(__func__, *nparams < 0 ? "nparams" : "params");
+        api_fail(conn);
+        return -1;
+    }
+    if (*nparams > REMOTE_NODE_MEMORY_PARAMETERS_MAX) {
+        error_report(ERR_RPC, VIR_FROM_REMOTE, "nparams count exceeds maximum: %d > %d",
+                     *nparams, REMOTE_NODE_MEMORY_PARAMETERS_MAX);
+        api_fail(conn);
+        return -1;
+    }
+    a.nparams = *nparams;
+    a.flags = flags | VIR_TYPED_PARAM_STRING_OKAY;
+    memset(&r, 0, sizeof(r));
+    if (rpc(conn, REMOTE_PROC_NODE_GET_MEMORY_PARAMETERS,
+            XA(remote_node_get_memory_parameters_args), &a,
+            XA(remote_node_get_memory_parameters_ret), &r) < 0)
+        return -1;
+    if (*nparams == 0)
+        *nparams = r.nparams;
+    else if ((rc = params_from_wire(conn, r.params.params_val, r.params.params_len, params,
+                                    *nparams)) == 0)
+        *nparams = (int)r.params.params_len;
+    xdr_free(XA(remote_node_get_memory_parameters_ret), (char *)&r);
+    return rc;
+}
+
+int virNodeSetMemoryParameters(virConnectPtr conn, virTypedParameterPtr params, int nparams,
+                               unsigned int flags)
+{
+    remote_node_set_memory_parameters_args a;
+    remote_typed_param *w;
+
+    CHECK_CONN(conn, -1);
+    if (conn->flags & VIR_CONNECT_RO) {
+        error_report(ERR_OPERATION_DENIED, VIR_FROM_NONE, "read only access prevents %s",
+                     __func__);
+        api_fail(conn);
+        return -1;
+    }
+    if (!params || nparams < 0) {
+        api_invalid_arg(__func__, !params ? "params" : "nparams");
+        api_fail(conn);
+        return -1;
+    }
+    if (params_to_wire(conn, params, nparams, &w) < 0)
+        return -1;
+    a.params.params_val = w;
+    a.params.params_len = (u_int)nparams;
+    a.flags = flags;
+    int rc = rpc(conn, REMOTE_PROC_NODE_SET_MEMORY_PARAMETERS,
+                 XA(remote_node_set_memory_parameters_args), &a, NULL, NULL);
+    free(w);
+    return rc < 0 ? -1 : 0;
+}

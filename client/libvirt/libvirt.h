@@ -1487,6 +1487,19 @@ int virDomainSetSchedulerParametersFlags(virDomainPtr domain, virTypedParameterP
 #define VIR_DOMAIN_MEMORY_SWAP_HARD_LIMIT "swap_hard_limit"
 int virDomainSetMemoryParameters(virDomainPtr domain, virTypedParameterPtr params, int nparams,
                                  unsigned int flags);
+/* The host's memory parameters (shared memory service). */
+#define VIR_NODE_MEMORY_SHARED_PAGES_TO_SCAN "shm_pages_to_scan"
+#define VIR_NODE_MEMORY_SHARED_SLEEP_MILLISECS "shm_sleep_millisecs"
+#define VIR_NODE_MEMORY_SHARED_PAGES_SHARED "shm_pages_shared"
+#define VIR_NODE_MEMORY_SHARED_PAGES_SHARING "shm_pages_sharing"
+#define VIR_NODE_MEMORY_SHARED_PAGES_UNSHARED "shm_pages_unshared"
+#define VIR_NODE_MEMORY_SHARED_PAGES_VOLATILE "shm_pages_volatile"
+#define VIR_NODE_MEMORY_SHARED_FULL_SCANS "shm_full_scans"
+#define VIR_NODE_MEMORY_SHARED_MERGE_ACROSS_NODES "shm_merge_across_nodes"
+int virNodeGetMemoryParameters(virConnectPtr conn, virTypedParameterPtr params, int *nparams,
+                               unsigned int flags);
+int virNodeSetMemoryParameters(virConnectPtr conn, virTypedParameterPtr params, int nparams,
+                               unsigned int flags);
 int virDomainGetMemoryParameters(virDomainPtr domain, virTypedParameterPtr params, int *nparams,
                                  unsigned int flags);
 int virDomainSetBlkioParameters(virDomainPtr domain, virTypedParameterPtr params, int nparams,

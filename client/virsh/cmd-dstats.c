@@ -2,7 +2,7 @@
  * emulatorpin, iothreadinfo/add/del/pin/set, domblkstat, domifstat,
  * domblkinfo, domblkerror, schedinfo, memtune, blkiotune, numatune, perf,
  * blkdeviotune, cpu-stats,
- * domstats and dommemstat.
+ * domstats and dommemstat; the host's node-memory-tune.
  * Wording and layout are real virsh 9.0's. */
 #include <errno.h>
 #include <limits.h>
@@ -1699,6 +1699,78 @@ out:
     return ok;
 }
 
+/* ---- node-memory-tune ---- */
+
+static const struct vsh_opt_def opts_node_memory_tune[] = {
+    {"shm-pages-to-scan", VSH_OT_INT, 0},
+    {"shm-sleep-millisecs", VSH_OT_INT, 0},
+    {"shm-merge-across-nodes", VSH_OT_INT, 0},
+    OPT_END,
+};
+
+static bool cmd_node_memory_tune(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
+{
+    static const struct {
+        const char *opt, *field;
+    } opts[] = {
+        {"shm-pages-to-scan", VIR_NODE_MEMORY_SHARED_PAGES_TO_SCAN},
+        {"shm-sleep-millisecs", VIR_NODE_MEMORY_SHARED_SLEEP_MILLISECS},
+        {"shm-merge-across-nodes", VIR_NODE_MEMORY_SHARED_MERGE_ACROSS_NODES},
+    };
+    virTypedParameter set[3];
+    int n = 0;
+
+    memset(set, 0, sizeof(set));
+    for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
+        const char *v = vsh_opt_string(cmd, opts[i].opt);
+        char *end;
+        if (!v)
+            continue;
+        errno = 0;
+        unsigned long long x = strtoull(v, &end, 10);
+        if (errno || *end || !*v || *v == '-' || x > UINT_MAX) {
+            vsh_error(ctl, "Numeric value '%s' for <%s> option is malformed or out of range",
+                      v, opts[i].opt);
+            return false;
+        }
+        snprintf(set[n].field, VIR_TYPED_PARAM_FIELD_LENGTH, "%s", opts[i].field);
+        set[n].type = VIR_TYPED_PARAM_UINT;
+        set[n++].value.ui = (unsigned int)x;
+    }
+    if (n > 0) {
+        if (virNodeSetMemoryParameters(ctl->conn, set, n, 0) != 0) {
+            vsh_error(ctl, "%s", "Unable to change memory parameters");
+            return false;
+        }
+        return true;
+    }
+    int count = 0;
+    if (virNodeGetMemoryParameters(ctl->conn, NULL, &count, 0) != 0) {
+        vsh_error(ctl, "%s", "Unable to get number of memory parameters");
+        return false;
+    }
+    if (count == 0)
+        return true;
+    virTypedParameter *params = calloc((size_t)count, sizeof(*params));
+    if (!params) {
+        vsh_error(ctl, "%s", "out of memory");
+        return false;
+    }
+    if (virNodeGetMemoryParameters(ctl->conn, params, &count, 0) != 0) {
+        vsh_error(ctl, "%s", "Unable to get memory parameters");
+        free(params);
+        return false;
+    }
+    vsh_print(ctl, "%s", "Shared memory:\n");
+    for (int i = 0; i < count; i++) {
+        char buf[256];
+        param_value(&params[i], buf, sizeof(buf));
+        vsh_print(ctl, "\t%-15s %s\n", params[i].field, buf);
+    }
+    virTypedParamsFree(params, count);
+    return true;
+}
+
 const struct vsh_cmd_def vsh_dstats_cmds[] = {
     {"vcpuinfo", cmd_vcpuinfo, opts_vcpuinfo, "detailed domain vcpu information", false},
     {"vcpupin", cmd_vcpupin, opts_vcpupin, "control or query domain vcpu affinity", false},
@@ -1732,5 +1804,7 @@ const struct vsh_cmd_def vsh_dstats_cmds[] = {
      false},
     {"dommemstat", cmd_dommemstat, opts_dommemstat, "get memory statistics for a domain",
      false},
+    {"node-memory-tune", cmd_node_memory_tune, opts_node_memory_tune,
+     "Get or set node memory parameters", false},
     {NULL, NULL, NULL, NULL, false},
 };

@@ -1,14 +1,13 @@
 /* cmd-guestops: virsh's guest-operation commands on domains (domtime,
  * domhostname, the file-system ones, inject-nmi, domrename, save, restore,
- * save-image-dumpxml/-define, managedsave, managedsave-remove, dump,
+ * save-image-dumpxml/-define/-edit, managedsave, managedsave-remove, dump,
  * domifaddr, set-lifecycle-action, set-user-password, domcontrol, desc,
  * metadata, send-key, and dompmsuspend, dompmwakeup, domjobabort,
  * managedsave-dumpxml and -define, which real's test driver refuses), with
  * real virsh 9.0's options, messages and output.
  *
  * Not like real virsh yet: save, dump and managedsave do not show
- * progress (--verbose is accepted and ignored); desc and metadata have no
- * --edit; send-key knows key names for the linux codeset only (the
+ * progress (--verbose is accepted and ignored); send-key knows key names for the linux codeset only (the
  * kernel's KEY_* names; numbers work with every codeset). */
 #include <errno.h>
 #include <stdio.h>
@@ -506,6 +505,42 @@ static bool cmd_save_image_define(struct vsh_ctl *ctl, const struct vsh_cmd *cmd
     return true;
 }
 
+static const struct vsh_opt_def opts_save_image_edit[] = {
+    {"file", VSH_OT_DATA, VSH_OFLAG_REQ},
+    {"running", VSH_OT_BOOL, 0},
+    {"paused", VSH_OT_BOOL, 0},
+    OPT_END,
+};
+
+/* The image's XML in the editor (cmd-edits.c's vsh_edit_xml). */
+static bool cmd_save_image_edit(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
+{
+    const char *file = vsh_opt_string(cmd, "file");
+    char *xml, *edited = NULL;
+    bool ok = false;
+
+    if (!exclusive(ctl, cmd, "running", "paused"))
+        return false;
+    if (!(xml = virDomainSaveImageGetXMLDesc(ctl->conn, file, VIR_DOMAIN_SAVE_IMAGE_XML_SECURE)))
+        return false;
+    int r = vsh_edit_xml(ctl, xml, &edited);
+    if (r < 0)
+        goto out;
+    if (r == 0) {
+        vsh_print_extra(ctl, "Saved image %s XML configuration not changed.\n", file);
+        ok = true;
+        goto out;
+    }
+    if (virDomainSaveImageDefineXML(ctl->conn, file, edited, save_flags(cmd)) < 0)
+        vsh_edit_refused(ctl);
+    vsh_print_extra(ctl, "State file %s edited.\n", file);
+    ok = true;
+out:
+    free(xml);
+    free(edited);
+    return ok;
+}
+
 static const struct vsh_opt_def opts_managedsave[] = {
     OPT_DOMAIN,
     {"bypass-cache", VSH_OT_BOOL, 0},
@@ -785,17 +820,42 @@ static bool cmd_desc(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
         free(text);
         return false;
     }
-    if (vsh_opt_bool(cmd, "edit")) {
-        vsh_error(ctl, "%s", "--edit is not supported by this virsh");
-        free(text);
-        return false;
-    }
     if (!(dom = vsh_command_domain(ctl, cmd, VSH_BYALL, NULL))) {
         free(text);
         return false;
     }
     if (virDomainGetInfo(dom, &info) < 0)
         goto out;
+    if (vsh_opt_bool(cmd, "edit")) {
+        /* The given words, else the current text, in the editor. */
+        char *edited = NULL;
+        if (!text &&
+            !(text = domain_description(ctl, dom, title, flags & VIR_DOMAIN_AFFECT_CONFIG)))
+            goto out;
+        if (vsh_edit_xml(ctl, text, &edited) < 0)
+            goto out;
+        if (!edited) {
+            vsh_print_extra(ctl, "%s",
+                            title ? "Domain title not changed\n"
+                                  : "Domain description not changed\n");
+            ok = true;
+            goto out;
+        }
+        /* A title loses the newline an editor ends the file with. */
+        size_t n = strlen(edited);
+        if (title && n && edited[n - 1] == '\n')
+            edited[n - 1] = '\0';
+        if (strcmp(edited, text) == 0) {
+            free(edited);
+            vsh_print_extra(ctl, "%s",
+                            title ? "Domain title not changed\n"
+                                  : "Domain description not changed\n");
+            ok = true;
+            goto out;
+        }
+        free(text);
+        text = edited;
+    }
     if (text) {
         if (virDomainSetMetadata(dom,
                                  title ? VIR_DOMAIN_METADATA_TITLE
@@ -859,17 +919,36 @@ static bool cmd_metadata(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
     }
     if (!exclusive(ctl, cmd, "remove", "edit"))
         return false;
-    if (edit) {
-        vsh_error(ctl, "%s", "--edit is not supported by this virsh");
-        return false;
-    }
     if (!(dom = vsh_command_domain(ctl, cmd, VSH_BYALL, NULL)))
         return false;
-    if (set && !key) {
+    if ((set || edit) && !key) {
         vsh_error(ctl, "%s", "namespace key is required when modifying metadata");
         goto out;
     }
-    if (set || rem) {
+    if (edit) {
+        /* The element (empty when there is none) in the editor. */
+        char *data = virDomainGetMetadata(dom, VIR_DOMAIN_METADATA_ELEMENT, uri, flags), *edited;
+        if (!data) {
+            vsh_reset_libvirt_error(ctl);
+            if (!(data = strdup(""))) {
+                vsh_error(ctl, "%s", "out of memory");
+                goto out;
+            }
+        }
+        int r = vsh_edit_xml(ctl, data, &edited);
+        free(data);
+        if (r < 0)
+            goto out;
+        if (r == 0) {
+            vsh_print_extra(ctl, "%s", "Metadata not changed");
+        } else {
+            if (virDomainSetMetadata(dom, VIR_DOMAIN_METADATA_ELEMENT, edited, key, uri, flags) <
+                0)
+                vsh_edit_refused(ctl);
+            vsh_print_extra(ctl, "%s\n", "Metadata modified");
+        }
+        free(edited);
+    } else if (set || rem) {
         if (virDomainSetMetadata(dom, VIR_DOMAIN_METADATA_ELEMENT, set, key, uri, flags) < 0)
             goto out;
         vsh_print_extra(ctl, "%s\n", rem ? "Metadata removed" : "Metadata modified");
@@ -1120,6 +1199,8 @@ const struct vsh_cmd_def vsh_guestops_cmds[] = {
      "saved state domain information in XML", false},
     {"save-image-define", cmd_save_image_define, opts_save_image_define,
      "redefine the XML for a domain's saved state file", false},
+    {"save-image-edit", cmd_save_image_edit, opts_save_image_edit,
+     "edit XML for a domain's saved state file", false},
     {"managedsave", cmd_managedsave, opts_managedsave, "managed save of a domain state", false},
     {"managedsave-remove", cmd_managedsave_remove, opts_domain_only,
      "Remove managed save of a domain", false},

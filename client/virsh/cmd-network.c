@@ -738,10 +738,52 @@ out:
     return ok;
 }
 
+static bool cmd_net_edit(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
+{
+    virNetworkPtr net = command_network(ctl, cmd, BY_UUID | BY_NAME);
+    char *xml, *edited = NULL;
+    bool ok = false;
+
+    if (!net)
+        return false;
+    /* A driver that refuses the flag gets asked without it, as virsh does. */
+    if (!(xml = virNetworkGetXMLDesc(net, VIR_NETWORK_XML_INACTIVE))) {
+        virErrorPtr e = virGetLastError();
+        if (!e || e->code != VIR_ERR_INVALID_ARG)
+            goto out;
+        vsh_reset_libvirt_error(ctl);
+        if (!(xml = virNetworkGetXMLDesc(net, 0)))
+            goto out;
+    }
+    int r = vsh_edit_xml(ctl, xml, &edited);
+    if (r < 0)
+        goto out;
+    if (r == 0) {
+        vsh_print_extra(ctl, "Network %s XML configuration not changed.\n",
+                        virNetworkGetName(net));
+        ok = true;
+        goto out;
+    }
+    virNetworkPtr n = virNetworkDefineXML(ctl->conn, edited);
+    if (!n)
+        vsh_edit_refused(ctl);
+    vsh_print_extra(ctl, "Network %s XML configuration edited.\n",
+                    n ? virNetworkGetName(n) : "(null)");
+    if (n)
+        virNetworkFree(n);
+    ok = true;
+out:
+    free(xml);
+    free(edited);
+    virNetworkFree(net);
+    return ok;
+}
+
 const struct vsh_cmd_def vsh_network_cmds[] = {
     {"net-list", cmd_net_list, opts_net_list, "list networks", false},
     {"net-info", cmd_net_info, opts_network_only, "network information", false},
     {"net-dumpxml", cmd_net_dumpxml, opts_net_dumpxml, "network information in XML", false},
+    {"net-edit", cmd_net_edit, opts_network_only, "edit XML configuration for a network", false},
     {"net-define", cmd_net_define, opts_net_file,
      "define an inactive persistent virtual network or modify an existing persistent one from "
      "an XML file",

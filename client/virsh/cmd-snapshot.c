@@ -1232,6 +1232,121 @@ static bool cmd_checkpoint_delete(struct vsh_ctl *ctl, const struct vsh_cmd *cmd
     return delete_cmd(ctl, cmd, KIND_CHECKPOINT, "checkpointname");
 }
 
+/* ---- snapshot-edit, checkpoint-edit ---- */
+
+static const struct vsh_opt_def opts_snapshot_edit[] = {
+    OPT_DOMAIN,
+    {"snapshotname", VSH_OT_STRING, 0},
+    {"current", VSH_OT_BOOL, 0},
+    {"rename", VSH_OT_BOOL, 0},
+    {"clone", VSH_OT_BOOL, 0},
+    OPT_END,
+};
+
+static const struct vsh_opt_def opts_checkpoint_edit[] = {
+    OPT_DOMAIN,
+    {"checkpointname", VSH_OT_STRING, 0},
+    OPT_END,
+};
+
+/* The moment redefined from the edited XML; its name changed means a
+ * clone (--clone), a rename (--rename: the original's metadata goes) or,
+ * for neither, the new one's metadata goes again and the edit fails. */
+static bool edit_cmd(struct vsh_ctl *ctl, const struct vsh_cmd *cmd, int kind)
+{
+    bool rename = kind == KIND_SNAPSHOT && vsh_opt_bool(cmd, "rename");
+    bool clone = kind == KIND_SNAPSHOT && vsh_opt_bool(cmd, "clone");
+    bool current = kind == KIND_SNAPSHOT && vsh_opt_bool(cmd, "current");
+    const char *Kind = kind == KIND_SNAPSHOT ? "Snapshot" : "Checkpoint";
+    struct moment m = {kind, NULL}, e = {kind, NULL};
+    char *xml = NULL, *edited = NULL, *name = NULL;
+    virDomainPtr dom;
+    bool ok = false;
+
+    if (rename && clone) {
+        vsh_error(ctl, "%s", "Options --rename and --clone are mutually exclusive");
+        return false;
+    }
+    if (!(dom = vsh_command_domain(ctl, cmd, VSH_BYALL, NULL)))
+        return false;
+    if (lookup(ctl, cmd, kind, kind == KIND_SNAPSHOT ? "snapshotname" : "checkpointname", false,
+               dom, &m) < 0)
+        goto out;
+    if (!(name = strdup(m_name(m)))) {
+        vsh_error(ctl, "%s", "out of memory");
+        goto out;
+    }
+    if (!(xml = m_xml(m, kind == KIND_SNAPSHOT ? VIR_DOMAIN_SNAPSHOT_XML_SECURE
+                                               : VIR_DOMAIN_CHECKPOINT_XML_SECURE)))
+        goto failed;
+    int r = vsh_edit_xml(ctl, xml, &edited);
+    if (r < 0)
+        goto failed;
+    if (r == 0 && !current) {
+        vsh_print_extra(ctl, "%s %s XML configuration not changed.\n", Kind, name);
+        ok = true;
+        goto out;
+    }
+    const char *text = edited ? edited : xml;
+    if (kind == KIND_SNAPSHOT)
+        e.h = virDomainSnapshotCreateXML(dom, text,
+                                         VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE |
+                                             (current ? VIR_DOMAIN_SNAPSHOT_CREATE_CURRENT : 0));
+    else
+        e.h = virDomainCheckpointCreateXML(dom, text, VIR_DOMAIN_CHECKPOINT_CREATE_REDEFINE);
+    if (!e.h) {
+        /* Real virsh 9.0 crashes here when stdin is not a terminal. */
+        vsh_edit_refused(ctl);
+        goto failed;
+    }
+    const char *ename = m_name(e);
+    if (strcmp(name, ename) == 0) {
+        vsh_print_extra(ctl, "%s %s edited.\n", Kind, name);
+    } else if (clone) {
+        vsh_print_extra(ctl, "%s %s cloned to %s.\n", Kind, name, ename);
+    } else {
+        struct moment gone = rename ? m : e;
+        int rc = kind == KIND_SNAPSHOT
+                     ? virDomainSnapshotDelete(gone.h, VIR_DOMAIN_SNAPSHOT_DELETE_METADATA_ONLY)
+                     : virDomainCheckpointDelete(gone.h,
+                                                 VIR_DOMAIN_CHECKPOINT_DELETE_METADATA_ONLY);
+        if (rc < 0) {
+            vsh_report_error(ctl);
+            vsh_error(ctl, "Failed to clean up %s", rename ? name : ename);
+            goto failed;
+        }
+        if (!rename) {
+            if (kind == KIND_SNAPSHOT)
+                vsh_error(ctl, "Must use --rename or --clone to change %s to %s", name, ename);
+            else
+                vsh_error(ctl, "Cannot rename checkpoint %s to %s", name, ename);
+            goto failed;
+        }
+    }
+    ok = true;
+    goto out;
+failed:
+    vsh_error(ctl, "Failed to update %s", name);
+out:
+    m_free(m);
+    m_free(e);
+    free(name);
+    free(xml);
+    free(edited);
+    virDomainFree(dom);
+    return ok;
+}
+
+static bool cmd_snapshot_edit(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
+{
+    return edit_cmd(ctl, cmd, KIND_SNAPSHOT);
+}
+
+static bool cmd_checkpoint_edit(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
+{
+    return edit_cmd(ctl, cmd, KIND_CHECKPOINT);
+}
+
 const struct vsh_cmd_def vsh_snapshot_cmds[] = {
     {"snapshot-create", cmd_snapshot_create, opts_snapshot_create,
      "Create a snapshot from XML", false},
@@ -1242,6 +1357,8 @@ const struct vsh_cmd_def vsh_snapshot_cmds[] = {
     {"snapshot-info", cmd_snapshot_info, opts_snapshot_info, "snapshot information", false},
     {"snapshot-dumpxml", cmd_snapshot_dumpxml, opts_snapshot_dumpxml,
      "Dump XML for a domain snapshot", false},
+    {"snapshot-edit", cmd_snapshot_edit, opts_snapshot_edit,
+     "edit XML for a snapshot", false},
     {"snapshot-parent", cmd_snapshot_parent, opts_snapshot_parent,
      "Get the name of the parent of a snapshot", false},
     {"snapshot-revert", cmd_snapshot_revert, opts_snapshot_revert,
@@ -1260,6 +1377,8 @@ const struct vsh_cmd_def vsh_snapshot_cmds[] = {
      false},
     {"checkpoint-dumpxml", cmd_checkpoint_dumpxml, opts_checkpoint_dumpxml,
      "Dump XML for a domain checkpoint", false},
+    {"checkpoint-edit", cmd_checkpoint_edit, opts_checkpoint_edit,
+     "edit XML for a checkpoint", false},
     {"checkpoint-parent", cmd_checkpoint_parent, opts_checkpoint_parent,
      "Get the name of the parent of a checkpoint", false},
     {"checkpoint-delete", cmd_checkpoint_delete, opts_checkpoint_delete,

@@ -1484,6 +1484,47 @@ out:
     return ok;
 }
 
+static bool cmd_pool_edit(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
+{
+    virStoragePoolPtr pool = command_pool(ctl, cmd, "pool", NULL);
+    char *xml, *edited = NULL;
+    bool ok = false;
+
+    if (!pool)
+        return false;
+    /* A driver that refuses the flag gets asked without it, as virsh does. */
+    if (!(xml = virStoragePoolGetXMLDesc(pool, 1 /* VIR_STORAGE_XML_INACTIVE */))) {
+        virErrorPtr e = virGetLastError();
+        if (!e || e->code != VIR_ERR_INVALID_ARG)
+            goto out;
+        vsh_reset_libvirt_error(ctl);
+        if (!(xml = virStoragePoolGetXMLDesc(pool, 0)))
+            goto out;
+    }
+    int r = vsh_edit_xml(ctl, xml, &edited);
+    if (r < 0)
+        goto out;
+    if (r == 0) {
+        vsh_print_extra(ctl, "Pool %s XML configuration not changed.\n",
+                        virStoragePoolGetName(pool));
+        ok = true;
+        goto out;
+    }
+    virStoragePoolPtr p = virStoragePoolDefineXML(ctl->conn, edited, 0);
+    if (!p)
+        vsh_edit_refused(ctl);
+    vsh_print_extra(ctl, "Pool %s XML configuration edited.\n",
+                    p ? virStoragePoolGetName(p) : "(null)");
+    if (p)
+        virStoragePoolFree(p);
+    ok = true;
+out:
+    free(xml);
+    free(edited);
+    virStoragePoolFree(pool);
+    return ok;
+}
+
 const struct vsh_cmd_def vsh_storage_cmds[] = {
     {"pool-event", cmd_pool_event, opts_pool_event, "Storage Pool Events", false},
     {"vol-wipe", cmd_vol_wipe, opts_vol_wipe, "wipe a vol", false},
@@ -1492,6 +1533,8 @@ const struct vsh_cmd_def vsh_storage_cmds[] = {
     {"pool-list", cmd_pool_list, opts_pool_list, "list pools", false},
     {"pool-info", cmd_pool_info, opts_pool_info, "storage pool information", false},
     {"pool-dumpxml", cmd_pool_dumpxml, opts_pool_dumpxml, "pool information in XML", false},
+    {"pool-edit", cmd_pool_edit, opts_pool_only, "edit XML configuration for a storage pool",
+     false},
     {"pool-define", cmd_pool_define, opts_pool_define_file,
      "define an inactive persistent storage pool or modify an existing persistent one from an "
      "XML file",

@@ -483,7 +483,8 @@ static const struct vsh_cmd_def *const cmd_tables[] = {vsh_builtin_cmds, vsh_hos
                                                        vsh_domain_cmds, vsh_node_cmds,
                                                        vsh_nodedev_cmds, vsh_storage_cmds,
                                                        vsh_network_cmds, vsh_snapshot_cmds,
-                                                       vsh_guestops_cmds, vsh_dstats_cmds};
+                                                       vsh_guestops_cmds, vsh_dstats_cmds,
+                                                       vsh_edit_cmds};
 
 static const struct vsh_cmd_def *find_command(const char *name)
 {

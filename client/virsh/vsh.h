@@ -117,6 +117,14 @@ virDomainPtr vsh_command_domain(struct vsh_ctl *ctl, const struct vsh_cmd *cmd,
 /* Reads a whole file; NULL with an error printed. */
 char *vsh_read_file(struct vsh_ctl *ctl, const char *path);
 
+/* Writes `xml` to a temporary file, runs the editor ($EDITOR, $VISUAL,
+ * vi) on it and reads it back (cmd-edits.c): 1 with *edited the new text
+ * (caller frees), 0 when unchanged, -1 with the error printed. */
+int vsh_edit_xml(struct vsh_ctl *ctl, const char *xml, char **edited);
+/* The edited XML was refused: "error: Failed.", the library's error
+ * forgotten, as real virsh does when it cannot ask again. */
+void vsh_edit_refused(struct vsh_ctl *ctl);
+
 /* The command tables. */
 extern const struct vsh_cmd_def vsh_host_cmds[];
 extern const struct vsh_cmd_def vsh_domain_cmds[];
@@ -127,6 +135,7 @@ extern const struct vsh_cmd_def vsh_network_cmds[];
 extern const struct vsh_cmd_def vsh_snapshot_cmds[];
 extern const struct vsh_cmd_def vsh_guestops_cmds[];
 extern const struct vsh_cmd_def vsh_dstats_cmds[]; /* cmd-dstats.c */
+extern const struct vsh_cmd_def vsh_edit_cmds[];   /* cmd-edits.c */
 
 /* Event waiting for the "event" command: started before registering,
  * returns how the wait ended. */

@@ -85,7 +85,10 @@ compare_cmd() {
     local same_out=0 same_err=0
     diff <(scrub "$d/r.out") <(scrub "$d/o.out") >"$d/diff" && same_out=1
     echo "-- stderr:" >>"$d/diff"
-    diff "$d/r.err" "$d/o.err" >>"$d/diff" && same_err=1
+    # The editor's temporary file (virsh-cmds-edits.txt) has a random name.
+    diff <(sed 's|/virsh[A-Za-z0-9]\{6\}\.xml|/virshXXXXXX.xml|g' "$d/r.err") \
+        <(sed 's|/virsh[A-Za-z0-9]\{6\}\.xml|/virshXXXXXX.xml|g' "$d/o.err") >>"$d/diff" &&
+        same_err=1
     if [ "$rr" != "$ro" ] || [ $same_out = 0 ] || [ $same_err = 0 ]; then
         echo "FAIL virsh $line on $uri: expected exit $rr, got $ro; diff real ours:"
         cat "$d/diff"
@@ -288,7 +291,23 @@ if [ "$part" = local ]; then
         [ -f "$f" ] || continue
         for uri in "$(uri_for "$REAL_SOCK")" "$(uri_for "$OURS_SOCK")"; do
             while IFS= read -r line; do
-                [ -n "$line" ] && compare_cmd "$uri" "$line"
+                [ -n "$line" ] || continue
+                # virsh-cmds-edits.txt: the editor is edit-xml.sh, and a
+                # line's "@MODE " prefix tells it what to do.
+                if [ "$f" = "$here/virsh-cmds-edits.txt" ]; then
+                    mode=keep
+                    case $line in
+                    @*)
+                        mode=${line%% *}
+                        mode=${mode#@}
+                        line=${line#* }
+                        ;;
+                    esac
+                    unset VISUAL # virsh takes $VISUAL before $EDITOR
+                    EDITOR=$here/edit-xml.sh VIRSH_EDIT=$mode compare_cmd "$uri" "$line"
+                else
+                    compare_cmd "$uri" "$line"
+                fi
             done <"$f"
         done
     done
