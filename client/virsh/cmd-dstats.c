@@ -1336,7 +1336,7 @@ static const struct vsh_opt_def opts_domstats[] = {
     {"enforce", VSH_OT_BOOL, 0},
     {"backing", VSH_OT_BOOL, 0},
     {"nowait", VSH_OT_BOOL, 0},
-    {"domain", VSH_OT_ARGV, 0},
+    {"domain", VSH_OT_ARGV, VSH_OFLAG_BARE},
     OPT_END,
 };
 

@@ -793,33 +793,126 @@ static const struct vsh_opt_def opts_help[] = {
     {NULL, 0, 0},
 };
 
+static const struct vsh_help *find_help(const char *name)
+{
+    for (const struct vsh_help *h = vsh_help_texts; h->name; h++)
+        if (strcmp(h->name, name) == 0)
+            return h;
+    return NULL;
+}
+
+static const char *opt_help(const struct vsh_help *h, const char *name)
+{
+    for (const struct vsh_help_opt *o = h ? h->opts : NULL; o && o->name; o++)
+        if (strcmp(o->name, name) == 0)
+            return o->help;
+    return "";
+}
+
+/* An option in the synopsis line, as real virsh writes it. */
+static void synopsis_word(struct vsh_ctl *ctl, const struct vsh_opt_def *o)
+{
+    const char *kind = o->type == VSH_OT_INT ? "number" : "string";
+    bool req = o->flags & VSH_OFLAG_REQ;
+
+    if (o->type == VSH_OT_BOOL)
+        vsh_print(ctl, " [--%s]", o->name);
+    else if (o->type == VSH_OT_ARGV && (o->flags & VSH_OFLAG_BARE))
+        vsh_print(ctl, req ? " <%s>..." : " [<%s>]...", o->name);
+    else if (o->type == VSH_OT_ARGV)
+        vsh_print(ctl, req ? " {[--%s] <string>}..." : " [[--%s] <string>]...", o->name);
+    else if (req && (o->flags & VSH_OFLAG_REQ_OPT))
+        vsh_print(ctl, " --%s <%s>", o->name, kind);
+    else if (req)
+        vsh_print(ctl, " <%s>", o->name);
+    else if (o->type == VSH_OT_DATA)
+        vsh_print(ctl, " [<%s>]", o->name);
+    else
+        vsh_print(ctl, " [--%s <%s>]", o->name, kind);
+}
+
+/* An option's line under OPTIONS: how it may be written, padded to 15. */
+static void option_line(struct vsh_ctl *ctl, const struct vsh_opt_def *o, const char *help)
+{
+    char spec[128];
+    bool positional = o->type == VSH_OT_DATA ||
+                      ((o->flags & VSH_OFLAG_REQ) && !(o->flags & VSH_OFLAG_REQ_OPT));
+
+    if (o->type == VSH_OT_BOOL)
+        snprintf(spec, sizeof(spec), "--%s", o->name);
+    else if (o->type == VSH_OT_ARGV)
+        snprintf(spec, sizeof(spec), (o->flags & VSH_OFLAG_BARE) ? "<%s>" : "[--%s] <string>",
+                 o->name);
+    else
+        snprintf(spec, sizeof(spec), positional ? "[--%s] <%s>" : "--%s <%s>", o->name,
+                 o->type == VSH_OT_INT ? "number" : "string");
+    vsh_print(ctl, "    %-15s  %s\n", spec, help);
+}
+
+static void command_help(struct vsh_ctl *ctl, const struct vsh_cmd_def *d)
+{
+    const struct vsh_help *h = find_help(d->name);
+
+    vsh_print(ctl, "  NAME\n    %s - %s\n\n  SYNOPSIS\n    %s", d->name, d->help, d->name);
+    for (int k = 0; d->opts && d->opts[k].name; k++)
+        synopsis_word(ctl, &d->opts[k]);
+    vsh_print(ctl, "\n");
+    if (h && h->desc)
+        vsh_print(ctl, "\n  DESCRIPTION\n    %s\n", h->desc);
+    if (d->opts && d->opts[0].name) {
+        vsh_print(ctl, "\n  OPTIONS\n");
+        for (int k = 0; d->opts[k].name; k++)
+            option_line(ctl, &d->opts[k], opt_help(h, d->opts[k].name));
+    }
+    vsh_print(ctl, "\n");
+}
+
+/* One group's commands, those we carry, in real virsh's order. */
+static void group_help(struct vsh_ctl *ctl, const struct vsh_help_group *g)
+{
+    vsh_print(ctl, " %s (help keyword '%s'):\n", g->title, g->keyword);
+    for (const struct vsh_help *h = vsh_help_texts; h->name; h++) {
+        const struct vsh_cmd_def *d = find_command(h->name);
+        if (d && strcmp(h->group, g->keyword) == 0)
+            vsh_print(ctl, "    %-30s %s\n", d->name, d->help);
+    }
+}
+
+static bool group_carried(const struct vsh_help_group *g)
+{
+    for (const struct vsh_help *h = vsh_help_texts; h->name; h++)
+        if (strcmp(h->group, g->keyword) == 0 && find_command(h->name))
+            return true;
+    return false;
+}
+
 static bool cmd_help(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
 {
     const char *name = vsh_opt_string(cmd, "command");
-    if (name) {
-        const struct vsh_cmd_def *d = find_command(name);
-        if (!d) {
-            vsh_error(ctl, "command or command group '%s' doesn't exist", name);
-            return false;
-        }
-        vsh_print(ctl, "  NAME\n    %s - %s\n\n  SYNOPSIS\n    %s", d->name, d->help, d->name);
-        for (int k = 0; d->opts && d->opts[k].name; k++) {
-            const struct vsh_opt_def *o = &d->opts[k];
-            if (o->type == VSH_OT_BOOL)
-                vsh_print(ctl, " [--%s]", o->name);
-            else if (o->flags & VSH_OFLAG_REQ)
-                vsh_print(ctl, " <%s>", o->name);
-            else
-                vsh_print(ctl, " [--%s <%s>]", o->name,
-                          o->type == VSH_OT_INT ? "number" : "string");
-        }
-        vsh_print(ctl, "\n\n");
+
+    if (!name) {
+        vsh_print(ctl, "Grouped commands:\n\n");
+        for (const struct vsh_help_group *g = vsh_help_groups; g->keyword; g++)
+            if (group_carried(g)) {
+                group_help(ctl, g);
+                vsh_print(ctl, "\n");
+            }
         return true;
     }
-    for (size_t t = 0; t < sizeof(cmd_tables) / sizeof(cmd_tables[0]); t++)
-        for (const struct vsh_cmd_def *d = cmd_tables[t]; d->name; d++)
-            vsh_print(ctl, "    %-30s %s\n", d->name, d->help);
-    return true;
+    const struct vsh_cmd_def *d = find_command(name);
+    if (d) {
+        command_help(ctl, d);
+        return true;
+    }
+    /* A group of real virsh's whose commands we do not carry is listed
+     * empty rather than said not to exist. */
+    for (const struct vsh_help_group *g = vsh_help_groups; g->keyword; g++)
+        if (strcmp(g->keyword, name) == 0) {
+            group_help(ctl, g);
+            return true;
+        }
+    vsh_error(ctl, "command or command group '%s' doesn't exist", name);
+    return false;
 }
 
 static const struct vsh_cmd_def vsh_builtin_cmds[] = {

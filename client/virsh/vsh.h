@@ -24,6 +24,7 @@ enum {
     VSH_OFLAG_REQ = 1 << 0,     /* must be given */
     VSH_OFLAG_MULTI = 1 << 1,   /* may be given again (one such option per command) */
     VSH_OFLAG_REQ_OPT = 1 << 2, /* only as --name value, never positionally */
+    VSH_OFLAG_BARE = 1 << 3,    /* an ARGV option real virsh's help shows as <name> */
 };
 
 #define VSH_MAX_MORE 64
@@ -147,6 +148,28 @@ void vsh_event_done(struct vsh_ctl *ctl);
 void vsh_event_line(struct vsh_ctl *ctl, bool timestamp, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 enum vsh_event_end vsh_event_wait(struct vsh_ctl *ctl);
+
+/* Real virsh's help texts (help.txt, compiled by gen-help.py): the groups
+ * in real's order, then per command (in real's listing order) its group
+ * keyword, description (NULL when real has none; as real prints it
+ * after its first line's indent)
+ * and each option's help by name. Both arrays end with a NULL name. */
+struct vsh_help_group {
+    const char *keyword;
+    const char *title;
+};
+struct vsh_help_opt {
+    const char *name;
+    const char *help;
+};
+struct vsh_help {
+    const char *name;
+    const char *group;
+    const char *desc;
+    const struct vsh_help_opt *opts;
+};
+extern const struct vsh_help_group vsh_help_groups[];
+extern const struct vsh_help vsh_help_texts[];
 
 /* A table printed like virsh's vshTable. */
 struct vsh_table;
