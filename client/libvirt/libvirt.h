@@ -853,6 +853,10 @@ int virDomainGetControlInfo(virDomainPtr domain, virDomainControlInfoPtr info,
                             unsigned int flags);
 
 int virDomainAbortJob(virDomainPtr dom);
+typedef enum {
+    VIR_DOMAIN_ABORT_JOB_POSTCOPY = 1 << 0,
+} virDomainAbortJobFlagsValues;
+int virDomainAbortJobFlags(virDomainPtr dom, unsigned int flags);
 int virDomainPMSuspendForDuration(virDomainPtr dom, unsigned int target,
                                   unsigned long long duration, unsigned int flags);
 int virDomainPMWakeup(virDomainPtr dom, unsigned int flags);

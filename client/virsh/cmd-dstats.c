@@ -287,7 +287,7 @@ out:
 }
 
 static const struct vsh_opt_def opts_vcpupin[] = {
-    OPT_DOMAIN, {"vcpu", VSH_OT_INT, 0}, {"cpulist", VSH_OT_DATA, 0}, OPT_LCC, OPT_END,
+    OPT_DOMAIN, {"vcpu", VSH_OT_INT, 0}, {"cpulist", VSH_OT_STRING, 0}, OPT_LCC, OPT_END,
 };
 
 static bool cmd_vcpupin(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
@@ -367,7 +367,7 @@ out:
 
 static const struct vsh_opt_def opts_emulatorpin[] = {
     OPT_DOMAIN,
-    {"cpulist", VSH_OT_DATA, 0},
+    {"cpulist", VSH_OT_STRING, 0},
     OPT_LCC,
     OPT_END,
 };
@@ -530,11 +530,11 @@ static bool cmd_iothreadpin(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
 static const struct vsh_opt_def opts_iothreadset[] = {
     OPT_DOMAIN,
     {"id", VSH_OT_INT, VSH_OFLAG_REQ},
-    {"poll-max-ns", VSH_OT_STRING, 0},
-    {"poll-grow", VSH_OT_STRING, 0},
-    {"poll-shrink", VSH_OT_STRING, 0},
-    {"thread-pool-min", VSH_OT_STRING, 0},
-    {"thread-pool-max", VSH_OT_STRING, 0},
+    {"poll-max-ns", VSH_OT_INT, 0},
+    {"poll-grow", VSH_OT_INT, 0},
+    {"poll-shrink", VSH_OT_INT, 0},
+    {"thread-pool-min", VSH_OT_INT, 0},
+    {"thread-pool-max", VSH_OT_INT, 0},
     OPT_LCC,
     OPT_END,
 };
@@ -604,7 +604,7 @@ out:
 
 static const struct vsh_opt_def opts_domblkstat[] = {
     OPT_DOMAIN,
-    {"device", VSH_OT_DATA, 0},
+    {"device", VSH_OT_STRING, 0},
     {"human", VSH_OT_BOOL, 0},
     OPT_END,
 };
@@ -705,7 +705,7 @@ static void blkinfo_cells(const virDomainBlockInfo *info, bool human, char c[3][
 }
 
 static const struct vsh_opt_def opts_domblkinfo[] = {
-    OPT_DOMAIN, {"device", VSH_OT_DATA, 0}, {"human", VSH_OT_BOOL, 0}, {"all", VSH_OT_BOOL, 0},
+    OPT_DOMAIN, {"device", VSH_OT_STRING, 0}, {"human", VSH_OT_BOOL, 0}, {"all", VSH_OT_BOOL, 0},
     OPT_END,
 };
 
@@ -826,12 +826,14 @@ out:
 
 static const struct vsh_opt_def opts_schedinfo[] = {
     OPT_DOMAIN,
-    /* before --weight and --cap, which virsh takes only by name: a second
-     * positional argument is --set's */
-    {"set", VSH_OT_DATA, 0},
-    {"weight", VSH_OT_INT, 0},
-    {"cap", VSH_OT_INT, 0},
-    OPT_LCC,
+    /* virsh takes --weight and --cap only by name: positional arguments
+     * after the domain are --set's */
+    {"weight", VSH_OT_INT, VSH_OFLAG_REQ_OPT},
+    {"cap", VSH_OT_INT, VSH_OFLAG_REQ_OPT},
+    {"current", VSH_OT_BOOL, 0},
+    {"config", VSH_OT_BOOL, 0},
+    {"live", VSH_OT_BOOL, 0},
+    {"set", VSH_OT_ARGV, 0},
     OPT_END,
 };
 
@@ -905,7 +907,7 @@ static bool cmd_schedinfo(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
     bool live = vsh_opt_bool(cmd, "live"), config = vsh_opt_bool(cmd, "config");
     bool current = vsh_opt_bool(cmd, "current"), ok = false;
     int flags, nparams = 0, nupdates = 0;
-    virTypedParameter *params = NULL, updates[3];
+    virTypedParameter *params = NULL, updates[VSH_MAX_ARGV + 2];
     char *type;
 
     if (!affect_flags(ctl, cmd, &flags, false))
@@ -928,10 +930,11 @@ static bool cmd_schedinfo(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
     if (!(params = calloc((size_t)nparams, sizeof(*params))) ||
         sched_get(dom, params, &nparams, qflags, use_flags) < 0)
         goto out;
-    const char *set = vsh_opt_string(cmd, "set");
+    size_t nsets;
+    const char *const *sets = vsh_opt_argv(cmd, &nsets);
     const char *weight = vsh_opt_string(cmd, "weight"), *cap = vsh_opt_string(cmd, "cap");
-    if (set) {
-        const char *eq = strchr(set, '=');
+    for (size_t k = 0; k < nsets; k++) {
+        const char *set = sets[k], *eq = strchr(set, '=');
         char name[VIR_TYPED_PARAM_FIELD_LENGTH];
         if (!eq) {
             vsh_error(ctl, "%s", "Invalid syntax for --set, expecting name=value");
@@ -1014,10 +1017,10 @@ static void memtune_value(const virTypedParameter *p, char *buf, size_t len)
 
 static const struct vsh_opt_def opts_memtune[] = {
     OPT_DOMAIN,
-    {"hard-limit", VSH_OT_STRING, 0},
-    {"soft-limit", VSH_OT_STRING, 0},
-    {"swap-hard-limit", VSH_OT_STRING, 0},
-    {"min-guarantee", VSH_OT_STRING, 0},
+    {"hard-limit", VSH_OT_INT, 0},
+    {"soft-limit", VSH_OT_INT, 0},
+    {"swap-hard-limit", VSH_OT_INT, 0},
+    {"min-guarantee", VSH_OT_INT, 0},
     OPT_LCC,
     OPT_END,
 };
@@ -1482,26 +1485,26 @@ static const char *const iotune_opts[] = {"total-bytes-sec",
 static const struct vsh_opt_def opts_blkdeviotune[] = {
     OPT_DOMAIN,
     {"device", VSH_OT_DATA, VSH_OFLAG_REQ},
-    {"total-bytes-sec", VSH_OT_STRING, 0},
-    {"read-bytes-sec", VSH_OT_STRING, 0},
-    {"write-bytes-sec", VSH_OT_STRING, 0},
-    {"total-iops-sec", VSH_OT_STRING, 0},
-    {"read-iops-sec", VSH_OT_STRING, 0},
-    {"write-iops-sec", VSH_OT_STRING, 0},
-    {"total-bytes-sec-max", VSH_OT_STRING, 0},
-    {"read-bytes-sec-max", VSH_OT_STRING, 0},
-    {"write-bytes-sec-max", VSH_OT_STRING, 0},
-    {"total-iops-sec-max", VSH_OT_STRING, 0},
-    {"read-iops-sec-max", VSH_OT_STRING, 0},
-    {"write-iops-sec-max", VSH_OT_STRING, 0},
-    {"size-iops-sec", VSH_OT_STRING, 0},
+    {"total-bytes-sec", VSH_OT_INT, 0},
+    {"read-bytes-sec", VSH_OT_INT, 0},
+    {"write-bytes-sec", VSH_OT_INT, 0},
+    {"total-iops-sec", VSH_OT_INT, 0},
+    {"read-iops-sec", VSH_OT_INT, 0},
+    {"write-iops-sec", VSH_OT_INT, 0},
+    {"total-bytes-sec-max", VSH_OT_INT, 0},
+    {"read-bytes-sec-max", VSH_OT_INT, 0},
+    {"write-bytes-sec-max", VSH_OT_INT, 0},
+    {"total-iops-sec-max", VSH_OT_INT, 0},
+    {"read-iops-sec-max", VSH_OT_INT, 0},
+    {"write-iops-sec-max", VSH_OT_INT, 0},
+    {"size-iops-sec", VSH_OT_INT, 0},
     {"group-name", VSH_OT_STRING, 0},
-    {"total-bytes-sec-max-length", VSH_OT_STRING, 0},
-    {"read-bytes-sec-max-length", VSH_OT_STRING, 0},
-    {"write-bytes-sec-max-length", VSH_OT_STRING, 0},
-    {"total-iops-sec-max-length", VSH_OT_STRING, 0},
-    {"read-iops-sec-max-length", VSH_OT_STRING, 0},
-    {"write-iops-sec-max-length", VSH_OT_STRING, 0},
+    {"total-bytes-sec-max-length", VSH_OT_INT, 0},
+    {"read-bytes-sec-max-length", VSH_OT_INT, 0},
+    {"write-bytes-sec-max-length", VSH_OT_INT, 0},
+    {"total-iops-sec-max-length", VSH_OT_INT, 0},
+    {"read-iops-sec-max-length", VSH_OT_INT, 0},
+    {"write-iops-sec-max-length", VSH_OT_INT, 0},
     OPT_LCC,
     OPT_END,
 };

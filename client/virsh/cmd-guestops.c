@@ -889,8 +889,8 @@ out:
 static const struct vsh_opt_def opts_metadata[] = {
     OPT_DOMAIN,
     {"uri", VSH_OT_DATA, VSH_OFLAG_REQ},
-    {"config", VSH_OT_BOOL, 0},
     {"live", VSH_OT_BOOL, 0},
+    {"config", VSH_OT_BOOL, 0},
     {"current", VSH_OT_BOOL, 0},
     {"edit", VSH_OT_BOOL, 0},
     {"key", VSH_OT_STRING, 0},
@@ -1093,6 +1093,12 @@ static bool cmd_dompmwakeup(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
     return ok;
 }
 
+static const struct vsh_opt_def opts_domjobabort[] = {
+    OPT_DOMAIN,
+    {"postcopy", VSH_OT_BOOL, 0},
+    OPT_END,
+};
+
 static bool cmd_domjobabort(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
 {
     virDomainPtr dom = vsh_command_domain(ctl, cmd, VSH_BYALL, NULL);
@@ -1100,7 +1106,11 @@ static bool cmd_domjobabort(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
 
     if (!dom)
         return false;
-    ok = virDomainAbortJob(dom) == 0;
+    /* As real virsh: the flags call only when a flag is asked for. */
+    if (vsh_opt_bool(cmd, "postcopy"))
+        ok = virDomainAbortJobFlags(dom, VIR_DOMAIN_ABORT_JOB_POSTCOPY) == 0;
+    else
+        ok = virDomainAbortJob(dom) == 0;
     virDomainFree(dom);
     return ok;
 }
@@ -1183,7 +1193,7 @@ const struct vsh_cmd_def vsh_guestops_cmds[] = {
      "suspend a domain gracefully using power management functions", false},
     {"dompmwakeup", cmd_dompmwakeup, opts_domain_only,
      "wakeup a domain from pmsuspended state", false},
-    {"domjobabort", cmd_domjobabort, opts_domain_only, "abort active domain job", false},
+    {"domjobabort", cmd_domjobabort, opts_domjobabort, "abort active domain job", false},
     {"managedsave-dumpxml", cmd_managedsave_dumpxml, opts_managedsave_dumpxml,
      "Domain information of managed save state file in XML", false},
     {"managedsave-define", cmd_managedsave_define, opts_managedsave_define,

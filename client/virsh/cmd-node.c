@@ -733,7 +733,7 @@ static bool cmd_hv_cpu_compare(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
 }
 
 static const struct vsh_opt_def opts_hv_cpu_baseline[] = {
-    {"file", VSH_OT_DATA, 0},
+    {"file", VSH_OT_STRING, 0},
     {"virttype", VSH_OT_STRING, 0},
     {"emulator", VSH_OT_STRING, 0},
     {"arch", VSH_OT_STRING, 0},

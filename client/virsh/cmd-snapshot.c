@@ -366,7 +366,8 @@ static char *as_xml(struct vsh_ctl *ctl, const struct vsh_cmd *cmd, int kind)
 {
     const char *name = vsh_opt_string(cmd, "name"), *desc = vsh_opt_string(cmd, "description");
     const char *mem = kind == KIND_SNAPSHOT ? vsh_opt_string(cmd, "memspec") : NULL;
-    const char *disk = vsh_opt_nth(cmd, "diskspec", 0);
+    size_t ndisks;
+    const char *const *disks = vsh_opt_argv(cmd, &ndisks);
     char *buf = NULL;
 
     append(&buf, kind == KIND_SNAPSHOT ? "<domainsnapshot>\n" : "<domaincheckpoint>\n");
@@ -384,10 +385,10 @@ static char *as_xml(struct vsh_ctl *ctl, const struct vsh_cmd *cmd, int kind)
         free(buf);
         return NULL;
     }
-    if (disk) {
+    if (ndisks) {
         append(&buf, "  <disks>\n");
-        for (int i = 0; (disk = vsh_opt_nth(cmd, "diskspec", i)); i++) {
-            if (!diskspec(ctl, disk, kind, &buf)) {
+        for (size_t i = 0; i < ndisks; i++) {
+            if (!diskspec(ctl, disks[i], kind, &buf)) {
                 free(buf);
                 return NULL;
             }
@@ -412,7 +413,7 @@ static const struct vsh_opt_def opts_snapshot_create_as[] = {
     {"live", VSH_OT_BOOL, 0},
     {"validate", VSH_OT_BOOL, 0},
     {"memspec", VSH_OT_STRING, 0},
-    {"diskspec", VSH_OT_STRING, VSH_OFLAG_MULTI},
+    {"diskspec", VSH_OT_ARGV, 0},
     OPT_END,
 };
 
@@ -444,7 +445,7 @@ static const struct vsh_opt_def opts_snapshot_current[] = {
     OPT_DOMAIN,
     {"name", VSH_OT_BOOL, 0},
     {"security-info", VSH_OT_BOOL, 0},
-    {"snapshotname", VSH_OT_DATA, 0},
+    {"snapshotname", VSH_OT_STRING, 0},
     OPT_END,
 };
 
@@ -508,7 +509,7 @@ static bool cmd_snapshot_current(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
 
 static const struct vsh_opt_def opts_snapshot_info[] = {
     OPT_DOMAIN,
-    {"snapshotname", VSH_OT_DATA, 0},
+    {"snapshotname", VSH_OT_STRING, 0},
     {"current", VSH_OT_BOOL, 0},
     OPT_END,
 };
@@ -586,16 +587,23 @@ static const struct vsh_opt_def opts_snapshot_dumpxml[] = {
     OPT_DOMAIN,
     {"snapshotname", VSH_OT_DATA, VSH_OFLAG_REQ},
     {"security-info", VSH_OT_BOOL, 0},
+    {"xpath", VSH_OT_STRING, 0},
+    {"wrap", VSH_OT_BOOL, 0},
     OPT_END,
 };
 
 static bool cmd_snapshot_dumpxml(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
 {
     unsigned int flags = vsh_opt_bool(cmd, "security-info") ? VIR_DOMAIN_SNAPSHOT_XML_SECURE : 0;
-    virDomainPtr dom = vsh_command_domain(ctl, cmd, VSH_BYALL, NULL);
+    virDomainPtr dom;
     virDomainSnapshotPtr s;
     char *xml = NULL;
 
+    if (vsh_opt_string(cmd, "xpath") || vsh_opt_bool(cmd, "wrap")) {
+        vsh_error(ctl, "%s", "--xpath is not supported by this virsh");
+        return false;
+    }
+    dom = vsh_command_domain(ctl, cmd, VSH_BYALL, NULL);
     if (!dom)
         return false;
     s = virDomainSnapshotLookupByName(dom, vsh_opt_string(cmd, "snapshotname"), 0);
@@ -638,7 +646,7 @@ static bool parent_cmd(struct vsh_ctl *ctl, const struct vsh_cmd *cmd, int kind,
 
 static const struct vsh_opt_def opts_snapshot_parent[] = {
     OPT_DOMAIN,
-    {"snapshotname", VSH_OT_DATA, 0},
+    {"snapshotname", VSH_OT_STRING, 0},
     {"current", VSH_OT_BOOL, 0},
     OPT_END,
 };
@@ -650,7 +658,7 @@ static bool cmd_snapshot_parent(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
 
 static const struct vsh_opt_def opts_snapshot_revert[] = {
     OPT_DOMAIN,
-    {"snapshotname", VSH_OT_DATA, 0},
+    {"snapshotname", VSH_OT_STRING, 0},
     {"current", VSH_OT_BOOL, 0},
     {"running", VSH_OT_BOOL, 0},
     {"paused", VSH_OT_BOOL, 0},
@@ -730,7 +738,7 @@ static bool delete_cmd(struct vsh_ctl *ctl, const struct vsh_cmd *cmd, int kind,
 
 static const struct vsh_opt_def opts_snapshot_delete[] = {
     OPT_DOMAIN,
-    {"snapshotname", VSH_OT_DATA, 0},
+    {"snapshotname", VSH_OT_STRING, 0},
     {"current", VSH_OT_BOOL, 0},
     {"children", VSH_OT_BOOL, 0},
     {"children-only", VSH_OT_BOOL, 0},
@@ -1035,8 +1043,8 @@ static const struct vsh_opt_def opts_checkpoint_create[] = {
     OPT_DOMAIN,
     {"xmlfile", VSH_OT_STRING, 0},
     {"redefine", VSH_OT_BOOL, 0},
-    {"quiesce", VSH_OT_BOOL, 0},
     {"redefine-validate", VSH_OT_BOOL, 0},
+    {"quiesce", VSH_OT_BOOL, 0},
     OPT_END,
 };
 
@@ -1080,7 +1088,7 @@ static const struct vsh_opt_def opts_checkpoint_create_as[] = {
     {"description", VSH_OT_STRING, 0},
     {"print-xml", VSH_OT_BOOL, 0},
     {"quiesce", VSH_OT_BOOL, 0},
-    {"diskspec", VSH_OT_STRING, VSH_OFLAG_MULTI},
+    {"diskspec", VSH_OT_ARGV, 0},
     OPT_END,
 };
 
@@ -1129,7 +1137,7 @@ static bool cmd_checkpoint_list(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
 
 static const struct vsh_opt_def opts_checkpoint_info[] = {
     OPT_DOMAIN,
-    {"checkpointname", VSH_OT_DATA, 0},
+    {"checkpointname", VSH_OT_STRING, 0},
     OPT_END,
 };
 
@@ -1173,10 +1181,12 @@ out:
 
 static const struct vsh_opt_def opts_checkpoint_dumpxml[] = {
     OPT_DOMAIN,
-    {"checkpointname", VSH_OT_DATA, 0},
+    {"checkpointname", VSH_OT_STRING, 0},
     {"security-info", VSH_OT_BOOL, 0},
     {"no-domain", VSH_OT_BOOL, 0},
     {"size", VSH_OT_BOOL, 0},
+    {"xpath", VSH_OT_STRING, 0},
+    {"wrap", VSH_OT_BOOL, 0},
     OPT_END,
 };
 
@@ -1187,6 +1197,10 @@ static bool cmd_checkpoint_dumpxml(struct vsh_ctl *ctl, const struct vsh_cmd *cm
     struct moment m;
     char *xml = NULL;
 
+    if (vsh_opt_string(cmd, "xpath") || vsh_opt_bool(cmd, "wrap")) {
+        vsh_error(ctl, "%s", "--xpath is not supported by this virsh");
+        return false;
+    }
     if (vsh_opt_bool(cmd, "security-info"))
         flags |= VIR_DOMAIN_CHECKPOINT_XML_SECURE;
     if (vsh_opt_bool(cmd, "no-domain"))
@@ -1209,7 +1223,7 @@ static bool cmd_checkpoint_dumpxml(struct vsh_ctl *ctl, const struct vsh_cmd *cm
 
 static const struct vsh_opt_def opts_checkpoint_parent[] = {
     OPT_DOMAIN,
-    {"checkpointname", VSH_OT_DATA, 0},
+    {"checkpointname", VSH_OT_STRING, 0},
     OPT_END,
 };
 
@@ -1220,7 +1234,7 @@ static bool cmd_checkpoint_parent(struct vsh_ctl *ctl, const struct vsh_cmd *cmd
 
 static const struct vsh_opt_def opts_checkpoint_delete[] = {
     OPT_DOMAIN,
-    {"checkpointname", VSH_OT_DATA, 0},
+    {"checkpointname", VSH_OT_STRING, 0},
     {"children", VSH_OT_BOOL, 0},
     {"children-only", VSH_OT_BOOL, 0},
     {"metadata", VSH_OT_BOOL, 0},

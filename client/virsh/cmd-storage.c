@@ -338,7 +338,6 @@ static const struct vsh_opt_def opts_pool_file[] = {
     {"build", VSH_OT_BOOL, 0},
     {"no-overwrite", VSH_OT_BOOL, 0},
     {"overwrite", VSH_OT_BOOL, 0},
-    {"validate", VSH_OT_BOOL, 0},
     OPT_END,
 };
 
@@ -401,16 +400,28 @@ static bool cmd_pool_create(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
     return true;
 }
 
-static const struct vsh_opt_def opts_pool_as[] = {
-    {"name", VSH_OT_DATA, VSH_OFLAG_REQ},
-    {"type", VSH_OT_DATA, VSH_OFLAG_REQ},
-    {"print-xml", VSH_OT_BOOL, 0},
-    {"source-host", VSH_OT_STRING, 0},
-    {"source-path", VSH_OT_STRING, 0},
-    {"source-dev", VSH_OT_STRING, 0},
-    {"source-name", VSH_OT_STRING, 0},
-    {"target", VSH_OT_STRING, 0},
-    {"source-format", VSH_OT_STRING, 0},
+/* The options pool-define-as and pool-create-as share, in real's order. */
+#define OPTS_POOL_X                                                                                \
+    {"name", VSH_OT_DATA, VSH_OFLAG_REQ}, {"type", VSH_OT_DATA, VSH_OFLAG_REQ},                    \
+        {"print-xml", VSH_OT_BOOL, 0}, {"source-host", VSH_OT_STRING, 0},                          \
+        {"source-path", VSH_OT_STRING, 0}, {"source-dev", VSH_OT_STRING, 0},                       \
+        {"source-name", VSH_OT_STRING, 0}, {"target", VSH_OT_STRING, 0},                           \
+        {"source-format", VSH_OT_STRING, 0}, {"auth-type", VSH_OT_STRING, 0},                      \
+        {"auth-username", VSH_OT_STRING, 0}, {"secret-usage", VSH_OT_STRING, 0},                   \
+        {"secret-uuid", VSH_OT_STRING, 0}, {"adapter-name", VSH_OT_STRING, 0},                     \
+        {"adapter-wwnn", VSH_OT_STRING, 0}, {"adapter-wwpn", VSH_OT_STRING, 0},                    \
+        {"adapter-parent", VSH_OT_STRING, 0}, {"adapter-parent-wwnn", VSH_OT_STRING, 0},           \
+        {"adapter-parent-wwpn", VSH_OT_STRING, 0}, {"adapter-parent-fabric-wwn", VSH_OT_STRING, 0}, \
+        {"source-protocol-ver", VSH_OT_STRING, 0}, {"source-initiator", VSH_OT_STRING, 0}
+
+/* pool-define-as; pool-create-as has the build flags too. */
+static const struct vsh_opt_def opts_pool_define_as[] = {
+    OPTS_POOL_X,
+    OPT_END,
+};
+
+static const struct vsh_opt_def opts_pool_create_as[] = {
+    OPTS_POOL_X,
     {"build", VSH_OT_BOOL, 0},
     {"no-overwrite", VSH_OT_BOOL, 0},
     {"overwrite", VSH_OT_BOOL, 0},
@@ -431,6 +442,16 @@ static void put_escaped(FILE *f, const char *s)
     }
 }
 
+/* " name='value'" when value is given. */
+static void put_attr(FILE *f, const char *name, const char *value)
+{
+    if (!value)
+        return;
+    fprintf(f, " %s='", name);
+    put_escaped(f, value);
+    fputc('\'', f);
+}
+
 /* The XML pool-define-as and pool-create-as build from their options. */
 static char *pool_as_xml(const struct vsh_cmd *cmd)
 {
@@ -439,7 +460,25 @@ static char *pool_as_xml(const struct vsh_cmd *cmd)
                *dev = vsh_opt_string(cmd, "source-dev"),
                *sname = vsh_opt_string(cmd, "source-name"),
                *target = vsh_opt_string(cmd, "target"),
-               *fmt = vsh_opt_string(cmd, "source-format");
+               *fmt = vsh_opt_string(cmd, "source-format"),
+               *auth = vsh_opt_string(cmd, "auth-type"),
+               *user = vsh_opt_string(cmd, "auth-username"),
+               *usage = vsh_opt_string(cmd, "secret-usage"),
+               *uuid = vsh_opt_string(cmd, "secret-uuid"),
+               *aname = vsh_opt_string(cmd, "adapter-name"),
+               *wwnn = vsh_opt_string(cmd, "adapter-wwnn"),
+               *wwpn = vsh_opt_string(cmd, "adapter-wwpn"),
+               *parent = vsh_opt_string(cmd, "adapter-parent"),
+               *pwwnn = vsh_opt_string(cmd, "adapter-parent-wwnn"),
+               *pwwpn = vsh_opt_string(cmd, "adapter-parent-wwpn"),
+               *fabric = vsh_opt_string(cmd, "adapter-parent-fabric-wwn"),
+               *proto = vsh_opt_string(cmd, "source-protocol-ver"),
+               *iqn = vsh_opt_string(cmd, "source-initiator");
+    /* As real virsh: the auth element only whole (type, user and a
+     * secret), an fc_host adapter only with both names, and of its
+     * parents the first one given whole. */
+    bool has_auth = auth && user && (usage || uuid);
+    bool fc = wwnn && wwpn;
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
@@ -451,7 +490,7 @@ static char *pool_as_xml(const struct vsh_cmd *cmd)
     fputs("'>\n  <name>", f);
     put_escaped(f, vsh_opt_string(cmd, "name"));
     fputs("</name>\n", f);
-    if (host || path || dev || fmt || sname) {
+    if (host || path || dev || fmt || sname || has_auth || fc || aname || proto || iqn) {
         fputs("  <source>\n", f);
         if (host) {
             fputs("    <host name='", f);
@@ -468,6 +507,33 @@ static char *pool_as_xml(const struct vsh_cmd *cmd)
             put_escaped(f, dev);
             fputs("'/>\n", f);
         }
+        if (iqn) {
+            fputs("    <initiator>\n      <iqn name='", f);
+            put_escaped(f, iqn);
+            fputs("'/>\n    </initiator>\n", f);
+        }
+        if (fc) {
+            fputs("    <adapter type='fc_host'", f);
+            put_attr(f, "parent", parent);
+            put_attr(f, "parent_wwnn", !parent && pwwpn ? pwwnn : NULL);
+            put_attr(f, "parent_wwpn", !parent && pwwnn ? pwwpn : NULL);
+            put_attr(f, "parent_fabric_wwn", !parent && !(pwwnn && pwwpn) ? fabric : NULL);
+            put_attr(f, "wwnn", wwnn);
+            put_attr(f, "wwpn", wwpn);
+            fputs("/>\n", f);
+        } else if (aname) {
+            fputs("    <adapter type='scsi_host'", f);
+            put_attr(f, "name", aname);
+            fputs("/>\n", f);
+        }
+        if (has_auth) {
+            fputs("    <auth", f);
+            put_attr(f, "type", auth);
+            put_attr(f, "username", user);
+            fputs(">\n      <secret", f);
+            put_attr(f, usage ? "usage" : "uuid", usage ? usage : uuid);
+            fputs("/>\n    </auth>\n", f);
+        }
         if (fmt) {
             fputs("    <format type='", f);
             put_escaped(f, fmt);
@@ -477,6 +543,11 @@ static char *pool_as_xml(const struct vsh_cmd *cmd)
             fputs("    <name>", f);
             put_escaped(f, sname);
             fputs("</name>\n", f);
+        }
+        if (proto) {
+            fputs("    <protocol", f);
+            put_attr(f, "ver", proto);
+            fputs("/>\n", f);
         }
         fputs("  </source>\n", f);
     }
@@ -502,6 +573,10 @@ static bool pool_as(struct vsh_ctl *ctl, const struct vsh_cmd *cmd, bool create)
 
     if (create && !build_flags(ctl, cmd, &flags))
         return false;
+    if (vsh_opt_string(cmd, "secret-usage") && vsh_opt_string(cmd, "secret-uuid")) {
+        vsh_error(ctl, "%s", "Options --secret-usage and --secret-uuid are mutually exclusive");
+        return false;
+    }
     if (!(xml = pool_as_xml(cmd))) {
         vsh_error(ctl, "%s", "out of memory");
         return false;
@@ -862,11 +937,24 @@ static bool cmd_vol_info(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
     return ok;
 }
 
+static const struct vsh_opt_def opts_vol_dumpxml[] = {
+    {"vol", VSH_OT_DATA, VSH_OFLAG_REQ},
+    {"pool", VSH_OT_STRING, 0},
+    {"xpath", VSH_OT_STRING, 0},
+    {"wrap", VSH_OT_BOOL, 0},
+    OPT_END,
+};
+
 static bool cmd_vol_dumpxml(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
 {
-    virStorageVolPtr vol = command_vol(ctl, cmd, "vol", "pool", NULL);
+    virStorageVolPtr vol;
     char *xml;
 
+    if (vsh_opt_string(cmd, "xpath") || vsh_opt_bool(cmd, "wrap")) {
+        vsh_error(ctl, "%s", "--xpath is not supported by this virsh");
+        return false;
+    }
+    vol = command_vol(ctl, cmd, "vol", "pool", NULL);
     if (!vol)
         return false;
     xml = virStorageVolGetXMLDesc(vol, 0);
@@ -1540,9 +1628,9 @@ const struct vsh_cmd_def vsh_storage_cmds[] = {
      "XML file",
      false},
     {"pool-create", cmd_pool_create, opts_pool_file, "create a pool from an XML file", false},
-    {"pool-define-as", cmd_pool_define_as, opts_pool_as, "define a pool from a set of args",
+    {"pool-define-as", cmd_pool_define_as, opts_pool_define_as, "define a pool from a set of args",
      false},
-    {"pool-create-as", cmd_pool_create_as, opts_pool_as, "create a pool from a set of args",
+    {"pool-create-as", cmd_pool_create_as, opts_pool_create_as, "create a pool from a set of args",
      false},
     {"pool-build", cmd_pool_build, opts_pool_build, "build a pool", false},
     {"pool-start", cmd_pool_start, opts_pool_start, "start a (previously defined) inactive pool",
@@ -1560,7 +1648,7 @@ const struct vsh_cmd_def vsh_storage_cmds[] = {
      "find potential storage pool sources", false},
     {"vol-list", cmd_vol_list, opts_vol_list, "list vols", false},
     {"vol-info", cmd_vol_info, opts_vol_info, "storage vol information", false},
-    {"vol-dumpxml", cmd_vol_dumpxml, opts_vol_pool, "vol information in XML", false},
+    {"vol-dumpxml", cmd_vol_dumpxml, opts_vol_dumpxml, "vol information in XML", false},
     {"vol-create", cmd_vol_create, opts_vol_create, "create a vol from an XML file", false},
     {"vol-create-as", cmd_vol_create_as, opts_vol_create_as, "create a volume from a set of args",
      false},

@@ -17,6 +17,9 @@ REAL = shutil.which("virsh")
 def run(virsh, *args):
     # help needs no connection; a URI that cannot be reached proves it.
     env = dict(os.environ, LC_ALL="C", VIRSH_DEFAULT_CONNECT_URI="test:///nonexistent")
+    # meson points LD_LIBRARY_PATH at our libvirt.so: real virsh gets its own.
+    if virsh == REAL:
+        env.pop("LD_LIBRARY_PATH", None)
     p = subprocess.run([virsh, *args], capture_output=True, text=True, env=env, timeout=30)
     return p.returncode, p.stdout, p.stderr
 
