@@ -1300,79 +1300,53 @@ static const char *event_detail(int event, int detail)
     return s ? s : "unknown";
 }
 
-struct event_data {
-    struct vsh_ctl *ctl;
-    int event_id;
-    bool loop;
-    bool timestamp;
-    int *count;
-    int id;
-};
-
-static pthread_mutex_t print_lock = PTHREAD_MUTEX_INITIALIZER;
-
-static void event_print(struct event_data *d, const char *msg)
+static void on_lifecycle(virConnectPtr conn, virDomainPtr dom, int event, int detail, void *opaque)
 {
-    pthread_mutex_lock(&print_lock);
-    if (!d->loop && *d->count) {
-        pthread_mutex_unlock(&print_lock);
-        return;
-    }
-    if (d->timestamp) {
-        struct timeval tv;
-        struct tm tm;
-        char ts[64];
-        gettimeofday(&tv, NULL);
-        gmtime_r(&tv.tv_sec, &tm);
-        strftime(ts, sizeof(ts), "%Y-%m-%d %H:%M:%S", &tm);
-        vsh_print(d->ctl, "%s.%03d+0000: %s", ts, (int)(tv.tv_usec / 1000), msg);
-    } else {
-        vsh_print(d->ctl, "%s", msg);
-    }
-    fflush(stdout);
-    (*d->count)++;
-    pthread_mutex_unlock(&print_lock);
-    if (!d->loop)
-        vsh_event_done(d->ctl);
-}
-
-static int on_lifecycle(virConnectPtr conn, virDomainPtr dom, int event, int detail, void *opaque)
-{
-    char msg[512];
-
     (void)conn;
-    snprintf(msg, sizeof(msg), "event 'lifecycle' for domain '%s': %s %s\n", virDomainGetName(dom),
-             event >= 0 && event < (int)(sizeof(lifecycle_events) / sizeof(lifecycle_events[0]))
-                 ? lifecycle_events[event]
-                 : "unknown",
-             event_detail(event, detail));
-    event_print(opaque, msg);
-    return 0;
+    vsh_event_report(opaque, "event 'lifecycle' for domain '%s': %s %s", virDomainGetName(dom),
+                     event >= 0 && event < (int)(sizeof(lifecycle_events) /
+                                                 sizeof(lifecycle_events[0]))
+                         ? lifecycle_events[event]
+                         : "unknown",
+                     event_detail(event, detail));
 }
 
 static void on_generic(virConnectPtr conn, virDomainPtr dom, void *opaque)
 {
-    struct event_data *d = opaque;
-    char msg[512];
+    struct vsh_event_reg *reg = opaque;
 
     (void)conn;
-    snprintf(msg, sizeof(msg), "event '%s' for domain '%s'\n", event_names[d->event_id],
-             virDomainGetName(dom));
-    event_print(d, msg);
+    vsh_event_report(reg, "event '%s' for domain '%s'", event_names[reg->event_id],
+                     virDomainGetName(dom));
 }
 
 static void on_metadata_change(virConnectPtr conn, virDomainPtr dom, int type,
                                const char *nsuri, void *opaque)
 {
     static const char *const types[] = {"description", "title", "element"};
-    char msg[1024];
 
     (void)conn;
-    snprintf(msg, sizeof(msg), "event 'metadata-change' for domain '%s': type %s, uri %s\n",
-             virDomainGetName(dom), type >= 0 && type < 3 ? types[type] : "unknown",
-             nsuri ? nsuri : "<null>");
-    event_print(opaque, msg);
+    vsh_event_report(opaque, "event 'metadata-change' for domain '%s': type %s, uri %s",
+                     virDomainGetName(dom), type >= 0 && type < 3 ? types[type] : "unknown",
+                     nsuri ? nsuri : "<null>");
 }
+
+static int domain_event_register(virConnectPtr conn, void *obj, int event_id,
+                                 struct vsh_event_reg *reg)
+{
+    virConnectDomainEventGenericCallback cb =
+        event_id == VIR_DOMAIN_EVENT_ID_LIFECYCLE ? VIR_DOMAIN_EVENT_CALLBACK(on_lifecycle)
+        : event_id == VIR_DOMAIN_EVENT_ID_METADATA_CHANGE
+            ? VIR_DOMAIN_EVENT_CALLBACK(on_metadata_change)
+            : on_generic;
+
+    return virConnectDomainEventRegisterAny(conn, obj, event_id, cb, reg, NULL);
+}
+
+static const struct vsh_event_kind domain_events = {
+    event_names, NEVENTS, true, domain_event_register, virConnectDomainEventDeregisterAny,
+};
+_Static_assert(NEVENTS <= VSH_MAX_EVENTS, "VSH_MAX_EVENTS holds every domain event");
 
 static const struct vsh_opt_def opts_event[] = {
     {"domain", VSH_OT_STRING, 0},
@@ -1387,89 +1361,19 @@ static const struct vsh_opt_def opts_event[] = {
 
 static bool cmd_event(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
 {
-    const char *name = vsh_opt_string(cmd, "event");
-    bool all = vsh_opt_bool(cmd, "all");
-    struct event_data data[NEVENTS];
-    int ndata = 0, count = 0, timeout = 0;
+    struct vsh_events ev;
     virDomainPtr dom = NULL;
-    bool ok = false;
+    bool ok;
+    int r = vsh_events_prepare(ctl, cmd, &domain_events, &ev);
 
-    if (all && name) {
-        vsh_error(ctl, "Options --%s and --%s are mutually exclusive", "all", "event");
-        return false;
-    }
-    if (!exclusive(ctl, cmd, "list", "all"))
-        return false;
-    if (vsh_opt_bool(cmd, "list") && name) {
-        vsh_error(ctl, "Options --%s and --%s are mutually exclusive", "list", "event");
-        return false;
-    }
-    if (vsh_opt_bool(cmd, "list")) {
-        for (int i = 0; i < NEVENTS; i++)
-            vsh_print(ctl, "%s\n", event_names[i]);
-        return true;
-    }
-    if (!name && !all) {
-        vsh_error(ctl, "%s", "one of --list, --all, or --event <type> is required");
-        return false;
-    }
-    for (int i = 0; i < NEVENTS; i++) {
-        if (name && strcmp(name, event_names[i]) != 0)
-            continue;
-        data[ndata] = (struct event_data){ctl, i, vsh_opt_bool(cmd, "loop"),
-                                          vsh_opt_bool(cmd, "timestamp"), &count, -1};
-        ndata++;
-    }
-    if (ndata == 0) {
-        vsh_error(ctl, "unknown event type %s", name);
-        return false;
-    }
-    if (vsh_opt_int(ctl, cmd, "timeout", &timeout) < 0)
-        return false;
-    if (timeout < 0 || timeout > INT_MAX / 1000) {
-        vsh_error(ctl, "invalid timeout");
-        return false;
-    }
+    if (r != 0)
+        return r > 0;
     if (vsh_opt_string(cmd, "domain")) {
         dom = vsh_command_domain(ctl, cmd, VSH_BYALL, NULL);
         if (!dom)
             return false;
     }
-    vsh_event_start(ctl, timeout * 1000);
-    for (int i = 0; i < ndata; i++) {
-        virConnectDomainEventGenericCallback cb =
-            data[i].event_id == VIR_DOMAIN_EVENT_ID_LIFECYCLE ? VIR_DOMAIN_EVENT_CALLBACK(on_lifecycle)
-            : data[i].event_id == VIR_DOMAIN_EVENT_ID_METADATA_CHANGE
-                ? VIR_DOMAIN_EVENT_CALLBACK(on_metadata_change)
-                : on_generic;
-        data[i].id = virConnectDomainEventRegisterAny(ctl->conn, dom, data[i].event_id, cb,
-                                                      &data[i], NULL);
-        if (data[i].id < 0) {
-            /* As virsh: after a first success, later failures mean an
-             * older server (or this library) lacks those events. */
-            if (i)
-                vsh_reset_libvirt_error(ctl);
-            else
-                goto cleanup;
-        }
-    }
-    switch (vsh_event_wait(ctl)) {
-    case VSH_EVENT_INTERRUPT:
-        vsh_print(ctl, "%s", "event loop interrupted\n");
-        break;
-    case VSH_EVENT_TIMEOUT:
-        vsh_print(ctl, "%s", "event loop timed out\n");
-        break;
-    case VSH_EVENT_DONE:
-        break;
-    }
-    vsh_print(ctl, "events received: %d\n", count);
-    if (count)
-        ok = true;
-cleanup:
-    for (int i = 0; i < ndata; i++)
-        if (data[i].id >= 0 && virConnectDomainEventDeregisterAny(ctl->conn, data[i].id) < 0)
-            ok = false;
+    ok = vsh_events_listen(&domain_events, &ev, dom);
     if (dom)
         virDomainFree(dom);
     return ok;

@@ -636,41 +636,29 @@ static bool cmd_net_port_delete(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
 
 /* net-event */
 
-struct net_event_data {
-    struct vsh_ctl *ctl;
-    bool loop, timestamp;
-    int count;
-};
-
 static const char *const net_event_names[] = {"Defined", "Undefined", "Started", "Stopped"};
 
 static void on_net_lifecycle(virConnectPtr conn, virNetworkPtr net, int event, int detail,
                              void *opaque)
 {
-    struct net_event_data *d = opaque;
-    const char *what = event >= 0 && event < 4 ? net_event_names[event] : "unknown";
-
     (void)conn;
     (void)detail;
-    if (!d->loop && d->count)
-        return;
-    if (d->timestamp) {
-        struct timeval tv;
-        struct tm tm;
-        char ts[64];
-        gettimeofday(&tv, NULL);
-        gmtime_r(&tv.tv_sec, &tm);
-        strftime(ts, sizeof(ts), "%Y-%m-%d %H:%M:%S", &tm);
-        vsh_print(d->ctl, "%s.%03d+0000: event 'lifecycle' for network %s: %s\n", ts,
-                  (int)(tv.tv_usec / 1000), virNetworkGetName(net), what);
-    } else {
-        vsh_print(d->ctl, "event 'lifecycle' for network %s: %s\n", virNetworkGetName(net), what);
-    }
-    fflush(stdout);
-    d->count++;
-    if (!d->loop)
-        vsh_event_done(d->ctl);
+    vsh_event_report(opaque, "event 'lifecycle' for network %s: %s", virNetworkGetName(net),
+                     event >= 0 && event < 4 ? net_event_names[event] : "unknown");
 }
+
+static int net_event_register(virConnectPtr conn, void *obj, int event_id,
+                              struct vsh_event_reg *reg)
+{
+    return virConnectNetworkEventRegisterAny(conn, obj, event_id,
+                                             VIR_NETWORK_EVENT_CALLBACK(on_net_lifecycle), reg,
+                                             NULL);
+}
+
+static const char *const net_event_types[] = {"lifecycle"};
+static const struct vsh_event_kind net_events = {
+    net_event_types, 1, false, net_event_register, virConnectNetworkEventDeregisterAny,
+};
 
 static const struct vsh_opt_def opts_net_event[] = {
     {"network", VSH_OT_STRING, 0},
@@ -684,55 +672,17 @@ static const struct vsh_opt_def opts_net_event[] = {
 
 static bool cmd_net_event(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
 {
-    const char *name = vsh_opt_string(cmd, "event");
-    struct net_event_data data = {ctl, vsh_opt_bool(cmd, "loop"), vsh_opt_bool(cmd, "timestamp"),
-                                  0};
+    struct vsh_events ev;
     virNetworkPtr net = NULL;
-    int timeout = 0, id;
-    bool ok = false;
+    bool ok;
+    int r = vsh_events_prepare(ctl, cmd, &net_events, &ev);
 
-    if (vsh_opt_bool(cmd, "list")) {
-        vsh_print(ctl, "%s\n", "lifecycle");
-        return true;
-    }
-    if (!name) {
-        vsh_error(ctl, "%s", "either --list or --event <type> is required");
-        return false;
-    }
-    if (strcmp(name, "lifecycle") != 0) {
-        vsh_error(ctl, "unknown event type %s", name);
-        return false;
-    }
-    if (vsh_opt_int(ctl, cmd, "timeout", &timeout) < 0)
-        return false;
-    if (timeout < 0 || timeout > INT_MAX / 1000) {
-        vsh_error(ctl, "invalid timeout");
-        return false;
-    }
+    if (r != 0)
+        return r > 0;
     /* Real virsh goes on without the filter when the network is not found. */
     if (vsh_opt_string(cmd, "network"))
         net = command_network(ctl, cmd, BY_UUID | BY_NAME);
-    vsh_event_start(ctl, timeout * 1000);
-    id = virConnectNetworkEventRegisterAny(ctl->conn, net, VIR_NETWORK_EVENT_ID_LIFECYCLE,
-                                           VIR_NETWORK_EVENT_CALLBACK(on_net_lifecycle), &data,
-                                           NULL);
-    if (id < 0)
-        goto out;
-    switch (vsh_event_wait(ctl)) {
-    case VSH_EVENT_INTERRUPT:
-        vsh_print(ctl, "%s", "event loop interrupted\n");
-        break;
-    case VSH_EVENT_TIMEOUT:
-        vsh_print(ctl, "%s", "event loop timed out\n");
-        break;
-    case VSH_EVENT_DONE:
-        break;
-    }
-    vsh_print(ctl, "events received: %d\n", data.count);
-    ok = data.count > 0;
-    if (virConnectNetworkEventDeregisterAny(ctl->conn, id) < 0)
-        ok = false;
-out:
+    ok = vsh_events_listen(&net_events, &ev, net);
     if (net)
         virNetworkFree(net);
     return ok;

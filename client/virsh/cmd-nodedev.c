@@ -678,46 +678,40 @@ static bool cmd_iface_unbridge(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
 
 /* nodedev-event */
 
-struct nodedev_event_data {
-    struct vsh_ctl *ctl;
-    bool loop, timestamp;
-    int count;
-};
-
 static const char *const nodedev_event_names[] = {"Created", "Deleted", "Defined", "Undefined"};
 
-/* After a printed event: one-shot listening ends with the first. */
-static void nodedev_event_seen(struct nodedev_event_data *d)
-{
-    d->count++;
-    if (!d->loop)
-        vsh_event_done(d->ctl);
-}
-
 static void on_nodedev_lifecycle(virConnectPtr conn, virNodeDevicePtr obj, int event, int detail,
-                             void *opaque)
+                                 void *opaque)
 {
-    struct nodedev_event_data *d = opaque;
-
     (void)conn;
     (void)detail;
-    if (!d->loop && d->count)
-        return;
-    vsh_event_line(d->ctl, d->timestamp, "event 'lifecycle' for node device %s: %s", virNodeDeviceGetName(obj),
-                   event >= 0 && event < 4 ? nodedev_event_names[event] : "unknown");
-    nodedev_event_seen(d);
+    vsh_event_report(opaque, "event 'lifecycle' for node device %s: %s",
+                     virNodeDeviceGetName(obj),
+                     event >= 0 && event < 4 ? nodedev_event_names[event] : "unknown");
 }
 
 static void on_nodedev_update(virConnectPtr conn, virNodeDevicePtr obj, void *opaque)
 {
-    struct nodedev_event_data *d = opaque;
-
     (void)conn;
-    if (!d->loop && d->count)
-        return;
-    vsh_event_line(d->ctl, d->timestamp, "event 'update' for node device %s", virNodeDeviceGetName(obj));
-    nodedev_event_seen(d);
+    vsh_event_report(opaque, "event 'update' for node device %s", virNodeDeviceGetName(obj));
 }
+
+static int nodedev_event_register(virConnectPtr conn, void *obj, int event_id,
+                                  struct vsh_event_reg *reg)
+{
+    return virConnectNodeDeviceEventRegisterAny(
+        conn, obj, event_id,
+        event_id == VIR_NODE_DEVICE_EVENT_ID_LIFECYCLE
+            ? VIR_NODE_DEVICE_EVENT_CALLBACK(on_nodedev_lifecycle)
+            : VIR_NODE_DEVICE_EVENT_CALLBACK(on_nodedev_update),
+        reg, NULL);
+}
+
+/* By event id: VIR_NODE_DEVICE_EVENT_ID_LIFECYCLE, _UPDATE. */
+static const char *const nodedev_event_types[] = {"lifecycle", "update"};
+static const struct vsh_event_kind nodedev_events = {
+    nodedev_event_types, 2, false, nodedev_event_register, virConnectNodeDeviceEventDeregisterAny,
+};
 
 static const struct vsh_opt_def opts_nodedev_event[] = {
     {"device", VSH_OT_STRING, 0},
@@ -731,62 +725,19 @@ static const struct vsh_opt_def opts_nodedev_event[] = {
 
 static bool cmd_nodedev_event(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
 {
-    const char *name = vsh_opt_string(cmd, "event");
-    struct nodedev_event_data data = {ctl, vsh_opt_bool(cmd, "loop"), vsh_opt_bool(cmd, "timestamp"),
-                                  0};
+    const char *device = vsh_opt_string(cmd, "device");
+    struct vsh_events ev;
     virNodeDevicePtr obj = NULL;
-    int timeout = 0, id, event_id;
-    bool ok = false;
+    bool ok;
+    int r = vsh_events_prepare(ctl, cmd, &nodedev_events, &ev);
 
-    if (vsh_opt_bool(cmd, "list")) {
-        vsh_print(ctl, "%s\n%s\n", "lifecycle", "update");
-        return true;
-    }
-    if (!name) {
-        vsh_error(ctl, "%s", "either --list or --event <type> is required");
+    if (r != 0)
+        return r > 0;
+    if (device && !(obj = virNodeDeviceLookupByName(ctl->conn, device))) {
+        vsh_error(ctl, "Could not find matching device '%s'", device);
         return false;
     }
-    if (strcmp(name, "lifecycle") == 0) {
-        event_id = VIR_NODE_DEVICE_EVENT_ID_LIFECYCLE;
-    } else if (strcmp(name, "update") == 0) {
-        event_id = VIR_NODE_DEVICE_EVENT_ID_UPDATE;
-    } else {
-        vsh_error(ctl, "unknown event type %s", name);
-        return false;
-    }
-    if (vsh_opt_int(ctl, cmd, "timeout", &timeout) < 0)
-        return false;
-    if (timeout < 0 || timeout > INT_MAX / 1000) {
-        vsh_error(ctl, "invalid timeout");
-        return false;
-    }
-    if (vsh_opt_string(cmd, "device") &&
-        !(obj = virNodeDeviceLookupByName(ctl->conn, vsh_opt_string(cmd, "device")))) {
-        vsh_error(ctl, "Could not find matching device '%s'", vsh_opt_string(cmd, "device"));
-        return false;
-    }
-    vsh_event_start(ctl, timeout * 1000);
-    id = virConnectNodeDeviceEventRegisterAny(
-        ctl->conn, obj, event_id,
-        event_id == VIR_NODE_DEVICE_EVENT_ID_LIFECYCLE ? VIR_NODE_DEVICE_EVENT_CALLBACK(on_nodedev_lifecycle) : VIR_NODE_DEVICE_EVENT_CALLBACK(on_nodedev_update),
-        &data, NULL);
-    if (id < 0)
-        goto out;
-    switch (vsh_event_wait(ctl)) {
-    case VSH_EVENT_INTERRUPT:
-        vsh_print(ctl, "%s", "event loop interrupted\n");
-        break;
-    case VSH_EVENT_TIMEOUT:
-        vsh_print(ctl, "%s", "event loop timed out\n");
-        break;
-    case VSH_EVENT_DONE:
-        break;
-    }
-    vsh_print(ctl, "events received: %d\n", data.count);
-    ok = data.count > 0;
-    if (virConnectNodeDeviceEventDeregisterAny(ctl->conn, id) < 0)
-        ok = false;
-out:
+    ok = vsh_events_listen(&nodedev_events, &ev, obj);
     if (obj)
         virNodeDeviceFree(obj);
     return ok;

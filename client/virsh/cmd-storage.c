@@ -1460,46 +1460,41 @@ static bool cmd_pool_capabilities(struct vsh_ctl *ctl, const struct vsh_cmd *cmd
 
 /* pool-event */
 
-struct pool_event_data {
-    struct vsh_ctl *ctl;
-    bool loop, timestamp;
-    int count;
-};
-
-static const char *const pool_event_names[] = {"Defined", "Undefined", "Started", "Stopped", "Created", "Deleted"};
-
-/* After a printed event: one-shot listening ends with the first. */
-static void pool_event_seen(struct pool_event_data *d)
-{
-    d->count++;
-    if (!d->loop)
-        vsh_event_done(d->ctl);
-}
+static const char *const pool_event_names[] = {"Defined", "Undefined", "Started",
+                                                "Stopped", "Created",   "Deleted"};
 
 static void on_pool_lifecycle(virConnectPtr conn, virStoragePoolPtr obj, int event, int detail,
-                             void *opaque)
+                              void *opaque)
 {
-    struct pool_event_data *d = opaque;
-
     (void)conn;
     (void)detail;
-    if (!d->loop && d->count)
-        return;
-    vsh_event_line(d->ctl, d->timestamp, "event 'lifecycle' for storage pool %s: %s", virStoragePoolGetName(obj),
-                   event >= 0 && event < 6 ? pool_event_names[event] : "unknown");
-    pool_event_seen(d);
+    vsh_event_report(opaque, "event 'lifecycle' for storage pool %s: %s",
+                     virStoragePoolGetName(obj),
+                     event >= 0 && event < 6 ? pool_event_names[event] : "unknown");
 }
 
 static void on_pool_refresh(virConnectPtr conn, virStoragePoolPtr obj, void *opaque)
 {
-    struct pool_event_data *d = opaque;
-
     (void)conn;
-    if (!d->loop && d->count)
-        return;
-    vsh_event_line(d->ctl, d->timestamp, "event 'refresh' for storage pool %s", virStoragePoolGetName(obj));
-    pool_event_seen(d);
+    vsh_event_report(opaque, "event 'refresh' for storage pool %s", virStoragePoolGetName(obj));
 }
+
+static int pool_event_register(virConnectPtr conn, void *obj, int event_id,
+                               struct vsh_event_reg *reg)
+{
+    return virConnectStoragePoolEventRegisterAny(
+        conn, obj, event_id,
+        event_id == VIR_STORAGE_POOL_EVENT_ID_LIFECYCLE
+            ? VIR_STORAGE_POOL_EVENT_CALLBACK(on_pool_lifecycle)
+            : VIR_STORAGE_POOL_EVENT_CALLBACK(on_pool_refresh),
+        reg, NULL);
+}
+
+/* By event id: VIR_STORAGE_POOL_EVENT_ID_LIFECYCLE, _REFRESH. */
+static const char *const pool_event_types[] = {"lifecycle", "refresh"};
+static const struct vsh_event_kind pool_events = {
+    pool_event_types, 2, false, pool_event_register, virConnectStoragePoolEventDeregisterAny,
+};
 
 static const struct vsh_opt_def opts_pool_event[] = {
     {"pool", VSH_OT_STRING, 0},
@@ -1513,60 +1508,17 @@ static const struct vsh_opt_def opts_pool_event[] = {
 
 static bool cmd_pool_event(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
 {
-    const char *name = vsh_opt_string(cmd, "event");
-    struct pool_event_data data = {ctl, vsh_opt_bool(cmd, "loop"), vsh_opt_bool(cmd, "timestamp"),
-                                  0};
+    struct vsh_events ev;
     virStoragePoolPtr obj = NULL;
-    int timeout = 0, id, event_id;
-    bool ok = false;
+    bool ok;
+    int r = vsh_events_prepare(ctl, cmd, &pool_events, &ev);
 
-    if (vsh_opt_bool(cmd, "list")) {
-        vsh_print(ctl, "%s\n%s\n", "lifecycle", "refresh");
-        return true;
-    }
-    if (!name) {
-        vsh_error(ctl, "%s", "either --list or --event <type> is required");
-        return false;
-    }
-    if (strcmp(name, "lifecycle") == 0) {
-        event_id = VIR_STORAGE_POOL_EVENT_ID_LIFECYCLE;
-    } else if (strcmp(name, "refresh") == 0) {
-        event_id = VIR_STORAGE_POOL_EVENT_ID_REFRESH;
-    } else {
-        vsh_error(ctl, "unknown event type %s", name);
-        return false;
-    }
-    if (vsh_opt_int(ctl, cmd, "timeout", &timeout) < 0)
-        return false;
-    if (timeout < 0 || timeout > INT_MAX / 1000) {
-        vsh_error(ctl, "invalid timeout");
-        return false;
-    }
+    if (r != 0)
+        return r > 0;
     /* Real virsh goes on without the filter when the pool is not found. */
     if (vsh_opt_string(cmd, "pool"))
         obj = command_pool(ctl, cmd, "pool", NULL);
-    vsh_event_start(ctl, timeout * 1000);
-    id = virConnectStoragePoolEventRegisterAny(
-        ctl->conn, obj, event_id,
-        event_id == VIR_STORAGE_POOL_EVENT_ID_LIFECYCLE ? VIR_STORAGE_POOL_EVENT_CALLBACK(on_pool_lifecycle) : VIR_STORAGE_POOL_EVENT_CALLBACK(on_pool_refresh),
-        &data, NULL);
-    if (id < 0)
-        goto out;
-    switch (vsh_event_wait(ctl)) {
-    case VSH_EVENT_INTERRUPT:
-        vsh_print(ctl, "%s", "event loop interrupted\n");
-        break;
-    case VSH_EVENT_TIMEOUT:
-        vsh_print(ctl, "%s", "event loop timed out\n");
-        break;
-    case VSH_EVENT_DONE:
-        break;
-    }
-    vsh_print(ctl, "events received: %d\n", data.count);
-    ok = data.count > 0;
-    if (virConnectStoragePoolEventDeregisterAny(ctl->conn, id) < 0)
-        ok = false;
-out:
+    ok = vsh_events_listen(&pool_events, &ev, obj);
     if (obj)
         virStoragePoolFree(obj);
     return ok;

@@ -398,9 +398,8 @@ static void on_sigint(int sig)
     ev_interrupted = 1;
 }
 
-void vsh_event_start(struct vsh_ctl *ctl, int timeout_ms)
+static void event_start(int timeout_ms)
 {
-    (void)ctl;
     pthread_mutex_lock(&ev_lock);
     ev_done = 0;
     ev_interrupted = 0;
@@ -417,14 +416,9 @@ void vsh_event_done(struct vsh_ctl *ctl)
     pthread_mutex_unlock(&ev_lock);
 }
 
-void vsh_event_line(struct vsh_ctl *ctl, bool timestamp, const char *fmt, ...)
+/* An event's line, after a timestamp as real virsh's when asked. */
+static void event_line(struct vsh_ctl *ctl, bool timestamp, const char *line)
 {
-    char line[1024];
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(line, sizeof(line), fmt, ap);
-    va_end(ap);
     if (timestamp) {
         struct timeval tv;
         struct tm tm;
@@ -439,26 +433,28 @@ void vsh_event_line(struct vsh_ctl *ctl, bool timestamp, const char *fmt, ...)
     fflush(stdout);
 }
 
-enum vsh_event_end vsh_event_wait(struct vsh_ctl *ctl)
+/* How a wait for events ended. */
+enum event_end { EVENT_DONE, EVENT_TIMEOUT, EVENT_INTERRUPT };
+
+static enum event_end event_wait(void)
 {
     struct sigaction sa = {.sa_handler = on_sigint}, old;
-    enum vsh_event_end end;
+    enum event_end end;
 
-    (void)ctl;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, &old);
     pthread_mutex_lock(&ev_lock);
     for (;;) {
         if (ev_done) {
-            end = VSH_EVENT_DONE;
+            end = EVENT_DONE;
             break;
         }
         if (ev_interrupted) {
-            end = VSH_EVENT_INTERRUPT;
+            end = EVENT_INTERRUPT;
             break;
         }
         if (ev_deadline && now_ms() >= ev_deadline) {
-            end = VSH_EVENT_TIMEOUT;
+            end = EVENT_TIMEOUT;
             break;
         }
         /* Wake up now and then to notice SIGINT and the deadline. */
@@ -474,6 +470,116 @@ enum vsh_event_end vsh_event_wait(struct vsh_ctl *ctl)
     pthread_mutex_unlock(&ev_lock);
     sigaction(SIGINT, &old, NULL);
     return end;
+}
+
+static pthread_mutex_t report_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void vsh_event_report(struct vsh_event_reg *reg, const char *fmt, ...)
+{
+    struct vsh_events *ev = reg->events;
+    char line[1024];
+    va_list ap;
+
+    pthread_mutex_lock(&report_lock);
+    if (!ev->loop && ev->count) {
+        pthread_mutex_unlock(&report_lock);
+        return;
+    }
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof(line), fmt, ap);
+    va_end(ap);
+    event_line(ev->ctl, ev->timestamp, line);
+    ev->count++;
+    pthread_mutex_unlock(&report_lock);
+    if (!ev->loop)
+        vsh_event_done(ev->ctl);
+}
+
+int vsh_events_prepare(struct vsh_ctl *ctl, const struct vsh_cmd *cmd,
+                       const struct vsh_event_kind *kind, struct vsh_events *ev)
+{
+    const char *name = vsh_opt_string(cmd, "event");
+    bool list = vsh_opt_bool(cmd, "list"), all = kind->has_all && vsh_opt_bool(cmd, "all");
+    int timeout = 0;
+
+    *ev = (struct vsh_events){.ctl = ctl,
+                              .loop = vsh_opt_bool(cmd, "loop"),
+                              .timestamp = vsh_opt_bool(cmd, "timestamp")};
+    /* Only the domain events' command checks its options against each
+     * other first; the others let --list win. */
+    if (kind->has_all) {
+        const char *clash[][2] = {{"all", all && name ? "event" : NULL},
+                                  {"list", list && all ? "all" : NULL},
+                                  {"list", list && name ? "event" : NULL}};
+        for (size_t i = 0; i < sizeof(clash) / sizeof(clash[0]); i++)
+            if (clash[i][1]) {
+                vsh_error(ctl, "Options --%s and --%s are mutually exclusive", clash[i][0],
+                          clash[i][1]);
+                return -1;
+            }
+    }
+    if (list) {
+        for (int i = 0; i < kind->nnames; i++)
+            vsh_print(ctl, "%s\n", kind->names[i]);
+        return 1;
+    }
+    if (!name && !all) {
+        vsh_error(ctl, "%s",
+                  kind->has_all ? "one of --list, --all, or --event <type> is required"
+                                : "either --list or --event <type> is required");
+        return -1;
+    }
+    for (int i = 0; i < kind->nnames && ev->nregs < VSH_MAX_EVENTS; i++)
+        if (all || strcmp(name, kind->names[i]) == 0)
+            ev->regs[ev->nregs++] = (struct vsh_event_reg){ev, i, -1};
+    if (ev->nregs == 0) {
+        vsh_error(ctl, "unknown event type %s", name);
+        return -1;
+    }
+    if (vsh_opt_int(ctl, cmd, "timeout", &timeout) < 0)
+        return -1;
+    if (timeout < 0 || timeout > INT_MAX / 1000) {
+        vsh_error(ctl, "invalid timeout");
+        return -1;
+    }
+    ev->timeout_ms = timeout * 1000;
+    return 0;
+}
+
+bool vsh_events_listen(const struct vsh_event_kind *kind, struct vsh_events *ev, void *obj)
+{
+    struct vsh_ctl *ctl = ev->ctl;
+    bool ok = false;
+
+    event_start(ev->timeout_ms);
+    for (int i = 0; i < ev->nregs; i++) {
+        struct vsh_event_reg *r = &ev->regs[i];
+        r->callback_id = kind->reg(ctl->conn, obj, r->event_id, r);
+        if (r->callback_id < 0) {
+            /* As virsh: after a first success, later failures mean an
+             * older server (or this library) lacks those events. */
+            if (i == 0)
+                goto out;
+            vsh_reset_libvirt_error(ctl);
+        }
+    }
+    switch (event_wait()) {
+    case EVENT_INTERRUPT:
+        vsh_print(ctl, "%s", "event loop interrupted\n");
+        break;
+    case EVENT_TIMEOUT:
+        vsh_print(ctl, "%s", "event loop timed out\n");
+        break;
+    case EVENT_DONE:
+        break;
+    }
+    vsh_print(ctl, "events received: %d\n", ev->count);
+    ok = ev->count > 0;
+out:
+    for (int i = 0; i < ev->nregs; i++)
+        if (ev->regs[i].callback_id >= 0 && kind->dereg(ctl->conn, ev->regs[i].callback_id) < 0)
+            ok = false;
+    return ok;
 }
 
 /* Command lookup and parsing */

@@ -138,16 +138,55 @@ extern const struct vsh_cmd_def vsh_guestops_cmds[];
 extern const struct vsh_cmd_def vsh_dstats_cmds[]; /* cmd-dstats.c */
 extern const struct vsh_cmd_def vsh_edit_cmds[];   /* cmd-edits.c */
 
-/* Event waiting for the "event" command: started before registering,
- * returns how the wait ended. */
-enum vsh_event_end { VSH_EVENT_DONE, VSH_EVENT_TIMEOUT, VSH_EVENT_INTERRUPT };
-void vsh_event_start(struct vsh_ctl *ctl, int timeout_ms);
+/* The event commands (event, net-event, pool-event, nodedev-event): one
+ * flow for all, as real virsh's. A command describes its kind of event
+ * (vsh_event_kind), checks its options with vsh_events_prepare, looks up
+ * the object to filter by and calls vsh_events_listen; its callbacks,
+ * given a struct vsh_event_reg as their opaque, print with
+ * vsh_event_report. */
+#define VSH_MAX_EVENTS 32
+
+struct vsh_events;
+struct vsh_event_reg {
+    struct vsh_events *events;
+    int event_id;    /* the event type, an index in the kind's names */
+    int callback_id; /* the library's, -1 while not registered */
+};
+
+struct vsh_events {
+    struct vsh_ctl *ctl;
+    bool loop, timestamp;
+    int timeout_ms; /* 0: none */
+    int count;      /* events printed */
+    int nregs;
+    struct vsh_event_reg regs[VSH_MAX_EVENTS];
+};
+
+struct vsh_event_kind {
+    const char *const *names; /* the event types by id, in --list's order */
+    int nnames;
+    bool has_all; /* --all listens to every type (the domain events) */
+    /* Registers one type on obj (NULL: every object) with reg as the
+     * callback's opaque: the callback id, or -1 with the library's error. */
+    int (*reg)(virConnectPtr conn, void *obj, int event_id, struct vsh_event_reg *reg);
+    int (*dereg)(virConnectPtr conn, int callback_id);
+};
+
+/* Reads --list, --all, --event, --loop, --timestamp and --timeout into *ev
+ * with real virsh's checks and errors: 1 when --list printed the types
+ * (the command is done), 0 to go on, -1 with the error printed. */
+int vsh_events_prepare(struct vsh_ctl *ctl, const struct vsh_cmd *cmd,
+                       const struct vsh_event_kind *kind, struct vsh_events *ev);
+/* Registers the chosen types on obj, waits for one event (every one with
+ * --loop) until the timeout or SIGINT, prints how the wait ended and the
+ * count, deregisters: true when an event came. */
+bool vsh_events_listen(const struct vsh_event_kind *kind, struct vsh_events *ev, void *obj);
+/* From a callback: the event's line (fmt without the newline), unless a
+ * one-shot listener has had its event; a one-shot wait ends with it. */
+void vsh_event_report(struct vsh_event_reg *reg, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Ends a wait for events (the connection is gone). */
 void vsh_event_done(struct vsh_ctl *ctl);
-/* Prints an event's line (fmt without the newline), after a timestamp
- * as real virsh's when asked. */
-void vsh_event_line(struct vsh_ctl *ctl, bool timestamp, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-enum vsh_event_end vsh_event_wait(struct vsh_ctl *ctl);
 
 /* Real virsh's help texts (help.txt, compiled by gen-help.py): the groups
  * in real's order, then per command (in real's listing order) its group
