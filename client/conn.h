@@ -228,6 +228,14 @@ void api_invalid_conn(const char *func);
 void api_invalid_domain(const char *func);
 void api_invalid_network(const char *func);
 void api_invalid_arg(const char *func, const char *what);
+/* The same two as libvirt reports them for the event registrations: in the
+ * error domain of the function's module, and a missing argument's message
+ * without the "invalid argument: " of its code. */
+void api_invalid_conn_in(const char *func, int from);
+void api_invalid_arg_in(const char *func, const char *what, int from);
+/* An event registration's eventID out of [0, nids): libvirt's text without
+ * the code's words; the domain events' upper bound names no function. */
+void api_bad_event_id(const char *func, int from, int eventID, int nids);
 
 /* The checks at the top of a public function: each records libvirt's error,
  * publishes it and returns `fail` from the caller when the handle or
@@ -287,6 +295,27 @@ void api_invalid_arg(const char *func, const char *what);
     do {                                                                                 \
         if (!(arg)) {                                                                    \
             api_invalid_arg(__func__, #arg);                                             \
+            api_fail(conn);                                                              \
+            return fail;                                                                 \
+        }                                                                                \
+    } while (0)
+
+/* CHECK_CONN and CHECK_ARG with the module's error domain (the event
+ * registrations). */
+#define CHECK_CONN_IN(conn, fail, from)                                                  \
+    do {                                                                                 \
+        api_enter();                                                                     \
+        if (!(conn)) {                                                                   \
+            api_invalid_conn_in(__func__, from);                                         \
+            api_fail(NULL);                                                              \
+            return fail;                                                                 \
+        }                                                                                \
+    } while (0)
+
+#define CHECK_ARG_IN(conn, arg, fail, from)                                              \
+    do {                                                                                 \
+        if (!(arg)) {                                                                    \
+            api_invalid_arg_in(__func__, #arg, from);                                    \
             api_fail(conn);                                                              \
             return fail;                                                                 \
         }                                                                                \

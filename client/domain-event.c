@@ -122,11 +122,11 @@ static int deregister_event(virConnectPtr conn, int local_id, virConnectDomainEv
     pthread_mutex_unlock(&conn->lock);
     if (!e) {
         if (legacy_cb)
-            error_report(ERR_INVALID_ARG, VIR_FROM_REMOTE, "%s",
-                         "could not find event callback for deregistration");
+            error_report(ERR_INVALID_ARG, VIR_FROM_NONE, "event callback function %p not registered",
+                         (void *)(void (*)(void))legacy_cb);
         else
-            error_report(ERR_INVALID_ARG, VIR_FROM_REMOTE,
-                         "could not find event callback %d for deregistration", local_id);
+            error_report(ERR_INVALID_ARG, VIR_FROM_NONE, "event callback id %d not registered",
+                         local_id);
         return -1;
     }
     a.callbackID = e->remote_id;
@@ -148,11 +148,10 @@ int virConnectDomainEventRegisterAny(virConnectPtr conn, virDomainPtr dom, int e
 {
     int id;
 
-    CHECK_CONN(conn, -1);
-    CHECK_ARG(conn, cb, -1);
+    CHECK_CONN_IN(conn, -1, VIR_FROM_DOMAIN);
+    CHECK_ARG_IN(conn, cb, -1, VIR_FROM_DOMAIN);
     if (eventID < 0 || eventID >= 27) {
-        error_report(ERR_INVALID_ARG, VIR_FROM_DOMAIN, "eventID in %s must be less than %d",
-                     __func__, 27);
+        api_bad_event_id(__func__, VIR_FROM_DOMAIN, eventID, 27);
         api_fail(conn);
         return -1;
     }
@@ -164,7 +163,7 @@ int virConnectDomainEventRegisterAny(virConnectPtr conn, virDomainPtr dom, int e
 
 int virConnectDomainEventDeregisterAny(virConnectPtr conn, int callbackID)
 {
-    CHECK_CONN(conn, -1);
+    CHECK_CONN_IN(conn, -1, VIR_FROM_DOMAIN);
     if (deregister_event(conn, callbackID, NULL) < 0) {
         api_fail(conn);
         return -1;

@@ -96,6 +96,32 @@ void api_invalid_conn(const char *func)
     error_report(ERR_INVALID_CONN, 13, "%s", func);
 }
 
+void api_invalid_conn_in(const char *func, int from)
+{
+    error_report(ERR_INVALID_CONN, from, "%s", func);
+}
+
+void api_invalid_arg_in(const char *func, const char *what, int from)
+{
+    char msg[256];
+
+    snprintf(msg, sizeof(msg), "%s in %s must not be NULL", what, func);
+    error_set_message(ERR_INVALID_ARG, from, msg);
+}
+
+void api_bad_event_id(const char *func, int from, int eventID, int nids)
+{
+    char msg[256];
+
+    if (eventID < 0)
+        snprintf(msg, sizeof(msg), "eventID in %s must be zero or greater", func);
+    else if (from == VIR_FROM_DOMAIN)
+        snprintf(msg, sizeof(msg), "eventID must be less than %d", nids);
+    else
+        snprintf(msg, sizeof(msg), "eventID in %s must be less than %d", func, nids);
+    error_set_message(ERR_INVALID_ARG, from, msg);
+}
+
 void api_invalid_domain(const char *func)
 {
     error_report(ERR_INVALID_DOMAIN, 6, "%s", func);

@@ -18,16 +18,15 @@ int virConnectNetworkEventRegisterAny(virConnectPtr conn, virNetworkPtr net, int
     remote_nonnull_network rn;
     struct conn_event_cb *e, *shared;
 
-    CHECK_CONN(conn, -1);
-    CHECK_ARG(conn, cb, -1);
+    CHECK_CONN_IN(conn, -1, VIR_FROM_NETWORK);
+    CHECK_ARG_IN(conn, cb, -1, VIR_FROM_NETWORK);
     if (net && net->conn != conn) {
         error_report(ERR_INVALID_ARG, VIR_FROM_NETWORK,
                      "network '%s' in %s must match connection", net->name, __func__);
         goto fail;
     }
     if (eventID < 0 || eventID > VIR_NETWORK_EVENT_ID_LIFECYCLE) {
-        error_report(ERR_INVALID_ARG, VIR_FROM_NETWORK, "eventID in %s must be less than %d",
-                     __func__, VIR_NETWORK_EVENT_ID_LIFECYCLE + 1);
+        api_bad_event_id(__func__, VIR_FROM_NETWORK, eventID, VIR_NETWORK_EVENT_ID_LIFECYCLE + 1);
         goto fail;
     }
     if (conn_attach_event_loop(conn) < 0) {
@@ -98,7 +97,7 @@ int virConnectNetworkEventDeregisterAny(virConnectPtr conn, int callbackID)
     remote_connect_network_event_deregister_any_args a;
     int still_shared, rc;
 
-    CHECK_CONN(conn, -1);
+    CHECK_CONN_IN(conn, -1, VIR_FROM_NETWORK);
     pthread_mutex_lock(&conn->lock);
     for (pp = &conn->net_callbacks; *pp; pp = &(*pp)->next)
         if ((*pp)->local_id == callbackID) {
@@ -111,8 +110,8 @@ int virConnectNetworkEventDeregisterAny(virConnectPtr conn, int callbackID)
                                                  e->dom_name, e->dom_uuid) != NULL;
     pthread_mutex_unlock(&conn->lock);
     if (!e) {
-        error_report(ERR_INVALID_ARG, VIR_FROM_REMOTE,
-                     "could not find event callback %d for deregistration", callbackID);
+        error_report(ERR_INVALID_ARG, VIR_FROM_NONE, "event callback id %d not registered",
+                     callbackID);
         api_fail(conn);
         return -1;
     }

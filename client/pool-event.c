@@ -50,10 +50,7 @@ static int obj_event_register(virConnectPtr conn, const struct obj_event_kind *k
     static const unsigned char zero[VIR_UUID_BUFLEN];
 
     if (eventID < 0 || eventID > k->last_id) {
-        char msg[128];
-        /* libvirt's text, without the "invalid argument: " of the code. */
-        snprintf(msg, sizeof(msg), "eventID in %s must be less than %d", func, k->last_id + 1);
-        error_set_message(ERR_INVALID_ARG, k->from, msg);
+        api_bad_event_id(func, k->from, eventID, k->last_id + 1);
         return -1;
     }
     if (conn_attach_event_loop(conn) < 0) {
@@ -123,8 +120,9 @@ static int obj_event_deregister(virConnectPtr conn, const struct obj_event_kind 
                                                  e->dom_uuid) != NULL;
     pthread_mutex_unlock(&conn->lock);
     if (!e) {
-        error_report(ERR_INVALID_ARG, VIR_FROM_REMOTE,
-                     "could not find event callback %d for deregistration", callbackID);
+        /* libvirt's remote driver finds no such id before any call. */
+        error_report(ERR_INVALID_ARG, VIR_FROM_NONE, "event callback id %d not registered",
+                     callbackID);
         return -1;
     }
     a.callbackID = e->remote_id;
@@ -146,8 +144,8 @@ int virConnectStoragePoolEventRegisterAny(virConnectPtr conn, virStoragePoolPtr 
     remote_nonnull_storage_pool rp;
     int id;
 
-    CHECK_CONN(conn, -1);
-    CHECK_ARG(conn, cb, -1);
+    CHECK_CONN_IN(conn, -1, VIR_FROM_STORAGE);
+    CHECK_ARG_IN(conn, cb, -1, VIR_FROM_STORAGE);
     if (pool && pool->conn != conn) {
         error_report(ERR_INVALID_ARG, VIR_FROM_STORAGE,
                      "storage pool '%s' in %s must match connection", pool->name, __func__);
@@ -174,7 +172,7 @@ fail:
 
 int virConnectStoragePoolEventDeregisterAny(virConnectPtr conn, int callbackID)
 {
-    CHECK_CONN(conn, -1);
+    CHECK_CONN_IN(conn, -1, VIR_FROM_STORAGE);
     if (obj_event_deregister(conn, &pool_kind, &conn->pool_callbacks, callbackID) < 0) {
         api_fail(conn);
         return -1;
@@ -191,8 +189,8 @@ int virConnectNodeDeviceEventRegisterAny(virConnectPtr conn, virNodeDevicePtr de
     remote_nonnull_node_device rd;
     int id;
 
-    CHECK_CONN(conn, -1);
-    CHECK_ARG(conn, cb, -1);
+    CHECK_CONN_IN(conn, -1, VIR_FROM_NODEDEV);
+    CHECK_ARG_IN(conn, cb, -1, VIR_FROM_NODEDEV);
     if (dev && dev->conn != conn) {
         error_report(ERR_INVALID_ARG, VIR_FROM_NODEDEV,
                      "node device '%s' in %s must match connection", dev->name, __func__);
@@ -217,7 +215,7 @@ fail:
 
 int virConnectNodeDeviceEventDeregisterAny(virConnectPtr conn, int callbackID)
 {
-    CHECK_CONN(conn, -1);
+    CHECK_CONN_IN(conn, -1, VIR_FROM_NODEDEV);
     if (obj_event_deregister(conn, &nodedev_kind, &conn->nodedev_callbacks, callbackID) < 0) {
         api_fail(conn);
         return -1;

@@ -293,6 +293,238 @@ static void check_nodedev(virConnectPtr conn)
         print_error("virInterfaceChangeCommit");
 }
 
+/* Storage pool and node device events: which registration saw what. */
+static int object_events;
+
+static void on_pool_lifecycle(virConnectPtr conn, virStoragePoolPtr pool, int event, int detail,
+                              void *opaque)
+{
+    (void)conn;
+    printf("pool event %s: lifecycle %s %d %d\n", (const char *)opaque,
+           virStoragePoolGetName(pool), event, detail);
+    object_events++;
+}
+
+static void on_pool_refresh(virConnectPtr conn, virStoragePoolPtr pool, void *opaque)
+{
+    (void)conn;
+    printf("pool event %s: refresh %s\n", (const char *)opaque, virStoragePoolGetName(pool));
+    object_events++;
+}
+
+static void on_nodedev_lifecycle(virConnectPtr conn, virNodeDevicePtr dev, int event, int detail,
+                                 void *opaque)
+{
+    (void)conn;
+    printf("nodedev event %s: lifecycle %s %d %d\n", (const char *)opaque,
+           virNodeDeviceGetName(dev), event, detail);
+    object_events++;
+}
+
+static void on_nodedev_update(virConnectPtr conn, virNodeDevicePtr dev, void *opaque)
+{
+    (void)conn;
+    printf("nodedev event %s: update %s\n", (const char *)opaque, virNodeDeviceGetName(dev));
+    object_events++;
+}
+
+/* Runs the event loop until `want` more object events came, 5 s at most. */
+static void wait_object_events(int want)
+{
+    int tick = virEventAddTimeout(100, on_tick, NULL, NULL);
+
+    for (int i = 0; i < 50 && object_events < want; i++)
+        virEventRunDefaultImpl();
+    virEventRemoveTimeout(tick);
+}
+
+/* Storage pool events: every pool's lifecycle and refresh, and refresh
+ * filtered to default-pool; a pool defined, started, refreshed, stopped
+ * and undefined; registrations the library refuses; deregistration. */
+static void check_pool_events(virConnectPtr conn)
+{
+    static const char xml[] = "<pool type='dir'><name>apicheck-pool</name>"
+                              "<target><path>/apicheck-pool</path></target></pool>";
+    virStoragePoolPtr pool, def = virStoragePoolLookupByName(conn, "default-pool");
+    int all, refresh, filtered;
+
+    object_events = 0;
+    all = virConnectStoragePoolEventRegisterAny(
+        conn, NULL, VIR_STORAGE_POOL_EVENT_ID_LIFECYCLE,
+        VIR_STORAGE_POOL_EVENT_CALLBACK(on_pool_lifecycle), "all", NULL);
+    if (all < 0)
+        print_error("virConnectStoragePoolEventRegisterAny (lifecycle)");
+    refresh = virConnectStoragePoolEventRegisterAny(
+        conn, NULL, VIR_STORAGE_POOL_EVENT_ID_REFRESH,
+        VIR_STORAGE_POOL_EVENT_CALLBACK(on_pool_refresh), "all", NULL);
+    if (refresh < 0)
+        print_error("virConnectStoragePoolEventRegisterAny (refresh)");
+    if (!def)
+        print_error("virStoragePoolLookupByName (default-pool)");
+    filtered = virConnectStoragePoolEventRegisterAny(
+        conn, def, VIR_STORAGE_POOL_EVENT_ID_REFRESH,
+        VIR_STORAGE_POOL_EVENT_CALLBACK(on_pool_refresh), "default-pool", NULL);
+    if (filtered < 0)
+        print_error("virConnectStoragePoolEventRegisterAny (filtered)");
+    if (virConnectStoragePoolEventRegisterAny(conn, NULL, 99,
+                                              VIR_STORAGE_POOL_EVENT_CALLBACK(on_pool_refresh),
+                                              "bad", NULL) < 0)
+        print_error("virConnectStoragePoolEventRegisterAny (event id 99)");
+    if (virConnectStoragePoolEventRegisterAny(NULL, NULL, VIR_STORAGE_POOL_EVENT_ID_REFRESH,
+                                              VIR_STORAGE_POOL_EVENT_CALLBACK(on_pool_refresh),
+                                              "bad", NULL) < 0)
+        print_error("virConnectStoragePoolEventRegisterAny (no connection)");
+
+    if (!(pool = virStoragePoolDefineXML(conn, xml, 0))) {
+        print_error("virStoragePoolDefineXML");
+    } else {
+        if (virStoragePoolCreate(pool, 0) < 0)
+            print_error("virStoragePoolCreate");
+        if (virStoragePoolRefresh(pool, 0) < 0)
+            print_error("virStoragePoolRefresh");
+        if (def && virStoragePoolRefresh(def, 0) < 0)
+            print_error("virStoragePoolRefresh (default-pool)");
+        if (virStoragePoolDestroy(pool) < 0)
+            print_error("virStoragePoolDestroy");
+        if (virStoragePoolUndefine(pool) < 0)
+            print_error("virStoragePoolUndefine");
+        virStoragePoolFree(pool);
+    }
+    /* defined, started, refresh, refresh twice (default-pool), stopped,
+     * undefined */
+    wait_object_events(7);
+    printf("pool events %d\n", object_events);
+    if (filtered >= 0 && virConnectStoragePoolEventDeregisterAny(conn, filtered) < 0)
+        print_error("virConnectStoragePoolEventDeregisterAny (filtered)");
+    if (filtered >= 0 && virConnectStoragePoolEventDeregisterAny(conn, filtered) < 0)
+        print_error("virConnectStoragePoolEventDeregisterAny (filtered, again)");
+    /* Only the unfiltered registrations see this refresh. */
+    if (def && virStoragePoolRefresh(def, 0) < 0)
+        print_error("virStoragePoolRefresh (default-pool, again)");
+    wait_object_events(8);
+    printf("pool events %d\n", object_events);
+    if (all >= 0 && virConnectStoragePoolEventDeregisterAny(conn, all) < 0)
+        print_error("virConnectStoragePoolEventDeregisterAny (lifecycle)");
+    if (refresh >= 0 && virConnectStoragePoolEventDeregisterAny(conn, refresh) < 0)
+        print_error("virConnectStoragePoolEventDeregisterAny (refresh)");
+    if (virConnectStoragePoolEventDeregisterAny(conn, 12345) < 0)
+        print_error("virConnectStoragePoolEventDeregisterAny (unknown id)");
+    if (def)
+        virStoragePoolFree(def);
+}
+
+/* Node device events: every device's lifecycle and update, lifecycle
+ * filtered to scsi_host1 (the vHBA's parent, which sees none); a vHBA
+ * created and destroyed; refused registrations; deregistration. */
+static void check_nodedev_events(virConnectPtr conn)
+{
+    static const char vhba[] =
+        "<device><parent>scsi_host1</parent><capability type='scsi_host'>"
+        "<capability type='fc_host'><wwnn>2000000012345679</wwnn>"
+        "<wwpn>1000000012345679</wwpn></capability></capability></device>";
+    virNodeDevicePtr dev, parent = virNodeDeviceLookupByName(conn, "scsi_host1");
+    int all, update, filtered;
+
+    object_events = 0;
+    all = virConnectNodeDeviceEventRegisterAny(
+        conn, NULL, VIR_NODE_DEVICE_EVENT_ID_LIFECYCLE,
+        VIR_NODE_DEVICE_EVENT_CALLBACK(on_nodedev_lifecycle), "all", NULL);
+    if (all < 0)
+        print_error("virConnectNodeDeviceEventRegisterAny (lifecycle)");
+    update = virConnectNodeDeviceEventRegisterAny(
+        conn, NULL, VIR_NODE_DEVICE_EVENT_ID_UPDATE,
+        VIR_NODE_DEVICE_EVENT_CALLBACK(on_nodedev_update), "all", NULL);
+    if (update < 0)
+        print_error("virConnectNodeDeviceEventRegisterAny (update)");
+    if (!parent)
+        print_error("virNodeDeviceLookupByName (scsi_host1)");
+    filtered = virConnectNodeDeviceEventRegisterAny(
+        conn, parent, VIR_NODE_DEVICE_EVENT_ID_LIFECYCLE,
+        VIR_NODE_DEVICE_EVENT_CALLBACK(on_nodedev_lifecycle), "scsi_host1", NULL);
+    if (filtered < 0)
+        print_error("virConnectNodeDeviceEventRegisterAny (filtered)");
+    if (virConnectNodeDeviceEventRegisterAny(conn, NULL, 99,
+                                             VIR_NODE_DEVICE_EVENT_CALLBACK(on_nodedev_update),
+                                             "bad", NULL) < 0)
+        print_error("virConnectNodeDeviceEventRegisterAny (event id 99)");
+    if (virConnectNodeDeviceEventRegisterAny(conn, NULL, VIR_NODE_DEVICE_EVENT_ID_UPDATE, NULL,
+                                             "bad", NULL) < 0)
+        print_error("virConnectNodeDeviceEventRegisterAny (no callback)");
+
+    if (!(dev = virNodeDeviceCreateXML(conn, vhba, 0))) {
+        print_error("virNodeDeviceCreateXML");
+    } else {
+        if (virNodeDeviceDestroy(dev) < 0)
+            print_error("virNodeDeviceDestroy");
+        virNodeDeviceFree(dev);
+    }
+    /* created, deleted */
+    wait_object_events(2);
+    printf("nodedev events %d\n", object_events);
+    if (all >= 0 && virConnectNodeDeviceEventDeregisterAny(conn, all) < 0)
+        print_error("virConnectNodeDeviceEventDeregisterAny (lifecycle)");
+    if (all >= 0 && virConnectNodeDeviceEventDeregisterAny(conn, all) < 0)
+        print_error("virConnectNodeDeviceEventDeregisterAny (lifecycle, again)");
+    if (update >= 0 && virConnectNodeDeviceEventDeregisterAny(conn, update) < 0)
+        print_error("virConnectNodeDeviceEventDeregisterAny (update)");
+    if (filtered >= 0 && virConnectNodeDeviceEventDeregisterAny(conn, filtered) < 0)
+        print_error("virConnectNodeDeviceEventDeregisterAny (filtered)");
+    if (parent)
+        virNodeDeviceFree(parent);
+}
+
+/* What the four kinds of event registration refuse, and in which error
+ * domain: an eventID out of range either way, no callback, no connection,
+ * and deregistering an id never given. */
+static void check_event_errors(virConnectPtr conn)
+{
+    virConnectDomainEventGenericCallback dcb = VIR_DOMAIN_EVENT_CALLBACK(on_lifecycle);
+    virConnectNetworkEventGenericCallback ncb = VIR_NETWORK_EVENT_CALLBACK(on_net_lifecycle);
+    virConnectStoragePoolEventGenericCallback pcb = VIR_STORAGE_POOL_EVENT_CALLBACK(on_pool_refresh);
+    virConnectNodeDeviceEventGenericCallback ndcb =
+        VIR_NODE_DEVICE_EVENT_CALLBACK(on_nodedev_update);
+    static const int ids[] = {-1, 99};
+
+    for (size_t i = 0; i < 2; i++) {
+        printf("event id %d\n", ids[i]);
+        if (virConnectDomainEventRegisterAny(conn, NULL, ids[i], dcb, NULL, NULL) < 0)
+            print_error("virConnectDomainEventRegisterAny");
+        if (virConnectNetworkEventRegisterAny(conn, NULL, ids[i], ncb, NULL, NULL) < 0)
+            print_error("virConnectNetworkEventRegisterAny");
+        if (virConnectStoragePoolEventRegisterAny(conn, NULL, ids[i], pcb, "bad", NULL) < 0)
+            print_error("virConnectStoragePoolEventRegisterAny");
+        if (virConnectNodeDeviceEventRegisterAny(conn, NULL, ids[i], ndcb, "bad", NULL) < 0)
+            print_error("virConnectNodeDeviceEventRegisterAny");
+    }
+    printf("no callback\n");
+    if (virConnectDomainEventRegisterAny(conn, NULL, 0, NULL, NULL, NULL) < 0)
+        print_error("virConnectDomainEventRegisterAny");
+    if (virConnectNetworkEventRegisterAny(conn, NULL, 0, NULL, NULL, NULL) < 0)
+        print_error("virConnectNetworkEventRegisterAny");
+    if (virConnectStoragePoolEventRegisterAny(conn, NULL, 0, NULL, NULL, NULL) < 0)
+        print_error("virConnectStoragePoolEventRegisterAny");
+    if (virConnectNodeDeviceEventRegisterAny(conn, NULL, 0, NULL, NULL, NULL) < 0)
+        print_error("virConnectNodeDeviceEventRegisterAny");
+    printf("no connection\n");
+    if (virConnectDomainEventRegisterAny(NULL, NULL, 0, dcb, NULL, NULL) < 0)
+        print_error("virConnectDomainEventRegisterAny");
+    if (virConnectNetworkEventRegisterAny(NULL, NULL, 0, ncb, NULL, NULL) < 0)
+        print_error("virConnectNetworkEventRegisterAny");
+    if (virConnectStoragePoolEventDeregisterAny(NULL, 1) < 0)
+        print_error("virConnectStoragePoolEventDeregisterAny");
+    if (virConnectNodeDeviceEventDeregisterAny(NULL, 1) < 0)
+        print_error("virConnectNodeDeviceEventDeregisterAny");
+    printf("unknown callback id\n");
+    if (virConnectDomainEventDeregisterAny(conn, 777) < 0)
+        print_error("virConnectDomainEventDeregisterAny");
+    if (virConnectNetworkEventDeregisterAny(conn, 777) < 0)
+        print_error("virConnectNetworkEventDeregisterAny");
+    if (virConnectStoragePoolEventDeregisterAny(conn, 777) < 0)
+        print_error("virConnectStoragePoolEventDeregisterAny");
+    if (virConnectNodeDeviceEventDeregisterAny(conn, 777) < 0)
+        print_error("virConnectNodeDeviceEventDeregisterAny");
+}
+
 /* Snapshots and checkpoints of test:///default's "test": handles, their
  * names, domain and connection, references, lists, the tree, errors. */
 static void show_snapshots(virConnectPtr conn)
@@ -540,6 +772,9 @@ int main(int argc, char **argv)
     if (cb2 >= 0 && virConnectDomainEventDeregisterAny(conn, cb2) < 0)
         print_error("virConnectDomainEventDeregisterAny (the second callback)");
     check_nodedev(conn);
+    check_pool_events(conn);
+    check_nodedev_events(conn);
+    check_event_errors(conn);
     tick = virEventAddTimeout(100, on_tick, NULL, NULL);
     check_networks(conn);
     virEventRemoveTimeout(tick);
