@@ -2,15 +2,16 @@
  * the domain's edit command; net-edit, pool-edit, snapshot-edit and
  * checkpoint-edit sit beside their areas' other commands.
  * Wording and exit statuses are real virsh 9.0's. With the edited XML
- * refused, real virsh asks "Failed. Try again?" on a terminal; with stdin
- * not a terminal it prints "error: Failed." and carries on as if the
- * object had been redefined (its name printed as "(null)", exit 0). Ours
- * does the latter whatever stdin is. */
+ * refused, real virsh asks "Failed. Try again?" on a terminal
+ * (vsh_edit_loop); with stdin not a terminal it prints "error: Failed."
+ * and carries on as if the object had been redefined (its name printed as
+ * "(null)", exit 0). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "vsh.h"
@@ -107,8 +108,11 @@ static int run_editor(struct vsh_ctl *ctl, const char *path)
     return rc;
 }
 
-int vsh_edit_xml(struct vsh_ctl *ctl, const char *xml, char **edited)
+/* The editor on `start`; *edited the result when it differs from `orig`
+ * (1), else 0; -1 with the error printed. */
+static int edit_text(struct vsh_ctl *ctl, const char *orig, const char *start, char **edited)
 {
+    const char *xml = start;
     const char *dir = getenv("TMPDIR");
     char *path = NULL;
     int rc = -1;
@@ -147,7 +151,7 @@ int vsh_edit_xml(struct vsh_ctl *ctl, const char *xml, char **edited)
         goto out;
     if (!(*edited = vsh_read_file(ctl, path)))
         goto out;
-    rc = strcmp(xml, *edited) != 0;
+    rc = strcmp(orig, *edited) != 0;
     if (!rc) {
         free(*edited);
         *edited = NULL;
@@ -156,6 +160,108 @@ out:
     unlink(path);
     free(path);
     return rc;
+}
+
+int vsh_edit_xml(struct vsh_ctl *ctl, const char *xml, char **edited)
+{
+    return edit_text(ctl, xml, xml, edited);
+}
+
+/* Real virsh's question after a refused definition, on a terminal in raw
+ * mode, one key at a time: y, n, f, and i while *relax is offered (it is
+ * offered once); ? lists them. Returns the key. */
+static int ask_again(struct vsh_ctl *ctl, bool relax)
+{
+    struct termios saved, raw;
+    bool restore = tcgetattr(STDIN_FILENO, &saved) == 0;
+    int c;
+
+    if (restore) {
+        raw = saved;
+        cfmakeraw(&raw);
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &raw);
+    }
+    for (;;) {
+        vsh_print(ctl, "\r%s %s %s: ", "Failed.", "Try again?",
+                  relax ? "[y,n,i,f,?]" : "[y,n,f,?]");
+        fflush(stdout);
+        c = getchar();
+        if (c == EOF) {
+            c = 'n';
+            break;
+        }
+        if (c >= 'A' && c <= 'Z')
+            c += 'a' - 'A';
+        if (c == '?') {
+            vsh_print(ctl, "\r\n%s\r\n%s\r\n", "y - yes, start editor again",
+                      "n - no, throw away my changes");
+            if (relax)
+                vsh_print(ctl, "%s\r\n", "i - turn off validation and try to redefine again");
+            vsh_print(ctl, "%s\r\n%s\r\n", "f - force, try to redefine again",
+                      "? - print this help");
+        } else if (c == 'y' || c == 'n' || c == 'f' || (relax && c == 'i')) {
+            break;
+        }
+    }
+    fflush(stdout);
+    if (restore)
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
+    vsh_print(ctl, "%s", "\r\n");
+    return c;
+}
+
+enum vsh_edit_result vsh_edit_loop(struct vsh_ctl *ctl, const char *xml, bool offer_relax,
+                                   bool always_define, vsh_edit_define_fn define, void *opaque)
+{
+    char *edited = NULL;
+    /* As real virsh: i is offered again after each new edit, while the
+     * validation it turned off stays off. */
+    bool relaxed = false, relax_offered = offer_relax;
+    enum vsh_edit_result res = VSH_EDIT_FAILED;
+    int r = vsh_edit_xml(ctl, xml, &edited);
+
+    for (;;) {
+        if (r < 0)
+            goto out;
+        if (r == 0 && !always_define) {
+            res = VSH_EDIT_UNCHANGED;
+            goto out;
+        }
+        if (define(ctl, edited ? edited : xml, relaxed, opaque)) {
+            res = VSH_EDIT_DEFINED;
+            goto out;
+        }
+        if (!isatty(STDIN_FILENO)) {
+            vsh_edit_refused(ctl);
+            res = VSH_EDIT_REFUSED;
+            goto out;
+        }
+        vsh_report_error(ctl);
+        switch (ask_again(ctl, relax_offered)) {
+        case 'y': {
+            relax_offered = offer_relax;
+            /* The editor again on what the user wrote, compared with
+             * the object's own XML as the first time. */
+            char *again = NULL;
+            r = edit_text(ctl, xml, edited ? edited : xml, &again);
+            free(edited);
+            edited = again;
+            break;
+        }
+        case 'i':
+            relaxed = true;
+            relax_offered = false;
+            break;
+        case 'f':
+            break;
+        default:
+            res = VSH_EDIT_ABANDONED;
+            goto out;
+        }
+    }
+out:
+    free(edited);
+    return res;
 }
 
 void vsh_edit_refused(struct vsh_ctl *ctl)
@@ -172,11 +278,27 @@ static const struct vsh_opt_def opts_edit[] = {
     {NULL, 0, 0},
 };
 
+struct edit_domain {
+    unsigned int flags;
+    virDomainPtr defined;
+};
+
+/* 'i' takes VIR_DOMAIN_DEFINE_VALIDATE away. */
+static bool edit_domain_define(struct vsh_ctl *ctl, const char *xml, bool relaxed, void *opaque)
+{
+    struct edit_domain *e = opaque;
+
+    e->defined = virDomainDefineXMLFlags(
+        ctl->conn, xml, relaxed ? e->flags & ~VIR_DOMAIN_DEFINE_VALIDATE : e->flags);
+    return e->defined != NULL;
+}
+
 static bool cmd_edit(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
 {
-    unsigned int flags = vsh_opt_bool(cmd, "skip-validate") ? 0 : VIR_DOMAIN_DEFINE_VALIDATE;
+    struct edit_domain e = {
+        vsh_opt_bool(cmd, "skip-validate") ? 0 : VIR_DOMAIN_DEFINE_VALIDATE, NULL};
     virDomainPtr dom = vsh_command_domain(ctl, cmd, VSH_BYALL, NULL);
-    char *xml, *edited = NULL;
+    char *xml;
     bool ok = false;
 
     if (!dom)
@@ -184,26 +306,26 @@ static bool cmd_edit(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
     xml = virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_SECURE | VIR_DOMAIN_XML_INACTIVE);
     if (!xml)
         goto out;
-    int r = vsh_edit_xml(ctl, xml, &edited);
-    if (r < 0)
-        goto out;
-    if (r == 0) {
+    switch (vsh_edit_loop(ctl, xml, true, false, edit_domain_define, &e)) {
+    case VSH_EDIT_UNCHANGED:
         vsh_print_extra(ctl, "Domain '%s' XML configuration not changed.\n",
                         virDomainGetName(dom));
         ok = true;
-        goto out;
+        break;
+    case VSH_EDIT_DEFINED:
+    case VSH_EDIT_REFUSED:
+        vsh_print_extra(ctl, "Domain '%s' XML configuration edited.\n",
+                        e.defined ? virDomainGetName(e.defined) : "(null)");
+        ok = true;
+        break;
+    case VSH_EDIT_ABANDONED:
+    case VSH_EDIT_FAILED:
+        break;
     }
-    virDomainPtr d = virDomainDefineXMLFlags(ctl->conn, edited, flags);
-    if (!d)
-        vsh_edit_refused(ctl);
-    vsh_print_extra(ctl, "Domain '%s' XML configuration edited.\n",
-                    d ? virDomainGetName(d) : "(null)");
-    if (d)
-        virDomainFree(d);
-    ok = true;
+    if (e.defined)
+        virDomainFree(e.defined);
 out:
     free(xml);
-    free(edited);
     virDomainFree(dom);
     return ok;
 }

@@ -512,32 +512,41 @@ static const struct vsh_opt_def opts_save_image_edit[] = {
     OPT_END,
 };
 
-/* The image's XML in the editor (cmd-edits.c's vsh_edit_xml). */
+static bool save_image_define(struct vsh_ctl *ctl, const char *xml, bool relaxed, void *opaque)
+{
+    const struct vsh_cmd *cmd = opaque;
+
+    (void)relaxed;
+    return virDomainSaveImageDefineXML(ctl->conn, vsh_opt_string(cmd, "file"), xml,
+                                       save_flags(cmd)) == 0;
+}
+
+/* The image's XML in the editor (cmd-edits.c's vsh_edit_loop). */
 static bool cmd_save_image_edit(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
 {
     const char *file = vsh_opt_string(cmd, "file");
-    char *xml, *edited = NULL;
+    char *xml;
     bool ok = false;
 
     if (!exclusive(ctl, cmd, "running", "paused"))
         return false;
     if (!(xml = virDomainSaveImageGetXMLDesc(ctl->conn, file, VIR_DOMAIN_SAVE_IMAGE_XML_SECURE)))
         return false;
-    int r = vsh_edit_xml(ctl, xml, &edited);
-    if (r < 0)
-        goto out;
-    if (r == 0) {
+    switch (vsh_edit_loop(ctl, xml, false, false, save_image_define, (void *)cmd)) {
+    case VSH_EDIT_UNCHANGED:
         vsh_print_extra(ctl, "Saved image %s XML configuration not changed.\n", file);
         ok = true;
-        goto out;
+        break;
+    case VSH_EDIT_DEFINED:
+    case VSH_EDIT_REFUSED:
+        vsh_print_extra(ctl, "State file %s edited.\n", file);
+        ok = true;
+        break;
+    case VSH_EDIT_ABANDONED:
+    case VSH_EDIT_FAILED:
+        break;
     }
-    if (virDomainSaveImageDefineXML(ctl->conn, file, edited, save_flags(cmd)) < 0)
-        vsh_edit_refused(ctl);
-    vsh_print_extra(ctl, "State file %s edited.\n", file);
-    ok = true;
-out:
     free(xml);
-    free(edited);
     return ok;
 }
 
@@ -886,6 +895,22 @@ out:
     return ok;
 }
 
+struct metadata_edit {
+    virDomainPtr dom;
+    const char *key, *uri;
+    unsigned int flags;
+};
+
+static bool metadata_define(struct vsh_ctl *ctl, const char *xml, bool relaxed, void *opaque)
+{
+    const struct metadata_edit *m = opaque;
+
+    (void)ctl;
+    (void)relaxed;
+    return virDomainSetMetadata(m->dom, VIR_DOMAIN_METADATA_ELEMENT, xml, m->key, m->uri,
+                                m->flags) == 0;
+}
+
 static const struct vsh_opt_def opts_metadata[] = {
     OPT_DOMAIN,
     {"uri", VSH_OT_DATA, VSH_OFLAG_REQ},
@@ -927,7 +952,7 @@ static bool cmd_metadata(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
     }
     if (edit) {
         /* The element (empty when there is none) in the editor. */
-        char *data = virDomainGetMetadata(dom, VIR_DOMAIN_METADATA_ELEMENT, uri, flags), *edited;
+        char *data = virDomainGetMetadata(dom, VIR_DOMAIN_METADATA_ELEMENT, uri, flags);
         if (!data) {
             vsh_reset_libvirt_error(ctl);
             if (!(data = strdup(""))) {
@@ -935,19 +960,15 @@ static bool cmd_metadata(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
                 goto out;
             }
         }
-        int r = vsh_edit_xml(ctl, data, &edited);
+        struct metadata_edit m = {dom, key, uri, flags};
+        enum vsh_edit_result r = vsh_edit_loop(ctl, data, false, false, metadata_define, &m);
         free(data);
-        if (r < 0)
+        if (r == VSH_EDIT_FAILED || r == VSH_EDIT_ABANDONED)
             goto out;
-        if (r == 0) {
+        if (r == VSH_EDIT_UNCHANGED)
             vsh_print_extra(ctl, "%s", "Metadata not changed");
-        } else {
-            if (virDomainSetMetadata(dom, VIR_DOMAIN_METADATA_ELEMENT, edited, key, uri, flags) <
-                0)
-                vsh_edit_refused(ctl);
+        else
             vsh_print_extra(ctl, "%s\n", "Metadata modified");
-        }
-        free(edited);
     } else if (set || rem) {
         if (virDomainSetMetadata(dom, VIR_DOMAIN_METADATA_ELEMENT, set, key, uri, flags) < 0)
             goto out;

@@ -688,10 +688,17 @@ static bool cmd_net_event(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
     return ok;
 }
 
+static bool net_edit_define(struct vsh_ctl *ctl, const char *xml, bool relaxed, void *opaque)
+{
+    (void)relaxed;
+    *(virNetworkPtr *)opaque = virNetworkDefineXML(ctl->conn, xml);
+    return *(virNetworkPtr *)opaque != NULL;
+}
+
 static bool cmd_net_edit(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
 {
-    virNetworkPtr net = command_network(ctl, cmd, BY_UUID | BY_NAME);
-    char *xml, *edited = NULL;
+    virNetworkPtr net = command_network(ctl, cmd, BY_UUID | BY_NAME), n = NULL;
+    char *xml;
     bool ok = false;
 
     if (!net)
@@ -705,26 +712,26 @@ static bool cmd_net_edit(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
         if (!(xml = virNetworkGetXMLDesc(net, 0)))
             goto out;
     }
-    int r = vsh_edit_xml(ctl, xml, &edited);
-    if (r < 0)
-        goto out;
-    if (r == 0) {
+    switch (vsh_edit_loop(ctl, xml, false, false, net_edit_define, &n)) {
+    case VSH_EDIT_UNCHANGED:
         vsh_print_extra(ctl, "Network %s XML configuration not changed.\n",
                         virNetworkGetName(net));
         ok = true;
-        goto out;
+        break;
+    case VSH_EDIT_DEFINED:
+    case VSH_EDIT_REFUSED:
+        vsh_print_extra(ctl, "Network %s XML configuration edited.\n",
+                        n ? virNetworkGetName(n) : "(null)");
+        ok = true;
+        break;
+    case VSH_EDIT_ABANDONED:
+    case VSH_EDIT_FAILED:
+        break;
     }
-    virNetworkPtr n = virNetworkDefineXML(ctl->conn, edited);
-    if (!n)
-        vsh_edit_refused(ctl);
-    vsh_print_extra(ctl, "Network %s XML configuration edited.\n",
-                    n ? virNetworkGetName(n) : "(null)");
     if (n)
         virNetworkFree(n);
-    ok = true;
 out:
     free(xml);
-    free(edited);
     virNetworkFree(net);
     return ok;
 }

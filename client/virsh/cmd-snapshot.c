@@ -1263,6 +1263,28 @@ static const struct vsh_opt_def opts_checkpoint_edit[] = {
     OPT_END,
 };
 
+struct moment_edit {
+    virDomainPtr dom;
+    bool current;
+    struct moment *e;
+};
+
+static bool moment_define(struct vsh_ctl *ctl, const char *xml, bool relaxed, void *opaque)
+{
+    struct moment_edit *me = opaque;
+
+    (void)ctl;
+    (void)relaxed;
+    if (me->e->kind == KIND_SNAPSHOT)
+        me->e->h = virDomainSnapshotCreateXML(
+            me->dom, xml,
+            VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE |
+                (me->current ? VIR_DOMAIN_SNAPSHOT_CREATE_CURRENT : 0));
+    else
+        me->e->h = virDomainCheckpointCreateXML(me->dom, xml, VIR_DOMAIN_CHECKPOINT_CREATE_REDEFINE);
+    return me->e->h != NULL;
+}
+
 /* The moment redefined from the edited XML; its name changed means a
  * clone (--clone), a rename (--rename: the original's metadata goes) or,
  * for neither, the new one's metadata goes again and the edit fails. */
@@ -1273,7 +1295,7 @@ static bool edit_cmd(struct vsh_ctl *ctl, const struct vsh_cmd *cmd, int kind)
     bool current = kind == KIND_SNAPSHOT && vsh_opt_bool(cmd, "current");
     const char *Kind = kind == KIND_SNAPSHOT ? "Snapshot" : "Checkpoint";
     struct moment m = {kind, NULL}, e = {kind, NULL};
-    char *xml = NULL, *edited = NULL, *name = NULL;
+    char *xml = NULL, *name = NULL;
     virDomainPtr dom;
     bool ok = false;
 
@@ -1293,24 +1315,18 @@ static bool edit_cmd(struct vsh_ctl *ctl, const struct vsh_cmd *cmd, int kind)
     if (!(xml = m_xml(m, kind == KIND_SNAPSHOT ? VIR_DOMAIN_SNAPSHOT_XML_SECURE
                                                : VIR_DOMAIN_CHECKPOINT_XML_SECURE)))
         goto failed;
-    int r = vsh_edit_xml(ctl, xml, &edited);
-    if (r < 0)
-        goto failed;
-    if (r == 0 && !current) {
+    /* --current redefines even unchanged XML. */
+    struct moment_edit me = {dom, current, &e};
+    switch (vsh_edit_loop(ctl, xml, false, current, moment_define, &me)) {
+    case VSH_EDIT_UNCHANGED:
         vsh_print_extra(ctl, "%s %s XML configuration not changed.\n", Kind, name);
         ok = true;
         goto out;
-    }
-    const char *text = edited ? edited : xml;
-    if (kind == KIND_SNAPSHOT)
-        e.h = virDomainSnapshotCreateXML(dom, text,
-                                         VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE |
-                                             (current ? VIR_DOMAIN_SNAPSHOT_CREATE_CURRENT : 0));
-    else
-        e.h = virDomainCheckpointCreateXML(dom, text, VIR_DOMAIN_CHECKPOINT_CREATE_REDEFINE);
-    if (!e.h) {
-        /* Real virsh 9.0 crashes here when stdin is not a terminal. */
-        vsh_edit_refused(ctl);
+    case VSH_EDIT_DEFINED:
+        break;
+    case VSH_EDIT_REFUSED: /* real virsh 9.0 crashes here */
+    case VSH_EDIT_ABANDONED:
+    case VSH_EDIT_FAILED:
         goto failed;
     }
     const char *ename = m_name(e);
@@ -1346,7 +1362,6 @@ out:
     m_free(e);
     free(name);
     free(xml);
-    free(edited);
     virDomainFree(dom);
     return ok;
 }

@@ -1524,10 +1524,17 @@ static bool cmd_pool_event(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
     return ok;
 }
 
+static bool pool_edit_define(struct vsh_ctl *ctl, const char *xml, bool relaxed, void *opaque)
+{
+    (void)relaxed;
+    *(virStoragePoolPtr *)opaque = virStoragePoolDefineXML(ctl->conn, xml, 0);
+    return *(virStoragePoolPtr *)opaque != NULL;
+}
+
 static bool cmd_pool_edit(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
 {
-    virStoragePoolPtr pool = command_pool(ctl, cmd, "pool", NULL);
-    char *xml, *edited = NULL;
+    virStoragePoolPtr pool = command_pool(ctl, cmd, "pool", NULL), p = NULL;
+    char *xml;
     bool ok = false;
 
     if (!pool)
@@ -1541,26 +1548,26 @@ static bool cmd_pool_edit(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
         if (!(xml = virStoragePoolGetXMLDesc(pool, 0)))
             goto out;
     }
-    int r = vsh_edit_xml(ctl, xml, &edited);
-    if (r < 0)
-        goto out;
-    if (r == 0) {
+    switch (vsh_edit_loop(ctl, xml, false, false, pool_edit_define, &p)) {
+    case VSH_EDIT_UNCHANGED:
         vsh_print_extra(ctl, "Pool %s XML configuration not changed.\n",
                         virStoragePoolGetName(pool));
         ok = true;
-        goto out;
+        break;
+    case VSH_EDIT_DEFINED:
+    case VSH_EDIT_REFUSED:
+        vsh_print_extra(ctl, "Pool %s XML configuration edited.\n",
+                        p ? virStoragePoolGetName(p) : "(null)");
+        ok = true;
+        break;
+    case VSH_EDIT_ABANDONED:
+    case VSH_EDIT_FAILED:
+        break;
     }
-    virStoragePoolPtr p = virStoragePoolDefineXML(ctl->conn, edited, 0);
-    if (!p)
-        vsh_edit_refused(ctl);
-    vsh_print_extra(ctl, "Pool %s XML configuration edited.\n",
-                    p ? virStoragePoolGetName(p) : "(null)");
     if (p)
         virStoragePoolFree(p);
-    ok = true;
 out:
     free(xml);
-    free(edited);
     virStoragePoolFree(pool);
     return ok;
 }

@@ -126,6 +126,24 @@ int vsh_edit_xml(struct vsh_ctl *ctl, const char *xml, char **edited);
  * forgotten, as real virsh does when it cannot ask again. */
 void vsh_edit_refused(struct vsh_ctl *ctl);
 
+/* Real virsh's edit loop: the editor on xml, then define (the command's
+ * redefinition: true when it took; relaxed once the user chose 'i'). When
+ * define refuses and stdin is a terminal: the library's error, then
+ * "Failed. Try again? [y,n,i,f,?]: " (i only when offer_relax, and once):
+ * y edits again what the user wrote, f and i define it again, n gives up.
+ * Unchanged XML is not defined unless always_define. */
+enum vsh_edit_result {
+    VSH_EDIT_FAILED,    /* the editor or its file failed (error printed) */
+    VSH_EDIT_UNCHANGED, /* nothing was defined */
+    VSH_EDIT_DEFINED,
+    VSH_EDIT_REFUSED,   /* not a terminal: "error: Failed." printed, as real */
+    VSH_EDIT_ABANDONED, /* the user answered n */
+};
+typedef bool (*vsh_edit_define_fn)(struct vsh_ctl *ctl, const char *xml, bool relaxed,
+                                   void *opaque);
+enum vsh_edit_result vsh_edit_loop(struct vsh_ctl *ctl, const char *xml, bool offer_relax,
+                                   bool always_define, vsh_edit_define_fn define, void *opaque);
+
 /* The command tables. */
 extern const struct vsh_cmd_def vsh_host_cmds[];
 extern const struct vsh_cmd_def vsh_domain_cmds[];
