@@ -519,10 +519,6 @@ static bool cmd_dumpxml(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
         flags |= VIR_DOMAIN_XML_UPDATE_CPU;
     if (vsh_opt_bool(cmd, "migratable"))
         flags |= VIR_DOMAIN_XML_MIGRATABLE;
-    if (vsh_opt_string(cmd, "xpath") || vsh_opt_bool(cmd, "wrap")) {
-        vsh_error(ctl, "%s", "--xpath is not supported by this virsh");
-        return false;
-    }
     dom = vsh_command_domain(ctl, cmd, VSH_BYALL, NULL);
     if (!dom)
         return false;
@@ -530,9 +526,9 @@ static bool cmd_dumpxml(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
     virDomainFree(dom);
     if (!xml)
         return false;
-    vsh_print(ctl, "%s", xml);
+    bool ok = vsh_print_xml(ctl, cmd, xml);
     free(xml);
-    return true;
+    return ok;
 }
 
 static const struct vsh_opt_def opts_domblklist[] = {

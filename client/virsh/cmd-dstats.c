@@ -740,7 +740,7 @@ static bool cmd_domblkinfo(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
     }
     char *xml = virDomainGetXMLDesc(dom, 0);
     xmlDocPtr doc = xml ? xmlReadMemory(xml, (int)strlen(xml), "domain.xml", NULL,
-                                        XML_PARSE_NONET | XML_PARSE_NOENT)
+                                        XML_PARSE_NONET | XML_PARSE_NOWARNING | XML_PARSE_NOERROR)
                         : NULL;
     free(xml);
     xmlXPathContextPtr xp = doc ? xmlXPathNewContext(doc) : NULL;

@@ -464,18 +464,14 @@ static bool cmd_save_image_dumpxml(struct vsh_ctl *ctl, const struct vsh_cmd *cm
 {
     char *xml;
 
-    if (vsh_opt_string(cmd, "xpath") || vsh_opt_bool(cmd, "wrap")) {
-        vsh_error(ctl, "%s", "--xpath is not supported by this virsh");
-        return false;
-    }
     xml = virDomainSaveImageGetXMLDesc(
         ctl->conn, vsh_opt_string(cmd, "file"),
         vsh_opt_bool(cmd, "security-info") ? VIR_DOMAIN_SAVE_IMAGE_XML_SECURE : 0);
     if (!xml)
         return false;
-    vsh_print(ctl, "%s", xml);
+    bool ok = vsh_print_xml(ctl, cmd, xml);
     free(xml);
-    return true;
+    return ok;
 }
 
 static const struct vsh_opt_def opts_save_image_define[] = {
@@ -1149,10 +1145,6 @@ static bool cmd_managedsave_dumpxml(struct vsh_ctl *ctl, const struct vsh_cmd *c
     virDomainPtr dom;
     char *xml;
 
-    if (vsh_opt_string(cmd, "xpath") || vsh_opt_bool(cmd, "wrap")) {
-        vsh_error(ctl, "%s", "--xpath is not supported by this virsh");
-        return false;
-    }
     if (!(dom = vsh_command_domain(ctl, cmd, VSH_BYALL, NULL)))
         return false;
     xml = virDomainManagedSaveGetXMLDesc(
@@ -1160,9 +1152,9 @@ static bool cmd_managedsave_dumpxml(struct vsh_ctl *ctl, const struct vsh_cmd *c
     virDomainFree(dom);
     if (!xml)
         return false;
-    vsh_print(ctl, "%s", xml);
+    bool ok = vsh_print_xml(ctl, cmd, xml);
     free(xml);
-    return true;
+    return ok;
 }
 
 static const struct vsh_opt_def opts_managedsave_define[] = {

@@ -167,19 +167,15 @@ static bool cmd_net_dumpxml(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
     virNetworkPtr net;
     char *xml;
 
-    if (vsh_opt_string(cmd, "xpath") || vsh_opt_bool(cmd, "wrap")) {
-        vsh_error(ctl, "%s", "--xpath is not supported by this virsh");
-        return false;
-    }
     if (!(net = command_network(ctl, cmd, BY_UUID | BY_NAME)))
         return false;
     xml = virNetworkGetXMLDesc(net, flags);
     virNetworkFree(net);
     if (!xml)
         return false;
-    vsh_print(ctl, "%s", xml);
+    bool ok = vsh_print_xml(ctl, cmd, xml);
     free(xml);
-    return true;
+    return ok;
 }
 
 /* net-define, net-create */
@@ -601,19 +597,15 @@ static bool cmd_net_port_dumpxml(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
     virNetworkPortPtr port;
     char *xml;
 
-    if (vsh_opt_string(cmd, "xpath") || vsh_opt_bool(cmd, "wrap")) {
-        vsh_error(ctl, "%s", "--xpath is not supported by this virsh");
-        return false;
-    }
     if (!(port = command_port(ctl, cmd)))
         return true;
     xml = virNetworkPortGetXMLDesc(port, 0);
     virNetworkPortFree(port);
     if (!xml)
         return false;
-    vsh_print(ctl, "%s", xml);
+    bool ok = vsh_print_xml(ctl, cmd, xml);
     free(xml);
-    return true;
+    return ok;
 }
 
 static bool cmd_net_port_delete(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)

@@ -22,68 +22,11 @@
         NULL, 0, 0                                                                             \
     }
 
-/* --xpath and --wrap of the dumpxml commands: the nodes the expression
- * selects, each on its line, or copies of them inside <nodes>. */
-static bool dump_xpath(struct vsh_ctl *ctl, const char *xml, const char *expr, bool wrap)
+/* vsh_print_xml, then the XML freed. */
+static bool print_owned_xml(struct vsh_ctl *ctl, const struct vsh_cmd *cmd, char *xml)
 {
-    xmlDocPtr doc = xmlReadMemory(xml, (int)strlen(xml), "(dumpxml)", NULL,
-                                  XML_PARSE_NONET | XML_PARSE_NOWARNING | XML_PARSE_NOERROR);
-    xmlXPathContextPtr xp = doc ? xmlXPathNewContext(doc) : NULL;
-    xmlXPathObjectPtr res = xp ? xmlXPathEval((const xmlChar *)expr, xp) : NULL;
-    xmlBufferPtr buf = xmlBufferCreate();
-    xmlDocPtr out = NULL;
-    bool ok = false;
+    bool ok = vsh_print_xml(ctl, cmd, xml);
 
-    if (!doc || !xp || !buf) {
-        vsh_error(ctl, "%s", "failed to parse the XML");
-        goto done;
-    }
-    if (!res || res->type != XPATH_NODESET) {
-        vsh_error(ctl, "internal error: Incorrect xpath '%s'", expr);
-        goto done;
-    }
-    int n = res->nodesetval ? res->nodesetval->nodeNr : 0;
-    if (!wrap) {
-        for (int i = 0; i < n; i++) {
-            xmlBufferEmpty(buf);
-            xmlNodeDump(buf, doc, res->nodesetval->nodeTab[i], 0, 1);
-            vsh_print(ctl, "%s\n", (const char *)xmlBufferContent(buf));
-        }
-        ok = true;
-        goto done;
-    }
-    out = xmlNewDoc((const xmlChar *)"1.0");
-    xmlNodePtr root = out ? xmlNewNode(NULL, (const xmlChar *)"nodes") : NULL;
-    if (!root)
-        goto done;
-    xmlDocSetRootElement(out, root);
-    for (int i = 0; i < n; i++) {
-        xmlNodePtr copy = xmlDocCopyNode(res->nodesetval->nodeTab[i], out, 1);
-        if (copy && !xmlAddChild(root, copy))
-            xmlFreeNode(copy);
-    }
-    xmlNodeDump(buf, out, root, 0, 1);
-    vsh_print(ctl, "%s\n", (const char *)xmlBufferContent(buf));
-    ok = true;
-done:
-    xmlFreeDoc(out);
-    xmlBufferFree(buf);
-    xmlXPathFreeObject(res);
-    xmlXPathFreeContext(xp);
-    xmlFreeDoc(doc);
-    return ok;
-}
-
-/* dumpxml's output: the XML, or what --xpath selects of it. */
-static bool print_xml(struct vsh_ctl *ctl, const struct vsh_cmd *cmd, char *xml)
-{
-    const char *expr = vsh_opt_string(cmd, "xpath");
-    bool ok = true;
-
-    if (expr)
-        ok = dump_xpath(ctl, xml, expr, vsh_opt_bool(cmd, "wrap"));
-    else
-        vsh_print(ctl, "%s", xml);
     free(xml);
     return ok;
 }
@@ -211,7 +154,7 @@ static bool cmd_nodedev_dumpxml(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
         return false;
     char *xml = virNodeDeviceGetXMLDesc(dev, 0);
     virNodeDeviceFree(dev);
-    return xml ? print_xml(ctl, cmd, xml) : false;
+    return xml ? print_owned_xml(ctl, cmd, xml) : false;
 }
 
 static const struct vsh_opt_def opts_device[] = {
@@ -498,7 +441,7 @@ static bool cmd_iface_dumpxml(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
     char *xml = virInterfaceGetXMLDesc(
         iface, vsh_opt_bool(cmd, "inactive") ? VIR_INTERFACE_XML_INACTIVE : 0);
     virInterfaceFree(iface);
-    return xml ? print_xml(ctl, cmd, xml) : false;
+    return xml ? print_owned_xml(ctl, cmd, xml) : false;
 }
 
 static const struct vsh_opt_def opts_iface_only[] = {

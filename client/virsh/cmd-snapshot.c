@@ -598,11 +598,8 @@ static bool cmd_snapshot_dumpxml(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
     virDomainPtr dom;
     virDomainSnapshotPtr s;
     char *xml = NULL;
+    bool ok = false;
 
-    if (vsh_opt_string(cmd, "xpath") || vsh_opt_bool(cmd, "wrap")) {
-        vsh_error(ctl, "%s", "--xpath is not supported by this virsh");
-        return false;
-    }
     dom = vsh_command_domain(ctl, cmd, VSH_BYALL, NULL);
     if (!dom)
         return false;
@@ -610,12 +607,12 @@ static bool cmd_snapshot_dumpxml(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
     if (s)
         xml = virDomainSnapshotGetXMLDesc(s, flags);
     if (xml)
-        vsh_print(ctl, "%s", xml);
+        ok = vsh_print_xml(ctl, cmd, xml);
     free(xml);
     if (s)
         virDomainSnapshotFree(s);
     virDomainFree(dom);
-    return xml != NULL;
+    return ok;
 }
 
 /* snapshot-parent and checkpoint-parent. */
@@ -1196,11 +1193,8 @@ static bool cmd_checkpoint_dumpxml(struct vsh_ctl *ctl, const struct vsh_cmd *cm
     virDomainPtr dom;
     struct moment m;
     char *xml = NULL;
+    bool ok = false;
 
-    if (vsh_opt_string(cmd, "xpath") || vsh_opt_bool(cmd, "wrap")) {
-        vsh_error(ctl, "%s", "--xpath is not supported by this virsh");
-        return false;
-    }
     if (vsh_opt_bool(cmd, "security-info"))
         flags |= VIR_DOMAIN_CHECKPOINT_XML_SECURE;
     if (vsh_opt_bool(cmd, "no-domain"))
@@ -1215,10 +1209,10 @@ static bool cmd_checkpoint_dumpxml(struct vsh_ctl *ctl, const struct vsh_cmd *cm
         m_free(m);
     }
     if (xml)
-        vsh_print(ctl, "%s", xml);
+        ok = vsh_print_xml(ctl, cmd, xml);
     free(xml);
     virDomainFree(dom);
-    return xml != NULL;
+    return ok;
 }
 
 static const struct vsh_opt_def opts_checkpoint_parent[] = {

@@ -328,9 +328,9 @@ static bool cmd_pool_dumpxml(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
     virStoragePoolFree(pool);
     if (!xml)
         return false;
-    vsh_print(ctl, "%s", xml);
+    bool ok = vsh_print_xml(ctl, cmd, xml);
     free(xml);
-    return true;
+    return ok;
 }
 
 static const struct vsh_opt_def opts_pool_file[] = {
@@ -950,10 +950,6 @@ static bool cmd_vol_dumpxml(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
     virStorageVolPtr vol;
     char *xml;
 
-    if (vsh_opt_string(cmd, "xpath") || vsh_opt_bool(cmd, "wrap")) {
-        vsh_error(ctl, "%s", "--xpath is not supported by this virsh");
-        return false;
-    }
     vol = command_vol(ctl, cmd, "vol", "pool", NULL);
     if (!vol)
         return false;
@@ -961,9 +957,9 @@ static bool cmd_vol_dumpxml(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
     virStorageVolFree(vol);
     if (!xml)
         return false;
-    vsh_print(ctl, "%s", xml);
+    bool ok = vsh_print_xml(ctl, cmd, xml);
     free(xml);
-    return true;
+    return ok;
 }
 
 static bool cmd_vol_key(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)

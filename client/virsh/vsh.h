@@ -118,6 +118,11 @@ virDomainPtr vsh_command_domain(struct vsh_ctl *ctl, const struct vsh_cmd *cmd,
 /* Reads a whole file; NULL with an error printed. */
 char *vsh_read_file(struct vsh_ctl *ctl, const char *path);
 
+/* A dumpxml command's output: the XML, or with the command's --xpath (and
+ * --wrap) the nodes it selects, as real virsh prints them (xpath.c).
+ * false with the error printed. */
+bool vsh_print_xml(struct vsh_ctl *ctl, const struct vsh_cmd *cmd, const char *xml);
+
 /* Writes `xml` to a temporary file, runs the editor ($EDITOR, $VISUAL,
  * vi) on it and reads it back (cmd-edits.c): 1 with *edited the new text
  * (caller frees), 0 when unchanged, -1 with the error printed. */
