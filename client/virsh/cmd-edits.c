@@ -295,8 +295,8 @@ static bool edit_domain_define(struct vsh_ctl *ctl, const char *xml, bool relaxe
 
 static bool cmd_edit(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
 {
-    struct edit_domain e = {
-        vsh_opt_bool(cmd, "skip-validate") ? 0 : VIR_DOMAIN_DEFINE_VALIDATE, NULL};
+    struct edit_domain e = {vsh_opt_bool(cmd, "skip-validate") ? 0 : VIR_DOMAIN_DEFINE_VALIDATE,
+                            NULL};
     virDomainPtr dom = vsh_command_domain(ctl, cmd, VSH_BYALL, NULL);
     char *xml;
     bool ok = false;
