@@ -345,7 +345,9 @@ class Oracle:
             log("warning: %s is not libvirt 9.0.0" % r.stdout.strip())
 
     def write_layout(self):
-        for sub in BOUND + ["etc/libvirt/qemu", "sock", "drv", "kvmdev",
+        # run/lock: the /run/lock of a host (/var/lock links there), where
+        # libvirt keeps its console locks (LCK.._pts_N).
+        for sub in BOUND + ["etc/libvirt/qemu", "sock", "drv", "kvmdev", "run/lock",
                             "var/cache/libvirt/qemu/capabilities"]:
             os.makedirs(self.path(sub), exist_ok=True)
 

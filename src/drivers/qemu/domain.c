@@ -24,6 +24,7 @@
 #include "daemon-paths.h"
 #include "error.h"
 #include "command.h"
+#include "console.h"
 #include "log.h"
 #include "state/file.h"
 #include "state/journal.h"
@@ -2309,7 +2310,34 @@ void qdrv_close(struct qdrv *q)
     q->sleep_fd = -1;
 }
 
+static int q_open_console(struct drv_conn *c, const remote_domain_open_console_args *args)
+{
+    struct qdrv *q = qemu_conn_qdrv(c);
+    struct drv_stream st;
+    struct qdom d;
+    int r = -1;
+
+    /* VIR_DOMAIN_CONSOLE_FORCE, VIR_DOMAIN_CONSOLE_SAFE */
+    if (check_flags(args->flags, 0x3) < 0 || get_dom(q, &args->dom, &d) < 0)
+        return -1;
+    if (need_active(&d) == 0) {
+        struct qemu_console_req req = {
+            .def = current_def(&d),
+            .ptys = d.st.ptys,
+            .run_dir = q->run_dir,
+            .name = d.name,
+            .dev_name = args->dev_name ? *args->dev_name : NULL,
+            .flags = args->flags,
+        };
+        if (qemu_open_console(&req, &st) == 0)
+            r = q->ctx.open_stream ? q->ctx.open_stream(q->ctx.wait_opaque, &st) : -1;
+    }
+    qdom_clear(&d);
+    return r;
+}
+
 const struct drv_domain_ops qemu_domain_ops = {
+    .domain_open_console = q_open_console,
     .domain_create = q_create,
     .domain_create_xml = q_create_xml,
     .domain_define_xml = q_define,
