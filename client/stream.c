@@ -593,12 +593,21 @@ static void update_timer_locked(virStreamPtr st)
     virEventUpdateTimeout(st->cb_timer, due ? 0 : -1);
 }
 
+/* One registration, the timer's: its free callback runs in the event
+ * loop's thread once the timer is gone, after any run of the callback, so
+ * that is where the application's free callback goes too. */
+struct stream_reg {
+    virStreamPtr st;
+    virFreeCallback ff;
+    void *opaque;
+};
+
 static void stream_timer_cb(int timer, void *opaque)
 {
-    virStreamPtr st = opaque;
+    struct stream_reg *reg = opaque;
+    virStreamPtr st = reg->st;
     virConnectPtr conn = st->conn;
     virStreamEventCallback cb;
-    void *cb_opaque;
     int events;
 
     (void)timer;
@@ -608,28 +617,34 @@ static void stream_timer_cb(int timer, void *opaque)
         conn_stream_wait_locked(conn, st, has_input, 1);
     error_clear();
     events = ready_events(st) & (st->cb_events | VIR_STREAM_EVENT_ERROR | VIR_STREAM_EVENT_HANGUP);
-    cb = st->cb;
-    cb_opaque = st->cb_opaque;
-    if (!events)
-        virEventUpdateTimeout(st->cb_timer, -1);
+    /* A callback removed (or replaced) meanwhile is not this one's. */
+    cb = st->cb_timer == timer ? st->cb : NULL;
+    if (!events && st->cb_timer == timer)
+        virEventUpdateTimeout(timer, -1);
     pthread_mutex_unlock(&conn->lock);
     if (cb && events)
-        cb(st, events, cb_opaque);
+        cb(st, events, reg->opaque);
     pthread_mutex_lock(&conn->lock);
-    update_timer_locked(st);
+    if (st->cb_timer == timer)
+        update_timer_locked(st);
     pthread_mutex_unlock(&conn->lock);
 }
 
 static void stream_timer_free(void *opaque)
 {
-    virStreamPtr st = opaque;
-    virStreamFree(st);
+    struct stream_reg *reg = opaque;
+
+    if (reg->ff)
+        reg->ff(reg->opaque);
+    virStreamFree(reg->st);
+    free(reg);
 }
 
 int virStreamEventAddCallback(virStreamPtr st, int events, virStreamEventCallback cb,
                               void *opaque, virFreeCallback ff)
 {
     virConnectPtr conn;
+    struct stream_reg *reg;
     int timer;
 
     CHECK_STREAM(st, -1);
@@ -649,9 +664,16 @@ int virStreamEventAddCallback(virStreamPtr st, int events, virStreamEventCallbac
         return -1;
     }
     pthread_mutex_unlock(&conn->lock);
+    if (!(reg = malloc(sizeof(*reg)))) {
+        error_report(ERR_NO_MEMORY, VIR_FROM_STREAMS, NULL);
+        api_fail(conn);
+        return -1;
+    }
+    *reg = (struct stream_reg){st, ff, opaque};
     __atomic_add_fetch(&st->refs, 1, __ATOMIC_SEQ_CST);
-    timer = virEventAddTimeout(-1, stream_timer_cb, st, stream_timer_free);
+    timer = virEventAddTimeout(-1, stream_timer_cb, reg, stream_timer_free);
     if (timer < 0) {
+        free(reg);
         virStreamFree(st);
         api_fail(conn);
         return -1;
@@ -685,8 +707,6 @@ int virStreamEventUpdateCallback(virStreamPtr st, int events)
 
 int virStreamEventRemoveCallback(virStreamPtr st)
 {
-    virFreeCallback ff;
-    void *opaque;
     int timer;
 
     CHECK_STREAM(st, -1);
@@ -697,17 +717,14 @@ int virStreamEventRemoveCallback(virStreamPtr st)
         api_fail(st->conn);
         return -1;
     }
-    ff = st->cb_free;
-    opaque = st->cb_opaque;
     timer = st->cb_timer;
     st->cb = NULL;
     st->cb_free = NULL;
     st->cb_timer = -1;
     pthread_mutex_unlock(&st->conn->lock);
+    /* The free callback runs when the loop lets go of the timer. */
     if (timer >= 0)
         virEventRemoveTimeout(timer);
-    if (ff)
-        ff(opaque);
     return 0;
 }
 

@@ -518,7 +518,7 @@ static const struct vsh_cmd_def *const cmd_tables[] = {vsh_builtin_cmds, vsh_hos
                                                        vsh_nodedev_cmds, vsh_storage_cmds,
                                                        vsh_network_cmds, vsh_snapshot_cmds,
                                                        vsh_guestops_cmds, vsh_dstats_cmds,
-                                                       vsh_edit_cmds};
+                                                       vsh_edit_cmds, vsh_console_cmds};
 
 static const struct vsh_cmd_def *find_command(const char *name)
 {

@@ -142,6 +142,7 @@ extern const struct vsh_cmd_def vsh_snapshot_cmds[];
 extern const struct vsh_cmd_def vsh_guestops_cmds[];
 extern const struct vsh_cmd_def vsh_dstats_cmds[]; /* cmd-dstats.c */
 extern const struct vsh_cmd_def vsh_edit_cmds[];   /* cmd-edits.c */
+extern const struct vsh_cmd_def vsh_console_cmds[]; /* cmd-console.c */
 
 /* Event waiting for the "event" command: started before registering,
  * returns how the wait ended. */

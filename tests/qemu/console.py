@@ -3,7 +3,8 @@
 as a person uses it on a terminal (a pty), printed as a transcript that
 tests/qemu/console.sh compares between real libvirtd and ours.
 
-The domain NAME must be defined and started paused (`start --paused`), so
+CONSOLE_VIRSH names the virsh to run (default: real virsh on PATH); the
+resume always goes through real virsh. The domain NAME must be defined and started paused (`start --paused`), so
 that the console is open before the guest boots and its marker cannot be
 missed. The steps:
   1. `virsh console NAME` on a pty: what it prints on connecting;
@@ -30,7 +31,8 @@ class Console:
         self.pid, self.fd = pty.fork()
         if self.pid == 0:
             os.environ["LC_ALL"] = "C"
-            os.execvp("virsh", ["virsh", "-c", uri, "console", name])
+            virsh = os.environ.get("CONSOLE_VIRSH", "virsh")
+            os.execvp(virsh, [virsh, "-c", uri, "console", name])
         self.out = b""
         self.status = None
 

@@ -5,6 +5,9 @@
 # refused while one is open, the guest's boot marker and an echoed line,
 # Ctrl+] to leave, connecting again). Then the console of a guest whose
 # serial is a file, and of a device that does not exist.
+# meson points LD_LIBRARY_PATH at our libvirt.so (this test runs our virsh,
+# which finds it by its rpath); real virsh must load real libvirt.
+unset LD_LIBRARY_PATH
 . "$(dirname "$0")/lib.sh"
 q_setup
 q_payload
@@ -90,6 +93,21 @@ PY
 
 run "$REAL_URI" real >"$IT_DIR/real.txt" 2>&1
 run "$OURS_URI" ours >"$IT_DIR/ours.txt" 2>&1
+# Our virsh's console, on real's daemon, as real virsh's there.
+if [ -x "${OUR_VIRSH:-}" ]; then
+    timeout 60 virsh -c "$REAL_URI" define "$IT_DIR/con.xml" >/dev/null
+    timeout 60 virsh -c "$REAL_URI" start --paused con >"$IT_DIR/ourvirsh.txt" 2>&1
+    CONSOLE_VIRSH=$OUR_VIRSH /usr/bin/python3 "$Q_DIR/console.py" "$REAL_URI" con \
+        >>"$IT_DIR/ourvirsh.txt" 2>&1
+    timeout 60 virsh -c "$REAL_URI" destroy con >/dev/null 2>&1
+    timeout 60 virsh -c "$REAL_URI" undefine con >/dev/null 2>&1
+    sed -n '1,/^again says/p' "$IT_DIR/real.txt" >"$IT_DIR/real-console.txt"
+    echo "--- our virsh"
+    diff -u "$IT_DIR/real-console.txt" "$IT_DIR/ourvirsh.txt" || {
+        echo "FAIL: our virsh's console differs from real virsh's"
+        exit 1
+    }
+fi
 echo "--- real"
 cat "$IT_DIR/real.txt"
 if diff -u "$IT_DIR/real.txt" "$IT_DIR/ours.txt"; then
