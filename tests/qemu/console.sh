@@ -3,8 +3,9 @@
 # terminal, against real libvirtd's QEMU driver and ours (tests/qemu/console.py
 # drives it): the same transcript on both (connecting, a second console
 # refused while one is open, the guest's boot marker and an echoed line,
-# Ctrl+] to leave, connecting again). Then the console of a guest whose
-# serial is a file, and of a device that does not exist.
+# Ctrl+] to leave, connecting again), screenshots of its VNC screen. Then
+# the console of a guest whose serial is a file, and of a device that does
+# not exist.
 # meson points LD_LIBRARY_PATH at our libvirt.so (this test runs our virsh,
 # which finds it by its rpath); real virsh must load real libvirt.
 unset LD_LIBRARY_PATH
@@ -29,6 +30,8 @@ cat >"$IT_DIR/con.xml" <<XML
   <devices>
     <serial type='pty'><target port='0'/></serial>
     <console type='pty'><target type='serial' port='0'/></console>
+    <graphics type='vnc' autoport='yes'/>
+    <video><model type='vga'/></video>
     <memballoon model='none'/>
   </devices>
 </domain>
@@ -42,6 +45,14 @@ run() { # URI SIDE
     v define "$IT_DIR/con.xml" >/dev/null
     v start --paused con
     /usr/bin/python3 "$Q_DIR/console.py" "$uri" con
+    echo "== screenshots (a libvirt stream too)"
+    v screenshot con "$IT_DIR/$side.png" | sed "s#$IT_DIR/$side#SHOT#"
+    file -b "$IT_DIR/$side.png"
+    v screenshot con --screen 1 "$IT_DIR/$side-1.png"
+    v suspend con >/dev/null
+    v screenshot con "$IT_DIR/$side-p.png" | sed "s#$IT_DIR/$side#SHOT#"
+    v resume con >/dev/null
+    v domdisplay con
     sed "s#SIDE#$side#g" "$IT_DIR/confile.xml" >"$IT_DIR/confile-$side.xml"
     v define "$IT_DIR/confile-$side.xml" >/dev/null
     v start confile
@@ -69,6 +80,7 @@ for dev in ([], ["--devname", "serial0"], ["--devname", "nosuch"]):
 PY
     echo "== inactive"
     v destroy con >/dev/null
+    v screenshot con "$IT_DIR/$side-off.png"
     /usr/bin/python3 - "$uri" <<'PY'
 import os, pty, sys
 pid, fd = pty.fork()
