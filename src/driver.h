@@ -75,6 +75,11 @@ struct drv_stream {
     unsigned int dir;          /* DRV_STREAM_SOURCE and/or DRV_STREAM_SINK */
     unsigned long long length; /* bytes at most each way; 0: no bound */
     bool sparse;               /* holes may cross (a regular file only) */
+    /* -1, or an fd that becomes readable when someone else takes the
+     * stream over (a console opened with --force elsewhere): the stream
+     * then fails as libvirt's does ("stream had I/O failure"). The
+     * session closes it with the stream. */
+    int cancel_fd;
     /* Called once when the stream ends: ok at the client's finish (after
      * its last byte is written), !ok when it is aborted, fails or the
      * client goes; an ok call may fail (0, or -1 with the error recorded),

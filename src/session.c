@@ -461,6 +461,8 @@ static int open_stream_for_driver(void *opaque, const struct drv_stream *st)
         return 0;
     }
     close(st->fd);
+    if (st->cancel_fd >= 0)
+        close(st->cancel_fd);
     return -1;
 }
 
@@ -470,6 +472,8 @@ static void stream_discard(struct session *s)
     if (!s->call_has_stream)
         return;
     close(s->call_stream.fd);
+    if (s->call_stream.cancel_fd >= 0)
+        close(s->call_stream.cancel_fd);
     if (s->call_stream.done)
         s->call_stream.done(s->call_stream.opaque, false);
     s->call_has_stream = false;
@@ -497,6 +501,10 @@ static void stream_free(struct session *s, struct sstream *ss)
             s->streams[i] = NULL;
     loop_unwatch(s->loop, ss->st.fd);
     close(ss->st.fd);
+    if (ss->st.cancel_fd >= 0) {
+        loop_unwatch(s->loop, ss->st.cancel_fd);
+        close(ss->st.cancel_fd);
+    }
     free(ss->backlog);
     free(ss);
 }
@@ -677,6 +685,20 @@ static void on_stream_fd(void *opaque, int fd, uint32_t events)
         stream_pump(s, ss);
 }
 
+/* Someone else took the stream over. */
+static void on_stream_cancel(void *opaque, int fd, uint32_t events)
+{
+    struct session *s = opaque;
+
+    (void)events;
+    for (size_t i = 0; i < SESSION_MAX_STREAMS; i++)
+        if (s->streams[i] && s->streams[i]->st.cancel_fd == fd) {
+            error_report(ERR_RPC, FROM_STREAMS, "stream had I/O failure");
+            stream_fail(s, s->streams[i]);
+            return;
+        }
+}
+
 /* After the reply to the call that opened it: the stream starts. */
 static int stream_start(struct session *s, const struct message_header *call)
 {
@@ -697,10 +719,15 @@ static int stream_start(struct session *s, const struct message_header *call)
     s->call_has_stream = false;
     /* A regular file is always ready (loop.h); the rest must not block. */
     fcntl(ss->st.fd, F_SETFL, fcntl(ss->st.fd, F_GETFL) | O_NONBLOCK);
-    if (loop_watch(s->loop, ss->st.fd, stream_events(ss), on_stream_fd, s) < 0) {
+    if (loop_watch(s->loop, ss->st.fd, stream_events(ss), on_stream_fd, s) < 0 ||
+        (ss->st.cancel_fd >= 0 &&
+         loop_watch(s->loop, ss->st.cancel_fd, EPOLLIN, on_stream_cancel, s) < 0)) {
         error_report(ERR_SYSTEM_ERROR, FROM_STREAMS, "cannot watch the stream: %s",
                      strerror(errno));
+        loop_unwatch(s->loop, ss->st.fd);
         close(ss->st.fd);
+        if (ss->st.cancel_fd >= 0)
+            close(ss->st.cancel_fd);
         if (ss->st.done)
             ss->st.done(ss->st.opaque, false);
         free(ss);

@@ -618,7 +618,7 @@ int test_guest_inject_nmi(struct drv_conn *c, const remote_domain_inject_nmi_arg
 int test_guest_screenshot(struct drv_conn *c, const remote_domain_screenshot_args *a,
                           remote_domain_screenshot_ret *r)
 {
-    struct drv_stream st = {.dir = DRV_STREAM_SOURCE};
+    struct drv_stream st = {.dir = DRV_STREAM_SOURCE, .cancel_fd = -1};
 
     if (test_check_flags(a->flags, 0, "testDomainScreenshot") < 0 || test_sync(c) < 0 ||
         !test_dom_get(c, &a->dom))

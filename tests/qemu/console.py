@@ -9,9 +9,11 @@ that the console is open before the guest boots and its marker cannot be
 missed. The steps:
   1. `virsh console NAME` on a pty: what it prints on connecting;
   2. a second `virsh console NAME` while the first is open: refused;
-  3. `virsh resume NAME`; the guest's boot marker arrives on the first
+  3. `virsh console --force NAME` takes the console over: the first one
+     ends with libvirt's error;
+  4. `virsh resume NAME`; the guest's boot marker arrives on the forced
      console; a line typed there reaches the guest, which echoes it;
-  4. Ctrl+] ends the console: virsh's exit status;
+     Ctrl+] ends the console: virsh's exit status;
   5. a new console after that connects again (then Ctrl+]).
 Every wait is bounded (20 s).
 """
@@ -27,12 +29,12 @@ TIMEOUT = 20
 
 
 class Console:
-    def __init__(self, uri, name):
+    def __init__(self, uri, name, *opts):
         self.pid, self.fd = pty.fork()
         if self.pid == 0:
             os.environ["LC_ALL"] = "C"
             virsh = os.environ.get("CONSOLE_VIRSH", "virsh")
-            os.execvp(virsh, [virsh, "-c", uri, "console", name])
+            os.execvp(virsh, [virsh, "-c", uri, "console", name] + list(opts))
         self.out = b""
         self.status = None
 
@@ -90,14 +92,19 @@ def main(argv):
     say("second console exits:", second.wait())
     say("second console says:", lines(second.out))
 
-    subprocess.run(["virsh", "-q", "-c", uri, "resume", name], check=False,
-                   stdout=subprocess.DEVNULL, timeout=60)
-    say("marker:", first.read_until(MARKER))
-    first.send(b"hello console\r")
-    say("echo:", first.read_until(b"qemu-payload: got hello console"))
-    first.send(b"\x1d")
+    forced = Console(uri, name, "--force")
+    say("forced console connects:", forced.read_until(b"Escape character is"))
     say("first console exits:", first.wait())
     say("first console says:", lines(first.out))
+
+    subprocess.run(["virsh", "-q", "-c", uri, "resume", name], check=False,
+                   stdout=subprocess.DEVNULL, timeout=60)
+    say("marker:", forced.read_until(MARKER))
+    forced.send(b"hello console\r")
+    say("echo:", forced.read_until(b"qemu-payload: got hello console"))
+    forced.send(b"\x1d")
+    say("forced console exits:", forced.wait())
+    say("forced console says:", lines(forced.out))
 
     again = Console(uri, name)
     say("again connects:", again.read_until(b"Escape character is"))

@@ -5,7 +5,10 @@
  * One console session per device at a time, across every connection
  * process: the holder keeps an OFD lock on RUN/NAME.console-ALIAS for the
  * stream's life, so the lock goes with the stream, or with the process if
- * it is killed. */
+ * it is killed. --force takes a session over: the newcomer writes to the
+ * lock file, which the holder watches (inotify, the stream's cancel fd):
+ * the holder's stream fails as libvirt's does, its lock goes, and the
+ * newcomer takes it. */
 #include "console.h"
 
 #include <errno.h>
@@ -14,9 +17,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
+#include <sys/inotify.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "error.h"
+
+enum { CONSOLE_FORCE = 1 }; /* VIR_DOMAIN_CONSOLE_FORCE */
 
 /* What the stream's end lets go of. */
 struct console_hold {
@@ -137,24 +144,40 @@ int qemu_open_console(const struct qemu_console_req *req, struct drv_stream *st)
                      strerror(errno));
         return -1;
     }
-    if (fcntl(lock_fd, F_OFD_SETLK, &fl) < 0) {
-        int e = errno;
+    int locked = fcntl(lock_fd, F_OFD_SETLK, &fl), e = errno;
+    if (locked < 0 && (e == EAGAIN || e == EACCES) && (req->flags & CONSOLE_FORCE)) {
+        /* Tell the holder, and wait (a bounded while) for it to let go. */
+        struct timespec tick = {0, 10 * 1000 * 1000};
+        if (pwrite(lock_fd, "f", 1, 0) == 1)
+            for (int i = 0; i < 300 && locked < 0 && (errno == EAGAIN || errno == EACCES); i++) {
+                nanosleep(&tick, NULL);
+                locked = fcntl(lock_fd, F_OFD_SETLK, &fl);
+            }
+        e = errno;
+    }
+    if (locked < 0) {
         close(lock_fd);
-        if (e == EAGAIN || e == EACCES) {
-            /* --force would take it over: not done across processes yet. */
+        if (e == EAGAIN || e == EACCES)
             error_report(ERR_OPERATION_FAILED, FROM_QEMU, "%s",
                          "Active console session exists for this domain");
-        } else {
+        else
             error_report(ERR_SYSTEM_ERROR, FROM_QEMU, "cannot lock '%s': %s", lock_path,
                          strerror(e));
-        }
         return -1;
+    }
+    /* Written to by whoever forces a session of their own. */
+    int cancel_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    if (cancel_fd >= 0 && inotify_add_watch(cancel_fd, lock_path, IN_MODIFY) < 0) {
+        close(cancel_fd);
+        cancel_fd = -1;
     }
     fd = open(pty, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) {
         error_report(ERR_SYSTEM_ERROR, FROM_STREAMS, "Unable to open stream for '%s': %s",
                      pty, strerror(errno));
         close(lock_fd);
+        if (cancel_fd >= 0)
+            close(cancel_fd);
         return -1;
     }
     if (tcgetattr(fd, &raw) == 0) {
@@ -164,12 +187,15 @@ int qemu_open_console(const struct qemu_console_req *req, struct drv_stream *st)
     if (!(h = malloc(sizeof(*h)))) {
         close(fd);
         close(lock_fd);
+        if (cancel_fd >= 0)
+            close(cancel_fd);
         error_report(ERR_NO_MEMORY, FROM_QEMU, NULL);
         return -1;
     }
     h->lock_fd = lock_fd;
     *st = (struct drv_stream){.fd = fd,
                               .dir = DRV_STREAM_SOURCE | DRV_STREAM_SINK,
+                              .cancel_fd = cancel_fd,
                               .done = console_done,
                               .opaque = h};
     return 0;

@@ -2317,7 +2317,7 @@ static int q_screenshot(struct drv_conn *c, const remote_domain_screenshot_args 
                         remote_domain_screenshot_ret *ret)
 {
     struct qdrv *q = qemu_conn_qdrv(c);
-    struct drv_stream st = {.fd = -1, .dir = DRV_STREAM_SOURCE};
+    struct drv_stream st = {.fd = -1, .dir = DRV_STREAM_SOURCE, .cancel_fd = -1};
     struct qdom d;
     char *dir = NULL, *path = NULL, *req = NULL;
     int r = -1, fd = -1;
