@@ -289,77 +289,30 @@ it_stop() {
 # wherever a hang would otherwise eat the whole test's time limit and
 # leave no trace of where it hung.
 it_bounded() {
-    local secs=$1 pidfile wd rc
-    shift
-    if [ "$(type -t "$1")" != file ]; then
-        it_bounded_job "$secs" "$@"
-        return
-    fi
-    # The command runs in the foreground (a subshell that records its PID
-    # and execs it), and nothing waits for a background job by its PID: a
-    # script that starts thousands of processes sees PIDs come round again
-    # (pid_max is 32768 here), and bash 5.2 then sometimes never sees the
-    # exit of a job it waits for (`wait PID` hung for ever in
-    # client-interop.sh on a loaded machine). The watchdog is stopped with
-    # USR1, which nothing here traps: a signal this shell does trap (TERM)
-    # could reach the subshell before it has dropped the inherited traps and
-    # run the EXIT trap (it_cleanup).
-    # One file per shell, reused (it_cleanup removes IT_DIR): no process
-    # is started for it.
-    pidfile=${IT_DIR:-/tmp}/.bounded.$BASHPID
-    : >"$pidfile" || return 1
-    (
-        trap 'kill $s 2>/dev/null; exit 0' USR1
-        sleep "$secs" &
-        s=$!
-        wait $s
-        pid=$(cat "$pidfile" 2>/dev/null)
-        [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || exit 0
-        it_bounded_dump "$secs" "$pid" "$*"
-    ) </dev/null &
-    wd=$!
-    (
-        echo "$BASHPID" >"$pidfile"
-        exec "$@"
-    )
-    rc=$?
-    kill -USR1 "$wd" 2>/dev/null
-    [ -n "${IT_DIR:-}" ] || rm -f "$pidfile"
-    [ $rc = 137 ] && rc=124
-    return $rc
-}
-
-# What it_bounded prints and does when time runs out: the stacks of the
-# process and its children, then it kills them.
-it_bounded_dump() {
-    local secs=$1 pid=$2 what=$3 p
-    {
-        echo "TIMEOUT after ${secs}s: $what"
-        for p in $pid $(pgrep -P "$pid" 2>/dev/null); do
-            echo "-- process $p: $(tr '\0' ' ' </proc/$p/cmdline 2>/dev/null)"
-            command -v gdb >/dev/null &&
-                timeout 20 gdb -q -p "$p" -batch -ex 'thread apply all bt' 2>&1 |
-                grep -E '^(Thread|#)'
-        done
-    } >&2
-    pkill -KILL -P "$pid" 2>/dev/null
-    kill -KILL "$pid" 2>/dev/null
-}
-
-# it_bounded for a shell builtin or function (faults.sh bounds `wait PID`):
-# a background job, waited for by its PID.
-it_bounded_job() {
     local secs=$1 pid wd rc
     shift
     "$@" <&0 &
     pid=$!
+    # The watchdog is stopped with USR1, which nothing here traps: a
+    # signal this shell does trap (TERM) could reach the subshell before it
+    # has dropped the inherited traps and run the EXIT trap (it_cleanup).
     (
         trap 'kill $s 2>/dev/null; exit 0' USR1
         sleep "$secs" &
         s=$!
         wait $s
         kill -0 "$pid" 2>/dev/null || exit 0
-        it_bounded_dump "$secs" "$pid" "$*"
+        {
+            echo "TIMEOUT after ${secs}s: $*"
+            for p in $pid $(pgrep -P "$pid" 2>/dev/null); do
+                echo "-- process $p: $(tr '\0' ' ' </proc/$p/cmdline 2>/dev/null)"
+                command -v gdb >/dev/null &&
+                    timeout 20 gdb -q -p "$p" -batch -ex 'thread apply all bt' 2>&1 |
+                    grep -E '^(Thread|#)'
+            done
+        } >&2
+        pkill -KILL -P "$pid" 2>/dev/null
+        kill -KILL "$pid" 2>/dev/null
     ) </dev/null &
     wd=$!
     wait "$pid"
