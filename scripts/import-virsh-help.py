@@ -33,7 +33,7 @@ def main():
     for line in run(ours, "help").splitlines():
         m = re.match(r"^    (\S+) ", line)
         if m:
-            carried.add(m.group(1))
+            carried.add(m.group(1))  # the "unknown" group's too
     out = ["# Real virsh 9.0's help texts for the commands our virsh carries",
            "# (scripts/import-virsh-help.py wrote it; gen-help.py compiles it).",
            "# group KEYWORD TITLE / cmd NAME GROUP / desc TEXT / opt NAME HELP",
