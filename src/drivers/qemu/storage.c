@@ -823,6 +823,16 @@ static struct storage_pool *stopped_def(struct qdrv *q, const struct storage_poo
     return p;
 }
 
+static int same_def(const struct storage_pool *a, const struct storage_pool *b)
+{
+    char *x = pool_text(a, 0), *y = pool_text(b, 0);
+    int same = x && y && strcmp(x, y) == 0;
+    free(x);
+    free(y);
+    error_clear();
+    return same;
+}
+
 static int q_pool_get_xml_desc(struct drv_conn *c, const remote_storage_pool_get_xml_desc_args *args,
                                remote_storage_pool_get_xml_desc_ret *ret)
 {
@@ -833,7 +843,9 @@ static int q_pool_get_xml_desc(struct drv_conn *c, const remote_storage_pool_get
         !(p = get_pool(c, args->pool.name)))
         return -1;
     show = p->def;
-    if ((args->flags & XML_INACTIVE) && p->config)
+    /* The definition for the next start, when one was given since this
+     * one started; else, as real, the running one. */
+    if ((args->flags & XML_INACTIVE) && p->config && p->def->active && !same_def(p->config, p->def))
         show = p->config;
     if (show == p->def && p->def->active) {
         fill_live(p->def);
@@ -1628,12 +1640,20 @@ static int create_with_qemu_img(struct qdrv *q, const struct storage_vol *v,
              !prealloc                      ? ""
              : v->capacity > v->allocation ? "preallocation=metadata,"
                                            : "preallocation=falloc,",
-             "compat=0.10");
+             v->format == FMT_QCOW2 ? "compat=0.10" : "");
+    size_t ol = strlen(opts);
+    if (ol && opts[ol - 1] == ',')
+        opts[ol - 1] = '\0';
     snprintf(size, sizeof(size), "%lluK", (v->capacity + 1023) / 1024);
     if (from) {
         char *argv[] = {img, "convert", "-f", (char *)format_name(from->format), "-O",
                         (char *)format_name(v->format), "-o", opts, (char *)from->path,
                         (char *)v->path, NULL};
+        if (!*opts) {
+            argv[6] = argv[8];
+            argv[7] = argv[9];
+            argv[8] = NULL;
+        }
         rc = run_child(q, argv);
     } else {
         char *argv[] = {img, "create", "-f", (char *)format_name(v->format), "-o", opts,
@@ -1684,6 +1704,9 @@ static int vol_create(struct drv_conn *c, const char *pool_name, const char *xml
             goto out;
         if (!xmlStrstr((const xmlChar *)xml, (const xmlChar *)"<allocation"))
             v->allocation = 0;
+        /* A copy is never smaller than its original. */
+        if (v->capacity < from->capacity)
+            v->capacity = from->capacity;
     }
     if (v->backing) {
         error_report(ERR_CONFIG_UNSUPPORTED, FROM_STORAGE, "%s",
@@ -1924,9 +1947,8 @@ static int do_vol_resize(struct qdrv *q, struct qpool *p, struct storage_vol *v,
             return -1;
         }
         if (r->flags & RESIZE_ALLOCATE) {
-            int e = want > v->capacity ? posix_fallocate(fd, (off_t)v->capacity,
-                                                         (off_t)(want - v->capacity))
-                                       : 0;
+            /* As libvirt: the whole file allocated, not only what grows. */
+            int e = ftruncate(fd, (off_t)want) < 0 ? errno : posix_fallocate(fd, 0, (off_t)want);
             if (e)
                 error_report(ERR_SYSTEM_ERROR, FROM_STORAGE, "Failed to pre-allocate space for file '%s': %s",
                              v->path, strerror(e));
