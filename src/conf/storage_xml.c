@@ -845,6 +845,13 @@ char *storage_vol_format(const struct storage_pool *p, const struct storage_vol 
         format_time(o.f, "ctime", &v->ctime);
         storage_put(o.f, "      <btime>0</btime>\n    </timestamps>\n");
     }
+    if (v->compat) {
+        storage_put(o.f, "    <compat>%E</compat>\n", v->compat);
+        if (v->cluster_size)
+            storage_put(o.f, "    <clusterSize unit='B'>%U</clusterSize>\n", v->cluster_size);
+        if (v->lazy_refcounts)
+            storage_put(o.f, "    <features>\n      <lazy_refcounts/>\n    </features>\n");
+    }
     storage_put(o.f, "  </target>\n");
     if (v->backing) {
         storage_put(o.f, "  <backingStore>\n    <path>%E</path>\n", v->backing);

@@ -79,6 +79,11 @@ struct storage_vol {
     int has_physical, has_timestamps;
     unsigned long long physical;
     struct timespec atime, mtime, ctime;
+    /* A qcow2 v3 image's header, as libvirt shows it: <compat> (NULL: not
+     * shown), <clusterSize>, <features><lazy_refcounts/>. */
+    const char *compat;
+    unsigned long long cluster_size;
+    int lazy_refcounts;
 };
 
 struct storage_pool {

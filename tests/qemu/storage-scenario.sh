@@ -72,6 +72,36 @@ cat >"$W/$TAG-from.xml" <<EOF
 <volume><name>from.raw</name><capacity>1</capacity><target><format type='raw'/></target></volume>
 EOF
 echo "<pool type='dir'><name>bad</name></pool>" >"$W/$TAG-bad.xml"
+# A domain on two volumes of p1 (BIOS boot: nothing to boot, it stays
+# running), and one whose volume is missing.
+dom_xml() { # NAME POOL VOLUME
+    cat <<EOF
+<domain type='qemu'>
+  <name>$1</name>
+  <memory unit='MiB'>64</memory>
+  <vcpu>1</vcpu>
+  <os><type arch='x86_64' machine='pc'>hvm</type></os>
+  <devices>
+    <emulator>/usr/bin/qemu-system-x86_64</emulator>
+    <disk type='volume' device='disk'>
+      <driver name='qemu' type='qcow2'/>
+      <source pool='$2' volume='$3'/>
+      <target dev='vda' bus='virtio'/>
+    </disk>
+    <disk type='volume' device='disk'>
+      <source pool='p1' volume='sparse.raw'/>
+      <target dev='vdb' bus='virtio'/>
+    </disk>
+    <memballoon model='none'/>
+  </devices>
+</domain>
+EOF
+}
+dom_xml sv p1 a.qcow2 >"$W/$TAG-sv.xml"
+dom_xml sv-missing p1 nope.qcow2 >"$W/$TAG-sv-missing.xml"
+dom_xml sv-nopool nopool a.qcow2 >"$W/$TAG-sv-nopool.xml"
+if [ "$TAG" = real ]; then ROOT=$W/real; else ROOT=$W/ours; fi
+disks() { sed -n '/<disk/,/<\/disk>/p'; }
 
 {
     say pool-define-as; v pool-define-as p1 dir --target "$P"
@@ -133,6 +163,17 @@ echo "<pool type='dir'><name>bad</name></pool>" >"$W/$TAG-bad.xml"
     say vol-delete by path; v vol-delete "$P/from.raw"
     say vol-delete missing; v vol-delete --pool p1 b.qcow2
     say pool-refresh; v pool-refresh p1
+    say define volume disks; v define "$W/$TAG-sv.xml"
+    say dumpxml --inactive volume disks; v dumpxml --inactive sv | disks
+    say start volume disks; v start sv
+    say dumpxml volume disks; v dumpxml sv | disks
+    say command line; grep -e '^-blockdev' -e '^-device .*virtio-blk' "$ROOT/var/log/libvirt/qemu/sv.log"
+    say domblklist; v domblklist sv
+    say destroy; v destroy sv
+    say start missing volume; v define "$W/$TAG-sv-missing.xml" >/dev/null; v start sv-missing
+    say start missing pool; v define "$W/$TAG-sv-nopool.xml" >/dev/null; v start sv-nopool
+    say start pool inactive; v pool-destroy p1 >/dev/null; v start sv; v pool-start p1 >/dev/null
+    say undefine; v undefine sv; v undefine sv-missing >/dev/null; v undefine sv-nopool >/dev/null
     say pool-define p2; v pool-define "$W/$TAG-p2.xml"
     say pool-define bad; v pool-define "$W/$TAG-bad.xml"
     say pool-define-as same target; v pool-define-as p9 dir --target "$P"
@@ -171,7 +212,6 @@ echo "<pool type='dir'><name>bad</name></pool>" >"$W/$TAG-bad.xml"
 } | norm
 
 # The files on disk, as the daemon keeps them.
-if [ "$TAG" = real ]; then ROOT=$W/real; else ROOT=$W/ours; fi
 say files
 for f in etc/libvirt/storage/p1.xml run/libvirt/storage/p1.xml; do
     echo "-- $f"

@@ -664,6 +664,48 @@ static int write_starting(struct qdrv *q, const char *name, int id, const char *
  * connection's), and the live XML needs what only the monitor tells. And
  * a failure anywhere comes back on the ready pipe with the error, as if
  * it were this process'. */
+/* The files of def's type='volume' disks (storage.h), for the launch's
+ * volumes; a disk without a format takes its volume's, as in libvirt. */
+static int resolve_volumes(struct qdrv *q, struct dx_def *def, char **volumes)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = NULL;
+
+    *volumes = NULL;
+    /* Last disk first: which one a failure names, as in libvirt. */
+    for (size_t i = def->ndisks; i-- > 0;) {
+        struct dx_disk *dk = &def->disks[i];
+        char *path = NULL;
+        const char *format = NULL;
+        if (!dk->src_volume)
+            continue;
+        if (qstorage_volume_file(q, dk->src_pool, dk->src_volume, &path, &format) < 0)
+            goto fail;
+        if (!dk->drv_type && !(dk->drv_type = strdup(format))) {
+            free(path);
+            goto nomem;
+        }
+        if (!f && !(f = open_memstream(&text, &len))) {
+            free(path);
+            goto nomem;
+        }
+        fprintf(f, "%zu %s\n", i, path);
+        free(path);
+    }
+    if (f && fclose(f) != 0)
+        goto nomem;
+    *volumes = text;
+    return 0;
+nomem:
+    error_report(ERR_NO_MEMORY, FROM_QEMU, NULL);
+fail:
+    if (f)
+        fclose(f);
+    free(text);
+    return -1;
+}
+
 static int start(struct qdrv *q, struct qdom *d, const struct dx_def *def, bool paused,
                  struct state_lock **job)
 {
@@ -677,9 +719,14 @@ static int start(struct qdrv *q, struct qdom *d, const struct dx_def *def, bool 
                      q->supervisor, strerror(errno));
         return -1;
     }
-    /* What cannot start takes no id, as in libvirt. */
-    if (qemu_validate(def, QEMU_VALIDATE_START) < 0 || (id = next_id(q)) < 0)
+    /* What cannot start takes no id, as in libvirt; nor does a disk whose
+     * volume is not there. */
+    if (resolve_volumes(q, (struct dx_def *)def, &l.volumes) < 0)
         return -1;
+    if (qemu_validate(def, QEMU_VALIDATE_START) < 0 || (id = next_id(q)) < 0) {
+        free(l.volumes);
+        return -1;
+    }
     uuid_format(def->uuid, uuid);
     l.name = d->name;
     l.uuid = uuid;
@@ -766,6 +813,7 @@ out:
     free(l.dom_dir);
     free(l.log_file);
     free(l.domain_xml);
+    free(l.volumes);
     free(launch);
     return r;
 }

@@ -489,6 +489,13 @@ static struct storage_vol *probe_vol(const struct storage_pool *p, const char *n
         if (version == 2 || version == 3) {
             v->format = FMT_QCOW2;
             v->capacity = be64(hdr + 24);
+            unsigned int bits = be32(hdr + 20);
+            if (version == 3 && got >= 104) {
+                v->compat = "1.1";
+                if (bits >= 9 && bits <= 21)
+                    v->cluster_size = 1ULL << bits;
+                v->lazy_refcounts = (int)(be64(hdr + 80) & 1);
+            }
         } else if (version == 1) {
             v->format = FMT_QCOW;
             v->capacity = be64(hdr + 24);
@@ -823,9 +830,13 @@ static struct storage_pool *stopped_def(struct qdrv *q, const struct storage_poo
     return p;
 }
 
+/* Whether b was started from a (what a refresh adds aside). */
 static int same_def(const struct storage_pool *a, const struct storage_pool *b)
 {
-    char *x = pool_text(a, 0), *y = pool_text(b, 0);
+    struct storage_pool ca = *a, cb = *b;
+    ca.perms.mode = ca.perms.owner = ca.perms.group = -1;
+    cb.perms.mode = cb.perms.owner = cb.perms.group = -1;
+    char *x = pool_text(&ca, 0), *y = pool_text(&cb, 0);
     int same = x && y && strcmp(x, y) == 0;
     free(x);
     free(y);
@@ -898,7 +909,7 @@ static int dir_only(const struct storage_pool *def)
 {
     if (def->type == STORAGE_POOL_DIR)
         return 0;
-    error_report(ERR_NO_SUPPORT, FROM_STORAGE, "missing backend for pool type %d (%s)", def->type,
+    error_report(ERR_INTERNAL_ERROR, FROM_STORAGE, "missing backend for pool type %d (%s)", def->type,
                  storage_pool_types[def->type].name);
     return -1;
 }
@@ -1090,6 +1101,18 @@ static int do_start(struct qdrv *q, struct qpool *p, unsigned int flags)
                      "Flags 'VIR_STORAGE_POOL_CREATE_WITH_BUILD_OVERWRITE' and "
                      "'VIR_STORAGE_POOL_CREATE_WITH_BUILD_NO_OVERWRITE' are mutually exclusive");
         return -1;
+    }
+    /* Real keeps what the last run's refresh found in the definition it
+     * starts again (until a new one is defined). */
+    struct storage_pool *last = stopped_def(q, def);
+    if (last) {
+        def->perms.mode = last->perms.mode;
+        def->perms.owner = last->perms.owner;
+        def->perms.group = last->perms.group;
+        def->capacity = last->capacity;
+        def->allocation = last->allocation;
+        def->available = last->available;
+        storage_pool_free(last);
     }
     if (dir_only(def) < 0 || activate(q, def, flags) < 0)
         return -1;
@@ -1627,20 +1650,69 @@ out:
     return rc;
 }
 
+/* What a new qcow2 volume's <target> asks of its header: its <compat> and
+ * <features><lazy_refcounts/>, which the shared model does not keep.
+ * *compat is "0.10" or "1.1" (malloc'd), or NULL recorded. */
+static char *qcow2_wanted(const char *xml, int *lazy)
+{
+    xmlDocPtr doc = xml_parse(xml, strlen(xml), "(storage_volume_definition)", FROM_STORAGE);
+    char *compat = NULL;
+
+    *lazy = 0;
+    if (!doc)
+        return NULL;
+    for (xmlNodePtr t = xmlDocGetRootElement(doc)->children; t; t = t->next) {
+        if (t->type != XML_ELEMENT_NODE || strcmp((const char *)t->name, "target") != 0)
+            continue;
+        for (xmlNodePtr n = t->children; n; n = n->next) {
+            if (n->type != XML_ELEMENT_NODE)
+                continue;
+            if (strcmp((const char *)n->name, "compat") == 0) {
+                xmlChar *c = xmlNodeGetContent(n);
+                free(compat);
+                compat = c ? strdup((const char *)c) : NULL;
+                xmlFree(c);
+            } else if (strcmp((const char *)n->name, "features") == 0) {
+                for (xmlNodePtr f = n->children; f; f = f->next)
+                    if (f->type == XML_ELEMENT_NODE &&
+                        strcmp((const char *)f->name, "lazy_refcounts") == 0)
+                        *lazy = 1;
+            }
+        }
+    }
+    xmlFreeDoc(doc);
+    if (compat && strcmp(compat, "0.10") != 0 && strcmp(compat, "1.1") != 0) {
+        error_report(ERR_XML_ERROR, FROM_STORAGE, "forbidden characters in 'compat' attribute");
+        free(compat);
+        return NULL;
+    }
+    if (compat && *lazy && strcmp(compat, "0.10") == 0) {
+        error_report(ERR_XML_ERROR, FROM_STORAGE, "%s",
+                     "format features are only available with compat version 1.1 and newer");
+        free(compat);
+        return NULL;
+    }
+    if (!compat && !(compat = strdup(*lazy ? "1.1" : "0.10")))
+        no_memory();
+    return compat;
+}
+
 /* qemu-img create or convert, as real libvirt calls it. */
 static int create_with_qemu_img(struct qdrv *q, const struct storage_vol *v,
-                                const struct storage_vol *from, int prealloc)
+                                const struct storage_vol *from, int prealloc, const char *compat,
+                                int lazy)
 {
-    char *img = qemu_img(), opts[128], size[32];
+    char *img = qemu_img(), opts[160], size[32];
     int rc;
 
     if (!img)
         return -1;
-    snprintf(opts, sizeof(opts), "%s%s",
+    snprintf(opts, sizeof(opts), "%s%s%s%s",
              !prealloc                      ? ""
              : v->capacity > v->allocation ? "preallocation=metadata,"
                                            : "preallocation=falloc,",
-             v->format == FMT_QCOW2 ? "compat=0.10" : "");
+             v->format == FMT_QCOW2 ? "compat=" : "", v->format == FMT_QCOW2 ? compat : "",
+             v->format == FMT_QCOW2 && lazy ? ",lazy_refcounts" : "");
     size_t ol = strlen(opts);
     if (ol && opts[ol - 1] == ',')
         opts[ol - 1] = '\0';
@@ -1671,6 +1743,7 @@ static int vol_create(struct drv_conn *c, const char *pool_name, const char *xml
     struct state_lock *lock = NULL;
     struct qpool *p = NULL, *inp = NULL;
     struct storage_vol *v = NULL, *from = NULL;
+    char *compat = NULL;
     int rc = -1;
 
     if (!(lock = storage_lock(q, clone ? "remoteDispatchStorageVolCreateXMLFrom"
@@ -1719,6 +1792,9 @@ static int vol_create(struct drv_conn *c, const char *pool_name, const char *xml
         goto out;
     }
     mode_t mode = v->perms.mode >= 0 ? (mode_t)v->perms.mode : 0600;
+    int lazy = 0;
+    if (v->format == FMT_QCOW2 && !(compat = qcow2_wanted(xml, &lazy)))
+        goto out;
     if (v->format == FMT_RAW) {
         if (flags & VOL_CREATE_PREALLOC_METADATA) {
             error_report(ERR_CONFIG_UNSUPPORTED, FROM_STORAGE, "%s",
@@ -1729,12 +1805,13 @@ static int vol_create(struct drv_conn *c, const char *pool_name, const char *xml
             if (create_raw(v, from, mode) < 0)
                 goto out;
         } else if (from) {
-            if (create_with_qemu_img(q, v, from, 0) < 0)
+            if (create_with_qemu_img(q, v, from, 0, NULL, 0) < 0)
                 goto out;
         } else if (create_raw(v, NULL, mode) < 0) {
             goto out;
         }
-    } else if (create_with_qemu_img(q, v, from, flags & VOL_CREATE_PREALLOC_METADATA) < 0) {
+    } else if (create_with_qemu_img(q, v, from, flags & VOL_CREATE_PREALLOC_METADATA, compat,
+                                    lazy) < 0) {
         unlink(v->path);
         goto out;
     }
@@ -1749,6 +1826,7 @@ static int vol_create(struct drv_conn *c, const char *pool_name, const char *xml
     }
     rc = fill_vol(p->def, v, out);
 out:
+    free(compat);
     storage_vol_free(from);
     qpool_free(inp);
     storage_vol_free(v);
@@ -2000,8 +2078,8 @@ int qstorage_volume_file(struct qdrv *q, const char *pool, const char *name, cha
     if (!p)
         return -1;
     if (!p->def->active) {
-        error_report(ERR_OPERATION_INVALID, FROM_STORAGE, "storage pool '%s' containing volume '%s' is not active",
-                     pool, name);
+        error_report(ERR_CONFIG_UNSUPPORTED, FROM_STORAGE,
+                     "storage pool '%s' containing volume '%s' is not active", pool, name);
         goto out;
     }
     if (!(v = find_vol(p->def, name)))

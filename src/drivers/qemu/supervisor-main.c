@@ -473,6 +473,7 @@ static int start_qemu(struct sup *s)
 
     /* The definition the connection checked, as it was defined. */
     if (!(s->def = dx_def_parse_string_env(s->l.domain_xml, &stored)) ||
+        sup_launch_apply_volumes(s->l.volumes, s->def) < 0 ||
         qemu_validate(s->def, QEMU_VALIDATE_START) < 0)
         goto out;
     s->serial_ptys = calloc(s->def->nserials + 1, sizeof(char *));
@@ -500,9 +501,10 @@ static int start_qemu(struct sup *s)
     struct stat sb;
     for (size_t i = 0; i < s->def->ndisks; i++) {
         const struct dx_disk *d = &s->def->disks[i];
-        if (d->src && stat(d->src, &sb) < 0) {
+        const char *file = d->src ? d->src : d->vol_path;
+        if (file && stat(file, &sb) < 0) {
             error_report(ERR_SYSTEM_ERROR, FROM_QEMU, "Cannot access storage file '%s': %s",
-                         d->src, strerror(errno));
+                         file, strerror(errno));
             goto out;
         }
     }
