@@ -2105,10 +2105,9 @@ int qstorage_vol_open(struct drv_conn *c, const remote_nonnull_storage_vol *vol,
     *fd = -1;
     if (!v)
         goto out;
-    if (offset > v->physical || (!write && length && length > v->physical - offset)) {
-        error_report(ERR_INVALID_ARG, FROM_STORAGE,
-                     "range %llu+%llu is outside the volume '%s' of %llu bytes", offset, length,
-                     v->name, v->physical);
+    if (offset > (unsigned long long)INT64_MAX) {
+        error_report(ERR_SYSTEM_ERROR, FROM_STORAGE, "Unable to seek %s to %llu: %s", v->path,
+                     offset, strerror(EINVAL));
         goto out;
     }
     *fd = open(v->path, (write ? O_WRONLY : O_RDONLY) | O_NOFOLLOW | O_CLOEXEC);
@@ -2124,7 +2123,7 @@ int qstorage_vol_open(struct drv_conn *c, const remote_nonnull_storage_vol *vol,
         *fd = -1;
         goto out;
     }
-    *bound = length ? length : write ? 0 : v->physical - offset;
+    *bound = length;
     rc = 0;
 out:
     storage_vol_free(v);

@@ -33,14 +33,16 @@ void qstorage_deliver(struct qdrv *q, const char *rec);
 int qstorage_volume_file(struct qdrv *q, const char *pool, const char *name, char **path,
                          const char **format);
 
-/* The seam for volume upload and download: the file of vol opened for
- * reading (write 0) or writing (write 1), positioned at offset. *fd (the
- * caller closes it), and in *bound how many bytes from offset the transfer
- * may move: length when it is not 0, else to the end of the file for a
- * read and without limit (0) for a write. An offset past the end of the
- * file, or a range past it for a read, is refused as libvirt refuses it.
- * 0, or -1 recorded. The storage lock is not held: like libvirt, a
- * transfer runs beside other calls. */
+/* The seam for volume upload and download (virStorageVolUpload and
+ * Download): the file of vol (a reference from the client: its pool must
+ * be active, its name one of the pool's files) opened for reading (write
+ * 0) or writing (write 1), positioned at offset. *fd (the caller closes
+ * it), and in *bound how many bytes from offset the transfer may move: 0
+ * for no bound (to the end of the file for a read). As in libvirt, the
+ * range is not checked against the volume's size: a read past the end
+ * ends at once, a write past it grows the file. 0, or -1 recorded. The
+ * storage lock is not held: as in libvirt, a transfer runs beside other
+ * calls. */
 int qstorage_vol_open(struct drv_conn *c, const remote_nonnull_storage_vol *vol, int write,
                       unsigned long long offset, unsigned long long length, int *fd,
                       unsigned long long *bound);
