@@ -126,6 +126,8 @@ disks() { sed -n '/<disk/,/<\/disk>/p'; }
     say vol-create-as raw prealloc; v vol-create-as p1 bad.raw 1M --prealloc-metadata
     say vol-create-as exists; v vol-create-as p1 full.raw 1M
     say vol-create-as slash; v vol-create-as p1 ../escape 1M
+    say vol-create-as dot-dot; v vol-create-as p1 .. 1M
+    say pool-build active; v pool-build p1
     say vol-create-as too big; v vol-create-as p1 huge.raw 1P
     say vol-create; v vol-create p1 "$W/$TAG-vol.xml"
     say vol-list; v vol-list p1

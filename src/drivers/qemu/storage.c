@@ -1122,6 +1122,11 @@ static int do_start(struct qdrv *q, struct qpool *p, unsigned int flags)
 
 static int do_build(struct qdrv *q, struct qpool *p, unsigned int flags)
 {
+    if (p->def->active) {
+        error_report(ERR_OPERATION_INVALID, FROM_STORAGE, "storage pool '%s' is already active",
+                     p->def->name);
+        return -1;
+    }
     if (dir_only(p->def) < 0 || build_dir(p->def, flags) < 0)
         return -1;
     emit(q, p->def, EVENT_ID_LIFECYCLE, EV_CREATED);
@@ -1196,7 +1201,7 @@ static int q_pool_create(struct drv_conn *c, const remote_storage_pool_create_ar
 static int q_pool_build(struct drv_conn *c, const remote_storage_pool_build_args *args)
 {
     return pool_change(c, "storagePoolBuild", "remoteDispatchStoragePoolBuild", args->flags,
-                       BUILD_OVERWRITE | BUILD_NO_OVERWRITE, args->pool.name, INACTIVE, do_build);
+                       BUILD_OVERWRITE | BUILD_NO_OVERWRITE, args->pool.name, ANY, do_build);
 }
 
 static int q_pool_destroy(struct drv_conn *c, const remote_storage_pool_destroy_args *args)
@@ -1755,11 +1760,6 @@ static int vol_create(struct drv_conn *c, const char *pool_name, const char *xml
                      v->name);
         goto out;
     }
-    if (!plain_name(v->name)) {
-        error_report(ERR_OPERATION_INVALID, FROM_STORAGE, "volume name '%s' is not valid",
-                     v->name);
-        goto out;
-    }
     free(v->path);
     free(v->key);
     v->path = join3(p->def->target, "/", v->name);
@@ -1768,8 +1768,16 @@ static int vol_create(struct drv_conn *c, const char *pool_name, const char *xml
         no_memory();
         goto out;
     }
-    if (exists(v->path)) {
+    struct storage_vol *old = probe_vol(p->def, v->name);
+    if (old) {
+        storage_vol_free(old);
         error_report(ERR_STORAGE_VOL_EXIST, FROM_STORAGE, "'%s'", v->name);
+        goto out;
+    }
+    /* "." and "..", and what is in the directory but no volume. */
+    if (!plain_name(v->name) || exists(v->path)) {
+        error_report(ERR_OPERATION_INVALID, FROM_STORAGE,
+                     "volume target path '%s' already exists", v->path);
         goto out;
     }
     if (clone) {
