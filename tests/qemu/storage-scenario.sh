@@ -20,7 +20,7 @@ v() { timeout 60 virsh -c "$URI" "$@" 2>&1; }
 norm() {
     sed -E -e 's/[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}/UUID/g' \
         -e "s#$W/$TAG#WORK/TAG#g" \
-        -e "s#<(capacity|allocation|available) unit='bytes'>[0-9]+</#<\1 unit='bytes'>N</#" \
+        -e "/<pool /,/<\/pool>/ s#<(capacity|allocation|available) unit='bytes'>[0-9]+</#<\1 unit='bytes'>N</#" \
         -e 's#<([amc]time)>[0-9.]+</#<\1>T</#' \
         -e 's/^(Capacity|Allocation|Available):( +)[0-9.]+ [KMGTP]iB$/\1:\2S/' \
         -e 's/^-{20,}$/----/' \
@@ -164,7 +164,12 @@ disks() { sed -n '/<disk/,/<\/disk>/p'; }
     say vol-delete; v vol-delete --pool p1 b.qcow2
     say vol-delete by path; v vol-delete "$P/from.raw"
     say vol-delete missing; v vol-delete --pool p1 b.qcow2
+    mkdir -m 0750 "$P/sub"
     say pool-refresh; v pool-refresh p1
+    say directory volume; v vol-list --details p1 | grep sub
+    say vol-dumpxml directory; v vol-dumpxml --pool p1 sub
+    say vol-info directory; v vol-info --pool p1 sub
+    say vol-delete directory; v vol-delete --pool p1 sub
     say define volume disks; v define "$W/$TAG-sv.xml"
     say dumpxml --inactive volume disks; v dumpxml --inactive sv | disks
     say start volume disks; v start sv

@@ -5,8 +5,8 @@
  * Differences from real libvirt worth knowing:
  * - volumes are read from the target directory at every call, so a file
  *   put there by hand shows at once, where real shows it after a
- *   pool-refresh; only regular files are volumes (real also lists
- *   subdirectories, and follows symbolic links);
+ *   pool-refresh; regular files and directories are volumes, symbolic
+ *   links are not (real follows them, out of the pool too);
  * - formats are told apart by their header as raw, qcow and qcow2 only;
  * - a new volume is raw or qcow2, without a backing store. */
 #include "storage.h"
@@ -46,8 +46,9 @@
 enum { EV_DEFINED, EV_UNDEFINED, EV_STARTED, EV_STOPPED, EV_CREATED, EV_DELETED };
 enum { EVENT_ID_LIFECYCLE, EVENT_ID_REFRESH };
 
-/* Volume formats by their index in the file formats' names. */
-enum { FMT_RAW = 1, FMT_QCOW = 13, FMT_QCOW2 = 14 };
+/* Volume formats by their index in the file formats' names, and types. */
+enum { FMT_RAW = 1, FMT_DIR = 2, FMT_QCOW = 13, FMT_QCOW2 = 14 };
+enum { VOL_FILE = 0, VOL_DIR = 2 };
 
 /* virStoragePoolBuildFlags, virStoragePoolCreateFlags and the others. */
 #define BUILD_OVERWRITE 4
@@ -461,12 +462,14 @@ static struct storage_vol *probe_vol(const struct storage_pool *p, const char *n
         free(path);
         return NULL;
     }
-    if (lstat(path, &sb) < 0 || !S_ISREG(sb.st_mode)) {
+    if (lstat(path, &sb) < 0 || !(S_ISREG(sb.st_mode) || S_ISDIR(sb.st_mode))) {
         errno = ENOENT;
         goto out;
     }
-    fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-    if (fd < 0 || fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode))
+    int dir = S_ISDIR(sb.st_mode);
+    fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC |
+                        (dir ? O_DIRECTORY : 0));
+    if (fd < 0 || fstat(fd, &sb) < 0 || !(dir ? S_ISDIR(sb.st_mode) : S_ISREG(sb.st_mode)))
         goto out;
     if (!(v = calloc(1, sizeof(*v))))
         goto out;
@@ -479,8 +482,21 @@ static struct storage_vol *probe_vol(const struct storage_pool *p, const char *n
         v = NULL;
         goto out;
     }
-    v->type = 0;
     v->backing_format = -1;
+    v->perms.mode = sb.st_mode & 07777;
+    v->perms.owner = sb.st_uid;
+    v->perms.group = sb.st_gid;
+    v->has_timestamps = 1;
+    v->atime = sb.st_atim;
+    v->mtime = sb.st_mtim;
+    v->ctime = sb.st_ctim;
+    if (dir) {
+        /* A directory is a volume of type and format dir, of no size. */
+        v->type = VOL_DIR;
+        v->format = FMT_DIR;
+        goto out;
+    }
+    v->type = VOL_FILE;
     v->format = FMT_RAW;
     v->capacity = (unsigned long long)sb.st_size;
     got = pread(fd, hdr, sizeof(hdr), 0);
@@ -504,13 +520,6 @@ static struct storage_vol *probe_vol(const struct storage_pool *p, const char *n
     v->allocation = (unsigned long long)sb.st_blocks * 512;
     v->has_physical = 1;
     v->physical = (unsigned long long)sb.st_size;
-    v->perms.mode = sb.st_mode & 07777;
-    v->perms.owner = sb.st_uid;
-    v->perms.group = sb.st_gid;
-    v->has_timestamps = 1;
-    v->atime = sb.st_atim;
-    v->mtime = sb.st_mtim;
-    v->ctime = sb.st_ctim;
 out:
     if (fd >= 0)
         close(fd);
@@ -525,6 +534,16 @@ static struct storage_vol *find_vol(const struct storage_pool *p, const char *na
         error_report(ERR_NO_STORAGE_VOL, FROM_STORAGE, "no storage vol with matching name '%s'",
                      name);
     return v;
+}
+
+/* What only a file volume can do (resize, wipe, copy, transfer, a disk). */
+static int file_vol(const struct storage_vol *v)
+{
+    if (v->type == VOL_FILE)
+        return 0;
+    error_report(ERR_OPERATION_UNSUPPORTED, FROM_STORAGE,
+                 "storage volume '%s' is a directory, not a file", v->name);
+    return -1;
 }
 
 static int cmp_vol(const void *a, const void *b)
@@ -1417,7 +1436,7 @@ static int q_vol_get_info(struct drv_conn *c, const remote_storage_vol_get_info_
     struct qpool *p;
     struct storage_vol *v = get_vol(c, &args->vol, &p);
     if (v) {
-        ret->type = 0;
+        ret->type = v->type;
         ret->capacity = v->capacity;
         ret->allocation = v->allocation;
     }
@@ -1437,7 +1456,7 @@ static int q_vol_get_info_flags(struct drv_conn *c, const remote_storage_vol_get
         !(v = get_vol(c, &args->vol, &p))) {
         return -1;
     }
-    ret->type = 0;
+    ret->type = v->type;
     ret->capacity = v->capacity;
     ret->allocation = (args->flags & 1) ? v->physical : v->allocation;
     storage_vol_free(v);
@@ -1781,7 +1800,7 @@ static int vol_create(struct drv_conn *c, const char *pool_name, const char *xml
         goto out;
     }
     if (clone) {
-        if (!(from = get_vol(c, clone, &inp)))
+        if (!(from = get_vol(c, clone, &inp)) || file_vol(from) < 0)
             goto out;
         if (!xmlStrstr((const xmlChar *)xml, (const xmlChar *)"<allocation"))
             v->allocation = 0;
@@ -1888,7 +1907,13 @@ static int do_vol_delete(struct qdrv *q, struct qpool *p, struct storage_vol *v,
     (void)q;
     (void)p;
     (void)arg;
-    if (unlink(v->path) < 0 && errno != ENOENT) {
+    if (v->type == VOL_DIR) {
+        if (rmdir(v->path) < 0 && errno != ENOENT) {
+            error_report(ERR_SYSTEM_ERROR, FROM_STORAGE, "cannot remove directory '%s': %s",
+                         v->path, strerror(errno));
+            return -1;
+        }
+    } else if (unlink(v->path) < 0 && errno != ENOENT) {
         error_report(ERR_SYSTEM_ERROR, FROM_STORAGE, "cannot unlink file '%s': %s", v->path,
                      strerror(errno));
         return -1;
@@ -1913,6 +1938,8 @@ static int do_vol_wipe(struct qdrv *q, struct qpool *p, struct storage_vol *v, c
     int fd, rc = -1;
 
     (void)p;
+    if (file_vol(v) < 0)
+        return -1;
     if (alg != 0) {
         char *scrub = find_program("scrub");
         if (!scrub) {
@@ -1995,6 +2022,8 @@ static int do_vol_resize(struct qdrv *q, struct qpool *p, struct storage_vol *v,
     const struct resize *r = arg;
     unsigned long long want = r->capacity;
 
+    if (file_vol(v) < 0)
+        return -1;
     if (r->flags & RESIZE_DELTA) {
         if (r->flags & RESIZE_SHRINK)
             want = v->capacity - (r->capacity < v->capacity ? r->capacity : v->capacity);
@@ -2090,7 +2119,7 @@ int qstorage_volume_file(struct qdrv *q, const char *pool, const char *name, cha
                      "storage pool '%s' containing volume '%s' is not active", pool, name);
         goto out;
     }
-    if (!(v = find_vol(p->def, name)))
+    if (!(v = find_vol(p->def, name)) || file_vol(v) < 0)
         goto out;
     *path = v->path;
     v->path = NULL;
@@ -2111,7 +2140,7 @@ int qstorage_vol_open(struct drv_conn *c, const remote_nonnull_storage_vol *vol,
     int rc = -1;
 
     *fd = -1;
-    if (!v)
+    if (!v || file_vol(v) < 0)
         goto out;
     if (offset > (unsigned long long)INT64_MAX) {
         error_report(ERR_SYSTEM_ERROR, FROM_STORAGE, "Unable to seek %s to %llu: %s", v->path,
