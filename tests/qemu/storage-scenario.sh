@@ -199,6 +199,9 @@ disks() { sed -n '/<disk/,/<\/disk>/p'; }
     say pool-info transient; v pool-info p3
     say pool-destroy transient; v pool-destroy p3
     say pool-info gone; v pool-info p3
+    say pool-define running; v pool-dumpxml --inactive p1 | sed "s#<path>$P</path>#<path>$D/p1/next</path>#" >"$W/$TAG-p1-next.xml"; v pool-define "$W/$TAG-p1-next.xml"
+    say pool-dumpxml --inactive redefined; v pool-dumpxml --inactive p1
+    say pool-dumpxml redefined; v pool-dumpxml p1 | grep path
     say pool-undefine active; v pool-undefine p1
     say pool-delete active; v pool-delete p1
     say vol-create-as in p2; v vol-create-as p2 y 1M
@@ -213,6 +216,11 @@ disks() { sed -n '/<disk/,/<\/disk>/p'; }
     say pool-destroy p2 again; v pool-destroy p2
     say pool-delete; v pool-delete p2
     say pool-undefine p2; v pool-undefine p2
+    say pool-destroy redefined; v pool-destroy p1
+    say pool-dumpxml destroyed redefined; v pool-dumpxml p1
+    say pool-start redefined; v pool-start p1 --build
+    say pool-dumpxml started redefined; v pool-dumpxml p1 | grep path
+    say vol-list redefined; v vol-list p1
     say pool-autostart --disable; v pool-autostart --disable p1
     say pool-list --all; v pool-list --all
     say pool-info missing; v pool-info nope

@@ -1155,7 +1155,8 @@ static int do_build(struct qdrv *q, struct qpool *p, unsigned int flags)
 static int do_destroy(struct qdrv *q, struct qpool *p, unsigned int flags)
 {
     (void)flags;
-    if (p->def->persistent) {
+    /* A definition given while it ran replaces the running one now. */
+    if (p->config && same_def(p->config, p->def)) {
         /* What a pool-dumpxml of the stopped pool shows, as real keeps it. */
         char *path = pool_path(q->pool_run_dir, p->def->name, ".stopped");
         fill_live(p->def);
@@ -1164,6 +1165,9 @@ static int do_destroy(struct qdrv *q, struct qpool *p, unsigned int flags)
             error_clear();
         free(path);
         free(text);
+    } else {
+        remove_pool_file(q, q->pool_run_dir, p->def->name, ".stopped");
+        error_clear();
     }
     if (remove_pool_file(q, q->pool_run_dir, p->def->name, ".xml") < 0)
         return -1;
