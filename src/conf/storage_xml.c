@@ -857,6 +857,14 @@ char *storage_vol_format(const struct storage_pool *p, const struct storage_vol 
         storage_put(o.f, "  <backingStore>\n    <path>%E</path>\n", v->backing);
         if (fmts && v->backing_format >= 0)
             storage_put(o.f, "    <format type='%s'/>\n", fmts[v->backing_format]);
+        if (v->backing_has_stat) {
+            format_perms(o.f, &v->backing_perms, "    ");
+            storage_put(o.f, "    <timestamps>\n");
+            format_time(o.f, "atime", &v->backing_atime);
+            format_time(o.f, "mtime", &v->backing_mtime);
+            format_time(o.f, "ctime", &v->backing_ctime);
+            storage_put(o.f, "      <btime>0</btime>\n    </timestamps>\n");
+        }
         storage_put(o.f, "  </backingStore>\n");
     }
     storage_put(o.f, "</volume>\n");

@@ -84,6 +84,10 @@ struct storage_vol {
     const char *compat;
     unsigned long long cluster_size;
     int lazy_refcounts;
+    /* The backing file's owner, mode and times (0: not shown). */
+    int backing_has_stat;
+    struct storage_perms backing_perms;
+    struct timespec backing_atime, backing_mtime, backing_ctime;
 };
 
 struct storage_pool {

@@ -130,6 +130,11 @@ disks() { sed -n '/<disk/,/<\/disk>/p'; }
     say pool-build active; v pool-build p1
     say vol-create-as too big; v vol-create-as p1 huge.raw 1P
     say vol-create; v vol-create p1 "$W/$TAG-vol.xml"
+    say vol-create-as --backing-vol; v vol-create-as p1 over.qcow2 20M --format qcow2 --backing-vol a.qcow2 --backing-vol-format qcow2
+    say vol-create-as raw backing; v vol-create-as p1 over2.qcow2 10M --format qcow2 --backing-vol "$P/sparse.raw"
+    say vol-create-as raw over backing; v vol-create-as p1 over3.raw 10M --backing-vol "$P/sparse.raw"
+    say vol-dumpxml overlay; v vol-dumpxml --pool p1 over.qcow2
+    say vol-dumpxml raw overlay; v vol-dumpxml --pool p1 over2.qcow2
     say vol-list; v vol-list p1
     say vol-list --details; v vol-list --details p1
     say vol-info; v vol-info --pool p1 a.qcow2

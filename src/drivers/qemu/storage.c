@@ -8,7 +8,7 @@
  *   pool-refresh; regular files and directories are volumes, symbolic
  *   links are not (real follows them, out of the pool too);
  * - formats are told apart by their header as raw, qcow and qcow2 only;
- * - a new volume is raw or qcow2, without a backing store. */
+ * - a new volume is raw or qcow2 (with a backing store: qcow2 only). */
 #include "storage.h"
 
 #include <dirent.h>
@@ -446,6 +446,69 @@ static unsigned int be32(const unsigned char *b)
     return (unsigned int)b[0] << 24 | (unsigned int)b[1] << 16 | (unsigned int)b[2] << 8 | b[3];
 }
 
+/* A file's format as its header tells (raw when it tells nothing). */
+static int probe_format(const char *path)
+{
+    unsigned char h[8];
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC), f = FMT_RAW;
+    if (fd < 0)
+        return FMT_RAW;
+    if (pread(fd, h, sizeof(h), 0) == 8 && memcmp(h, "QFI\xfb", 4) == 0)
+        f = be32(h + 4) == 1 ? FMT_QCOW : FMT_QCOW2;
+    close(fd);
+    return f;
+}
+
+/* A qcow2 image's backing file (its header's name, and format from the
+ * header extension, else from the file's own header), with its owner, mode
+ * and times, into v; nothing when it has none. */
+static void probe_backing(int fd, const unsigned char *hdr, ssize_t got, unsigned int version,
+                          struct storage_vol *v)
+{
+    unsigned long long off = be64(hdr + 8);
+    unsigned int len = be32(hdr + 16);
+    unsigned char ext[4096];
+    char name[1024];
+    struct stat sb;
+
+    if (!off || !len || len >= sizeof(name) || off > (unsigned long long)INT64_MAX ||
+        pread(fd, name, len, (off_t)off) != (ssize_t)len)
+        return;
+    name[len] = '\0';
+    if (memchr(name, '\0', len) || !(v->backing = strdup(name)))
+        return;
+    /* Header extensions: after the 72-byte v2 header, or v3's length. */
+    size_t at = version == 3 && got >= 104 ? be32(hdr + 100) : 72;
+    ssize_t n = pread(fd, ext, sizeof(ext), 0);
+    while (n > 0 && at + 8 <= (size_t)n && at < off) {
+        unsigned int type = be32(ext + at), elen = be32(ext + at + 4);
+        if (type == 0 || at + 8 + elen > (size_t)n)
+            break;
+        if (type == 0xE2792ACA) {
+            char f[32];
+            size_t fl = elen < sizeof(f) - 1 ? elen : sizeof(f) - 1;
+            memcpy(f, ext + at + 8, fl);
+            f[fl] = '\0';
+            v->backing_format = strcmp(f, "qcow2") == 0 ? FMT_QCOW2
+                                : strcmp(f, "qcow") == 0 ? FMT_QCOW
+                                : strcmp(f, "raw") == 0  ? FMT_RAW
+                                                         : -1;
+        }
+        at += 8 + ((elen + 7) & ~7u);
+    }
+    if (v->backing_format < 0)
+        v->backing_format = probe_format(v->backing);
+    if (stat(v->backing, &sb) == 0) {
+        v->backing_has_stat = 1;
+        v->backing_perms.mode = sb.st_mode & 07777;
+        v->backing_perms.owner = sb.st_uid;
+        v->backing_perms.group = sb.st_gid;
+        v->backing_atime = sb.st_atim;
+        v->backing_mtime = sb.st_mtim;
+        v->backing_ctime = sb.st_ctim;
+    }
+}
+
 /* The volume NAME in directory DIR of pool p: NULL when it is not a regular
  * file (errno ENOENT then, or what failed). */
 static struct storage_vol *probe_vol(const struct storage_pool *p, const char *name)
@@ -505,6 +568,7 @@ static struct storage_vol *probe_vol(const struct storage_pool *p, const char *n
         if (version == 2 || version == 3) {
             v->format = FMT_QCOW2;
             v->capacity = be64(hdr + 24);
+            probe_backing(fd, hdr, got, version, v);
             unsigned int bits = be32(hdr + 20);
             if (version == 3 && got >= 104) {
                 v->compat = "1.1";
@@ -1735,7 +1799,11 @@ static int create_with_qemu_img(struct qdrv *q, const struct storage_vol *v,
 
     if (!img)
         return -1;
-    snprintf(opts, sizeof(opts), "%s%s%s%s",
+    char backing_fmt[48] = "";
+    if (v->backing && !from)
+        snprintf(backing_fmt, sizeof(backing_fmt), "backing_fmt=%s,",
+                 format_name(v->backing_format));
+    snprintf(opts, sizeof(opts), "%s%s%s%s%s", backing_fmt,
              !prealloc                      ? ""
              : v->capacity > v->allocation ? "preallocation=metadata,"
                                            : "preallocation=falloc,",
@@ -1754,6 +1822,10 @@ static int create_with_qemu_img(struct qdrv *q, const struct storage_vol *v,
             argv[7] = argv[9];
             argv[8] = NULL;
         }
+        rc = run_child(q, argv);
+    } else if (v->backing) {
+        char *argv[] = {img,  "create", "-f",           (char *)format_name(v->format),
+                        "-b", v->backing, "-o", opts, (char *)v->path, size, NULL};
         rc = run_child(q, argv);
     } else {
         char *argv[] = {img, "create", "-f", (char *)format_name(v->format), "-o", opts,
@@ -1813,9 +1885,18 @@ static int vol_create(struct drv_conn *c, const char *pool_name, const char *xml
             v->capacity = from->capacity;
     }
     if (v->backing) {
-        error_report(ERR_CONFIG_UNSUPPORTED, FROM_STORAGE, "%s",
-                     "backing storage not supported for this volume yet");
-        goto out;
+        if (v->format != FMT_QCOW2 || from) {
+            error_report(ERR_NO_SUPPORT, FROM_STORAGE, "%s",
+                         "backing storage not supported for raw volumes");
+            goto out;
+        }
+        if (access(v->backing, R_OK) < 0) {
+            error_report(ERR_INTERNAL_ERROR, FROM_STORAGE,
+                         "inaccessible backing store volume %s", v->backing);
+            goto out;
+        }
+        if (v->backing_format < 0)
+            v->backing_format = probe_format(v->backing);
     }
     if (v->format != FMT_RAW && v->format != FMT_QCOW2) {
         error_report(ERR_CONFIG_UNSUPPORTED, FROM_STORAGE, "volume format '%s' is not supported",
