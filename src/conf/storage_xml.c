@@ -18,21 +18,21 @@
 #define HOSTS_MAX 64
 #define DEVICES_MAX 256
 
-
-static const char *const fs_formats[] = {"auto", "ext2", "ext3", "ext4", "ufs", "iso9660",
-                                         "udf", "gfs", "gfs2", "vfat", "hfs+", "xfs",
-                                         "ocfs2", "vmfs", NULL};
+static const char *const fs_formats[] = {"auto",    "ext2", "ext3",  "ext4", "ufs",
+                                         "iso9660", "udf",  "gfs",   "gfs2", "vfat",
+                                         "hfs+",    "xfs",  "ocfs2", "vmfs", NULL};
 static const char *const netfs_formats[] = {"auto", "nfs", "glusterfs", "cifs", NULL};
-static const char *const disk_formats[] = {"unknown", "dos", "dvh", "gpt", "mac",
-                                           "bsd", "pc98", "sun", "lvm2", NULL};
+static const char *const disk_formats[] = {"unknown", "dos",  "dvh", "gpt",  "mac",
+                                           "bsd",     "pc98", "sun", "lvm2", NULL};
 static const char *const logical_formats[] = {"unknown", "lvm2", NULL};
 static const char *const file_vol_formats[] = {
-    "none", "raw", "dir", "bochs", "cloop", "dmg", "iso", "vpc", "vdi",
-    "fat", "vhd", "ploop", "cow", "qcow", "qcow2", "qed", "vmdk", NULL};
-static const char *const disk_vol_formats[] = {"none", "linux", "fat16", "fat32", "linux-swap",
-                                               "linux-lvm", "linux-raid", "extended", NULL};
-static const char *const vol_types[] = {"file", "block", "dir", "network", "netdir", "ploop",
-                                        NULL};
+    "none", "raw", "dir",   "bochs", "cloop", "dmg",   "iso", "vpc",  "vdi",
+    "fat",  "vhd", "ploop", "cow",   "qcow",  "qcow2", "qed", "vmdk", NULL};
+static const char *const disk_vol_formats[] = {"none",       "linux",      "fat16",
+                                               "fat32",      "linux-swap", "linux-lvm",
+                                               "linux-raid", "extended",   NULL};
+static const char *const vol_types[] = {"file",   "block", "dir", "network",
+                                        "netdir", "ploop", NULL};
 
 /* libvirt's virStoragePoolType order: the index is the type, and bit
  * (6 + index) of virConnectListAllStoragePools' flags selects it (but
@@ -41,10 +41,12 @@ const struct storage_pool_type storage_pool_types[STORAGE_NTYPES] = {
     {"dir", 0, NULL, 0, VF_FILE, 1u << 6, 0},
     {"fs", S_DEVICE | S_FORMAT | S_NEED_DEV, fs_formats, 0, VF_FILE, 1u << 7, 0},
     {"netfs", S_HOST | S_DIR | S_FORMAT | S_PROTOCOL, netfs_formats, 0, VF_FILE, 1u << 8, 0},
-    {"logical", S_NAME | S_DEVICE | S_FORMAT | S_DEFNAME, logical_formats, 1, VF_NONE, 1u << 9, 1},
+    {"logical", S_NAME | S_DEVICE | S_FORMAT | S_DEFNAME, logical_formats, 1, VF_NONE, 1u << 9,
+     1},
     {"disk", S_DEVICE | S_FORMAT | S_NEED_DEV, disk_formats, 0, VF_DISK, 1u << 10, 1},
     {"iscsi", S_HOST | S_DEVICE | S_IQN | S_AUTH, NULL, 0, VF_NONE, 1u << 11, 1},
-    {"iscsi-direct", S_HOST | S_DEVICE | S_NETWORK | S_IQN | S_AUTH, NULL, 0, VF_NONE, 1u << 19, 1},
+    {"iscsi-direct", S_HOST | S_DEVICE | S_NETWORK | S_IQN | S_AUTH, NULL, 0, VF_NONE, 1u << 19,
+     1},
     {"scsi", S_ADAPTER, NULL, 0, VF_NONE, 1u << 12, 1},
     {"mpath", 0, NULL, 0, VF_NONE, 1u << 13, 1},
     {"rbd", S_HOST | S_NETWORK | S_NAME | S_AUTH, NULL, 0, VF_FILE, 1u << 14, 3},
@@ -58,7 +60,6 @@ static void no_memory(void)
 {
     error_report(ERR_NO_MEMORY, FROM_STORAGE, NULL);
 }
-
 
 static void perms_free(struct storage_perms *p)
 {
@@ -316,12 +317,23 @@ static void esc(FILE *f, const char *s)
 {
     for (; *s; s++) {
         switch (*s) {
-        case '<': fputs("&lt;", f); break;
-        case '>': fputs("&gt;", f); break;
-        case '&': fputs("&amp;", f); break;
-        case '\'': fputs("&apos;", f); break;
-        case '"': fputs("&quot;", f); break;
-        default: fputc(*s, f);
+        case '<':
+            fputs("&lt;", f);
+            break;
+        case '>':
+            fputs("&gt;", f);
+            break;
+        case '&':
+            fputs("&amp;", f);
+            break;
+        case '\'':
+            fputs("&apos;", f);
+            break;
+        case '"':
+            fputs("&quot;", f);
+            break;
+        default:
+            fputc(*s, f);
         }
     }
 }
@@ -390,7 +402,8 @@ void storage_random_uuid(unsigned char *u)
 }
 
 /* <source> of a pool of type t into p (also used for a sources query). */
-int storage_parse_source(xmlNodePtr src, const struct storage_pool_type *t, struct storage_pool *p)
+int storage_parse_source(xmlNodePtr src, const struct storage_pool_type *t,
+                         struct storage_pool *p)
 {
     if (!src)
         return 0;
@@ -414,8 +427,7 @@ int storage_parse_source(xmlNodePtr src, const struct storage_pool_type *t, stru
                 char *end;
                 long v = strtol(port, &end, 10);
                 if (!*port || *end || v < 0 || v > 65535) {
-                    error_report(ERR_XML_ERROR, FROM_STORAGE,
-                                 "Invalid port number: %s", port);
+                    error_report(ERR_XML_ERROR, FROM_STORAGE, "Invalid port number: %s", port);
                     free(port);
                     free(name);
                     return -1;
@@ -437,7 +449,8 @@ int storage_parse_source(xmlNodePtr src, const struct storage_pool_type *t, stru
         } else if (strcmp(nm, "device") == 0 && (t->flags & S_DEVICE)) {
             char *path = attr(n, "path");
             if (!path) {
-                error_report(ERR_XML_ERROR, FROM_STORAGE, "missing storage pool source device path");
+                error_report(ERR_XML_ERROR, FROM_STORAGE,
+                             "missing storage pool source device path");
                 return -1;
             }
             char **d = p->ndevices < DEVICES_MAX
@@ -476,8 +489,8 @@ int storage_parse_source(xmlNodePtr src, const struct storage_pool_type *t, stru
             char *f = attr(n, "type");
             int v = f ? lookup(t->formats, f) : t->default_format;
             if (v < 0)
-                error_report(ERR_CONFIG_UNSUPPORTED, FROM_STORAGE, "unknown pool format type %s",
-                             f);
+                error_report(ERR_CONFIG_UNSUPPORTED, FROM_STORAGE,
+                             "unknown pool format type %s", f);
             free(f);
             if (v < 0)
                 return -1;
@@ -485,7 +498,8 @@ int storage_parse_source(xmlNodePtr src, const struct storage_pool_type *t, stru
         } else if (strcmp(nm, "protocol") == 0 && (t->flags & S_PROTOCOL) && !p->protocol) {
             p->protocol = attr(n, "ver");
             char *end;
-            if (p->protocol && (!*p->protocol || strtoul(p->protocol, &end, 10) > 1000 || *end)) {
+            if (p->protocol &&
+                (!*p->protocol || strtoul(p->protocol, &end, 10) > 1000 || *end)) {
                 error_report(ERR_XML_ERROR, FROM_STORAGE,
                              "storage pool protocol ver '%s' is malformed", p->protocol);
                 return -1;
@@ -496,7 +510,8 @@ int storage_parse_source(xmlNodePtr src, const struct storage_pool_type *t, stru
             p->auth_user = attr(n, "username");
             p->secret_usage = attr(sec, "usage");
             p->secret_uuid = attr(sec, "uuid");
-            if (!p->auth_type || (strcmp(p->auth_type, "chap") && strcmp(p->auth_type, "ceph"))) {
+            if (!p->auth_type ||
+                (strcmp(p->auth_type, "chap") && strcmp(p->auth_type, "ceph"))) {
                 error_report(ERR_XML_ERROR, FROM_STORAGE, "unknown auth type '%s'",
                              p->auth_type ? p->auth_type : "(null)");
                 return -1;
@@ -515,8 +530,8 @@ int storage_parse_source(xmlNodePtr src, const struct storage_pool_type *t, stru
             p->product = attr(n, "name");
         }
     }
-    if (too_long(p->vendor, NAME_MAX_LEN, "vendor") || too_long(p->product, NAME_MAX_LEN, "product") ||
-        too_long(p->iqn, NAME_MAX_LEN, "iqn"))
+    if (too_long(p->vendor, NAME_MAX_LEN, "vendor") ||
+        too_long(p->product, NAME_MAX_LEN, "product") || too_long(p->iqn, NAME_MAX_LEN, "iqn"))
         return -1;
     return 0;
 }
@@ -677,8 +692,8 @@ static void format_source(FILE *f, const struct storage_pool *p, const char *ind
     if (p->src_name)
         storage_put(f, "%s  <name>%E</name>\n", ind, p->src_name);
     if (p->iqn)
-        storage_put(f, "%s  <initiator>\n%s    <iqn name='%E'/>\n%s  </initiator>\n", ind, ind, p->iqn,
-            ind);
+        storage_put(f, "%s  <initiator>\n%s    <iqn name='%E'/>\n%s  </initiator>\n", ind, ind,
+                    p->iqn, ind);
     if (t->formats && p->format >= 0)
         storage_put(f, "%s  <format type='%s'/>\n", ind, t->formats[p->format]);
     if (p->protocol)
@@ -705,8 +720,8 @@ char *storage_pool_format(const struct storage_pool *p)
     if (storage_out_open(&o) < 0)
         return NULL;
     uuid_format(p->uuid, u);
-    storage_put(o.f, "<pool type='%s'>\n  <name>%E</name>\n  <uuid>%s</uuid>\n", storage_pool_types[p->type].name,
-        p->name, u);
+    storage_put(o.f, "<pool type='%s'>\n  <name>%E</name>\n  <uuid>%s</uuid>\n",
+                storage_pool_types[p->type].name, p->name, u);
     storage_put(o.f, "  <capacity unit='bytes'>%U</capacity>\n", p->capacity);
     storage_put(o.f, "  <allocation unit='bytes'>%U</allocation>\n", p->allocation);
     storage_put(o.f, "  <available unit='bytes'>%U</available>\n", p->available);
@@ -825,8 +840,8 @@ char *storage_vol_format(const struct storage_pool *p, const struct storage_vol 
     struct out o;
     if (storage_out_open(&o) < 0)
         return NULL;
-    storage_put(o.f, "<volume type='%s'>\n  <name>%E</name>\n  <key>%E</key>\n", vol_types[v->type],
-        v->name, v->key ? v->key : "");
+    storage_put(o.f, "<volume type='%s'>\n  <name>%E</name>\n  <key>%E</key>\n",
+                vol_types[v->type], v->name, v->key ? v->key : "");
     storage_put(o.f, "  <capacity unit='bytes'>%U</capacity>\n", v->capacity);
     storage_put(o.f, "  <allocation unit='bytes'>%U</allocation>\n", v->allocation);
     if (v->has_physical)
@@ -895,7 +910,7 @@ static int str_eq(const char *a, const char *b)
 /* virStoragePoolObjSourceFindDuplicate, for the types the test driver's
  * users define: another pool using the same storage. */
 static struct storage_pool *source_conflict(struct storage_pool *const *pools, size_t npools,
-                                           const struct storage_pool *def)
+                                            const struct storage_pool *def)
 {
     for (size_t i = 0; i < npools; i++) {
         struct storage_pool *o = pools[i];
@@ -931,7 +946,8 @@ static struct storage_pool *source_conflict(struct storage_pool *const *pools, s
 }
 
 int storage_pool_check_duplicate(struct storage_pool *const *pools, size_t npools,
-                                 const struct storage_pool *def, int check_active, size_t *existing)
+                                 const struct storage_pool *def, int check_active,
+                                 size_t *existing)
 {
     char u[UUID_STRING_LEN];
     struct storage_pool *o = NULL;

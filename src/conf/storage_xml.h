@@ -21,10 +21,10 @@ enum {
     S_ADAPTER = 8,
     S_NAME = 16,
     S_FORMAT = 32,
-    S_NETWORK = 64,    /* no <target> */
+    S_NETWORK = 64, /* no <target> */
     S_IQN = 128,
-    S_DEFNAME = 256,   /* the source name defaults to the pool's */
-    S_NEED_DEV = 512,  /* a device is required */
+    S_DEFNAME = 256,  /* the source name defaults to the pool's */
+    S_NEED_DEV = 512, /* a device is required */
     S_AUTH = 1024,
     S_PROTOCOL = 2048, /* <protocol ver='N'/> */
 };
@@ -110,7 +110,6 @@ struct storage_pool {
     size_t nvols;
 };
 
-
 /* A memory stream that storage_out_close turns into its text. */
 struct out {
     FILE *f;
@@ -134,7 +133,8 @@ void storage_pool_free(struct storage_pool *p);
 
 /* <source> of a pool of type t into p (also used for a sources query):
  * 0, or -1 recorded. */
-int storage_parse_source(xmlNodePtr src, const struct storage_pool_type *t, struct storage_pool *p);
+int storage_parse_source(xmlNodePtr src, const struct storage_pool_type *t,
+                         struct storage_pool *p);
 /* A pool definition from its root element or its text, checked as libvirt
  * checks it (a random UUID when it has none), or NULL recorded. */
 struct storage_pool *storage_pool_parse_node(xmlNodePtr root);
@@ -157,6 +157,7 @@ char *storage_vol_format(const struct storage_pool *p, const struct storage_vol 
  * (another pool's name or uuid, or the same storage). check_active: a
  * transient start, refused when that pool runs. */
 int storage_pool_check_duplicate(struct storage_pool *const *pools, size_t npools,
-                                 const struct storage_pool *def, int check_active, size_t *existing);
+                                 const struct storage_pool *def, int check_active,
+                                 size_t *existing);
 
 #endif

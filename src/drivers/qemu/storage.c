@@ -96,7 +96,8 @@ static int check_flags(unsigned int flags, unsigned int allowed, const char *fun
     char msg[160];
     if (!(flags & ~allowed))
         return 0;
-    snprintf(msg, sizeof(msg), "unsupported flags (0x%x) in function %s", flags & ~allowed, func);
+    snprintf(msg, sizeof(msg), "unsupported flags (0x%x) in function %s", flags & ~allowed,
+             func);
     error_set_message(ERR_INVALID_ARG, FROM_STORAGE, msg);
     return -1;
 }
@@ -120,10 +121,9 @@ static char *pool_path(const char *dir, const char *name, const char *suffix)
     return p;
 }
 
-
 struct qpool {
-    struct storage_pool *def;     /* the live one while active */
-    struct storage_pool *config;  /* the persistent one, or NULL */
+    struct storage_pool *def;    /* the live one while active */
+    struct storage_pool *config; /* the persistent one, or NULL */
 };
 
 static void qpool_free(struct qpool *p)
@@ -162,7 +162,8 @@ static struct storage_pool *read_pool_file(const char *path, int state)
         const char *names[] = {"capacity", "allocation", "available"};
         for (xmlNodePtr n = root->children; n; n = n->next)
             for (int i = 0; i < 3; i++)
-                if (n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, names[i]) == 0) {
+                if (n->type == XML_ELEMENT_NODE &&
+                    strcmp((const char *)n->name, names[i]) == 0) {
                     xmlChar *t = xmlNodeGetContent(n);
                     *sizes[i] = t ? strtoull((const char *)t, NULL, 10) : 0;
                     xmlFree(t);
@@ -220,8 +221,8 @@ static struct qpool *load_pool(struct qdrv *q, const char *name, int quiet)
     return p;
 missing:
     if (!quiet)
-        error_report(ERR_NO_STORAGE_POOL, FROM_STORAGE, "no storage pool with matching name '%s'",
-                     name);
+        error_report(ERR_NO_STORAGE_POOL, FROM_STORAGE,
+                     "no storage pool with matching name '%s'", name);
 fail:
     free(conf);
     free(run);
@@ -268,7 +269,8 @@ static int load_pools(struct qdrv *q, struct qpools *l)
         for (int i = 0; i < n; i++) {
             char *nm = ents[i]->d_name;
             size_t len = strlen(nm);
-            if (nm[0] != '.' && len > 4 && strcmp(nm + len - 4, ".xml") == 0 && l->n < POOLS_MAX) {
+            if (nm[0] != '.' && len > 4 && strcmp(nm + len - 4, ".xml") == 0 &&
+                l->n < POOLS_MAX) {
                 nm[len - 4] = '\0';
                 if (!have_name(l, nm)) {
                     struct qpool *p = load_pool(q, nm, 1);
@@ -374,7 +376,8 @@ static int write_pool(struct qdrv *q, const struct storage_pool *def, int state)
     return rc;
 }
 
-static int remove_pool_file(struct qdrv *q, const char *dir, const char *name, const char *suffix)
+static int remove_pool_file(struct qdrv *q, const char *dir, const char *name,
+                            const char *suffix)
 {
     char *path = pool_path(dir, name, suffix);
     int rc = path ? state_file_remove(path) : -1;
@@ -418,7 +421,8 @@ void qstorage_deliver(struct qdrv *q, const char *rec)
         uuid_parse(uuid_s, uuid) == 0) {
         pool.name = (char *)rec + used;
         memcpy(pool.uuid, uuid, UUID_LEN);
-        remote_storage_pool_event_lifecycle_msg m = {.pool = pool, .event = event, .detail = detail};
+        remote_storage_pool_event_lifecycle_msg m = {
+            .pool = pool, .event = event, .detail = detail};
         q->sink(q->sink_opaque, DRV_EVENT_STORAGE_POOL, EVENT_ID_LIFECYCLE, uuid, UUID_LEN,
                 (xdrproc_t)xdr_remote_storage_pool_event_lifecycle_msg, &m);
     } else if (sscanf(rec, "pool-refresh %63s %n", uuid_s, &used) == 1 && used > 0 &&
@@ -489,7 +493,7 @@ static void probe_backing(int fd, const unsigned char *hdr, ssize_t got, unsigne
             size_t fl = elen < sizeof(f) - 1 ? elen : sizeof(f) - 1;
             memcpy(f, ext + at + 8, fl);
             f[fl] = '\0';
-            v->backing_format = strcmp(f, "qcow2") == 0 ? FMT_QCOW2
+            v->backing_format = strcmp(f, "qcow2") == 0  ? FMT_QCOW2
                                 : strcmp(f, "qcow") == 0 ? FMT_QCOW
                                 : strcmp(f, "raw") == 0  ? FMT_RAW
                                                          : -1;
@@ -509,8 +513,8 @@ static void probe_backing(int fd, const unsigned char *hdr, ssize_t got, unsigne
     }
 }
 
-/* The volume NAME in directory DIR of pool p: NULL when it is not a regular
- * file (errno ENOENT then, or what failed). */
+/* The volume name of pool p (a regular file or a directory in its target
+ * directory, never a symbolic link): NULL when there is none. */
 static struct storage_vol *probe_vol(const struct storage_pool *p, const char *name)
 {
     struct storage_vol *v = NULL;
@@ -612,7 +616,8 @@ static int file_vol(const struct storage_vol *v)
 
 static int cmp_vol(const void *a, const void *b)
 {
-    return strcmp((*(struct storage_vol *const *)a)->name, (*(struct storage_vol *const *)b)->name);
+    return strcmp((*(struct storage_vol *const *)a)->name,
+                  (*(struct storage_vol *const *)b)->name);
 }
 
 /* p's volumes into p->vols. */
@@ -622,8 +627,8 @@ static int scan_vols(struct storage_pool *p)
     struct dirent *e;
 
     if (!d) {
-        error_report(ERR_SYSTEM_ERROR, FROM_STORAGE, "cannot open directory '%s': %s", p->target,
-                     strerror(errno));
+        error_report(ERR_SYSTEM_ERROR, FROM_STORAGE, "cannot open directory '%s': %s",
+                     p->target, strerror(errno));
         return -1;
     }
     while ((e = readdir(d)) && p->nvols < VOLS_MAX) {
@@ -657,7 +662,8 @@ static struct qpool *get_active(struct drv_conn *c, const char *name)
 {
     struct qpool *p = get_pool(c, name);
     if (p && !p->def->active) {
-        error_report(ERR_OPERATION_INVALID, FROM_STORAGE, "storage pool '%s' is not active", name);
+        error_report(ERR_OPERATION_INVALID, FROM_STORAGE, "storage pool '%s' is not active",
+                     name);
         qpool_free(p);
         return NULL;
     }
@@ -732,7 +738,8 @@ static int list_names(struct drv_conn *c, int active, int maxnames, char ***name
         rc = -1;
     }
     for (size_t i = 0; rc == 0 && i < l.n && (int)*len < maxnames; i++)
-        if (l.v[i]->def->active == active && drv_string(&(*names)[(*len)++], l.v[i]->def->name) < 0)
+        if (l.v[i]->def->active == active &&
+            drv_string(&(*names)[(*len)++], l.v[i]->def->name) < 0)
             rc = -1;
     qpools_free(&l);
     return rc;
@@ -743,7 +750,8 @@ static int q_num_pools(struct drv_conn *c, remote_connect_num_of_storage_pools_r
     return count_pools(c, 1, &ret->num);
 }
 
-static int q_num_defined_pools(struct drv_conn *c, remote_connect_num_of_defined_storage_pools_ret *ret)
+static int q_num_defined_pools(struct drv_conn *c,
+                               remote_connect_num_of_defined_storage_pools_ret *ret)
 {
     return count_pools(c, 0, &ret->num);
 }
@@ -778,7 +786,8 @@ static int pool_matches(const struct storage_pool *p, unsigned int f)
     return 1;
 }
 
-static int q_list_all_pools(struct drv_conn *c, const remote_connect_list_all_storage_pools_args *args,
+static int q_list_all_pools(struct drv_conn *c,
+                            const remote_connect_list_all_storage_pools_args *args,
                             remote_connect_list_all_storage_pools_ret *ret)
 {
     unsigned int allowed = 63;
@@ -804,7 +813,8 @@ static int q_list_all_pools(struct drv_conn *c, const remote_connect_list_all_st
     return rc;
 }
 
-static int q_pool_lookup_by_name(struct drv_conn *c, const remote_storage_pool_lookup_by_name_args *args,
+static int q_pool_lookup_by_name(struct drv_conn *c,
+                                 const remote_storage_pool_lookup_by_name_args *args,
                                  remote_storage_pool_lookup_by_name_ret *ret)
 {
     struct qpool *p = get_pool(c, args->name);
@@ -813,7 +823,8 @@ static int q_pool_lookup_by_name(struct drv_conn *c, const remote_storage_pool_l
     return rc;
 }
 
-static int q_pool_lookup_by_uuid(struct drv_conn *c, const remote_storage_pool_lookup_by_uuid_args *args,
+static int q_pool_lookup_by_uuid(struct drv_conn *c,
+                                 const remote_storage_pool_lookup_by_uuid_args *args,
                                  remote_storage_pool_lookup_by_uuid_ret *ret)
 {
     struct qpools l;
@@ -828,7 +839,8 @@ static int q_pool_lookup_by_uuid(struct drv_conn *c, const remote_storage_pool_l
         }
     if (rc < 0 && !error_last()) {
         uuid_format((const unsigned char *)args->uuid, u);
-        error_report(ERR_NO_STORAGE_POOL, FROM_STORAGE, "no storage pool with matching uuid '%s'", u);
+        error_report(ERR_NO_STORAGE_POOL, FROM_STORAGE,
+                     "no storage pool with matching uuid '%s'", u);
     }
     qpools_free(&l);
     return rc;
@@ -841,17 +853,18 @@ static int q_pool_lookup_by_volume(struct drv_conn *c,
     struct qpool *p = load_pool(Q(c), args->vol.pool, 1);
     int rc = -1;
     if (!p)
-        error_report(ERR_NO_STORAGE_POOL, FROM_STORAGE, "no storage pool with matching name '%s'",
-                     args->vol.pool);
+        error_report(ERR_NO_STORAGE_POOL, FROM_STORAGE,
+                     "no storage pool with matching name '%s'", args->vol.pool);
     else
         rc = fill_pool(p->def, &ret->pool);
     qpool_free(p);
     return rc;
 }
 
-static int q_pool_lookup_by_target_path(struct drv_conn *c,
-                                        const remote_storage_pool_lookup_by_target_path_args *args,
-                                        remote_storage_pool_lookup_by_target_path_ret *ret)
+static int
+q_pool_lookup_by_target_path(struct drv_conn *c,
+                             const remote_storage_pool_lookup_by_target_path_args *args,
+                             remote_storage_pool_lookup_by_target_path_ret *ret)
 {
     struct qpools l;
     int rc = -1;
@@ -865,7 +878,8 @@ static int q_pool_lookup_by_target_path(struct drv_conn *c,
         *--s = '\0';
     load_pools(Q(c), &l);
     for (size_t i = 0; i < l.n; i++)
-        if (l.v[i]->def->active && l.v[i]->def->target && strcmp(l.v[i]->def->target, want) == 0) {
+        if (l.v[i]->def->active && l.v[i]->def->target &&
+            strcmp(l.v[i]->def->target, want) == 0) {
             rc = fill_pool(l.v[i]->def, &ret->pool);
             break;
         }
@@ -927,7 +941,8 @@ static int same_def(const struct storage_pool *a, const struct storage_pool *b)
     return same;
 }
 
-static int q_pool_get_xml_desc(struct drv_conn *c, const remote_storage_pool_get_xml_desc_args *args,
+static int q_pool_get_xml_desc(struct drv_conn *c,
+                               const remote_storage_pool_get_xml_desc_args *args,
                                remote_storage_pool_get_xml_desc_ret *ret)
 {
     struct qpool *p;
@@ -939,7 +954,8 @@ static int q_pool_get_xml_desc(struct drv_conn *c, const remote_storage_pool_get
     show = p->def;
     /* The definition for the next start, when one was given since this
      * one started; else, as real, the running one. */
-    if ((args->flags & XML_INACTIVE) && p->config && p->def->active && !same_def(p->config, p->def))
+    if ((args->flags & XML_INACTIVE) && p->config && p->def->active &&
+        !same_def(p->config, p->def))
         show = p->config;
     if (show == p->def && p->def->active) {
         fill_live(p->def);
@@ -952,7 +968,8 @@ static int q_pool_get_xml_desc(struct drv_conn *c, const remote_storage_pool_get
     return ret->xml ? 0 : -1;
 }
 
-static int q_pool_get_autostart(struct drv_conn *c, const remote_storage_pool_get_autostart_args *args,
+static int q_pool_get_autostart(struct drv_conn *c,
+                                const remote_storage_pool_get_autostart_args *args,
                                 remote_storage_pool_get_autostart_ret *ret)
 {
     struct qpool *p = get_pool(c, args->pool.name);
@@ -992,8 +1009,8 @@ static int dir_only(const struct storage_pool *def)
 {
     if (def->type == STORAGE_POOL_DIR)
         return 0;
-    error_report(ERR_INTERNAL_ERROR, FROM_STORAGE, "missing backend for pool type %d (%s)", def->type,
-                 storage_pool_types[def->type].name);
+    error_report(ERR_INTERNAL_ERROR, FROM_STORAGE, "missing backend for pool type %d (%s)",
+                 def->type, storage_pool_types[def->type].name);
     return -1;
 }
 
@@ -1050,8 +1067,8 @@ static int check_target(const struct storage_pool *def)
 {
     DIR *d = opendir(def->target);
     if (!d) {
-        error_report(ERR_SYSTEM_ERROR, FROM_STORAGE, "cannot open directory '%s': %s", def->target,
-                     strerror(errno));
+        error_report(ERR_SYSTEM_ERROR, FROM_STORAGE, "cannot open directory '%s': %s",
+                     def->target, strerror(errno));
         return -1;
     }
     closedir(d);
@@ -1067,7 +1084,8 @@ static unsigned int build_flags_of_create(unsigned int flags)
 /* Makes def active: built first when flags ask, its state written. */
 static int activate(struct qdrv *q, struct storage_pool *def, unsigned int flags)
 {
-    if ((flags & (CREATE_WITH_BUILD | CREATE_WITH_BUILD_OVERWRITE | CREATE_WITH_BUILD_NO_OVERWRITE)) &&
+    if ((flags &
+         (CREATE_WITH_BUILD | CREATE_WITH_BUILD_OVERWRITE | CREATE_WITH_BUILD_NO_OVERWRITE)) &&
         build_dir(def, build_flags_of_create(flags)) < 0)
         return -1;
     if (check_target(def) < 0)
@@ -1111,7 +1129,8 @@ out:
     return rc;
 }
 
-static int q_pool_create_xml(struct drv_conn *c, const remote_storage_pool_create_xml_args *args,
+static int q_pool_create_xml(struct drv_conn *c,
+                             const remote_storage_pool_create_xml_args *args,
                              remote_storage_pool_create_xml_ret *ret)
 {
     struct qdrv *q = Q(c);
@@ -1123,10 +1142,12 @@ static int q_pool_create_xml(struct drv_conn *c, const remote_storage_pool_creat
 
     if (check_flags(args->flags, 7, "storagePoolCreateXML") < 0)
         return -1;
-    if ((args->flags & CREATE_WITH_BUILD_OVERWRITE) && (args->flags & CREATE_WITH_BUILD_NO_OVERWRITE)) {
-        error_report(ERR_INVALID_ARG, FROM_STORAGE, "%s",
-                     "Flags 'VIR_STORAGE_POOL_CREATE_WITH_BUILD_OVERWRITE' and "
-                     "'VIR_STORAGE_POOL_CREATE_WITH_BUILD_NO_OVERWRITE' are mutually exclusive");
+    if ((args->flags & CREATE_WITH_BUILD_OVERWRITE) &&
+        (args->flags & CREATE_WITH_BUILD_NO_OVERWRITE)) {
+        error_report(
+            ERR_INVALID_ARG, FROM_STORAGE, "%s",
+            "Flags 'VIR_STORAGE_POOL_CREATE_WITH_BUILD_OVERWRITE' and "
+            "'VIR_STORAGE_POOL_CREATE_WITH_BUILD_NO_OVERWRITE' are mutually exclusive");
         return -1;
     }
     if (!(def = storage_pool_parse_string(args->xml)) || dir_only(def) < 0 ||
@@ -1151,9 +1172,9 @@ enum need { ANY, ACTIVE, INACTIVE };
 
 /* The shape of the calls that change a pool: flags checked, the storage
  * lock taken, the pool found as the call needs it, then op. */
-static int pool_change(struct drv_conn *c, const char *api, const char *owner, unsigned int flags,
-                       unsigned int allowed, const char *name, enum need need,
-                       int (*op)(struct qdrv *, struct qpool *, unsigned int))
+static int pool_change(struct drv_conn *c, const char *api, const char *owner,
+                       unsigned int flags, unsigned int allowed, const char *name,
+                       enum need need, int (*op)(struct qdrv *, struct qpool *, unsigned int))
 {
     struct qdrv *q = Q(c);
     struct state_lock *lock;
@@ -1162,8 +1183,9 @@ static int pool_change(struct drv_conn *c, const char *api, const char *owner, u
 
     if (check_flags(flags, allowed, api) < 0 || !(lock = storage_lock(q, owner)))
         return -1;
-    p = need == ACTIVE ? get_active(c, name) : need == INACTIVE ? get_inactive(c, name)
-                                                              : get_pool(c, name);
+    p = need == ACTIVE     ? get_active(c, name)
+        : need == INACTIVE ? get_inactive(c, name)
+                           : get_pool(c, name);
     if (p)
         rc = op(q, p, flags);
     qpool_free(p);
@@ -1180,9 +1202,10 @@ static int do_start(struct qdrv *q, struct qpool *p, unsigned int flags)
         return -1;
     }
     if ((flags & CREATE_WITH_BUILD_OVERWRITE) && (flags & CREATE_WITH_BUILD_NO_OVERWRITE)) {
-        error_report(ERR_INVALID_ARG, FROM_STORAGE, "%s",
-                     "Flags 'VIR_STORAGE_POOL_CREATE_WITH_BUILD_OVERWRITE' and "
-                     "'VIR_STORAGE_POOL_CREATE_WITH_BUILD_NO_OVERWRITE' are mutually exclusive");
+        error_report(
+            ERR_INVALID_ARG, FROM_STORAGE, "%s",
+            "Flags 'VIR_STORAGE_POOL_CREATE_WITH_BUILD_OVERWRITE' and "
+            "'VIR_STORAGE_POOL_CREATE_WITH_BUILD_NO_OVERWRITE' are mutually exclusive");
         return -1;
     }
     /* Real keeps what the last run's refresh found in the definition it
@@ -1281,8 +1304,8 @@ static int do_refresh(struct qdrv *q, struct qpool *p, unsigned int flags)
 
 static int q_pool_create(struct drv_conn *c, const remote_storage_pool_create_args *args)
 {
-    return pool_change(c, "storagePoolCreate", "remoteDispatchStoragePoolCreate", args->flags, 7,
-                       args->pool.name, ANY, do_start);
+    return pool_change(c, "storagePoolCreate", "remoteDispatchStoragePoolCreate", args->flags,
+                       7, args->pool.name, ANY, do_start);
 }
 
 static int q_pool_build(struct drv_conn *c, const remote_storage_pool_build_args *args)
@@ -1299,8 +1322,8 @@ static int q_pool_destroy(struct drv_conn *c, const remote_storage_pool_destroy_
 
 static int q_pool_delete(struct drv_conn *c, const remote_storage_pool_delete_args *args)
 {
-    return pool_change(c, "storagePoolDelete", "remoteDispatchStoragePoolDelete", args->flags, 0,
-                       args->pool.name, INACTIVE, do_delete);
+    return pool_change(c, "storagePoolDelete", "remoteDispatchStoragePoolDelete", args->flags,
+                       0, args->pool.name, INACTIVE, do_delete);
 }
 
 static int q_pool_undefine(struct drv_conn *c, const remote_storage_pool_undefine_args *args)
@@ -1311,8 +1334,8 @@ static int q_pool_undefine(struct drv_conn *c, const remote_storage_pool_undefin
 
 static int q_pool_refresh(struct drv_conn *c, const remote_storage_pool_refresh_args *args)
 {
-    return pool_change(c, "storagePoolRefresh", "remoteDispatchStoragePoolRefresh", args->flags, 0,
-                       args->pool.name, ACTIVE, do_refresh);
+    return pool_change(c, "storagePoolRefresh", "remoteDispatchStoragePoolRefresh", args->flags,
+                       0, args->pool.name, ACTIVE, do_refresh);
 }
 
 static int set_autostart(struct qdrv *q, struct qpool *p, unsigned int on)
@@ -1332,7 +1355,8 @@ static int set_autostart(struct qdrv *q, struct qpool *p, unsigned int on)
             goto out;
         if (symlink(conf, link) < 0 && errno != EEXIST) {
             error_report(ERR_SYSTEM_ERROR, FROM_STORAGE,
-                         "Failed to create symlink '%s' to '%s': %s", link, conf, strerror(errno));
+                         "Failed to create symlink '%s' to '%s': %s", link, conf,
+                         strerror(errno));
             goto out;
         }
     } else if (!on && p->def->autostart && state_file_remove(link) < 0) {
@@ -1345,7 +1369,8 @@ out:
     return rc;
 }
 
-static int q_pool_set_autostart(struct drv_conn *c, const remote_storage_pool_set_autostart_args *args)
+static int q_pool_set_autostart(struct drv_conn *c,
+                                const remote_storage_pool_set_autostart_args *args)
 {
     return pool_change(c, "storagePoolSetAutostart", "remoteDispatchStoragePoolSetAutostart",
                        args->autostart ? 1 : 0, 1, args->pool.name, ANY, set_autostart);
@@ -1381,14 +1406,16 @@ static int q_list_vols(struct drv_conn *c, const remote_storage_pool_list_volume
             rc = -1;
         }
         for (size_t i = 0; rc == 0 && i < p->def->nvols && (int)i < args->maxnames; i++)
-            if (drv_string(&ret->names.names_val[ret->names.names_len++], p->def->vols[i]->name) < 0)
+            if (drv_string(&ret->names.names_val[ret->names.names_len++],
+                           p->def->vols[i]->name) < 0)
                 rc = -1;
     }
     qpool_free(p);
     return rc;
 }
 
-static int q_list_all_vols(struct drv_conn *c, const remote_storage_pool_list_all_volumes_args *args,
+static int q_list_all_vols(struct drv_conn *c,
+                           const remote_storage_pool_list_all_volumes_args *args,
                            remote_storage_pool_list_all_volumes_ret *ret)
 {
     struct qpool *p;
@@ -1406,7 +1433,8 @@ static int q_list_all_vols(struct drv_conn *c, const remote_storage_pool_list_al
                 rc = -1;
             }
             for (size_t i = 0; rc == 0 && i < p->def->nvols; i++)
-                if (fill_vol(p->def, p->def->vols[i], &ret->vols.vols_val[ret->vols.vols_len++]) < 0)
+                if (fill_vol(p->def, p->def->vols[i],
+                             &ret->vols.vols_val[ret->vols.vols_len++]) < 0)
                     rc = -1;
         }
         ret->ret = (u_int)p->def->nvols;
@@ -1415,7 +1443,8 @@ static int q_list_all_vols(struct drv_conn *c, const remote_storage_pool_list_al
     return rc;
 }
 
-static int q_vol_lookup_by_name(struct drv_conn *c, const remote_storage_vol_lookup_by_name_args *args,
+static int q_vol_lookup_by_name(struct drv_conn *c,
+                                const remote_storage_vol_lookup_by_name_args *args,
                                 remote_storage_vol_lookup_by_name_ret *ret)
 {
     struct qpool *p = get_active(c, args->pool.name);
@@ -1449,7 +1478,8 @@ static int vol_search(struct drv_conn *c, const char *s, remote_nonnull_storage_
     for (size_t i = 0; slash && rc < 0 && i < l.n; i++) {
         struct storage_pool *d = l.v[i]->def;
         size_t tl = d->target ? strlen(d->target) : 0;
-        if (!d->active || !tl || (size_t)(slash - want) != tl || strncmp(want, d->target, tl) != 0)
+        if (!d->active || !tl || (size_t)(slash - want) != tl ||
+            strncmp(want, d->target, tl) != 0)
             continue;
         struct storage_vol *v = probe_vol(d, slash + 1);
         if (!v)
@@ -1468,7 +1498,8 @@ static int vol_search(struct drv_conn *c, const char *s, remote_nonnull_storage_
     return rc;
 }
 
-static int q_vol_lookup_by_key(struct drv_conn *c, const remote_storage_vol_lookup_by_key_args *args,
+static int q_vol_lookup_by_key(struct drv_conn *c,
+                               const remote_storage_vol_lookup_by_key_args *args,
                                remote_storage_vol_lookup_by_key_ret *ret)
 {
     if (vol_search(c, args->key, &ret->vol, NULL, NULL) == 0)
@@ -1479,7 +1510,8 @@ static int q_vol_lookup_by_key(struct drv_conn *c, const remote_storage_vol_look
     return -1;
 }
 
-static int q_vol_lookup_by_path(struct drv_conn *c, const remote_storage_vol_lookup_by_path_args *args,
+static int q_vol_lookup_by_path(struct drv_conn *c,
+                                const remote_storage_vol_lookup_by_path_args *args,
                                 remote_storage_vol_lookup_by_path_ret *ret)
 {
     if (vol_search(c, args->path, &ret->vol, NULL, NULL) == 0)
@@ -1513,7 +1545,8 @@ static int q_vol_get_info(struct drv_conn *c, const remote_storage_vol_get_info_
     return v ? 0 : -1;
 }
 
-static int q_vol_get_info_flags(struct drv_conn *c, const remote_storage_vol_get_info_flags_args *args,
+static int q_vol_get_info_flags(struct drv_conn *c,
+                                const remote_storage_vol_get_info_flags_args *args,
                                 remote_storage_vol_get_info_flags_ret *ret)
 {
     struct qpool *p;
@@ -1532,13 +1565,15 @@ static int q_vol_get_info_flags(struct drv_conn *c, const remote_storage_vol_get
     return 0;
 }
 
-static int q_vol_get_xml_desc(struct drv_conn *c, const remote_storage_vol_get_xml_desc_args *args,
+static int q_vol_get_xml_desc(struct drv_conn *c,
+                              const remote_storage_vol_get_xml_desc_args *args,
                               remote_storage_vol_get_xml_desc_ret *ret)
 {
     struct qpool *p = NULL;
     struct storage_vol *v;
 
-    if (check_flags(args->flags, 0, "storageVolGetXMLDesc") < 0 || !(v = get_vol(c, &args->vol, &p))) {
+    if (check_flags(args->flags, 0, "storageVolGetXMLDesc") < 0 ||
+        !(v = get_vol(c, &args->vol, &p))) {
         qpool_free(p);
         return -1;
     }
@@ -1637,14 +1672,15 @@ static int run_child(struct qdrv *q, char *const argv[])
         char cmd[2048] = "";
         size_t used = 0;
         for (int i = 0; argv[i] && used < sizeof(cmd) - 1; i++)
-            used += (size_t)snprintf(cmd + used, sizeof(cmd) - used, "%s%s", i ? " " : "", argv[i]);
+            used +=
+                (size_t)snprintf(cmd + used, sizeof(cmd) - used, "%s%s", i ? " " : "", argv[i]);
         if (WIFEXITED(status))
             error_report(ERR_INTERNAL_ERROR, FROM_STORAGE,
                          "Child process (%s) unexpected exit status %d: %s", cmd,
                          WEXITSTATUS(status), out);
         else
-            error_report(ERR_INTERNAL_ERROR, FROM_STORAGE, "Child process (%s) unexpected %s", cmd,
-                         "fatal signal");
+            error_report(ERR_INTERNAL_ERROR, FROM_STORAGE, "Child process (%s) unexpected %s",
+                         cmd, "fatal signal");
     }
     return rc;
 }
@@ -1719,8 +1755,8 @@ static int create_raw(const struct storage_vol *v, const struct storage_vol *fro
             goto out;
     }
     if (v->allocation) {
-        int e = posix_fallocate(fd, 0, (off_t)(v->allocation < v->capacity ? v->allocation
-                                                                            : v->capacity));
+        int e = posix_fallocate(
+            fd, 0, (off_t)(v->allocation < v->capacity ? v->allocation : v->capacity));
         if (e) {
             error_report(ERR_SYSTEM_ERROR, FROM_STORAGE, "cannot fill file '%s': %s", v->path,
                          strerror(e));
@@ -1728,8 +1764,8 @@ static int create_raw(const struct storage_vol *v, const struct storage_vol *fro
         }
     }
     if (fsync(fd) < 0) {
-        error_report(ERR_SYSTEM_ERROR, FROM_STORAGE, "cannot sync data to file '%s': %s", v->path,
-                     strerror(errno));
+        error_report(ERR_SYSTEM_ERROR, FROM_STORAGE, "cannot sync data to file '%s': %s",
+                     v->path, strerror(errno));
         goto out;
     }
     rc = 0;
@@ -1791,8 +1827,8 @@ static char *qcow2_wanted(const char *xml, int *lazy)
 
 /* qemu-img create or convert, as real libvirt calls it. */
 static int create_with_qemu_img(struct qdrv *q, const struct storage_vol *v,
-                                const struct storage_vol *from, int prealloc, const char *compat,
-                                int lazy)
+                                const struct storage_vol *from, int prealloc,
+                                const char *compat, int lazy)
 {
     char *img = qemu_img(), opts[160], size[32];
     int rc;
@@ -1804,7 +1840,7 @@ static int create_with_qemu_img(struct qdrv *q, const struct storage_vol *v,
         snprintf(backing_fmt, sizeof(backing_fmt), "backing_fmt=%s,",
                  format_name(v->backing_format));
     snprintf(opts, sizeof(opts), "%s%s%s%s%s", backing_fmt,
-             !prealloc                      ? ""
+             !prealloc                     ? ""
              : v->capacity > v->allocation ? "preallocation=metadata,"
                                            : "preallocation=falloc,",
              v->format == FMT_QCOW2 ? "compat=" : "", v->format == FMT_QCOW2 ? compat : "",
@@ -1814,9 +1850,17 @@ static int create_with_qemu_img(struct qdrv *q, const struct storage_vol *v,
         opts[ol - 1] = '\0';
     snprintf(size, sizeof(size), "%lluK", (v->capacity + 1023) / 1024);
     if (from) {
-        char *argv[] = {img, "convert", "-f", (char *)format_name(from->format), "-O",
-                        (char *)format_name(v->format), "-o", opts, (char *)from->path,
-                        (char *)v->path, NULL};
+        char *argv[] = {img,
+                        "convert",
+                        "-f",
+                        (char *)format_name(from->format),
+                        "-O",
+                        (char *)format_name(v->format),
+                        "-o",
+                        opts,
+                        (char *)from->path,
+                        (char *)v->path,
+                        NULL};
         if (!*opts) {
             argv[6] = argv[8];
             argv[7] = argv[9];
@@ -1824,20 +1868,31 @@ static int create_with_qemu_img(struct qdrv *q, const struct storage_vol *v,
         }
         rc = run_child(q, argv);
     } else if (v->backing) {
-        char *argv[] = {img,  "create", "-f",           (char *)format_name(v->format),
-                        "-b", v->backing, "-o", opts, (char *)v->path, size, NULL};
+        char *argv[] = {img,
+                        "create",
+                        "-f",
+                        (char *)format_name(v->format),
+                        "-b",
+                        v->backing,
+                        "-o",
+                        opts,
+                        (char *)v->path,
+                        size,
+                        NULL};
         rc = run_child(q, argv);
     } else {
-        char *argv[] = {img, "create", "-f", (char *)format_name(v->format), "-o", opts,
-                        (char *)v->path, size, NULL};
+        char *argv[] = {
+            img,  "create", "-f", (char *)format_name(v->format), "-o", opts, (char *)v->path,
+            size, NULL};
         rc = run_child(q, argv);
     }
     free(img);
     return rc;
 }
 
-static int vol_create(struct drv_conn *c, const char *pool_name, const char *xml, unsigned int flags,
-                      const remote_nonnull_storage_vol *clone, remote_nonnull_storage_vol *out)
+static int vol_create(struct drv_conn *c, const char *pool_name, const char *xml,
+                      unsigned int flags, const remote_nonnull_storage_vol *clone,
+                      remote_nonnull_storage_vol *out)
 {
     struct qdrv *q = Q(c);
     struct state_lock *lock = NULL;
@@ -1899,7 +1954,8 @@ static int vol_create(struct drv_conn *c, const char *pool_name, const char *xml
             v->backing_format = probe_format(v->backing);
     }
     if (v->format != FMT_RAW && v->format != FMT_QCOW2) {
-        error_report(ERR_CONFIG_UNSUPPORTED, FROM_STORAGE, "volume format '%s' is not supported",
+        error_report(ERR_CONFIG_UNSUPPORTED, FROM_STORAGE,
+                     "volume format '%s' is not supported",
                      storage_vol_format_names(p->def)[v->format]);
         goto out;
     }
@@ -1931,8 +1987,8 @@ static int vol_create(struct drv_conn *c, const char *pool_name, const char *xml
         ((v->perms.owner >= 0 || v->perms.group >= 0) &&
          chown(v->path, v->perms.owner >= 0 ? (uid_t)v->perms.owner : (uid_t)-1,
                v->perms.group >= 0 ? (gid_t)v->perms.group : (gid_t)-1) < 0)) {
-        error_report(ERR_SYSTEM_ERROR, FROM_STORAGE, "cannot set permissions of '%s': %s", v->path,
-                     strerror(errno));
+        error_report(ERR_SYSTEM_ERROR, FROM_STORAGE, "cannot set permissions of '%s': %s",
+                     v->path, strerror(errno));
         unlink(v->path);
         goto out;
     }
@@ -1969,9 +2025,10 @@ static int q_vol_create_xml_from(struct drv_conn *c,
 
 /* The shape of the volume calls that change one: the lock, the pool, the
  * volume, then op. */
-static int vol_change(struct drv_conn *c, const char *owner, const remote_nonnull_storage_vol *ref,
-                      int (*op)(struct qdrv *, struct qpool *, struct storage_vol *, const void *),
-                      const void *arg)
+static int
+vol_change(struct drv_conn *c, const char *owner, const remote_nonnull_storage_vol *ref,
+           int (*op)(struct qdrv *, struct qpool *, struct storage_vol *, const void *),
+           const void *arg)
 {
     struct qdrv *q = Q(c);
     struct state_lock *lock = storage_lock(q, owner);
@@ -1987,7 +2044,8 @@ static int vol_change(struct drv_conn *c, const char *owner, const remote_nonnul
     return rc;
 }
 
-static int do_vol_delete(struct qdrv *q, struct qpool *p, struct storage_vol *v, const void *arg)
+static int do_vol_delete(struct qdrv *q, struct qpool *p, struct storage_vol *v,
+                         const void *arg)
 {
     (void)q;
     (void)p;
@@ -2013,9 +2071,8 @@ static int q_vol_delete(struct drv_conn *c, const remote_storage_vol_delete_args
     return vol_change(c, "remoteDispatchStorageVolDelete", &args->vol, do_vol_delete, NULL);
 }
 
-static const char *const wipe_algorithms[] = {"zero",       "nnsa",      "dod",
-                                              "bsi",        "gutmann",   "schneier",
-                                              "pfitzner7",  "pfitzner33", "random"};
+static const char *const wipe_algorithms[] = {
+    "zero", "nnsa", "dod", "bsi", "gutmann", "schneier", "pfitzner7", "pfitzner33", "random"};
 
 static int do_vol_wipe(struct qdrv *q, struct qpool *p, struct storage_vol *v, const void *arg)
 {
@@ -2028,8 +2085,8 @@ static int do_vol_wipe(struct qdrv *q, struct qpool *p, struct storage_vol *v, c
     if (alg != 0) {
         char *scrub = find_program("scrub");
         if (!scrub) {
-            error_report(ERR_SYSTEM_ERROR, FROM_STORAGE, "Cannot find '%s' in path: %s", "scrub",
-                         strerror(ENOENT));
+            error_report(ERR_SYSTEM_ERROR, FROM_STORAGE, "Cannot find '%s' in path: %s",
+                         "scrub", strerror(ENOENT));
             return -1;
         }
         char *argv[] = {scrub, "-f", "-p", (char *)wipe_algorithms[alg], v->path, NULL};
@@ -2039,8 +2096,9 @@ static int do_vol_wipe(struct qdrv *q, struct qpool *p, struct storage_vol *v, c
     }
     fd = open(v->path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0) {
-        error_report(ERR_SYSTEM_ERROR, FROM_STORAGE, "Failed to open storage volume with path '%s': %s",
-                     v->path, strerror(errno));
+        error_report(ERR_SYSTEM_ERROR, FROM_STORAGE,
+                     "Failed to open storage volume with path '%s': %s", v->path,
+                     strerror(errno));
         return -1;
     }
     if (v->allocation < v->physical) {
@@ -2059,8 +2117,8 @@ static int do_vol_wipe(struct qdrv *q, struct qpool *p, struct storage_vol *v, c
             ssize_t w = pwrite(fd, zero, n, (off_t)done);
             if (w <= 0) {
                 error_report(ERR_SYSTEM_ERROR, FROM_STORAGE,
-                             "Failed to write %zu bytes to storage volume with path '%s': %s", n,
-                             v->path, strerror(errno));
+                             "Failed to write %zu bytes to storage volume with path '%s': %s",
+                             n, v->path, strerror(errno));
                 goto out;
             }
             done += (unsigned long long)w;
@@ -2085,7 +2143,8 @@ static int q_vol_wipe(struct drv_conn *c, const remote_storage_vol_wipe_args *ar
     return vol_change(c, "remoteDispatchStorageVolWipe", &args->vol, do_vol_wipe, &alg);
 }
 
-static int q_vol_wipe_pattern(struct drv_conn *c, const remote_storage_vol_wipe_pattern_args *args)
+static int q_vol_wipe_pattern(struct drv_conn *c,
+                              const remote_storage_vol_wipe_pattern_args *args)
 {
     unsigned int alg = args->algorithm;
     if (check_flags(args->flags, 0, "storageVolWipePattern") < 0)
@@ -2102,7 +2161,8 @@ struct resize {
     unsigned int flags;
 };
 
-static int do_vol_resize(struct qdrv *q, struct qpool *p, struct storage_vol *v, const void *arg)
+static int do_vol_resize(struct qdrv *q, struct qpool *p, struct storage_vol *v,
+                         const void *arg)
 {
     const struct resize *r = arg;
     unsigned long long want = r->capacity;
@@ -2121,9 +2181,10 @@ static int do_vol_resize(struct qdrv *q, struct qpool *p, struct storage_vol *v,
         return -1;
     }
     if (want < v->capacity && !(r->flags & RESIZE_SHRINK)) {
-        error_report(ERR_INVALID_ARG, FROM_STORAGE, "%s",
-                     "Can't shrink capacity below current capacity unless shrink flag explicitly "
-                     "specified");
+        error_report(
+            ERR_INVALID_ARG, FROM_STORAGE, "%s",
+            "Can't shrink capacity below current capacity unless shrink flag explicitly "
+            "specified");
         return -1;
     }
     if (r->flags & RESIZE_ALLOCATE) {
@@ -2135,8 +2196,8 @@ static int do_vol_resize(struct qdrv *q, struct qpool *p, struct storage_vol *v,
         }
     }
     if (want > (unsigned long long)INT64_MAX) {
-        error_report(ERR_SYSTEM_ERROR, FROM_STORAGE, "Failed to truncate file '%s': %s", v->path,
-                     strerror(EFBIG));
+        error_report(ERR_SYSTEM_ERROR, FROM_STORAGE, "Failed to truncate file '%s': %s",
+                     v->path, strerror(EFBIG));
         return -1;
     }
     if (v->format == FMT_RAW) {
@@ -2148,10 +2209,12 @@ static int do_vol_resize(struct qdrv *q, struct qpool *p, struct storage_vol *v,
         }
         if (r->flags & RESIZE_ALLOCATE) {
             /* As libvirt: the whole file allocated, not only what grows. */
-            int e = ftruncate(fd, (off_t)want) < 0 ? errno : posix_fallocate(fd, 0, (off_t)want);
+            int e =
+                ftruncate(fd, (off_t)want) < 0 ? errno : posix_fallocate(fd, 0, (off_t)want);
             if (e)
-                error_report(ERR_SYSTEM_ERROR, FROM_STORAGE, "Failed to pre-allocate space for file '%s': %s",
-                             v->path, strerror(e));
+                error_report(ERR_SYSTEM_ERROR, FROM_STORAGE,
+                             "Failed to pre-allocate space for file '%s': %s", v->path,
+                             strerror(e));
             else
                 rc = 0;
         } else if (ftruncate(fd, (off_t)want) < 0) {
