@@ -13,6 +13,8 @@
 
 #include "libvirt/libvirt.h"
 #include "libvirt/virterror.h"
+#include "error.h"
+#include "message.h"
 #include "transport.h"
 #include "uri.h"
 
@@ -43,6 +45,41 @@ struct conn_event {
     int event, detail; /* lifecycle; a metadata change's type in event */
     char *nsuri;       /* a metadata change's namespace, or NULL */
     struct conn_event *next;
+};
+
+/* One piece of what a stream's server sent, not yet read: data, or a
+ * hole of hole_len bytes (a sparse stream). */
+struct stream_chunk {
+    struct stream_chunk *next;
+    size_t len, off;      /* data: len bytes, off of them already read */
+    long long hole_len;   /* a hole: what is left of it; data: 0 */
+    unsigned char data[];
+};
+
+/* A libvirt stream (stream.c): bytes to and from the server that follow
+ * the reply to the call that opened it, as STREAM frames of that call's
+ * procedure and serial. Guarded by its connection's lock once opened. */
+struct _virStream {
+    int refs; /* atomic */
+    virConnectPtr conn;
+    unsigned int flags;  /* VIR_STREAM_NONBLOCK */
+    int proc;            /* the opening call's, once made */
+    unsigned int serial;
+    int opened;          /* on conn->streams */
+    int eof;             /* the server's data has ended */
+    int finished;        /* the server confirmed a finish or an abort */
+    int failed;          /* the server reported an error, kept in err */
+    struct error err;
+    struct stream_chunk *head, *tail;
+    size_t queued;       /* bytes of data in the chunks */
+    /* virStreamEventAddCallback's callback, run from a timer of the event
+     * loop whenever what it waits for is there. */
+    virStreamEventCallback cb;
+    void *cb_opaque;
+    virFreeCallback cb_free;
+    int cb_events;
+    int cb_timer;        /* -1: none */
+    struct _virStream *next; /* conn->streams */
 };
 
 struct _virConnect {
@@ -90,6 +127,7 @@ struct _virConnect {
     struct conn_event_cb *nodedev_callbacks;
     int next_local_id;
     struct conn_event *queue, **queue_tail;
+    struct _virStream *streams; /* opened on this connection */
     int watch;       /* event loop handle for the fd, -1 when none */
     int dispatch_timer; /* fires to hand queued events over, -1 when none */
 
@@ -174,6 +212,30 @@ void conn_network_release(virNetworkPtr net);
 
 /* What the public connection and event functions use of the engine
  * (rpc.c); the engine uses none of theirs. */
+
+/* Streams (stream.c uses these of the engine). conn_call_stream is
+ * conn_call for a call that opens st: the stream is on the connection
+ * before the call goes, so its data, which may follow the reply at once,
+ * finds it. conn_stream_send sends one STREAM frame of st (status
+ * CONTINUE with data; OK to finish; ERROR to abort) and
+ * conn_stream_wait_locked reads until ready(st) or, with nonblock, until
+ * nothing more is there (lock held; 0, or -1 with the error recorded when
+ * the connection failed). conn_stream_forget takes st off the connection
+ * (lock held). */
+int conn_call_stream(virConnectPtr conn, int proc, xdrproc_t args_fn, const void *args,
+                     xdrproc_t ret_fn, void *ret, virStreamPtr st);
+int conn_stream_send_locked(virConnectPtr conn, virStreamPtr st, int type, int status,
+                            const void *data, size_t len);
+int conn_stream_wait_locked(virConnectPtr conn, virStreamPtr st, int (*ready)(virStreamPtr),
+                            int nonblock);
+void conn_stream_forget_locked(virConnectPtr conn, virStreamPtr st);
+/* Records the error an error frame (a reply's, a stream's) carries. */
+void conn_error_from_frame(const unsigned char *frame, size_t len);
+/* stream.c's side: a STREAM or STREAM_HOLE frame, or a reply with a
+ * stream's serial (a finish refused), for the stream it belongs to; 1 when
+ * it was one of st's. Lock held. */
+int stream_take_frame(virConnectPtr conn, const struct message_header *hdr,
+                      const unsigned char *frame, size_t len);
 
 /* The stream for conn->uri, into conn->ch. Returns 0 or -1 with the error
  * recorded. */

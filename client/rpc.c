@@ -364,6 +364,32 @@ drop:
     free(ev);
 }
 
+void conn_error_from_frame(const unsigned char *frame, size_t len)
+{
+    remote_error e;
+
+    memset(&e, 0, sizeof(e));
+    if (message_decode_body(frame, len, (xdrproc_t)xdr_remote_error, &e) < 0) {
+        error_report(ERR_RPC, VIR_FROM_RPC, "%s", "Unable to decode message payload");
+        return;
+    }
+    struct error rec = {
+        .code = e.code,
+        .domain = e.domain,
+        .level = e.level,
+        .message = e.message ? *e.message : NULL,
+        .str1 = e.str1 ? *e.str1 : NULL,
+        .str2 = e.str2 ? *e.str2 : NULL,
+        .str3 = e.str3 ? *e.str3 : NULL,
+        .int1 = e.int1,
+        .int2 = e.int2,
+    };
+    if (!rec.code)
+        rec.code = ERR_INTERNAL_ERROR;
+    error_set(&rec);
+    message_free_body((xdrproc_t)xdr_remote_error, &e);
+}
+
 /* Handles every whole frame buffered. When `serial` >= 0, stops at the
  * reply to that call and decodes it (status into *done: 1 ok, -1 error
  * recorded). Returns 0, or -1 when the stream is unusable. */
@@ -403,31 +429,16 @@ static int process_frames(virConnectPtr conn, long serial, int proc, xdrproc_t r
                     *done = 1;
                 }
             } else {
-                remote_error e;
-                memset(&e, 0, sizeof(e));
-                if (message_decode_body(frame, (size_t)len, (xdrproc_t)xdr_remote_error, &e) < 0) {
-                    error_report(ERR_RPC, VIR_FROM_RPC, "%s", "Unable to decode message payload");
-                } else {
-                    struct error rec = {
-                        .code = e.code,
-                        .domain = e.domain,
-                        .level = e.level,
-                        .message = e.message ? *e.message : NULL,
-                        .str1 = e.str1 ? *e.str1 : NULL,
-                        .str2 = e.str2 ? *e.str2 : NULL,
-                        .str3 = e.str3 ? *e.str3 : NULL,
-                        .int1 = e.int1,
-                        .int2 = e.int2,
-                    };
-                    if (!rec.code)
-                        rec.code = ERR_INTERNAL_ERROR;
-                    error_set(&rec);
-                    message_free_body((xdrproc_t)xdr_remote_error, &e);
-                }
+                conn_error_from_frame(frame, (size_t)len);
                 *done = -1;
             }
             channel_consume(conn->ch, (size_t)len);
             return 0;
+        } else if (hdr.prog == MESSAGE_PROGRAM_REMOTE &&
+                   (hdr.type == MESSAGE_STREAM || hdr.type == MESSAGE_STREAM_HOLE ||
+                    hdr.type == MESSAGE_REPLY)) {
+            /* A stream's data, end or error; a reply to a stream's finish. */
+            stream_take_frame(conn, &hdr, frame, (size_t)len);
         }
         /* Anything else (a stray reply, an unknown program) is skipped. */
         channel_consume(conn->ch, (size_t)len);
@@ -541,8 +552,8 @@ static void after_io(virConnectPtr conn)
 /* One call on the current stream, lock held. *sent (when sent is not
  * NULL) tells whether the request went out whole, so that the server may
  * have acted on it. Returns 0, or -1 with the error recorded. */
-static int call_locked(virConnectPtr conn, int proc, xdrproc_t args_fn, const void *args,
-                       xdrproc_t ret_fn, void *ret, int *sent)
+static int call_locked_st(virConnectPtr conn, int proc, xdrproc_t args_fn, const void *args,
+                          xdrproc_t ret_fn, void *ret, int *sent, virStreamPtr st)
 {
     unsigned serial;
     int done = 0, sent_here;
@@ -555,6 +566,13 @@ static int call_locked(virConnectPtr conn, int proc, xdrproc_t args_fn, const vo
         return -1;
     }
     serial = conn->serial++;
+    if (st) {
+        st->proc = proc;
+        st->serial = serial;
+        st->opened = 1;
+        st->next = conn->streams;
+        conn->streams = st;
+    }
     if (send_message(conn, MESSAGE_PROGRAM_REMOTE, proc, MESSAGE_CALL, serial, args_fn, args) < 0)
         return -1;
     *sent = 1;
@@ -578,6 +596,97 @@ static int call_locked(virConnectPtr conn, int proc, xdrproc_t args_fn, const vo
         }
     }
     return done == 1 ? 0 : -1;
+}
+
+static int call_locked(virConnectPtr conn, int proc, xdrproc_t args_fn, const void *args,
+                       xdrproc_t ret_fn, void *ret, int *sent)
+{
+    return call_locked_st(conn, proc, args_fn, args, ret_fn, ret, sent, NULL);
+}
+
+int conn_call_stream(virConnectPtr conn, int proc, xdrproc_t args_fn, const void *args,
+                     xdrproc_t ret_fn, void *ret, virStreamPtr st)
+{
+    int rc;
+
+    pthread_mutex_lock(&conn->lock);
+    /* Never repeated on a new connection: the stream is this one's. */
+    rc = call_locked_st(conn, proc, args_fn, args, ret_fn, ret, NULL, st);
+    if (rc < 0)
+        conn_stream_forget_locked(conn, st);
+    pthread_mutex_unlock(&conn->lock);
+    after_io(conn);
+    return rc;
+}
+
+void conn_stream_forget_locked(virConnectPtr conn, virStreamPtr st)
+{
+    for (virStreamPtr *p = &conn->streams; *p; p = &(*p)->next)
+        if (*p == st) {
+            *p = st->next;
+            break;
+        }
+    st->next = NULL;
+    st->opened = 0;
+}
+
+int conn_stream_send_locked(virConnectPtr conn, virStreamPtr st, int type, int status,
+                            const void *data, size_t len)
+{
+    struct message_header hdr = {MESSAGE_PROGRAM_REMOTE, 1, st->proc, type, st->serial, status};
+    struct msgbuf buf = {0};
+    unsigned char *body;
+    int rc = 0;
+
+    if (conn->dead) {
+        conn_dead_error();
+        return -1;
+    }
+    if (!(body = message_raw_body(&buf, len))) {
+        error_report(ERR_RPC, VIR_FROM_RPC, "%s", "Unable to encode message payload");
+        return -1;
+    }
+    if (len)
+        memcpy(body, data, len);
+    message_finish_raw(&buf, &hdr, len);
+    if (channel_write(conn->ch, buf.data, buf.len) < 0) {
+        conn_mark_dead(conn,
+                       errno == EPIPE || errno == ECONNRESET ? VIR_CONNECT_CLOSE_REASON_EOF
+                                                             : VIR_CONNECT_CLOSE_REASON_ERROR,
+                       "Cannot write data", true);
+        rc = -1;
+    }
+    msgbuf_free(&buf);
+    return rc;
+}
+
+int conn_stream_wait_locked(virConnectPtr conn, virStreamPtr st, int (*ready)(virStreamPtr),
+                            int nonblock)
+{
+    int ignored = 0;
+
+    for (;;) {
+        if (process_frames(conn, -1, 0, NULL, NULL, &ignored) < 0)
+            return -1;
+        if (ready(st))
+            return 0;
+        if (conn->dead) {
+            conn_dead_error();
+            return -1;
+        }
+        int got = read_some(conn, nonblock ? 0 : keepalive_wait_ms(conn));
+        if (got < 0)
+            return -1;
+        if (got == 0 && nonblock) {
+            process_frames(conn, -1, 0, NULL, NULL, &ignored);
+            return 0;
+        }
+        if (got == 0 && keepalive_tick(conn)) {
+            error_report(ERR_INTERNAL_ERROR, VIR_FROM_RPC, "%s",
+                         "connection closed due to keepalive timeout");
+            return -1;
+        }
+    }
 }
 
 /* Whether repeating a call is harmless: the procedures that only read

@@ -165,3 +165,18 @@ int message_encode(struct msgbuf *out, const struct message_header *hdr,
     out->len = total;
     return 0;
 }
+
+unsigned char *message_raw_body(struct msgbuf *out, size_t max)
+{
+    if (max > MESSAGE_LEN_MAX - MESSAGE_LEN_MIN || msgbuf_reserve(out, MESSAGE_LEN_MIN + max) < 0)
+        return NULL;
+    return out->data + MESSAGE_LEN_MIN;
+}
+
+int message_finish_raw(struct msgbuf *out, const struct message_header *hdr, size_t len)
+{
+    if (MESSAGE_LEN_MIN + len > out->cap || put_head(out, hdr, MESSAGE_LEN_MIN + len) < 0)
+        return -1;
+    out->len = MESSAGE_LEN_MIN + len;
+    return 0;
+}

@@ -87,4 +87,11 @@ int message_encode_body(struct msgbuf *out, xdrproc_t proc, const void *obj);
 int message_encode_parts(struct msgbuf *out, const struct message_header *hdr,
                          const int32_t *prefix, const unsigned char *body, size_t len);
 
+/* A frame whose body is raw bytes (stream data): message_raw_body makes
+ * room in *out for a body of up to max bytes and returns where it goes (NULL
+ * when max is too large or memory ran out); once len bytes are there,
+ * message_finish_raw writes the length word and header before them. */
+unsigned char *message_raw_body(struct msgbuf *out, size_t max);
+int message_finish_raw(struct msgbuf *out, const struct message_header *hdr, size_t len);
+
 #endif

@@ -55,6 +55,22 @@ PACKAGES=(
     virtinst virt-manager xvfb xauth
 )
 
+# A Debian host booted with systemd has kernel.pid_max = 4194304 (systemd's
+# 50-pid-max.conf); one without systemd as PID 1 keeps the kernel's 32768.
+# The suite starts tens of thousands of processes, so PIDs then come round
+# within one test script, which bash 5.2 mishandles: a `wait PID` for a job
+# that has exited never returned (client-interop.sh, twice on a loaded
+# machine). Set what systemd would set.
+if [ "$(cat /proc/sys/kernel/pid_max 2>/dev/null || echo 4194304)" -lt 4194304 ]; then
+    if [ "$(id -u)" -eq 0 ]; then
+        echo 4194304 >/proc/sys/kernel/pid_max 2>/dev/null ||
+            echo "install-deps: warning: cannot raise kernel.pid_max" >&2
+    elif command -v sudo >/dev/null; then
+        sudo sysctl -q kernel.pid_max=4194304 ||
+            echo "install-deps: warning: cannot raise kernel.pid_max" >&2
+    fi
+fi
+
 missing=()
 for p in "${PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||

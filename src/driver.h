@@ -60,6 +60,34 @@ struct drv_checkpoint_ops;
  * without the connection going deaf: wait_fd(wait_opaque, fd, EPOLLIN or
  * EPOLLOUT, deadline on the monotonic clock in ms, -1 none) returns 1 when
  * fd is ready, 0 at the deadline, -1 when the client is gone. */
+/* A libvirt stream an operation opens for its call (a screenshot, a
+ * volume's upload or download, a console): the session moves bytes
+ * between the client and fd once the call's reply has gone, as STREAM
+ * frames of the call's procedure and serial, until the client finishes or
+ * aborts it, or fd ends. */
+enum drv_stream_dir {
+    DRV_STREAM_SOURCE = 1, /* fd is read and sent to the client */
+    DRV_STREAM_SINK = 2,   /* what the client sends is written to fd */
+};
+
+struct drv_stream {
+    int fd;                    /* the session's from the call on, closed by it */
+    unsigned int dir;          /* DRV_STREAM_SOURCE and/or DRV_STREAM_SINK */
+    unsigned long long length; /* bytes at most each way; 0: no bound */
+    bool sparse;               /* holes may cross (a regular file only) */
+    /* -1, or an fd that becomes readable when someone else takes the
+     * stream over (a console opened with --force elsewhere): the stream
+     * then fails as libvirt's does ("stream had I/O failure"). The
+     * session closes it with the stream. */
+    int cancel_fd;
+    /* Called once when the stream ends: ok at the client's finish (after
+     * its last byte is written), !ok when it is aborted, fails or the
+     * client goes; an ok call may fail (0, or -1 with the error recorded),
+     * and the client's finish then gets that error. NULL: nothing to do. */
+    int (*done)(void *opaque, bool ok);
+    void *opaque;
+};
+
 struct drv_context {
     const struct identity *who;   /* NULL: the process's own */
     const struct config *config;  /* libvirtd.conf as read; NULL: the defaults */
@@ -72,6 +100,11 @@ struct drv_context {
      * 0, or -1 with the error recorded. */
     int (*watch_fd)(void *wait_opaque, int fd, void (*fn)(void *fn_opaque), void *fn_opaque);
     void (*unwatch_fd)(void *wait_opaque, int fd);
+    /* Hands the session the stream of the call being handled (at most one
+     * per call). If the call then fails, the session closes st->fd and
+     * calls st->done(opaque, false). 0, or -1 with the error recorded (fd
+     * is closed then too). */
+    int (*open_stream)(void *wait_opaque, const struct drv_stream *st);
     void *wait_opaque;
 };
 

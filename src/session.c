@@ -8,7 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/epoll.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "dispatch.h"
 #include "error.h"
@@ -34,6 +37,8 @@ struct pending {
 /* Bytes the pending calls may hold in all (a few maximal messages). */
 #define SESSION_PENDING_BYTES_MAX (2 * MESSAGE_LEN_MAX)
 
+struct sstream;
+
 struct session {
     struct channel *ch;
     struct loop *loop;
@@ -57,6 +62,14 @@ struct session {
     struct pending pending[SESSION_MAX_PENDING];
     size_t npending, pending_bytes;
     bool reading; /* the channel is watched for input */
+
+    /* Streams of calls answered (streams.c's part of the session: see
+     * "streams" below), and the one the call being handled opened. */
+    struct sstream *streams[SESSION_MAX_STREAMS];
+    struct drv_stream call_stream;
+    bool call_has_stream;
+    bool in_call;
+    struct msgbuf sbuf; /* a data frame being sent */
 
     struct driver_watch {
         int fd;
@@ -182,6 +195,8 @@ static void unwatch_for_driver(void *opaque, int fd)
     }
 }
 
+static int open_stream_for_driver(void *opaque, const struct drv_stream *st);
+
 struct drv_context session_context(struct session *s)
 {
     return (struct drv_context){.who = s->opt.who,
@@ -190,6 +205,7 @@ struct drv_context session_context(struct session *s)
                                 .wait_fd = wait_for_driver,
                                 .watch_fd = watch_for_driver,
                                 .unwatch_fd = unwatch_for_driver,
+                                .open_stream = open_stream_for_driver,
                                 .wait_opaque = s};
 }
 
@@ -297,8 +313,16 @@ static int send_body(struct session *s, const struct message_header *hdr, xdrpro
     return send_frame(s, &s->out);
 }
 
-/* An error reply to `call` carrying the recorded error (or a generic one). */
+/* An error reply to `call` carrying the recorded error (or a generic one);
+ * send_error_as sends it as a message of another type (a stream's). */
+static int send_error_as(struct session *s, const struct message_header *call, int type);
+
 static int send_error(struct session *s, const struct message_header *call)
+{
+    return send_error_as(s, call, MESSAGE_REPLY);
+}
+
+static int send_error_as(struct session *s, const struct message_header *call, int type)
 {
     struct message_header hdr = *call;
     const struct error *err;
@@ -306,7 +330,7 @@ static int send_error(struct session *s, const struct message_header *call)
     char *msg;
     int r;
 
-    hdr.type = MESSAGE_REPLY;
+    hdr.type = type;
     hdr.status = MESSAGE_ERROR;
     if (!error_last())
         error_report(ERR_INTERNAL_ERROR, FROM_RPC, "unknown failure");
@@ -392,6 +416,445 @@ static void release(struct session *s, struct frame *f)
     f->released = true;
 }
 
+/* ---- streams ----
+ *
+ * A stream belongs to the call that opened it: its frames carry the call's
+ * program, procedure and serial, with type STREAM. The source's bytes go
+ * to the client as data (status CONTINUE), one chunk per turn of the loop
+ * so that calls and keepalive still get through, and its end as empty
+ * data; what the client sends is written to the sink. The client ends a
+ * stream with status OK (finish) or ERROR (abort), each confirmed with an
+ * empty OK; a failure is a STREAM frame with status ERROR carrying
+ * libvirt's error. These are libvirtd's rules. A sink that cannot take
+ * more (a pty whose reader is slow) stops the session reading from the
+ * client until it can: the flow control in that direction; the other way
+ * the session reads a chunk only once the last one was written. */
+
+#define STREAM_CHUNK 262120 /* a data frame's body at most, as libvirtd sends it */
+
+struct sstream {
+    struct message_header hdr; /* of the call that opened it */
+    struct drv_stream st;
+    bool src_ended;            /* the source's end was sent */
+    unsigned long long sent, received;
+    long long data_left;       /* sparse source: data before the next hole; -1: look */
+    unsigned char *backlog;    /* sink: bytes the fd did not take yet */
+    size_t backlog_len;
+};
+
+static int open_stream_for_driver(void *opaque, const struct drv_stream *st)
+{
+    struct session *s = opaque;
+    size_t open = 0;
+
+    for (size_t i = 0; i < SESSION_MAX_STREAMS; i++)
+        open += s->streams[i] != NULL;
+    if (!s->in_call || s->call_has_stream) {
+        error_report(ERR_INTERNAL_ERROR, FROM_STREAMS, "a stream outside its call");
+    } else if (open >= SESSION_MAX_STREAMS) {
+        error_report(ERR_OPERATION_INVALID, FROM_STREAMS,
+                     "too many streams open on this connection (at most %d)",
+                     SESSION_MAX_STREAMS);
+    } else {
+        s->call_stream = *st;
+        s->call_has_stream = true;
+        return 0;
+    }
+    close(st->fd);
+    if (st->cancel_fd >= 0)
+        close(st->cancel_fd);
+    return -1;
+}
+
+/* The stream the failed call opened goes. */
+static void stream_discard(struct session *s)
+{
+    if (!s->call_has_stream)
+        return;
+    close(s->call_stream.fd);
+    if (s->call_stream.cancel_fd >= 0)
+        close(s->call_stream.cancel_fd);
+    if (s->call_stream.done)
+        s->call_stream.done(s->call_stream.opaque, false);
+    s->call_has_stream = false;
+}
+
+static uint32_t stream_events(const struct sstream *ss)
+{
+    return ((ss->st.dir & DRV_STREAM_SOURCE) && !ss->src_ended ? EPOLLIN : 0) |
+           (ss->backlog_len ? EPOLLOUT : 0);
+}
+
+/* Whether a sink's backlog holds the client's input back. */
+static bool streams_blocked(const struct session *s)
+{
+    for (size_t i = 0; i < SESSION_MAX_STREAMS; i++)
+        if (s->streams[i] && s->streams[i]->backlog_len)
+            return true;
+    return false;
+}
+
+static void stream_free(struct session *s, struct sstream *ss)
+{
+    for (size_t i = 0; i < SESSION_MAX_STREAMS; i++)
+        if (s->streams[i] == ss)
+            s->streams[i] = NULL;
+    loop_unwatch(s->loop, ss->st.fd);
+    close(ss->st.fd);
+    if (ss->st.cancel_fd >= 0) {
+        loop_unwatch(s->loop, ss->st.cancel_fd);
+        close(ss->st.cancel_fd);
+    }
+    free(ss->backlog);
+    free(ss);
+}
+
+/* Ends a stream: the driver hears how (its answer for a finish), and the
+ * stream goes. Returns what done returned. */
+static int stream_end(struct session *s, struct sstream *ss, bool ok)
+{
+    int r = ss->st.done ? ss->st.done(ss->st.opaque, ok) : 0;
+
+    stream_free(s, ss);
+    return r;
+}
+
+static int stream_send(struct session *s, const struct sstream *ss, int status, size_t len)
+{
+    struct message_header hdr = ss->hdr;
+
+    hdr.type = MESSAGE_STREAM;
+    hdr.status = status;
+    if (!message_raw_body(&s->sbuf, len) || message_finish_raw(&s->sbuf, &hdr, len) < 0) {
+        log_error("client %s: cannot encode stream data", s->opt.peer);
+        s->done = true;
+        return -1;
+    }
+    return send_frame(s, &s->sbuf);
+}
+
+/* The stream failed: the client gets the recorded error as the stream's,
+ * and the stream goes. */
+static int stream_fail(struct session *s, struct sstream *ss)
+{
+    struct message_header hdr = ss->hdr;
+    struct error saved;
+
+    log_info("client %s: stream of procedure %d failed: %s", s->opt.peer, hdr.proc,
+             error_last() && error_last()->message ? error_last()->message : "?");
+    error_save(&saved);
+    stream_end(s, ss, false);
+    error_restore(&saved);
+    return send_error_as(s, &hdr, MESSAGE_STREAM);
+}
+
+/* Sparse source: sends the hole it is in, if it is in one (1), or learns
+ * how much data lies before the next (0). -1 with the error recorded. */
+static int stream_hole(struct session *s, struct sstream *ss)
+{
+    off_t at = lseek(ss->st.fd, 0, SEEK_CUR), data, hole, end = lseek(ss->st.fd, 0, SEEK_END);
+    unsigned char body[12];
+    long long len;
+
+    if (at < 0 || end < 0 || lseek(ss->st.fd, at, SEEK_SET) < 0)
+        goto fail;
+    data = lseek(ss->st.fd, at, SEEK_DATA);
+    if (data < 0 && errno != ENXIO)
+        goto fail;
+    if (data < 0)
+        data = end; /* a hole to the end */
+    if (ss->st.length && (unsigned long long)(data - at) > ss->st.length - ss->sent)
+        data = at + (off_t)(ss->st.length - ss->sent);
+    if (data > at) {
+        struct message_header hdr = ss->hdr;
+        len = data - at;
+        for (int i = 0; i < 8; i++)
+            body[i] = (unsigned char)((unsigned long long)len >> (56 - 8 * i));
+        memset(body + 8, 0, 4); /* flags */
+        hdr.type = MESSAGE_STREAM_HOLE;
+        hdr.status = MESSAGE_CONTINUE;
+        if (lseek(ss->st.fd, data, SEEK_SET) < 0)
+            goto fail;
+        ss->sent += (unsigned long long)len;
+        if (message_encode_parts(&s->sbuf, &hdr, NULL, body, sizeof(body)) < 0)
+            goto fail;
+        return send_frame(s, &s->sbuf) < 0 ? -2 : 1;
+    }
+    hole = lseek(ss->st.fd, at, SEEK_HOLE);
+    if (hole < 0 || lseek(ss->st.fd, at, SEEK_SET) < 0)
+        goto fail;
+    ss->data_left = hole - at;
+    return 0;
+fail:
+    error_report(ERR_SYSTEM_ERROR, FROM_STREAMS, "unable to find the holes of the stream: %s",
+                 strerror(errno));
+    return -1;
+}
+
+/* Reads and sends one chunk of a source, or its end. */
+static void stream_pump(struct session *s, struct sstream *ss)
+{
+    size_t want = STREAM_CHUNK;
+    unsigned char *buf;
+    ssize_t n;
+
+    if (ss->st.length) {
+        if (ss->sent >= ss->st.length)
+            want = 0;
+        else if (ss->st.length - ss->sent < want)
+            want = (size_t)(ss->st.length - ss->sent);
+    }
+    if (want && ss->st.sparse) {
+        if (ss->data_left <= 0) {
+            int r = stream_hole(s, ss);
+            if (r == -1)
+                stream_fail(s, ss);
+            if (r != 0)
+                return;
+        }
+        if (ss->data_left > 0 && (unsigned long long)ss->data_left < want)
+            want = (size_t)ss->data_left;
+    }
+    buf = message_raw_body(&s->sbuf, want);
+    if (!buf) {
+        error_report(ERR_NO_MEMORY, FROM_STREAMS, NULL);
+        stream_fail(s, ss);
+        return;
+    }
+    n = want ? read(ss->st.fd, buf, want) : 0;
+    if (n < 0 && (errno == EAGAIN || errno == EINTR))
+        return;
+    if (n < 0 && errno == EIO && isatty(ss->st.fd))
+        n = 0; /* the other side of a pty closed: its end */
+    if (n < 0) {
+        error_report(ERR_SYSTEM_ERROR, FROM_STREAMS, "stream had I/O failure: %s",
+                     strerror(errno));
+        stream_fail(s, ss);
+        return;
+    }
+    ss->sent += (unsigned long long)n;
+    if (ss->st.sparse)
+        ss->data_left -= n;
+    if (n == 0) {
+        ss->src_ended = true;
+        loop_rewatch(s->loop, ss->st.fd, stream_events(ss));
+    }
+    stream_send(s, ss, MESSAGE_CONTINUE, (size_t)n);
+}
+
+/* Writes what a sink's backlog holds; true when it is empty. */
+static bool stream_flush(struct session *s, struct sstream *ss)
+{
+    size_t off = 0;
+
+    while (off < ss->backlog_len) {
+        ssize_t n = write(ss->st.fd, ss->backlog + off, ss->backlog_len - off);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && errno == EAGAIN)
+            break;
+        if (n < 0) {
+            error_report(ERR_SYSTEM_ERROR, FROM_STREAMS, "unable to write to the stream: %s",
+                         strerror(errno));
+            ss->backlog_len = 0;
+            stream_fail(s, ss);
+            return false;
+        }
+        off += (size_t)n;
+    }
+    memmove(ss->backlog, ss->backlog + off, ss->backlog_len - off);
+    ss->backlog_len -= off;
+    loop_rewatch(s->loop, ss->st.fd, stream_events(ss));
+    return ss->backlog_len == 0;
+}
+
+static void on_stream_fd(void *opaque, int fd, uint32_t events)
+{
+    struct session *s = opaque;
+    struct sstream *ss = NULL;
+
+    for (size_t i = 0; i < SESSION_MAX_STREAMS && !ss; i++)
+        if (s->streams[i] && s->streams[i]->st.fd == fd)
+            ss = s->streams[i];
+    if (!ss || s->done)
+        return;
+    if ((events & (EPOLLOUT | EPOLLERR)) && ss->backlog_len && !stream_flush(s, ss))
+        return;
+    if ((ss->st.dir & DRV_STREAM_SOURCE) && !ss->src_ended &&
+        (events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
+        stream_pump(s, ss);
+}
+
+/* Someone else took the stream over. */
+static void on_stream_cancel(void *opaque, int fd, uint32_t events)
+{
+    struct session *s = opaque;
+
+    (void)events;
+    for (size_t i = 0; i < SESSION_MAX_STREAMS; i++)
+        if (s->streams[i] && s->streams[i]->st.cancel_fd == fd) {
+            error_report(ERR_RPC, FROM_STREAMS, "stream had I/O failure");
+            stream_fail(s, s->streams[i]);
+            return;
+        }
+}
+
+/* After the reply to the call that opened it: the stream starts. */
+static int stream_start(struct session *s, const struct message_header *call)
+{
+    struct sstream *ss = calloc(1, sizeof(*ss));
+    size_t slot = 0;
+
+    while (slot < SESSION_MAX_STREAMS && s->streams[slot])
+        slot++;
+    if (!ss || slot == SESSION_MAX_STREAMS) {
+        free(ss);
+        stream_discard(s);
+        error_report(ERR_NO_MEMORY, FROM_STREAMS, NULL);
+        return send_error_as(s, call, MESSAGE_STREAM);
+    }
+    ss->hdr = *call;
+    ss->st = s->call_stream;
+    ss->data_left = -1;
+    s->call_has_stream = false;
+    /* A regular file is always ready (loop.h); the rest must not block. */
+    fcntl(ss->st.fd, F_SETFL, fcntl(ss->st.fd, F_GETFL) | O_NONBLOCK);
+    if (loop_watch(s->loop, ss->st.fd, stream_events(ss), on_stream_fd, s) < 0 ||
+        (ss->st.cancel_fd >= 0 &&
+         loop_watch(s->loop, ss->st.cancel_fd, EPOLLIN, on_stream_cancel, s) < 0)) {
+        error_report(ERR_SYSTEM_ERROR, FROM_STREAMS, "cannot watch the stream: %s",
+                     strerror(errno));
+        loop_unwatch(s->loop, ss->st.fd);
+        close(ss->st.fd);
+        if (ss->st.cancel_fd >= 0)
+            close(ss->st.cancel_fd);
+        if (ss->st.done)
+            ss->st.done(ss->st.opaque, false);
+        free(ss);
+        return send_error_as(s, call, MESSAGE_STREAM);
+    }
+    s->streams[slot] = ss;
+    return 0;
+}
+
+/* Data for a sink. */
+static int stream_data(struct session *s, struct sstream *ss, const unsigned char *data,
+                       size_t len)
+{
+    if (!(ss->st.dir & DRV_STREAM_SINK)) {
+        /* libvirtd's words when its end of such a stream refuses data. */
+        error_report(ERR_RPC, FROM_STREAMS, "stream had unexpected termination");
+        return stream_fail(s, ss);
+    }
+    if (ss->st.length && len > ss->st.length - ss->received) {
+        error_report(ERR_OPERATION_INVALID, FROM_STREAMS,
+                     "more data than the %llu bytes the stream was opened for",
+                     ss->st.length);
+        return stream_fail(s, ss);
+    }
+    ss->received += len;
+    while (len > 0) {
+        ssize_t n = write(ss->st.fd, data, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && errno == EAGAIN) {
+            ss->backlog = malloc(len);
+            if (!ss->backlog) {
+                error_report(ERR_NO_MEMORY, FROM_STREAMS, NULL);
+                return stream_fail(s, ss);
+            }
+            memcpy(ss->backlog, data, len);
+            ss->backlog_len = len;
+            loop_rewatch(s->loop, ss->st.fd, stream_events(ss));
+            return 0;
+        }
+        if (n < 0) {
+            error_report(ERR_SYSTEM_ERROR, FROM_STREAMS, "unable to write to the stream: %s",
+                         strerror(errno));
+            return stream_fail(s, ss);
+        }
+        data += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+/* A hole the client skips in a sparse upload (a regular file's sink). */
+static int stream_skip(struct session *s, struct sstream *ss, const unsigned char *body,
+                       size_t len)
+{
+    unsigned long long skip = 0;
+
+    if (!ss->st.sparse || !(ss->st.dir & DRV_STREAM_SINK) || len != 12) {
+        error_report(ERR_RPC, FROM_STREAMS, "Unexpected stream hole");
+        return stream_fail(s, ss);
+    }
+    for (int i = 0; i < 8; i++)
+        skip = skip << 8 | body[i];
+    if (skip > (unsigned long long)LLONG_MAX ||
+        (ss->st.length && skip > ss->st.length - ss->received)) {
+        error_report(ERR_OPERATION_INVALID, FROM_STREAMS, "a hole beyond the stream's end");
+        return stream_fail(s, ss);
+    }
+    off_t at = lseek(ss->st.fd, 0, SEEK_CUR);
+    if (at < 0 || skip > (unsigned long long)(LLONG_MAX - at) ||
+        lseek(ss->st.fd, (off_t)skip, SEEK_CUR) < 0 ||
+        /* A hole at the end is the file's length too. */
+        (ftruncate(ss->st.fd, at + (off_t)skip) < 0 && errno != EINVAL)) {
+        error_report(ERR_SYSTEM_ERROR, FROM_STREAMS, "unable to skip a hole: %s",
+                     strerror(errno));
+        return stream_fail(s, ss);
+    }
+    ss->received += skip;
+    return 0;
+}
+
+/* A STREAM or STREAM_HOLE frame from the client. */
+static int stream_frame(struct session *s, const struct message_header *hdr, struct frame *f)
+{
+    struct sstream *ss = NULL;
+    const unsigned char *body = f->data + MESSAGE_LEN_MIN;
+    size_t len = f->len - MESSAGE_LEN_MIN;
+    struct message_header h;
+
+    for (size_t i = 0; i < SESSION_MAX_STREAMS && !ss; i++)
+        if (s->streams[i] && s->streams[i]->hdr.prog == hdr->prog &&
+            s->streams[i]->hdr.proc == hdr->proc && s->streams[i]->hdr.serial == hdr->serial)
+            ss = s->streams[i];
+    if (!ss) {
+        /* Data may still come after a stream ended: libvirtd drops it. */
+        log_info("client %s: ignoring stream frame for procedure %d serial %u",
+                 s->opt.peer, hdr->proc, hdr->serial);
+        return 0;
+    }
+    if (hdr->type == MESSAGE_STREAM_HOLE)
+        return stream_skip(s, ss, body, len);
+    h = ss->hdr;
+    switch (hdr->status) {
+    case MESSAGE_CONTINUE:
+        return stream_data(s, ss, body, len);
+    case MESSAGE_OK: /* finish: an error from the driver is a reply */
+        if (stream_end(s, ss, true) < 0)
+            return send_error(s, &h);
+        return stream_send(s, &(struct sstream){.hdr = h}, MESSAGE_OK, 0);
+    default: /* abort */
+        log_info("client %s: stream of procedure %d aborted at the client's request",
+                 s->opt.peer, h.proc);
+        stream_end(s, ss, false);
+        error_clear();
+        return stream_send(s, &(struct sstream){.hdr = h}, MESSAGE_OK, 0);
+    }
+}
+
+static void streams_close(struct session *s)
+{
+    stream_discard(s);
+    for (size_t i = 0; i < SESSION_MAX_STREAMS; i++)
+        if (s->streams[i])
+            stream_end(s, s->streams[i], false);
+    msgbuf_free(&s->sbuf);
+}
+
 static int keepalive_message(struct session *s, const struct message_header *hdr,
                              struct frame *f)
 {
@@ -425,17 +888,23 @@ static int remote_call(struct session *s, const struct message_header *hdr, stru
     if (r < 0)
         return send_error(s, hdr);
     s->depth++;
+    s->in_call = true;
     r = dispatch_run(s, &call, &reply);
+    s->in_call = false;
     s->depth--;
     if (s->done) {
         r = -1; /* the client left while the driver waited */
     } else if (r < 0) {
+        stream_discard(s);
         r = send_error(s, hdr);
     } else {
         rh.type = MESSAGE_REPLY;
         rh.status = MESSAGE_OK;
         r = send_body(s, &rh, reply.ret_fn, reply.ret_fn ? &reply.ret : NULL);
+        if (r == 0 && s->call_has_stream)
+            r = stream_start(s, hdr);
     }
+    stream_discard(s);
     dispatch_reply_free(&reply);
     if (r == 0)
         r = flush_events(s);
@@ -476,6 +945,8 @@ static int handle_frame(struct session *s, const struct message_header *hdr, str
 
     if (p) {
         r = p->handle(s, hdr, f);
+    } else if (hdr->type == MESSAGE_STREAM || hdr->type == MESSAGE_STREAM_HOLE) {
+        r = stream_frame(s, hdr, f);
     } else if (hdr->type != MESSAGE_CALL) {
         /* Replies, stream data and events from a client have nothing to
          * answer; libvirtd ignores them too. */
@@ -528,7 +999,7 @@ static int run_pending(struct session *s)
 static void update_reading(struct session *s)
 {
     bool want = s->npending < SESSION_MAX_PENDING &&
-                s->pending_bytes < SESSION_PENDING_BYTES_MAX;
+                s->pending_bytes < SESSION_PENDING_BYTES_MAX && !streams_blocked(s);
 
     if (want != s->reading && loop_rewatch(s->loop, channel_read_fd(s->ch),
                                            want ? EPOLLIN : 0) == 0)
@@ -550,6 +1021,8 @@ static int process(struct session *s)
                 return -1;
             continue;
         }
+        if (streams_blocked(s))
+            break; /* a sink must take what it has first */
         flen = channel_next_frame(s->ch, &frame);
         if (flen <= 0)
             break;
@@ -614,7 +1087,8 @@ static void on_input(void *opaque, int fd, uint32_t events)
  * runs out of time; -1 when nothing is awaited or there is no limit. */
 static long long message_deadline(const struct session *s)
 {
-    if (s->opt.message_timeout <= 0 || (s->got_message && channel_pending(s->ch) == 0))
+    if (s->opt.message_timeout <= 0 || (s->got_message && channel_pending(s->ch) == 0) ||
+        streams_blocked(s))
         return -1;
     return s->msg_start_ms + s->opt.message_timeout * 1000LL;
 }
@@ -732,6 +1206,7 @@ int session_wait_fd(struct session *s, int fd, uint32_t events, long long deadli
 
 static void session_cleanup(struct session *s)
 {
+    streams_close(s);
     session_detach(s);
     for (size_t i = 0; i < s->npending; i++)
         free(s->pending[i].frame);

@@ -20,6 +20,10 @@
  * the session stops reading until they are answered. */
 #define SESSION_MAX_PENDING 16
 
+/* Streams (screenshots, volume transfers, consoles) open at once on one
+ * connection; a call opening one more fails. */
+#define SESSION_MAX_STREAMS 8
+
 /* fds a driver may watch for the life of a connection (drv_context). */
 #define SESSION_MAX_DRIVER_WATCHES 8
 

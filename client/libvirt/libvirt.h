@@ -1211,6 +1211,82 @@ int virEventAddTimeout(int timeout, virEventTimeoutCallback cb, void *opaque,
 void virEventUpdateTimeout(int timer, int timeout);
 int virEventRemoveTimeout(int timer);
 
+/* Streams (libvirt-stream): bytes to or from the server after a call that
+ * opens one (a screenshot, a volume's upload or download, a console). */
+typedef struct _virStream virStream;
+typedef virStream *virStreamPtr;
+
+typedef enum {
+    VIR_STREAM_NONBLOCK = (1 << 0),
+} virStreamFlags;
+
+typedef enum {
+    VIR_STREAM_RECV_STOP_AT_HOLE = (1 << 0),
+} virStreamRecvFlagsValues;
+
+typedef enum {
+    VIR_STREAM_EVENT_READABLE = (1 << 0),
+    VIR_STREAM_EVENT_WRITABLE = (1 << 1),
+    VIR_STREAM_EVENT_ERROR = (1 << 2),
+    VIR_STREAM_EVENT_HANGUP = (1 << 3),
+} virStreamEventType;
+
+typedef int (*virStreamSourceFunc)(virStreamPtr st, char *data, size_t nbytes, void *opaque);
+typedef int (*virStreamSourceHoleFunc)(virStreamPtr st, int *inData, long long *length,
+                                       void *opaque);
+typedef int (*virStreamSourceSkipFunc)(virStreamPtr st, long long length, void *opaque);
+typedef int (*virStreamSinkFunc)(virStreamPtr st, const char *data, size_t nbytes,
+                                 void *opaque);
+typedef int (*virStreamSinkHoleFunc)(virStreamPtr st, long long length, void *opaque);
+typedef void (*virStreamEventCallback)(virStreamPtr stream, int events, void *opaque);
+
+virStreamPtr virStreamNew(virConnectPtr conn, unsigned int flags);
+int virStreamRef(virStreamPtr st);
+int virStreamSend(virStreamPtr st, const char *data, size_t nbytes);
+int virStreamRecv(virStreamPtr st, char *data, size_t nbytes);
+int virStreamRecvFlags(virStreamPtr st, char *data, size_t nbytes, unsigned int flags);
+int virStreamSendHole(virStreamPtr st, long long length, unsigned int flags);
+int virStreamRecvHole(virStreamPtr st, long long *length, unsigned int flags);
+int virStreamInData(virStreamPtr st, int *inData, long long *length);
+int virStreamSendAll(virStreamPtr st, virStreamSourceFunc handler, void *opaque);
+int virStreamSparseSendAll(virStreamPtr st, virStreamSourceFunc handler,
+                           virStreamSourceHoleFunc holeHandler,
+                           virStreamSourceSkipFunc skipHandler, void *opaque);
+int virStreamRecvAll(virStreamPtr st, virStreamSinkFunc handler, void *opaque);
+int virStreamSparseRecvAll(virStreamPtr stream, virStreamSinkFunc handler,
+                           virStreamSinkHoleFunc holeHandler, void *opaque);
+int virStreamEventAddCallback(virStreamPtr stream, int events, virStreamEventCallback cb,
+                              void *opaque, virFreeCallback ff);
+int virStreamEventUpdateCallback(virStreamPtr stream, int events);
+int virStreamEventRemoveCallback(virStreamPtr stream);
+int virStreamFinish(virStreamPtr st);
+int virStreamAbort(virStreamPtr st);
+int virStreamFree(virStreamPtr st);
+
+char *virDomainScreenshot(virDomainPtr domain, virStreamPtr stream, unsigned int screen,
+                          unsigned int flags);
+
+typedef enum {
+    VIR_DOMAIN_CONSOLE_FORCE = (1 << 0),
+    VIR_DOMAIN_CONSOLE_SAFE = (1 << 1),
+} virDomainConsoleFlags;
+
+int virDomainOpenConsole(virDomainPtr dom, const char *dev_name, virStreamPtr st,
+                         unsigned int flags);
+
+typedef enum {
+    VIR_STORAGE_VOL_DOWNLOAD_SPARSE_STREAM = (1 << 0),
+} virStorageVolDownloadFlags;
+
+typedef enum {
+    VIR_STORAGE_VOL_UPLOAD_SPARSE_STREAM = (1 << 0),
+} virStorageVolUploadFlags;
+
+int virStorageVolUpload(virStorageVolPtr vol, virStreamPtr stream, unsigned long long offset,
+                        unsigned long long length, unsigned int flags);
+int virStorageVolDownload(virStorageVolPtr vol, virStreamPtr stream, unsigned long long offset,
+                          unsigned long long length, unsigned int flags);
+
 /* Node devices (libvirt-nodedev) and host interfaces (libvirt-interface). */
 typedef struct _virNodeDevice virNodeDevice;
 typedef virNodeDevice *virNodeDevicePtr;

@@ -10,10 +10,13 @@
  * progress (--verbose is accepted and ignored); send-key knows key names for the linux codeset only (the
  * kernel's KEY_* names; numbers work with every codeset). */
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "keycodes.h"
 #include "vsh.h"
@@ -307,6 +310,97 @@ static bool cmd_inject_nmi(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
     r = virDomainInjectNMI(dom, 0);
     virDomainFree(dom);
     return r == 0;
+}
+
+/* ---- screenshot ---- */
+
+static const struct vsh_opt_def opts_screenshot[] = {
+    OPT_DOMAIN,
+    {"file", VSH_OT_STRING, 0},
+    {"screen", VSH_OT_INT, 0},
+    OPT_END,
+};
+
+static int sink_to_fd(virStreamPtr st, const char *data, size_t n, void *opaque)
+{
+    (void)st;
+    return vsh_write_all(*(int *)opaque, data, n) < 0 ? -1 : (int)n;
+}
+
+/* virsh's name for a screenshot file: the domain's name, the local time
+ * and the extension of the image's type. */
+static char *screenshot_name(virDomainPtr dom, const char *mime)
+{
+    char when[64], *name;
+    time_t now = time(NULL);
+    struct tm tm;
+    const char *ext = strcmp(mime, "image/png") == 0                 ? ".png"
+                      : strcmp(mime, "image/x-portable-pixmap") == 0 ? ".ppm"
+                                                                     : "";
+
+    localtime_r(&now, &tm);
+    strftime(when, sizeof(when), "%Y-%m-%d-%H:%M:%S", &tm);
+    if (asprintf(&name, "%s-%s%s", virDomainGetName(dom), when, ext) < 0)
+        return NULL;
+    return name;
+}
+
+static bool cmd_screenshot(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
+{
+    unsigned long long screen = 0;
+    const char *name = NULL, *given = vsh_opt_string(cmd, "file");
+    char *file = NULL, *mime = NULL;
+    virDomainPtr dom;
+    virStreamPtr st = NULL;
+    bool ok = false, created = false;
+    int fd = -1;
+
+    if (vsh_opt_ull(ctl, cmd, "screen", &screen, UINT_MAX) < 0)
+        return false;
+    if (!(dom = vsh_command_domain(ctl, cmd, VSH_BYALL, &name)))
+        return false;
+    if (!(st = virStreamNew(ctl->conn, 0)))
+        goto out;
+    if (!(mime = virDomainScreenshot(dom, st, (unsigned int)screen, 0))) {
+        vsh_error(ctl, "could not take a screenshot of %s", name);
+        goto out;
+    }
+    file = given ? strdup(given) : screenshot_name(dom, mime);
+    if (!file)
+        goto out;
+    if ((fd = open(file, O_WRONLY | O_CREAT | O_EXCL, 0666)) >= 0)
+        created = true;
+    else if (errno != EEXIST || (fd = open(file, O_WRONLY | O_TRUNC)) < 0) {
+        vsh_error(ctl, "cannot create file %s", file);
+        goto out;
+    }
+    if (virStreamRecvAll(st, sink_to_fd, &fd) < 0) {
+        vsh_error(ctl, "could not receive data from domain %s", name);
+        goto out;
+    }
+    if (close(fd) < 0) {
+        fd = -1;
+        vsh_error(ctl, "cannot close file %s", file);
+        goto out;
+    }
+    fd = -1;
+    if (virStreamFinish(st) < 0) {
+        vsh_error(ctl, "cannot close stream on domain %s", name);
+        goto out;
+    }
+    vsh_print_extra(ctl, "Screenshot saved to %s, with type of %s", file, mime);
+    ok = true;
+out:
+    if (fd >= 0)
+        close(fd);
+    if (!ok && created)
+        unlink(file);
+    free(file);
+    free(mime);
+    if (st)
+        virStreamFree(st);
+    virDomainFree(dom);
+    return ok;
 }
 
 static const struct vsh_opt_def opts_domrename[] = {
@@ -1190,6 +1284,8 @@ const struct vsh_cmd_def vsh_guestops_cmds[] = {
      "redefine the XML for a domain's managed save state file", false},
     {"send-key", cmd_send_key, opts_send_key, "Send keycodes to the guest", false},
     {"inject-nmi", cmd_inject_nmi, opts_domain_only, "Inject NMI to the guest", false},
+    {"screenshot", cmd_screenshot, opts_screenshot,
+     "take a screenshot of a current domain console and store it into a file", false},
     {"domrename", cmd_domrename, opts_domrename, "rename a domain", false},
     {"set-user-password", cmd_set_user_password, opts_set_user_password,
      "set the user password inside the domain", false},

@@ -7,11 +7,13 @@
  * order and layout are real virsh 9.0's. */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "vsh.h"
 
@@ -1273,6 +1275,190 @@ out:
     return ok;
 }
 
+/* ---- vol-upload, vol-download: a volume's bytes over a stream ---- */
+
+static const struct vsh_opt_def opts_vol_transfer[] = {
+    {"vol", VSH_OT_DATA, VSH_OFLAG_REQ},
+    {"file", VSH_OT_DATA, VSH_OFLAG_REQ},
+    {"pool", VSH_OT_STRING, 0},
+    {"offset", VSH_OT_INT, 0},
+    {"length", VSH_OT_INT, 0},
+    {"sparse", VSH_OT_BOOL, 0},
+    OPT_END,
+};
+
+static int file_source(virStreamPtr st, char *data, size_t n, void *opaque)
+{
+    ssize_t got;
+
+    (void)st;
+    do
+        got = read(*(int *)opaque, data, n);
+    while (got < 0 && errno == EINTR);
+    return (int)got;
+}
+
+static int file_sink(virStreamPtr st, const char *data, size_t n, void *opaque)
+{
+    (void)st;
+    return vsh_write_all(*(int *)opaque, data, n) < 0 ? -1 : (int)n;
+}
+
+/* Where the file's next data or hole is, and how long it runs (a sparse
+ * upload's source). */
+static int file_in_data(virStreamPtr st, int *in_data, long long *length, void *opaque)
+{
+    int fd = *(int *)opaque;
+    off_t cur = lseek(fd, 0, SEEK_CUR), data, hole, end;
+
+    (void)st;
+    if (cur < 0 || (end = lseek(fd, 0, SEEK_END)) < 0 || lseek(fd, cur, SEEK_SET) < 0)
+        return -1;
+    data = lseek(fd, cur, SEEK_DATA);
+    if (data < 0 && errno != ENXIO)
+        return -1;
+    if (data < 0 || data > cur) {
+        /* In a hole (up to the next data, or the end). */
+        *in_data = 0;
+        *length = (data < 0 ? end : data) - cur;
+    } else {
+        hole = lseek(fd, cur, SEEK_HOLE);
+        if (hole < 0)
+            return -1;
+        *in_data = 1;
+        *length = hole - cur;
+    }
+    return lseek(fd, cur, SEEK_SET) < 0 ? -1 : 0;
+}
+
+static int file_skip(virStreamPtr st, long long length, void *opaque)
+{
+    int fd = *(int *)opaque;
+
+    (void)st;
+    return lseek(fd, (off_t)length, SEEK_CUR) < 0 ? -1 : 0;
+}
+
+/* A hole in a download: skipped in the file, which gets its length. */
+static int file_hole(virStreamPtr st, long long length, void *opaque)
+{
+    int fd = *(int *)opaque;
+    off_t cur;
+
+    (void)st;
+    if ((cur = lseek(fd, (off_t)length, SEEK_CUR)) < 0 || ftruncate(fd, cur) < 0)
+        return -1;
+    return 0;
+}
+
+/* virsh's --length is "wrapped": a negative value counts from the top. */
+static int opt_length(struct vsh_ctl *ctl, const struct vsh_cmd *cmd, unsigned long long *v)
+{
+    const char *s = vsh_opt_string(cmd, "length");
+    char *end;
+
+    if (!s)
+        return 0;
+    errno = 0;
+    if (*s == '-') {
+        long long n = strtoll(s, &end, 10);
+        *v = (unsigned long long)n;
+    } else {
+        *v = strtoull(s, &end, 10);
+    }
+    if (!*s || *end || errno) {
+        vsh_error(ctl, "Numeric value '%s' for <%s> option is malformed or out of range", s,
+                  "length");
+        return -1;
+    }
+    return 1;
+}
+
+static bool vol_transfer(struct vsh_ctl *ctl, const struct vsh_cmd *cmd, bool upload)
+{
+    unsigned long long offset = 0, length = 0;
+    const char *name, *file;
+    bool sparse = vsh_opt_bool(cmd, "sparse"), ok = false, created = false;
+    virStorageVolPtr vol;
+    virStreamPtr st = NULL;
+    int fd = -1;
+
+    if (vsh_opt_ull(ctl, cmd, "offset", &offset, ULLONG_MAX) < 0 || opt_length(ctl, cmd, &length) < 0)
+        return false;
+    if (!(vol = command_vol(ctl, cmd, "vol", "pool", &name)))
+        return false;
+    file = vsh_opt_string(cmd, "file");
+    if (upload) {
+        if ((fd = open(file, O_RDONLY)) < 0) {
+            vsh_error(ctl, "cannot read %s", file);
+            goto out;
+        }
+    } else if ((fd = open(file, O_WRONLY | O_CREAT | O_EXCL, 0666)) >= 0) {
+        created = true;
+    } else if (errno != EEXIST || (fd = open(file, O_WRONLY | O_TRUNC)) < 0) {
+        vsh_error(ctl, "cannot create %s", file);
+        goto out;
+    }
+    if (!(st = virStreamNew(ctl->conn, 0))) {
+        vsh_error(ctl, "%s", "cannot create a new stream");
+        goto out;
+    }
+    if (upload) {
+        if (virStorageVolUpload(vol, st, offset, length,
+                                sparse ? VIR_STORAGE_VOL_UPLOAD_SPARSE_STREAM : 0) < 0) {
+            vsh_error(ctl, "cannot upload to volume %s", name);
+            goto out;
+        }
+        if ((sparse ? virStreamSparseSendAll(st, file_source, file_in_data, file_skip, &fd)
+                    : virStreamSendAll(st, file_source, &fd)) < 0) {
+            vsh_error(ctl, "cannot send data to volume %s", name);
+            goto out;
+        }
+    } else {
+        if (virStorageVolDownload(vol, st, offset, length,
+                                  sparse ? VIR_STORAGE_VOL_DOWNLOAD_SPARSE_STREAM : 0) < 0) {
+            vsh_error(ctl, "cannot download from volume %s", name);
+            goto out;
+        }
+        if ((sparse ? virStreamSparseRecvAll(st, file_sink, file_hole, &fd)
+                    : virStreamRecvAll(st, file_sink, &fd)) < 0) {
+            vsh_error(ctl, "cannot receive data from volume %s", name);
+            goto out;
+        }
+    }
+    if (close(fd) < 0) {
+        fd = -1;
+        vsh_error(ctl, "cannot close file %s", file);
+        virStreamAbort(st);
+        goto out;
+    }
+    fd = -1;
+    if (virStreamFinish(st) < 0) {
+        vsh_error(ctl, "cannot close volume %s", name);
+        goto out;
+    }
+    ok = true;
+out:
+    if (fd >= 0)
+        close(fd);
+    if (!ok && created)
+        unlink(file);
+    if (st)
+        virStreamFree(st);
+    virStorageVolFree(vol);
+    return ok;
+}
+
+static bool cmd_vol_upload(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
+{
+    return vol_transfer(ctl, cmd, true);
+}
+
+static bool cmd_vol_download(struct vsh_ctl *ctl, const struct vsh_cmd *cmd)
+{
+    return vol_transfer(ctl, cmd, false);
+}
+
 static const struct vsh_opt_def opts_vol_wipe[] = {
     {"vol", VSH_OT_DATA, VSH_OFLAG_REQ},
     {"pool", VSH_OT_STRING, 0},
@@ -1529,6 +1715,9 @@ const struct vsh_cmd_def vsh_storage_cmds[] = {
     {"pool-event", cmd_pool_event, opts_pool_event, "Storage Pool Events", false},
     {"vol-wipe", cmd_vol_wipe, opts_vol_wipe, "wipe a vol", false},
     {"vol-resize", cmd_vol_resize, opts_vol_resize, "resize a vol", false},
+    {"vol-upload", cmd_vol_upload, opts_vol_transfer, "upload file contents to a volume", false},
+    {"vol-download", cmd_vol_download, opts_vol_transfer, "download volume contents to a file",
+     false},
     {"pool-capabilities", cmd_pool_capabilities, NULL, "storage pool capabilities", false},
     {"pool-list", cmd_pool_list, opts_pool_list, "list pools", false},
     {"pool-info", cmd_pool_info, opts_pool_info, "storage pool information", false},

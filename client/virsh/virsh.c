@@ -154,6 +154,40 @@ int vsh_opt_int(struct vsh_ctl *ctl, const struct vsh_cmd *cmd, const char *name
     return 1;
 }
 
+int vsh_opt_ull(struct vsh_ctl *ctl, const struct vsh_cmd *cmd, const char *name,
+                unsigned long long *value, unsigned long long max)
+{
+    const char *s = vsh_opt_string(cmd, name);
+    char *end;
+    unsigned long long v;
+
+    if (!s)
+        return 0;
+    errno = 0;
+    v = strtoull(s, &end, 10);
+    /* A sign is refused, as virsh's positive-only parsers refuse it. */
+    if (!*s || *end || errno || strchr(s, '-') || v > max) {
+        vsh_error(ctl, "Numeric value '%s' for <%s> option is malformed or out of range", s, name);
+        return -1;
+    }
+    *value = v;
+    return 1;
+}
+
+int vsh_write_all(int fd, const char *buf, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = write(fd, buf, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return -1;
+        buf += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
 /* libvirt's scaled integers: a number and an optional unit, where "b" or
  * "bytes" is 1, k/m/g/t/p/e alone or with "iB" are powers of 1024 and with
  * "B" powers of 1000; no unit means `scale`. */
@@ -484,7 +518,7 @@ static const struct vsh_cmd_def *const cmd_tables[] = {vsh_builtin_cmds, vsh_hos
                                                        vsh_nodedev_cmds, vsh_storage_cmds,
                                                        vsh_network_cmds, vsh_snapshot_cmds,
                                                        vsh_guestops_cmds, vsh_dstats_cmds,
-                                                       vsh_edit_cmds};
+                                                       vsh_edit_cmds, vsh_console_cmds};
 
 static const struct vsh_cmd_def *find_command(const char *name)
 {

@@ -96,6 +96,12 @@ const char *vsh_opt_nth(const struct vsh_cmd *cmd, const char *name, int n);
 const char *const *vsh_opt_argv(const struct vsh_cmd *cmd, size_t *n);
 /* 0 not given, 1 parsed into *value, -1 malformed (error printed). */
 int vsh_opt_int(struct vsh_ctl *ctl, const struct vsh_cmd *cmd, const char *name, int *value);
+/* An unsigned number of at most max (no sign), as virsh's unsigned
+ * options take it. Same returns as vsh_opt_int. */
+int vsh_opt_ull(struct vsh_ctl *ctl, const struct vsh_cmd *cmd, const char *name,
+                unsigned long long *value, unsigned long long max);
+/* Writes all of buf to fd (retrying short writes); 0 or -1 with errno. */
+int vsh_write_all(int fd, const char *buf, size_t len);
 /* A size with an optional unit suffix, in units of `scale` bytes by
  * default; *value in bytes. Same returns as vsh_opt_int. */
 int vsh_opt_scaled(struct vsh_ctl *ctl, const struct vsh_cmd *cmd, const char *name,
@@ -136,6 +142,7 @@ extern const struct vsh_cmd_def vsh_snapshot_cmds[];
 extern const struct vsh_cmd_def vsh_guestops_cmds[];
 extern const struct vsh_cmd_def vsh_dstats_cmds[]; /* cmd-dstats.c */
 extern const struct vsh_cmd_def vsh_edit_cmds[];   /* cmd-edits.c */
+extern const struct vsh_cmd_def vsh_console_cmds[]; /* cmd-console.c */
 
 /* Event waiting for the "event" command: started before registering,
  * returns how the wait ended. */

@@ -40,6 +40,7 @@ int test_guest_undefine(struct drv_conn *c, const unsigned char *uuid, unsigned 
     .domain_get_fsinfo = test_guest_get_fsinfo, .domain_fsfreeze = test_guest_fsfreeze,        \
     .domain_fsthaw = test_guest_fsthaw, .domain_fstrim = test_guest_fstrim,                    \
     .domain_send_key = test_guest_send_key, .domain_inject_nmi = test_guest_inject_nmi,        \
+    .domain_screenshot = test_guest_screenshot,                                                \
     .domain_rename = test_guest_rename, .domain_save = test_guest_save,                        \
     .domain_save_flags = test_guest_save_flags, .domain_restore = test_guest_restore,          \
     .domain_restore_flags = test_guest_restore_flags,                                          \
@@ -70,6 +71,7 @@ TG_OPR(fsthaw, fsthaw);
 TG_OP(fstrim, fstrim);
 TG_OP(send_key, send_key);
 TG_OP(inject_nmi, inject_nmi);
+TG_OPR(screenshot, screenshot);
 TG_OPR(rename, rename);
 TG_OP(save, save);
 TG_OP(save_flags, save_flags);

@@ -110,6 +110,11 @@ int test_is_default(const struct drv_conn *c);
  * permissions (identity.h); NULL: the process's own. */
 const struct identity *test_who(const struct drv_conn *c);
 
+/* Hands the session a stream for the call being handled (driver.h:
+ * drv_context's open_stream); fd is closed on failure. 0, or -1 with the
+ * error recorded. */
+int test_open_stream(struct drv_conn *c, const struct drv_stream *st);
+
 /* A node file's element that names another file (file='...', relative to
  * dir): that file parsed (the hardened parser, bounded, read as the
  * client), returned in *sub with its root in *root; 0 with *sub NULL

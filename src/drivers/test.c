@@ -99,6 +99,7 @@ struct drv_conn {
      * built in. */
     void *kind_state[TEST_KIND_COUNT];
     const struct identity *who; /* who opened it (identity.h); NULL: us */
+    struct drv_context ctx;     /* how the session serves it (streams) */
 };
 
 /* The kinds besides domains, by id; NULL when not built in. */
@@ -1141,6 +1142,16 @@ const struct identity *test_who(const struct drv_conn *c)
     return c->who;
 }
 
+int test_open_stream(struct drv_conn *c, const struct drv_stream *st)
+{
+    if (!c->ctx.open_stream) {
+        close(st->fd);
+        error_report(ERR_NO_SUPPORT, FROM_STREAMS, "streams are not supported here");
+        return -1;
+    }
+    return c->ctx.open_stream(c->ctx.wait_opaque, st);
+}
+
 static void test_events_wanted(struct drv_conn *c)
 {
     if (c->share && !tshare_listening(c->share) &&
@@ -1360,6 +1371,8 @@ static int test_open(const char *uri, unsigned int flags, const struct drv_conte
     if (!c)
         goto out;
     c->who = ctx ? ctx->who : NULL;
+    if (ctx)
+        c->ctx = *ctx;
     if (strcmp(path, "/default") == 0) {
         r = open_default(c);
         if (r == 0 && tshare_open(ctx, &c->share) < 0) {

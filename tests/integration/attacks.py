@@ -458,6 +458,79 @@ def events_and_close(name, rw, real_rw):
         same_as_real("%s: %s" % (name, what), o, r)
 
 
+# ---- streams: frames for streams that are not there, or not that kind ----
+PROC_SCREENSHOT, STREAM, STREAM_HOLE = 211, 3, 6
+
+
+def stream_frames(c, serial, timeout=5):
+    """The STREAM frames of the call with `serial` until its end: data
+    bytes, and how it ended ('end', an error text, 'EOF' or 'TIMEOUT')."""
+    got = 0
+    while True:
+        r = c.recv_frame(timeout=timeout)
+        if not isinstance(r, tuple):
+            return got, r
+        hdr, body = r
+        if hdr[4] != serial:
+            continue
+        if hdr[3] == STREAM and hdr[5] == 2 and body:
+            got += len(body)
+        elif hdr[3] == STREAM and hdr[5] == 2:
+            return got, "end"
+        else:
+            return got, error_text(r)
+
+
+def streams(name, rw, real_rw):
+    def run(sock):
+        c = UnixConn(sock)
+        c.open()
+        out = []
+        # Data, a finish and an abort for streams nobody opened: ignored.
+        c.send(frame(PROC_SCREENSHOT, b"x" * 100, serial=90, typ=STREAM, status=2))
+        c.send(frame(PROC_SCREENSHOT, b"", serial=91, typ=STREAM, status=0))
+        c.send(frame(PROC_SCREENSHOT, b"", serial=92, typ=STREAM, status=1))
+        c.send(frame(PROC_SCREENSHOT, b"\0" * 12, serial=93, typ=STREAM_HOLE, status=2))
+        out.append(("stray stream frames, then a call", error_text(c.call(PROC_GET_VERSION))))
+        # A screenshot read whole.
+        reply = c.call(PROC_SCREENSHOT, TEST_DOM + struct.pack(">II", 0, 0), serial=20)
+        out.append(("screenshot", error_text(reply)))
+        out.append(("screenshot's data", stream_frames(c, 20)))
+        c.send(frame(PROC_SCREENSHOT, b"", serial=20, typ=STREAM, status=0))
+        out.append(("its finish", error_text(c.recv_frame())))
+        out.append(("after it", error_text(c.call(PROC_GET_VERSION))))
+        c.close()
+        return out
+
+    ours, real = run(rw), run(real_rw)
+    for (what, o), (_, r) in zip(ours, real):
+        same_as_real("%s: %s" % (name, what), o, r)
+
+    # A hole in a stream that is not sparse, a hole that is not 12 bytes and
+    # a data flood into a stream that only reads: libvirtd drops the
+    # client for the first; ours ends just that stream with an error and
+    # serves the connection on.
+    c = UnixConn(rw)
+    c.open()
+    for serial, extra in ((30, frame(PROC_SCREENSHOT, struct.pack(">qI", 1 << 40, 0), serial=30,
+                                      typ=STREAM_HOLE, status=2)),
+                          (31, frame(PROC_SCREENSHOT, b"abc", serial=31, typ=STREAM_HOLE,
+                                     status=2)),
+                          (32, frame(PROC_SCREENSHOT, b"y" * 65536, serial=32, typ=STREAM,
+                                     status=2) * 200)):
+        c.send(frame(PROC_SCREENSHOT, TEST_DOM + struct.pack(">II", 0, 0), serial=serial))
+        c.send(extra)
+        while True:
+            r = c.recv_frame(timeout=5)
+            if not isinstance(r, tuple) or (r[0][4] == serial and r[0][3] == STREAM and
+                                            r[0][5] != 2):
+                break
+        check("%s: stream %d ends with an error" % (name, serial),
+              isinstance(r, tuple) and r[0][5] == 1, error_text(r))
+    check("%s: the connection serves on" % name, error_text(c.call(PROC_GET_VERSION)) == "OK")
+    c.close()
+
+
 # ---- a hostile server: our virsh parses the server's XML the same way ----
 HOSTILE_XML = ("<!DOCTYPE domain [<!ENTITY e \"%s\">]><domain type='test'><name>test</name>"
                "<devices><disk type='file' device='disk'><source file='/x'/>"
@@ -643,6 +716,7 @@ def main():
             read_only_reads(name, ro, real_ro)
             input_limits(name, rw, real_rw)
             events_and_close(name, rw, real_rw)
+            streams(name, rw, real_rw)
             guest_files(name, rw, f)
         hostile_server(root, targets[0][1])
     finally:

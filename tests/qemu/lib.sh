@@ -90,3 +90,57 @@ q_ours_start() {
     }
     OURS_URI="qemu+unix:///system?socket=$OURS_ROOT/sock/libvirt-sock"
 }
+
+# q_pki: a throwaway PKI in $Q_PKI (CA, server for localhost/127.0.0.1,
+# client), the file names libvirt's pkipath= and our libvirtd.conf use.
+Q_PKI=
+q_pki() {
+    local who
+    it_need certtool gnutls-bin
+    Q_PKI=$IT_DIR/pki
+    mkdir -p "$Q_PKI" || exit 1
+    certtool --generate-privkey --outfile "$Q_PKI/cakey.pem" 2>/dev/null &&
+        printf 'cn = Test CA\nca\ncert_signing_key\nexpiration_days = 2\n' >"$Q_PKI/ca.info" &&
+        certtool --generate-self-signed --load-privkey "$Q_PKI/cakey.pem" \
+            --template "$Q_PKI/ca.info" --outfile "$Q_PKI/cacert.pem" >/dev/null 2>&1 || exit 1
+    for who in server client; do
+        certtool --generate-privkey --outfile "$Q_PKI/${who}key.pem" 2>/dev/null || exit 1
+        if [ $who = server ]; then
+            printf 'cn = localhost\ndns_name = localhost\nip_address = 127.0.0.1\ntls_www_server\n'
+        else
+            printf 'cn = client\ntls_www_client\n'
+        fi >"$Q_PKI/$who.info"
+        printf 'organization = Test\nencryption_key\nsigning_key\nexpiration_days = 2\n' \
+            >>"$Q_PKI/$who.info"
+        certtool --generate-certificate --load-privkey "$Q_PKI/${who}key.pem" \
+            --load-ca-certificate "$Q_PKI/cacert.pem" --load-ca-privkey "$Q_PKI/cakey.pem" \
+            --template "$Q_PKI/$who.info" --outfile "$Q_PKI/${who}cert.pem" >/dev/null 2>&1 ||
+            exit 1
+    done
+}
+
+# q_ours_tls_start PORT: ours over TLS too (after q_ours_start and q_pki),
+# one process per connection as libvirtd-tls@.service runs it, the same
+# qemu_root: $OURS_TLS_URI.
+q_ours_tls_start() {
+    local port=$1 full
+    full=$(dirname "$LIBVIRTD")/libvirtd-full
+    [ -x "$full" ] || full=$LIBVIRTD
+    {
+        printf 'unix_sock_dir = "%s"\nqemu_root = "%s"\nlog_outputs = "3:file:%s"\n' \
+            "$OURS_ROOT/sock-tls" "$OURS_ROOT" "$OURS_ROOT/libvirtd.log"
+        printf 'listen_tls = 1\nlisten_tcp = 0\ntls_port = "%s"\nlisten_addr = "127.0.0.1"\n' "$port"
+        printf 'key_file = "%s"\ncert_file = "%s"\nca_file = "%s"\n' \
+            "$Q_PKI/serverkey.pem" "$Q_PKI/servercert.pem" "$Q_PKI/cacert.pem"
+    } >"$OURS_ROOT/libvirtd-tls.conf"
+    mkdir -p "$OURS_ROOT/sock-tls"
+    systemd-socket-activate --accept -l "127.0.0.1:$port" \
+        "$full" --socket-kind=tls -f "$OURS_ROOT/libvirtd-tls.conf" \
+        2>>"$OURS_ROOT/daemon.log" &
+    IT_PIDS+=($!)
+    it_wait_listen "$port" "$!" "$OURS_ROOT/daemon.log" || {
+        echo "FAIL: our TLS listener did not come up" >&2
+        exit 1
+    }
+    OURS_TLS_URI="qemu+tls://localhost:$port/system?pkipath=$Q_PKI"
+}

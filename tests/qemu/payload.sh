@@ -8,7 +8,8 @@
 # ACPI button and evdev modules when the kernel has them as modules, and an
 # init that starts busybox's acpid, prints "qemu-payload: up" on ttyS0 once a
 # power-button press will be acted on, and powers the machine off
-# (poweroff -f) when the button is pressed (virsh shutdown).
+# (poweroff -f) when the button is pressed (virsh shutdown). Each line typed
+# on ttyS0 afterwards is answered with "qemu-payload: got LINE".
 #
 # Nothing is installed on the host: the two .debs are fetched with
 # `apt-get download` (apt-get update first when apt has no lists, as root)
@@ -28,7 +29,7 @@ export LC_ALL=C
 
 HERE=$(cd "$(dirname "$0")" && pwd) || exit 1
 # Bump when the guest changes: cached builds of another recipe are not used.
-RECIPE=1
+RECIPE=3
 MARKER='qemu-payload: up'
 MODULES=(kernel/drivers/acpi/button.ko kernel/drivers/input/evdev.ko)
 
@@ -218,6 +219,8 @@ acpid -c /etc/acpi -l /tmp/acpid.log
 n=0
 until pidof acpid >/dev/null || [ \$n -ge 50 ]; do sleep 0.1; n=\$((n + 1)); done
 echo "$MARKER" >/dev/ttyS0
+# What is typed on the console comes back, for the console tests.
+while read -r line </dev/ttyS0; do echo "qemu-payload: got \$line" >/dev/ttyS0; done
 exec sleep 2147483647
 EOF
 cat >"$R/etc/acpi/PWRF/00000080" <<'EOF'

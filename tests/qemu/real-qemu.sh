@@ -28,6 +28,8 @@
 #        stop (start then takes ~0.3 s instead of 1.5-4 s of probing)
 #      REAL_LIBVIRTD_QEMU_USER=root|libvirt-qemu  whom QEMU runs as (root)
 #      REAL_LIBVIRTD_EXTRA_DRIVERS="storage ..."  more of libvirt's drivers
+#      REAL_LIBVIRTD_TLS=PORT:PKIDIR  also listen with TLS on 127.0.0.1:PORT
+#        (PKIDIR/cacert.pem, servercert.pem, serverkey.pem; auth none)
 #      REAL_LIBVIRTD_LOG_FILTERS  default "1:qemu.qemu_monitor 3:*"
 #      REAL_LIBVIRTD_READY_TIMEOUT  seconds start waits for an answer (180)
 #      REAL_LIBVIRTD_PIN_CPU=N|none  the CPU libvirtd runs on (default: the

@@ -345,7 +345,9 @@ class Oracle:
             log("warning: %s is not libvirt 9.0.0" % r.stdout.strip())
 
     def write_layout(self):
-        for sub in BOUND + ["etc/libvirt/qemu", "sock", "drv", "kvmdev",
+        # run/lock: the /run/lock of a host (/var/lock links there), where
+        # libvirt keeps its console locks (LCK.._pts_N).
+        for sub in BOUND + ["etc/libvirt/qemu", "sock", "drv", "kvmdev", "run/lock",
                             "var/cache/libvirt/qemu/capabilities"]:
             os.makedirs(self.path(sub), exist_ok=True)
 
@@ -379,6 +381,16 @@ class Oracle:
         self.write_atomic("group", group)
 
         filters = os.environ.get("REAL_LIBVIRTD_LOG_FILTERS") or "1:qemu.qemu_monitor 3:*"
+        tls = []
+        port, pki = tls_setting()
+        if port:
+            # libvirtd --listen with TLS on 127.0.0.1:PORT, PKI's files
+            # named as tests/client/client-interop.sh makes them.
+            tls = ['listen_tls = 1', 'listen_tcp = 0', 'tls_port = "%s"' % port,
+                   'listen_addr = "127.0.0.1"', 'auth_tls = "none"',
+                   'key_file = "%s/serverkey.pem"' % pki,
+                   'cert_file = "%s/servercert.pem"' % pki,
+                   'ca_file = "%s/cacert.pem"' % pki]
         self.write_atomic("libvirtd.conf", "\n".join([
             GENERATED,
             'unix_sock_dir = "%s"' % self.path("sock"),
@@ -386,7 +398,7 @@ class Oracle:
             'auth_unix_ro = "none"',
             'log_filters = "%s"' % filters,
             'log_outputs = "1:file:%s"' % self.path("libvirtd.log"),
-            ""]))
+            ] + tls + [""]))
         qconf = self.read("etc/libvirt/qemu.conf")
         if not qconf or qconf.startswith(GENERATED):
             self.write_atomic("etc/libvirt/qemu.conf", "\n".join([
@@ -552,6 +564,17 @@ def make_namespace(o, qemu_user):
         f.write(os.readlink("/proc/self/ns/mnt") + "\n")
 
 
+def tls_setting():
+    """REAL_LIBVIRTD_TLS=PORT:PKIDIR: (PORT, PKIDIR), or (None, None)."""
+    v = os.environ.get("REAL_LIBVIRTD_TLS", "")
+    if not v:
+        return None, None
+    port, _, pki = v.partition(":")
+    if not port.isdigit() or not os.path.isdir(pki):
+        raise Failure("REAL_LIBVIRTD_TLS=%s: want PORT:PKIDIR" % v)
+    return port, pki
+
+
 def spawn_libvirtd(o, pin):
     pid = os.fork()
     if pid == 0:
@@ -559,7 +582,8 @@ def spawn_libvirtd(o, pin):
             signal.pthread_sigmask(signal.SIG_SETMASK, [])
             if pin is not None:
                 os.sched_setaffinity(0, {pin})
-            os.execve(LIBVIRTD, [LIBVIRTD, "-f", o.path("libvirtd.conf"),
+            listen = ["--listen"] if tls_setting()[0] else []
+            os.execve(LIBVIRTD, [LIBVIRTD] + listen + ["-f", o.path("libvirtd.conf"),
                                  "-p", o.path("libvirtd.pid")],
                       {"PATH": PATH, "LIBVIRT_DRIVER_DIR": o.path("drv")})
         except OSError as e:

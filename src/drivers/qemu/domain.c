@@ -24,6 +24,7 @@
 #include "daemon-paths.h"
 #include "error.h"
 #include "command.h"
+#include "console.h"
 #include "log.h"
 #include "state/file.h"
 #include "state/journal.h"
@@ -2399,7 +2400,103 @@ void qdrv_close(struct qdrv *q)
     q->sleep_fd = -1;
 }
 
+/* virDomainScreenshot: QEMU writes the screen as PNG into a file the
+ * connection made in the domain's directory (through the supervisor,
+ * which owns the monitor), which is then streamed and gone. */
+static int q_screenshot(struct drv_conn *c, const remote_domain_screenshot_args *args,
+                        remote_domain_screenshot_ret *ret)
+{
+    struct qdrv *q = qemu_conn_qdrv(c);
+    struct drv_stream st = {.fd = -1, .dir = DRV_STREAM_SOURCE, .cancel_fd = -1};
+    struct qdom d;
+    char *dir = NULL, *path = NULL, *req = NULL;
+    int r = -1, fd = -1;
+
+    if (check_flags(args->flags, 0) < 0 || get_dom(q, &args->dom, &d) < 0)
+        return -1;
+    const struct dx_def *def = current_def(&d);
+    if (need_active(&d) < 0)
+        goto out;
+    if (def->nvideos == 0) {
+        error_report(ERR_OPERATION_INVALID, FROM_QEMU, "%s", "no screens to take screenshot from");
+        goto out;
+    }
+    if (args->screen >= (def->videos[0].heads ? def->videos[0].heads : 1)) {
+        error_report(ERR_OPERATION_INVALID, FROM_QEMU, "%s", "no such screen ID");
+        goto out;
+    }
+    if (!(dir = dom_dir_of(q, d.name, d.id)) || asprintf(&path, "%s/qemu.screendump.XXXXXX", dir) < 0) {
+        path = NULL;
+        error_report(ERR_NO_MEMORY, FROM_QEMU, NULL);
+        goto out;
+    }
+    if ((fd = mkostemp(path, O_CLOEXEC)) < 0) {
+        error_report(ERR_SYSTEM_ERROR, FROM_QEMU, "cannot create '%s': %s", path, strerror(errno));
+        goto out;
+    }
+    if (asprintf(&req, "screendump %s", strrchr(path, '/') + 1) < 0) {
+        req = NULL;
+        error_report(ERR_NO_MEMORY, FROM_QEMU, NULL);
+        goto out;
+    }
+    if (request(q, &d, req, NULL) < 0)
+        goto out;
+    /* QEMU replaced the file: the stream reads what is there now. */
+    st.fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (st.fd < 0) {
+        error_report(ERR_SYSTEM_ERROR, FROM_STREAMS, "Unable to open stream for '%s': %s", path,
+                     strerror(errno));
+        goto out;
+    }
+    if (!(ret->mime = malloc(sizeof(*ret->mime))) || !(*ret->mime = strdup("image/png"))) {
+        free(ret->mime);
+        ret->mime = NULL;
+        close(st.fd);
+        error_report(ERR_NO_MEMORY, FROM_QEMU, NULL);
+        goto out;
+    }
+    r = q->ctx.open_stream ? q->ctx.open_stream(q->ctx.wait_opaque, &st) : -1;
+out:
+    if (fd >= 0)
+        close(fd);
+    if (path && fd >= 0)
+        unlink(path);
+    free(path);
+    free(dir);
+    free(req);
+    qdom_clear(&d);
+    return r;
+}
+
+static int q_open_console(struct drv_conn *c, const remote_domain_open_console_args *args)
+{
+    struct qdrv *q = qemu_conn_qdrv(c);
+    struct drv_stream st;
+    struct qdom d;
+    int r = -1;
+
+    /* VIR_DOMAIN_CONSOLE_FORCE, VIR_DOMAIN_CONSOLE_SAFE */
+    if (check_flags(args->flags, 0x3) < 0 || get_dom(q, &args->dom, &d) < 0)
+        return -1;
+    if (need_active(&d) == 0) {
+        struct qemu_console_req req = {
+            .def = current_def(&d),
+            .ptys = d.st.ptys,
+            .run_dir = q->run_dir,
+            .name = d.name,
+            .dev_name = args->dev_name ? *args->dev_name : NULL,
+            .flags = args->flags,
+        };
+        if (qemu_open_console(&req, &st) == 0)
+            r = q->ctx.open_stream ? q->ctx.open_stream(q->ctx.wait_opaque, &st) : -1;
+    }
+    qdom_clear(&d);
+    return r;
+}
+
 const struct drv_domain_ops qemu_domain_ops = {
+    .domain_open_console = q_open_console,
+    .domain_screenshot = q_screenshot,
     .domain_create = q_create,
     .domain_create_xml = q_create_xml,
     .domain_define_xml = q_define,

@@ -706,7 +706,8 @@ static void on_qmp_event(void *opaque, const struct json *ev)
 
 /* ---- control requests ---- */
 
-static void qmp_request(struct sup *s, struct client *c, const char *cmd, const char *what)
+static void qmp_request_args(struct sup *s, struct client *c, const char *cmd,
+                             const char *args, const char *what)
 {
     if (!s->qmp) {
         /* The monitor is gone: QEMU is going. */
@@ -715,7 +716,7 @@ static void qmp_request(struct sup *s, struct client *c, const char *cmd, const 
         error_clear();
         return;
     }
-    if (qmp_send(s->qmp, cmd, NULL, c->qmp_id) < 0) {
+    if (qmp_send(s->qmp, cmd, args, c->qmp_id) < 0) {
         reply_error(c);
         error_clear();
         return;
@@ -723,9 +724,37 @@ static void qmp_request(struct sup *s, struct client *c, const char *cmd, const 
     c->what = what;
 }
 
+static void qmp_request(struct sup *s, struct client *c, const char *cmd, const char *what)
+{
+    qmp_request_args(s, c, cmd, NULL, what);
+}
+
+/* "screendump FILE": QEMU writes the screen as PNG to FILE in the domain's
+ * directory, a name of libvirt's form (qemu.screendump.XXXXXX) the
+ * connection made there; nothing else is written. */
+static void screendump(struct sup *s, struct client *c, const char *file)
+{
+    static const char prefix[] = "qemu.screendump.";
+    char args[4200];
+    size_t n = strlen(prefix);
+
+    if (strncmp(file, prefix, n) != 0 || strlen(file) != n + 6 ||
+        strspn(file + n, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") != 6) {
+        error_report(ERR_INTERNAL_ERROR, FROM_QEMU, "bad screendump file '%s'", file);
+        reply_error(c);
+        error_clear();
+        return;
+    }
+    snprintf(args, sizeof(args), "{\"filename\":\"%s/%s\",\"format\":\"png\"}", s->l.dom_dir,
+             file);
+    qmp_request_args(s, c, "screendump", args, "screendump");
+}
+
 static void handle_request(struct sup *s, struct client *c, const char *req)
 {
-    if (strcmp(req, "suspend") == 0) {
+    if (strncmp(req, "screendump ", 11) == 0) {
+        screendump(s, c, req + 11);
+    } else if (strcmp(req, "suspend") == 0) {
         qmp_request(s, c, "stop", "suspend");
     } else if (strcmp(req, "resume") == 0) {
         qmp_request(s, c, "cont", "resume");
@@ -763,7 +792,13 @@ static void on_qmp_reply(struct sup *s, struct json *m)
         const struct json *err = json_get(m, "error");
         if (err) {
             const char *desc = json_get_string(err, "desc");
-            error_report(ERR_OPERATION_FAILED, FROM_QEMU, "%s", desc ? desc : "QEMU error");
+            if (strcmp(c->what, "screendump") == 0)
+                /* libvirt's words for a command it sent itself. */
+                error_report(ERR_INTERNAL_ERROR, FROM_QEMU,
+                             "unable to execute QEMU command 'screendump': %s",
+                             desc ? desc : "QEMU error");
+            else
+                error_report(ERR_OPERATION_FAILED, FROM_QEMU, "%s", desc ? desc : "QEMU error");
             reply_error(c);
         } else if (strcmp(c->what, "suspend") == 0) {
             if (s->state != ST_PAUSED) {

@@ -106,3 +106,10 @@ add setmem-live 'setmem test 1048576 --live; dominfo test; setmaxmem test 104857
 # The same calls refused on a read-only connection.
 add ro-guestops "domtime test; domtime --time 5 test; domhostname test; domfsinfo test; domfsfreeze test; domfstrim test; send-key test KEY_A; inject-nmi test; domrename test x; managedsave test; save test $GO/ro; restore $GO/ro; dump test $GO/ro; desc test --new-desc x; domifaddr test; domifaddr --source agent test; set-lifecycle-action test poweroff destroy; set-user-password test a b; domcontrol test; metadata test http://e/ ; desc test; dominfo test" ro
 add ro-save-image "save-image-dumpxml $GO/garbage; save-image-define $GO/garbage $WEB; managedsave-remove test" ro
+
+# Screenshots come over a libvirt stream (the file itself is compared by
+# tests/integration/streams.py). The default file name has the time in it.
+NORMALIZE_EXTRA="${NORMALIZE_EXTRA:-}"' s/-\d{4}-\d\d-\d\d-\d\d:\d\d:\d\d\.png\b/-<DATE>.png/g;'
+add screenshot "screenshot test $GO/shot.png; screenshot test --screen 1 $GO/shot1.png; destroy test; screenshot test $GO/shot2.png; screenshot test; screenshot --domain test --file $GO/shot3.png --screen 0"
+add screenshot-bad "screenshot nosuch $GO/x.png; screenshot test $GO/nosuchdir/x.png; screenshot test --screen -1 $GO/x.png; screenshot test --screen abc $GO/x.png"
+add ro-screenshot "screenshot test $GO/ro.png" ro
