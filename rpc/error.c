@@ -54,6 +54,8 @@ static const struct {
     {ERR_OVERFLOW, "numerical overflow", "numerical overflow: %s"},
     {ERR_OPERATION_UNSUPPORTED, "Operation not supported", "Operation not supported: %s"},
     {ERR_NO_DOMAIN_SNAPSHOT, "Domain snapshot not found", "Domain snapshot not found: %s"},
+    {ERR_STORAGE_VOL_EXIST, "this storage volume exists already",
+     "storage volume %s exists already"},
     {ERR_XML_INVALID_SCHEMA, "XML document failed to validate against schema",
      "XML document failed to validate against schema: %s"},
     {ERR_NO_DOMAIN_CHECKPOINT, "Domain checkpoint not found", "Domain checkpoint not found: %s"},

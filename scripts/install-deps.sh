@@ -45,6 +45,9 @@ PACKAGES=(
     # unpacks (dpkg-deb), xz and zstd for kernels whose modules are
     # compressed; flock (util-linux, above) guards its cache
     libvirt-daemon-driver-qemu qemu-system-x86 xz-utils zstd
+    # the storage pools of the QEMU tests: qemu-img for qcow2 volumes (ours
+    # and real's; real's storage driver is in libvirt-daemon)
+    qemu-utils
     # the QEMU tests' other real clients: virt-install, virt-xml and
     # virt-clone (tests/qemu/virtinst.sh; python3-libvirt is above), and
     # virt-manager headless on an X virtual framebuffer
@@ -83,5 +86,5 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update
 # No recommends: the QEMU driver and QEMU would otherwise pull in swtpm,
-# qemu-utils, OVMF, the GUI and friends, which no test uses.
+# OVMF, the GUI and friends, which no test uses.
 $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"

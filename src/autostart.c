@@ -4,8 +4,9 @@
  * connection processes start only when a client connects, so a one-shot
  * run of this (units/libvirtd-autostart.service, at boot) does it instead:
  * it opens qemu:///system with the configuration it was given, starts
- * every inactive persistent domain whose autostart link is set, one after
- * the other, and exits. As real libvirt, it does so once per boot: the
+ * the storage pools (at every run, as a real daemon's start does: below)
+ * and then every inactive persistent domain whose autostart link is set,
+ * one after the other, and exits. As real libvirt, it does so once per boot: the
  * first run leaves a marker in the run directory (which a reboot clears),
  * and later runs start nothing, so a domain a user destroyed after boot
  * stays off when the daemon "restarts". */
@@ -50,6 +51,8 @@ int autostart_run(const struct config *cfg)
 {
     /* VIR_CONNECT_LIST_DOMAINS_INACTIVE | VIR_CONNECT_LIST_DOMAINS_AUTOSTART */
     enum { INACTIVE = 2, AUTOSTART = 0x400 };
+    /* VIR_CONNECT_LIST_STORAGE_POOLS_INACTIVE */
+    enum { POOLS_INACTIVE = 1 };
     struct drv_context ctx = {.config = cfg, .wait_fd = wait_fd};
     const struct driver *drv = &qemu_driver;
     struct drv_conn *conn = NULL;
@@ -62,6 +65,30 @@ int autostart_run(const struct config *cfg)
         log_error("autostart: cannot open qemu:///system: %s", last_error());
         return 1;
     }
+    /* The pools first, as real's storage driver starts them before its
+     * QEMU driver starts the domains (whose disks may be their volumes),
+     * and at every start of the daemon, not once per boot: real finds
+     * every dir pool whose directory is there active then, marked
+     * autostart or not. So every inactive pool is started here, and one
+     * whose directory is missing stays off. */
+    remote_connect_list_all_storage_pools_args pa = {.need_results = 1, .flags = POOLS_INACTIVE};
+    remote_connect_list_all_storage_pools_ret pr = {0};
+    if (drv->storage->connect_list_all_storage_pools(conn, &pa, &pr) < 0) {
+        log_error("autostart: cannot list the storage pools: %s", last_error());
+        error_clear();
+    }
+    for (u_int i = 0; i < pr.pools.pools_len; i++) {
+        remote_storage_pool_create_args ca = {.pool = pr.pools.pools_val[i]};
+        error_clear();
+        if (drv->storage->storage_pool_create(conn, &ca) < 0)
+            log_info("autostart: storage pool '%s' stays inactive: %s", ca.pool.name,
+                     last_error());
+        else
+            log_info("autostart: started storage pool '%s'", ca.pool.name);
+    }
+    xdr_free((xdrproc_t)xdr_remote_connect_list_all_storage_pools_ret, (char *)&pr);
+    error_clear();
+
     int todo = qemu_autostart_claim(conn);
     if (todo <= 0) {
         if (todo < 0)

@@ -679,6 +679,9 @@ static void disk_clear(struct dx_disk *d)
     free(d->drv_io);
     free(d->drv_discard);
     free(d->src);
+    free(d->src_pool);
+    free(d->src_volume);
+    free(d->vol_path);
     free(d->dst);
     free(d->serial);
     free(d->extra);
@@ -838,7 +841,12 @@ static int parse_disk(struct dx_def *def, xmlNodePtr n)
         const char *attr = strcmp(d.type, "block") == 0 ? "dev"
                            : strcmp(d.type, "dir") == 0 ? "dir"
                                                         : "file";
-        d.src = prop(src, attr);
+        if (strcmp(d.type, "volume") == 0) {
+            d.src_pool = prop(src, "pool");
+            d.src_volume = prop(src, "volume");
+        } else {
+            d.src = prop(src, attr);
+        }
     }
     xmlNodePtr tgt = child(n, "target");
     d.dst = tgt ? prop(tgt, "dev") : NULL;
@@ -855,7 +863,8 @@ static int parse_disk(struct dx_def *def, xmlNodePtr n)
             goto out;
         }
     }
-    if (!d.src && strcmp(d.device, "cdrom") != 0 && strcmp(d.device, "floppy") != 0) {
+    if (!d.src && !(d.src_pool && d.src_volume) && strcmp(d.device, "cdrom") != 0 &&
+        strcmp(d.device, "floppy") != 0) {
         error_report(ERR_NO_SOURCE, FROM_DOMAIN, "device %s", d.dst);
         goto out;
     }
@@ -2312,7 +2321,7 @@ static void format_disk(struct buf *b, const struct fmt *f, size_t i)
     const struct dx_disk *d = &f->def->disks[i];
     size_t at = b->len;
     /* A running domain's empty drive has no format. */
-    const char *drv_type = f->live && !d->src ? NULL : d->drv_type;
+    const char *drv_type = f->live && !d->src && !d->src_volume ? NULL : d->drv_type;
 
     bprintf(b, "    <disk");
     battr(b, "type", d->type);
@@ -2334,6 +2343,15 @@ static void format_disk(struct buf *b, const struct fmt *f, size_t i)
         bprintf(b, "      <source");
         battr(b, attr, d->src);
         /* libvirt numbers the sources of a run from the last disk on. */
+        if (f->live)
+            bprintf(b, " index='%zu'", f->def->ndisks - i);
+        bprintf(b, "/>\n");
+        if (f->live || d->backing_none)
+            bprintf(b, "      <backingStore/>\n");
+    } else if (d->src_pool && d->src_volume) {
+        bprintf(b, "      <source");
+        battr(b, "pool", d->src_pool);
+        battr(b, "volume", d->src_volume);
         if (f->live)
             bprintf(b, " index='%zu'", f->def->ndisks - i);
         bprintf(b, "/>\n");

@@ -69,6 +69,8 @@ struct dx_disk {
     char *type, *device;
     char *drv_name, *drv_type, *drv_cache, *drv_io, *drv_discard;
     char *src; /* file, dev or dir depending on type */
+    char *src_pool, *src_volume; /* type='volume' */
+    char *vol_path; /* a volume's file, found at start (never in the XML) */
     char *dst;
     int bus; /* DX_BUS_* */
     int readonly, shareable;

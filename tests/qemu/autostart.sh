@@ -1,5 +1,6 @@
 #!/bin/bash
-# Autostart: domains marked autostart start when the host "boots", on
+# Autostart: storage pools and then domains marked autostart start when
+# the host "boots" (a domain on a volume of such a pool included), on
 # real libvirtd (which starts them when its QEMU driver starts: the test
 # restarts it) and on ours (`libvirtd --autostart`, what
 # units/libvirtd-autostart.service runs at boot); the others stay off, a
@@ -7,13 +8,15 @@
 # normalized for what is random, must be identical.
 . "$(dirname "$0")/lib.sh"
 q_setup
+it_need qemu-img qemu-utils
+export REAL_LIBVIRTD_EXTRA_DRIVERS=storage
 q_payload
 q_real_start
 q_ours_start
 
-# A reboot empties /run, and with it libvirt's once-per-boot marker
-# (RUN/libvirt/qemu/autostarted).
-reboot() { rm -f "${RUNDIR:?}/autostarted"; }
+# A reboot empties /run, and with it libvirt's once-per-boot markers
+# (RUN/libvirt/qemu/autostarted, and real's storage driver's own).
+reboot() { rm -f "${RUNDIR:?}/autostarted" "${RUNDIR:?}/../storage/autostarted"; }
 
 # run URI TAG BOOT...: the transcript of one daemon; BOOT is how it starts.
 run() {
@@ -24,6 +27,16 @@ run() {
         sed "s#@PAYLOAD@#$PAYLOAD#g; s#@SERIAL@#$IT_DIR/$tag-$n.serial#g; s#@NAME@#auto$n#g" \
             "$Q_DIR/data/scenario.xml" >"$IT_DIR/$tag-$n.xml"
     done
+    # A's disk is a volume of poolP, marked autostart too: the pools start
+    # first. poolQ is not marked.
+    sed -i "s#<devices>#<devices>\n    <disk type='volume' device='disk'><source pool='poolP' volume='disk.raw'/><target dev='vda' bus='virtio'/></disk>#" \
+        "$IT_DIR/$tag-A.xml"
+    echo "== pools"; v pool-define-as poolP dir --target "$IT_DIR/$tag-poolP"
+    v pool-define-as poolQ dir --target "$IT_DIR/$tag-poolQ"
+    v pool-build poolP; v pool-build poolQ; v pool-start poolP
+    v vol-create-as poolP disk.raw 1M; v pool-destroy poolP
+    echo "== pool-autostart"; v pool-autostart poolP
+    echo "== pool-list --autostart"; v pool-list --all --autostart
     echo "== define"; v define "$IT_DIR/$tag-A.xml"; v define "$IT_DIR/$tag-B.xml"
     echo "== autostart"; v autostart autoA
     echo "== autostart missing"; v autostart nosuch
@@ -34,16 +47,20 @@ run() {
     echo "== list after boot"; v list --all | sed -E 's/^ +[0-9]+ +/ N    /'
     echo "== domstate A"; v domstate --reason autoA
     echo "== domstate B"; v domstate --reason autoB
-    echo "== destroy"; v destroy autoA
+    echo "== pool-list after boot"; v pool-list --all
+    echo "== destroy"; v destroy autoA; v pool-destroy poolP
     echo "== the daemon starts again, no reboot"; "$@" >>"$IT_DIR/$tag-boot.log" 2>&1
     echo "== list: A stays off"; v list --all | sed -E 's/^ +[0-9]+ +/ N    /'
+    echo "== pool-list: poolP stays off"; v pool-list --all
     echo "== reboot"; reboot; "$@" >>"$IT_DIR/$tag-boot.log" 2>&1
     echo "== list after the second boot"; v list --all | sed -E 's/^ +[0-9]+ +/ N    /'
+    echo "== pool-list after the second boot"; v pool-list --all
     echo "== autostart --disable"; v autostart --disable autoA
     echo "== list --autostart"; v list --all --autostart
     echo "== destroy"; v destroy autoA
     echo "== undefine"; v undefine autoA; v undefine autoB
     echo "== undefine left no autostart link"; ls "${AUTODIR:?}" 2>&1 | grep -c auto
+    echo "== pools undefined"; v pool-destroy poolP; v pool-undefine poolP; v pool-undefine poolQ
 }
 
 real_boot() { "$Q_DIR/real-qemu.sh" restart "$Q_REAL_DIR" >/dev/null; }

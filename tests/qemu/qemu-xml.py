@@ -179,6 +179,8 @@ def main():
             sys.exit(1)
         for f, size in (('disk1.img', '16M'), ('disk2.img', '16M'), ('cd.iso', '1M')):
             run(['truncate', '-s', size, os.path.join(tmp, f)])
+        # A qcow2 image without a backing file (qemu-img: qemu-utils).
+        run(['qemu-img', 'create', '-q', '-f', 'qcow2', os.path.join(tmp, 'disk3.qcow2'), '16M'])
         machines = []
         for l in run(['qemu-system-x86_64', '-machine', 'help']).stdout.splitlines():
             m = re.match(r'^(\S+)\s.*\(alias of (\S+)\)$', l)

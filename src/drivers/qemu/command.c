@@ -119,6 +119,12 @@ static void j_bool(struct json *j, const char *key, int v)
     sb_printf(&j->b, "%s", v ? "true" : "false");
 }
 
+static void j_null(struct json *j, const char *key)
+{
+    j_key(j, key);
+    sb_printf(&j->b, "null");
+}
+
 /* The object, malloc'd (NULL when out of memory); j is ready for the next. */
 static char *j_end(struct json *j)
 {
@@ -416,7 +422,7 @@ static int validate_disks(const struct dx_def *def)
         const struct dx_disk *d = &def->disks[i];
         char what[64];
         snprintf(what, sizeof(what), "disk '%s'", d->dst);
-        if (!is(d->type, "file"))
+        if (!is(d->type, "file") && !is(d->type, "volume"))
             return unsupported("%s: disk type '%s' is not supported by this QEMU driver", what,
                                d->type);
         if (!is(d->device, "disk") && !is(d->device, "cdrom"))
@@ -444,13 +450,16 @@ static int validate_disks(const struct dx_def *def)
             }
             ide_disks++;
         }
-        if (!is(d->drv_name, "qemu") || !is(d->drv_type, "raw"))
+        /* A volume's format is the volume's until it starts. */
+        if (!is(d->drv_name, "qemu") ||
+            !(is(d->drv_type, "raw") || is(d->drv_type, "qcow2") ||
+              (!d->drv_type && is(d->type, "volume"))))
             return unsupported("%s: driver name '%s' type '%s' is not supported by this QEMU "
-                               "driver (only qemu, raw)",
+                               "driver (only qemu, raw or qcow2)",
                                what, d->drv_name ? d->drv_name : "", d->drv_type ? d->drv_type : "");
-        if (d->drv_cache || d->drv_io || d->drv_discard)
-            return unsupported("%s: driver cache, io and discard are not supported by this "
-                               "QEMU driver",
+        if (d->drv_cache || d->drv_io || (d->drv_discard && !is(d->drv_discard, "unmap")))
+            return unsupported("%s: driver cache, io and discard other than unmap are not "
+                               "supported by this QEMU driver",
                                what);
         if (d->shareable || d->serial)
             return unsupported("%s: <%s> is not supported by this QEMU driver", what,
@@ -777,10 +786,11 @@ static void build_disk(struct cmd *c, const struct dx_def *def, size_t i, unsign
 
     snprintf(storage, sizeof(storage), "libvirt-%zu-storage", node);
     snprintf(format, sizeof(format), "libvirt-%zu-format", node);
-    if (d->src) {
+    const char *file = d->src ? d->src : d->vol_path;
+    if (file) {
         add(c, "-blockdev");
         j_str(&j, "driver", "file");
-        j_str(&j, "filename", d->src);
+        j_str(&j, "filename", file);
         j_str(&j, "node-name", storage);
         j_bool(&j, "auto-read-only", 1);
         j_str(&j, "discard", "unmap");
@@ -788,8 +798,14 @@ static void build_disk(struct cmd *c, const struct dx_def *def, size_t i, unsign
         add(c, "-blockdev");
         j_str(&j, "node-name", format);
         j_bool(&j, "read-only", d->readonly);
+        if (d->drv_discard)
+            j_str(&j, "discard", d->drv_discard);
         j_str(&j, "driver", d->drv_type);
         j_str(&j, "file", storage);
+        /* No backing chain: libvirt says so for every qcow2 image it
+         * finds none in. */
+        if (is(d->drv_type, "qcow2"))
+            j_null(&j, "backing");
         add_take(c, j_end(&j));
     }
     dx_alias(def, DX_DEV_DISK, i, alias, sizeof(alias));
@@ -805,7 +821,7 @@ static void build_disk(struct cmd *c, const struct dx_def *def, size_t i, unsign
         j_str(&j, "driver", is(d->device, "cdrom") ? "ide-cd" : "ide-hd");
         j_str(&j, "bus", bus);
         j_uint(&j, "unit", d->addr.unit);
-        if (d->src)
+        if (file)
             j_str(&j, "drive", format);
         j_str(&j, "id", alias);
     }

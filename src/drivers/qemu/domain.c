@@ -30,6 +30,7 @@
 #include "state/journal.h"
 #include "migratable.h"
 #include "state/lock.h"
+#include "storage.h"
 #include "sup-util.h"
 #include "supervisor.h"
 #include "uuid.h"
@@ -363,6 +364,11 @@ static void emit(struct qdrv *q, const char *name, const unsigned char *uuid, in
 
     uuid_format(uuid, u);
     snprintf(rec, sizeof(rec), "lifecycle %d %d %d %s %s", event, detail, id, u, name);
+    qdrv_journal_append(q, rec);
+}
+
+void qdrv_journal_append(struct qdrv *q, const char *rec)
+{
     if ((q->journal || sup_journal_open(q->run_dir, &q->journal) == 0) &&
         state_journal_append(q->journal, rec, strlen(rec), wait_loop, q, NULL) == 0)
         return;
@@ -370,15 +376,22 @@ static void emit(struct qdrv *q, const char *name, const unsigned char *uuid, in
     error_clear();
 }
 
+int qdrv_wait_loop(void *opaque, long long deadline_ms)
+{
+    return wait_loop(opaque, deadline_ms);
+}
+
 /* A journal record to the sink: "lifecycle EVENT DETAIL ID UUID NAME" or
- * "reboot ID UUID NAME". */
+ * "reboot ID UUID NAME", or a storage pool's ("pool ...", storage.c). */
 static void deliver(struct qdrv *q, char *rec)
 {
     char uuid_s[64];
     unsigned char uuid[DRV_UUID_LEN];
     int event = 0, detail = 0, id = -1, used = 0;
 
-    if (sscanf(rec, "lifecycle %d %d %d %63s %n", &event, &detail, &id, uuid_s, &used) == 4 &&
+    if (strncmp(rec, "pool", 4) == 0) {
+        qstorage_deliver(q, rec);
+    } else if (sscanf(rec, "lifecycle %d %d %d %63s %n", &event, &detail, &id, uuid_s, &used) == 4 &&
         used > 0 && uuid_parse(uuid_s, uuid) == 0) {
         remote_domain_event_lifecycle_msg m = {
             .dom = {.name = rec + used, .id = id}, .event = event, .detail = detail};
@@ -652,6 +665,48 @@ static int write_starting(struct qdrv *q, const char *name, int id, const char *
  * connection's), and the live XML needs what only the monitor tells. And
  * a failure anywhere comes back on the ready pipe with the error, as if
  * it were this process'. */
+/* The files of def's type='volume' disks (storage.h), for the launch's
+ * volumes; a disk without a format takes its volume's, as in libvirt. */
+static int resolve_volumes(struct qdrv *q, struct dx_def *def, char **volumes)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = NULL;
+
+    *volumes = NULL;
+    /* Last disk first: which one a failure names, as in libvirt. */
+    for (size_t i = def->ndisks; i-- > 0;) {
+        struct dx_disk *dk = &def->disks[i];
+        char *path = NULL;
+        const char *format = NULL;
+        if (!dk->src_volume)
+            continue;
+        if (qstorage_volume_file(q, dk->src_pool, dk->src_volume, &path, &format) < 0)
+            goto fail;
+        if (!dk->drv_type && !(dk->drv_type = strdup(format))) {
+            free(path);
+            goto nomem;
+        }
+        if (!f && !(f = open_memstream(&text, &len))) {
+            free(path);
+            goto nomem;
+        }
+        fprintf(f, "%zu %s\n", i, path);
+        free(path);
+    }
+    if (f && fclose(f) != 0)
+        goto nomem;
+    *volumes = text;
+    return 0;
+nomem:
+    error_report(ERR_NO_MEMORY, FROM_QEMU, NULL);
+fail:
+    if (f)
+        fclose(f);
+    free(text);
+    return -1;
+}
+
 static int start(struct qdrv *q, struct qdom *d, const struct dx_def *def, bool paused,
                  struct state_lock **job)
 {
@@ -665,9 +720,14 @@ static int start(struct qdrv *q, struct qdom *d, const struct dx_def *def, bool 
                      q->supervisor, strerror(errno));
         return -1;
     }
-    /* What cannot start takes no id, as in libvirt. */
-    if (qemu_validate(def, QEMU_VALIDATE_START) < 0 || (id = next_id(q)) < 0)
+    /* What cannot start takes no id, as in libvirt; nor does a disk whose
+     * volume is not there. */
+    if (resolve_volumes(q, (struct dx_def *)def, &l.volumes) < 0)
         return -1;
+    if (qemu_validate(def, QEMU_VALIDATE_START) < 0 || (id = next_id(q)) < 0) {
+        free(l.volumes);
+        return -1;
+    }
     uuid_format(def->uuid, uuid);
     l.name = d->name;
     l.uuid = uuid;
@@ -754,6 +814,7 @@ out:
     free(l.dom_dir);
     free(l.log_file);
     free(l.domain_xml);
+    free(l.volumes);
     free(launch);
     return r;
 }
@@ -2239,6 +2300,23 @@ static char *find_supervisor(void)
     return strdup(QEMU_SUPERVISOR_PATH);
 }
 
+/* dir with its last up components replaced by leaf: ("/a/b/qemu", 1,
+ * "storage") is "/a/b/storage". */
+static char *sibling(const char *dir, int up, const char *leaf)
+{
+    size_t n = strlen(dir);
+    for (int i = 0; i < up; i++) {
+        while (n > 1 && dir[n - 1] != '/')
+            n--;
+        if (n > 1)
+            n--;
+    }
+    char *s = NULL;
+    if (asprintf(&s, "%.*s/%s", (int)n, dir, leaf) < 0)
+        return NULL;
+    return s;
+}
+
 int qdrv_open(struct qdrv *q, const struct qemu_paths *paths, const struct drv_context *ctx)
 {
     memset(q, 0, sizeof(*q));
@@ -2250,16 +2328,25 @@ int qdrv_open(struct qdrv *q, const struct qemu_paths *paths, const struct drv_c
     q->lib_dir = join(paths->lib, "");
     q->log_dir = join(paths->log, "");
     q->supervisor = find_supervisor();
+    /* Real libvirt's storage driver: /etc/libvirt/storage and
+     * /run/libvirt/storage beside the QEMU driver's directories, or the
+     * session's $XDG_CONFIG_HOME/libvirt/storage and
+     * $XDG_RUNTIME_DIR/libvirt/storage/run. */
+    q->pool_conf_dir = sibling(paths->config, 1, "storage");
+    q->pool_autostart_dir = q->pool_conf_dir ? join(q->pool_conf_dir, "/autostart") : NULL;
+    q->pool_run_dir = paths->privileged ? sibling(paths->state, 1, "storage")
+                                        : sibling(paths->state, 2, "storage/run");
     if (ctx)
         q->ctx = *ctx;
     if (!q->conf_dir || !q->autostart_dir || !q->run_dir || !q->lib_dir || !q->log_dir ||
-        !q->supervisor) {
+        !q->supervisor || !q->pool_conf_dir || !q->pool_autostart_dir || !q->pool_run_dir) {
         error_report(ERR_NO_MEMORY, FROM_QEMU, NULL);
         goto fail;
     }
-    const char *dirs[] = {q->conf_dir, q->run_dir, q->lib_dir, q->log_dir};
-    for (size_t i = 0; i < 4; i++)
-        if (state_file_mkdirs(dirs[i], i == 0 ? 0755 : 0700) < 0)
+    const char *dirs[] = {q->conf_dir, q->run_dir, q->lib_dir, q->log_dir, q->pool_conf_dir,
+                          q->pool_run_dir};
+    for (size_t i = 0; i < 6; i++)
+        if (state_file_mkdirs(dirs[i], i == 0 || i >= 4 ? 0755 : 0700) < 0)
             goto fail;
     q->sleep_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     return 0;
@@ -2305,6 +2392,9 @@ void qdrv_close(struct qdrv *q)
     free(q->lib_dir);
     free(q->log_dir);
     free(q->supervisor);
+    free(q->pool_conf_dir);
+    free(q->pool_autostart_dir);
+    free(q->pool_run_dir);
     memset(q, 0, sizeof(*q));
     q->watch_fd = -1;
     q->sleep_fd = -1;

@@ -24,6 +24,7 @@
 #include "host.h"
 #include "paths.h"
 #include "qdrv.h"
+#include "storage.h"
 #include "qemu.h"
 
 struct drv_conn {
@@ -693,6 +694,7 @@ const struct driver qemu_driver = {
     .events_wanted = qemu_events_wanted,
     .host = &qemu_host_ops,
     .domain = &qemu_domain_ops,
+    .storage = &qemu_storage_ops,
 };
 
 int qemu_autostart_claim(struct drv_conn *c)

@@ -11,7 +11,8 @@
  *   RUN/next-id              the next domain id
  *   RUN/events, events.1, events.index   the event journal (docs/state.md)
  *   LIB/domain-ID-NAME/      a running domain's monitor and control sockets
- *   LOG/NAME.log             QEMU's log */
+ *   LOG/NAME.log             QEMU's log
+ * and the storage pools' files (storage.h). */
 #ifndef SRC_DRIVERS_QEMU_QDRV_H
 #define SRC_DRIVERS_QEMU_QDRV_H
 
@@ -27,6 +28,8 @@ struct dx_env;
 struct qdrv {
     char *conf_dir, *autostart_dir, *run_dir, *lib_dir, *log_dir;
     char *supervisor; /* the qemu-supervisor program */
+    /* The storage pools' definitions, autostart links and state (storage.h). */
+    char *pool_conf_dir, *pool_autostart_dir, *pool_run_dir;
     struct drv_context ctx;
     drv_event_fn sink;
     void *sink_opaque;
@@ -48,6 +51,14 @@ void qdrv_close(struct qdrv *q);
 
 /* The client registered an event callback: read the journal from now on. */
 void qdrv_events_wanted(struct qdrv *q);
+
+/* Appends rec (one line) to the driver's event journal; a failure is
+ * logged, never the caller's. */
+void qdrv_journal_append(struct qdrv *q, const char *rec);
+
+/* How the state library waits in a connection process (state/lock.h's
+ * state_wait_fn; opaque is the qdrv): the session's loop runs meanwhile. */
+int qdrv_wait_loop(void *opaque, long long deadline_ms);
 
 /* The event sink; events from the journal go there from now on. */
 void qdrv_set_event_sink(struct qdrv *q, drv_event_fn fn, void *opaque);

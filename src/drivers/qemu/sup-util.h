@@ -27,7 +27,8 @@ void sup_error_decode(const char *line);
  * events.1, events.index beside it. A record is one line of text,
  * "lifecycle EVENT DETAIL ID UUID NAME" or "reboot ID UUID NAME", written
  * by connection processes (define, undefine, a dead supervisor's stop)
- * and supervisors (everything a running VM does). A generation is rotated
+ * and supervisors (everything a running VM does), or a storage pool's
+ * ("pool EVENT DETAIL UUID NAME", "pool-refresh UUID NAME": storage.c). A generation is rotated
  * at SUP_JOURNAL_ROTATE_BYTES: about 2500 records, so a reader loses
  * records only when it is some 5000 behind (and says so in its log). */
 #define SUP_JOURNAL_NAME "events"

@@ -462,6 +462,23 @@ static int make_live(struct sup *s)
 
 /* Starts QEMU and brings it to running: command.h's steps. 0, or -1 with
  * the error recorded (QEMU killed and reaped). */
+
+/* Whether the qcow2 image at path names a backing file (its header's
+ * backing_file_offset): the command line says "backing":null for every
+ * qcow2 disk, which would hide the backing file's data from the guest. */
+static int has_backing(const char *path)
+{
+    unsigned char h[16];
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY), backed = 0;
+    if (fd < 0)
+        return 0;
+    if (pread(fd, h, sizeof(h), 0) == (ssize_t)sizeof(h) && memcmp(h, "QFI\xfb", 4) == 0)
+        for (int k = 8; k < 16; k++)
+            backed |= h[k] != 0;
+    close(fd);
+    return backed;
+}
+
 static int start_qemu(struct sup *s)
 {
     static const struct dx_env stored = {.driver = DX_DRIVER_QEMU};
@@ -473,6 +490,7 @@ static int start_qemu(struct sup *s)
 
     /* The definition the connection checked, as it was defined. */
     if (!(s->def = dx_def_parse_string_env(s->l.domain_xml, &stored)) ||
+        sup_launch_apply_volumes(s->l.volumes, s->def) < 0 ||
         qemu_validate(s->def, QEMU_VALIDATE_START) < 0)
         goto out;
     s->serial_ptys = calloc(s->def->nserials + 1, sizeof(char *));
@@ -500,9 +518,17 @@ static int start_qemu(struct sup *s)
     struct stat sb;
     for (size_t i = 0; i < s->def->ndisks; i++) {
         const struct dx_disk *d = &s->def->disks[i];
-        if (d->src && stat(d->src, &sb) < 0) {
+        const char *file = d->src ? d->src : d->vol_path;
+        if (file && stat(file, &sb) < 0) {
             error_report(ERR_SYSTEM_ERROR, FROM_QEMU, "Cannot access storage file '%s': %s",
-                         d->src, strerror(errno));
+                         file, strerror(errno));
+            goto out;
+        }
+        if (file && d->drv_type && strcmp(d->drv_type, "qcow2") == 0 && has_backing(file)) {
+            error_report(ERR_CONFIG_UNSUPPORTED, FROM_QEMU,
+                         "disk '%s': the qcow2 image '%s' has a backing file, and backing "
+                         "chains are not supported by this QEMU driver",
+                         d->dst, file);
             goto out;
         }
     }

@@ -18,6 +18,7 @@
 #include "clock.h"
 #include "error.h"
 #include "sup-util.h"
+#include "conf/domain_xml.h"
 #include "conf/xml.h"
 #include "state/file.h"
 #include "state/lock.h"
@@ -63,6 +64,8 @@ int sup_launch_write(const struct sup_launch *l, const char *path)
     put(f, "on_crash", l->on_crash);
     put(f, "start_paused", l->start_paused ? "1" : "0");
     put(f, "domain_xml", l->domain_xml);
+    if (l->volumes)
+        put(f, "volumes", l->volumes);
     if (fclose(f) != 0 || !text) {
         free(text);
         error_report(ERR_NO_MEMORY, FROM_QEMU, NULL);
@@ -129,6 +132,8 @@ int sup_launch_read(const char *path, struct sup_launch *l)
                 slot = &l->on_crash;
             else if (KEY("domain_xml"))
                 slot = &l->domain_xml;
+            else if (KEY("volumes"))
+                slot = &l->volumes;
             if (!v) {
                 /* out of memory: fall through to the check below */
             } else if (slot) {
@@ -166,6 +171,7 @@ void sup_launch_clear(struct sup_launch *l)
     free(l->on_reboot);
     free(l->on_crash);
     free(l->domain_xml);
+    free(l->volumes);
     memset(l, 0, sizeof(*l));
 }
 
@@ -424,4 +430,26 @@ int sup_request(const char *dom_dir, const char *request, long long deadline_ms,
 out:
     close(fd);
     return r;
+}
+
+int sup_launch_apply_volumes(const char *volumes, struct dx_def *def)
+{
+    for (const char *p = volumes; p && *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        char *end;
+        unsigned long i = strtoul(p, &end, 10);
+        if (end == p || *end != ' ' || i >= def->ndisks || !def->disks[i].src_volume ||
+            end + 1 > p + len) {
+            error_report(ERR_INTERNAL_ERROR, FROM_QEMU, "bad volume line in the launch file");
+            return -1;
+        }
+        free(def->disks[i].vol_path);
+        if (!(def->disks[i].vol_path = strndup(end + 1, len - (size_t)(end + 1 - p)))) {
+            error_report(ERR_NO_MEMORY, FROM_QEMU, NULL);
+            return -1;
+        }
+        p += len + (nl ? 1 : 0);
+    }
+    return 0;
 }

@@ -61,6 +61,9 @@ struct sup_launch {
     bool start_paused;
     char *domain_xml;    /* the definition to start (dx_def_format's, with the
                             QEMU rules applied and qemu_validate passed) */
+    char *volumes;       /* the files of its type='volume' disks, one line
+                            "INDEX PATH" each (INDEX in the definition's
+                            disks), or NULL */
 };
 
 /* Writes l to path atomically. 0, or -1 with the error recorded. */
@@ -70,6 +73,11 @@ int sup_launch_write(const struct sup_launch *l, const char *path);
 int sup_launch_read(const char *path, struct sup_launch *l);
 
 void sup_launch_clear(struct sup_launch *l);
+
+/* Sets the vol_path of def's volume disks from a launch's volumes. 0, or
+ * -1 recorded (a line that names no volume disk, out of memory). */
+struct dx_def;
+int sup_launch_apply_volumes(const char *volumes, struct dx_def *def);
 
 /* The status of a domain as its status file tells it. */
 struct sup_status {
