@@ -149,3 +149,8 @@ if [ -n "${F[races_ours]:-}" ]; then
         "(retried, not timed): ours $ro of $rn, real $rr of $rrn"
 fi
 echo "machine: $(nproc) CPUs, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo), kernel $(uname -r), $(qemu-system-x86_64 --version | head -1)"
+
+# Streams: volume upload and download over unix and TLS, and the console's
+# round trip (tests/bench/stream-bench.sh, its own daemons and a guest).
+echo
+bash "$ROOT/tests/bench/stream-bench.sh" || echo "stream-bench: failed (exit $?)"

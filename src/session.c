@@ -558,6 +558,10 @@ static int stream_hole(struct session *s, struct sstream *ss)
 
     if (at < 0 || end < 0 || lseek(ss->st.fd, at, SEEK_SET) < 0)
         goto fail;
+    if (at >= end) {
+        ss->data_left = 0; /* the end: the read that follows says so */
+        return 0;
+    }
     data = lseek(ss->st.fd, at, SEEK_DATA);
     if (data < 0 && errno != ENXIO)
         goto fail;
@@ -746,13 +750,28 @@ static int stream_data(struct session *s, struct sstream *ss, const unsigned cha
         error_report(ERR_RPC, FROM_STREAMS, "stream had unexpected termination");
         return stream_fail(s, ss);
     }
+    bool over = false;
     if (ss->st.length && len > ss->st.length - ss->received) {
-        error_report(ERR_OPERATION_INVALID, FROM_STREAMS,
-                     "more data than the %llu bytes the stream was opened for",
-                     ss->st.length);
-        return stream_fail(s, ss);
+        /* As libvirt's file streams: what fits is written, then the
+         * stream fails as a full disk would. */
+        len = (size_t)(ss->st.length - ss->received);
+        over = true;
     }
     ss->received += len;
+    if (over) {
+        while (len > 0) {
+            ssize_t n = write(ss->st.fd, data, len);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0)
+                break;
+            data += n;
+            len -= (size_t)n;
+        }
+        error_report(ERR_SYSTEM_ERROR, FROM_STREAMS, "cannot write to stream: %s",
+                     strerror(ENOSPC));
+        return stream_fail(s, ss);
+    }
     while (len > 0) {
         ssize_t n = write(ss->st.fd, data, len);
         if (n < 0 && errno == EINTR)

@@ -486,7 +486,8 @@ class Oracle:
                  self.dir, self.qemu_user, self.pin_cpu()],
                 stdin=subprocess.DEVNULL, stdout=logf, stderr=logf,
                 close_fds=True, start_new_session=True,
-                env={"PATH": PATH})
+                env=dict({"PATH": PATH},
+                         **{k: v for k, v in os.environ.items() if k == "REAL_LIBVIRTD_TLS"}))
         return lambda: child.poll() is not None
 
     def start(self):

@@ -49,10 +49,12 @@ run() { # URI TRANSPORT-URI SIDE
         $f vol-download --pool vp raw.img "$out/part-$tr" --offset 1000 --length 5000
         tail -c +1001 "$IT_DIR/rand" | head -c 5000 >"$out/part-want"
         same "$out/part-want" "$out/part-$tr" "--offset 1000 --length 5000 ($tr)"
-        $f vol-upload --pool vp raw.img "$IT_DIR/rand" --offset $((4 << 20)) --length 100000
-        $f vol-download --pool vp raw.img "$out/off-$tr" --offset $((4 << 20)) --length 100000
-        head -c 100000 "$IT_DIR/rand" >"$out/off-want"
-        same "$out/off-want" "$out/off-$tr" "upload at an offset ($tr)"
+        $f vol-upload --pool vp raw.img "$IT_DIR/rand" --offset $((4 << 20)) --length $((3 << 20))
+        $f vol-download --pool vp raw.img "$out/off-$tr" --offset $((4 << 20)) --length $((3 << 20))
+        same "$IT_DIR/rand" "$out/off-$tr" "upload at an offset ($tr)"
+        # More than --length: refused as a full disk. (What real has written
+        # by then depends on its I/O thread: only the messages are compared.)
+        $f vol-upload --pool vp raw.img "$IT_DIR/rand" --length 100000
         $f vol-download --pool vp q.qcow2 "$out/q-$tr"
         same "$pool/q.qcow2" "$out/q-$tr" "a qcow2 volume's file ($tr)"
         $f vol-upload --pool vp sp.img "$IT_DIR/sparse" --sparse
