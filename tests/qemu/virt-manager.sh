@@ -8,8 +8,12 @@
 # same events. Its --debug log, normalized only for what is random, must be
 # the same line for line: any call of ours that fails where real's works
 # shows up there (virt-manager logs its failed calls and tracebacks).
-# No console (the domain has no graphics) and no storage.
+# No console (the domain has no graphics). Both daemons serve storage
+# pools (real's storage driver beside its QEMU driver), each with a
+# "default" pool in the test's directory, so that virt-manager finds one
+# and lists it rather than building one in /var/lib/libvirt/images.
 . "$(dirname "$0")/lib.sh"
+export REAL_LIBVIRTD_EXTRA_DRIVERS=storage
 q_setup
 it_need virt-manager virt-manager
 it_need xvfb-run xvfb
@@ -54,6 +58,10 @@ run() { # URI TAG
         "$Q_DIR/data/scenario.xml" >"$IT_DIR/$tag-vm.xml"
     v define "$IT_DIR/$tag-vm.xml"
     v start "$n"
+    v pool-define-as default dir --target "$IT_DIR/$tag-pool"
+    v pool-build default
+    v pool-start default
+    v vol-create-as default disk.qcow2 16M --format qcow2
     # Its settings in memory (no dconf, no D-Bus), no accessibility bus,
     # its ~/.cache/virt-manager in the test's directory.
     mkdir -p "$IT_DIR/home-$tag"
@@ -73,6 +81,9 @@ run() { # URI TAG
     wait "$vm" 2>/dev/null
     v destroy "$n"
     v undefine "$n"
+    v vol-delete --pool default disk.qcow2
+    v pool-destroy default
+    v pool-undefine default
     cat "$log.missing" 2>/dev/null
     # virt-manager logs from its main loop, its connection-opening thread
     # and its event thread, so how their records interleave is timing: the
