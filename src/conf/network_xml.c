@@ -1072,28 +1072,13 @@ static xmlDocPtr parse_text(const char *xml, const char *url)
     return xml_parse(xml, len, url, FROM_NETWORK);
 }
 
-/* libvirt validates against its RelaxNG schema; what is checked here is
- * the part of it a client meets first: <network>'s own children. */
-static int validate_top(xmlNodePtr root)
+/* VIR_NETWORK_*_VALIDATE: libvirt's own schema, when the document is a
+ * <network> (another root is refused by the parse, as in libvirt). */
+static int validate_top(xmlDocPtr doc)
 {
-    if (!is_elem(root, "network"))
+    if (!is_elem(xmlDocGetRootElement(doc), "network"))
         return 0;
-    for (xmlNodePtr n = root->children; n; n = n->next) {
-        int known = n->type != XML_ELEMENT_NODE;
-        for (int i = 0; !known && s_network.kids[i]; i++)
-            known = is_elem(n, s_network.kids[i]->name);
-        if (!known) {
-            char msg[512];
-            snprintf(msg, sizeof(msg),
-                     "XML document failed to validate against schema: Unable to validate doc "
-                     "against /usr/share/libvirt/schemas/network.rng\n"
-                     "Element network has extra content: %.200s\n",
-                     (const char *)n->name);
-            error_set_message(ERR_XML_INVALID_SCHEMA, FROM_XML, msg);
-            return -1;
-        }
-    }
-    return 0;
+    return xml_validate(doc, "network.rng", FROM_NETWORK);
 }
 
 int nx_def_parse_string(const char *xml, int validate, struct nx_def *def)
@@ -1102,7 +1087,7 @@ int nx_def_parse_string(const char *xml, int validate, struct nx_def *def)
     xmlDocPtr doc = parse_text(xml, "(network_definition)");
     if (!doc)
         return -1;
-    if (validate && validate_top(xmlDocGetRootElement(doc)) < 0) {
+    if (validate && validate_top(doc) < 0) {
         xmlFreeDoc(doc);
         return -1;
     }

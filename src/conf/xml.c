@@ -1,13 +1,16 @@
 #include "xml.h"
 
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <libxml/parser.h>
+#include <libxml/relaxng.h>
 #include <libxml/xmlerror.h>
 
+#include "daemon-paths.h"
 #include "error.h"
 
 /* What one parse has seen, reached from the libxml2 context. */
@@ -120,4 +123,111 @@ xmlDocPtr xml_parse(const char *text, size_t len, const char *url, int err_domai
         xmlFreeDoc(doc);
     xmlFreeParserCtxt(ctxt);
     return NULL;
+}
+
+/* What the validator said, gathered as libvirt gathers it: every message
+ * libxml2 gives, one after the other, bounded. */
+struct rng_messages {
+    char text[4096];
+    size_t len;
+};
+
+static void on_rng_error(void *ctx, const char *msg, ...)
+{
+    struct rng_messages *m = ctx;
+    va_list ap;
+
+    if (m->len >= sizeof(m->text) - 1)
+        return;
+    va_start(ap, msg);
+    int n = vsnprintf(m->text + m->len, sizeof(m->text) - m->len, msg, ap);
+    va_end(ap);
+    if (n > 0)
+        m->len =
+            m->len + (size_t)n < sizeof(m->text) ? m->len + (size_t)n : sizeof(m->text) - 1;
+}
+
+static void on_rng_quiet(void *ctx, const char *msg, ...)
+{
+    (void)ctx;
+    (void)msg;
+}
+
+/* A connection process validates a handful of documents at most: each
+ * schema is read once, on first use, and kept. */
+static struct {
+    char name[32];
+    xmlRelaxNGPtr rng;
+} schemas[8];
+
+static xmlRelaxNGPtr schema_get(const char *path, const char *name, int err_domain)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof(schemas) / sizeof(schemas[0]) && schemas[i].rng; i++)
+        if (strcmp(schemas[i].name, name) == 0)
+            return schemas[i].rng;
+
+    struct rng_messages m = {.len = 0};
+    xmlRelaxNGParserCtxtPtr pctxt = xmlRelaxNGNewParserCtxt(path);
+    if (!pctxt) {
+        error_report(ERR_INTERNAL_ERROR, err_domain, "Unable to create RNG parser for %s",
+                     path);
+        return NULL;
+    }
+    xmlRelaxNGSetParserErrors(pctxt, on_rng_error, on_rng_quiet, &m);
+    xmlRelaxNGPtr rng = xmlRelaxNGParse(pctxt);
+    xmlRelaxNGFreeParserCtxt(pctxt);
+    if (!rng) {
+        error_report(ERR_INTERNAL_ERROR, err_domain, "Unable to parse RNG %s: %s", path,
+                     m.len ? m.text : "");
+        return NULL;
+    }
+    if (i < sizeof(schemas) / sizeof(schemas[0]) && strlen(name) < sizeof(schemas[i].name)) {
+        snprintf(schemas[i].name, sizeof(schemas[i].name), "%s", name);
+        schemas[i].rng = rng;
+    }
+    /* else: more schemas than slots: this one is leaked, once, for the
+     * life of a short process. */
+    return rng;
+}
+
+int xml_validate(xmlDocPtr doc, const char *schema, int err_domain)
+{
+    char path[512];
+
+    snprintf(path, sizeof(path), "%s/%s", LIBVIRT_SCHEMA_DIR, schema);
+    xmlRelaxNGPtr rng = schema_get(path, schema, err_domain);
+    if (!rng)
+        return -1;
+    xmlRelaxNGValidCtxtPtr vctxt = xmlRelaxNGNewValidCtxt(rng);
+    if (!vctxt) {
+        error_report(ERR_NO_MEMORY, err_domain, NULL);
+        return -1;
+    }
+    struct rng_messages m = {.len = 0};
+    xmlRelaxNGSetValidErrors(vctxt, on_rng_error, on_rng_quiet, &m);
+    int rc = xmlRelaxNGValidateDoc(vctxt, doc);
+    xmlRelaxNGFreeValidCtxt(vctxt);
+    if (rc != 0) {
+        error_report(ERR_XML_INVALID_SCHEMA, FROM_XML, "Unable to validate doc against %s\n%s",
+                     path, m.text);
+        return -1;
+    }
+    return 0;
+}
+
+int xml_validate_text(const char *text, const char *url, const char *root, const char *schema,
+                      int err_domain)
+{
+    xmlDocPtr doc = xml_parse(text, strlen(text), url, err_domain);
+    if (!doc)
+        return -1;
+    xmlNodePtr top = xmlDocGetRootElement(doc);
+    int rc = 0;
+    if (top->type == XML_ELEMENT_NODE && top->name &&
+        strcmp((const char *)top->name, root) == 0)
+        rc = xml_validate(doc, schema, err_domain);
+    xmlFreeDoc(doc);
+    return rc;
 }

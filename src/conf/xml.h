@@ -22,4 +22,22 @@
  * XML error; err_domain is the FROM_* they carry. */
 xmlDocPtr xml_parse(const char *text, size_t len, const char *url, int err_domain);
 
+/* Validates doc against libvirt's RelaxNG schema named schema
+ * ("domain.rng", ...) in the system's libvirt schema directory
+ * (-Dlibvirt_schema_dir, Debian's libvirt0 puts them in
+ * /usr/share/libvirt/schemas), as libvirt does for a *_VALIDATE flag.
+ * 0, or -1 with libvirt's error recorded: "Unable to validate doc against
+ * PATH" and libxml2's messages (VIR_ERR_XML_INVALID_SCHEMA), or the schema
+ * that cannot be read (an internal error, err_domain). */
+int xml_validate(xmlDocPtr doc, const char *schema, int err_domain);
+
+/* For a parser that has no document to hand over: text parsed (url as in
+ * xml_parse) and, when its root element is root, validated against schema.
+ * A document that does not parse fails with xml_parse's error; one with
+ * another root passes, for the object's own parser to refuse as libvirt
+ * does ("expecting root element of ..."), which it checks before the
+ * schema. */
+int xml_validate_text(const char *text, const char *url, const char *root, const char *schema,
+                      int err_domain);
+
 #endif

@@ -1125,7 +1125,10 @@ static int op_define_xml(struct drv_conn *c, const remote_interface_define_xml_a
                          remote_interface_define_xml_ret *ret)
 {
     /* VIR_INTERFACE_DEFINE_VALIDATE */
-    if (test_check_flags(args->flags, 1, "testInterfaceDefineXML") < 0)
+    if (test_check_flags(args->flags, 1, "testInterfaceDefineXML") < 0 ||
+        ((args->flags & 1) &&
+         xml_validate_text(args->xml, "(interface_definition)", "interface", "interface.rng",
+                           FROM_INTERFACE) < 0))
         return -1;
     struct if_def *d = def_parse_string(args->xml, strlen(args->xml));
     if (!d)

@@ -962,6 +962,9 @@ static int create_locked(struct drv_conn *c, const remote_node_device_create_xml
                          remote_node_device_create_xml_ret *ret)
 {
     struct nodedev_state *st = state_of(c);
+    if ((args->flags & 1) && xml_validate_text(args->xml_desc, "(node_device_definition)",
+                                               "device", "nodedev.rng", FROM_NODEDEV) < 0)
+        return -1;
     struct ndev *def = ndev_parse_string(args->xml_desc, strlen(args->xml_desc), 1);
     if (!def)
         return -1;

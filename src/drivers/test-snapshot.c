@@ -677,7 +677,17 @@ out:
 
 /* Parses a client's <domainsnapshot>/<domaincheckpoint> into *t: its name
  * (the creation time when it has none), description and disks. */
-static int parse_moment(const char *xml, int kind, const struct dx_def *def, struct tmoment *t)
+/* libvirt checks a checkpoint's XML against its schema always, a
+ * snapshot's when VIR_DOMAIN_SNAPSHOT_CREATE_VALIDATE asks. */
+static int validate_moment(xmlDocPtr doc, int kind, int validate)
+{
+    if (kind == KIND_CHECKPOINT)
+        return xml_validate(doc, "domaincheckpoint.rng", FROM_DOMAIN_CHECKPOINT);
+    return validate ? xml_validate(doc, "domainsnapshot.rng", FROM_DOMAIN_SNAPSHOT) : 0;
+}
+
+static int parse_moment(const char *xml, int kind, int validate, const struct dx_def *def,
+                        struct tmoment *t)
 {
     const char *root_name = kind == KIND_SNAPSHOT ? "domainsnapshot" : "domaincheckpoint";
     int from = kind == KIND_SNAPSHOT ? FROM_DOMAIN_SNAPSHOT : FROM_DOMAIN_CHECKPOINT;
@@ -693,6 +703,8 @@ static int parse_moment(const char *xml, int kind, const struct dx_def *def, str
                      (const char *)root->name);
         goto out;
     }
+    if (validate_moment(doc, kind, validate) < 0)
+        goto out;
     t->ctime = (long long)time(NULL);
     t->name = child_text(root, "name");
     t->desc = child_text(root, "description");
@@ -707,14 +719,6 @@ static int parse_moment(const char *xml, int kind, const struct dx_def *def, str
     }
     if (strlen(t->name) > MOMENT_NAME_MAX || (t->desc && strlen(t->desc) > MOMENT_DESC_MAX)) {
         error_report(ERR_XML_ERROR, from, "%s name or description too long", kind_word[kind]);
-        goto out;
-    }
-    if (kind == KIND_CHECKPOINT && strchr(t->name, '/')) {
-        error_report(ERR_XML_INVALID_SCHEMA, from,
-                     "Unable to validate doc against "
-                     "/usr/share/libvirt/schemas/domaincheckpoint.rng\n"
-                     "Extra element name in interleave\n"
-                     "Element domaincheckpoint failed to validate content\n");
         goto out;
     }
     if (kind == KIND_SNAPSHOT) {
@@ -746,7 +750,7 @@ static int fits(const struct tmoments *m, const struct tmoment *old, const struc
  * snapshot-edit send what snapshot-dumpxml showed, with REDEFINE): its
  * name, description, state, parent, creation time, memory, disks and the
  * domain's definition, as written. */
-static int parse_redefine(const char *xml, int kind, struct tmoment *t)
+static int parse_redefine(const char *xml, int kind, int validate, struct tmoment *t)
 {
     int from = kind == KIND_SNAPSHOT ? FROM_DOMAIN_SNAPSHOT : FROM_DOMAIN_CHECKPOINT;
     const char *root_name = kind == KIND_SNAPSHOT ? "domainsnapshot" : "domaincheckpoint";
@@ -763,6 +767,8 @@ static int parse_redefine(const char *xml, int kind, struct tmoment *t)
                      (const char *)root->name);
         goto out;
     }
+    if (validate_moment(doc, kind, validate) < 0)
+        goto out;
     t->name = child_text(root, "name");
     t->desc = child_text(root, "description");
     t->parent = child_text(child(root, "parent"), "name");
@@ -851,7 +857,9 @@ static int redefine_snapshot_locked(struct drv_conn *c,
                      "cannot create snapshot while checkpoint exists");
         return -1;
     }
-    if (parse_redefine(args->xml_desc, KIND_SNAPSHOT, &t) < 0 || !(m = moments_of(d, 1)))
+    if (parse_redefine(args->xml_desc, KIND_SNAPSHOT, !!(args->flags & SNAP_CREATE_VALIDATE),
+                       &t) < 0 ||
+        !(m = moments_of(d, 1)))
         goto out;
     if (!t.domxml) {
         error_report(ERR_INTERNAL_ERROR, FROM_DOMAIN_SNAPSHOT, "missing domain in snapshot");
@@ -984,7 +992,8 @@ static int create_snapshot_locked(struct drv_conn *c, const remote_domain_snapsh
                      "cannot create snapshot while checkpoint exists");
         return -1;
     }
-    if (parse_moment(args->xml_desc, KIND_SNAPSHOT, test_dom_def(d), &t) < 0)
+    if (parse_moment(args->xml_desc, KIND_SNAPSHOT, !!(args->flags & SNAP_CREATE_VALIDATE),
+                     test_dom_def(d), &t) < 0)
         goto out;
     m = moments_of(d, 1);
     if (!m)
@@ -1431,7 +1440,7 @@ static int create_checkpoint_locked(struct drv_conn *c,
                      "cannot create checkpoint while snapshot exists");
         return -1;
     }
-    if (parse_moment(args->xml_desc, KIND_CHECKPOINT, test_dom_def(d), &t) < 0)
+    if (parse_moment(args->xml_desc, KIND_CHECKPOINT, 0, test_dom_def(d), &t) < 0)
         goto out;
     m = moments_of(d, 1);
     if (!m)
@@ -1480,7 +1489,7 @@ static int redefine_checkpoint_locked(struct drv_conn *c,
                      "cannot create checkpoint while snapshot exists");
         return -1;
     }
-    if (parse_redefine(args->xml_desc, KIND_CHECKPOINT, &t) < 0 || !(m = moments_of(d, 1)))
+    if (parse_redefine(args->xml_desc, KIND_CHECKPOINT, 0, &t) < 0 || !(m = moments_of(d, 1)))
         goto out;
     if (t.parent && (strcmp(t.parent, t.name) == 0 || !find_moment(m, KIND_CHECKPOINT, t.parent))) {
         error_report(ERR_INVALID_ARG, FROM_TEST, "parent %s for moment %s not found", t.parent,

@@ -715,7 +715,10 @@ static int define_locked(struct drv_conn *c, const char *xml, unsigned int flags
                          remote_nonnull_storage_pool *out)
 {
     struct storage_pool *def, *o;
+    /* VIR_STORAGE_POOL_DEFINE_VALIDATE */
     if (test_check_flags(flags, 1, "testStoragePoolDefineXML") < 0 ||
+        ((flags & 1) && xml_validate_text(xml, "(storage_pool_definition)", "pool",
+                                          "storagepool.rng", FROM_STORAGE) < 0) ||
         !(def = storage_pool_parse_string(xml)))
         return -1;
     if (check_duplicate(c, def, 0, &o) < 0) {

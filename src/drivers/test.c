@@ -1695,7 +1695,10 @@ static int create_xml_locked(struct drv_conn *c, const char *xml, unsigned int f
     struct tdom *d;
     struct dx_def *def;
 
+    /* VIR_DOMAIN_START_VALIDATE: libvirt's schema first. */
     if (check_flags(flags, 0x10, "testDomainCreateXML") < 0 ||
+        ((flags & 0x10) && xml_validate_text(xml, "(domain_definition)", "domain", "domain.rng",
+                                             FROM_DOMAIN) < 0) ||
         !(def = parse_new_def(c, xml, 1, &d)))
         return -1;
     if (d) {
@@ -1729,7 +1732,10 @@ static int define_xml_locked(struct drv_conn *c, const char *xml, unsigned int f
     struct tdom *d;
     struct dx_def *def;
 
+    /* VIR_DOMAIN_DEFINE_VALIDATE */
     if (check_flags(flags, 0x1, "testDomainDefineXMLFlags") < 0 ||
+        ((flags & 0x1) && xml_validate_text(xml, "(domain_definition)", "domain", "domain.rng",
+                                            FROM_DOMAIN) < 0) ||
         !(def = parse_new_def(c, xml, 0, &d)))
         return -1;
     int detail = EV_DEFINED_ADDED;

@@ -45,6 +45,9 @@ wait_for() { # TRIES CMD...: until CMD succeeds, 0.1 s apart
 sed "s#@PAYLOAD@#$PAYLOAD#g; s#@SERIAL@#$SERIAL#g; s#@NAME@#$NAME#g" \
     "$(dirname "$0")/data/scenario.xml" >"$W/$TAG.xml"
 echo "<domain type='qemu'><name>broken</name>" >"$W/$TAG-bad.xml"
+# Well formed, but not what libvirt's schema allows (--validate).
+sed "s#</devices>#</devices>\n  <bogus/>#; s#<memory unit='MiB'>#<memory unit='parsecs'>#" \
+    "$W/$TAG.xml" >"$W/$TAG-invalid.xml"
 # The second domain: BIOS boot (nothing to boot: it stays running), no
 # machine or emulator named (the host's defaults), a pty serial (the
 # console) and a file one, lifecycle actions other than the defaults.
@@ -131,6 +134,10 @@ cp "$W/$TAG.events" "$W/$TAG.events.start"
     say undefine; v undefine "$NAME"
     say undefine again; v undefine "$NAME"
     say bad xml; v define "$W/$TAG-bad.xml"
+    say define --validate invalid; v define --validate "$W/$TAG-invalid.xml"
+    say create --validate invalid; v create --validate "$W/$TAG-invalid.xml"
+    say define --validate; v define --validate "$W/$TAG.xml"
+    say undefine validated; v undefine "$NAME"
     say define restart; v define "$W/$TAG-restart.xml"
     say start restart; v start "$RESTART"
     say guest marker restart

@@ -101,9 +101,12 @@ dom_xml sv p1 a.qcow2 >"$W/$TAG-sv.xml"
 dom_xml sv-missing p1 nope.qcow2 >"$W/$TAG-sv-missing.xml"
 dom_xml sv-nopool nopool a.qcow2 >"$W/$TAG-sv-nopool.xml"
 if [ "$TAG" = real ]; then ROOT=$W/real; else ROOT=$W/ours; fi
+printf "<pool type='dir'><name>p9</name><target><path>%s</path></target><extra/></pool>\n" \
+    "$W/$TAG-p9" >"$W/$TAG-pool-invalid.xml"
 disks() { sed -n '/<disk/,/<\/disk>/p'; }
 
 {
+    say pool-define --validate invalid; v pool-define --validate "$W/$TAG-pool-invalid.xml"
     say pool-define-as; v pool-define-as p1 dir --target "$P"
     say pool-list --all; v pool-list --all
     say pool-info inactive; v pool-info p1

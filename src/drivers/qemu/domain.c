@@ -21,6 +21,7 @@
 
 #include "clock.h"
 #include "conf/domain_xml.h"
+#include "conf/xml.h"
 #include "daemon-paths.h"
 #include "error.h"
 #include "command.h"
@@ -1138,7 +1139,11 @@ static int define(struct qdrv *q, const char *xml, unsigned int flags, remote_no
     struct state_lock *lock = NULL;
     int r = -1;
 
-    if (check_flags(flags, 0x1) < 0 || !(def = dx_def_parse_string_env(xml, qdrv_env(q))))
+    /* VIR_DOMAIN_DEFINE_VALIDATE: libvirt's schema first. */
+    if (check_flags(flags, 0x1) < 0 ||
+        ((flags & 0x1) && xml_validate_text(xml, "(domain_definition)", "domain", "domain.rng",
+                                            FROM_DOMAIN) < 0) ||
+        !(def = dx_def_parse_string_env(xml, qdrv_env(q))))
         return -1;
     if (qemu_validate(def, QEMU_VALIDATE_DEFINE) < 0 ||
         !(lock = driver_lock(q, flags ? "remoteDispatchDomainDefineXMLFlags"
@@ -1286,7 +1291,10 @@ static int q_create_xml(struct drv_conn *c, const remote_domain_create_xml_args 
     struct state_lock *lock = NULL;
     int r = -1;
 
+    /* 0x10: VIR_DOMAIN_START_VALIDATE */
     if (check_flags(args->flags, 0x1 | 0x2 | 0x4 | 0x10) < 0 ||
+        ((args->flags & 0x10) && xml_validate_text(args->xml_desc, "(domain_definition)",
+                                                   "domain", "domain.rng", FROM_DOMAIN) < 0) ||
         !(def = dx_def_parse_string_env(args->xml_desc, qdrv_env(q))))
         return -1;
     if (qemu_validate(def, QEMU_VALIDATE_DEFINE) < 0 ||

@@ -1108,7 +1108,10 @@ static int q_pool_define(struct drv_conn *c, const remote_storage_pool_define_xm
     size_t at;
     int rc = -1;
 
-    if (check_flags(args->flags, 0, "storagePoolDefineXML") < 0 ||
+    /* VIR_STORAGE_POOL_DEFINE_VALIDATE */
+    if (check_flags(args->flags, 1, "storagePoolDefineXML") < 0 ||
+        ((args->flags & 1) && xml_validate_text(args->xml, "(storage_pool_definition)", "pool",
+                                                "storagepool.rng", FROM_STORAGE) < 0) ||
         !(def = storage_pool_parse_string(args->xml)) || dir_only(def) < 0 ||
         !(lock = storage_lock(q, "remoteDispatchStoragePoolDefineXML")))
         goto out;

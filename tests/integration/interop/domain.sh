@@ -106,3 +106,6 @@ add ro-suspend 'suspend test; domstate test' ro
 add node-file-list 'list --all; nodeinfo; freecell; dominfo inline; dominfo db' node
 add node-file-dumpxml 'dumpxml inline; dumpxml db; domblklist db; domiflist db; vcpucount db' node
 add node-file-lifecycle "destroy db; list --all; define $WEB; start web; list --all; capabilities" node
+
+# --validate: libvirt's RelaxNG schema (the one Debian's libvirt0 installs).
+add define-validate "define --validate $data/domain-invalid.xml; create --validate $data/domain-invalid.xml; define --validate $WEB; define --validate $data/storage-pool-invalid.xml; list --all --name"

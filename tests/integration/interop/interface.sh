@@ -50,3 +50,4 @@ add node-file-iface 'iface-list --all; iface-dumpxml node-eth0; iface-dumpxml no
 # Attributes read as libvirt's XPath reads them: from the first element
 # that has them.
 add iface-define-split-attrs "iface-define $IF/iface-bond-split.xml; iface-dumpxml bond2"
+add iface-define-validate "iface-define --validate $data/interface-invalid.xml; iface-list --all"

@@ -98,3 +98,4 @@ add ro-nwfilter-define "nwfilter-define $ND/nodedev-vhba.xml; nwfilter-binding-d
 add ro-secret-others "secret-set-value $SECRET_UUID --base64 c2VjcmV0; secret-get-value $SECRET_UUID; secret-dumpxml $SECRET_UUID; secret-list" ro
 add ro-nwfilter-others "nwfilter-undefine clean-traffic; nwfilter-binding-create $ND/nodedev-vhba.xml; nwfilter-dumpxml x; nwfilter-binding-list" ro
 add ro-nodedev-others "nodedev-detach scsi_host1; nodedev-reattach scsi_host1; nodedev-reset scsi_host1; nodedev-define $VHBA; nodedev-undefine scsi_host1; nodedev-start scsi_host1; nodedev-autostart scsi_host1; nodedev-info scsi_host1" ro
+add nodedev-create-validate "nodedev-create --validate $data/nodedev-invalid.xml; nodedev-list --cap fc_host"

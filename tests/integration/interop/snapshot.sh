@@ -124,3 +124,4 @@ add undefine-fallback-inactive 'snapshot-create-as test a; destroy test; undefin
 DEEP=
 for i in $(seq -w 1 300); do DEEP+="snapshot-create-as test d$i; "; done
 add snap-deep-tree "${DEEP}snapshot-list test --tree; snapshot-info test d001; snapshot-list test --from d150 --descendants --name; snapshot-delete test d001 --children; snapshot-list test"
+add snapshot-create-validate "snapshot-create test $data/snapshot-invalid.xml --validate; snapshot-create test $data/snapshot-invalid.xml; snapshot-list test --name"

@@ -111,3 +111,4 @@ add node-pool-files 'pool-list --all --details; vol-list images --details; vol-l
 add node-bad-pool 'pool-list' node:storage-node-bad-pool.xml
 add node-bad-vol 'pool-list' node:storage-node-bad-vol.xml
 add node-bad-file 'pool-list' node:storage-node-bad-file.xml
+add pool-define-validate-bad "pool-define --validate $data/storage-pool-invalid.xml; pool-list --all --name"
