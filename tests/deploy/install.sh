@@ -4,8 +4,10 @@
 # the units in systemd's unit directory, the generator in its generator
 # directory, libvirtd.conf in SYSCONFDIR/libvirt, the xinetd services in
 # SYSCONFDIR/xinetd.d and the docs in DATADIR/doc. The installed units
-# name the installed daemon, and the client library, header and pkg-config
-# file are reported (they are the client's to install).
+# name the installed daemon, and the client library, headers and pkg-config
+# file go beside the system's libvirt (LIBDIR/libvirt-remote,
+# INCLUDEDIR/libvirt-remote, libvirt-remote.pc; tests/deploy/install-host.sh
+# installs onto the host's /usr/local, in a namespace, and uses both).
 #
 # Usage: BUILD_ROOT=build tests/deploy/install.sh
 
@@ -78,11 +80,23 @@ done
 check "the installed sockets name the runtime directory" \
     grep -q "^ListenStream=$(opt runstatedir)/libvirt/libvirt-sock$" "$DEST$UNITDIR/libvirtd.socket"
 
-# The client's parts: the library, its headers, pkg-config and virsh.
-for f in "$LIBDIR/libvirt.so.0" "$INCLUDEDIR/libvirt/libvirt.h" \
-    "$INCLUDEDIR/libvirt/virterror.h" "$LIBDIR/pkgconfig/libvirt.pc"; do
+# The client's parts: the library, its headers, pkg-config and virsh,
+# beside the system's libvirt unless it is built to replace it.
+if [ "$(opt replace_system_libvirt)" = True ]; then
+    CLIBDIR=$LIBDIR CINCLUDEDIR=$INCLUDEDIR PC=libvirt
+else
+    CLIBDIR=$LIBDIR/libvirt-remote CINCLUDEDIR=$INCLUDEDIR/libvirt-remote PC=libvirt-remote
+    check "client: no libvirt.so.0 in $LIBDIR, where the system's libvirt would load it" \
+        test ! -e "$DEST$LIBDIR/libvirt.so.0"
+    check "client: no headers in $INCLUDEDIR/libvirt" test ! -e "$DEST$INCLUDEDIR/libvirt"
+fi
+for f in "$CLIBDIR/libvirt.so.0" "$CINCLUDEDIR/libvirt/libvirt.h" \
+    "$CINCLUDEDIR/libvirt/virterror.h" "$LIBDIR/pkgconfig/$PC.pc"; do
     check "client: $f" installed "$f"
 done
+check "client: $PC.pc's directories are where the files went" \
+    bash -c "grep -qx 'libdir=\${prefix}${CLIBDIR#$PREFIX}' '$DEST$LIBDIR/pkgconfig/$PC.pc' &&
+        grep -qx 'includedir=\${prefix}${CINCLUDEDIR#$PREFIX}' '$DEST$LIBDIR/pkgconfig/$PC.pc'"
 check "virsh in bindir ($BINDIR)" executable "$BINDIR/virsh"
 
 echo "installed files:"
