@@ -20,6 +20,9 @@
 . "$(dirname "$0")/common.sh"
 deploy_need_libvirtd
 [ "$(id -u)" -eq 0 ] || it_skip "needs root (a mount namespace with overlays)"
+# An instrumented libvirt.so needs its sanitizer's runtime loaded first:
+# Debian's virsh and the libvirt-dev program could not load it.
+[ "${SANITIZE:-none}" = none ] || it_skip "a sanitizer build (b_sanitize=$SANITIZE)"
 command -v unshare >/dev/null 2>&1 || it_skip "unshare (util-linux) missing"
 command -v cc >/dev/null 2>&1 || it_skip "no C compiler"
 command -v meson >/dev/null 2>&1 || it_skip "meson not on PATH"
