@@ -132,7 +132,7 @@ struct rng_messages {
     size_t len;
 };
 
-static void on_rng_error(void *ctx, const char *msg, ...)
+__attribute__((format(printf, 2, 3))) static void on_rng_error(void *ctx, const char *msg, ...)
 {
     struct rng_messages *m = ctx;
     va_list ap;

@@ -15,7 +15,11 @@ if [ ! -f build-fuzz/build.ninja ]; then
     CC=clang meson setup build-fuzz -Dfuzzing=true -Db_sanitize=address,undefined \
         -Db_lundef=false -Dinterop_tests=disabled >/dev/null
 fi
-ninja -C build-fuzz -j2 $(printf 'tests/fuzz/fuzz-%s ' "${targets[@]}") >/dev/null
+ninja -C build-fuzz -j2 $(printf 'tests/fuzz/fuzz-%s ' "${targets[@]}") >build-fuzz/ninja.log 2>&1 || {
+    echo "fuzz: the fuzz targets do not build:"
+    grep -E 'error|FAILED' build-fuzz/ninja.log | head -20
+    exit 1
+}
 
 mkdir -p build-fuzz/crashes
 total=0
