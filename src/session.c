@@ -646,25 +646,39 @@ static void stream_pump(struct session *s, struct sstream *ss)
     stream_send(s, ss, MESSAGE_CONTINUE, (size_t)n);
 }
 
-/* Writes what a sink's backlog holds; true when it is empty. */
-static bool stream_flush(struct session *s, struct sstream *ss)
+/* Writes len bytes of p to a sink's fd until they are all written, it
+ * would block or it fails; returns how many it took, with *err the errno
+ * that stopped it (0 when all went). */
+static size_t write_some(int fd, const unsigned char *p, size_t len, int *err)
 {
     size_t off = 0;
 
-    while (off < ss->backlog_len) {
-        ssize_t n = write(ss->st.fd, ss->backlog + off, ss->backlog_len - off);
+    *err = 0;
+    while (off < len) {
+        ssize_t n = write(fd, p + off, len - off);
         if (n < 0 && errno == EINTR)
             continue;
-        if (n < 0 && errno == EAGAIN)
+        if (n <= 0) {
+            *err = n < 0 ? errno : EIO;
             break;
-        if (n < 0) {
-            error_report(ERR_SYSTEM_ERROR, FROM_STREAMS, "unable to write to the stream: %s",
-                         strerror(errno));
-            ss->backlog_len = 0;
-            stream_fail(s, ss);
-            return false;
         }
         off += (size_t)n;
+    }
+    return off;
+}
+
+/* Writes what a sink's backlog holds; true when it is empty. */
+static bool stream_flush(struct session *s, struct sstream *ss)
+{
+    int err;
+    size_t off = write_some(ss->st.fd, ss->backlog, ss->backlog_len, &err);
+
+    if (err && err != EAGAIN) {
+        error_report(ERR_SYSTEM_ERROR, FROM_STREAMS, "unable to write to the stream: %s",
+                     strerror(err));
+        ss->backlog_len = 0;
+        stream_fail(s, ss);
+        return false;
     }
     memmove(ss->backlog, ss->backlog + off, ss->backlog_len - off);
     ss->backlog_len -= off;
@@ -758,42 +772,29 @@ static int stream_data(struct session *s, struct sstream *ss, const unsigned cha
         over = true;
     }
     ss->received += len;
+    int err;
+    size_t done = write_some(ss->st.fd, data, len, &err);
     if (over) {
-        while (len > 0) {
-            ssize_t n = write(ss->st.fd, data, len);
-            if (n < 0 && errno == EINTR)
-                continue;
-            if (n <= 0)
-                break;
-            data += n;
-            len -= (size_t)n;
-        }
         error_report(ERR_SYSTEM_ERROR, FROM_STREAMS, "cannot write to stream: %s",
                      strerror(ENOSPC));
         return stream_fail(s, ss);
     }
-    while (len > 0) {
-        ssize_t n = write(ss->st.fd, data, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0 && errno == EAGAIN) {
-            ss->backlog = malloc(len);
-            if (!ss->backlog) {
-                error_report(ERR_NO_MEMORY, FROM_STREAMS, NULL);
-                return stream_fail(s, ss);
-            }
-            memcpy(ss->backlog, data, len);
-            ss->backlog_len = len;
-            loop_rewatch(s->loop, ss->st.fd, stream_events(ss));
-            return 0;
-        }
-        if (n < 0) {
-            error_report(ERR_SYSTEM_ERROR, FROM_STREAMS, "unable to write to the stream: %s",
-                         strerror(errno));
+    if (err == EAGAIN) {
+        /* The rest waits until the fd takes it (an emptied backlog's
+         * buffer goes first). */
+        free(ss->backlog);
+        ss->backlog = malloc(len - done);
+        if (!ss->backlog) {
+            error_report(ERR_NO_MEMORY, FROM_STREAMS, NULL);
             return stream_fail(s, ss);
         }
-        data += n;
-        len -= (size_t)n;
+        memcpy(ss->backlog, data + done, len - done);
+        ss->backlog_len = len - done;
+        loop_rewatch(s->loop, ss->st.fd, stream_events(ss));
+    } else if (err) {
+        error_report(ERR_SYSTEM_ERROR, FROM_STREAMS, "unable to write to the stream: %s",
+                     strerror(err));
+        return stream_fail(s, ss);
     }
     return 0;
 }

@@ -142,9 +142,12 @@ __attribute__((format(printf, 2, 3))) static void on_rng_error(void *ctx, const 
     va_start(ap, msg);
     int n = vsnprintf(m->text + m->len, sizeof(m->text) - m->len, msg, ap);
     va_end(ap);
+    /* vsnprintf says what it would have written: a cut message fills
+     * the buffer, and nothing more is taken. */
     if (n > 0)
-        m->len =
-            m->len + (size_t)n < sizeof(m->text) ? m->len + (size_t)n : sizeof(m->text) - 1;
+        m->len += (size_t)n;
+    if (m->len > sizeof(m->text) - 1)
+        m->len = sizeof(m->text) - 1;
 }
 
 static void on_rng_quiet(void *ctx, const char *msg, ...)

@@ -675,8 +675,6 @@ out:
     return rc;
 }
 
-/* Parses a client's <domainsnapshot>/<domaincheckpoint> into *t: its name
- * (the creation time when it has none), description and disks. */
 /* libvirt checks a checkpoint's XML against its schema always, a
  * snapshot's when VIR_DOMAIN_SNAPSHOT_CREATE_VALIDATE asks. */
 static int validate_moment(xmlDocPtr doc, int kind, int validate)
@@ -686,6 +684,9 @@ static int validate_moment(xmlDocPtr doc, int kind, int validate)
     return validate ? xml_validate(doc, "domainsnapshot.rng", FROM_DOMAIN_SNAPSHOT) : 0;
 }
 
+/* Parses a client's <domainsnapshot>/<domaincheckpoint> into *t: its name
+ * (the creation time when it has none), description and disks; validate:
+ * against the snapshot schema too (validate_moment). */
 static int parse_moment(const char *xml, int kind, int validate, const struct dx_def *def,
                         struct tmoment *t)
 {
