@@ -23,6 +23,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from procs import libvirtd_children as children  # noqa: E402
 from rawclient import OPEN  # noqa: E402
 
 
@@ -35,23 +36,6 @@ def pss_kib(pid):
     except OSError:
         pass
     return 0
-
-
-def children(pid):
-    out = []
-    for d in os.listdir("/proc"):
-        if not d.isdigit():
-            continue
-        try:
-            with open("/proc/%s/stat" % d) as f:
-                st = f.read().rsplit(")", 1)[1].split()
-            with open("/proc/%s/comm" % d) as f:
-                comm = f.read().strip()
-        except (OSError, IndexError):
-            continue
-        if int(st[1]) == pid and st[0] != "Z" and comm.startswith("libvirtd"):
-            out.append(int(d))
-    return out
 
 
 def connect(addr):

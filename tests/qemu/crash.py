@@ -31,6 +31,9 @@ import time
 
 import libvirt
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
+from procs import libvirtd_children as children  # noqa: E402
+
 CLIENTS = 10
 RUN_SECS = 5.0
 ACT_AT = 1.5
@@ -64,22 +67,6 @@ def client(uri, name, start, out):
             time.sleep(0.05)
     out.send((os.getpid(), calls, failed, first))
     out.close()
-
-
-def children(pid):
-    kids = []
-    for d in os.listdir("/proc"):
-        if d.isdigit():
-            try:
-                with open("/proc/%s/stat" % d) as f:
-                    st = f.read().rsplit(")", 1)[1].split()
-                with open("/proc/%s/comm" % d) as f:
-                    comm = f.read().strip()
-                if int(st[1]) == pid and st[0] != "Z" and comm.startswith("libvirtd"):
-                    kids.append((int(st[19]), int(d)))
-            except (OSError, IndexError, ValueError):
-                pass
-    return [p for _, p in sorted(kids)]
 
 
 def exe_inode(pid):
