@@ -2322,20 +2322,21 @@ out:
 /* virStorageVolUpload and Download: the volume's file as the session's
  * stream, from offset, for length bytes (0: to the end; an upload may grow
  * the file), holes kept both ways with --sparse. */
-static int vol_transfer(struct drv_conn *c, const remote_storage_vol_upload_args *args,
-                        int write, const char *func)
+static int vol_transfer(struct drv_conn *c, const remote_nonnull_storage_vol *vol,
+                        unsigned long long offset, unsigned long long length,
+                        unsigned int flags, int write, const char *func)
 {
     struct qdrv *q = Q(c);
     struct drv_stream st = {.cancel_fd = -1};
     unsigned long long bound = 0;
 
     /* VIR_STORAGE_VOL_UPLOAD_SPARSE_STREAM (and DOWNLOAD's, the same bit) */
-    if (check_flags(args->flags, 1, func) < 0 ||
-        qstorage_vol_open(c, &args->vol, write, args->offset, args->length, &st.fd, &bound) < 0)
+    if (check_flags(flags, 1, func) < 0 ||
+        qstorage_vol_open(c, vol, write, offset, length, &st.fd, &bound) < 0)
         return -1;
     st.dir = write ? DRV_STREAM_SINK : DRV_STREAM_SOURCE;
     st.length = bound;
-    st.sparse = args->flags & 1;
+    st.sparse = flags & 1;
     if (!q->ctx.open_stream) {
         close(st.fd);
         error_report(ERR_NO_SUPPORT, FROM_STORAGE, "%s", func);
@@ -2346,13 +2347,14 @@ static int vol_transfer(struct drv_conn *c, const remote_storage_vol_upload_args
 
 static int q_vol_upload(struct drv_conn *c, const remote_storage_vol_upload_args *args)
 {
-    return vol_transfer(c, args, 1, "storageVolUpload");
+    return vol_transfer(c, &args->vol, args->offset, args->length, args->flags, 1,
+                        "storageVolUpload");
 }
 
 static int q_vol_download(struct drv_conn *c, const remote_storage_vol_download_args *args)
 {
-    /* Laid out as the upload's arguments. */
-    return vol_transfer(c, (const remote_storage_vol_upload_args *)args, 0, "storageVolDownload");
+    return vol_transfer(c, &args->vol, args->offset, args->length, args->flags, 0,
+                        "storageVolDownload");
 }
 
 const struct drv_storage_ops qemu_storage_ops = {
