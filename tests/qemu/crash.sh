@@ -25,13 +25,6 @@ ACT=${IT_PIDS[-1]}
 
 rc=0
 v() { timeout 60 virsh -c "$1" "${@:2}" >/dev/null 2>&1; }
-qemu_pid() { # NAME
-    local p
-    for p in /proc/[0-9]*; do
-        tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep "guest=$1,debug-threads" | grep -qF "$IT_DIR/" &&
-            [ "$(awk '{print $3}' "$p/stat" 2>/dev/null)" != Z ] && { echo "${p#/proc/}"; return; }
-    done
-}
 for side in real ours; do
     uri=$REAL_URI
     [ $side = ours ] && uri=$OURS_URI
@@ -42,7 +35,7 @@ for side in real ours; do
         exit 1
     }
 done
-QR=$(qemu_pid crash-real) QO=$(qemu_pid crash-ours)
+QR=$(q_qemu_pid crash-real "$IT_DIR") QO=$(q_qemu_pid crash-ours "$IT_DIR")
 [ -n "$QR" ] && [ -n "$QO" ] || { echo "FAIL: a VM has no QEMU"; exit 1; }
 
 echo "== ours: SIGSEGV to one connection process"

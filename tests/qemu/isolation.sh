@@ -6,6 +6,7 @@
 # ISOLATION_BOUND_MS (default 5000; the stuck calls wait up to 30 s).
 # Then the queued call's time-out and a destroy of the stuck domain, whose
 # output goes to WORKDIR/TAG-stuck.out.
+. "$(dirname "$0")/lib.sh"
 set -u
 URI=$1 TAG=$3 W=$4 PAYLOAD=$5
 BOUND=${ISOLATION_BOUND_MS:-5000}
@@ -20,17 +21,7 @@ for n in A B; do
         exit 1
     }
 done
-qemu_pid() { # NAME: the pid of its QEMU, from /proc (either driver)
-    local p
-    for p in /proc/[0-9]*; do
-        # This test's own (its serial file is in $W): other tests on the
-        # machine may run a domain of the same name.
-        cat "$p/cmdline" 2>/dev/null | tr '\0' ' ' | grep "guest=$1,debug-threads" |
-            grep -qF "$W/" &&
-            [ "$(awk '{print $3}' "$p/stat" 2>/dev/null)" != Z ] && { echo "${p#/proc/}"; return; }
-    done
-}
-A=$(qemu_pid "isoA-$TAG")
+A=$(q_qemu_pid "isoA-$TAG" "$W")
 [ -n "$A" ] || { echo "FAIL: no QEMU for isoA-$TAG"; exit 1; }
 kill -STOP "$A"
 # Clients stuck on A: a state change (the monitor never answers) and a

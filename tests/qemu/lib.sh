@@ -56,6 +56,17 @@ q_cleanup() {
     fi
 }
 
+# q_qemu_pid NAME DIR: the pid of guest NAME's QEMU (either driver), from
+# /proc; only one whose command line names a file under DIR, the test's
+# own (other tests on the machine may run a domain of the same name).
+q_qemu_pid() {
+    local p
+    for p in /proc/[0-9]*; do
+        tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep "guest=$1,debug-threads" | grep -qF "$2/" &&
+            [ "$(awk '{print $3}' "$p/stat" 2>/dev/null)" != Z ] && { echo "${p#/proc/}"; return; }
+    done
+}
+
 q_payload() {
     PAYLOAD=$IT_DIR/payload
     "$Q_DIR/payload.sh" "$PAYLOAD" >"$IT_DIR/payload.log" 2>&1 || {
